@@ -1,0 +1,66 @@
+"""networkx views of a built graph: the entity graph, statistics, layouts."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import RDF, SKOS, Dataset
+
+from ontology.namespace import ENTITY_TYPES, ITSRDF, RELATION_TYPES, SKG
+
+
+def entity_graph(ds: Dataset) -> nx.MultiDiGraph:
+    """Entities as nodes (type, label, aliases, mentions) and relations as labelled edges."""
+    g = nx.MultiDiGraph()
+    mentions = Counter(o for _, _, o in ds.triples((None, ITSRDF.taIdentRef, None)))
+    for t in ENTITY_TYPES:
+        for node in sorted(set(ds.subjects(RDF.type, SKG[t]))):
+            labels = sorted(str(o) for o in ds.objects(node, SKOS.prefLabel))
+            aliases = sorted({str(o) for o in ds.objects(node, SKOS.altLabel)})
+            g.add_node(str(node), type=t, label=labels[0] if labels else str(node),
+                       aliases=aliases, mentions=mentions.get(node, 0))
+    for p in RELATION_TYPES:
+        for s, o in sorted(ds.subject_objects(SKG[p])):
+            if str(s) in g and str(o) in g:
+                g.add_edge(str(s), str(o), key=p, relation=p)
+    return g
+
+
+@dataclass
+class Stats:
+    speeches: int
+    triples: int
+    by_type: dict[str, int] = field(default_factory=dict)
+    by_relation: dict[str, int] = field(default_factory=dict)
+    top: list[tuple[str, str, int, int]] = field(default_factory=list)  # label, type, degree, mentions
+
+
+def stats(ds: Dataset, top: int = 10) -> Stats:
+    """Counts by entity type and relation, and the most connected entities."""
+    g = entity_graph(ds)
+    by_type = Counter(d["type"] for _, d in g.nodes(data=True))
+    by_rel = Counter(d["relation"] for _, _, d in g.edges(data=True))
+    ranked = sorted(g.nodes(data=True),
+                    key=lambda nd: (-g.degree(nd[0]), -nd[1]["mentions"], nd[1]["label"]))
+    return Stats(
+        speeches=len(set(ds.subjects(RDF.type, SKG.Speech))),
+        triples=len(ds),
+        by_type={t: by_type.get(t, 0) for t in ENTITY_TYPES},
+        by_relation={r: by_rel.get(r, 0) for r in RELATION_TYPES},
+        top=[(d["label"], d["type"], g.degree(n), d["mentions"]) for n, d in ranked[:top]],
+    )
+
+
+def layout(g: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Node positions: spring layout for small graphs, spectral beyond (spring is O(n²))."""
+    if g.number_of_nodes() == 0:
+        return {}
+    simple = nx.Graph(g)
+    if simple.number_of_nodes() <= 1500:
+        pos = nx.spring_layout(simple, seed=seed, k=None, iterations=80)
+    else:
+        pos = nx.spectral_layout(simple) if simple.number_of_edges() else nx.circular_layout(simple)
+    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+
+

@@ -1,0 +1,21 @@
+"""The library's exceptions; cli.py turns each into a one-line `Error: …` message."""
+
+
+class SpeechKGError(Exception):
+    """Base class: a problem with the user's input or environment, not a bug."""
+
+
+class InputError(SpeechKGError):
+    """A speech file is missing, unreadable, binary or undecodable."""
+
+
+class GraphFileError(SpeechKGError):
+    """A graph file cannot be read or parsed."""
+
+
+class QueryError(SpeechKGError):
+    """A SPARQL query is malformed, refused or failed."""
+
+
+class OutputError(SpeechKGError):
+    """An output file cannot be written."""

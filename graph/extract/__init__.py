@@ -1,0 +1,97 @@
+"""Extraction: a dict of small components, each a plain function Doc → [Mention].
+
+`extract(doc, lexicon)` runs every component, resolves overlapping candidates
+(longer spans win; a span of another type may nest inside a longer one, as the
+body 省委 inside the meeting 省委经济工作会议), then finds the relations.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from ..model import Doc, Mention
+from . import dates, formulas, lexicon, names, relations
+
+Component = Callable[[Doc], list[Mention]]
+
+#: name → component; order is the tie-break when two rules find the same span.
+COMPONENTS: dict[str, Component] = {
+    "dates": dates.dates,
+    "meetings": names.meetings,
+    "documents": names.documents,
+    "quoted": formulas.quoted,
+    "bodies": names.bodies,
+    "persons": names.persons,
+    "campaigns": formulas.campaigns,
+    "goals": formulas.goals,
+    "concepts": formulas.concepts,
+}
+
+_RANK = {name: i for i, name in enumerate(COMPONENTS)}
+
+
+def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
+    """Keep the longest spans; drop spans that cross a kept one, and same-type spans nested
+    in a kept one. `candidates` are (rank, mention); a lower rank wins a tie."""
+    order = sorted(candidates, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
+    kept: list[Mention] = []
+    seen_spans: set[tuple[int, int]] = set()
+    for _, m in order:
+        if m.end <= m.start or (m.start, m.end) in seen_spans:
+            continue
+        ok = True
+        for k in kept:
+            if m.end <= k.start or m.start >= k.end:
+                continue
+            inside = k.start <= m.start and m.end <= k.end
+            if not inside or k.type == m.type:
+                ok = False
+                break
+        if ok:
+            kept.append(m)
+            seen_spans.add((m.start, m.end))
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:
+    """Every other occurrence of a name already found (≥3 characters, not a date) is a mention too."""
+    import ahocorasick
+
+    forms: dict[str, Mention] = {}
+    for m in found:
+        if m.type in ("Date", "Person") or len(m.text) < 3:
+            continue
+        forms.setdefault(m.text, m)
+    if not forms:
+        return []
+    auto = ahocorasick.Automaton()
+    for form, m in forms.items():
+        auto.add_word(form, (form, m))
+    auto.make_automaton()
+    out = []
+    for end, (form, m) in auto.iter(doc.text):
+        start = end - len(form) + 1
+        if start != m.start:
+            out.append(Mention(start, end + 1, form, m.type, m.label, "propagated",
+                               value=m.value, attrs=m.attrs))
+    return out
+
+
+def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
+            components: dict[str, Component] | None = None) -> Doc:
+    """Fill `doc.mentions` and `doc.relations`."""
+    lex = lex if lex is not None else lexicon.builtin()
+    comps = dict(components if components is not None else COMPONENTS)
+    comps = {"lexicon": partial(lexicon.match, lex=lex), **comps}
+    rank = {name: i for i, name in enumerate(comps)}
+    candidates: list[tuple[int, Mention]] = []
+    for name, fn in comps.items():
+        candidates.extend((rank[name], m) for m in fn(doc))
+    first = resolve(candidates)
+    more = propagate(doc, first)
+    doc.mentions = resolve([(0, m) for m in first] + [(len(rank), m) for m in more])
+    doc.relations = relations.relations(doc)
+    return doc
+
+
+__all__ = ["COMPONENTS", "extract", "resolve", "propagate"]

@@ -1,0 +1,71 @@
+"""Character classes, place names and boundary words shared by the extractors.
+
+Chinese has no spaces, so a name's left edge is found by walking back from its
+head noun to punctuation or to a governing word (开展, 实施, 深入 …) that is not
+part of names. These lists are general features of official Chinese prose.
+"""
+from __future__ import annotations
+
+import re
+
+HAN = "\u4e00-\u9fff"
+PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|"
+             "河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|"
+             "宁夏|新疆|香港|澳门")
+#: A named or placeholder administrative area ("河南省", "XX省", "XX").
+PLACE = (rf"(?:(?:{PROVINCES})(?:省|市|维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区)?"
+         r"|[XＸ×]{1,3}(?:省|市|县|区|自治区)?)")
+#: Characters that end a name to the left.
+PUNCT = set("，。、；：！？“”‘’（）()《》〈〉「」『』【】,.;:!?\"' \t\n\u3000—…·")
+
+#: Governing words that precede names but are not part of them (longest first when used).
+GOVERNORS = tuple(sorted(set("""
+开展 实施 推进 推动 深化 深入 举办 组织 启动 投身 参与 参加 落实 巩固 拓展 持续 广泛
+常态化 大力 扎实 积极 全面 继续 做好 抓好 打造 擦亮 加强 通过 以 在 的 了 把 将 为 对 是 等
+更多 坚持 完善 健全 建立 发起 部署 办好 突出 助力 结合 围绕 聚焦 依托 号召 动员 引导 鼓励 支持
+带动 牵头 负责 主办 承办 一批 各类 各项 各种 多种 融入 实现 促进 完成 加快 确保
+弘扬 发扬 传承 践行 大力弘扬 贯彻 领会 召开 主持 出席 举行 提出 作出 明确 强调 指出
+从 向 于 由 到 及时 不断 切实 认真 努力 着力 全力 进一步 更加 始终 坚决 严格 高度
+""".split()), key=len, reverse=True))
+
+_GOV_RX = re.compile("|".join(map(re.escape, GOVERNORS)))
+
+
+def left_edge(text: str, head_start: int, max_len: int = 16,
+              keep: frozenset[str] = frozenset()) -> int:
+    """Where a name ending at `head_start` begins: after the nearest punctuation or the
+    rightmost governing word within `max_len` characters (words in `keep` are kept)."""
+    lo = head_start
+    limit = max(0, head_start - max_len)
+    while lo > limit and text[lo - 1] not in PUNCT:
+        lo -= 1
+    window = text[lo:head_start]
+    cut = lo
+    for m in _GOV_RX.finditer(window):
+        if m.group(0) in keep:
+            continue
+        cut = max(cut, lo + m.end())
+    return cut
+
+
+def quotes(text: str) -> list[tuple[int, int]]:
+    """Spans (start, end) of top-level “…” quotations, including the marks; nested ‘’ kept inside."""
+    out = []
+    depth, start = 0, -1
+    for i, ch in enumerate(text):
+        if ch == "“":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i + 1))
+        elif ch in "\n" and depth:
+            depth = 0
+    return out
+
+
+NUMERAL = "一二两三四五六七八九十百千万"
+#: A numbered formulation: 五大行动, 两个确立, 四风, 十件实事, 五赛一争.
+NUMBERED = re.compile(rf"^([{NUMERAL}]{{1,3}})(?:个|大|项|件|条|种|类|支|化|位|张|大类)?[{HAN}]")

@@ -1,0 +1,112 @@
+"""Calendar expressions → Date mentions with ISO values, resolved against the speech year.
+
+Handled: 2022年1月21日, 2022年1月, 2022年, 二〇二二年, 1月21日 (speech year),
+去年/今年/明年/前年 with or without 月日, 过去一年, 上半年/下半年 (their year),
+2021年以来. Not dates: durations (前瞻30年, 五年规划), ordinals in names
+(第十一次), deictic words without a calendar value (当前, 今后).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Doc, Mention
+from ..segment import cn_number
+
+_CN = "〇零一二三四五六七八九十"
+_REL = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1}
+
+_DATE = re.compile(
+    rf"(?<![\d{_CN}第])"
+    rf"(?:(?P<y>(?:19|20)\d{{2}}|[〇零一二三四五六七八九]{{4}})年"
+    rf"|(?P<rel>前年|去年|上年|今年|本年|明年))?"
+    rf"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
+    rf"(?:(?P<d>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])[日号])?)?"
+    rf"(?P<since>以来)?"
+)
+_PAST_YEAR = re.compile(r"过去(?:的)?一年")
+_HALF = re.compile(r"(?P<rel>今年|去年|明年)?(?P<h>上半年|下半年)")
+# a year that is a target ("到2035年", "2035年远景目标") says nothing about the speech date
+_TARGET_BEFORE = re.compile(r"(?:到|至|截至|力争|预计|前)$")
+
+
+def _num(s: str | None) -> int | None:
+    return None if s is None else cn_number(s)
+
+
+def _year_of(m: re.Match) -> int | None:
+    y = m.group("y")
+    return _num(y) if y else None
+
+
+def infer_year(text: str) -> int | None:
+    """The speech's year from its explicit years: the most frequent, the latest on a tie.
+
+    Target years (到2035年) are left out; 今年 next to an explicit year ("今年是2022年")
+    would be the best evidence but is rare, so frequency is the rule.
+    """
+    counts: Counter[int] = Counter()
+    for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})年(?!代)", text):
+        if _TARGET_BEFORE.search(text[max(0, m.start() - 2):m.start()]):
+            continue
+        counts[int(m.group(1))] += 1
+    if not counts:
+        return None
+    top = max(counts.values())
+    return max(y for y, c in counts.items() if c == top)
+
+
+def _valid(y: int, mo: int | None, d: int | None) -> bool:
+    import datetime as dt
+
+    if mo is None:
+        return 1 <= y <= 9999
+    if d is None:
+        return 1 <= mo <= 12
+    try:
+        dt.date(y, mo, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _value(y: int, mo: int | None, d: int | None) -> str:
+    if mo is None:
+        return f"{y:04d}"
+    if d is None:
+        return f"{y:04d}-{mo:02d}"
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def dates(doc: Doc) -> list[Mention]:
+    """Date mentions with `value` an ISO date, year-month or year."""
+    text = doc.text
+    base = doc.speech.year
+    out: list[Mention] = []
+    for m in _DATE.finditer(text):
+        if m.end() == m.start() or not (m.group("y") or m.group("rel") or m.group("m")):
+            continue
+        y = _year_of(m)
+        rel = m.group("rel")
+        mo, d = _num(m.group("m")), _num(m.group("d"))
+        if m.group("m") and not m.group("y") and not rel and not m.group("d"):
+            continue  # "3月" alone is too often a duration ("3个月") or a list item
+        if y is None:
+            if base is None:
+                continue
+            y = base + _REL.get(rel, 0) if rel else base
+        if not _valid(y, mo, d):
+            continue
+        end = m.end()
+        surface = text[m.start():end]
+        out.append(Mention(m.start(), end, surface, "Date", surface, "date",
+                           value=_value(y, mo, d)))
+    if base is not None:
+        for m in _PAST_YEAR.finditer(text):
+            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date",
+                               value=_value(base - 1, None, None)))
+        for m in _HALF.finditer(text):
+            y = base + _REL.get(m.group("rel") or "今年", 0)
+            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date",
+                               value=_value(y, None, None)))
+    return out

@@ -1,0 +1,207 @@
+"""Quoted and numbered formulations, campaigns, goals and concepts.
+
+Official prose names things in three ways: in quotation marks (“两个确立”,
+“能力作风建设年”活动), by a head noun (…行动, …活动, …工程, …精神, …战略, …目标),
+or by a fixed formula from the lexicon. Quotes are also used for emphasis
+(“最后一公里”, “稳”); those are told apart by what stands around them.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import Doc, Mention
+from ..segment import cn_number
+from .common import HAN, NUMBERED, PLACE, PUNCT, left_edge, quotes
+
+CAMPAIGN_HEADS = ("行动", "活动", "工程", "竞赛", "学习教育", "主题教育", "建设年", "评选", "讲堂",
+                  "品牌", "实事")
+CONCEPT_HEADS = ("战略", "意识", "精神", "思想", "理念", "制度", "要求", "方针", "原则", "模式",
+                 "布局", "观")
+_QUOTED_TAIL = re.compile(
+    rf"^(?:主题)?[{HAN}]{{0,8}}?(?:{'|'.join(h for h in CAMPAIGN_HEADS if h != '实事')}|教育)")
+_CONCEPT_TAIL = re.compile(r"^(?:制度|要求|理念|战略|精神|思想|方针|原则|路线|模式|重要思想)")
+_GOAL_TAIL = re.compile(r"^的?(?:奋斗)?目标")
+_EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|难题|现象|式|型|化)")
+_CAMPAIGN_VERBS_BEFORE = re.compile(r"(?:评选|举办|开展|实施|推出|打造|创建|擦亮)$")
+_GOAL_VERBS_BEFORE = re.compile(r"(?:实现|做到|确保|达到|完成)$")
+
+
+def _numbered(q: str) -> int | None:
+    m = NUMBERED.match(q)
+    if not m:
+        return None
+    return cn_number(m.group(1))
+
+
+def _groups(text: str) -> list[list[tuple[int, int]]]:
+    """Quotations that follow each other directly (“师带徒”“匠带兵”) form one group."""
+    groups: list[list[tuple[int, int]]] = []
+    for span in quotes(text):
+        if groups and groups[-1][-1][1] == span[0]:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return groups
+
+
+def quoted(doc: Doc) -> list[Mention]:
+    """Names in quotation marks, typed by their head and by what follows them."""
+    text = doc.text
+    out: list[Mention] = []
+    for group in _groups(text):
+        gstart, gend = group[0][0], group[-1][1]
+        after = text[gend:gend + 12]
+        before = text[max(0, gstart - 4):gstart]
+        inner = [text[s + 1:e - 1] for s, e in group]
+        if any(len(q) > 20 or not q.strip() for q in inner):
+            continue  # a citation, not a name
+        if _EMPHASIS_AFTER.search(after) or before.endswith("从"):
+            continue
+        # “X”“Y”主题…活动 / “X”活动 / “X”教育: one campaign over the whole group
+        tail = _QUOTED_TAIL.match(after)
+        if tail and "等" not in tail.group(0):
+            end = gend + tail.end()
+            span = text[gstart:end]
+            label = _unquote(span)
+            aliases = "|".join(_unquote(q) for q in inner)
+            out.append(Mention(gstart, end, span, "Campaign", label, "quoted-campaign",
+                               attrs=(("aliases", aliases),)))
+            continue
+        for (s, e), q in zip(group, inner, strict=False):
+            m = _classify(text, s, e, q, len(group) > 1 or after.startswith("等"))
+            if m is not None:
+                out.append(m)
+    return out
+
+
+def _unquote(s: str) -> str:
+    return "".join(c for c in s if c not in "“”‘’\"")
+
+
+def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None:
+    after = text[e:e + 8]
+    before = text[max(0, s - 4):s]
+    label = _unquote(q)
+    n = _numbered(label)
+    attrs: tuple[tuple[str, str], ...] = (("number", str(n)),) if n else ()
+    if re.fullmatch(r"[一二三四五六七八九十]+五|[一二三四五六七八九十]{2,4}", label):
+        return None  # “十四五” is a plan period, not a name
+    if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
+        return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", attrs=attrs)
+    tail = _CONCEPT_TAIL.match(after)
+    if tail:
+        end = e + tail.end()
+        return Mention(s, end, text[s:end], "Concept", label, "quoted-concept",
+                       attrs=attrs + (("aliases", label + tail.group(0)),))
+    if _GOAL_TAIL.match(after) or (n and _GOAL_VERBS_BEFORE.search(before)):
+        return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", attrs=attrs)
+    if n:
+        return Mention(s, e, text[s:e], "Concept", label, "numbered-formula", attrs=attrs)
+    if label.endswith(CONCEPT_HEADS):
+        return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", attrs=attrs)
+    if ("、" in label or "，" in label) and len(label) >= 5:
+        return Mention(s, e, text[s:e], "Concept", label, "slogan", attrs=attrs)
+    return None
+
+
+# ------------------------------------------------------------------ campaigns by head noun
+
+_CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年")
+_FOLLOW_OK = re.compile(rf"^(?:[^{HAN}]|等|和|及|与|成果|中|的|为|是|以|五年|向|在|上)")
+_GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新", "群众", "专项", "主题", "这次",
+            "此次", "本次", "各类", "各种", "有关", "一系列", "宣传教育", "系统", "建功立业", "实践",
+            "一项", "重大", "重点", "民生", "形式", "多种形式", "共同", "统一", "集体", "重要"}
+
+
+def campaigns(doc: Doc) -> list[Mention]:
+    """Unquoted names ending in a campaign head: 送温暖活动, 维护职工权益行动, 党史学习教育."""
+    text = doc.text
+    out = []
+    for m in _CAMPAIGN_HEAD.finditer(text):
+        if not _FOLLOW_OK.match(text[m.end():m.end() + 2] or "。"):
+            continue
+        start = left_edge(text, m.start())
+        content = text[start:m.start()]
+        if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content):
+            continue
+        if text[m.start() - 1:m.start()] == "”":
+            continue  # the quoted rule owns “X”活动
+        span = text[start:m.end()]
+        out.append(Mention(start, m.end(), span, "Campaign", span, "campaign-head"))
+    return out
+
+
+# ------------------------------------------------------------------ goals
+
+_GOAL_HEAD = re.compile(r"奋斗目标|目标任务|新目标|目标")
+_GOAL_GENERIC = {"各项", "主要", "总体", "既定", "工作", "发展", "这一", "这个", "目标", "确定", "规划"}
+_MODERN = re.compile(rf"(?:社会主义)?现代化(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
+_STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
+_SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
+
+
+def goals(doc: Doc) -> list[Mention]:
+    """…奋斗目标 / …目标任务 / …新目标, 现代化XX, …强省, 平安XX."""
+    text = doc.text
+    out = []
+    for m in _GOAL_HEAD.finditer(text):
+        if text[m.start() - 1:m.start()] in ("”", "的"):
+            continue  # “两个确保”的奋斗目标: the quoted rule owns it
+        start = left_edge(text, m.start(), max_len=14)
+        content = text[start:m.start()]
+        if len(content) < 2 or content in _GOAL_GENERIC:
+            continue
+        label = content if m.group(0) == "新目标" else text[start:m.end()]
+        out.append(Mention(start, m.end(), text[start:m.end()], "Goal", label, "goal-head"))
+    for m in _MODERN.finditer(text):
+        key = "现代化" + m.group("place")
+        out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "modern-place",
+                           attrs=(("key", f"Goal:{key}"),)))
+    for m in _STRONG.finditer(text):
+        start = max(m.start(), left_edge(text, m.end() - 2, max_len=8))
+        start = _after_build(text, m.start(), start)
+        if m.end() - start >= 4:
+            out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()],
+                               "strong-place"))
+    for m in _SAFE.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "safe-place",
+                           attrs=(("key", "Goal:" + m.group(0).removeprefix("更高水平的")),)))
+    return out
+
+
+def _after_build(text: str, lo: int, start: int) -> int:
+    i = text.rfind("建设", lo, start + 8)
+    return max(start, i + 2) if i >= 0 else start
+
+
+# ------------------------------------------------------------------ concepts
+
+_XI_THOUGHT = re.compile(rf"习近平[{HAN}]{{1,14}}?思想")
+_SPIRIT = re.compile(rf"[{HAN}]{{2,5}}精神(?=[、，。；和等]|薪火)")
+_STRATEGY = re.compile(rf"[{HAN}]{{2,10}}战略(?=[^{HAN}]|[和等的])")
+_SPIRIT_NOT = ("全会", "大会", "会议", "讲话", "指示", "批示", "文件", "规定", "细则", "重要", "这种",
+               "伟大", "革命", "奋斗", "拼搏", "创新", "斗争")
+_STRATEGY_NOT = {"重大", "重要", "总体", "全局", "长远", "国家", "发展", "十大", "各项"}
+
+
+def concepts(doc: Doc) -> list[Mention]:
+    """习近平…思想, …精神 in lists, …战略."""
+    text = doc.text
+    out = []
+    for m in _XI_THOUGHT.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Concept", m.group(0), "xi-thought"))
+    for m in _SPIRIT.finditer(text):
+        start = left_edge(text, m.end() - 2, max_len=6)
+        content = text[start:m.end() - 2]
+        if len(content) < 2 or content.endswith(_SPIRIT_NOT) or content in _SPIRIT_NOT:
+            continue
+        out.append(Mention(start, m.end(), text[start:m.end()], "Concept", text[start:m.end()],
+                           "spirit"))
+    for m in _STRATEGY.finditer(text):
+        start = left_edge(text, m.end() - 2, max_len=10)
+        content = text[start:m.end() - 2]
+        if len(content) < 2 or content in _STRATEGY_NOT:
+            continue
+        out.append(Mention(start, m.end(), text[start:m.end()], "Concept", text[start:m.end()],
+                           "strategy"))
+    return out

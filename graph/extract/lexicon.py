@@ -1,0 +1,149 @@
+"""The lexicon: standard names with their type and aliases, built in and user-supplied.
+
+The built-in list (`data/lexicon.tsv`) holds general knowledge of Chinese official
+language: party, state and mass organizations with their abbreviations, national
+leaders, central formulations and goals. A user lexicon (CSV or YAML with
+`label, type, aliases`) is merged over it. Matching is Aho–Corasick (pyahocorasick),
+one pass over the text for every name.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from ontology.namespace import ENTITY_TYPES
+
+from ..errors import InputError
+from ..model import Doc, Mention
+
+BUILTIN = Path(__file__).with_name("data") / "lexicon.tsv"
+_STRIP = "“”‘’\"'《》"
+
+
+def clean(label: str) -> str:
+    """A label as used for matching and linking: quotation marks and 《》 removed."""
+    return "".join(c for c in label if c not in _STRIP).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    type: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Lexicon:
+    entries: list[Entry] = field(default_factory=list)
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """Entries of `other` replace ours with the same (type, label)."""
+        keys = {(e.type, e.label) for e in other.entries}
+        return Lexicon([e for e in self.entries if (e.type, e.label) not in keys] + other.entries)
+
+    def forms(self) -> dict[str, tuple[str, str]]:
+        """surface form → (type, canonical label); later entries win on clashes."""
+        out: dict[str, tuple[str, str]] = {}
+        for e in self.entries:
+            for form in (e.label, *e.aliases):
+                form = clean(form)
+                if form:
+                    out[form] = (e.type, clean(e.label))
+        return out
+
+    def aliases_of(self, type_: str, label: str) -> tuple[str, ...]:
+        for e in self.entries:
+            if e.type == type_ and clean(e.label) == label:
+                return tuple(clean(a) for a in e.aliases if clean(a))
+        return ()
+
+
+def _entry(type_: str, label: str, aliases: list[str], where: str) -> Entry:
+    if type_ not in ENTITY_TYPES:
+        raise InputError(f"{where}: unknown type {type_!r}; use one of {', '.join(ENTITY_TYPES)}")
+    if not clean(label):
+        raise InputError(f"{where}: empty label")
+    return Entry(type_, label.strip(), tuple(a.strip() for a in aliases if a.strip()))
+
+
+@lru_cache(maxsize=1)
+def builtin() -> Lexicon:
+    entries = []
+    for n, line in enumerate(BUILTIN.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        aliases = parts[2].split("|") if len(parts) > 2 else []
+        entries.append(_entry(parts[0], parts[1], aliases, f"{BUILTIN.name}:{n}"))
+    return Lexicon(entries)
+
+
+def load_user(path: str | Path) -> Lexicon:
+    """A user lexicon: CSV with columns label,type,aliases (aliases |-separated), or YAML:
+    a list of {label, type, aliases: [...]}."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such lexicon file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{p}: cannot read the lexicon ({exc})") from None
+    entries = []
+    if p.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            rows = yaml.safe_load(text) or []
+        except yaml.YAMLError as exc:
+            raise InputError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        if not isinstance(rows, list):
+            raise InputError(f"{p}: expected a list of entries with label, type, aliases")
+        for n, row in enumerate(rows, 1):
+            if not isinstance(row, dict) or "label" not in row or "type" not in row:
+                raise InputError(f"{p}: entry {n} needs a label and a type")
+            aliases = row.get("aliases") or []
+            if isinstance(aliases, str):
+                aliases = aliases.split("|")
+            entries.append(_entry(str(row["type"]), str(row["label"]),
+                                  [str(a) for a in aliases], f"{p}: entry {n}"))
+    else:
+        reader = csv.DictReader(io.StringIO(text))
+        if not reader.fieldnames or not {"label", "type"} <= set(reader.fieldnames):
+            raise InputError(f"{p}: a CSV lexicon needs a header with label,type,aliases")
+        for n, row in enumerate(reader, 2):
+            entries.append(_entry((row.get("type") or "").strip(), row.get("label") or "",
+                                  (row.get("aliases") or "").split("|"), f"{p}: line {n}"))
+    return Lexicon(entries)
+
+
+_AUTOMATA: dict[int, tuple[Lexicon, ahocorasick.Automaton]] = {}
+
+
+def automaton(lex: Lexicon) -> ahocorasick.Automaton:
+    """The Aho–Corasick automaton of a lexicon, built once per lexicon object."""
+    cached = _AUTOMATA.get(id(lex))
+    if cached is not None and cached[0] is lex:
+        return cached[1]
+    auto = ahocorasick.Automaton()
+    for form, (type_, label) in lex.forms().items():
+        auto.add_word(form, (form, type_, label))
+    auto.make_automaton()
+    _AUTOMATA[id(lex)] = (lex, auto)
+    return auto
+
+
+def match(doc: Doc, lex: Lexicon) -> list[Mention]:
+    """Every occurrence of every lexicon form in the text."""
+    auto = automaton(lex)
+    if len(auto) == 0:
+        return []
+    out = []
+    for end, (form, type_, label) in auto.iter(doc.text):
+        start = end - len(form) + 1
+        out.append(Mention(start, end + 1, form, type_, label, "lexicon"))
+    return out

@@ -1,0 +1,295 @@
+"""Bodies, persons, meetings and documents: suffix patterns over the lexicon's names."""
+from __future__ import annotations
+
+import re
+
+from ..model import Doc, Mention
+from ..segment import cn_number
+from .common import HAN, PLACE, PUNCT, left_edge
+
+_CN = "〇一二三四五六七八九十百"
+
+# ------------------------------------------------------------------ bodies
+
+_ORG_SUFFIX = (
+    "委常委会|人大常委会|政协常委会|委办公厅|政府办公厅|委组织部|委宣传部|委统战部|委政法委|"
+    "纪委监委|委员会|纪委|监委|人大|政协|政府|总工会|妇联|科协|文联|侨联|残联|工商联|"
+    "高级人民法院|中级人民法院|人民法院|人民检察院|委")
+#: Stems of government departments, written as 省/市 + stem + 厅/局/委/办 or alone in lists.
+_DEPT = ("人力资源和社会保障|人力资源社会保障|人社|发展和改革|发展改革|发改|教育|科技|工业和信息化|"
+         "工信|公安|国家安全|民政|司法|财政|自然资源|生态环境|住房和城乡建设|住房城乡建设|住建|"
+         "交通运输|水利|农业农村|商务|文化和旅游|文旅|卫生健康|卫健|退役军人事务|应急管理|审计|"
+         "国资|市场监管|市场监督管理|统计|信访|网信|外事|医保|医疗保障|林业|粮食和物资储备|能源|"
+         "税务|人防|体育|广电|广播电视|新闻出版|宣传|组织|统战|政法|编办|机关事务管理")
+_LEVEL = "省|市|县|区|州|乡|镇"
+# not an organ: 全省, 各市, 本县, 我省 … are areas, not bodies
+_NOT_BEFORE = set("全各本我该跨外分两三四")
+
+_BODY = re.compile(
+    rf"(?:中共)?(?:(?P<place>{PLACE})|(?P<level>{_LEVEL}))"
+    rf"(?:(?P<org>{_ORG_SUFFIX})|(?P<dept>{_DEPT})(?:厅|局|委员会|委|办公室|办))"
+    rf"|(?P<youth>团(?:省|市|县|区)委)"
+    rf"|(?P<group>(?:{_LEVEL})[{HAN}]{{0,6}}?(?:领导小组|协调小组|工作小组))")
+_ENUM_UNITS = re.compile(
+    rf"((?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}|[{HAN}]{{2,4}})等(?:有关|相关)?(?:单位|部门|机关)")
+
+
+def bodies(doc: Doc) -> list[Mention]:
+    """Organs named by level + suffix (省委, XX省总工会, 市人社局, 团省委) and department
+    short names enumerated before 等有关单位/部门."""
+    text = doc.text
+    out = []
+    for m in _BODY.finditer(text):
+        if m.group("level") and m.start() > 0 and text[m.start() - 1] in _NOT_BEFORE:
+            continue
+        if m.group("level") and m.group("org") == "委" and text[m.end():m.end() + 1] == "员":
+            continue
+        span = m.group(0)
+        out.append(Mention(m.start(), m.end(), span, "Body", _body_label(span), "body-suffix"))
+    for m in _ENUM_UNITS.finditer(text):
+        pos = m.start(1)
+        for item in m.group(1).split("、"):
+            if item not in ("政府", "有关", "相关", "其他"):
+                out.append(Mention(pos, pos + len(item), item, "Body", item, "body-enum"))
+            pos += len(item) + 1
+    return out
+
+
+def _body_label(span: str) -> str:
+    """省委 and XX省委, 中共XX省委 are one body for linking: key on the level + organ."""
+    return span
+
+
+# ------------------------------------------------------------------ persons
+
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
+    "顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧"
+    "耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍"
+    "华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏"
+    "宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝楼栗")
+COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "皇甫", "令狐", "慕容", "尉迟", "东方",
+                     "公孙", "长孙", "宇文", "夏侯", "端木", "南宫", "司徒", "万俟")
+_TITLES = ("总书记|书记|副书记|省长|副省长|市长|副市长|县长|主席|副主席|委员长|副委员长|总理|"
+           "副总理|部长|厅长|局长|主任|院长|秘书长")
+_AFTER_NAME = "同志|总书记"
+_NAME_BEFORE = re.compile(rf"(?:{_AFTER_NAME})")
+_NAME_AFTER_TITLE = re.compile(
+    rf"(?:{_TITLES})(?P<name>[{HAN}]{{2,3}}?)(?=同志|出席|主持|强调|指出|表示|讲话|在|作|参加|会见|"
+    rf"调研|要求|说|，|。|、)")
+_FUNCTION_CHARS = set("在由和与及对向请让是为了着的以经据按被把将从同跟给，、。；：“”（）\n")
+_NOT_NAMES = {"广大", "各位", "全体", "青年", "老", "党员", "领导", "有关", "全党", "中央", "地方",
+              "各级", "基层", "我们", "大家", "同志"}
+
+
+def _is_name(cand: str) -> bool:
+    if not (2 <= len(cand) <= 4) or cand in _NOT_NAMES:
+        return False
+    if any(not ("\u4e00" <= c <= "\u9fff") for c in cand):
+        return False
+    if cand[:2] in COMPOUND_SURNAMES:
+        return len(cand) in (3, 4)
+    return cand[0] in SURNAMES and len(cand) <= 3
+
+
+def persons(doc: Doc) -> list[Mention]:
+    """Names before 同志/总书记 and after a title (省委书记楼阳生出席…)."""
+    text = doc.text
+    out = []
+    for m in _NAME_BEFORE.finditer(text):
+        end = m.start()
+        for n in (3, 2, 4):
+            start = end - n
+            if start < 0:
+                continue
+            cand = text[start:end]
+            before = text[start - 1] if start > 0 else "\n"
+            if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT
+                                   or not "\u4e00" <= before <= "\u9fff"):
+                out.append(Mention(start, end, cand, "Person", cand, "person-honorific"))
+                break
+    for m in _NAME_AFTER_TITLE.finditer(text):
+        cand = m.group("name")
+        if _is_name(cand):
+            out.append(Mention(m.start("name"), m.end("name"), cand, "Person", cand,
+                               "person-title"))
+    return out
+
+
+# ------------------------------------------------------------------ meetings
+
+_PARTY_CONGRESS = re.compile(
+    rf"(?P<pre>中国共产党|中共|党的)?(?:第(?P<n1>[{_CN}]{{1,4}})次全国代表大会"
+    rf"|(?<![{HAN}第])(?P<n2>[十二三]{{0,1}}[{_CN}]{{1,2}})大(?![会学队家局力型批])"
+    rf"|(?<=党的)(?P<n3>[{_CN}]{{1,3}})大(?![会学队家局力型批]))")
+_PLENUM = re.compile(
+    rf"(?P<pre>中国共产党|中共|党的)?(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,2}})中全会")
+_ORG_SESSION = re.compile(
+    rf"(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,3}})次"
+    rf"(?:全体会议|全会|执委会议|执委会|全委会议|全委会|常委会议|会议|代表大会)")
+_NUMBERED_SESSION = re.compile(
+    rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}]{{2,12}}?)第(?P<n>[{_CN}]{{1,4}})次"
+    rf"(?P<kind>会议|全体会议|常务会议|主任会议|代表大会)")
+_LOCAL_CONGRESS = re.compile(
+    rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)")
+_SHORT_CONGRESS = re.compile(r"(?P<level>省|市|县|区)党代会")
+_SHORT_PLENUM = re.compile(r"(?P<org>省委|市委|县委|区委)全会")
+_NAMED_MEETING = re.compile(
+    rf"[{HAN}]{{1,14}}?(?:工作会议|办公会议|座谈会|推进会|表彰大会|动员大会|常务会议|联席会议|"
+    rf"专题会议|务虚会|理论学习中心组学习会)")
+
+
+def _party_congress(n: int) -> tuple[str, tuple[str, ...]]:
+    from ..segment import cn_number as _  # noqa: F401  (keeps the numerals in one place)
+
+    num = _cn(n)
+    return (f"党的第{num}次全国代表大会",
+            (f"中国共产党第{num}次全国代表大会", f"第{num}次全国代表大会", f"党的{num}大",
+             f"{num}大", f"中共{num}大"))
+
+
+def _cn(n: int) -> str:
+    digits = "〇一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def meetings(doc: Doc) -> list[Mention]:
+    text = doc.text
+    out = []
+    for m in _PARTY_CONGRESS.finditer(text):
+        n = cn_number(m.group("n1") or m.group("n2") or m.group("n3") or "")
+        if not n or n > 30:
+            continue
+        if m.group("n1") and not m.group("pre"):
+            # 第二十次全国代表大会 without 党的: the party's only when the clause speaks of the party
+            clause_start = max(text.rfind(c, 0, m.start()) for c in "，。；\n")
+            if "党" not in text[clause_start + 1:m.start()]:
+                continue
+        if m.group("n2") and not m.group("pre") and n < 8:
+            continue  # 三大, 五大 are rarely congresses
+        label, aliases = _party_congress(n)
+        out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", label, "party-congress",
+                           attrs=(("key", f"party-congress-{n}"), ("aliases", "|".join(aliases)))))
+    for m in _PLENUM.finditer(text):
+        t, n = cn_number(m.group("t")), cn_number(m.group("n"))
+        if not t or not n:
+            continue
+        label = f"党的{_cn(t)}届{_cn(n)}中全会"
+        aliases = (f"{_cn(t)}届{_cn(n)}中全会", f"中共{_cn(t)}届{_cn(n)}中全会",
+                   f"中国共产党第{_cn(t)}届中央委员会第{_cn(n)}次全体会议")
+        out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", label, "party-plenum",
+                           attrs=(("key", f"party-plenum-{t}-{n}"), ("aliases", "|".join(aliases)))))
+    for m in _ORG_SESSION.finditer(text):
+        start = _org_prefix_start(doc, m.start())
+        span = text[start:m.end()]
+        out.append(Mention(start, m.end(), span, "Meeting", span, "session"))
+    for m in _NUMBERED_SESSION.finditer(text):
+        start = left_edge(text, m.start("body"), max_len=14)
+        if m.group("t") and start > m.start("t"):
+            start = m.start("t")
+        span = text[start:m.end()]
+        if len(span) >= 6:
+            out.append(Mention(start, m.end(), span, "Meeting", span, "numbered-session"))
+    for m in _LOCAL_CONGRESS.finditer(text):
+        span = m.group(0)
+        level = (m.group("place") or "")[-1:] or ""
+        out.append(Mention(m.start(), m.end(), span, "Meeting", span, "local-congress",
+                           attrs=(("short", f"{level}|党代会"),)))
+    for m in _SHORT_CONGRESS.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-congress",
+                           attrs=(("short-of", f"{m.group('level')}|党代会"),)))
+    for m in _SHORT_PLENUM.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-plenum",
+                           attrs=(("short-of", f"{m.group('org')}|全会"),)))
+    for m in _NAMED_MEETING.finditer(text):
+        start = left_edge(text, m.start(), max_len=14,
+                          keep=frozenset({"的", "以", "在", "对", "从", "向", "于", "由", "到"}))
+        # governing words: keep 的-free names; cut at 召开/主持/出席/参加/在
+        start = max(start, _cut_after(text, m.start(), m.end()))
+        span = text[start:m.end()]
+        if len(span) > len(_meeting_kind(span)) + 1:
+            out.append(Mention(start, m.end(), span, "Meeting", span, "named-meeting"))
+    return _join_ji(text, out)
+
+
+def _meeting_kind(span: str) -> str:
+    for kind in ("工作会议", "办公会议", "座谈会", "推进会", "表彰大会", "动员大会", "常务会议",
+                 "联席会议", "专题会议", "务虚会"):
+        if span.endswith(kind):
+            return kind
+    return ""
+
+
+_CUT = re.compile(r"召开|主持|出席|参加|举行|在|暨|的|了|，")
+
+
+def _cut_after(text: str, lo: int, hi: int) -> int:
+    best = 0
+    window_start = max(0, lo - 14)
+    for m in _CUT.finditer(text, window_start, hi):
+        if m.end() <= hi - 4:
+            best = max(best, m.end())
+    return best
+
+
+_ORG_HEAD = re.compile(rf"(?:{PLACE}|省|市|县|区)?(?:委|总工会|人大常委会|政协|妇联|团委)$|全总$|"
+                       rf"中华全国总工会$|共青团中央$|全国妇联$|团中央$")
+
+
+def _org_prefix_start(doc: Doc, start: int) -> int:
+    """A session name starts with its organ when one stands right before (全总十七届五次执委会议)."""
+    window = doc.text[max(0, start - 12):start]
+    m = _ORG_HEAD.search(window)
+    return start - (len(window) - m.start()) if m else start
+
+
+def _join_ji(text: str, found: list[Mention]) -> list[Mention]:
+    """M1暨M2 is one meeting: add a mention spanning both, with both parts as aliases."""
+    by_end = {m.end: m for m in found}
+    out = list(found)
+    for m in found:
+        if text[m.end:m.end + 1] == "暨":
+            nxt = [o for o in found if o.start == m.end + 1]
+            if nxt:
+                second = max(nxt, key=lambda o: o.end)
+                span = text[m.start:second.end]
+                out.append(Mention(m.start, second.end, span, "Meeting", span, "joint-meeting",
+                                   attrs=(("aliases", f"{m.label}|{second.label}"),)))
+    del by_end
+    return out
+
+
+# ------------------------------------------------------------------ documents
+
+_BOOK = re.compile(r"《([^《》\n]{1,120})》")
+_PLAN = re.compile(rf"“[{_CN}]{{2,4}}”规划(?:纲要)?|[{HAN}]{{2,12}}?五年规划")
+
+
+def documents(doc: Doc) -> list[Mention]:
+    """Titles in 《》 and five-year plans (“十四五”规划, …五年规划)."""
+    text = doc.text
+    out = []
+    for m in _BOOK.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(1).strip(),
+                           "book-title"))
+    for m in _PLAN.finditer(text):
+        start = m.start()
+        if not text[start] == "“":
+            start = left_edge(text, m.start(), max_len=14)
+            start = max(start, m.start())
+            start = left_edge(text, m.end() - 4)
+        span = text[start:m.end()]
+        if len(span) > 4:
+            out.append(Mention(start, m.end(), span, "Document", span.replace("“", "").replace("”", ""),
+                               "plan"))
+    return out
+
+
+__all__ = ["bodies", "persons", "meetings", "documents", "PUNCT"]

@@ -1,0 +1,170 @@
+"""Relations between mentions, found clause by clause.
+
+- date-first clauses: “1月21日，王沪宁同志主持召开中央书记处办公会议” → the meeting's date;
+- chairs (主持), speakers (在…上发表讲话 / 作报告 / 出席…并讲话);
+- organizers: the organ a meeting is named after, or that 召开/举行 it;
+- proposals: 提出/作出/确立 after a meeting, body or person at the head of a sentence,
+  or “X提出的Y”; a 提出， followed by a quotation names its formula in the next sentence;
+- endorsements: …等工作得到A、B批示肯定 / A充分肯定…;
+- leading bodies: A牵头…行动; members of a numbered formula the text lists.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from ..model import Doc, Mention, Relation, Sentence
+
+_CHAIR = re.compile(r"^(?:同志)?(?:主持召开了?|主持了?)$")
+_SPEAK_AFTER = re.compile(r"^上?[，,]?(?:发表(?:了)?(?:重要)?讲话|讲话|作(?:了)?[^，。]{0,12}报告|致辞)")
+_CONVENE = re.compile(r"^(?:主持)?(?:召开|举行|举办)了?$")
+_PROPOSE = re.compile(r"(?:鲜明|明确|首次|郑重|创造性地)?(?:提出|作出|确立|部署)")
+_ENDORSE = re.compile(r"(?:得到|受到|获得)(?P<who>[^，。；]{1,40}?)(?:批示)?(?:充分)?"
+                      r"(?:肯定|表扬|赞扬|称赞|点赞)")
+_ENDORSE_ACTIVE = re.compile(r"^(?:同志)?(?:(?:作出|作)?批示)?(?:充分)?(?:肯定|表扬|赞扬)了?")
+
+
+class _Index:
+    """Mentions by position, for “the mentions inside this span” look-ups."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
+        self.starts = [m.start for m in self.mentions]
+
+    def within(self, lo: int, hi: int, *types: str) -> list[Mention]:
+        i = bisect_left(self.starts, lo)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < hi:
+            m = self.mentions[i]
+            if m.end <= hi and (not types or m.type in types):
+                out.append(m)
+            i += 1
+        return out
+
+
+def _top(ms: list[Mention]) -> list[Mention]:
+    """Mentions not nested in another of the list."""
+    return [m for m in ms if not any(o is not m and o.start <= m.start and m.end <= o.end
+                                     and (o.start, o.end) != (m.start, m.end) for o in ms)]
+
+
+def relations(doc: Doc) -> list[Relation]:
+    idx = _Index(doc.mentions)
+    text = doc.text
+    out: list[Relation] = []
+    seen: set[tuple] = set()
+
+    def add(s: Mention, p: str, o: Mention, sent: Sentence, rule: str) -> None:
+        key = (s.start, s.end, p, o.start, o.end)
+        if key not in seen and s is not o:
+            seen.add(key)
+            out.append(Relation(s, p, o, sent.index, rule))
+
+    for k, sent in enumerate(doc.sentences):
+        ms = idx.within(sent.start, sent.end)
+        if not ms:
+            continue
+        meetings = [m for m in ms if m.type == "Meeting"]
+        # organizer: the organ a meeting is named after
+        for mt in meetings:
+            for b in idx.within(mt.start, min(mt.end, mt.start + 8), "Body"):
+                if b.start - mt.start <= 4 and b.end < mt.end:
+                    add(mt, "organizer", b, sent, "named-after")
+                    break
+        # date-first clause
+        lead = text[sent.start:sent.start + 2]
+        first = [m for m in ms if m.start <= sent.start + (1 if lead[:1] in "在于" else 0)]
+        dates = [m for m in first if m.type == "Date"]
+        if dates:
+            d = dates[0]
+            later_dates = [m.start for m in ms if m.type == "Date" and m.start > d.start]
+            stop = min(later_dates) if later_dates else sent.end
+            cands = [m for m in meetings if m.start < stop]
+            if cands:
+                add(_outermost(cands[0], meetings), "date", d, sent, "date-first")
+        for _i, m in enumerate(ms):
+            if m.type == "Person":
+                for mt in meetings:
+                    gap = text[m.end:mt.start]
+                    if mt.start >= m.end and _CHAIR.match(gap):
+                        add(mt, "chair", m, sent, "chair")
+                    if mt.start >= m.end and re.match(r"^(?:同志)?(?:在|出席)$", gap) and \
+                            (_SPEAK_AFTER.match(text[mt.end:mt.end + 16])
+                             or text[mt.end:mt.end + 3] == "并讲话"):
+                        add(mt, "speaker", m, sent, "speaker")
+            if m.type == "Body":
+                for mt in meetings:
+                    if mt.start >= m.end and _CONVENE.match(text[m.end:mt.start]):
+                        add(mt, "organizer", m, sent, "convene")
+        _proposals(doc, idx, sent, ms, add, k)
+        _endorsements(doc, idx, sent, ms, add)
+        _leads(doc, sent, ms, add)
+    return out
+
+
+def _outermost(m: Mention, pool: list[Mention]) -> Mention:
+    best = m
+    for o in pool:
+        if o.start <= best.start and best.end <= o.end and (o.end - o.start) > (best.end - best.start):
+            best = o
+    return best
+
+
+_OBJECT_TYPES = ("Goal", "Concept", "Campaign")
+
+
+def _proposals(doc: Doc, idx: _Index, sent: Sentence, ms: list[Mention], add, k: int) -> None:
+    text = doc.text
+    heads = [m for m in _top(ms) if m.type != "Date"]
+    if heads and heads[0].type in ("Meeting", "Body", "Person"):
+        subj = heads[0]
+        if subj.start - sent.start <= 12:
+            window = text[subj.end:sent.end]
+            v = _PROPOSE.search(window)
+            if v and v.start() <= 24:
+                vpos = subj.end + v.end()
+                objs = [m for m in _top(ms) if m.type in _OBJECT_TYPES and m.start >= vpos]
+                for o in objs:
+                    add(o, "proposedBy", subj, sent, "propose")
+                if not objs and text[vpos:vpos + 2] in ("，“", "：“", ":“"):
+                    nxt = doc.sentences[k + 1] if k + 1 < len(doc.sentences) else None
+                    if nxt is not None:
+                        lead = [m for m in idx.within(nxt.start, nxt.start + 12, *_OBJECT_TYPES)
+                                if m.start == nxt.start]
+                        for o in lead:
+                            add(o, "proposedBy", subj, sent, "propose-quotation")
+    # X提出的Y
+    for m in ms:
+        if m.type in ("Meeting", "Body", "Person") and text[m.end:m.end + 3] in ("提出的", "确立的"):
+            for o in ms:
+                if o.type in _OBJECT_TYPES and o.start == m.end + 3:
+                    add(o, "proposedBy", m, sent, "proposed-de")
+
+
+def _endorsements(doc: Doc, idx: _Index, sent: Sentence, ms: list[Mention], add) -> None:
+    text = doc.text
+    for e in _ENDORSE.finditer(text, sent.start, sent.end):
+        who = [m for m in idx.within(e.start("who"), e.end("who"), "Body", "Person")]
+        clause_start = max(text.rfind(c, sent.start, e.start()) for c in "，；：")
+        clause_start = max(clause_start, sent.start)
+        what = [m for m in idx.within(clause_start, e.start(), "Campaign")]
+        for w in _top(what):
+            for b in _top(who):
+                add(w, "endorsedBy", b, sent, "endorsed-passive")
+    for m in ms:
+        if m.type in ("Body", "Person"):
+            v = _ENDORSE_ACTIVE.match(text[m.end:m.end + 12])
+            if v:
+                for o in ms:
+                    if o.type == "Campaign" and 0 <= o.start - (m.end + v.end()) <= 2:
+                        add(o, "endorsedBy", m, sent, "endorsed-active")
+
+
+def _leads(doc: Doc, sent: Sentence, ms: list[Mention], add) -> None:
+    text = doc.text
+    for m in ms:
+        if m.type == "Body" and text[m.end:m.end + 2] == "牵头":
+            for o in ms:
+                if o.type == "Campaign" and o.start > m.end:
+                    add(o, "ledBy", m, sent, "lead")
+                    break

@@ -1,0 +1,143 @@
+"""Mentions → entities: one entity per referent, a canonical label and every alias.
+
+Mentions are grouped by a key (a date's value; a lexicon name's canonical form;
+a rule's own key such as party-congress-20; else type + normalised label), then
+groups are merged where a short form points to a longer one: 《工会法》 →
+《中华人民共和国工会法》, 省党代会 → 省第十一次党代会, 劳动和技能竞赛 → the
+one campaign whose name ends with it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .extract.common import PLACE
+from .extract.lexicon import Lexicon, builtin, clean
+from .model import Doc, Entity, Mention
+
+_DROP = set("“”‘’\"'《》〈〉「」『』 \t\r\n\u3000")
+_BODY_PREFIX = re.compile(rf"^(?:中共)?(?:{PLACE})(?=[省市县区])|^中共(?=[省市县区])")
+_JURISDICTION = re.compile(rf"(?:中华人民共和国|{PLACE}|国家|全国)$")
+
+
+def norm(label: str) -> str:
+    """NFKC, quotation marks and 《》 removed: the form two labels are compared in."""
+    return "".join(c for c in unicodedata.normalize("NFKC", label) if c not in _DROP)
+
+
+def base_key(m: Mention) -> str:
+    if m.type == "Date":
+        return f"Date|{m.value}"
+    own = m.attr("key")
+    if own:
+        return own if "|" in own or ":" in own else f"{m.type}|{own}"
+    label = norm(m.label)
+    if m.type == "Body":
+        label = _BODY_PREFIX.sub("", label)
+    return f"{m.type}|{label}"
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, short: str, long: str) -> None:
+        a, b = self.find(short), self.find(long)
+        if a != b:
+            self.parent[a] = b
+
+
+def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None:
+    labels = {k: norm(ms[0].label) for k, ms in groups.items()}
+    by_type: dict[str, list[str]] = {}
+    for k in groups:
+        by_type.setdefault(k.split("|", 1)[0].split(":", 1)[0], []).append(k)
+    # meetings: 省党代会 → the one 省第…次党代会; 省委全会 → the one 省委…全会
+    for k, ms in groups.items():
+        short = next((m.attr("short-of") for m in ms if m.attr("short-of")), None)
+        if not short:
+            continue
+        prefix, kind = short.split("|")
+        targets = [t for t in by_type.get("Meeting", []) if t != k
+                   and labels[t].startswith(prefix) and kind in labels[t]
+                   and not any(m.attr("short-of") for m in groups[t])]
+        if len(targets) == 1:
+            uf.union(k, targets[0])
+    # documents: 工会法 → 中华人民共和国工会法
+    for kind in ("Document",):
+        keys = by_type.get(kind, [])
+        for k in keys:
+            longer = [t for t in keys if t != k and labels[t].endswith(labels[k])
+                      and _JURISDICTION.search(labels[t][:-len(labels[k])])]
+            if len(longer) == 1:
+                uf.union(k, longer[0])
+    # campaigns: a name that ends another campaign's name (劳动和技能竞赛)
+    keys = by_type.get("Campaign", [])
+    for k in keys:
+        if len(labels[k]) < 4:
+            continue
+        longer = [t for t in keys if t != k and labels[t].endswith(labels[k])]
+        if len(longer) == 1:
+            uf.union(k, longer[0])
+
+
+def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
+    """Fill `doc.entities` (in order of first mention) and `doc.links`."""
+    lex = lex if lex is not None else builtin()
+    groups: dict[str, list[Mention]] = {}
+    for m in doc.mentions:
+        groups.setdefault(base_key(m), []).append(m)
+    uf = _UnionFind()
+    for k in groups:
+        uf.find(k)
+    _merge_short_forms(groups, uf)
+    merged: dict[str, list[Mention]] = {}
+    for k, ms in groups.items():
+        merged.setdefault(uf.find(k), []).extend(ms)
+    # organizer + meeting name: 省委 召开 工青妇工作会议 → 省委工青妇工作会议
+    extra: dict[str, set[str]] = {}
+    key_of = {m: uf.find(base_key(m)) for m in doc.mentions}
+    for r in doc.relations:
+        if r.rule == "convene" and clean(r.object.text) not in clean(r.subject.text):
+            extra.setdefault(key_of[r.subject], set()).add(
+                clean(r.object.text) + clean(r.subject.text))
+    entities = []
+    for key, ms in merged.items():
+        ms.sort(key=lambda m: (m.start, m.end))
+        entities.append(_entity(key, ms, lex, extra.get(key, set())))
+    entities.sort(key=lambda e: (e.mentions[0].start, e.type, e.key))
+    doc.entities = entities
+    doc.links = key_of
+    return doc
+
+
+def _entity(key: str, ms: list[Mention], lex: Lexicon, extra: set[str]) -> Entity:
+    type_ = ms[0].type
+    forms: set[str] = set(extra)
+    for m in ms:
+        forms.add(clean(m.text))
+        forms.add(clean(m.label))
+        for a in (m.attr("aliases") or "").split("|"):
+            if a:
+                forms.add(clean(a))
+    forms.discard("")
+    if type_ == "Date":
+        label = ms[0].value or ms[0].label
+    elif type_ == "Person":
+        label = min((clean(m.label) for m in ms), key=lambda s: (len(s), s))
+    else:
+        surface = {clean(m.text) for m in ms} | {clean(m.label) for m in ms} | extra
+        label = max(surface, key=lambda s: (len(s), s))
+    for form in list(forms):
+        forms.update(lex.aliases_of(type_, form))
+    forms.discard(label)
+    number = next((int(m.attr("number")) for m in ms if m.attr("number")), None)
+    return Entity(key=key, type=type_, label=label, aliases=forms, mentions=ms,
+                  value=ms[0].value if type_ == "Date" else None, number=number)

@@ -1,0 +1,127 @@
+"""Small dataclasses that flow through the pipeline.
+
+Offsets are half-open character offsets into `Speech.text`:
+`speech.text[m.start:m.end] == m.text` for every span.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One speech: its text as read, where it came from and the date it was given."""
+
+    text: str
+    source: str = "-"
+    date: _dt.date | None = None
+    year: int | None = None  # the year relative dates resolve against
+    title: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered part of the speech: `一、…` (level 1) or `（一）…` (level 2)."""
+
+    index: int
+    level: int
+    ordinal: int
+    heading: str
+    start: int
+    end: int
+    heading_start: int
+    heading_end: int
+    parent: int | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    section: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A typed span. `label` is the form used for linking (quotes and 《》 removed);
+    `value` carries a date's ISO value; `attrs` anything a rule wants to pass on."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    label: str
+    rule: str
+    value: str | None = None
+    attrs: tuple[tuple[str, str], ...] = ()
+
+    def attr(self, key: str) -> str | None:
+        for k, v in self.attrs:
+            if k == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """subject --predicate--> object between two mentions, found in one sentence."""
+
+    subject: Mention
+    predicate: str
+    object: Mention
+    sentence: int
+    rule: str
+
+
+@dataclass
+class Entity:
+    """One referent in the document, with every surface form it takes."""
+
+    key: str
+    type: str
+    label: str
+    aliases: set[str] = field(default_factory=set)
+    mentions: list[Mention] = field(default_factory=list)
+    value: str | None = None
+    number: int | None = None
+
+
+@dataclass
+class Doc:
+    """The pipeline's one document object: each step fills in its part."""
+
+    speech: Speech
+    sections: list[Section] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    # mention -> entity key, filled by link
+    links: dict[Mention, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.speech.text
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence that contains character `offset` (binary search)."""
+        lo, hi = 0, len(self.sentences) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            s = self.sentences[mid]
+            if offset < s.start:
+                hi = mid - 1
+            elif offset >= s.end:
+                lo = mid + 1
+            else:
+                return s
+        return None

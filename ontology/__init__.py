@@ -1,0 +1,1 @@
+"""The speechkg ontology (OWL, SHACL) and its namespace; imports nothing from graph/."""

@@ -1,0 +1,105 @@
+"""The speechkg vocabulary as a DefinedNamespace, and the prefixes every graph binds.
+
+`SKG` fails on a misspelt term (`_fail = True`), so a typo in the library is an
+AttributeError at import or first use, not a silently wrong triple.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+ONTOLOGY_FILE = Path(__file__).with_name("speechkg.ttl")
+SHAPES_FILE = Path(__file__).with_name("shapes.ttl")
+
+#: Base for the IRIs of things speechkg mints (speeches, entities, mentions).
+ID = Namespace("https://w3id.org/speechkg/id/")
+
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+TIME = Namespace("http://www.w3.org/2006/time#")
+
+
+class SKG(DefinedNamespace):
+    """Classes and properties of https://w3id.org/speechkg#."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/speechkg#")
+
+    # classes
+    Entity: URIRef
+    Campaign: URIRef
+    Body: URIRef
+    Goal: URIRef
+    Date: URIRef
+    Meeting: URIRef
+    Person: URIRef
+    Document: URIRef
+    Concept: URIRef
+    Speech: URIRef
+    Section: URIRef
+    Mention: URIRef
+    RelationAssertion: URIRef
+
+    # relations the contract defines
+    date: URIRef
+    organizer: URIRef
+    chair: URIRef
+    speaker: URIRef
+    proposedBy: URIRef
+    endorsedBy: URIRef
+    # relations of our own
+    ledBy: URIRef
+    member: URIRef
+    mentionedIn: URIRef
+
+    # attributes
+    number: URIRef
+    mentionCount: URIRef
+    sourceFile: URIRef
+    sha256: URIRef
+    heading: URIRef
+    level: URIRef
+    ordinal: URIRef
+    section: URIRef
+    hasSection: URIRef
+    context: URIRef
+    rule: URIRef
+    evidence: URIRef
+
+
+#: The entity classes of the contract, in the order the scorer lists them.
+ENTITY_TYPES: tuple[str, ...] = (
+    "Campaign", "Body", "Goal", "Date", "Meeting", "Person", "Document", "Concept",
+)
+
+#: The relation predicates of the contract, plus our own.
+RELATION_TYPES: tuple[str, ...] = (
+    "date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy", "ledBy", "member",
+)
+
+PREFIXES: dict[str, str] = {
+    "skg": str(SKG._NS),
+    "skgid": str(ID),
+    "nif": str(NIF),
+    "itsrdf": str(ITSRDF),
+    "org": str(ORG),
+    "schema": str(SCHEMA),
+    "time": str(TIME),
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def bind_prefixes(graph) -> None:
+    """Bind the project's prefixes on an rdflib graph (replacing rdflib's defaults)."""
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri, override=True, replace=True)

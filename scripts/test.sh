@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh Debian machine, then run them.
+# System packages: Chromium and its driver (browser tests), a CJK font (screenshots).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+    || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pytest "$@"
