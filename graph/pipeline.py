@@ -64,9 +64,9 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     paths = list(read.expand_inputs(inputs))
     if not paths:
         raise InputError("no input given; name a speech file, a directory or - for stdin")
-    for path in paths:
+    for path, source in paths:
         try:
-            speech = read.read_speech(path, date=date, max_bytes=max_bytes)
+            speech = read.read_speech(path, date=date, max_bytes=max_bytes, source=source)
         except InputError as exc:
             if not keep_going or len(paths) == 1:
                 raise

@@ -27,7 +27,11 @@ def _h(s: str, n: int = 16) -> str:
 
 
 def speech_iri(doc: Doc) -> URIRef:
-    return ID[f"speech/{doc.speech.sha256[:16]}"]
+    """A speech is identified by its source name (a file's name, or its path inside the
+    directory given); text from standard input by its content."""
+    src = doc.speech.source
+    key = f"text:{doc.speech.sha256}" if src in ("-", "") else f"source:{src}"
+    return ID[f"speech/{_h(key)}"]
 
 
 def entity_iri(e: Entity) -> URIRef:

@@ -73,8 +73,9 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def read_speech(path: str | Path, date: _dt.date | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Speech:
-    """One file (or `-` for standard input) → Speech."""
+                max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> Speech:
+    """One file (or `-` for standard input) → Speech. `source` names it in the graph
+    (default: the file name)."""
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         name = "-"
@@ -83,25 +84,30 @@ def read_speech(path: str | Path, date: _dt.date | None = None,
         if p.is_dir():
             raise InputError(f"{p}: is a directory; use expand_inputs() for directories")
         data = read_bytes(p, max_bytes)
-        name = p.name
+        name = source or p.name
     text = decode(data, str(path))
     return Speech(text=text, source=name, date=date, title=guess_title(text))
 
 
-def expand_inputs(inputs: Iterable[str]) -> Iterator[str]:
-    """Paths as given, directories expanded (recursively, sorted) to their speech files."""
+def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """(path, source name) for each input; directories expanded recursively, sorted.
+
+    The source name identifies a speech in the graph, independent of the working
+    directory: a file's name, or its path inside the directory that was given.
+    """
     for item in inputs:
         if item == "-":
-            yield item
+            yield item, "-"
             continue
         p = Path(item)
         if p.is_dir():
-            found = sorted(str(f) for f in p.rglob("*")
+            found = sorted(f for f in p.rglob("*")
                            if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
             if not found:
                 raise InputError(
                     f"{p}: no speech files in this directory (looked for "
                     f"{', '.join(TEXT_SUFFIXES)})")
-            yield from found
+            for f in found:
+                yield str(f), f.relative_to(p).as_posix()
         else:
-            yield item
+            yield item, p.name
