@@ -7,6 +7,7 @@ body 省委 inside the meeting 省委经济工作会议), then finds the relatio
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 
 from ..model import Doc, Mention
@@ -77,6 +78,34 @@ def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:
     return out
 
 
+def _as_known(m: Mention, known: dict[str, tuple[str, str]]) -> Mention:
+    """The lexicon decides the type of a name it knows, whatever rule found it."""
+    hit = known.get(lexicon.clean(m.label)) or known.get(lexicon.clean(m.text))
+    if hit is None or m.rule == "lexicon" or m.type in ("Date", "Meeting"):
+        return m
+    return replace(m, type=hit[0], label=hit[1])
+
+
+#: rules that type a name only by default, without evidence from its context
+_DEFAULT_TYPED = {"numbered-formula"}
+
+
+def _one_type_per_name(found: list[Mention]) -> list[Mention]:
+    """A name typed only by default takes the type its other mentions have by evidence
+    (“两个确保”的奋斗目标 makes every “两个确保” a goal)."""
+    evidence: dict[str, set[str]] = {}
+    for m in found:
+        if m.rule not in _DEFAULT_TYPED:
+            evidence.setdefault(lexicon.clean(m.label), set()).add(m.type)
+    out = []
+    for m in found:
+        types = evidence.get(lexicon.clean(m.label), set())
+        if m.rule in _DEFAULT_TYPED and len(types) == 1 and m.type not in types:
+            m = replace(m, type=next(iter(types)))
+        out.append(m)
+    return out
+
+
 def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
             components: dict[str, Component] | None = None) -> Doc:
     """Fill `doc.mentions` and `doc.relations`."""
@@ -87,7 +116,9 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
     candidates: list[tuple[int, Mention]] = []
     for name, fn in comps.items():
         candidates.extend((rank[name], m) for m in fn(doc))
-    first = resolve(candidates)
+    known = lex.forms()
+    candidates = [(r, _as_known(m, known)) for r, m in candidates]
+    first = _one_type_per_name(resolve(candidates))
     more = propagate(doc, first)
     doc.mentions = resolve([(0, m) for m in first] + [(len(rank), m) for m in more])
     doc.relations = relations.relations(doc)

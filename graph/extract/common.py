@@ -23,7 +23,7 @@ GOVERNORS = tuple(sorted(set("""
 开展 实施 推进 推动 深化 深入 举办 组织 启动 投身 参与 参加 落实 巩固 拓展 持续 广泛
 常态化 大力 扎实 积极 全面 继续 做好 抓好 打造 擦亮 加强 通过 以 在 的 了 把 将 为 对 是 等
 更多 坚持 完善 健全 建立 发起 部署 办好 突出 助力 结合 围绕 聚焦 依托 号召 动员 引导 鼓励 支持
-带动 牵头 负责 主办 承办 一批 各类 各项 各种 多种 融入 实现 促进 完成 加快 确保
+带动 牵头 负责 主办 承办 一批 提高 提升 扩大 加大 增强 强化 丰富 保持 形成 营造 树立 树牢 各类 各项 各种 多种 融入 实现 促进 完成 加快 确保
 弘扬 发扬 传承 践行 大力弘扬 贯彻 领会 召开 主持 出席 举行 提出 作出 明确 强调 指出
 从 向 于 由 到 及时 不断 切实 认真 努力 着力 全力 进一步 更加 始终 坚决 严格 高度
 """.split()), key=len, reverse=True))
@@ -32,9 +32,10 @@ _GOV_RX = re.compile("|".join(map(re.escape, GOVERNORS)))
 
 
 def left_edge(text: str, head_start: int, max_len: int = 16,
-              keep: frozenset[str] = frozenset()) -> int:
+              keep: frozenset[str] = frozenset(), extra: tuple[str, ...] = ()) -> int:
     """Where a name ending at `head_start` begins: after the nearest punctuation or the
-    rightmost governing word within `max_len` characters (words in `keep` are kept)."""
+    rightmost governing word within `max_len` characters (words in `keep` are kept,
+    words in `extra` count as governing words too)."""
     lo = head_start
     limit = max(0, head_start - max_len)
     while lo > limit and text[lo - 1] not in PUNCT:
@@ -45,7 +46,19 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
         if m.group(0) in keep:
             continue
         cut = max(cut, lo + m.end())
+    for word in extra:
+        i = window.rfind(word)
+        if i >= 0:
+            cut = max(cut, lo + i + len(word))
     return cut
+
+
+def inside_quotes(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` lies inside one of the sorted quotation spans."""
+    from bisect import bisect_right
+
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] < pos < spans[i][1] - 1
 
 
 def quotes(text: str) -> list[tuple[int, int]]:

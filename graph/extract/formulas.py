@@ -11,7 +11,7 @@ import re
 
 from ..model import Doc, Mention
 from ..segment import cn_number
-from .common import HAN, NUMBERED, PLACE, PUNCT, left_edge, quotes
+from .common import HAN, NUMBERED, PLACE, PUNCT, inside_quotes, left_edge, quotes
 
 CAMPAIGN_HEADS = ("行动", "活动", "工程", "竞赛", "学习教育", "主题教育", "建设年", "评选", "讲堂",
                   "品牌", "实事")
@@ -19,10 +19,12 @@ CONCEPT_HEADS = ("战略", "意识", "精神", "思想", "理念", "制度", "�
                  "布局", "观")
 _QUOTED_TAIL = re.compile(
     rf"^(?:主题)?[{HAN}]{{0,8}}?(?:{'|'.join(h for h in CAMPAIGN_HEADS if h != '实事')}|教育)")
-_CONCEPT_TAIL = re.compile(r"^(?:制度|要求|理念|战略|精神|思想|方针|原则|路线|模式|重要思想)")
-_GOAL_TAIL = re.compile(r"^的?(?:奋斗)?目标")
+_CONCEPT_TAIL = re.compile(r"^(?:发展)?(?:制度|要求|理念|战略|精神|思想|方针|原则|路线|模式|重要思想)")
+_GOAL_TAIL = re.compile(r"^的?(?:奋斗|建设|发展)?目标")
 _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|难题|现象|式|型|化)")
-_CAMPAIGN_VERBS_BEFORE = re.compile(r"(?:评选|举办|开展|实施|推出|打造|创建|擦亮)$")
+# 从“精英工程”转变为“群众活动”: a contrast of two descriptions, not names
+_EMPHASIS_BEFORE = re.compile(r"(?:从|(?:转变|转化|转|变)为|由)$")
+_CAMPAIGN_VERBS_BEFORE = re.compile(r"(?:评选|举办|开展|实施|推出)$")
 _GOAL_VERBS_BEFORE = re.compile(r"(?:实现|做到|确保|达到|完成)$")
 
 
@@ -55,7 +57,7 @@ def quoted(doc: Doc) -> list[Mention]:
         inner = [text[s + 1:e - 1] for s, e in group]
         if any(len(q) > 20 or not q.strip() for q in inner):
             continue  # a citation, not a name
-        if _EMPHASIS_AFTER.search(after) or before.endswith("从"):
+        if _EMPHASIS_AFTER.search(after) or _EMPHASIS_BEFORE.search(before):
             continue
         # “X”“Y”主题…活动 / “X”活动 / “X”教育: one campaign over the whole group
         tail = _QUOTED_TAIL.match(after)
@@ -86,6 +88,10 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
     attrs: tuple[tuple[str, str], ...] = (("number", str(n)),) if n else ()
     if re.fullmatch(r"[一二三四五六七八九十]+五|[一二三四五六七八九十]{2,4}", label):
         return None  # “十四五” is a plan period, not a name
+    if ("、" in label or "，" in label) and len(label) >= 5:
+        return Mention(s, e, text[s:e], "Concept", label, "slogan", attrs=attrs)
+    if label.endswith(CONCEPT_HEADS):
+        return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", attrs=attrs)
     if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
         return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", attrs=attrs)
     tail = _CONCEPT_TAIL.match(after)
@@ -97,17 +103,13 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", attrs=attrs)
     if n:
         return Mention(s, e, text[s:e], "Concept", label, "numbered-formula", attrs=attrs)
-    if label.endswith(CONCEPT_HEADS):
-        return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", attrs=attrs)
-    if ("、" in label or "，" in label) and len(label) >= 5:
-        return Mention(s, e, text[s:e], "Concept", label, "slogan", attrs=attrs)
     return None
 
 
 # ------------------------------------------------------------------ campaigns by head noun
 
 _CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年")
-_FOLLOW_OK = re.compile(rf"^(?:[^{HAN}]|等|和|及|与|成果|中|的|为|是|以|五年|向|在|上)")
+_FOLLOW_OK = re.compile(rf"^(?:[^{HAN}]|等|和|及|与|成果|中|的|为|是|以|五年|向|在)")
 _GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新", "群众", "专项", "主题", "这次",
             "此次", "本次", "各类", "各种", "有关", "一系列", "宣传教育", "系统", "建功立业", "实践",
             "一项", "重大", "重点", "民生", "形式", "多种形式", "共同", "统一", "集体", "重要"}
@@ -116,10 +118,13 @@ _GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新"
 def campaigns(doc: Doc) -> list[Mention]:
     """Unquoted names ending in a campaign head: 送温暖活动, 维护职工权益行动, 党史学习教育."""
     text = doc.text
+    qspans = quotes(text)
     out = []
     for m in _CAMPAIGN_HEAD.finditer(text):
         if not _FOLLOW_OK.match(text[m.end():m.end() + 2] or "。"):
             continue
+        if inside_quotes(qspans, m.start()):
+            continue  # the quoted rule owns what stands in quotation marks
         start = left_edge(text, m.start())
         content = text[start:m.start()]
         if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content):
@@ -147,7 +152,7 @@ def goals(doc: Doc) -> list[Mention]:
     for m in _GOAL_HEAD.finditer(text):
         if text[m.start() - 1:m.start()] in ("”", "的"):
             continue  # “两个确保”的奋斗目标: the quoted rule owns it
-        start = left_edge(text, m.start(), max_len=14)
+        start = _through_quotes(text, left_edge(text, m.start(), max_len=14))
         content = text[start:m.start()]
         if len(content) < 2 or content in _GOAL_GENERIC:
             continue
@@ -157,7 +162,10 @@ def goals(doc: Doc) -> list[Mention]:
         key = "现代化" + m.group("place")
         out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "modern-place",
                            attrs=(("key", f"Goal:{key}"),)))
+    qspans = quotes(text)
     for m in _STRONG.finditer(text):
+        if inside_quotes(qspans, m.start()):
+            continue  # part of a quoted slogan (“产业强市、生态立市”)
         start = max(m.start(), left_edge(text, m.end() - 2, max_len=8))
         start = _after_build(text, m.start(), start)
         if m.end() - start >= 4:
@@ -167,6 +175,15 @@ def goals(doc: Doc) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "safe-place",
                            attrs=(("key", "Goal:" + m.group(0).removeprefix("更高水平的")),)))
     return out
+
+
+def _through_quotes(text: str, start: int) -> int:
+    """Extend a name's left edge over a quotation it continues (“十四五”规划目标任务)."""
+    if text[start - 1:start] == "”":
+        open_ = text.rfind("“", max(0, start - 12), start)
+        if open_ >= 0:
+            return open_
+    return start
 
 
 def _after_build(text: str, lo: int, start: int) -> int:
@@ -181,20 +198,30 @@ _SPIRIT = re.compile(rf"[{HAN}]{{2,5}}精神(?=[、，。；和等]|薪火)")
 _STRATEGY = re.compile(rf"[{HAN}]{{2,10}}战略(?=[^{HAN}]|[和等的])")
 _SPIRIT_NOT = ("全会", "大会", "会议", "讲话", "指示", "批示", "文件", "规定", "细则", "重要", "这种",
                "伟大", "革命", "奋斗", "拼搏", "创新", "斗争")
+_MEETING_END = re.compile(r"会$|[一二三四五六七八九十]大$")
+_SPIRIT_VERBS = ("发展", "丰富", "学习", "宣传", "秉承", "赓续", "汲取")
 _STRATEGY_NOT = {"重大", "重要", "总体", "全局", "长远", "国家", "发展", "十大", "各项"}
 
 
+_DISCOURSE = re.compile(rf"习近平(?:总书记|同志)?关于[^，。；：“”]{{2,30}}?的重要(?:论述|思想)")
+
+
 def concepts(doc: Doc) -> list[Mention]:
-    """习近平…思想, …精神 in lists, …战略."""
+    """习近平…思想, 习近平总书记关于…的重要论述, …精神 in lists, …战略."""
     text = doc.text
     out = []
+    for m in _DISCOURSE.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Concept", m.group(0), "discourse"))
     for m in _XI_THOUGHT.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Concept", m.group(0), "xi-thought"))
     for m in _SPIRIT.finditer(text):
-        start = left_edge(text, m.end() - 2, max_len=6)
+        start = left_edge(text, m.end() - 2, max_len=6, extra=_SPIRIT_VERBS)
+        if start == max(0, m.end() - 2 - 6) and text[start - 1:start] not in PUNCT:
+            continue  # no edge found: the name runs on further left than a spirit's name
         content = text[start:m.end() - 2]
-        if len(content) < 2 or content.endswith(_SPIRIT_NOT) or content in _SPIRIT_NOT:
-            continue
+        if len(content) < 2 or content.endswith(_SPIRIT_NOT) or content in _SPIRIT_NOT \
+                or _MEETING_END.search(content):
+            continue  # 全会精神, 两会精神, 二十大精神: a meeting's spirit, not a named spirit
         out.append(Mention(start, m.end(), text[start:m.end()], "Concept", text[start:m.end()],
                            "spirit"))
     for m in _STRATEGY.finditer(text):

@@ -28,8 +28,9 @@ _NOT_BEFORE = set("全各本我该跨外分两三四")
 _BODY = re.compile(
     rf"(?:中共)?(?:(?P<place>{PLACE})|(?P<level>{_LEVEL}))"
     rf"(?:(?P<org>{_ORG_SUFFIX})|(?P<dept>{_DEPT})(?:厅|局|委员会|委|办公室|办))"
-    rf"|(?P<youth>团(?:省|市|县|区)委)"
+    rf"|(?P<youth>共青团(?:{PLACE})?(?:省|市|县|区)?委|团(?:省|市|县|区)委)"
     rf"|(?P<group>(?:{_LEVEL})[{HAN}]{{0,6}}?(?:领导小组|协调小组|工作小组))")
+_LEAD_FUNCTION = re.compile(r"^[与和同及跟对向强由在]+")
 _ENUM_UNITS = re.compile(
     rf"((?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}|[{HAN}]{{2,4}})等(?:有关|相关)?(?:单位|部门|机关)")
 
@@ -48,16 +49,25 @@ def bodies(doc: Doc) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), span, "Body", _body_label(span), "body-suffix"))
     for m in _ENUM_UNITS.finditer(text):
         pos = m.start(1)
-        for item in m.group(1).split("、"):
+        items = m.group(1).split("、")
+        lead = _LEAD_FUNCTION.match(items[0])
+        if lead and len(items[0]) - lead.end() >= 2:
+            pos += lead.end()
+            items[0] = items[0][lead.end():]
+        for item in items:
             if item not in ("政府", "有关", "相关", "其他"):
                 out.append(Mention(pos, pos + len(item), item, "Body", item, "body-enum"))
             pos += len(item) + 1
     return out
 
 
+_YOUTH = re.compile(rf"^共青团(?:{PLACE})?(?P<level>[省市县区])委$")
+
+
 def _body_label(span: str) -> str:
-    """省委 and XX省委, 中共XX省委 are one body for linking: key on the level + organ."""
-    return span
+    """共青团XX省委 is 团省委; 省委 and XX省委 are linked later by their level + organ."""
+    m = _YOUTH.match(span)
+    return f"团{m.group('level')}委" if m else span
 
 
 # ------------------------------------------------------------------ persons
@@ -121,13 +131,20 @@ def persons(doc: Doc) -> list[Mention]:
 
 _PARTY_CONGRESS = re.compile(
     rf"(?P<pre>中国共产党|中共|党的)?(?:第(?P<n1>[{_CN}]{{1,4}})次全国代表大会"
-    rf"|(?<![{HAN}第])(?P<n2>[十二三]{{0,1}}[{_CN}]{{1,2}})大(?![会学队家局力型批])"
+    rf"|(?<![{HAN}第])(?P<n2>[十二三][{_CN}]{{1,2}})大(?![会学队家局力型批战])"
     rf"|(?<=党的)(?P<n3>[{_CN}]{{1,3}})大(?![会学队家局力型批]))")
 _PLENUM = re.compile(
     rf"(?P<pre>中国共产党|中共|党的)?(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,2}})中全会")
 _ORG_SESSION = re.compile(
     rf"(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,3}})次"
-    rf"(?:全体会议|全会|执委会议|执委会|全委会议|全委会|常委会议|会议|代表大会)")
+    rf"(?:全体会议|全会|(?:执委|全委|常委)(?:（扩大）|\(扩大\))?(?:会议|会)|会议|代表大会)")
+_FULL_PLENUM = re.compile(
+    rf"(?:中国共产党|中共)?第(?P<t>[{_CN}]{{1,3}})届中央委员会第(?P<n>[{_CN}]{{1,2}})次全体会议")
+_BODY_MEETING = re.compile(
+    rf"(?:中共)?(?:{PLACE})?(?:省|市|县|区)(?:委常委会|政府|人大常委会|政协常委会)"
+    rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|主任会议)"
+    rf"|(?:中央政治局常委会|中央政治局|国务院|中央全面深化改革委员会|中央财经委员会|中央书记处)"
+    rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|集体学习)")
 _NUMBERED_SESSION = re.compile(
     rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}]{{2,12}}?)第(?P<n>[{_CN}]{{1,4}})次"
     rf"(?P<kind>会议|全体会议|常务会议|主任会议|代表大会)")
@@ -186,6 +203,15 @@ def meetings(doc: Doc) -> list[Mention]:
                    f"中国共产党第{_cn(t)}届中央委员会第{_cn(n)}次全体会议")
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", label, "party-plenum",
                            attrs=(("key", f"party-plenum-{t}-{n}"), ("aliases", "|".join(aliases)))))
+    for m in _FULL_PLENUM.finditer(text):
+        t, n = cn_number(m.group("t")), cn_number(m.group("n"))
+        if t and n:
+            label = f"党的{_cn(t)}届{_cn(n)}中全会"
+            out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", label, "party-plenum",
+                               attrs=(("key", f"party-plenum-{t}-{n}"),
+                                      ("aliases", f"{_cn(t)}届{_cn(n)}中全会"))))
+    for m in _BODY_MEETING.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "body-meeting"))
     for m in _ORG_SESSION.finditer(text):
         start = _org_prefix_start(doc, m.start())
         span = text[start:m.end()]

@@ -17,6 +17,7 @@ from ..model import Doc, Mention, Relation, Sentence
 
 _CHAIR = re.compile(r"^(?:同志)?(?:主持召开了?|主持了?)$")
 _SPEAK_AFTER = re.compile(r"^上?[，,]?(?:发表(?:了)?(?:重要)?讲话|讲话|作(?:了)?[^，。]{0,12}报告|致辞)")
+_HELD = re.compile(r"^[^，。；]{0,8}?(?:召开|举行|开幕|闭幕|举办)")
 _CONVENE = re.compile(r"^(?:主持)?(?:召开|举行|举办)了?$")
 _PROPOSE = re.compile(r"(?:鲜明|明确|首次|郑重|创造性地)?(?:提出|作出|确立|部署)")
 _ENDORSE = re.compile(r"(?:得到|受到|获得)(?P<who>[^，。；]{1,40}?)(?:批示)?(?:充分)?"
@@ -67,7 +68,7 @@ def relations(doc: Doc) -> list[Relation]:
         meetings = [m for m in ms if m.type == "Meeting"]
         # organizer: the organ a meeting is named after
         for mt in meetings:
-            for b in idx.within(mt.start, min(mt.end, mt.start + 8), "Body"):
+            for b in idx.within(mt.start, mt.end, "Body"):
                 if b.start - mt.start <= 4 and b.end < mt.end:
                     add(mt, "organizer", b, sent, "named-after")
                     break
@@ -82,7 +83,15 @@ def relations(doc: Doc) -> list[Relation]:
             cands = [m for m in meetings if m.start < stop]
             if cands:
                 add(_outermost(cands[0], meetings), "date", d, sent, "date-first")
-        for _i, m in enumerate(ms):
+        # MEETING于DATE(在…)召开/举行
+        for mt in meetings:
+            after = text[mt.end:mt.end + 2]
+            if after[:1] == "于" or after == "已于":
+                for d in idx.within(mt.end, mt.end + 16, "Date"):
+                    if d.start - mt.end <= 2 and _HELD.search(text[d.end:d.end + 12]):
+                        add(_outermost(mt, meetings), "date", d, sent, "held-on")
+                        break
+        for m in ms:
             if m.type == "Person":
                 for mt in meetings:
                     gap = text[m.end:mt.start]
@@ -123,10 +132,12 @@ def _proposals(doc: Doc, idx: _Index, sent: Sentence, ms: list[Mention], add, k:
             v = _PROPOSE.search(window)
             if v and v.start() <= 24:
                 vpos = subj.end + v.end()
-                objs = [m for m in _top(ms) if m.type in _OBJECT_TYPES and m.start >= vpos]
+                quoted = text[vpos:vpos + 2] in ("，“", "：“", ":“")
+                objs = [] if quoted else [m for m in _top(ms)
+                                          if m.type in _OBJECT_TYPES and m.start >= vpos]
                 for o in objs:
                     add(o, "proposedBy", subj, sent, "propose")
-                if not objs and text[vpos:vpos + 2] in ("，“", "：“", ":“"):
+                if quoted:
                     nxt = doc.sentences[k + 1] if k + 1 < len(doc.sentences) else None
                     if nxt is not None:
                         lead = [m for m in idx.within(nxt.start, nxt.start + 12, *_OBJECT_TYPES)
