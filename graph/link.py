@@ -15,6 +15,9 @@ from .extract.common import PLACE
 from .extract.lexicon import Lexicon, builtin, clean
 from .model import Doc, Entity, Mention
 
+_LEVEL_PREFIXES = {"省", "市", "县", "区", "全省", "全市", "全县", "全区", "全国", "省委", "市委",
+                   "县委", "区委", "中央"}
+_PRONOUNS = {"我们党", "我党", "党", "我们"}
 _DROP = set("“”‘’\"'《》〈〉「」『』 \t\r\n\u3000")
 _BODY_PREFIX = re.compile(rf"^(?:中共)?(?:{PLACE})(?=[省市县区])|^中共(?=[省市县区])")
 _JURISDICTION = re.compile(rf"(?:中华人民共和国|{PLACE}|国家|全国)$")
@@ -70,6 +73,13 @@ def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None
                    and not any(m.attr("short-of") for m in groups[t])]
         if len(targets) == 1:
             uf.union(k, targets[0])
+    # work meetings: 民营经济工作会议 = 省民营经济工作会议 = 省委民营经济工作会议
+    meetings = by_type.get("Meeting", [])
+    for k in meetings:
+        longer = [t for t in meetings if t != k and labels[t].endswith(labels[k])
+                  and labels[t][:-len(labels[k])] in _LEVEL_PREFIXES]
+        if len(longer) == 1:
+            uf.union(k, longer[0])
     # documents: 工会法 → 中华人民共和国工会法
     for kind in ("Document",):
         keys = by_type.get(kind, [])
@@ -105,7 +115,8 @@ def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
     extra: dict[str, set[str]] = {}
     key_of = {m: uf.find(base_key(m)) for m in doc.mentions}
     for r in doc.relations:
-        if r.rule == "convene" and clean(r.object.text) not in clean(r.subject.text):
+        if r.rule == "convene" and clean(r.object.text) not in clean(r.subject.text) \
+                and r.object.text not in _PRONOUNS:
             extra.setdefault(key_of[r.subject], set()).add(
                 clean(r.object.text) + clean(r.subject.text))
     entities = []

@@ -26,6 +26,7 @@ COMPONENTS: dict[str, Component] = {
     "campaigns": formulas.campaigns,
     "goals": formulas.goals,
     "concepts": formulas.concepts,
+    "members": formulas.members,
 }
 
 _RANK = {name: i for i, name in enumerate(COMPONENTS)}

@@ -17,8 +17,9 @@ CAMPAIGN_HEADS = ("行动", "活动", "工程", "竞赛", "学习教育", "主�
                   "品牌", "实事")
 CONCEPT_HEADS = ("战略", "意识", "精神", "思想", "理念", "制度", "要求", "方针", "原则", "模式",
                  "布局", "观")
-_QUOTED_TAIL = re.compile(
-    rf"^(?:主题)?[{HAN}]{{0,8}}?(?:{'|'.join(h for h in CAMPAIGN_HEADS if h != '实事')}|教育)")
+_HEADS_RX = "|".join(h for h in CAMPAIGN_HEADS if h != "实事")
+# “X”主题宣传教育活动 takes the whole head; “X”教育 alone only when no fuller head follows
+_QUOTED_TAIL = re.compile(rf"^(?:主题)?[{HAN}]{{0,6}}?(?:{_HEADS_RX})|^(?:主题)?[{HAN}]{{0,4}}?教育")
 _CONCEPT_TAIL = re.compile(r"^(?:发展)?(?:制度|要求|理念|战略|精神|思想|方针|原则|路线|模式|重要思想)")
 _GOAL_TAIL = re.compile(r"^的?(?:奋斗|建设|发展)?目标")
 _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|难题|现象|式|型|化)")
@@ -115,6 +116,9 @@ _GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新"
             "一项", "重大", "重点", "民生", "形式", "多种形式", "共同", "统一", "集体", "重要"}
 
 
+_QUANTIFIER = re.compile(r"一项|一个|一场|一批|一系列|这项|这个|该项|各项|多项|本次|此次")
+
+
 def campaigns(doc: Doc) -> list[Mention]:
     """Unquoted names ending in a campaign head: 送温暖活动, 维护职工权益行动, 党史学习教育."""
     text = doc.text
@@ -126,6 +130,9 @@ def campaigns(doc: Doc) -> list[Mention]:
         if inside_quotes(qspans, m.start()):
             continue  # the quoted rule owns what stands in quotation marks
         start = left_edge(text, m.start())
+        q = _QUANTIFIER.match(text, start, m.start())
+        if q:
+            start = q.end()
         content = text[start:m.start()]
         if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content):
             continue
@@ -231,4 +238,41 @@ def concepts(doc: Doc) -> list[Mention]:
             continue
         out.append(Mention(start, m.end(), text[start:m.end()], "Concept", text[start:m.end()],
                            "strategy"))
+    return out
+
+
+# ------------------------------------------------------------------ members of numbered formulas
+
+_MEMBERS = re.compile(r"“(?P<f>[^“”]{2,12})”(?:（(?P<paren>[^（）]{4,200})）"
+                      r"|(?:，即|即|：)(?P<list>[^。；]{4,200}))")
+_ITEM_LEAD = re.compile(r"^(?:和|及|以及|与)")
+
+
+def members(doc: Doc) -> list[Mention]:
+    """The listed members of a numbered formula: “四个意识”（政治意识、大局意识、…）.
+
+    Emitted only when the number of listed items equals the formula's number.
+    """
+    text = doc.text
+    out = []
+    for m in _MEMBERS.finditer(text):
+        n = _numbered(m.group("f"))
+        if not n:
+            continue
+        group = "paren" if m.group("paren") else "list"
+        body, pos = m.group(group), m.start(group)
+        sep = "，" if body.count("，") + 1 == n else "、"
+        items, offs, i = [], [], 0
+        for part in body.split(sep):
+            lead = _ITEM_LEAD.match(part)
+            skip = lead.end() if lead else 0
+            items.append(part[skip:])
+            offs.append(pos + i + skip)
+            i += len(part) + 1
+        if len(items) != n or any(len(it) < 2 for it in items):
+            continue
+        for item, start in zip(items, offs, strict=True):
+            type_ = "Campaign" if item.endswith(CAMPAIGN_HEADS) else "Concept"
+            out.append(Mention(start, start + len(item), item, type_, item, "formula-member",
+                               attrs=(("member-of", str(m.start())),)))
     return out

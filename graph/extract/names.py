@@ -117,7 +117,8 @@ def persons(doc: Doc) -> list[Mention]:
             before = text[start - 1] if start > 0 else "\n"
             if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT
                                    or not "\u4e00" <= before <= "\u9fff"):
-                out.append(Mention(start, end, cand, "Person", cand, "person-honorific"))
+                out.append(Mention(start, end, cand, "Person", cand, "person-honorific",
+                                   attrs=(("aliases", cand + m.group(0)),)))
                 break
     for m in _NAME_AFTER_TITLE.finditer(text):
         cand = m.group("name")

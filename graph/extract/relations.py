@@ -105,6 +105,12 @@ def relations(doc: Doc) -> list[Relation]:
                 for mt in meetings:
                     if mt.start >= m.end and _CONVENE.match(text[m.end:mt.start]):
                         add(mt, "organizer", m, sent, "convene")
+        for m in ms:
+            of = m.attr("member-of")
+            if of is not None:
+                whole = [f for f in idx.within(int(of), m.start) if f.start == int(of)]
+                if whole:
+                    add(whole[0], "member", m, sent, "formula-member")
         _proposals(doc, idx, sent, ms, add, k)
         _endorsements(doc, idx, sent, ms, add)
         _leads(doc, sent, ms, add)

@@ -1,0 +1,280 @@
+"""Extraction patterns on short sentences written for these tests (not from the seed)."""
+from __future__ import annotations
+
+import pytest
+
+from graph.extract import dates as dates_mod
+from graph.segment import cn_number, sections, sentences
+
+from .conftest import doc_of, ents, labels
+
+
+def rels(text: str, year: int | None = 2022) -> set[tuple[str, str, str]]:
+    doc = doc_of(text, year)
+    by_key = {e.key: e for e in doc.entities}
+
+    def lab(m):
+        return by_key[doc.links[m]].label
+
+    return {(lab(r.subject), r.predicate, lab(r.object)) for r in doc.relations}
+
+
+def date_values(text: str, year: int | None = 2022) -> set[str]:
+    return {e.value for e in doc_of(text, year).entities if e.type == "Date"}
+
+
+# ------------------------------------------------------------------ segmentation
+
+def test_cn_number():
+    assert [cn_number(s) for s in ("十一", "二十", "三十二", "一百零五", "二〇二二", "7")] == \
+        [11, 20, 32, 105, 2022, 7]
+
+
+def test_sections_and_sentences_keep_offsets():
+    text = ("同志们：\n一、总体要求\n（一）坚持党的领导。要把握方向！\n（二）深化改革。\n"
+            "二、重点任务\n要抓落实；要见实效。")
+    secs = sections(text)
+    assert [(s.level, s.ordinal, s.heading) for s in secs] == [
+        (1, 1, "一、总体要求"), (2, 1, "（一）坚持党的领导"), (2, 2, "（二）深化改革"),
+        (1, 2, "二、重点任务")]
+    assert secs[1].parent == 0 and secs[0].end == secs[3].start
+    sents = sentences(text, secs)
+    assert [s.text for s in sents] == ["同志们：", "一、总体要求", "（一）坚持党的领导。", "要把握方向！",
+                                       "（二）深化改革。", "二、重点任务", "要抓落实；", "要见实效。"]
+    assert all(text[s.start:s.end] == s.text for s in sents)
+    assert sents[3].section == 1 and sents[-1].section == 3
+
+
+# ------------------------------------------------------------------ dates
+
+@pytest.mark.parametrize("text,values", [
+    ("2019年3月5日，大会开幕。", {"2019-03-05"}),
+    ("二〇二一年，全市经济稳中有进。", {"2021"}),
+    ("3月5日，大会开幕。", {"2022-03-05"}),
+    ("去年8月，全省遭遇洪灾。", {"2021-08"}),
+    ("去年12月24日，条例正式施行。", {"2021-12-24"}),
+    ("明年1月1日起施行。", {"2023-01-01"}),
+    ("今年以来，各项工作稳步推进。", {"2022"}),
+    ("过去一年，我们攻坚克难。", {"2021"}),
+    ("2020年以来，累计新增就业50万人。", {"2020"}),
+    ("上半年，全省生产总值增长5%。", {"2022"}),
+    ("省第十二次党代会以前瞻30年的眼光谋划发展。", set()),
+    ("落实五年规划，当前和今后一个时期要做好三件事。", set()),
+    ("2月30日是不存在的日期。", set()),
+])
+def test_dates(text, values):
+    assert date_values(text) == values
+
+
+def test_surface_forms_of_one_date_are_one_entity():
+    doc = doc_of("今年是关键之年。2022年，我们要再接再厉。", 2022)
+    dates = [e for e in doc.entities if e.type == "Date"]
+    assert len(dates) == 1 and dates[0].label == "2022"
+    assert dates[0].aliases == {"今年", "2022年"}
+
+
+def test_speech_year_inferred_from_explicit_years():
+    text = "2023年，全市上下团结奋斗。回顾2022年的工作，我们要为2023年开好局。到2035年基本实现现代化。"
+    assert dates_mod.infer_year(text) == 2023
+    assert dates_mod.infer_year("没有年份的讲话。") is None
+
+
+def test_month_day_without_any_year_is_left_out():
+    assert date_values("3月5日，大会开幕。", year=None) == set()
+
+
+# ------------------------------------------------------------------ bodies
+
+def test_bodies_from_lexicon_and_suffixes():
+    found = labels("在市委、市政府的领导下，团市委和市妇联联合人社部、国务院国资委开展工作。", "Body")
+    assert {"市委", "市政府", "团市委", "市妇联", "人社部", "人力资源社会保障部", "国务院国资委"} <= found
+
+
+def test_abbreviation_and_full_name_are_one_body():
+    doc = doc_of("中华全国总工会召开会议。全总主要负责同志出席。")
+    bodies = [e for e in doc.entities if e.type == "Body"]
+    assert len(bodies) == 1
+    assert {bodies[0].label, *bodies[0].aliases} >= {"全总", "中华全国总工会"}
+
+
+def test_place_prefixed_and_bare_organs_are_one_body():
+    doc = doc_of("中共湖南省委召开全会。省委要求各地抓好落实。")
+    bodies = [e for e in doc.entities if e.type == "Body"]
+    assert len(bodies) == 1 and {"中共湖南省委", "省委"} <= {bodies[0].label, *bodies[0].aliases}
+
+
+def test_areas_are_not_bodies():
+    assert labels("全省各级工会要服务全省大局，各市县要抓好落实。", "Body") == set()
+
+
+def test_department_list_before_deng_youguan_danwei():
+    assert labels("加强与财政、审计、统计等有关部门的协作。", "Body") == {"财政", "审计", "统计"}
+
+
+# ------------------------------------------------------------------ persons
+
+def test_persons():
+    found = labels("省委书记张建国出席并讲话，刘晓红同志主持会议，X同志作报告。", "Person")
+    assert found == {"张建国", "刘晓红", "刘晓红同志"}
+
+
+def test_leaders_from_lexicon():
+    assert ("Person", "习近平") in ents("在以习近平同志为核心的党中央坚强领导下。")
+
+
+# ------------------------------------------------------------------ meetings
+
+def test_party_congress_forms_are_one_meeting():
+    doc = doc_of("我们党召开第十九次全国代表大会。党的十九大以来，十九大精神深入人心。")
+    meetings = [e for e in doc.entities if e.type == "Meeting"]
+    assert len(meetings) == 1
+    assert meetings[0].label == "党的第十九次全国代表大会"
+    assert {"党的十九大", "十九大", "第十九次全国代表大会"} <= meetings[0].aliases
+
+
+def test_plenum_short_and_full_forms_are_one_meeting():
+    doc = doc_of("党的二十届三中全会审议通过决定。中国共产党第二十届中央委员会第三次全体会议在北京举行。")
+    meetings = [e for e in doc.entities if e.type == "Meeting"]
+    assert len(meetings) == 1 and meetings[0].label.endswith("二十届三中全会") or \
+        "党的二十届三中全会" in {meetings[0].label, *meetings[0].aliases}
+
+
+def test_sessions_and_work_meetings():
+    found = {lab for t, lab in ents("市总工会十五届三次全委会议指出。2月8日，市委召开农村工作会议。"
+                                     "3月2日，市政府第12次常务会议研究。") if t == "Meeting"}
+    assert "市总工会十五届三次全委会议" in found
+    assert "市委农村工作会议" in found
+
+
+def test_local_congress_short_form_links_to_full_form():
+    doc = doc_of("市第九次党代会提出目标。市党代会确定的任务要落实。")
+    meetings = [e for e in doc.entities if e.type == "Meeting"]
+    assert len(meetings) == 1 and "市党代会" in meetings[0].aliases
+
+
+def test_joint_meeting():
+    doc = doc_of("市委九届五次全会暨市委经济工作会议召开。")
+    m = [e for e in doc.entities if e.type == "Meeting"]
+    assert [e.label for e in m] == ["市委九届五次全会暨市委经济工作会议"]
+    assert {"市委九届五次全会", "市委经济工作会议"} <= m[0].aliases
+
+
+def test_the_word_meeting_alone_is_no_meeting():
+    assert labels("刚才，会议表彰了先进集体。会议指出，要抓好落实。", "Meeting") == set()
+
+
+# ------------------------------------------------------------------ documents
+
+def test_document_short_and_full_titles_are_one_document():
+    doc = doc_of("认真学习《中华人民共和国安全生产法》，把《安全生产法》落到实处。")
+    docs = [e for e in doc.entities if e.type == "Document"]
+    assert len(docs) == 1
+    assert docs[0].label == "中华人民共和国安全生产法" and "安全生产法" in docs[0].aliases
+
+
+# ------------------------------------------------------------------ quoted formulas
+
+def test_numbered_formulas_keep_their_number():
+    doc = doc_of("深入实施“三大攻坚行动”，办好“十项民生实事”，牢记“三个务必”。")
+    got = {(e.type, e.label, e.number) for e in doc.entities}
+    assert ("Campaign", "三大攻坚行动", 3) in got
+    assert ("Campaign", "十项民生实事", 10) in got
+    assert ("Concept", "三个务必", 3) in got
+
+
+def test_quoted_campaign_takes_its_head():
+    found = ents("广泛开展“强国复兴有我”主题宣传教育活动，扎实开展“作风建设年”活动。")
+    assert ("Campaign", "强国复兴有我主题宣传教育活动") in found
+    assert ("Campaign", "作风建设年活动") in found
+
+
+def test_quoted_name_with_concept_tail():
+    found = labels("严格落实“三会一课”制度，贯彻“两个毫不动摇”方针。", "Concept")
+    assert {"三会一课", "两个毫不动摇"} <= found
+
+
+def test_emphasis_quotes_are_not_names():
+    doc = doc_of("要打通服务群众的“最后一米”，攻克“卡脖子”技术，稳住“基本盘”，"
+                 "把工作从“大水漫灌”转变为“精准滴灌”。")
+    assert [e for e in doc.entities if e.type not in ("Date",)] == []
+
+
+def test_goal_from_quoted_formula_with_target():
+    assert ("Goal", "三个确保") in ents("锚定“三个确保”的奋斗目标，为实现“三个确保”而奋斗。")
+    assert ("Concept", "三个确保") not in ents("锚定“三个确保”的奋斗目标，为实现“三个确保”而奋斗。")
+
+
+def test_members_of_a_numbered_formula():
+    got = rels("要坚定“四个自信”（道路自信、理论自信、制度自信、文化自信）。")
+    assert {("四个自信", "member", m) for m in ("道路自信", "理论自信", "制度自信", "文化自信")} <= got
+
+
+# ------------------------------------------------------------------ campaigns, goals, concepts
+
+def test_campaigns_by_head():
+    found = labels("常态化开展金秋助学活动，深入实施技能人才培育工程，"
+                   "持续推进安全生产专项整治行动。", "Campaign")
+    assert {"金秋助学活动", "技能人才培育工程", "安全生产专项整治行动"} <= found
+
+
+def test_generic_heads_are_not_campaigns():
+    assert labels("以实际行动践行初心，各项活动有序开展，这是一项系统工程。", "Campaign") == set()
+
+
+def test_goals():
+    found = labels("为建设社会主义现代化湖南而奋斗，加快建设文化强省，促进共同富裕新目标。", "Goal")
+    assert {"社会主义现代化湖南", "文化强省", "共同富裕"} <= found
+
+
+def test_concepts():
+    found = labels("以习近平新时代中国特色社会主义思想为指导，弘扬焦裕禄精神、红旗渠精神，"
+                   "深入实施区域协调发展战略，学习习近平总书记关于安全生产的重要论述。", "Concept")
+    assert {"习近平新时代中国特色社会主义思想", "焦裕禄精神", "红旗渠精神", "区域协调发展战略",
+            "习近平总书记关于安全生产的重要论述"} <= found
+
+
+def test_a_meetings_spirit_is_not_a_named_spirit():
+    assert labels("认真学习贯彻全国两会精神和省委全会精神。", "Concept") == set()
+
+
+# ------------------------------------------------------------------ relations
+
+def test_date_first_clause_gives_date_chair_and_organizer():
+    got = rels("3月3日，刘强同志主持召开市委常委会会议，研究部署重点工作。")
+    assert ("市委常委会会议", "date", "2022-03-03") in got
+    assert ("市委常委会会议", "chair", "刘强") in got
+    assert ("市委常委会会议", "organizer", "市委常委会") in got
+
+
+def test_speaker_and_convener():
+    got = rels("5月9日，省委召开民营经济工作会议。周立新同志在省民营经济工作会议上发表讲话。")
+    assert ("省委民营经济工作会议", "organizer", "省委") in got
+    assert ("省委民营经济工作会议", "date", "2022-05-09") in got
+
+
+def test_meeting_held_on_a_date():
+    got = rels("市妇联九届三次执委会议于6月18日在市会议中心召开。")
+    assert ("市妇联九届三次执委会议", "date", "2022-06-18") in got
+    assert ("市妇联九届三次执委会议", "organizer", "市妇联") in got
+
+
+def test_proposals():
+    got = rels("市第八次党代会提出“三个高地”的建设目标，作出实施“五大工程”的部署。")
+    assert ("三个高地", "proposedBy", "市第八次党代会") in got
+    assert ("五大工程", "proposedBy", "市第八次党代会") in got
+
+
+def test_proposal_followed_by_a_quotation_names_the_next_formula():
+    got = rels("党的十九届六中全会鲜明提出，“坚持党的全面领导，坚持人民至上”。"
+               "“十个坚持”是党和人民共同创造的精神财富。")
+    assert ("十个坚持", "proposedBy", "党的十九届六中全会") in got
+
+
+def test_endorsements():
+    got = rels("“金秋助学”行动、技能培育工程等工作得到市委、市政府主要领导批示肯定。")
+    assert {("金秋助学行动", "endorsedBy", "市委"), ("金秋助学行动", "endorsedBy", "市政府")} <= got
+
+
+def test_leading_body():
+    got = rels("由市总工会牵头开展“安康杯”竞赛。")
+    assert ("安康杯竞赛", "ledBy", "市总工会") in got
