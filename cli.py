@@ -151,5 +151,27 @@ def stats(graph, top):
         click.echo(f"  {label}{pad}{t:<10} degree {deg:>3}  mentions {men:>3}")
 
 
+@cli.command("eval")
+@click.argument("graph", nargs=-1, required=True)
+@click.option("--gold", required=True, type=click.Path(dir_okay=False),
+              help="The hand annotation (JSON, see ANNOTATION.md).")
+@click.option("--errors", is_flag=True, help="List misses and false positives.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_(graph, gold, errors, as_json):
+    """Precision, recall and F1 of a graph against a gold annotation, per type and for relations.
+
+    Example: speechkg eval seed.ttl --gold ../shared/eval/seed-gold.json --errors
+    """
+    import json
+
+    from graph import evaluate, store
+
+    report = evaluate.evaluate(store.load(list(graph)), evaluate.load_gold(gold))
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(evaluate.format_report(report, errors), nl=False)
+
+
 if __name__ == "__main__":
     cli()

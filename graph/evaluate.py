@@ -1,0 +1,152 @@
+"""Precision, recall and F1 of a graph against a hand annotation (gold JSON).
+
+Matching follows ANNOTATION.md and the project's scorer: an entity matches a gold
+entity of the same type when one of its labels equals one of the gold's labels after
+normalisation (NFKC; quotation marks, 《》 and spaces removed); dates match by value.
+Optional gold entities and relations are never missed, and finding one is no error.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
+
+from ontology.namespace import ENTITY_TYPES, SKG
+
+from .errors import InputError
+
+CORE = ("Campaign", "Body", "Goal", "Date")
+RELATIONS = ("date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy")
+_DROP = set("“”‘’\"'《》〈〉「」『』 \t\r\n\u3000")
+
+
+def norm(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", str(text)) if c not in _DROP)
+
+
+@dataclass
+class Score:
+    gold: int
+    predicted: int
+    precision: float
+    recall: float
+    f1: float
+    missed: list[str] = field(default_factory=list)
+    false_positives: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    types: dict[str, Score]
+    relations: Score
+
+    @property
+    def core_f1(self) -> float:
+        return round(sum(self.types[t].f1 for t in CORE) / len(CORE), 4)
+
+    def as_dict(self) -> dict:
+        def d(s: Score) -> dict:
+            return dict(s.__dict__)
+
+        return {"types": {t: d(s) for t, s in self.types.items()}, "relations": d(self.relations),
+                "core_f1": self.core_f1}
+
+
+def _f1(p: float, r: float) -> float:
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+def load_gold(path: str | Path) -> dict:
+    try:
+        gold = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such gold file") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable gold JSON file ({exc})") from None
+    if not isinstance(gold, dict) or not isinstance(gold.get("entities"), list):
+        raise InputError(f"{path}: a gold file needs an 'entities' list (see ANNOTATION.md)")
+    return gold
+
+
+def evaluate(ds: Dataset, gold: dict) -> Report:
+    """Score a graph (all its named graphs together) against `gold`."""
+    ents = gold["entities"]
+    names = [{norm(g["label"])} | {norm(a) for a in g.get("aliases", [])} for g in ents]
+    label_props = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
+    node_hits: dict[URIRef, set[int]] = defaultdict(set)
+    rows = {t: {"pred": 0, "ok": 0, "fp": [], "matched": set()} for t in ENTITY_TYPES}
+    for t in ENTITY_TYPES:
+        for node in sorted(set(ds.subjects(RDF.type, SKG[t]))):
+            labels = {norm(o) for p in label_props for o in ds.objects(node, p)} - {""}
+            values = [str(o) for o in ds.objects(node, RDF.value)]
+            value = values[0] if values else None
+            hits = {i for i, g in enumerate(ents) if g["type"] == t and (
+                (value is not None and value == g.get("value")) if t == "Date" else labels & names[i])}
+            node_hits[node] |= hits
+            row = rows[t]
+            row["pred"] += 1
+            if hits:
+                row["ok"] += 1
+                row["matched"] |= hits
+            else:
+                row["fp"].append(value if t == "Date" else (sorted(labels)[0] if labels else str(node)))
+    types = {}
+    for t in ENTITY_TYPES:
+        req = [i for i, g in enumerate(ents) if g["type"] == t and not g.get("optional")]
+        row = rows[t]
+        p = row["ok"] / row["pred"] if row["pred"] else (1.0 if not req else 0.0)
+        r = len(set(req) & row["matched"]) / len(req) if req else 1.0
+        types[t] = Score(len(req), row["pred"], round(p, 4), round(r, 4), round(_f1(p, r), 4),
+                         [ents[i]["label"] for i in req if i not in row["matched"]], sorted(row["fp"]))
+    by_label = defaultdict(set)
+    for i, g in enumerate(ents):
+        by_label[g["label"]].add(i)
+    gold_rels = gold.get("relations", [])
+    found: set[int] = set()
+    pred = ok = 0
+    fps = []
+    for pname in RELATIONS:
+        for s, o in sorted(ds.subject_objects(SKG[pname])):
+            pred += 1
+            hit = [k for k, rel in enumerate(gold_rels) if rel["predicate"] == pname
+                   and node_hits[s] & by_label[rel["subject"]] and node_hits[o] & by_label[rel["object"]]]
+            found.update(hit)
+            if hit:
+                ok += 1
+            else:
+                fps.append(f"{_show(ds, s)} {pname} {_show(ds, o)}")
+    req = [k for k, rel in enumerate(gold_rels) if not rel.get("optional")]
+    p = ok / pred if pred else (1.0 if not req else 0.0)
+    r = len(set(req) & found) / len(req) if req else 1.0
+    rel = Score(len(req), pred, round(p, 4), round(r, 4), round(_f1(p, r), 4),
+                [f"{gold_rels[k]['subject']} {gold_rels[k]['predicate']} {gold_rels[k]['object']}"
+                 for k in req if k not in found], sorted(fps))
+    return Report(types, rel)
+
+
+def _show(ds: Dataset, node) -> str:
+    for p in (SKOS.prefLabel, RDFS.label, RDF.value):
+        for o in ds.objects(node, p):
+            return str(o)
+    return str(node)
+
+
+def format_report(report: Report, errors: bool = False) -> str:
+    """The scorer's table, then misses and false positives when `errors`."""
+    lines = [f"{'type':10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}"]
+    for name, s in [*report.types.items(), ("relations", report.relations)]:
+        lines.append(f"{name:10} {s.gold:5d} {s.predicted:5d} {s.precision:6.3f} {s.recall:6.3f} "
+                     f"{s.f1:6.3f}")
+    if errors:
+        for name, s in [*report.types.items(), ("relations", report.relations)]:
+            if s.missed:
+                lines.append(f"{name} missed: " + " | ".join(s.missed))
+            if s.false_positives:
+                lines.append(f"{name} false positives: " + " | ".join(s.false_positives))
+    core = "  ".join(f"{t} {report.types[t].f1:.3f}" for t in CORE)
+    lines.append(f"core-F1 {report.core_f1:.3f} ({core}); relations-F1 {report.relations.f1:.3f}")
+    return "\n".join(lines) + "\n"
