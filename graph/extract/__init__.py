@@ -27,9 +27,15 @@ COMPONENTS: dict[str, Component] = {
     "goals": formulas.goals,
     "concepts": formulas.concepts,
     "members": formulas.members,
+    "shared_heads": formulas.shared_heads,
 }
 
 _RANK = {name: i for i, name in enumerate(COMPONENTS)}
+
+
+#: (inner, outer) type pairs where the inner span is part of a title, not a mention of its own:
+#: 习近平 in 习近平新时代中国特色社会主义思想 or in 《习近平法治思想学习纲要》
+_NOT_NESTED = {("Person", "Concept"), ("Person", "Document")}
 
 
 def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
@@ -46,7 +52,7 @@ def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
             if m.end <= k.start or m.start >= k.end:
                 continue
             inside = k.start <= m.start and m.end <= k.end
-            if not inside or k.type == m.type:
+            if not inside or k.type == m.type or (m.type, k.type) in _NOT_NESTED:
                 ok = False
                 break
         if ok:

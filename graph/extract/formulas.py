@@ -109,8 +109,10 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
 
 # ------------------------------------------------------------------ campaigns by head noun
 
-_CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年")
-_FOLLOW_OK = re.compile(rf"^(?:[^{HAN}]|等|和|及|与|成果|中|的|为|是|以|五年|向|在)")
+_CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年|攻坚战")
+# the head is a modifier, not the end of a name, when a noun of this kind follows it
+_FOLLOW_BAD = re.compile(r"(?:体系|方式|机制|覆盖|领域|常态|长效|阵地|能力|水平|队伍|方案|经费|上|办公室|"
+                         r"骨干|平台|载体|内容|形式|中心|主体|对象|力度|计划|指南|目标|成效|效果|中来)")
 _GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新", "群众", "专项", "主题", "这次",
             "此次", "本次", "各类", "各种", "有关", "一系列", "宣传教育", "系统", "建功立业", "实践",
             "一项", "重大", "重点", "民生", "形式", "多种形式", "共同", "统一", "集体", "重要"}
@@ -125,7 +127,7 @@ def campaigns(doc: Doc) -> list[Mention]:
     qspans = quotes(text)
     out = []
     for m in _CAMPAIGN_HEAD.finditer(text):
-        if not _FOLLOW_OK.match(text[m.end():m.end() + 2] or "。"):
+        if _FOLLOW_BAD.match(text, m.end()):
             continue
         if inside_quotes(qspans, m.start()):
             continue  # the quoted rule owns what stands in quotation marks
@@ -146,7 +148,8 @@ def campaigns(doc: Doc) -> list[Mention]:
 # ------------------------------------------------------------------ goals
 
 _GOAL_HEAD = re.compile(r"奋斗目标|目标任务|新目标|目标")
-_GOAL_GENERIC = {"各项", "主要", "总体", "既定", "工作", "发展", "这一", "这个", "目标", "确定", "规划"}
+_GOAL_GENERIC = re.compile(r"^(?:各项|主要|总体|既定|工作|发展|这一|这个|目标|确定|规划|预期|年度|奋斗|"
+                           r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关)+$")
 _MODERN = re.compile(rf"(?:社会主义)?现代化(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
@@ -161,7 +164,7 @@ def goals(doc: Doc) -> list[Mention]:
             continue  # “两个确保”的奋斗目标: the quoted rule owns it
         start = _through_quotes(text, left_edge(text, m.start(), max_len=14))
         content = text[start:m.start()]
-        if len(content) < 2 or content in _GOAL_GENERIC:
+        if len(content) < 2 or _GOAL_GENERIC.match(content):
             continue
         label = content if m.group(0) == "新目标" else text[start:m.end()]
         out.append(Mention(start, m.end(), text[start:m.end()], "Goal", label, "goal-head"))
@@ -171,8 +174,8 @@ def goals(doc: Doc) -> list[Mention]:
                            attrs=(("key", f"Goal:{key}"),)))
     qspans = quotes(text)
     for m in _STRONG.finditer(text):
-        if inside_quotes(qspans, m.start()):
-            continue  # part of a quoted slogan (“产业强市、生态立市”)
+        if inside_quotes(qspans, m.start()) or text.startswith("战略", m.end()):
+            continue  # part of a quoted slogan (“产业强市、生态立市”) or a strategy's name
         start = max(m.start(), left_edge(text, m.end() - 2, max_len=8))
         start = _after_build(text, m.start(), start)
         if m.end() - start >= 4:
@@ -206,7 +209,9 @@ _STRATEGY = re.compile(rf"[{HAN}]{{2,10}}战略(?=[^{HAN}]|[和等的])")
 _SPIRIT_NOT = ("全会", "大会", "会议", "讲话", "指示", "批示", "文件", "规定", "细则", "重要", "这种",
                "伟大", "革命", "奋斗", "拼搏", "创新", "斗争")
 _MEETING_END = re.compile(r"会$|[一二三四五六七八九十]大$")
-_SPIRIT_VERBS = ("发展", "丰富", "学习", "宣传", "秉承", "赓续", "汲取")
+_SPIRIT_VERBS = ("发展", "丰富", "学习", "宣传", "秉承", "赓续", "汲取", "和", "及", "与")
+# verbs that begin strategy names (扩大内需战略, 促进消费战略) rather than govern them
+_NAME_VERBS = frozenset({"扩大", "提高", "提升", "加大", "增强", "强化", "促进", "实现"})
 _STRATEGY_NOT = {"重大", "重要", "总体", "全局", "长远", "国家", "发展", "十大", "各项"}
 
 
@@ -232,7 +237,7 @@ def concepts(doc: Doc) -> list[Mention]:
         out.append(Mention(start, m.end(), text[start:m.end()], "Concept", text[start:m.end()],
                            "spirit"))
     for m in _STRATEGY.finditer(text):
-        start = left_edge(text, m.end() - 2, max_len=10)
+        start = left_edge(text, m.end() - 2, max_len=10, keep=_NAME_VERBS)
         content = text[start:m.end() - 2]
         if len(content) < 2 or content in _STRATEGY_NOT:
             continue
@@ -275,4 +280,34 @@ def members(doc: Doc) -> list[Mention]:
             type_ = "Campaign" if item.endswith(CAMPAIGN_HEADS) else "Concept"
             out.append(Mention(start, start + len(item), item, type_, item, "formula-member",
                                attrs=(("member-of", str(m.start())),)))
+    return out
+
+
+# ------------------------------------------------------------------ enumerations sharing a head
+
+_SHARED = re.compile(rf"((?:[{HAN}]{{2,6}}、)+)[{HAN}]{{2,6}}(?P<head>战略|精神|行动|活动|工程)")
+
+
+def shared_heads(doc: Doc) -> list[Mention]:
+    """创新驱动、科教兴省、人才强省战略 → three strategies sharing the head 战略."""
+    text = doc.text
+    out = []
+    types = {"战略": "Concept", "精神": "Concept", "行动": "Campaign", "活动": "Campaign",
+             "工程": "Campaign"}
+    qspans = quotes(text)
+    for m in _SHARED.finditer(text):
+        head = m.group("head")
+        first = left_edge(text, m.start() + len(m.group(1).split("、")[0]), max_len=8)
+        items_text = text[m.start():m.start("head")]
+        pos = m.start()
+        parts = items_text.split("、")
+        if first > pos and first < pos + len(parts[0]):
+            parts[0] = parts[0][first - pos:]
+            pos = first
+        if any(len(p) < 2 or p.endswith(head) for p in parts) or inside_quotes(qspans, m.start()):
+            continue  # a list of whole names, or a slogan in quotation marks
+        for k, part in enumerate(parts):
+            end = pos + len(part) + (len(head) if k == len(parts) - 1 else 0)
+            out.append(Mention(pos, end, text[pos:end], types[head], part + head, "shared-head"))
+            pos += len(part) + 1
     return out

@@ -13,7 +13,8 @@ _CN = "〇一二三四五六七八九十百"
 
 _ORG_SUFFIX = (
     "委常委会|人大常委会|政协常委会|委办公厅|政府办公厅|委组织部|委宣传部|委统战部|委政法委|"
-    "纪委监委|委员会|纪委|监委|人大|政协|政府|总工会|妇联|科协|文联|侨联|残联|工商联|"
+    "人民代表大会常务委员会|人民政府|纪委监委|委员会|纪委|监委|人大|政协|政府|总工会|妇联|科协|文联|"
+    "侨联|残联|工商联|"
     "高级人民法院|中级人民法院|人民法院|人民检察院|委")
 #: Stems of government departments, written as 省/市 + stem + 厅/局/委/办 or alone in lists.
 _DEPT = ("人力资源和社会保障|人力资源社会保障|人社|发展和改革|发展改革|发改|教育|科技|工业和信息化|"
@@ -153,9 +154,11 @@ _LOCAL_CONGRESS = re.compile(
     rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)")
 _SHORT_CONGRESS = re.compile(r"(?P<level>省|市|县|区)党代会")
 _SHORT_PLENUM = re.compile(r"(?P<org>省委|市委|县委|区委)全会")
-_NAMED_MEETING = re.compile(
-    rf"[{HAN}]{{1,14}}?(?:工作会议|办公会议|座谈会|推进会|表彰大会|动员大会|常务会议|联席会议|"
-    rf"专题会议|务虚会|理论学习中心组学习会)")
+_MEETING_KIND = re.compile(r"工作会议|办公会议|座谈会|推进会|表彰大会|动员大会|常务会议|联席会议|"
+                           r"专题会议|务虚会|理论学习中心组学习会")
+# words that govern other names but stand inside meeting names (全国组织工作会议)
+_MEETING_KEEP = frozenset({"的", "以", "在", "对", "从", "向", "于", "由", "到", "组织", "促进",
+                           "建设", "推进", "全面", "深化", "宣传", "统战"})
 
 
 def _party_congress(n: int) -> tuple[str, tuple[str, ...]]:
@@ -235,11 +238,9 @@ def meetings(doc: Doc) -> list[Mention]:
     for m in _SHORT_PLENUM.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-plenum",
                            attrs=(("short-of", f"{m.group('org')}|全会"),)))
-    for m in _NAMED_MEETING.finditer(text):
-        start = left_edge(text, m.start(), max_len=14,
-                          keep=frozenset({"的", "以", "在", "对", "从", "向", "于", "由", "到"}))
-        # governing words: keep 的-free names; cut at 召开/主持/出席/参加/在
-        start = max(start, _cut_after(text, m.start(), m.end()))
+    for m in _MEETING_KIND.finditer(text):
+        start = left_edge(text, m.start(), max_len=14, keep=_MEETING_KEEP)
+        start = max(start, _cut_after(text, m.start() - 14, m.end()))
         span = text[start:m.end()]
         if len(span) > len(_meeting_kind(span)) + 1:
             out.append(Mention(start, m.end(), span, "Meeting", span, "named-meeting"))
@@ -259,8 +260,7 @@ _CUT = re.compile(r"召开|主持|出席|参加|举行|在|暨|的|了|，")
 
 def _cut_after(text: str, lo: int, hi: int) -> int:
     best = 0
-    window_start = max(0, lo - 14)
-    for m in _CUT.finditer(text, window_start, hi):
+    for m in _CUT.finditer(text, max(0, lo), hi):
         if m.end() <= hi - 4:
             best = max(best, m.end())
     return best
@@ -296,7 +296,8 @@ def _join_ji(text: str, found: list[Mention]) -> list[Mention]:
 # ------------------------------------------------------------------ documents
 
 _BOOK = re.compile(r"《([^《》\n]{1,120})》")
-_PLAN = re.compile(rf"“[{_CN}]{{2,4}}”规划(?:纲要)?|[{HAN}]{{2,12}}?五年规划")
+_PLAN = re.compile(rf"[{HAN}]{{0,10}}“[{_CN}]{{2,4}}”(?:[{HAN}]{{0,8}}?)规划(?:纲要)?"
+                   rf"|[{HAN}]{{2,12}}?五年规划")
 
 
 def documents(doc: Doc) -> list[Mention]:
@@ -307,11 +308,10 @@ def documents(doc: Doc) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(1).strip(),
                            "book-title"))
     for m in _PLAN.finditer(text):
-        start = m.start()
-        if not text[start] == "“":
-            start = left_edge(text, m.start(), max_len=14)
-            start = max(start, m.start())
-            start = left_edge(text, m.end() - 4)
+        start = max(m.start(), left_edge(text, m.end() - 2, max_len=m.end() - 2 - m.start()))
+        quote = text.find("“", m.start(), m.end())
+        if quote >= 0:  # 妇女儿童发展“十四五”规划: the words before the quote belong to it
+            start = max(m.start(), left_edge(text, quote, max_len=quote - m.start()))
         span = text[start:m.end()]
         if len(span) > 4:
             out.append(Mention(start, m.end(), span, "Document", span.replace("“", "").replace("”", ""),

@@ -17,6 +17,11 @@ from ..model import Doc, Mention, Relation, Sentence
 
 _CHAIR = re.compile(r"^(?:同志)?(?:主持召开了?|主持了?)$")
 _SPEAK_AFTER = re.compile(r"^上?[，,]?(?:发表(?:了)?(?:重要)?讲话|讲话|作(?:了)?[^，。]{0,12}报告|致辞)")
+_LEAD = re.compile(r"^(?:——|—|本报讯|据[^，。]{0,15}|[^，。]{0,12}电)?\s*(?:（[^）]{0,20}）|\([^)]{0,20}\))?"
+                   r"\s*(?:在|于)?$")
+_SPEAK_HERE = re.compile(r"^(?:同志)?(?:出席(?:会议|大会)?并(?:发表)?(?:重要)?讲话"
+                         r"|在会上(?:发表)?(?:重要)?讲话|作(?:了)?(?:工作|主题|专题)?报告)")
+_CHAIR_HERE = re.compile(r"^(?:同志)?主持(?:会议|大会)")
 _HELD = re.compile(r"^[^，。；]{0,8}?(?:召开|举行|开幕|闭幕|举办)")
 _CONVENE = re.compile(r"^(?:主持)?(?:召开|举行|举办)了?$")
 _PROPOSE = re.compile(r"(?:鲜明|明确|首次|郑重|创造性地)?(?:提出|作出|确立|部署)")
@@ -61,10 +66,19 @@ def relations(doc: Doc) -> list[Relation]:
             seen.add(key)
             out.append(Relation(s, p, o, sent.index, rule))
 
+    current: tuple[Mention, int] | None = None  # the meeting the text is reporting on
     for k, sent in enumerate(doc.sentences):
         ms = idx.within(sent.start, sent.end)
         if not ms:
             continue
+        if current is not None and k - current[1] <= 6:
+            for m in ms:
+                if m.type == "Person":
+                    after = text[m.end:m.end + 16]
+                    if _SPEAK_HERE.match(after):
+                        add(current[0], "speaker", m, sent, "speaker-here")
+                    elif _CHAIR_HERE.match(after):
+                        add(current[0], "chair", m, sent, "chair-here")
         meetings = [m for m in ms if m.type == "Meeting"]
         # organizer: the organ a meeting is named after
         for mt in meetings:
@@ -72,17 +86,18 @@ def relations(doc: Doc) -> list[Relation]:
                 if b.start - mt.start <= 4 and b.end < mt.end:
                     add(mt, "organizer", b, sent, "named-after")
                     break
-        # date-first clause
-        lead = text[sent.start:sent.start + 2]
-        first = [m for m in ms if m.start <= sent.start + (1 if lead[:1] in "在于" else 0)]
-        dates = [m for m in first if m.type == "Date"]
+        # date-first clause (after a news lead such as 本报讯（记者 …）or ——)
+        first_m = min(ms, key=lambda m: (m.start, -m.end))
+        dates = [first_m] if first_m.type == "Date" and _LEAD.match(text[sent.start:first_m.start]) \
+            else []
         if dates:
             d = dates[0]
             later_dates = [m.start for m in ms if m.type == "Date" and m.start > d.start]
             stop = min(later_dates) if later_dates else sent.end
-            cands = [m for m in meetings if m.start < stop]
+            cands = [_outermost(m, meetings) for m in meetings if m.start < stop]
+            cands = [m for m in cands if _held_here(text, m, d)]
             if cands:
-                add(_outermost(cands[0], meetings), "date", d, sent, "date-first")
+                add(cands[0], "date", d, sent, "date-first")
         # MEETING于DATE(在…)召开/举行
         for mt in meetings:
             after = text[mt.end:mt.end + 2]
@@ -105,6 +120,10 @@ def relations(doc: Doc) -> list[Relation]:
                 for mt in meetings:
                     if mt.start >= m.end and _CONVENE.match(text[m.end:mt.start]):
                         add(mt, "organizer", m, sent, "convene")
+        for mt in _top([m for m in ms if m.type == "Meeting"]):
+            before = text[max(sent.start, mt.start - 3):mt.start]
+            if _HELD.match(text[mt.end:mt.end + 10]) or re.search(r"(?:召开|举行)了?$", before):
+                current = (mt, k)
         for m in ms:
             of = m.attr("member-of")
             if of is not None:
@@ -115,6 +134,19 @@ def relations(doc: Doc) -> list[Relation]:
         _endorsements(doc, idx, sent, ms, add)
         _leads(doc, sent, ms, add)
     return out
+
+
+_HELD_BEFORE = re.compile(r"(?:召开|举行|举办|主持召开|出席|参加)了?$|在$")
+_HELD_AFTER = re.compile(r"^(?:上|召开|举行|开幕|闭幕|胜利召开|在[^，。]{1,10}(?:召开|举行))")
+
+
+def _held_here(text: str, meeting: Mention, date: Mention) -> bool:
+    """A date-first clause dates a meeting only when the clause is about its being held:
+    召开/举行 … the meeting, the meeting 召开/开幕/上, or the meeting as the clause's subject."""
+    before = text[max(date.end, meeting.start - 5):meeting.start]
+    if _HELD_BEFORE.search(before) or _HELD_AFTER.match(text, meeting.end):
+        return True
+    return re.fullmatch(r"[，,\s]*", text[date.end:meeting.start]) is not None
 
 
 def _outermost(m: Mention, pool: list[Mention]) -> Mention:
