@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .model import Doc, Section, Sentence
 
@@ -66,6 +67,8 @@ def sections(text: str) -> list[Section]:
 
 def sentences(text: str, secs: list[Section] | None = None) -> list[Sentence]:
     """Sentences ending at 。！？； or a line break, closing quotes kept with them."""
+    secs = secs or []
+    starts = [s.start for s in secs]
     out: list[Sentence] = []
     n = len(text)
     i = 0
@@ -86,17 +89,21 @@ def sentences(text: str, secs: list[Section] | None = None) -> list[Sentence]:
             end -= 1
         if end > i:
             out.append(Sentence(index=len(out), start=i, end=end, text=text[i:end],
-                                section=_innermost(secs or [], i)))
+                                section=_innermost(secs, i, starts)))
         i = j
     return out
 
 
-def _innermost(secs: list[Section], offset: int) -> int | None:
-    best = None
-    for s in secs:
-        if s.start <= offset < s.end and (best is None or s.level >= secs[best].level):
-            best = s.index
-    return best
+def _innermost(secs: list[Section], offset: int, starts: list[int]) -> int | None:
+    """The deepest section containing `offset`: the last heading before it whose section
+    still runs, walking up through parents (sections are sorted by start)."""
+    i = bisect_right(starts, offset) - 1
+    while i is not None and i >= 0:
+        s = secs[i]
+        if s.start <= offset < s.end:
+            return s.index
+        i = s.parent
+    return None
 
 
 def segment(doc: Doc) -> Doc:

@@ -6,6 +6,7 @@ body 省委 inside the meeting 省委经济工作会议), then finds the relatio
 """
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -43,12 +44,17 @@ def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
     in a kept one. `candidates` are (rank, mention); a lower rank wins a tie."""
     order = sorted(candidates, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
     kept: list[Mention] = []
+    starts: list[tuple[int, int]] = []  # (start, index into kept), sorted
+    longest = 0
     seen_spans: set[tuple[int, int]] = set()
     for _, m in order:
         if m.end <= m.start or (m.start, m.end) in seen_spans:
             continue
         ok = True
-        for k in kept:
+        lo = bisect_left(starts, (m.start - longest, -1))
+        hi = bisect_left(starts, (m.end, -1))
+        for _, i in starts[lo:hi]:
+            k = kept[i]
             if m.end <= k.start or m.start >= k.end:
                 continue
             inside = k.start <= m.start and m.end <= k.end
@@ -56,7 +62,9 @@ def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
                 ok = False
                 break
         if ok:
+            insort(starts, (m.start, len(kept)))
             kept.append(m)
+            longest = max(longest, m.end - m.start)
             seen_spans.add((m.start, m.end))
     return sorted(kept, key=lambda m: (m.start, m.end))
 

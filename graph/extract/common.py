@@ -7,6 +7,7 @@ part of names. These lists are general features of official Chinese prose.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 HAN = "\u4e00-\u9fff"
 PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|"
@@ -62,6 +63,7 @@ def inside_quotes(spans: list[tuple[int, int]], pos: int) -> bool:
     return i >= 0 and spans[i][0] < pos < spans[i][1] - 1
 
 
+@lru_cache(maxsize=8)
 def quotes(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of top-level “…” quotations, including the marks; nested ‘’ kept inside."""
     out = []
