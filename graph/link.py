@@ -144,7 +144,9 @@ def _entity(key: str, ms: list[Mention], lex: Lexicon, extra: set[str]) -> Entit
     elif type_ == "Person":
         label = min((clean(m.label) for m in ms), key=lambda s: (len(s), s))
     else:
-        surface = {clean(m.text) for m in ms} | {clean(m.label) for m in ms} | extra
+        # a rule may name the canonical form (“第一议题”制度 → 第一议题); else the fullest form
+        named = {clean(m.label) for m in ms if m.attr("canonical")}
+        surface = named or ({clean(m.text) for m in ms} | {clean(m.label) for m in ms} | extra)
         label = max(surface, key=lambda s: (len(s), s))
     for form in list(forms):
         forms.update(lex.aliases_of(type_, form))

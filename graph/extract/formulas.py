@@ -20,7 +20,8 @@ CONCEPT_HEADS = ("战略", "意识", "精神", "思想", "理念", "制度", "�
 _HEADS_RX = "|".join(h for h in CAMPAIGN_HEADS if h != "实事")
 # “X”主题宣传教育活动 takes the whole head; “X”教育 alone only when no fuller head follows
 _QUOTED_TAIL = re.compile(rf"^(?:主题)?[{HAN}]{{0,6}}?(?:{_HEADS_RX})|^(?:主题)?[{HAN}]{{0,4}}?教育")
-_CONCEPT_TAIL = re.compile(r"^(?:发展)?(?:制度|要求|理念|战略|精神|思想|方针|原则|路线|模式|重要思想)")
+_CONCEPT_TAIL = re.compile(rf"^[{HAN}]{{0,4}}?(?:发展)?"
+                           rf"(?:制度|要求|理念|战略|精神|思想|方针|原则|路线|模式|重要思想)(?![{HAN}])")
 _GOAL_TAIL = re.compile(r"^的?(?:奋斗|建设|发展)?目标")
 _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|难题|现象|式|型|化)")
 # 从“精英工程”转变为“群众活动”: a contrast of two descriptions, not names
@@ -89,17 +90,17 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
     attrs: tuple[tuple[str, str], ...] = (("number", str(n)),) if n else ()
     if re.fullmatch(r"[一二三四五六七八九十]+五|[一二三四五六七八九十]{2,4}", label):
         return None  # “十四五” is a plan period, not a name
+    tail = _CONCEPT_TAIL.match(after)
+    if tail:
+        end = e + tail.end()
+        return Mention(s, end, text[s:end], "Concept", label, "quoted-concept",
+                       attrs=attrs + (("aliases", label + tail.group(0)), ("canonical", "1")))
     if ("、" in label or "，" in label) and len(label) >= 5:
         return Mention(s, e, text[s:e], "Concept", label, "slogan", attrs=attrs)
     if label.endswith(CONCEPT_HEADS):
         return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", attrs=attrs)
     if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
         return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", attrs=attrs)
-    tail = _CONCEPT_TAIL.match(after)
-    if tail:
-        end = e + tail.end()
-        return Mention(s, end, text[s:end], "Concept", label, "quoted-concept",
-                       attrs=attrs + (("aliases", label + tail.group(0)),))
     if _GOAL_TAIL.match(after) or (n and _GOAL_VERBS_BEFORE.search(before)):
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", attrs=attrs)
     if n:
@@ -109,7 +110,7 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
 
 # ------------------------------------------------------------------ campaigns by head noun
 
-_CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年|攻坚战")
+_CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年|攻坚战|专项斗争|专项整治")
 # the head is a modifier, not the end of a name, when a noun of this kind follows it
 _FOLLOW_BAD = re.compile(r"(?:体系|方式|机制|覆盖|领域|常态|长效|阵地|能力|水平|队伍|方案|经费|上|办公室|"
                          r"骨干|平台|载体|内容|形式|中心|主体|对象|力度|计划|指南|目标|成效|效果|中来)")
@@ -118,6 +119,9 @@ _GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新"
             "一项", "重大", "重点", "民生", "形式", "多种形式", "共同", "统一", "集体", "重要"}
 
 
+# activities named by their domain are not campaigns (非法宗教活动, 生产经营活动)
+_DOMAIN = re.compile(r"(?:经济|社会|文体|宗教|违法|犯罪|经营|商业|学术|政治|外事|破坏|分裂|渗透|恐怖|邪教|"
+                     r"非法|军事|日常|业务)$")
 _QUANTIFIER = re.compile(r"一项|一个|一场|一批|一系列|这项|这个|该项|各项|多项|本次|此次")
 
 
@@ -136,7 +140,8 @@ def campaigns(doc: Doc) -> list[Mention]:
         if q:
             start = q.end()
         content = text[start:m.start()]
-        if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content):
+        if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content) \
+                or _DOMAIN.search(content):
             continue
         if text[m.start() - 1:m.start()] == "”":
             continue  # the quoted rule owns “X”活动
@@ -238,6 +243,8 @@ def concepts(doc: Doc) -> list[Mention]:
                            "spirit"))
     for m in _STRATEGY.finditer(text):
         start = left_edge(text, m.end() - 2, max_len=10, keep=_NAME_VERBS)
+        if text[start - 1:start] == "”":
+            continue  # “X”…战略: the quoted rule owns it
         content = text[start:m.end() - 2]
         if len(content) < 2 or content in _STRATEGY_NOT:
             continue

@@ -25,10 +25,13 @@ _DEPT = ("人力资源和社会保障|人力资源社会保障|人社|发展和�
 _LEVEL = "省|市|县|区|州|乡|镇"
 # not an organ: 全省, 各市, 本县, 我省 … are areas, not bodies
 _NOT_BEFORE = set("全各本我该跨外分两三四")
+# …区/…市 words that are places, not organs: 社区委员会, 园区, 城市政府
+_PLACE_WORD_BEFORE = set("社园城景片新辖湾山灾农牧矿老街校营军战商学都超股楼集门上夜菜")
 
 _BODY = re.compile(
     rf"(?:中共)?(?:(?P<place>{PLACE})|(?P<level>{_LEVEL}))"
     rf"(?:(?P<org>{_ORG_SUFFIX})|(?P<dept>{_DEPT})(?:厅|局|委员会|委|办公室|办))"
+    rf"|(?P<term>中共(?:{PLACE})?(?P<tlevel>省|市|县|区)?第[{_CN}]{{1,3}}届委员会)"
     rf"|(?P<youth>共青团(?:{PLACE})?(?:省|市|县|区)?委|团(?:省|市|县|区)委)"
     rf"|(?P<group>(?:{_LEVEL})[{HAN}]{{0,6}}?(?:领导小组|协调小组|工作小组))")
 _LEAD_FUNCTION = re.compile(r"^[与和同及跟对向强由在]+")
@@ -42,7 +45,8 @@ def bodies(doc: Doc) -> list[Mention]:
     text = doc.text
     out = []
     for m in _BODY.finditer(text):
-        if m.group("level") and m.start() > 0 and text[m.start() - 1] in _NOT_BEFORE:
+        if m.group("level") and m.start() > 0 and (
+                text[m.start() - 1] in _NOT_BEFORE or text[m.start() - 1] in _PLACE_WORD_BEFORE):
             continue
         if m.group("level") and m.group("org") == "委" and text[m.end():m.end() + 1] == "员":
             continue
@@ -63,12 +67,19 @@ def bodies(doc: Doc) -> list[Mention]:
 
 
 _YOUTH = re.compile(rf"^共青团(?:{PLACE})?(?P<level>[省市县区])委$")
+_TERM = re.compile(rf"^中共(?:{PLACE})?第[{_CN}]{{1,3}}届委员会$")
 
 
 def _body_label(span: str) -> str:
-    """共青团XX省委 is 团省委; 省委 and XX省委 are linked later by their level + organ."""
+    """共青团XX省委 is 团省委, 中共XX市第十二届委员会 is 市委; 省委 and XX省委 are linked later
+    by their level + organ."""
     m = _YOUTH.match(span)
-    return f"团{m.group('level')}委" if m else span
+    if m:
+        return f"团{m.group('level')}委"
+    if _TERM.match(span):
+        level = re.search(r"[省市县区](?=第)", span)
+        return f"{level.group(0)}委" if level else "党中央"
+    return span
 
 
 # ------------------------------------------------------------------ persons
@@ -151,7 +162,8 @@ _NUMBERED_SESSION = re.compile(
     rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}]{{2,12}}?)第(?P<n>[{_CN}]{{1,4}})次"
     rf"(?P<kind>会议|全体会议|常务会议|主任会议|代表大会)")
 _LOCAL_CONGRESS = re.compile(
-    rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)")
+    rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)"
+    rf"|(?:中共|中国共产党)(?P<place2>{PLACE}|省|市|县|区)第(?P<n2>[{_CN}]{{1,3}})次代表大会")
 _SHORT_CONGRESS = re.compile(r"(?P<level>省|市|县|区)党代会")
 _SHORT_PLENUM = re.compile(r"(?P<org>省委|市委|县委|区委)全会")
 _MEETING_KIND = re.compile(r"工作会议|办公会议|座谈会|推进会|表彰大会|动员大会|常务会议|联席会议|"
@@ -229,9 +241,14 @@ def meetings(doc: Doc) -> list[Mention]:
             out.append(Mention(start, m.end(), span, "Meeting", span, "numbered-session"))
     for m in _LOCAL_CONGRESS.finditer(text):
         span = m.group(0)
-        level = (m.group("place") or "")[-1:] or ""
-        out.append(Mention(m.start(), m.end(), span, "Meeting", span, "local-congress",
-                           attrs=(("short", f"{level}|党代会"),)))
+        level = (m.group("place") or m.group("place2") or "")[-1:] or ""
+        n = cn_number(m.group("n") or m.group("n2") or "")
+        # 省第十一次党代会 = 中共XX省第十一次代表大会: one key for level + number
+        attrs: tuple[tuple[str, str], ...] = (("short", f"{level}|党代会"),)
+        if level in "省市县区" and level and n:
+            attrs += (("key", f"Meeting|local-congress-{level}-{n}"),
+                      ("aliases", f"{level}第{_cn(n)}次党代会"))
+        out.append(Mention(m.start(), m.end(), span, "Meeting", span, "local-congress", attrs=attrs))
     for m in _SHORT_CONGRESS.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-congress",
                            attrs=(("short-of", f"{m.group('level')}|党代会"),)))
