@@ -117,6 +117,7 @@ def to_graph(doc: Doc, graph: Graph | None = None) -> Graph:
         if e.number is not None:
             add((node, SKG.number, Literal(e.number)))
         add((node, SKG.mentionedIn, sp))
+        add((node, PROV.wasDerivedFrom, sp))
         for m in e.mentions:
             mn = URIRef(f"{sp}#offset_{m.start}_{m.end}")
             add((mn, RDF.type, SKG.Mention))
