@@ -75,7 +75,7 @@ def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:
 
     forms: dict[str, Mention] = {}
     for m in found:
-        if m.type in ("Date", "Person") or len(m.text) < 3:
+        if m.type == "Date" or len(m.text) < (2 if m.type == "Person" else 3):
             continue
         forms.setdefault(m.text, m)
     if not forms:

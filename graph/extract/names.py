@@ -160,7 +160,7 @@ _BODY_MEETING = re.compile(
     rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|集体学习)")
 _NUMBERED_SESSION = re.compile(
     rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}]{{2,12}}?)第(?P<n>[{_CN}]{{1,4}})次"
-    rf"(?P<kind>会议|全体会议|常务会议|主任会议|代表大会)")
+    rf"(?P<kind>会议|全体会议|常务会议|主任会议|全国代表大会|代表大会)")
 _LOCAL_CONGRESS = re.compile(
     rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)"
     rf"|(?:中共|中国共产党)(?P<place2>{PLACE}|省|市|县|区)第(?P<n2>[{_CN}]{{1,3}})次代表大会")
