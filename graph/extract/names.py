@@ -159,7 +159,7 @@ _BODY_MEETING = re.compile(
     rf"|(?:中央政治局常委会|中央政治局|国务院|中央全面深化改革委员会|中央财经委员会|中央书记处)"
     rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|集体学习)")
 _NUMBERED_SESSION = re.compile(
-    rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}]{{2,12}}?)第(?P<n>[{_CN}]{{1,4}})次"
+    rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}XＸ]{{2,14}}?)第(?P<n>[{_CN}]{{1,4}})次"
     rf"(?P<kind>会议|全体会议|常务会议|主任会议|全国代表大会|代表大会)")
 _LOCAL_CONGRESS = re.compile(
     rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)"
@@ -233,11 +233,12 @@ def meetings(doc: Doc) -> list[Mention]:
         span = text[start:m.end()]
         out.append(Mention(start, m.end(), span, "Meeting", span, "session"))
     for m in _NUMBERED_SESSION.finditer(text):
-        start = left_edge(text, m.start("body"), max_len=14)
-        if m.group("t") and start > m.start("t"):
+        di = m.start("n") - 1  # the 第 of 第N次
+        start = max(m.start("body"), left_edge(text, di, max_len=14))
+        if m.group("t") and start > m.start("t") and not re.search(r"召开|举行|出席", text[m.start():start]):
             start = m.start("t")
         span = text[start:m.end()]
-        if len(span) >= 6:
+        if di - start >= 2 and len(span) >= 6:
             out.append(Mention(start, m.end(), span, "Meeting", span, "numbered-session"))
     for m in _LOCAL_CONGRESS.finditer(text):
         span = m.group(0)
