@@ -94,6 +94,26 @@ CASES = {
         "absent": {("Body", "区委员会"), ("Campaign", "非法宗教活动"), ("Body", "中国共产党"),
                    ("Concept", "城市发展战略")},
     },
+    "discipline-report.txt": {
+        "Campaign": {"党史学习教育", "群众身边腐败和作风问题专项整治", "清廉XX"},
+        "Body": {"省委", "中央纪委", "国家监委", "省纪委"},
+        "Date": {"2022-01-20", "2021", "2022"},
+        "Meeting": {"省纪委十一届二次全会", "党的第二十次全国代表大会"},
+        "relations": {("省纪委十一届二次全会", "date", "2022-01-20"),
+                      ("省纪委十一届二次全会", "organizer", "省纪委"),
+                      ("党的第二十次全国代表大会", "date", "2022")},
+    },
+    "state-council-news.txt": {
+        "year": 2023,
+        "Campaign": {"百日千万招聘专项行动"},
+        "Body": {"国务院", "全国人大常委会"},
+        "Meeting": {"国务院常务会议"},
+        "Person": {"李强"},
+        "Document": {"中华人民共和国行政复议法（修订草案）"},
+        "Concept": {"就业优先战略"},
+        "relations": {("国务院常务会议", "date", "2023-09-01"), ("国务院常务会议", "chair", "李强"),
+                      ("国务院常务会议", "organizer", "国务院")},
+    },
 }
 TYPES = ("Campaign", "Body", "Goal", "Date", "Meeting", "Person", "Document", "Concept")
 

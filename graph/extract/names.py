@@ -284,15 +284,22 @@ def _cut_after(text: str, lo: int, hi: int) -> int:
     return best
 
 
-_ORG_HEAD = re.compile(rf"(?:{PLACE}|省|市|县|区)?(?:委|总工会|人大常委会|政协|妇联|团委)$|全总$|"
-                       rf"中华全国总工会$|共青团中央$|全国妇联$|团中央$")
+_CENTRAL_ORGANS = re.compile(r"(?:全总|中华全国总工会|共青团中央|团中央|全国妇联|中国科协|全国工商联|"
+                             r"中国文联|中国作协|中国侨联|中国残联|中央纪委|全国人大常委会|全国政协|中国工会)$")
 
 
 def _org_prefix_start(doc: Doc, start: int) -> int:
-    """A session name starts with its organ when one stands right before (全总十七届五次执委会议)."""
-    window = doc.text[max(0, start - 12):start]
-    m = _ORG_HEAD.search(window)
-    return start - (len(window) - m.start()) if m else start
+    """A session name starts with its organ when one stands right before it
+    (全总十七届五次执委会议, 省纪委十一届二次全会)."""
+    lo = max(0, start - 16)
+    best = start
+    for m in _BODY.finditer(doc.text, lo, start):
+        if m.end() == start:
+            best = min(best, m.start())
+    c = _CENTRAL_ORGANS.search(doc.text, lo, start)
+    if c and c.end() == start:
+        best = min(best, c.start())
+    return best
 
 
 def _join_ji(text: str, found: list[Mention]) -> list[Mention]:

@@ -22,6 +22,7 @@ _LEAD = re.compile(r"^(?:——|—|本报讯|据[^，。]{0,15}|[^，。]{0,12}
 _SPEAK_HERE = re.compile(r"^(?:同志)?(?:出席(?:会议|大会)?并(?:发表)?(?:重要)?讲话"
                          r"|在会上(?:发表)?(?:重要)?讲话|作(?:了)?(?:工作|主题|专题)?报告)")
 _CHAIR_HERE = re.compile(r"^(?:同志)?主持(?:会议|大会)")
+_DATE_THEN_HOLD = re.compile(r"(?:在[^，。；]{1,8}?)?(?:主持召开|召开|举行|主持|出席)了?")
 _HELD = re.compile(r"^[^，。；]{0,8}?(?:召开|举行|开幕|闭幕|举办)")
 _CONVENE = re.compile(r"^(?:主持)?(?:召开|举行|举办)了?$")
 _PROPOSE = re.compile(r"(?:鲜明|明确|首次|郑重|创造性地)?(?:提出|作出|确立|部署)")
@@ -98,6 +99,14 @@ def relations(doc: Doc) -> list[Relation]:
             cands = [m for m in cands if _held_here(text, m, d)]
             if cands:
                 add(cands[0], "date", d, sent, "date-first")
+        # …DATE(在X)主持召开/召开/举行 MEETING: the date of the meeting held
+        for d in (m for m in ms if m.type == "Date"):
+            v = _DATE_THEN_HOLD.match(text, d.end)
+            if v:
+                for mt in meetings:
+                    if mt.start == v.end():
+                        add(_outermost(mt, meetings), "date", d, sent, "date-hold")
+                        break
         # MEETING于DATE(在…)召开/举行
         for mt in meetings:
             after = text[mt.end:mt.end + 2]
@@ -109,7 +118,7 @@ def relations(doc: Doc) -> list[Relation]:
         for m in ms:
             if m.type == "Person":
                 for mt in meetings:
-                    gap = text[m.end:mt.start]
+                    gap = _GAP_FILLER.sub("", _without_dates(text, ms, m.end, mt.start))
                     if mt.start >= m.end and _CHAIR.match(gap):
                         add(mt, "chair", m, sent, "chair")
                     if mt.start >= m.end and re.match(r"^(?:同志)?(?:在|出席)$", gap) and \
@@ -133,11 +142,12 @@ def relations(doc: Doc) -> list[Relation]:
         _proposals(doc, idx, sent, ms, add, k)
         _endorsements(doc, idx, sent, ms, add)
         _leads(doc, sent, ms, add)
+    _title_byline(doc, idx, add)
     return out
 
 
 _HELD_BEFORE = re.compile(r"(?:召开|举行|举办|主持召开|出席|参加)了?$|在$")
-_HELD_AFTER = re.compile(r"^(?:上|召开|举行|开幕|闭幕|胜利召开|在[^，。]{1,10}(?:召开|举行))")
+_HELD_AFTER = re.compile(r"(?:上|召开|举行|开幕|闭幕|胜利召开|在[^，。]{1,10}(?:召开|举行))")
 
 
 def _held_here(text: str, meeting: Mention, date: Mention) -> bool:
@@ -147,6 +157,23 @@ def _held_here(text: str, meeting: Mention, date: Mention) -> bool:
     if _HELD_BEFORE.search(before) or _HELD_AFTER.match(text, meeting.end):
         return True
     return re.fullmatch(r"[，,\s]*", text[date.end:meeting.start]) is not None
+
+
+# 于9月1日 / 在北京 between a person and 主持召开: not part of the pattern
+_GAP_FILLER = re.compile(r"^(?:同志)?(?:于|在[^，。；]{1,8}?(?=主持|出席|召开))+")
+
+
+def _without_dates(text: str, ms: list[Mention], lo: int, hi: int) -> str:
+    """text[lo:hi] with the dates in it cut out."""
+    if hi <= lo:
+        return text[lo:hi] if hi == lo else "\0"
+    out, pos = [], lo
+    for d in ms:
+        if d.type == "Date" and lo <= d.start and d.end <= hi:
+            out.append(text[pos:d.start])
+            pos = d.end
+    out.append(text[pos:hi])
+    return "".join(out)
 
 
 def _outermost(m: Mention, pool: list[Mention]) -> Mention:
@@ -217,3 +244,23 @@ def _leads(doc: Doc, sent: Sentence, ms: list[Mention], add) -> None:
                 if o.type == "Campaign" and o.start > m.end:
                     add(o, "ledBy", m, sent, "lead")
                     break
+
+
+_TITLE_AT = re.compile(r"在(?P<m>.+?)上的(?:讲话|重要讲话|报告|工作报告|致辞|发言|总结讲话)")
+_BYLINE = re.compile(r"^[（(]\s*(?P<d>[^（）()]{4,20}?)\s*[)）]$")
+
+
+def _title_byline(doc: Doc, idx: _Index, add) -> None:
+    """在XX会议上的讲话 followed by a line （2022年1月20日）: the meeting was held that day."""
+    for k, sent in enumerate(doc.sentences[:3]):
+        t = _TITLE_AT.search(sent.text)
+        if not t or k + 1 >= len(doc.sentences):
+            continue
+        nxt = doc.sentences[k + 1]
+        if not _BYLINE.match(nxt.text):
+            continue
+        meetings = idx.within(sent.start + t.start("m"), sent.start + t.end("m"), "Meeting")
+        dates = idx.within(nxt.start, nxt.end, "Date")
+        if meetings and dates:
+            add(_outermost(meetings[0], meetings), "date", dates[0], sent, "title-byline")
+        return
