@@ -26,7 +26,7 @@ _LEVEL = "省|市|县|区|州|乡|镇"
 # not an organ: 全省, 各市, 本县, 我省 … are areas, not bodies
 _NOT_BEFORE = set("全各本我该跨外分两三四")
 # …区/…市 words that are places, not organs: 社区委员会, 园区, 城市政府
-_PLACE_WORD_BEFORE = set("社园城景片新辖湾山灾农牧矿老街校营军战商学都超股楼集门上夜菜")
+_PLACE_WORD_BEFORE = set("社园城景片新辖湾山灾农牧矿老街校营军战商学都超股楼集门上夜菜乡省市县")
 
 _BODY = re.compile(
     rf"(?:中共)?(?:(?P<place>{PLACE})|(?P<level>{_LEVEL}))"
