@@ -174,8 +174,7 @@ _MEETING_KEEP = frozenset({"的", "以", "在", "对", "从", "向", "于", "由
 
 
 def _party_congress(n: int) -> tuple[str, tuple[str, ...]]:
-    from ..segment import cn_number as _  # noqa: F401  (keeps the numerals in one place)
-
+    """The canonical name of the n-th party congress and its usual other forms."""
     num = _cn(n)
     return (f"党的第{num}次全国代表大会",
             (f"中国共产党第{num}次全国代表大会", f"第{num}次全国代表大会", f"党的{num}大",
@@ -304,7 +303,6 @@ def _org_prefix_start(doc: Doc, start: int) -> int:
 
 def _join_ji(text: str, found: list[Mention]) -> list[Mention]:
     """M1暨M2 is one meeting: add a mention spanning both, with both parts as aliases."""
-    by_end = {m.end: m for m in found}
     out = list(found)
     for m in found:
         if text[m.end:m.end + 1] == "暨":
@@ -314,7 +312,6 @@ def _join_ji(text: str, found: list[Mention]) -> list[Mention]:
                 span = text[m.start:second.end]
                 out.append(Mention(m.start, second.end, span, "Meeting", span, "joint-meeting",
                                    attrs=(("aliases", f"{m.label}|{second.label}"),)))
-    del by_end
     return out
 
 
