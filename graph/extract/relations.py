@@ -23,6 +23,8 @@ _SPEAK_HERE = re.compile(r"^(?:同志)?(?:出席(?:会议|大会)?并(?:发表)?
                          r"|在会上(?:发表)?(?:重要)?讲话|作(?:了)?(?:工作|主题|专题)?报告)")
 _CHAIR_HERE = re.compile(r"^(?:同志)?主持(?:会议|大会)")
 _DATE_THEN_HOLD = re.compile(r"(?:在[^，。；]{1,8}?)?(?:主持召开|召开|举行|主持|出席)了?")
+# an organ named after a session number (…第三十二次会议) is not the organ of the meeting
+_DIGITS_BETWEEN = re.compile(r"第[〇一二三四五六七八九十百\d]+次")
 _HELD = re.compile(r"^[^，。；]{0,8}?(?:召开|举行|开幕|闭幕|举办)")
 _CONVENE = re.compile(r"^(?:主持)?(?:召开|举行|举办)了?$")
 _PROPOSE = re.compile(r"(?:鲜明|明确|首次|郑重|创造性地)?(?:提出|作出|确立|部署)")
@@ -83,10 +85,15 @@ def relations(doc: Doc) -> list[Relation]:
         meetings = [m for m in ms if m.type == "Meeting"]
         # organizer: the organ a meeting is named after
         for mt in meetings:
-            for b in idx.within(mt.start, mt.end, "Body"):
-                if b.start - mt.start <= 4 and b.end < mt.end:
-                    add(mt, "organizer", b, sent, "named-after")
-                    break
+            # the organ a meeting is named after; of 中国共产党第二十届中央委员会第一次全体会议
+            # that is the innermost organ (中央委员会), of A暨B the one in A
+            ji = text.find("暨", mt.start, mt.end)
+            first_part_end = ji if ji >= 0 else mt.end
+            inside = [b for b in idx.within(mt.start, first_part_end, "Body")
+                      if b.start - mt.start <= 12 and b.end < mt.end
+                      and not _DIGITS_BETWEEN.search(text, mt.start, b.start)]
+            if inside:
+                add(mt, "organizer", max(inside, key=lambda b: (b.end, b.start)), sent, "named-after")
         # date-first clause (after a news lead such as 本报讯（记者 …）or ——)
         first_m = min(ms, key=lambda m: (m.start, -m.end))
         dates = [first_m] if first_m.type == "Date" and _LEAD.match(text[sent.start:first_m.start]) \
