@@ -19,17 +19,32 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that cleanup (temporary files) runs."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
 class _Group(click.Group):
-    """Turns library errors into `Error: …` and exit 1, never a traceback."""
+    """Turns library errors into `Error: …` and exit 1, never a traceback; SIGINT and
+    SIGTERM end the command cleanly (exit 130 / 143) with nothing half-written left."""
 
     def invoke(self, ctx):
+        import signal
+
+        signal.signal(signal.SIGTERM, _on_sigterm)
         try:
             return super().invoke(ctx)
         except SpeechKGError as exc:
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
-            click.echo("Error: interrupted", err=True)
+            click.echo("Error: interrupted; no output was written", err=True)
             sys.exit(130)
+        except _Terminated:
+            click.echo("Error: terminated; no output was written", err=True)
+            sys.exit(143)
 
 
 @click.group(cls=_Group)
@@ -171,6 +186,26 @@ def eval_(graph, gold, errors, as_json):
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
         click.echo(evaluate.format_report(report, errors), nl=False)
+
+
+@cli.command()
+@click.argument("graph", nargs=-1, required=True)
+def validate(graph):
+    """Check graph files against the SHACL shapes of ontology/shapes.ttl.
+
+    Prints each violation (focus node, path, message); exits 1 when there is any.
+
+    Example: speechkg validate seed.ttl
+    """
+    from graph import store
+    from graph import validate as v
+
+    report = v.validate(store.load(list(graph)))
+    for line in report.lines():
+        click.echo(line)
+    if not report.conforms:
+        raise click.ClickException(f"{len(report.violations)} SHACL violation(s) in {', '.join(graph)}")
+    click.echo(f"conforms: {report.nodes} nodes checked against the shapes")
 
 
 if __name__ == "__main__":

@@ -51,11 +51,14 @@ def prepare(query: str, allow_service: bool = False):
 
 
 def _walk(node):
+    """Every node of a parsed query (pyparsing results, rdflib CompValues, lists)."""
+    from pyparsing import ParseResults
+
     yield node
     if isinstance(node, dict):
         for v in node.values():
             yield from _walk(v)
-    elif isinstance(node, (list, tuple)):
+    elif isinstance(node, (list, tuple, ParseResults)):
         for v in node:
             yield from _walk(v)
 

@@ -87,7 +87,7 @@ def serialize(data: Graph | Dataset, fmt: str) -> bytes:
         data = canonical(data)
     out = data.serialize(format=name, encoding="utf-8")
     if fmt in ("nt", "nquads"):
-        lines = sorted(set(ln for ln in out.decode("utf-8").splitlines() if ln.strip()))
+        lines = sorted(set(ln for ln in out.decode("utf-8").split("\n") if ln.strip()))
         out = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
     elif fmt == "jsonld":
         doc = json.loads(out)
