@@ -58,7 +58,9 @@ def cli():
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, help="Output file, or - for standard output.")
+@click.option("-o", "--output", help="Output file, or - for standard output.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Also add each speech to an on-disk Oxigraph store (its named graph replaced).")
 @click.option("--date", callback=_date, help="The speech date (YYYY-MM-DD); relative dates "
               "such as 去年 resolve against it. Default: inferred from the text.")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml"]),
@@ -67,7 +69,7 @@ def cli():
               "(label, type, aliases) merged with the built-in one.")
 @click.option("--max-size", type=float, default=50.0, show_default=True,
               help="Largest input file read, in MB.")
-def build(inputs, output, date, fmt, lexicon, max_size):
+def build(inputs, output, store_dir, date, fmt, lexicon, max_size):
     """Extract entities and relations from speeches and write the graph.
 
     INPUTS are speech files, directories of them, or - for standard input.
@@ -76,53 +78,93 @@ def build(inputs, output, date, fmt, lexicon, max_size):
     """
     from graph import pipeline
 
+    if not output and not store_dir:
+        raise click.UsageError("give -o OUT, --store DIR, or both")
     result = pipeline.build(inputs, date=date, user_lexicon=lexicon,
                             max_bytes=int(max_size * 1024 * 1024))
     for w in result.warnings:
         click.echo(f"Warning: {w}", err=True)
     for _path, why in result.skipped:
         click.echo(f"Skipped: {why}", err=True)
-    data = pipeline.write(result, output, fmt)
-    if output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        ents = sum(len(d.entities) for d in result.docs)
-        rels = sum(len(d.relations) for d in result.docs)
-        click.echo(f"{len(result.docs)} speech(es), {ents} entities, {rels} relations "
-                   f"→ {output}", err=True)
+    ents = sum(len(d.entities) for d in result.docs)
+    rels = sum(len(d.relations) for d in result.docs)
+    if output:
+        data = pipeline.write(result, output, fmt)
+        if output == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            click.echo(f"{len(result.docs)} speech(es), {ents} entities, {rels} relations "
+                       f"→ {output}", err=True)
+    if store_dir:
+        n = pipeline.add_to_store(result, store_dir)
+        click.echo(f"{len(result.docs)} speech(es), {n} quads → store {store_dir}", err=True)
     if result.skipped:
         sys.exit(1)
 
 
+def _params(ctx, param, values):
+    out = {}
+    for v in values:
+        if "=" not in v:
+            raise click.BadParameter(f"{v!r} is not NAME=VALUE")
+        k, _, val = v.partition("=")
+        out[k.strip()] = val
+    return out
+
+
 @cli.command()
-@click.argument("args", nargs=-1, required=True, metavar="GRAPH... [QUERY]")
+@click.argument("args", nargs=-1, metavar="GRAPH... [QUERY]")
 @click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
               help="Read the query from a .rq file (then every argument is a graph).")
+@click.option("--saved", help="Run a saved query by name (see `speechkg queries`).")
+@click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
+              help="Give ?NAME the string VALUE (e.g. --param label=全总).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Query an on-disk Oxigraph store made by `build --store`.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
               default="table", show_default=True, help="Output format for SELECT and ASK.")
+@click.option("--timeout", type=float, help="Stop the query after this many seconds.")
 @click.option("--allow-service", is_flag=True, help="Permit SERVICE (federated) clauses.")
-def query(args, query_file, fmt, allow_service):
-    """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query on graph files.
+def query(args, query_file, saved, params, store_dir, fmt, timeout, allow_service):
+    """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query on graph files or a store.
 
-    The last argument is the query unless --file gives it. Prefixes skg:, skos:,
-    nif:, rdfs:, schema:, prov: … are predeclared.
+    The last argument is the query unless --file or --saved gives it. Prefixes skg:,
+    skos:, nif:, rdfs:, schema:, prov: … are predeclared. Updates, SERVICE and FROM are
+    refused. Large files are queried with Oxigraph automatically.
 
     Example: speechkg query seed.ttl 'SELECT ?l WHERE { ?e a skg:Body ; skos:prefLabel ?l }'
     """
     from graph import query as q
-    from graph import store
 
     files = list(args)
     if query_file is not None:
         text = query_file.read()
-    elif len(files) < 2:
-        raise click.UsageError("give GRAPH... QUERY, or GRAPH... --file Q.rq")
-    else:
+    elif saved:
+        text = q.load_saved(saved)
+    elif files and (len(files) > 1 or store_dir):
         text = files.pop()
-    q.prepare(text, allow_service)  # refuse before loading anything
-    ds = store.load(files)
-    click.echo(q.format_result(q.run(ds, text, allow_service), fmt), nl=False)
+    else:
+        raise click.UsageError("give GRAPH... QUERY, GRAPH... --file Q.rq or GRAPH... --saved NAME")
+    if not files and not store_dir:
+        raise click.UsageError("name at least one graph file, or --store DIR")
+    text = q.bind(text, params)
+    click.echo(q.format_result(q.query_sources(files, text, store_dir=store_dir, timeout=timeout,
+                                               allow_service=allow_service), fmt), nl=False)
+
+
+@cli.command()
+def queries():
+    """List the saved queries shipped with speechkg, with what each answers.
+
+    Example: speechkg queries
+    """
+    from graph import query as q
+
+    items = q.saved()
+    w = max(len(n) for n in items)
+    for name, (desc, _) in items.items():
+        click.echo(f"{name:<{w}}  {desc}")
 
 
 @cli.command()
@@ -206,6 +248,50 @@ def validate(graph):
     if not report.conforms:
         raise click.ClickException(f"{len(report.violations)} SHACL violation(s) in {', '.join(graph)}")
     click.echo(f"conforms: {report.nodes} nodes checked against the shapes")
+
+
+@cli.command()
+@click.argument("graph", nargs=-1, required=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, help="Port to listen on.")
+@click.option("--location", type=click.Path(file_okay=False),
+              help="Keep the server's store here (default: a temporary directory).")
+def serve(graph, host, port, location):
+    """Serve graph files as a read-only SPARQL 1.1 endpoint (Oxigraph's server).
+
+    Queries go to http://HOST:PORT/query; the default graph is the union of all graphs.
+
+    Example: speechkg serve seed.ttl --port 7878
+    """
+    import tempfile
+
+    from graph import endpoint, store
+
+    ds = store.load(list(graph))
+    with tempfile.TemporaryDirectory(prefix="speechkg-serve-") as tmp:
+        where = location or tmp
+        click.echo(f"SPARQL endpoint on http://{host}:{port}/query (Ctrl-C to stop)", err=True)
+        code = endpoint.serve(ds, where, host=host, port=port)
+    sys.exit(code)
+
+
+@cli.command()
+@click.argument("graph", nargs=-1, required=True)
+@click.option("--endpoint", "gsp", help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store; "
+              "Fuseki: http://HOST:PORT/DATASET/data).")
+@click.option("--update", help="SPARQL Update URL, for stores without the Graph Store Protocol.")
+@click.option("--graph", "into", help="Put everything into this named graph (default: one per speech).")
+@click.option("--replace", is_flag=True, help="Replace the named graphs instead of adding to them.")
+def push(graph, gsp, update, into, replace):
+    """Load graph files into a SPARQL 1.1 store, each speech into its own named graph.
+
+    Example: speechkg push seed.ttl --endpoint http://127.0.0.1:7878/store --replace
+    """
+    from graph import endpoint, store
+
+    triples, graphs = endpoint.push(store.load(list(graph)), endpoint=gsp, update=update,
+                                    graph=into, replace=replace)
+    click.echo(f"pushed {triples} triples in {graphs} graph(s) to {gsp or update}")
 
 
 if __name__ == "__main__":

@@ -88,4 +88,11 @@ def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
     return data
 
 
+def add_to_store(result: BuildResult, store_dir: str) -> int:
+    """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph."""
+    from .oxstore import add_dataset, open_store
+
+    return add_dataset(open_store(store_dir), result.dataset)
+
+
 __all__ = ["BuildResult", "build", "process", "write", "QUAD_FORMATS"]

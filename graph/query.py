@@ -1,53 +1,66 @@
-"""SPARQL over graph files: guarded (read-only, no SERVICE), with readable output formats."""
+"""SPARQL over graphs: guarded (read-only, no SERVICE, no FROM), saved queries, a timeout,
+two engines (rdflib in memory; Oxigraph for stores and large files) and one set of
+output formats (aligned table, csv, tsv, SPARQL 1.1 JSON, Turtle for graphs).
+
+Every query is parsed and inspected here before any engine sees it, because both
+rdflib and Oxigraph would execute SERVICE as HTTP requests.
+"""
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
+import threading
 import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
-from ontology.namespace import PREFIXES
+from ontology.namespace import PREFIXES, bind_prefixes
 
 from .errors import QueryError
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+SAVED_DIR = Path(__file__).with_name("queries")
 _UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 
 
-def _prologue() -> str:
+def prologue() -> str:
+    """PREFIX declarations for the project's prefixes."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
 def prepare(query: str, allow_service: bool = False):
-    """Parse a query with the project's prefixes predeclared; refuse updates and SERVICE."""
+    """Parse a query with the project's prefixes predeclared; refuse updates, SERVICE and FROM."""
     text = query.strip()
     if not text:
         raise QueryError("the query is empty; give a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
     try:
-        parsed = parseQuery(_prologue() + text)
+        parsed = parseQuery(prologue() + text)
     except Exception as exc:
-        head = text.split(None, 1)[0].upper() if text.split() else ""
-        if any(w in text.upper().split() for w in _UPDATE_WORDS) and head not in (
-                "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "PREFIX", "BASE"):
+        words = set(re.findall(r"[A-Za-z]+", text.upper()))
+        if words & set(_UPDATE_WORDS) and not words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
             raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused: "
                              "queries are read-only") from None
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise QueryError(f"malformed SPARQL: {msg}") from None
-    if not allow_service and _has_service(parsed):
+        raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
+    if not allow_service and _has(parsed, "ServiceGraphPattern"):
         raise QueryError("SERVICE (federated query) is refused: it makes network requests; "
                          "pass --allow-service to permit it")
-    if _has_from(parsed):
+    if _has(parsed, "DatasetClause"):
         raise QueryError("FROM / FROM NAMED are refused: they load graphs from the network; "
                          "name the graph files on the command line instead")
     try:
-        return prepareQuery(_prologue() + text)
+        return prepareQuery(prologue() + text)
     except Exception as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise QueryError(f"malformed SPARQL: {msg}") from None
+        raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
 
 
 def _walk(node):
@@ -63,34 +76,156 @@ def _walk(node):
             yield from _walk(v)
 
 
-def _has_service(parsed) -> bool:
-    return any(getattr(n, "name", None) == "ServiceGraphPattern" for n in _walk(parsed))
+def _has(parsed, name: str) -> bool:
+    return any(getattr(n, "name", None) == name for n in _walk(parsed))
 
 
-def _has_from(parsed) -> bool:
-    return any(getattr(n, "name", None) == "DatasetClause" for n in _walk(parsed))
+# ------------------------------------------------------------------ saved queries
+
+def saved() -> dict[str, tuple[str, str]]:
+    """name → (one-line description, query text) of the queries shipped in graph/queries/."""
+    out = {}
+    for f in sorted(SAVED_DIR.glob("*.rq")):
+        text = f.read_text(encoding="utf-8")
+        first = text.splitlines()[0] if text else ""
+        out[f.stem] = (first.lstrip("# ").strip(), text)
+    return out
 
 
-def run(dataset, query: str, allow_service: bool = False):
-    """Run a read-only query on a Dataset (default graph = union of its graphs)."""
-    from rdflib.plugins import sparql
+def load_saved(name: str) -> str:
+    queries = saved()
+    if name not in queries:
+        raise QueryError(f"no saved query {name!r}; `speechkg queries` lists them: "
+                         f"{', '.join(queries)}")
+    return queries[name][1]
 
-    sparql.SPARQL_LOAD_GRAPHS = False
-    prepared = prepare(query, allow_service)
+
+def _sparql_string(value: str) -> str:
+    return '"' + (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                  .replace("\r", "\\r")) + '"'
+
+
+def bind(query: str, params: dict[str, str]) -> str:
+    """Give variables values as string literals through a trailing VALUES clause."""
+    for name in params:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
+    if not params:
+        return query
+    names = " ".join(f"?{n}" for n in params)
+    values = " ".join(_sparql_string(v) for v in params.values())
+    return f"{query.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
+
+
+# ------------------------------------------------------------------ results
+
+@dataclass
+class Result:
+    """A query result independent of the engine that produced it."""
+
+    type: str  # SELECT, ASK or GRAPH
+    vars: list[str] = field(default_factory=list)
+    rows: list[list[object]] = field(default_factory=list)  # rdflib terms or None
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+def _from_rdflib(res) -> Result:
+    if res.type == "ASK":
+        return Result("ASK", boolean=bool(res.askAnswer))
+    if res.type in ("CONSTRUCT", "DESCRIBE"):
+        g = Graph()
+        for t in res.graph:
+            g.add(t)
+        return Result("GRAPH", graph=g)
+    names = [str(v) for v in res.vars]
+    return Result("SELECT", names, [[row[v] for v in res.vars] for row in res])
+
+
+def _term(t) -> object:
+    """A pyoxigraph term as an rdflib term."""
+    import pyoxigraph as ox
+
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+    return Literal(str(t))
+
+
+def _from_oxigraph(res) -> Result:
+    import pyoxigraph as ox
+
+    if isinstance(res, ox.QueryBoolean):
+        return Result("ASK", boolean=bool(res))
+    if isinstance(res, ox.QueryTriples):
+        g = Graph()
+        for t in res:
+            g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+        return Result("GRAPH", graph=g)
+    names = [v.value for v in res.variables]
+    return Result("SELECT", names, [[_term(sol[n]) for n in names] for sol in res])
+
+
+def _with_timeout(fn, timeout: float | None):
+    """Run fn() and return its value, or raise QueryError once `timeout` seconds pass.
+
+    The engine runs in a daemon thread, so a runaway query cannot block the command;
+    the thread is abandoned when the process exits."""
+    if not timeout:
+        return fn()
+    box: dict[str, object] = {}
+
+    def target():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 — handed back to the caller's thread
+            box["error"] = exc
+
+    th = threading.Thread(target=target, daemon=True)
+    th.start()
+    th.join(timeout)
+    if th.is_alive():
+        raise QueryError(f"the query ran past the --timeout of {timeout:g} s and was stopped; "
+                         "simplify it or raise --timeout")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["value"]
+
+
+def run(data, query: str, allow_service: bool = False, timeout: float | None = None) -> Result:
+    """Run a read-only query on an rdflib Dataset/Graph or a pyoxigraph Store.
+
+    The default graph is the union of all named graphs."""
+    prepare(query, allow_service)
+    import pyoxigraph as ox
+
+    if isinstance(data, ox.Store):
+        def go():
+            return _from_oxigraph(data.query(prologue() + query, use_default_graph_as_union=True))
+    else:
+        from rdflib.plugins import sparql
+
+        sparql.SPARQL_LOAD_GRAPHS = False
+        prepared = prepareQuery(prologue() + query)
+
+        def go():
+            return _from_rdflib(data.query(prepared))
     try:
-        return dataset.query(prepared)
+        return _with_timeout(go, timeout)
+    except QueryError:
+        raise
     except Exception as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise QueryError(f"the query failed: {msg}") from None
+        raise QueryError(f"the query failed: {_first_line(exc)}") from None
 
 
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, (URIRef, BNode)):
-        return str(v)
-    return str(v)
-
+# ------------------------------------------------------------------ output
 
 def width(s: str) -> int:
     """Display width: East Asian wide and fullwidth characters take two columns."""
@@ -101,34 +236,74 @@ def _pad(s: str, w: int) -> str:
     return s + " " * (w - width(s))
 
 
-def format_result(result, fmt: str = "table") -> str:
-    """A SPARQL result as text: aligned table, csv, tsv or SPARQL 1.1 JSON; graphs as Turtle."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
+def _cell(v) -> str:
+    return "" if v is None else str(v)
+
+
+def _json_term(v) -> dict:
+    if isinstance(v, URIRef):
+        return {"type": "uri", "value": str(v)}
+    if isinstance(v, BNode):
+        return {"type": "bnode", "value": str(v)}
+    out = {"type": "literal", "value": str(v)}
+    if getattr(v, "language", None):
+        out["xml:lang"] = v.language
+    elif getattr(v, "datatype", None):
+        out["datatype"] = str(v.datatype)
+    return out
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """A result as text: aligned table, csv, tsv or SPARQL 1.1 JSON; graphs as Turtle."""
+    if fmt not in OUTPUT_FORMATS:
+        raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    if result.type == "GRAPH":
         from .store import serialize
 
-        return serialize(result.graph, "turtle").decode("utf-8")
+        g = result.graph if result.graph is not None else Graph()
+        bind_prefixes(g)
+        return serialize(g, "turtle").decode("utf-8")
     if result.type == "ASK":
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
-        return ("true" if result.askAnswer else "false") + "\n"
+            return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
+        return ("true" if result.boolean else "false") + "\n"
+    names = result.vars
     if fmt == "json":
-        return result.serialize(format="json").decode("utf-8") + "\n"
-    names = [str(v) for v in result.vars]
-    rows = [[_cell(r[v]) for v in result.vars] for r in result]
+        bindings = [{n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None}
+                    for row in result.rows]
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
+                          ensure_ascii=False) + "\n"
+    rows = [[_cell(c) for c in r] for r in result.rows]
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(names)
         w.writerows(rows)
         return buf.getvalue()
     if fmt == "tsv":
         clean = [[c.replace("\t", " ").replace("\n", " ") for c in r] for r in rows]
         return "\n".join("\t".join(r) for r in [names, *clean]) + "\n"
-    if fmt != "table":
-        raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
     rows = [[c.replace("\n", " ") for c in r] for r in rows]
     widths = [max([width(n)] + [width(r[i]) for r in rows]) for i, n in enumerate(names)]
     lines = ["  ".join(_pad(n, widths[i]) for i, n in enumerate(names)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(_pad(c, widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
     return "\n".join(lines) + "\n"
+
+
+def query_sources(files: list[str], query: str, store_dir: str | None = None,
+                  timeout: float | None = None, allow_service: bool = False) -> Result:
+    """Refuse a bad query, then run it on graph files (Oxigraph when they are large) or on
+    an on-disk store."""
+    prepare(query, allow_service)
+    from . import oxstore, store
+
+    if store_dir:
+        if files:
+            raise QueryError("give graph files or --store DIR, not both")
+        data = oxstore.open_store(store_dir, read_only=True)
+    elif oxstore.is_large(files):
+        data = oxstore.load_files(files)
+    else:
+        data = store.load(files)
+    return run(data, query, allow_service=allow_service, timeout=timeout)

@@ -134,6 +134,16 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         raise
 
 
+def _graph_name(g: Graph, path: Path) -> str:
+    """A triples-only file of one speech is that speech's named graph; else the file's."""
+    from rdflib import RDF
+
+    from ontology.namespace import SKG
+
+    speeches = set(g.subjects(RDF.type, SKG.Speech))
+    return str(next(iter(speeches))) if len(speeches) == 1 else path.resolve().as_uri()
+
+
 def load(paths: list[str] | str) -> Dataset:
     """Graph files (any format rdflib reads, by suffix) → one Dataset; named graphs kept."""
     if isinstance(paths, str):
@@ -146,10 +156,13 @@ def load(paths: list[str] | str) -> Dataset:
             raise GraphFileError(f"{p}: no such graph file")
         fmt = FORMATS[format_for(str(p))][0]
         try:
-            if fmt in ("trig", "nquads") or (fmt == "json-ld"):
+            if fmt in ("trig", "nquads", "json-ld"):
                 ds.parse(str(p), format=fmt)
             else:
-                ds.graph(p.resolve().as_uri()).parse(str(p), format=fmt)
+                g = Graph().parse(str(p), format=fmt)
+                target = ds.graph(_graph_name(g, p))
+                for t in g:
+                    target.add(t)
         except Exception as exc:  # rdflib raises many parser-specific types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise GraphFileError(

@@ -1,0 +1,92 @@
+"""Oxigraph stores: an on-disk store for corpora (`--store DIR`) and an in-memory one for
+large graph files, both queried through graph.query with the same guards and formats."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+
+from .errors import GraphFileError, OutputError
+from .store import FORMATS, format_for
+
+#: graph files larger than this (bytes, all together) are queried with Oxigraph
+LARGE = 20 * 1024 * 1024
+
+_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+               "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
+               "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+
+
+def open_store(path: str | Path, must_exist: bool = False, read_only: bool = False) -> ox.Store:
+    """An on-disk store at `path` (created when missing unless `must_exist`); read-only
+    opens take no lock, so queries can run while the store stays open elsewhere."""
+    p = Path(path)
+    if (must_exist or read_only) and not p.is_dir():
+        raise GraphFileError(f"{p}: no store here; create one with `speechkg build … --store {p}`")
+    try:
+        return ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot open the store ({_first(exc)})") from None
+
+
+def _first(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _ox(t):
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    if isinstance(t, Literal):
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+    raise TypeError(f"not an RDF term: {t!r}")
+
+
+def add_dataset(store: ox.Store, ds: Dataset) -> int:
+    """Put each named graph of `ds` into the store, replacing a graph with the same name
+    (so rebuilding a speech replaces it and leaves the others alone). Returns quads added."""
+    by_graph: dict[str, list] = {}
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        name = c.identifier if hasattr(c, "identifier") else c
+        by_graph.setdefault(str(name), []).append((s, p, o))
+    n = 0
+    for name, triples in sorted(by_graph.items()):
+        g = ox.NamedNode(name)
+        store.remove_graph(g)
+        store.extend([ox.Quad(_ox(s), _ox(p), _ox(o), g) for s, p, o in triples])
+        n += len(triples)
+    store.flush()
+    return n
+
+
+def load_files(paths: list[str]) -> ox.Store:
+    """Graph files into an in-memory Oxigraph store (strict parsers; fast for big files)."""
+    store = ox.Store()
+    for path in paths:
+        p = Path(path)
+        if not p.is_file():
+            raise GraphFileError(f"{p}: no such graph file")
+        fmt = format_for(str(p))
+        graph = None if fmt in ("trig", "nquads", "jsonld") else ox.NamedNode(p.resolve().as_uri())
+        try:
+            store.load(path=str(p), format=_OX_FORMATS[fmt], to_graph=graph)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
+                                 "check the file or its suffix") from None
+    return store
+
+
+def is_large(paths: list[str]) -> bool:
+    total = 0
+    for p in paths:
+        try:
+            total += Path(p).stat().st_size
+        except OSError:
+            return False
+    return total > LARGE

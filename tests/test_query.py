@@ -1,0 +1,174 @@
+"""Saved queries, output formats, refusals, timeouts, and the Oxigraph store."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from graph import oxstore, store
+from graph import query as q
+from graph.errors import QueryError
+
+runner = CliRunner()
+
+
+def rows(seed_ttl, *args) -> list[list[str]]:
+    r = runner.invoke(cli, ["query", str(seed_ttl), *args, "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    return list(csv.reader(io.StringIO(r.stdout_bytes.decode("utf-8"))))
+
+
+def test_queries_lists_every_saved_query():
+    r = runner.invoke(cli, ["queries"])
+    assert r.exit_code == 0
+    names = [line.split()[0] for line in r.output.splitlines()]
+    assert names == sorted(q.saved())
+    assert {"timeline", "campaigns", "goals", "bodies", "formulas", "provenance", "sections"} <= set(names)
+    assert all(len(line.split(None, 1)) == 2 for line in r.output.splitlines())
+
+
+def test_timeline_lists_dated_meetings_in_order(seed_ttl):
+    got = [(d, e) for d, e, t in rows(seed_ttl, "--saved", "timeline")[1:] if t == "Meeting" and len(d) == 10]
+    assert got == [("2021-12-24", "十三届全国人大常委会第三十二次会议"), ("2022-01-21", "中央书记处办公会议"),
+                   ("2022-01-29", "全总十七届五次执委会议"), ("2022-02-21", "省委工青妇工作会议")]
+
+
+def test_campaigns_with_endorsers(seed_ttl):
+    got = {tuple(r) for r in rows(seed_ttl, "--saved", "campaigns")[1:]}
+    assert {("五大行动", "endorsedBy", "全总"), ("五大行动", "endorsedBy", "省委"),
+            ("十件实事", "endorsedBy", "省委")} <= got
+
+
+def test_goals_with_proposers(seed_ttl):
+    assert ["两个确保", "省第十一次党代会"] in rows(seed_ttl, "--saved", "goals")
+
+
+def test_bodies_ranked_by_mentions(seed_ttl):
+    got = rows(seed_ttl, "--saved", "bodies")[1:]
+    counts = [int(n) for _, n in got]
+    assert counts == sorted(counts, reverse=True)
+    assert got[0][0] == "省委"
+
+
+def test_numbered_formulas(seed_ttl):
+    got = {(f, t, n) for f, t, n, _ in rows(seed_ttl, "--saved", "formulas")[1:]}
+    assert {("五大行动", "Campaign", "5"), ("十件实事", "Campaign", "10"), ("两个确立", "Concept", "2"),
+            ("两个确保", "Goal", "2")} <= got
+
+
+def test_provenance_of_an_entity(seed_ttl):
+    got = rows(seed_ttl, "--saved", "provenance", "--param", "label=王沪宁同志")[1:]
+    assert len(got) == 1
+    entity, source, begin, sentence = got[0]
+    assert (entity, source) == ("王沪宁", "provincial-union-2022.txt")
+    assert sentence.startswith("1月21日，王沪宁同志主持召开中央书记处办公会议")
+
+
+def test_entities_by_section(seed_ttl):
+    got = rows(seed_ttl, "--saved", "sections")[1:]
+    assert ["（二）深入推进工会工作法治化建设", "Document", "中华人民共和国工会法", "6"] in got
+
+
+def test_parameters_are_literals_not_code(seed_ttl):
+    got = rows(seed_ttl, "--saved", "provenance", "--param", 'label=x" } DELETE WHERE { ?s ?p ?o } #')
+    assert got == [["entity", "source", "begin", "sentence"]]
+
+
+def test_unknown_saved_query(seed_ttl):
+    r = runner.invoke(cli, ["query", str(seed_ttl), "--saved", "nope"])
+    assert r.exit_code == 1
+    assert r.output.startswith("Error: no saved query 'nope'; `speechkg queries` lists them: ")
+
+
+def test_json_is_sparql_results_json(seed_ttl):
+    r = runner.invoke(cli, ["query", str(seed_ttl), "--saved", "timeline", "--format", "json"])
+    doc = json.loads(r.output)
+    assert doc["head"]["vars"] == ["date", "entity", "type"]
+    first = doc["results"]["bindings"][0]
+    assert first["date"]["datatype"] == "http://www.w3.org/2001/XMLSchema#date"
+    assert first["entity"]["xml:lang"] == "zh"
+
+
+def test_tsv_and_construct(seed_ttl):
+    r = runner.invoke(cli, ["query", str(seed_ttl), "SELECT ?l WHERE { ?p a skg:Person ; skos:prefLabel ?l } "
+                            "ORDER BY ?l", "--format", "tsv"])
+    assert r.output == "l\n习近平\n王东明\n王沪宁\n"
+    r = runner.invoke(cli, ["query", str(seed_ttl), "DESCRIBE <https://w3id.org/speechkg/id/date/2022-01-21>"])
+    assert r.exit_code == 0 and "rdf:value" in r.output
+
+
+@pytest.mark.parametrize("text,message", [
+    ("INSERT DATA { <a:b> <a:c> <a:d> }", "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused"),
+    ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } } }",
+     "SERVICE (federated query) is refused"),
+    ("SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "FROM / FROM NAMED are refused"),
+])
+def test_refusals(seed_ttl, text, message):
+    r = runner.invoke(cli, ["query", str(seed_ttl), text])
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {message}")
+    assert len(r.output.strip().splitlines()) == 1
+
+
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_timeout_stops_a_runaway_query(seed_ttl, engine):
+    data = store.load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
+    with pytest.raises(QueryError, match=r"ran past the --timeout of 0.5 s"):
+        q.run(data, RUNAWAY, timeout=0.5)
+
+
+def test_timeout_through_the_cli(seed_ttl):
+    r = runner.invoke(cli, ["query", str(seed_ttl), RUNAWAY, "--timeout", "0.5"])
+    assert r.exit_code == 1
+    assert r.output == ("Error: the query ran past the --timeout of 0.5 s and was stopped; "
+                        "simplify it or raise --timeout\n")
+
+
+def test_both_engines_give_the_same_rows(seed_ttl):
+    for name, (_, text) in q.saved().items():
+        text = q.bind(text, {"label": "全总"}) if name == "provenance" else text
+        a = q.format_result(q.run(store.load([str(seed_ttl)]), text), "csv")
+        b = q.format_result(q.run(oxstore.load_files([str(seed_ttl)]), text), "csv")
+        assert a == b, name
+
+
+def test_store_build_replaces_a_speech_and_keeps_others(tmp_path, seed_path):
+    a = tmp_path / "a.txt"
+    a.write_text("2月21日，省委召开工青妇工作会议。", encoding="utf-8")
+    db = tmp_path / "db"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert runner.invoke(cli, ["build", str(seed_path), "--store", str(db)]).exit_code == 0
+    seed_only = rows_store(db, count)
+    assert runner.invoke(cli, ["build", str(a), "--store", str(db), "--date", "2022-03-01"]).exit_code == 0
+    both = rows_store(db, count)
+    assert both > seed_only
+    a.write_text("2月22日，市委召开农村工作会议。", encoding="utf-8")
+    assert runner.invoke(cli, ["build", str(a), "--store", str(db), "--date", "2022-03-01"]).exit_code == 0
+    meetings = q.format_result(q.query_sources([], "SELECT ?l WHERE { ?m a skg:Meeting ; skos:prefLabel ?l } "
+                                                   "ORDER BY ?l", store_dir=str(db)), "tsv")
+    assert "市委农村工作会议" in meetings and "工青妇工作会议\n" not in meetings.replace("省委工青妇", "")
+    assert "省委工青妇工作会议" in meetings  # the seed's own meeting is still there
+
+
+def rows_store(db, text) -> int:
+    res = q.query_sources([], text, store_dir=str(db))
+    return int(res.rows[0][0])
+
+
+def test_query_a_missing_store(tmp_path):
+    r = runner.invoke(cli, ["query", "--store", str(tmp_path / "none"), "ASK {}"])
+    assert r.exit_code == 1
+    assert "no store here" in r.output
+
+
+def test_large_files_use_oxigraph(seed_ttl, monkeypatch):
+    monkeypatch.setattr(oxstore, "LARGE", 10)
+    res = q.query_sources([str(seed_ttl)], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(res.rows[0][0]) == len(store.load([str(seed_ttl)]))
