@@ -171,16 +171,33 @@ def queries():
 @click.argument("graph", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, help="The HTML file to write.")
 @click.option("--title", default="speechkg", show_default=True, help="Page title.")
-def view(graph, output, title):
+@click.option("--types", help="Comma-separated entity types to show, e.g. Campaign,Body,Goal.")
+@click.option("--min-degree", default=0, show_default=True, help="Hide entities with fewer relations.")
+@click.option("--physics/--no-physics", default=None,
+              help="Force-directed layout in the browser. Default: on for small graphs, off for large.")
+@click.option("--open", "open_", is_flag=True, help="Open the page in the default browser.")
+def view(graph, output, title, types, min_degree, physics, open_):
     """Write an interactive HTML page of the graph that works offline.
 
-    Example: speechkg view seed.ttl -o seed.html
+    Nodes are coloured and shaped by type; click one for its aliases and source
+    sentences; search any label; show or hide types.
+
+    Example: speechkg view seed.ttl -o seed.html --title 省总工会执委会议讲话
     """
     from graph import html, store
+    from ontology.namespace import ENTITY_TYPES
 
-    ds = store.load(list(graph))
-    store.write_atomic(output, html.render(ds, title=title).encode("utf-8"))
+    wanted = tuple(t.strip() for t in types.split(",")) if types else ENTITY_TYPES
+    unknown = [t for t in wanted if t not in ENTITY_TYPES]
+    if unknown:
+        raise click.BadParameter(f"unknown type(s) {', '.join(unknown)}; use {', '.join(ENTITY_TYPES)}",
+                                 param_hint="--types")
+    opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics)
+    page = html.render(store.load(list(graph)), opts)
+    store.write_atomic(output, page.encode("utf-8"))
     click.echo(f"→ {output}", err=True)
+    if open_:
+        html.open_in_browser(output)
 
 
 @cli.command()

@@ -42,9 +42,9 @@ def port_free(host: str, port: int) -> bool:
 
 
 def serve_command(location: str, host: str, port: int, timeout: int | None = None) -> list[str]:
-    """The read-only oxigraph server command over a store directory; default graph = union."""
-    cmd = [oxigraph_binary(), "serve-read-only", "--location", location, "--bind",
-           f"{host}:{port}", "--union-default-graph"]
+    """The read-only oxigraph server command over a store directory made by graph.oxstore
+    (whose default graph is the merge of its named graphs)."""
+    cmd = [oxigraph_binary(), "serve-read-only", "--location", location, "--bind", f"{host}:{port}"]
     if timeout:
         cmd += ["--timeout-s", str(timeout)]
     return cmd

@@ -61,8 +61,19 @@ def add_dataset(store: ox.Store, ds: Dataset) -> int:
         store.remove_graph(g)
         store.extend([ox.Quad(_ox(s), _ox(p), _ox(o), g) for s, p, o in triples])
         n += len(triples)
+    merge_default_graph(store)
     store.flush()
     return n
+
+
+def merge_default_graph(store: ox.Store) -> None:
+    """Make the default graph the RDF merge of all named graphs.
+
+    Oxigraph's union-default-graph option yields a triple once per graph it stands in, so an
+    entity described in 200 speeches would join 200 times with itself; a merged default graph
+    keeps set semantics (as rdflib's union does) and queries stay linear."""
+    store.update("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def load_files(paths: list[str]) -> ox.Store:
@@ -73,9 +84,9 @@ def load_files(paths: list[str]) -> ox.Store:
         if not p.is_file():
             raise GraphFileError(f"{p}: no such graph file")
         fmt = format_for(str(p))
-        graph = None if fmt in ("trig", "nquads", "jsonld") else ox.NamedNode(p.resolve().as_uri())
-        try:
-            store.load(path=str(p), format=_OX_FORMATS[fmt], to_graph=graph)
+        try:  # every triple into the default graph: the store is a set, so this is the merge
+            store.extend(ox.Quad(q.subject, q.predicate, q.object)
+                         for q in ox.parse(path=str(p), format=_OX_FORMATS[fmt]))
         except (SyntaxError, ValueError, OSError) as exc:
             raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
                                  "check the file or its suffix") from None

@@ -202,13 +202,14 @@ def _with_timeout(fn, timeout: float | None):
 def run(data, query: str, allow_service: bool = False, timeout: float | None = None) -> Result:
     """Run a read-only query on an rdflib Dataset/Graph or a pyoxigraph Store.
 
-    The default graph is the union of all named graphs."""
+    The default graph is the merge of all named graphs (rdflib: default_union; Oxigraph
+    stores made by graph.oxstore keep a merged default graph)."""
     prepare(query, allow_service)
     import pyoxigraph as ox
 
     if isinstance(data, ox.Store):
         def go():
-            return _from_oxigraph(data.query(prologue() + query, use_default_graph_as_union=True))
+            return _from_oxigraph(data.query(prologue() + query))
     else:
         from rdflib.plugins import sparql
 

@@ -131,12 +131,26 @@ def test_timeout_through_the_cli(seed_ttl):
                         "simplify it or raise --timeout\n")
 
 
-def test_both_engines_give_the_same_rows(seed_ttl):
-    for name, (_, text) in q.saved().items():
-        text = q.bind(text, {"label": "全总"}) if name == "provenance" else text
-        a = q.format_result(q.run(store.load([str(seed_ttl)]), text), "csv")
-        b = q.format_result(q.run(oxstore.load_files([str(seed_ttl)]), text), "csv")
-        assert a == b, name
+@pytest.fixture(scope="module")
+def corpus_trig(tmp_path_factory, seed_path):
+    d = tmp_path_factory.mktemp("corpus")
+    (d / "a.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    (d / "b.txt").write_text("1月5日，全总召开十七届六次执委会议。全总充分肯定“五大行动”。", encoding="utf-8")
+    out = d / "corpus.trig"
+    assert runner.invoke(cli, ["build", str(d), "-o", str(out), "--date", "2022-03-01"]).exit_code == 0
+    return out
+
+
+def test_both_engines_give_the_same_rows(seed_ttl, corpus_trig):
+    """Entities described in several speeches count once on both engines (set semantics)."""
+    for path in (seed_ttl, corpus_trig):
+        for name, (_, text) in q.saved().items():
+            text = q.bind(text, {"label": "全总"}) if name == "provenance" else text
+            a = q.format_result(q.run(store.load([str(path)]), text), "csv")
+            b = q.format_result(q.run(oxstore.load_files([str(path)]), text), "csv")
+            assert a == b, (path.name, name)
+    bodies = q.run(oxstore.load_files([str(corpus_trig)]), q.saved()["bodies"][1])
+    assert [str(c) for c in bodies.rows[0]] == ["全总", "8"]  # 6 in the seed, 2 in b.txt
 
 
 def test_store_build_replaces_a_speech_and_keeps_others(tmp_path, seed_path):
