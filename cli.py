@@ -69,10 +69,17 @@ def cli():
               "(label, type, aliases) merged with the built-in one.")
 @click.option("--max-size", type=float, default=50.0, show_default=True,
               help="Largest input file read, in MB.")
-def build(inputs, output, store_dir, date, fmt, lexicon, max_size):
+@click.option("--dates", "dates_file", type=click.Path(dir_okay=False),
+              help="A CSV of file,date (YYYY-MM-DD) giving each speech's date.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Extract in this many processes (same output as one).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, jobs, quiet):
     """Extract entities and relations from speeches and write the graph.
 
-    INPUTS are speech files, directories of them, or - for standard input.
+    INPUTS are speech files (.txt, .md, .html, .docx; UTF-8, GB18030/GBK or Big5),
+    directories of them, glob patterns, or - for standard input. A file that cannot be
+    read is skipped and reported, and the exit status is 1.
 
     Example: speechkg build seeds/provincial-union-2022.txt -o seed.ttl
     """
@@ -80,8 +87,24 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size):
 
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
-    result = pipeline.build(inputs, date=date, user_lexicon=lexicon,
-                            max_bytes=int(max_size * 1024 * 1024))
+    from graph.read import expand_inputs, read_dates
+
+    dates = read_dates(dates_file) if dates_file else None
+    bar = None
+    if not quiet and sys.stderr.isatty() and len(inputs) > 0:
+        n = sum(1 for _ in expand_inputs(inputs))
+        if n > 1:
+            bar = click.progressbar(length=n, label="speeches", file=sys.stderr,
+                                    item_show_func=lambda s: s.source if s else "")
+    try:
+        if bar is not None:
+            bar.__enter__()
+        result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
+                                max_bytes=int(max_size * 1024 * 1024),
+                                progress=(lambda s: bar.update(1, s)) if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
     for w in result.warnings:
         click.echo(f"Warning: {w}", err=True)
     for _path, why in result.skipped:
@@ -309,6 +332,54 @@ def push(graph, gsp, update, into, replace):
     triples, graphs = endpoint.push(store.load(list(graph)), endpoint=gsp, update=update,
                                     graph=into, replace=replace)
     click.echo(f"pushed {triples} triples in {graphs} graph(s) to {gsp or update}")
+
+
+@cli.command()
+@click.argument("graphs", nargs=-1, required=True)
+@click.option("--speech", "speeches", multiple=True,
+              help="Compare two speeches of one corpus graph by file name (give it twice).")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+def compare(graphs, speeches, as_json):
+    """What changed between two speeches: entities that appear, disappear or persist, by
+    type, and formulations whose wording or number changed.
+
+    Example: speechkg compare report-2021.ttl report-2022.ttl
+    """
+    import json
+
+    from graph import compare as c
+    from graph import store
+
+    if speeches:
+        if len(speeches) != 2 or len(graphs) != 1:
+            raise click.UsageError("give one corpus graph and --speech A --speech B")
+        ds = store.load(list(graphs))
+        a, b = (c.speech_graph(ds, s) for s in speeches)
+        names = speeches
+    else:
+        if len(graphs) != 2:
+            raise click.UsageError("give two graphs, or one corpus graph and --speech A --speech B")
+        a, b = store.load([graphs[0]]), store.load([graphs[1]])
+        names = graphs
+    result = c.compare(a, b, names[0], names[1])
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(c.format_comparison(result), nl=False)
+
+
+@cli.command()
+@click.argument("graph", nargs=-1, required=True)
+@click.option("--entity", required=True, help="Any label of the entity, e.g. 全总 or 两个确立.")
+def timeline(graph, entity):
+    """In which speeches, on which dates, an entity appears, with the sentences.
+
+    Example: speechkg timeline corpus.trig --entity 两个确立
+    """
+    from graph import compare as c
+    from graph import store
+
+    click.echo(c.format_timeline(c.timeline(store.load(list(graph)), entity)), nl=False)
 
 
 if __name__ == "__main__":

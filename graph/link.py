@@ -37,6 +37,8 @@ def base_key(m: Mention) -> str:
     label = norm(m.label)
     if m.type == "Body":
         label = _BODY_PREFIX.sub("", label)
+    elif m.type == "Document":  # 《工会法》 and 《中华人民共和国工会法》: one key in every speech
+        label = label.removeprefix("中华人民共和国")
     return f"{m.type}|{label}"
 
 

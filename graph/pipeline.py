@@ -3,18 +3,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
 from ontology.namespace import bind_prefixes
 
-from . import read, segment
+from . import read, segment, textforms
 from .errors import InputError
 from .extract import extract
 from .extract.dates import infer_year
 from .extract.lexicon import Lexicon, builtin, load_user
+from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
 from .rdf import speech_iri, to_graph
@@ -30,18 +32,43 @@ class BuildResult:
 
 
 def process(speech: Speech, lex: Lexicon | None = None) -> Doc:
-    """One speech through segment → extract → link (no I/O)."""
+    """One speech through segment → extract → link (no I/O).
+
+    Text in traditional characters is analysed in a simplified copy of the same length,
+    then every span is given back its original characters (see _restore_original)."""
     if speech.year is None:
         year = speech.date.year if speech.date else infer_year(speech.text)
         speech = dataclasses.replace(speech, year=year)
-    doc = Doc(speech=speech)
     if not speech.text.strip():
+        doc = Doc(speech=speech)
         doc.warnings.append(f"{speech.source}: the speech is empty; the graph has no entities")
         return doc
+    simplified = textforms.simplified_same_length(speech.text)
+    doc = Doc(speech=dataclasses.replace(speech, text=simplified))
     segment.segment(doc)
     extract(doc, lex)
     link(doc, lex)
+    if simplified != speech.text:
+        _restore_original(doc, speech)
     return doc
+
+
+def _restore_original(doc: Doc, speech: Speech) -> None:
+    """Put the original (traditional) text back under a Doc analysed in simplified form:
+    spans keep their offsets and get their original characters; labels stay simplified,
+    and each traditional surface form becomes an alias."""
+    text = speech.text
+    new = {m: dataclasses.replace(m, text=text[m.start:m.end]) for m in doc.mentions}
+    doc.mentions = [new[m] for m in doc.mentions]
+    doc.relations = [dataclasses.replace(r, subject=new[r.subject], object=new[r.object]) for r in doc.relations]
+    doc.links = {new[m]: k for m, k in doc.links.items()}
+    for e in doc.entities:
+        e.mentions = [new[m] for m in e.mentions]
+        e.aliases |= {lexicon_clean(m.text) for m in e.mentions} - {e.label}
+        e.aliases.discard("")
+    doc.sentences = [dataclasses.replace(s, text=text[s.start:s.end]) for s in doc.sentences]
+    doc.sections = [dataclasses.replace(s, heading=text[s.heading_start:s.heading_end]) for s in doc.sections]
+    doc.speech = speech
 
 
 def lexicon_for(user_lexicon: str | None) -> Lexicon:
@@ -51,11 +78,14 @@ def lexicon_for(user_lexicon: str | None) -> Lexicon:
 
 def build(inputs: Iterable[str], date: _dt.date | None = None,
           user_lexicon: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
-          keep_going: bool = True) -> BuildResult:
+          keep_going: bool = True, dates: dict[str, _dt.date] | None = None, jobs: int = 1,
+          progress: Callable[[Speech], None] | None = None) -> BuildResult:
     """Speech files (or `-`) → a Dataset with one named graph per speech.
 
-    A file that cannot be read is skipped and reported in `skipped` when
-    `keep_going`; otherwise its InputError propagates.
+    A file that cannot be read is skipped and reported in `skipped` when `keep_going`
+    and other files remain; otherwise its InputError propagates. `dates` maps file names
+    (or source names) to speech dates; `jobs` > 1 extracts in that many processes, with
+    the same output as one; `progress` is called once per speech done.
     """
     lex = lexicon_for(user_lexicon)
     ds = Dataset()
@@ -64,19 +94,37 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     paths = list(read.expand_inputs(inputs))
     if not paths:
         raise InputError("no input given; name a speech file, a directory or - for stdin")
+    speeches = []
     for path, source in paths:
+        given = date or (dates or {}).get(source) or (dates or {}).get(Path(path).name)
         try:
-            speech = read.read_speech(path, date=date, max_bytes=max_bytes, source=source)
+            speeches.append(read.read_speech(path, date=given, max_bytes=max_bytes, source=source))
         except InputError as exc:
             if not keep_going or len(paths) == 1:
                 raise
             result.skipped.append((path, str(exc)))
-            continue
-        doc = process(speech, lex)
-        result.docs.append(doc)
-        result.warnings.extend(doc.warnings)
-        to_graph(doc, ds.graph(URIRef(str(speech_iri(doc)))))
+    if not speeches:
+        raise InputError(f"none of the {len(paths)} inputs could be read; nothing was written "
+                         f"(first problem: {result.skipped[0][1]})")
+    if jobs > 1 and len(speeches) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            docs = pool.map(process, speeches, [lex] * len(speeches), chunksize=1)
+            for doc in docs:
+                _add(result, doc, progress)
+    else:
+        for speech in speeches:
+            _add(result, process(speech, lex), progress)
     return result
+
+
+def _add(result: BuildResult, doc: Doc, progress: Callable[[Speech], None] | None) -> None:
+    result.docs.append(doc)
+    result.warnings.extend(doc.warnings)
+    to_graph(doc, result.dataset.graph(URIRef(str(speech_iri(doc)))))
+    if progress is not None:
+        progress(doc.speech)
 
 
 def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 
 @lru_cache(maxsize=1)
@@ -11,14 +12,43 @@ def _t2s():
     return OpenCC("t2s")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters OpenCC's t2s table changes (TSCharacters), the traditional-only ones."""
+    import opencc
+
+    table = Path(opencc.__file__).with_name("dictionary") / "TSCharacters.txt"
+    chars = set()
+    for line in table.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and len(parts[0]) == 1 and parts[0] not in parts[1].split():
+            chars.add(parts[0])
+    return frozenset(chars)
+
+
 def is_traditional(text: str) -> bool:
-    """True when converting to simplified characters changes the text."""
-    if all(ord(c) < 0x3400 for c in text):
-        return False
-    return _t2s().convert(text) != text
+    """True when the text has characters that only traditional writing uses."""
+    return not _traditional_chars().isdisjoint(text)
 
 
 def to_simplified(text: str) -> str:
     """Same length as the input for the characters OpenCC maps one to one (most of them)."""
     return _t2s().convert(text)
+
+
+def simplified_same_length(text: str) -> str:
+    """Simplified characters for a text, with the same length so that offsets carry over.
+
+    OpenCC converts phrases; when that changes the length, characters are converted one
+    by one (a character whose conversion is not one character is kept as it is)."""
+    if not is_traditional(text):
+        return text
+    whole = to_simplified(text)
+    if len(whole) == len(text):
+        return whole
+    conv = _t2s().convert
+    out = []
+    for c in text:
+        s = conv(c) if c >= "\u3400" else c
+        out.append(s if len(s) == 1 else c)
+    return "".join(out)

@@ -1,0 +1,184 @@
+"""What changed between speeches: entities that appear, disappear or persist, formulations
+whose wording changed; and the timeline of one entity across a corpus."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from rdflib import RDF, SKOS, Dataset, Graph, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
+
+from .errors import InputError
+from .evaluate import norm
+
+_NUMBERED = re.compile(r"^([一二两三四五六七八九十百千万]{1,3})(个|大|项|件|条|种|类|支|化|位|张)?(.+)$")
+
+
+@dataclass(frozen=True)
+class Item:
+    iri: str
+    type: str
+    label: str
+    labels: frozenset[str]
+    number: int | None = None
+
+
+@dataclass
+class Comparison:
+    a: str
+    b: str
+    appeared: list[Item] = field(default_factory=list)
+    disappeared: list[Item] = field(default_factory=list)
+    persisted: list[tuple[Item, Item]] = field(default_factory=list)
+    changed: list[tuple[Item, Item, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        def it(x: Item) -> dict:
+            d = asdict(x)
+            d["labels"] = sorted(x.labels)
+            return d
+
+        return {"a": self.a, "b": self.b,
+                "counts": {t: {"appeared": sum(i.type == t for i in self.appeared),
+                               "disappeared": sum(i.type == t for i in self.disappeared),
+                               "persisted": sum(p[0].type == t for p in self.persisted)}
+                           for t in ENTITY_TYPES},
+                "appeared": [it(i) for i in self.appeared], "disappeared": [it(i) for i in self.disappeared],
+                "persisted": [[it(x), it(y)] for x, y in self.persisted],
+                "changed": [{"a": it(x), "b": it(y), "how": how} for x, y, how in self.changed]}
+
+
+def speech_graph(ds: Dataset, source: str) -> Graph:
+    """The named graph of the speech whose source file is `source`."""
+    for g in ds.graphs():
+        for sp in g.subjects(RDF.type, SKG.Speech):
+            if str(g.value(sp, SKG.sourceFile)) == source:
+                return g
+    names = sorted(str(o) for o in ds.objects(None, SKG.sourceFile))
+    raise InputError(f"no speech {source!r} in the graph; it has {', '.join(names[:10]) or 'none'}")
+
+
+def items(g: Graph) -> list[Item]:
+    out = []
+    for t in ENTITY_TYPES:
+        for node in sorted(set(g.subjects(RDF.type, SKG[t]))):
+            labels = {norm(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in g.objects(node, p)} - {""}
+            pref = g.value(node, SKOS.prefLabel)
+            num = g.value(node, SKG.number)
+            out.append(Item(str(node), t, str(pref) if pref is not None else str(node), frozenset(labels),
+                            int(num) if num is not None else None))
+    return out
+
+
+def _head(item: Item) -> tuple[int | None, str]:
+    m = _NUMBERED.match(norm(item.label))
+    from .segment import cn_number
+
+    return (cn_number(m.group(1)), m.group(3)) if m else (None, "")
+
+
+def compare(a: Graph, b: Graph, name_a: str = "A", name_b: str = "B") -> Comparison:
+    """Entities of speech `a` against those of speech `b` (same IRI, or same type and a shared label)."""
+    ia, ib = items(a), items(b)
+    out = Comparison(name_a, name_b)
+    matched_b: set[str] = set()
+    rest_a = []
+    by_iri = {x.iri: x for x in ib}
+    for x in ia:
+        y = by_iri.get(x.iri) or next((y for y in ib if y.type == x.type and y.iri not in matched_b
+                                       and x.labels & y.labels), None)
+        if y is not None and y.iri not in matched_b:
+            matched_b.add(y.iri)
+            out.persisted.append((x, y))
+        else:
+            rest_a.append(x)
+    rest_b = [y for y in ib if y.iri not in matched_b]
+    changed_a, changed_b = set(), set()
+    for x in rest_a:
+        for y in rest_b:
+            if y.iri in changed_b or x.type != y.type:
+                continue
+            how = _wording_change(x, y)
+            if how:
+                out.changed.append((x, y, how))
+                changed_a.add(x.iri)
+                changed_b.add(y.iri)
+                break
+    out.disappeared = [x for x in rest_a if x.iri not in changed_a]
+    out.appeared = [y for y in rest_b if y.iri not in changed_b]
+    return out
+
+
+def _wording_change(x: Item, y: Item) -> str | None:
+    (nx_, hx), (ny, hy) = _head(x), _head(y)
+    if nx_ and ny and hx == hy and nx_ != ny:
+        return f"number {nx_} → {ny}"
+    lx, ly = norm(x.label), norm(y.label)
+    if len(min(lx, ly, key=len)) >= 2 and (lx in ly or ly in lx):
+        return "wording"
+    return None
+
+
+def format_comparison(c: Comparison) -> str:
+    from .query import width
+
+    lines = [f"{'type':10} {'appeared':>9} {'disappeared':>12} {'persisted':>10}"]
+    counts = c.as_dict()["counts"]
+    for t in ENTITY_TYPES:
+        row = counts[t]
+        lines.append(f"{t:10} {row['appeared']:9d} {row['disappeared']:12d} {row['persisted']:10d}")
+    for title, group in (("appeared in " + c.b, c.appeared), ("disappeared from " + c.a, c.disappeared)):
+        if group:
+            lines.append("")
+            lines.append(title + ":")
+            lines += [f"  {i.type:10} {i.label}" for i in group]
+    if c.changed:
+        lines.append("")
+        lines.append("changed wording:")
+        for x, y, how in c.changed:
+            pad = " " * max(1, 24 - width(x.label))
+            lines.append(f"  {x.type:10} {x.label}{pad}→ {y.label}  ({how})")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ timeline
+
+@dataclass
+class Appearance:
+    source: str
+    date: str
+    entity: str
+    sentences: list[str]
+
+
+def timeline(ds: Dataset, label: str) -> list[Appearance]:
+    """Each speech an entity (found by any of its labels) appears in, by date, with its sentences."""
+    want = norm(label)
+    nodes = {s for p in (SKOS.prefLabel, SKOS.altLabel) for s, o in ds.subject_objects(p) if norm(o) == want}
+    if not nodes:
+        raise InputError(f"no entity labelled {label!r} in the graph; try `speechkg query … --saved bodies`")
+    found: dict[tuple[str, str], Appearance] = {}
+    for node in sorted(nodes):
+        pref = str(ds.value(node, SKOS.prefLabel) or label)
+        for m in ds.subjects(ITSRDF.taIdentRef, node):
+            sp = ds.value(m, PROV.wasDerivedFrom)
+            if not isinstance(sp, URIRef):
+                continue
+            src = str(ds.value(sp, SKG.sourceFile) or sp)
+            date = str(ds.value(sp, DCTERMS.date) or "")
+            a = found.setdefault((src, pref), Appearance(src, date, pref, []))
+            sent = ds.value(m, NIF.sentence)
+            text = str(ds.value(sent, NIF.anchorOf) or "") if sent is not None else ""
+            if text and text not in a.sentences:
+                a.sentences.append(text)
+    return sorted(found.values(), key=lambda a: (a.date or "9999", a.source, a.entity))
+
+
+def format_timeline(rows: list[Appearance]) -> str:
+    lines = []
+    for a in rows:
+        lines.append(f"{a.date or '(no date)'}  {a.source}  {a.entity}")
+        lines += [f"    {s}" for s in a.sentences]
+    return "\n".join(lines) + "\n"
