@@ -110,21 +110,38 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            docs = pool.map(process, speeches, [lex] * len(speeches), chunksize=1)
-            for doc in docs:
-                _add(result, doc, progress)
+            for doc in pool.map(process, speeches, [lex] * len(speeches), chunksize=1):
+                result.docs.append(doc)
+                if progress is not None:
+                    progress(doc.speech)
     else:
         for speech in speeches:
-            _add(result, process(speech, lex), progress)
+            result.docs.append(process(speech, lex))
+            if progress is not None:
+                progress(speech)
+    one_label_per_entity(result.docs)
+    for doc in result.docs:
+        result.warnings.extend(doc.warnings)
+        to_graph(doc, result.dataset.graph(URIRef(str(speech_iri(doc)))))
     return result
 
 
-def _add(result: BuildResult, doc: Doc, progress: Callable[[Speech], None] | None) -> None:
-    result.docs.append(doc)
-    result.warnings.extend(doc.warnings)
-    to_graph(doc, result.dataset.graph(URIRef(str(speech_iri(doc)))))
-    if progress is not None:
-        progress(doc.speech)
+def one_label_per_entity(docs: list[Doc]) -> None:
+    """An entity shared by several speeches gets one prefLabel in all of them: the fullest
+    form any of them uses (the others stay altLabels), so a corpus graph has one label per IRI."""
+    best: dict[str, str] = {}
+    for doc in docs:
+        for e in doc.entities:
+            if e.type != "Date":
+                cur = best.get(e.key)
+                if cur is None or (len(e.label), e.label) > (len(cur), cur):
+                    best[e.key] = e.label
+    for doc in docs:
+        for e in doc.entities:
+            label = best.get(e.key)
+            if label is not None and label != e.label:
+                e.aliases = (e.aliases | {e.label}) - {label}
+                e.label = label
 
 
 def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
