@@ -49,11 +49,16 @@ def _ox(t):
 
 
 def add_dataset(store: ox.Store, ds: Dataset) -> int:
-    """Put each named graph of `ds` into the store, replacing a graph with the same name
-    (so rebuilding a speech replaces it and leaves the others alone). Returns quads added."""
+    """Put each named graph of `ds` into the store (see add_quads)."""
+    return add_quads(store, [(s, p, o, c.identifier if hasattr(c, "identifier") else c)
+                             for s, p, o, c in ds.quads((None, None, None, None))])
+
+
+def add_quads(store: ox.Store, quads) -> int:
+    """Put (s, p, o, graph) quads into the store, each named graph replacing the one with
+    the same name (so rebuilding a speech replaces it and leaves the others alone)."""
     by_graph: dict[str, list] = {}
-    for s, p, o, c in ds.quads((None, None, None, None)):
-        name = c.identifier if hasattr(c, "identifier") else c
+    for s, p, o, name in quads:
         by_graph.setdefault(str(name), []).append((s, p, o))
     n = 0
     for name, triples in sorted(by_graph.items()):

@@ -19,16 +19,30 @@ from .extract.lexicon import Lexicon, builtin, load_user
 from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
-from .rdf import speech_iri, to_graph
+from .rdf import speech_iri, triples
 from .store import QUAD_FORMATS, format_for, serialize, write_atomic
 
 
 @dataclass
 class BuildResult:
-    dataset: Dataset
+    """The speeches built, their warnings and skipped files; the graph as quads (fast to
+    write) and, on first use, as an rdflib Dataset with one named graph per speech."""
+
     docs: list[Doc] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    quads: list[tuple] = field(default_factory=list)
+    _dataset: Dataset | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            ds = Dataset(default_union=True)
+            bind_prefixes(ds)
+            for s, p, o, g in self.quads:
+                ds.graph(g).add((s, p, o))
+            self._dataset = ds
+        return self._dataset
 
 
 def process(speech: Speech, lex: Lexicon | None = None) -> Doc:
@@ -88,9 +102,7 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     the same output as one; `progress` is called once per speech done.
     """
     lex = lexicon_for(user_lexicon)
-    ds = Dataset()
-    bind_prefixes(ds)
-    result = BuildResult(ds)
+    result = BuildResult()
     paths = list(read.expand_inputs(inputs))
     if not paths:
         raise InputError("no input given; name a speech file, a directory or - for stdin")
@@ -122,7 +134,8 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     one_label_per_entity(result.docs)
     for doc in result.docs:
         result.warnings.extend(doc.warnings)
-        to_graph(doc, result.dataset.graph(URIRef(str(speech_iri(doc)))))
+        g = URIRef(str(speech_iri(doc)))
+        result.quads.extend((s, p, o, g) for s, p, o in triples(doc))
     return result
 
 
@@ -147,7 +160,7 @@ def one_label_per_entity(docs: list[Doc]) -> None:
 def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
     """Serialize a build to `out` (atomically) or return the bytes when `out` is `-`."""
     fmt = format_for(out, fmt)
-    data = serialize(result.dataset, fmt)
+    data = serialize(result.quads, fmt)
     if out != "-":
         write_atomic(out, data)
     return data
@@ -155,9 +168,9 @@ def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
 
 def add_to_store(result: BuildResult, store_dir: str) -> int:
     """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph."""
-    from .oxstore import add_dataset, open_store
+    from .oxstore import add_quads, open_store
 
-    return add_dataset(open_store(store_dir), result.dataset)
+    return add_quads(open_store(store_dir), result.quads)
 
 
 __all__ = ["BuildResult", "build", "process", "write", "QUAD_FORMATS"]

@@ -55,10 +55,18 @@ def to_graph(doc: Doc, graph: Graph | None = None) -> Graph:
     """Add the speech's triples to `graph` (a new Graph if None) and return it."""
     g = graph if graph is not None else Graph()
     bind_prefixes(g)
+    for t in triples(doc):
+        g.add(t)
+    return g
+
+
+def triples(doc: Doc) -> list[tuple[URIRef, URIRef, object]]:
+    """The speech's triples as rdflib terms, without building a graph (fast path for output)."""
+    out: list[tuple[URIRef, URIRef, object]] = []
     text = doc.text
     sp = speech_iri(doc)
     ctx = URIRef(f"{sp}#char=0,{len(text)}")
-    add = g.add
+    add = out.append
 
     add((sp, RDF.type, SKG.Speech))
     add((sp, SKG.sourceFile, Literal(doc.speech.source)))
@@ -150,4 +158,4 @@ def to_graph(doc: Doc, graph: Graph | None = None) -> Graph:
         add((node, SKG.evidence, sent_iri[r.sentence]))
         add((node, SKG.rule, Literal(r.rule)))
         add((node, PROV.wasDerivedFrom, sp))
-    return g
+    return out

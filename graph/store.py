@@ -2,20 +2,17 @@
 
 Writes go to a temporary file beside the target and are renamed over it only when
 complete, so a failed or interrupted build leaves the previous file as it was.
-Serializations are made byte-identical for the same graph: N-Triples/N-Quads lines
-are sorted, JSON-LD is re-dumped with sorted keys and nodes, Turtle/TriG come from
-rdflib's serializer over triples inserted in sorted order.
+Serializations are byte-identical for the same triples: Oxigraph's serializers (fast, and
+strict about what they write) are fed the triples in sorted order.
 """
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Dataset, Graph
-from rdflib.term import Node
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from ontology.namespace import bind_prefixes
 
@@ -51,58 +48,78 @@ def format_for(path: str | None, fmt: str | None = None) -> str:
     return "turtle"
 
 
-def _sort_key(t: tuple[Node, ...]) -> tuple:
-    return tuple((type(n).__name__, str(n), getattr(n, "datatype", None) or "",
-                  getattr(n, "language", None) or "") for n in t)
+def _key(n) -> tuple:
+    return (type(n).__name__, str(n), str(getattr(n, "datatype", None) or ""),
+            getattr(n, "language", None) or "")
 
 
-def canonical(graph: Graph) -> Graph:
-    """A copy with triples inserted in sorted order (rdflib's stores keep insertion order)."""
-    out = Graph()
-    bind_prefixes(out)
-    for t in sorted(graph, key=_sort_key):
-        out.add(t)
-    return out
-
-
-def serialize(data: Graph | Dataset, fmt: str) -> bytes:
-    """Graph or Dataset → bytes in `fmt`, identical for identical input."""
-    name = FORMATS[fmt][0]
+def _quads(data) -> list[tuple]:
+    """(s, p, o, g) tuples from a Graph, a Dataset, or an iterable of such tuples."""
     if isinstance(data, Dataset):
-        ds = Dataset()
-        bind_prefixes(ds)
-        quads = sorted(data.quads((None, None, None, None)), key=_sort_key)
-        for s, p, o, c in quads:
-            ctx = c.identifier if hasattr(c, "identifier") else c
-            ds.graph(ctx).add((s, p, o))
-        if fmt in ("turtle", "nt", "xml"):
-            union = Graph()
-            bind_prefixes(union)
-            for s, p, o, _ in quads:
-                union.add((s, p, o))
-            data = canonical(union)
+        return [(s, p, o, c.identifier if hasattr(c, "identifier") else c)
+                for s, p, o, c in data.quads((None, None, None, None))]
+    if isinstance(data, Graph):
+        return [(s, p, o, None) for s, p, o in data]
+    return list(data)
+
+
+class _OxTerms:
+    """rdflib terms → pyoxigraph terms, each distinct term converted once."""
+
+    def __init__(self) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.cache: dict = {}
+
+    def __call__(self, t):
+        hit = self.cache.get((type(t), t, getattr(t, "datatype", None), getattr(t, "language", None)))
+        if hit is not None:
+            return hit
+        ox = self.ox
+        if isinstance(t, URIRef):
+            v = ox.NamedNode(str(t))
+        elif isinstance(t, BNode):
+            v = ox.BlankNode(str(t))
+        elif isinstance(t, Literal):
+            v = (ox.Literal(str(t), language=t.language) if t.language else
+                 ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t)))
         else:
-            data = ds
+            raise OutputError(f"cannot serialize the term {t!r}")
+        self.cache[(type(t), t, getattr(t, "datatype", None), getattr(t, "language", None))] = v
+        return v
+
+
+_OX_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
+                    "jsonld": "JSON_LD", "xml": "RDF_XML"}
+
+
+def serialize(data, fmt: str) -> bytes:
+    """A Graph, Dataset or iterable of (s, p, o, graph) → bytes in `fmt`, byte-identical for
+    the same triples. Oxigraph's serializers write them, fed in sorted order; triple-only
+    formats get the merge of all graphs."""
+    import pyoxigraph as ox
+
+    from ontology.namespace import PREFIXES
+
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    quads = _quads(data)
+    conv = _OxTerms()
+    oxfmt = getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt])
+    if fmt in QUAD_FORMATS:
+        keyed = {(_key(g) if g is not None else ("", "", "", ""), _key(s), _key(p), _key(o)): (s, p, o, g)
+                 for s, p, o, g in quads}
+        items = []
+        for k in sorted(keyed):
+            s, p, o, g = keyed[k]
+            graph = ox.DefaultGraph() if g is None or str(g) == "urn:x-rdflib:default" else conv(g)
+            items.append(ox.Quad(conv(s), conv(p), conv(o), graph))
     else:
-        data = canonical(data)
-    out = data.serialize(format=name, encoding="utf-8")
-    if fmt in ("nt", "nquads"):
-        lines = sorted(set(ln for ln in out.decode("utf-8").split("\n") if ln.strip()))
-        out = ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-    elif fmt == "jsonld":
-        doc = json.loads(out)
-        out = (json.dumps(_sorted_json(doc), ensure_ascii=False, indent=1, sort_keys=True)
-               + "\n").encode("utf-8")
-    return out
-
-
-def _sorted_json(x):
-    if isinstance(x, list):
-        items = [_sorted_json(i) for i in x]
-        return sorted(items, key=lambda i: json.dumps(i, sort_keys=True, ensure_ascii=False))
-    if isinstance(x, dict):
-        return {k: _sorted_json(v) for k, v in x.items()}
-    return x
+        keyed = {(_key(s), _key(p), _key(o)): (s, p, o) for s, p, o, _ in quads}
+        items = [ox.Triple(conv(s), conv(p), conv(o)) for s, p, o in (keyed[k] for k in sorted(keyed))]
+    prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
+    return ox.serialize(items, format=oxfmt, prefixes=prefixes)
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:
