@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
 from .rdf import speech_iri, triples
-from .store import QUAD_FORMATS, format_for, serialize, write_atomic
+from .store import QUAD_FORMATS, format_for, serialize, serialize_chunks, write_atomic
 
 
 @dataclass
@@ -31,16 +31,28 @@ class BuildResult:
     docs: list[Doc] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    quads: list[tuple] = field(default_factory=list)
     _dataset: Dataset | None = None
+
+    def graphs(self) -> Iterator[tuple[URIRef, list[tuple]]]:
+        """(speech graph name, its triples), speech by speech, made as they are asked for."""
+        for doc in self.docs:
+            yield URIRef(str(speech_iri(doc))), triples(doc)
+
+    @property
+    def quads(self) -> Iterator[tuple]:
+        for g, ts in self.graphs():
+            for s, p, o in ts:
+                yield s, p, o, g
 
     @property
     def dataset(self) -> Dataset:
         if self._dataset is None:
             ds = Dataset(default_union=True)
             bind_prefixes(ds)
-            for s, p, o, g in self.quads:
-                ds.graph(g).add((s, p, o))
+            for g, ts in self.graphs():
+                graph = ds.graph(g)
+                for t in ts:
+                    graph.add(t)
             self._dataset = ds
         return self._dataset
 
@@ -134,8 +146,6 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     one_label_per_entity(result.docs)
     for doc in result.docs:
         result.warnings.extend(doc.warnings)
-        g = URIRef(str(speech_iri(doc)))
-        result.quads.extend((s, p, o, g) for s, p, o in triples(doc))
     return result
 
 
@@ -158,9 +168,15 @@ def one_label_per_entity(docs: list[Doc]) -> None:
 
 
 def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
-    """Serialize a build to `out` (atomically) or return the bytes when `out` is `-`."""
+    """Serialize a build to `out` (atomically), or return the bytes when `out` is `-`."""
     fmt = format_for(out, fmt)
-    data = serialize(result.quads, fmt)
+    if fmt in ("nquads", "trig", "nt"):  # speech by speech: a corpus never sits in memory twice
+        chunks = serialize_chunks(result.graphs(), fmt)
+        if out != "-":
+            write_atomic(out, chunks)
+            return b""
+        return b"".join(chunks)
+    data = serialize(list(result.quads), fmt)
     if out != "-":
         write_atomic(out, data)
     return data

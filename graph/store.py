@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -122,8 +123,37 @@ def serialize(data, fmt: str) -> bytes:
     return ox.serialize(items, format=oxfmt, prefixes=prefixes)
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same directory and a rename."""
+def serialize_chunks(graphs: Iterable[tuple[object, list[tuple]]], fmt: str) -> Iterator[bytes]:
+    """(graph name, triples) pairs → serialized chunks, one graph at a time, so a corpus is
+    written without holding all of it. N-Quads and TriG keep each graph; N-Triples writes the
+    merge (a triple already written is not written again)."""
+    if fmt not in ("nquads", "trig", "nt"):
+        raise OutputError(f"{fmt} is not written in chunks; use serialize()")
+    seen: set[tuple] = set()
+    first = True
+    for name, triples in graphs:
+        if fmt == "nt":
+            fresh = []
+            for s, p, o in triples:
+                if "/speech/" in s:  # a speech's own nodes: written once anyway
+                    fresh.append((s, p, o, None))
+                    continue
+                k = (_key(s), _key(p), _key(o))
+                if k not in seen:
+                    seen.add(k)
+                    fresh.append((s, p, o, None))
+            chunk = serialize(fresh, "nt")
+        else:
+            chunk = serialize([(s, p, o, name) for s, p, o in triples], fmt)
+            if fmt == "trig" and not first:  # one set of @prefix lines, at the top
+                chunk = b"\n".join(ln for ln in chunk.split(b"\n") if not ln.startswith(b"@prefix "))
+        first = False
+        yield chunk
+
+
+def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or chunks of bytes written as they come) to `path` through a
+    temporary file in the same directory and a rename."""
     p = Path(path)
     directory = p.parent if str(p.parent) else Path(".")
     if not directory.is_dir():
@@ -134,7 +164,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         raise OutputError(f"{p}: cannot write here ({exc.strerror}); choose another path") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         if p.exists():

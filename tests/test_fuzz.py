@@ -15,7 +15,7 @@ from cli import cli
 from graph import store, validate
 from graph.errors import QueryError
 from graph.model import Speech
-from graph.pipeline import BuildResult, process
+from graph.pipeline import process
 from graph.query import prepare
 from graph.rdf import speech_iri, to_graph
 
@@ -45,7 +45,6 @@ def check(text: str, shacl: bool) -> None:
     if shacl:
         report = validate.validate(ds)
         assert report.conforms, report.lines()[:3]
-    assert isinstance(BuildResult(ds).dataset, Dataset)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
