@@ -8,6 +8,7 @@ one campaign whose name ends with it.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 
@@ -39,6 +40,8 @@ def base_key(m: Mention) -> str:
         label = _BODY_PREFIX.sub("", label)
     elif m.type == "Document":  # 《工会法》 and 《中华人民共和国工会法》: one key in every speech
         label = label.removeprefix("中华人民共和国")
+    elif m.type == "Meeting":  # 十三届四次执委（扩大）会议 is the 十三届四次执委会议
+        label = label.replace("(扩大)", "")
     return f"{m.type}|{label}"
 
 
@@ -110,17 +113,24 @@ def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
     for k in groups:
         uf.find(k)
     _merge_short_forms(groups, uf)
-    merged: dict[str, list[Mention]] = {}
-    for k, ms in groups.items():
-        merged.setdefault(uf.find(k), []).extend(ms)
-    # organizer + meeting name: 省委 召开 工青妇工作会议 → 省委工青妇工作会议
-    extra: dict[str, set[str]] = {}
-    key_of = {m: uf.find(base_key(m)) for m in doc.mentions}
+    # organizer + meeting name: 省委 召开 工青妇工作会议 → 省委工青妇工作会议, one meeting
+    # with any mention of that full name
+    full_names: list[tuple[str, str]] = []
     for r in doc.relations:
         if r.rule == "convene" and clean(r.object.text) not in clean(r.subject.text) \
                 and r.object.text not in _PRONOUNS:
-            extra.setdefault(key_of[r.subject], set()).add(
-                clean(r.object.text) + clean(r.subject.text))
+            full = clean(r.object.text) + clean(r.subject.text)
+            full_names.append((base_key(r.subject), full))
+            full_key = base_key(dataclasses.replace(r.subject, label=full, attrs=()))
+            if full_key in groups:
+                uf.union(base_key(r.subject), full_key)
+    merged: dict[str, list[Mention]] = {}
+    for k, ms in groups.items():
+        merged.setdefault(uf.find(k), []).extend(ms)
+    extra: dict[str, set[str]] = {}
+    for k, full in full_names:
+        extra.setdefault(uf.find(k), set()).add(full)
+    key_of = {m: uf.find(base_key(m)) for m in doc.mentions}
     entities = []
     for key, ms in merged.items():
         ms.sort(key=lambda m: (m.start, m.end))

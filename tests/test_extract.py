@@ -278,3 +278,39 @@ def test_endorsements():
 def test_leading_body():
     got = rels("由市总工会牵头开展“安康杯”竞赛。")
     assert ("安康杯竞赛", "ledBy", "市总工会") in got
+
+
+def test_endorsement_in_its_own_clause_covers_the_work_before_it():
+    got = rels("各级团组织深入开展“青春护航”行动和“红领巾”寻访活动，实施“希望工程”，得到团中央充分肯定。")
+    assert {("青春护航行动", "endorsedBy", "共青团中央"), ("红领巾寻访活动", "endorsedBy", "共青团中央"),
+            ("希望工程", "endorsedBy", "共青团中央")} <= got
+
+
+def test_chair_named_after_you():
+    got = rels("11月3日，市科协九届三次全委会议在市会议中心召开。会议由市科协党组书记赵明主持。")
+    assert ("市科协九届三次全委会议", "chair", "赵明") in got
+    got = rels("市妇联八届二次执委会议由副主席钱芳同志主持。")
+    assert ("市妇联八届二次执委会议", "chair", "钱芳") in got
+
+
+def test_enlarged_session_is_the_same_meeting():
+    doc = doc_of("市总工会召开十五届三次全委会议。市总工会十五届三次全委（扩大）会议听取了工作报告。")
+    meetings = [e for e in doc.entities if e.type == "Meeting"]
+    assert len(meetings) == 1, [e.label for e in meetings]
+
+
+def test_a_formula_in_quotes_is_not_a_proposing_verb():
+    got = rels("会议强调，要学习贯彻党的二十届三中全会精神，深刻领悟“两个确立”的决定性意义，增强“四个意识”。")
+    assert not {r for r in got if r[1] == "proposedBy"}
+
+
+def test_strong_province_goals_take_their_whole_name():
+    found = labels("为全面建设社会主义现代化强省贡献力量，奋力建设文化强省和教育强省。", "Goal")
+    assert {"社会主义现代化强省", "文化强省", "教育强省"} <= found
+    assert not any(g.startswith(("会主义", "力建设", "面建设")) for g in found)
+
+
+def test_year_spans_are_no_dates_and_no_speech_year():
+    text = "印发《青年发展规划（2016—2025年）》和2021-2025年行动方案。2023年，全省团员增加。"
+    assert date_values(text, None) == {"2023"}
+    assert dates_mod.infer_year(text) == 2023

@@ -28,6 +28,8 @@ _PAST_YEAR = re.compile(r"过去(?:的)?一年")
 _HALF = re.compile(r"(?P<rel>今年|去年|明年)?(?P<h>上半年|下半年)")
 # a year that is a target ("到2035年", "2035年远景目标") says nothing about the speech date
 _TARGET_BEFORE = re.compile(r"(?:到|至|截至|力争|预计|前)$")
+# a span of years (2021—2025年, 2016-2025年) is a period, not a calendar date, and no speech date
+_RANGE_BEFORE = re.compile(r"(?:19|20)\d{2}(?:年)?[—–\-~～至到]$")
 
 
 def _num(s: str | None) -> int | None:
@@ -47,7 +49,8 @@ def infer_year(text: str) -> int | None:
     """
     counts: Counter[int] = Counter()
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})年(?!代)", text):
-        if _TARGET_BEFORE.search(text[max(0, m.start() - 2):m.start()]):
+        before = text[max(0, m.start() - 6):m.start()]
+        if _TARGET_BEFORE.search(before[-2:]) or _RANGE_BEFORE.search(before):
             continue
         counts[int(m.group(1))] += 1
     if not counts:
@@ -91,6 +94,8 @@ def dates(doc: Doc) -> list[Mention]:
         mo, d = _num(m.group("m")), _num(m.group("d"))
         if m.group("m") and not m.group("y") and not rel and not m.group("d"):
             continue  # "3月" alone is too often a duration ("3个月") or a list item
+        if m.group("y") and _RANGE_BEFORE.search(text[max(0, m.start() - 6):m.start()]):
+            continue
         if y is None:
             if base is None:
                 continue

@@ -181,8 +181,10 @@ def goals(doc: Doc) -> list[Mention]:
     for m in _STRONG.finditer(text):
         if inside_quotes(qspans, m.start()) or text.startswith("战略", m.end()):
             continue  # part of a quoted slogan (“产业强市、生态立市”) or a strategy's name
-        start = max(m.start(), left_edge(text, m.end() - 2, max_len=8))
-        start = _after_build(text, m.start(), start)
+        # the regex takes at most six characters before 强X; the name's edge may lie further left
+        # the regex takes at most six characters before 强X; the name's edge may lie further left.
+        # 建设现代农业强省: the goal is the 强省, not the building of it; 文化强省和教育强省: two
+        start = left_edge(text, m.end() - 2, max_len=12, extra=("建设", "建成", "和", "与", "及"))
         if m.end() - start >= 4:
             out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()],
                                "strong-place"))
@@ -199,11 +201,6 @@ def _through_quotes(text: str, start: int) -> int:
         if open_ >= 0:
             return open_
     return start
-
-
-def _after_build(text: str, lo: int, start: int) -> int:
-    i = text.rfind("建设", lo, start + 8)
-    return max(start, i + 2) if i >= 0 else start
 
 
 # ------------------------------------------------------------------ concepts

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left
 
 from ..model import Doc, Mention, Relation, Sentence
+from .common import inside_quotes, quotes
 
 _CHAIR = re.compile(r"^(?:同志)?(?:主持召开了?|主持了?)$")
 _SPEAK_AFTER = re.compile(r"^上?[，,]?(?:发表(?:了)?(?:重要)?讲话|讲话|作(?:了)?[^，。]{0,12}报告|致辞)")
@@ -22,6 +23,9 @@ _LEAD = re.compile(r"^(?:——|—|本报讯|据[^，。]{0,15}|[^，。]{0,12}
 _SPEAK_HERE = re.compile(r"^(?:同志)?(?:出席(?:会议|大会)?并(?:发表)?(?:重要)?讲话"
                          r"|在会上(?:发表)?(?:重要)?讲话|作(?:了)?(?:工作|主题|专题)?报告)")
 _CHAIR_HERE = re.compile(r"^(?:同志)?主持(?:会议|大会)")
+# 会议由省妇联党组书记陈静主持: the chair named after 由, the meeting before it
+_CHAIR_BY_BEFORE = re.compile(r"(?:会议|大会|会)由[^，。；由]{0,20}$")
+_CHAIR_BY_AFTER = re.compile(r"(?:同志)?主持(?![召了会大])")
 _DATE_THEN_HOLD = re.compile(r"(?:在[^，。；]{1,8}?)?(?:主持召开|召开|举行|主持|出席)了?")
 # an organ named after a session number (…第三十二次会议) is not the organ of the meeting
 _DIGITS_BETWEEN = re.compile(r"第[〇一二三四五六七八九十百\d]+次")
@@ -82,6 +86,16 @@ def relations(doc: Doc) -> list[Relation]:
                         add(current[0], "speaker", m, sent, "speaker-here")
                     elif _CHAIR_HERE.match(after):
                         add(current[0], "chair", m, sent, "chair-here")
+        for m in ms:
+            if m.type == "Person" and _CHAIR_BY_AFTER.match(text, m.end):
+                if _CHAIR_BY_BEFORE.search(text, sent.start, m.start) is None:
+                    continue
+                by = text.rfind("由", sent.start, m.start)
+                named = [mt for mt in ms if mt.type == "Meeting" and mt.end == by]
+                if named:
+                    add(_outermost(named[0], ms), "chair", m, sent, "chair-by")
+                elif current is not None and k - current[1] <= 6:
+                    add(current[0], "chair", m, sent, "chair-by")
         meetings = [m for m in ms if m.type == "Meeting"]
         # organizer: the organ a meeting is named after
         for mt in meetings:
@@ -202,6 +216,8 @@ def _proposals(doc: Doc, idx: _Index, sent: Sentence, ms: list[Mention], add, k:
         if subj.start - sent.start <= 12:
             window = text[subj.end:sent.end]
             v = _PROPOSE.search(window)
+            while v and inside_quotes(quotes(text), subj.end + v.start()):
+                v = _PROPOSE.search(window, v.end())  # 把握“两个确立”: a formula, not a verb
             if v and v.start() <= 24:
                 vpos = subj.end + v.end()
                 quoted = text[vpos:vpos + 2] in ("，“", "：“", ":“")
@@ -231,6 +247,9 @@ def _endorsements(doc: Doc, idx: _Index, sent: Sentence, ms: list[Mention], add)
         clause_start = max(text.rfind(c, sent.start, e.start()) for c in "，；：")
         clause_start = max(clause_start, sent.start)
         what = [m for m in idx.within(clause_start, e.start(), "Campaign")]
+        if not what and not text[clause_start:e.start()].strip("，；： "):
+            # 开展A行动和B活动，实施C，得到…肯定: 得到 opens its own clause; the work is before it
+            what = [m for m in idx.within(sent.start, e.start(), "Campaign")]
         for w in _top(what):
             for b in _top(who):
                 add(w, "endorsedBy", b, sent, "endorsed-passive")
