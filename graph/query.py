@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 import threading
@@ -105,16 +106,62 @@ def _sparql_string(value: str) -> str:
                   .replace("\r", "\\r")) + '"'
 
 
+#: the forms a parameter's value is given in: a plain string, and the label forms of the graph
+_PARAM_FORMS = ("", "@zh", "@zh-Hant")
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
 def bind(query: str, params: dict[str, str]) -> str:
-    """Give variables values as string literals through a trailing VALUES clause."""
+    """Give variables values, each as a plain string and as a `@zh` and `@zh-Hant` label, so
+    that `?e skos:prefLabel ?label` matches it through the index (a FILTER on STR(?l) would
+    scan every label). The VALUES block opens the WHERE group, as rdflib's initBindings do,
+    so engines pick rows by it before they join and group; a query without WHERE gets it
+    at the end."""
     for name in params:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
     if not params:
         return query
     names = " ".join(f"?{n}" for n in params)
-    values = " ".join(_sparql_string(v) for v in params.values())
-    return f"{query.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
+    rows = itertools.product(*([_sparql_string(v) + f for f in _PARAM_FORMS] for v in params.values()))
+    block = f"VALUES ({names}) {{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}"
+    where = _WHERE.search(_without_comments(query))
+    if where is None:
+        return f"{query.rstrip()}\n{block}\n"
+    return f"{query[:where.end()]}\n  {block}\n{query[where.end():]}"
+
+
+def _without_comments(query: str) -> str:
+    """The query with # comments blanked out (same length), so a WHERE in a comment is not found.
+    A # inside an IRI or a string ends no comment."""
+    out, in_iri, quote = [], False, ""
+    i = 0
+    while i < len(query):
+        c = query[i]
+        if quote:
+            if c == "\\":
+                out.append(query[i:i + 2])
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+        elif in_iri:
+            in_iri = c != ">"
+        elif c in "\"'":
+            quote = c
+        elif c == "<" and re.match(r"<[^\s<>\"{}|^`]*>", query[i:]):
+            in_iri = True
+        elif c == "#":
+            end = query.find("\n", i)
+            end = len(query) if end < 0 else end
+            out.append(" " * (end - i))
+            i = end
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 # ------------------------------------------------------------------ results
@@ -170,7 +217,18 @@ def _from_oxigraph(res) -> Result:
             g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
         return Result("GRAPH", graph=g)
     names = [v.value for v in res.variables]
-    return Result("SELECT", names, [[_term(sol[n]) for n in names] for sol in res])
+    seen: dict = {}  # rows repeat their terms (labels, sources): each is converted once
+
+    def term(t):
+        if t is None:
+            return None
+        r = seen.get(t)
+        if r is None:
+            r = seen[t] = _term(t)
+        return r
+
+    idx = range(len(names))
+    return Result("SELECT", names, [[term(sol[i]) for i in idx] for sol in res])
 
 
 def _with_timeout(fn, timeout: float | None):

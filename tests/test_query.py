@@ -70,7 +70,13 @@ def test_provenance_of_an_entity(seed_ttl):
 
 def test_entities_by_section(seed_ttl):
     got = rows(seed_ttl, "--saved", "sections")[1:]
-    assert ["（二）深入推进工会工作法治化建设", "Document", "中华人民共和国工会法", "6"] in got
+    assert ["provincial-union-2022.txt", "（二）深入推进工会工作法治化建设", "Document", "中华人民共和国工会法",
+            "6"] in got
+    headings = [r[1] for r in got]
+    assert headings.index("一、坚定拥护“两个确立”，牢牢把握工会工作正确政治方向") < headings.index(
+        "（二）深入推进工会工作法治化建设")  # sections in the order of the speech
+    assert rows(seed_ttl, "--saved", "sections", "--param", "source=other.txt")[1:] == []
+    assert rows(seed_ttl, "--saved", "sections", "--param", "source=provincial-union-2022.txt")[1:] == got
 
 
 def test_parameters_are_literals_not_code(seed_ttl):
@@ -186,3 +192,32 @@ def test_large_files_use_oxigraph(seed_ttl, monkeypatch):
     monkeypatch.setattr(oxstore, "LARGE", 10)
     res = q.query_sources([str(seed_ttl)], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert int(res.rows[0][0]) == len(store.load([str(seed_ttl)]))
+
+
+def test_parameters_open_the_where_group_and_match_labels_in_any_form():
+    text = "# a WHERE { in a comment\nSELECT ?e WHERE { ?e skos:prefLabel ?label . FILTER(?x != <http://a#WHERE>) }"
+    bound = q.bind(text, {"label": "全总"})
+    assert bound.startswith("# a WHERE { in a comment\nSELECT ?e WHERE {\n  VALUES (?label) "
+                            '{ ("全总") ("全总"@zh) ("全总"@zh-Hant) }\n')
+    assert q.bind("ASK { ?s ?p ?o }", {"o": "x"}).endswith('VALUES (?o) { ("x") ("x"@zh) ("x"@zh-Hant) }\n')
+    two = q.bind("SELECT * WHERE { ?a ?b ?c }", {"b": "1", "c": "2"})
+    assert two.count("(") - two.count("VALUES (") == 9  # every combination of the two values' forms
+
+
+def test_a_parameter_picks_rows_before_grouping(tmp_path):
+    """--param source=FILE on the sections query gives that speech's rows, the same on both engines."""
+    (tmp_path / "a.txt").write_text("一、政治引领\n市委召开全会。市总工会开展“金秋助学”活动。\n二、服务职工\n"
+                                    "市总工会召开全委会议。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("一、基本情况\n市总工会开展“送清凉”活动，市委充分肯定。", encoding="utf-8")
+    out = tmp_path / "c.trig"
+    assert runner.invoke(cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out),
+                               "--date", "2023-05-01"]).exit_code == 0
+    text = q.saved()["sections"][1]
+    whole = q.run(store.load([str(out)]), text)
+    sources = sorted({str(r[0]) for r in whole.rows})
+    assert sources == ["a.txt", "b.txt"]
+    for engine in (store.load, oxstore.load_files):
+        one = q.run(engine([str(out)]), q.bind(text, {"source": "a.txt"}))
+        assert [list(map(str, r)) for r in one.rows] == [list(map(str, r)) for r in whole.rows
+                                                           if str(r[0]) == "a.txt"]
+        assert len(one.rows) >= 3
