@@ -314,3 +314,10 @@ def test_year_spans_are_no_dates_and_no_speech_year():
     text = "印发《青年发展规划（2016—2025年）》和2021-2025年行动方案。2023年，全省团员增加。"
     assert date_values(text, None) == {"2023"}
     assert dates_mod.infer_year(text) == 2023
+
+
+def test_report_head_gives_the_meeting_its_date_and_speaker():
+    got = rels("政府工作报告\n——2023年2月8日在XX县第十八届人民代表大会第二次会议上\n县长 孙立平\n各位代表：\n"
+               "现在，我代表县人民政府向大会报告工作。", None)
+    assert ("XX县第十八届人民代表大会第二次会议", "date", "2023-02-08") in got
+    assert ("XX县第十八届人民代表大会第二次会议", "speaker", "孙立平") in got

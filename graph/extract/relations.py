@@ -274,19 +274,27 @@ def _leads(doc: Doc, sent: Sentence, ms: list[Mention], add) -> None:
 
 _TITLE_AT = re.compile(r"在(?P<m>.+?)上的(?:讲话|重要讲话|报告|工作报告|致辞|发言|总结讲话)")
 _BYLINE = re.compile(r"^[（(]\s*(?P<d>[^（）()]{4,20}?)\s*[)）]$")
+# ——2024年1月15日在XX市第十七届人民代表大会第三次会议上
+_TITLE_AT_LINE = re.compile(r"^[—－-]*[^，。]{0,16}?在(?P<m>[^，。]+?)上$")
 
 
 def _title_byline(doc: Doc, idx: _Index, add) -> None:
-    """在XX会议上的讲话 followed by a line （2022年1月20日）: the meeting was held that day."""
-    for k, sent in enumerate(doc.sentences[:3]):
-        t = _TITLE_AT.search(sent.text)
-        if not t or k + 1 >= len(doc.sentences):
-            continue
-        nxt = doc.sentences[k + 1]
-        if not _BYLINE.match(nxt.text):
+    """The head of a speech: 在XX会议上的讲话 followed by a line （2022年1月20日） dates the
+    meeting; a line of its own with only a name (市长 刘建国) under a 在XX会议上 line is its speaker."""
+    head = doc.sentences[:5]
+    for k, sent in enumerate(head):
+        t = _TITLE_AT.search(sent.text) or _TITLE_AT_LINE.match(sent.text)
+        if not t:
             continue
         meetings = idx.within(sent.start + t.start("m"), sent.start + t.end("m"), "Meeting")
-        dates = idx.within(nxt.start, nxt.end, "Date")
-        if meetings and dates:
-            add(_outermost(meetings[0], meetings), "date", dates[0], sent, "title-byline")
+        if not meetings:
+            continue
+        meeting = _outermost(meetings[0], meetings)
+        for nxt in head[k + 1:k + 3]:
+            dates = idx.within(nxt.start, nxt.end, "Date")
+            if _BYLINE.match(nxt.text) and dates:
+                add(meeting, "date", dates[0], sent, "title-byline")
+            people = idx.within(nxt.start, nxt.end, "Person")
+            if len(people) == 1 and people[0].end == nxt.end and nxt.end - nxt.start <= 12:
+                add(meeting, "speaker", people[0], nxt, "title-speaker")
         return
