@@ -221,3 +221,20 @@ def test_a_parameter_picks_rows_before_grouping(tmp_path):
         assert [list(map(str, r)) for r in one.rows] == [list(map(str, r)) for r in whole.rows
                                                            if str(r[0]) == "a.txt"]
         assert len(one.rows) >= 3
+
+
+def test_store_default_graph_stays_the_merge_when_a_speech_is_replaced(tmp_path):
+    from rdflib import URIRef
+
+    a, b, p = (URIRef(f"https://example.org/{x}") for x in ("a", "b", "p"))
+    shared, only_a, new_a = (a, p, URIRef("https://example.org/shared")), (a, p, a), (a, p, b)
+    st = oxstore.open_store(tmp_path / "db")
+    oxstore.add_quads(st, [(*shared, a), (*only_a, a), (*shared, b)])
+
+    def default():
+        res = q.run(st, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")  # the default graph
+        return {tuple(map(str, r)) for r in res.rows}
+
+    assert default() == {tuple(map(str, t)) for t in (shared, only_a)}
+    oxstore.add_quads(st, [(*new_a, a)])  # speech a rebuilt: it no longer says `shared` or `only_a`
+    assert default() == {tuple(map(str, t)) for t in (shared, new_a)}  # b still says `shared`
