@@ -321,3 +321,17 @@ def test_report_head_gives_the_meeting_its_date_and_speaker():
                "现在，我代表县人民政府向大会报告工作。", None)
     assert ("XX县第十八届人民代表大会第二次会议", "date", "2023-02-08") in got
     assert ("XX县第十八届人民代表大会第二次会议", "speaker", "孙立平") in got
+
+
+def test_term_before_organ_sessions():
+    got = rels("会议传达学习了十九届中央纪委六次全会精神。代表们出席十四届全国人大二次会议。")
+    assert ("十九届中央纪委六次全会", "organizer", "中央纪委") in got
+    assert ("Meeting", "十四届全国人大二次会议") in ents("代表们出席十四届全国人大二次会议。")
+    assert not labels("学习党的十九届六中全会精神。", "Meeting") & {"十九届六中全会精神"}
+
+
+def test_rectification_campaigns():
+    found = labels("县纪委监委牵头开展漠视侵害群众利益问题集中整治，扎实开展政法队伍教育整顿。", "Campaign")
+    assert {"漠视侵害群众利益问题集中整治", "政法队伍教育整顿"} <= found
+    assert ("漠视侵害群众利益问题集中整治", "ledBy", "县纪委监委") in rels(
+        "县纪委监委牵头开展漠视侵害群众利益问题集中整治。")

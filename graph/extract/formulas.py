@@ -110,7 +110,8 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
 
 # ------------------------------------------------------------------ campaigns by head noun
 
-_CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年|攻坚战|专项斗争|专项整治")
+_CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年|攻坚战|专项斗争|专项整治|集中整治|"
+                            r"教育整顿")
 # the head is a modifier, not the end of a name, when a noun of this kind follows it
 _FOLLOW_BAD = re.compile(r"(?:体系|方式|机制|覆盖|领域|常态|长效|阵地|能力|水平|队伍|方案|经费|上|办公室|"
                          r"骨干|平台|载体|内容|形式|中心|主体|对象|力度|计划|指南|目标|成效|效果|中来)")

@@ -151,6 +151,10 @@ _PLENUM = re.compile(
 _ORG_SESSION = re.compile(
     rf"(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,3}})次"
     rf"(?:全体会议|全会|(?:执委|全委|常委)(?:（扩大）|\(扩大\))?(?:会议|会)|会议|代表大会)")
+# 二十届中央纪委二次全会, 十四届全国人大二次会议: the term before the organ, the session after it
+_TERM_ORGAN_SESSION = re.compile(
+    rf"(?<![{_CN}第])(?P<t>[{_CN}]{{1,3}})届(?P<org>[{HAN}]{{2,8}}?)(?<![{_CN}])(?P<n>[{_CN}]{{1,2}})次"
+    rf"(?:全体会议|全会|会议)")
 _FULL_PLENUM = re.compile(
     rf"(?:中国共产党|中共)?第(?P<t>[{_CN}]{{1,3}})届中央委员会第(?P<n>[{_CN}]{{1,2}})次全体会议")
 _BODY_MEETING = re.compile(
@@ -227,6 +231,9 @@ def meetings(doc: Doc) -> list[Mention]:
                                       ("aliases", f"{_cn(t)}届{_cn(n)}中全会"))))
     for m in _BODY_MEETING.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "body-meeting"))
+    for m in _TERM_ORGAN_SESSION.finditer(text):
+        if cn_number(m.group("t")) and cn_number(m.group("n")):
+            out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "term-organ-session"))
     for m in _ORG_SESSION.finditer(text):
         start = _org_prefix_start(doc, m.start())
         span = text[start:m.end()]
