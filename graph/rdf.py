@@ -47,8 +47,11 @@ def lang(text: str) -> str:
     return "zh-Hant" if is_traditional(text) else "zh"
 
 
+_NON_NEGATIVE = XSD.nonNegativeInteger
+
+
 def _nn(i: int) -> Literal:
-    return Literal(i, datatype=XSD.nonNegativeInteger)
+    return Literal(i, datatype=_NON_NEGATIVE)
 
 
 def to_graph(doc: Doc, graph: Graph | None = None) -> Graph:
@@ -113,6 +116,12 @@ def triples(doc: Doc) -> list[tuple[URIRef, URIRef, object]]:
             add((node, SKG.section, sec_iri[s.section]))
 
     ent_iri = {e.key: entity_iri(e) for e in doc.entities}
+    # the mention loop writes most of the triples: its terms are looked up once, not per mention
+    rdf_type, mention, phrase, obs = RDF.type, SKG.Mention, NIF.Phrase, NIF.OffsetBasedString
+    anchor, begin, end, refctx, ident = NIF.anchorOf, NIF.beginIndex, NIF.endIndex, NIF.referenceContext, \
+        ITSRDF.taIdentRef
+    rule, derived, in_sentence, in_section = SKG.rule, PROV.wasDerivedFrom, NIF.sentence, SKG.section
+    rules: dict[str, Literal] = {}
     for e in doc.entities:
         node = ent_iri[e.key]
         add((node, RDF.type, SKG[e.type]))
@@ -128,21 +137,23 @@ def triples(doc: Doc) -> list[tuple[URIRef, URIRef, object]]:
         add((node, PROV.wasDerivedFrom, sp))
         for m in e.mentions:
             mn = URIRef(f"{sp}#offset_{m.start}_{m.end}")
-            add((mn, RDF.type, SKG.Mention))
-            add((mn, RDF.type, NIF.Phrase))
-            add((mn, RDF.type, NIF.OffsetBasedString))
-            add((mn, NIF.anchorOf, Literal(m.text)))
-            add((mn, NIF.beginIndex, _nn(m.start)))
-            add((mn, NIF.endIndex, _nn(m.end)))
-            add((mn, NIF.referenceContext, ctx))
-            add((mn, ITSRDF.taIdentRef, node))
-            add((mn, SKG.rule, Literal(m.rule)))
-            add((mn, PROV.wasDerivedFrom, sp))
+            if m.rule not in rules:
+                rules[m.rule] = Literal(m.rule)
+            add((mn, rdf_type, mention))
+            add((mn, rdf_type, phrase))
+            add((mn, rdf_type, obs))
+            add((mn, anchor, Literal(m.text)))
+            add((mn, begin, _nn(m.start)))
+            add((mn, end, _nn(m.end)))
+            add((mn, refctx, ctx))
+            add((mn, ident, node))
+            add((mn, rule, rules[m.rule]))
+            add((mn, derived, sp))
             sent = doc.sentence_at(m.start)
             if sent is not None:
-                add((mn, NIF.sentence, sent_iri[sent.index]))
+                add((mn, in_sentence, sent_iri[sent.index]))
                 if sent.section is not None:
-                    add((mn, SKG.section, sec_iri[sent.section]))
+                    add((mn, in_section, sec_iri[sent.section]))
 
     for r in doc.relations:
         s, o = ent_iri[doc.links[r.subject]], ent_iri[doc.links[r.object]]

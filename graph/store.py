@@ -49,11 +49,6 @@ def format_for(path: str | None, fmt: str | None = None) -> str:
     return "turtle"
 
 
-def _key(n) -> tuple:
-    return (type(n).__name__, str(n), str(getattr(n, "datatype", None) or ""),
-            getattr(n, "language", None) or "")
-
-
 def _quads(data) -> list[tuple]:
     """(s, p, o, g) tuples from a Graph, a Dataset, or an iterable of such tuples."""
     if isinstance(data, Dataset):
@@ -65,17 +60,26 @@ def _quads(data) -> list[tuple]:
 
 
 class _OxTerms:
-    """rdflib terms → pyoxigraph terms, each distinct term converted once."""
+    """rdflib terms → (pyoxigraph term, its N-Triples form), each distinct term converted once.
+
+    The N-Triples form is the sort key of a written file: it tells every term apart (an IRI
+    from a string, "1" from 1, @zh from @zh-Hant), so sorted output is the same on every run."""
 
     def __init__(self) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
-        self.cache: dict = {}
+        self.cache: dict = {}  # rdflib terms are equal only with the same type, datatype, language
+        self.by_id: dict = {}  # id → (term, key, the object itself, which keeps the id from reuse)
 
-    def __call__(self, t):
-        hit = self.cache.get((type(t), t, getattr(t, "datatype", None), getattr(t, "language", None)))
-        if hit is not None:
+    def __call__(self, t) -> tuple:
+        """(pyoxigraph term, N-Triples form, t). Hot loops look in `by_id` first themselves."""
+        hit = self.by_id.get(id(t))  # the same object again (a node in each of its triples): no hashing
+        if hit is not None and hit[2] is t:
+            return hit
+        hit = self.cache.get(t)
+        if hit is not None and type(hit[2]) is type(t):
+            self.by_id[id(t)] = hit = (hit[0], hit[1], t)
             return hit
         ox = self.ox
         if isinstance(t, URIRef):
@@ -87,40 +91,64 @@ class _OxTerms:
                  ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t)))
         else:
             raise OutputError(f"cannot serialize the term {t!r}")
-        self.cache[(type(t), t, getattr(t, "datatype", None), getattr(t, "language", None))] = v
-        return v
+        hit = (v, str(v), t)
+        self.cache[t] = self.by_id[id(t)] = hit
+        return hit
 
 
 _OX_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
                     "jsonld": "JSON_LD", "xml": "RDF_XML"}
 
 
-def serialize(data, fmt: str) -> bytes:
+def _sorted_items(quads: Iterable[tuple], quad_format: bool, conv: _OxTerms,
+                  seen: set | None = None, local: str | None = None) -> list:
+    """Oxigraph quads (or triples) in sorted order, each once; `seen` carries the triples
+    already written across calls, except those about nodes under the IRI `local` (a speech's
+    own mentions and sentences, which no other speech has)."""
+    import pyoxigraph as ox
+
+    keyed: dict = {}
+    default = (ox.DefaultGraph(), "", None)
+    by_id = conv.by_id
+    for s, p, o, g in quads:
+        # conv(t) inlined for the common case: a million calls cost more than the work they do
+        hs, hp, ho = by_id.get(id(s)), by_id.get(id(p)), by_id.get(id(o))
+        if hs is None or hs[2] is not s:
+            hs = conv(s)
+        if hp is None or hp[2] is not p:
+            hp = conv(p)
+        if ho is None or ho[2] is not o:
+            ho = conv(o)
+        if quad_format:
+            hg = default if g is None or str(g) == "urn:x-rdflib:default" else conv(g)
+            keyed[(hg[1], hs[1], hp[1], ho[1])] = (hs[0], hp[0], ho[0], hg[0])
+        else:
+            keyed[(hs[1], hp[1], ho[1])] = (hs[0], hp[0], ho[0])
+    if seen is not None:
+        own = f"<{local}" if local else None
+        shared = {k for k in keyed if not (own and k[0].startswith(own))}
+        for k in shared & seen:
+            del keyed[k]
+        seen |= shared
+    if quad_format:
+        return [ox.Quad(*keyed[k]) for k in sorted(keyed)]
+    return [ox.Triple(*keyed[k]) for k in sorted(keyed)]
+
+
+def serialize(data, fmt: str, conv: _OxTerms | None = None, seen: set | None = None,
+              local: str | None = None) -> bytes:
     """A Graph, Dataset or iterable of (s, p, o, graph) → bytes in `fmt`, byte-identical for
     the same triples. Oxigraph's serializers write them, fed in sorted order; triple-only
-    formats get the merge of all graphs."""
+    formats get the merge of all graphs (less the triples in `seen`, when given)."""
     import pyoxigraph as ox
 
     from ontology.namespace import PREFIXES
 
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    quads = _quads(data)
-    conv = _OxTerms()
-    oxfmt = getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt])
-    if fmt in QUAD_FORMATS:
-        keyed = {(_key(g) if g is not None else ("", "", "", ""), _key(s), _key(p), _key(o)): (s, p, o, g)
-                 for s, p, o, g in quads}
-        items = []
-        for k in sorted(keyed):
-            s, p, o, g = keyed[k]
-            graph = ox.DefaultGraph() if g is None or str(g) == "urn:x-rdflib:default" else conv(g)
-            items.append(ox.Quad(conv(s), conv(p), conv(o), graph))
-    else:
-        keyed = {(_key(s), _key(p), _key(o)): (s, p, o) for s, p, o, _ in quads}
-        items = [ox.Triple(conv(s), conv(p), conv(o)) for s, p, o in (keyed[k] for k in sorted(keyed))]
+    items = _sorted_items(_quads(data), fmt in QUAD_FORMATS, conv or _OxTerms(), seen, local)
     prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
-    return ox.serialize(items, format=oxfmt, prefixes=prefixes)
+    return ox.serialize(items, format=getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
 
 
 def serialize_chunks(graphs: Iterable[tuple[object, list[tuple]]], fmt: str) -> Iterator[bytes]:
@@ -129,24 +157,13 @@ def serialize_chunks(graphs: Iterable[tuple[object, list[tuple]]], fmt: str) -> 
     merge (a triple already written is not written again)."""
     if fmt not in ("nquads", "trig", "nt"):
         raise OutputError(f"{fmt} is not written in chunks; use serialize()")
-    seen: set[tuple] = set()
+    seen: set[tuple] | None = set() if fmt == "nt" else None
     first = True
     for name, triples in graphs:
-        if fmt == "nt":
-            fresh = []
-            for s, p, o in triples:
-                if "/speech/" in s:  # a speech's own nodes: written once anyway
-                    fresh.append((s, p, o, None))
-                    continue
-                k = (_key(s), _key(p), _key(o))
-                if k not in seen:
-                    seen.add(k)
-                    fresh.append((s, p, o, None))
-            chunk = serialize(fresh, "nt")
-        else:
-            chunk = serialize([(s, p, o, name) for s, p, o in triples], fmt)
-            if fmt == "trig" and not first:  # one set of @prefix lines, at the top
-                chunk = b"\n".join(ln for ln in chunk.split(b"\n") if not ln.startswith(b"@prefix "))
+        conv = _OxTerms()  # per speech: a corpus's terms are not all kept at once
+        chunk = serialize([(s, p, o, name) for s, p, o in triples], fmt, conv, seen, str(name))
+        if fmt == "trig" and not first:  # one set of @prefix lines, at the top
+            chunk = b"\n".join(ln for ln in chunk.split(b"\n") if not ln.startswith(b"@prefix "))
         first = False
         yield chunk
 
