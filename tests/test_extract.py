@@ -335,3 +335,9 @@ def test_rectification_campaigns():
     assert {"漠视侵害群众利益问题集中整治", "政法队伍教育整顿"} <= found
     assert ("漠视侵害群众利益问题集中整治", "ledBy", "县纪委监委") in rels(
         "县纪委监委牵头开展漠视侵害群众利益问题集中整治。")
+
+
+def test_goals_concepts_and_dates_inside_a_document_title_are_the_title():
+    found = ents("市政府印发《关于推动高质量发展的若干措施》和《2024年工作要点》。")
+    assert ("Document", "关于推动高质量发展的若干措施") in found
+    assert not {e for e in found if e[0] in ("Goal", "Concept", "Date")}

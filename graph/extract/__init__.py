@@ -35,8 +35,10 @@ _RANK = {name: i for i, name in enumerate(COMPONENTS)}
 
 
 #: (inner, outer) type pairs where the inner span is part of a title, not a mention of its own:
-#: 习近平 in 习近平新时代中国特色社会主义思想 or in 《习近平法治思想学习纲要》
-_NOT_NESTED = {("Person", "Concept"), ("Person", "Document")}
+#: 习近平 in 习近平新时代中国特色社会主义思想 or in 《习近平法治思想学习纲要》; 高质量发展 and
+#: 2024年 in 《关于促进民营经济高质量发展的若干措施》, 《2024年工作要点》
+_NOT_NESTED = {("Person", "Concept"), ("Person", "Document"), ("Goal", "Document"), ("Concept", "Document"),
+               ("Date", "Document")}
 
 
 def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
