@@ -17,7 +17,8 @@ from .conftest import ROOT, SEED
 @pytest.fixture(scope="module")
 def big_speech(tmp_path_factory):
     f = tmp_path_factory.mktemp("big") / "big.txt"
-    f.write_text(SEED.read_text(encoding="utf-8") * 60, encoding="utf-8")
+    # long enough (about 15 s to build) that both delays fall mid-run, not after the output is written
+    f.write_text(SEED.read_text(encoding="utf-8") * 200, encoding="utf-8")
     return f
 
 
