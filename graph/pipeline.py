@@ -22,7 +22,7 @@ from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
 from .rdf import speech_iri, triples
-from .store import QUAD_FORMATS, format_for, serialize, serialize_chunks, write_atomic
+from .store import CHUNKED_FORMATS, QUAD_FORMATS, format_for, serialize, serialize_chunks, write_atomic
 
 
 @dataclass
@@ -189,7 +189,7 @@ def one_label_per_entity(docs: list[Doc]) -> None:
 def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
     """Serialize a build to `out` (atomically), or return the bytes when `out` is `-`."""
     fmt = format_for(out, fmt)
-    if fmt in ("nquads", "trig", "nt"):  # speech by speech: a corpus never sits in memory twice
+    if fmt in CHUNKED_FORMATS:  # speech by speech: a corpus never sits in memory twice
         chunks = serialize_chunks(result.graphs(), fmt)
         if out != "-":
             write_atomic(out, chunks)

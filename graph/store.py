@@ -151,11 +151,15 @@ def serialize(data, fmt: str, conv: _OxTerms | None = None, seen: set | None = N
     return ox.serialize(items, format=getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
 
 
+#: formats written speech by speech (serialize_chunks)
+CHUNKED_FORMATS = ("nquads", "trig", "nt")
+
+
 def serialize_chunks(graphs: Iterable[tuple[object, list[tuple]]], fmt: str) -> Iterator[bytes]:
     """(graph name, triples) pairs → serialized chunks, one graph at a time, so a corpus is
     written without holding all of it. N-Quads and TriG keep each graph; N-Triples writes the
     merge (a triple already written is not written again)."""
-    if fmt not in ("nquads", "trig", "nt"):
+    if fmt not in CHUNKED_FORMATS:
         raise OutputError(f"{fmt} is not written in chunks; use serialize()")
     seen: set[tuple] | None = set() if fmt == "nt" else None
     first = True

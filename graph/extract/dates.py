@@ -32,6 +32,11 @@ _TARGET_BEFORE = re.compile(r"(?:到|至|截至|力争|预计|前)$")
 _RANGE_BEFORE = re.compile(r"(?:19|20)\d{2}(?:年)?[—–\-~～至到]$")
 
 
+def _ends_a_span(text: str, start: int) -> bool:
+    """Whether the year at `start` closes a span of years (the 2025 of 2021—2025年)."""
+    return _RANGE_BEFORE.search(text, max(0, start - 6), start) is not None
+
+
 def _num(s: str | None) -> int | None:
     return None if s is None else cn_number(s)
 
@@ -49,8 +54,7 @@ def infer_year(text: str) -> int | None:
     """
     counts: Counter[int] = Counter()
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})年(?!代)", text):
-        before = text[max(0, m.start() - 6):m.start()]
-        if _TARGET_BEFORE.search(before[-2:]) or _RANGE_BEFORE.search(before):
+        if _TARGET_BEFORE.search(text[max(0, m.start() - 2):m.start()]) or _ends_a_span(text, m.start()):
             continue
         counts[int(m.group(1))] += 1
     if not counts:
@@ -94,7 +98,7 @@ def dates(doc: Doc) -> list[Mention]:
         mo, d = _num(m.group("m")), _num(m.group("d"))
         if m.group("m") and not m.group("y") and not rel and not m.group("d"):
             continue  # "3月" alone is too often a duration ("3个月") or a list item
-        if m.group("y") and _RANGE_BEFORE.search(text[max(0, m.start() - 6):m.start()]):
+        if m.group("y") and _ends_a_span(text, m.start()):
             continue
         if y is None:
             if base is None:

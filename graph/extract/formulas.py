@@ -182,7 +182,6 @@ def goals(doc: Doc) -> list[Mention]:
     for m in _STRONG.finditer(text):
         if inside_quotes(qspans, m.start()) or text.startswith("战略", m.end()):
             continue  # part of a quoted slogan (“产业强市、生态立市”) or a strategy's name
-        # the regex takes at most six characters before 强X; the name's edge may lie further left
         # the regex takes at most six characters before 强X; the name's edge may lie further left.
         # 建设现代农业强省: the goal is the 强省, not the building of it; 文化强省和教育强省: two
         start = left_edge(text, m.end() - 2, max_len=12, extra=("建设", "建成", "和", "与", "及"))
