@@ -32,7 +32,7 @@ def norm(label: str) -> str:
 def base_key(m: Mention) -> str:
     if m.type == "Date":
         return f"Date|{m.value}"
-    own = m.attr("key")
+    own = m.key
     if own:
         return own if "|" in own or ":" in own else f"{m.type}|{own}"
     label = norm(m.label)
@@ -69,13 +69,13 @@ def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None
         by_type.setdefault(k.split("|", 1)[0].split(":", 1)[0], []).append(k)
     # meetings: 省党代会 → the one 省第…次党代会; 省委全会 → the one 省委…全会
     for k, ms in groups.items():
-        short = next((m.attr("short-of") for m in ms if m.attr("short-of")), None)
+        short = next((m.short_of for m in ms if m.short_of), None)
         if not short:
             continue
         prefix, kind = short.split("|")
         targets = [t for t in by_type.get("Meeting", []) if t != k
                    and labels[t].startswith(prefix) and kind in labels[t]
-                   and not any(m.attr("short-of") for m in groups[t])]
+                   and not any(m.short_of for m in groups[t])]
         if len(targets) == 1:
             uf.union(k, targets[0])
     # work meetings: 民营经济工作会议 = 省民营经济工作会议 = 省委民营经济工作会议
@@ -121,7 +121,7 @@ def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
                 and r.object.text not in _PRONOUNS:
             full = clean(r.object.text) + clean(r.subject.text)
             full_names.append((base_key(r.subject), full))
-            full_key = base_key(dataclasses.replace(r.subject, label=full, attrs=()))
+            full_key = base_key(dataclasses.replace(r.subject, label=full, key=None))
             if full_key in groups:
                 uf.union(base_key(r.subject), full_key)
     merged: dict[str, list[Mention]] = {}
@@ -147,9 +147,7 @@ def _entity(key: str, ms: list[Mention], lex: Lexicon, extra: set[str]) -> Entit
     for m in ms:
         forms.add(clean(m.text))
         forms.add(clean(m.label))
-        for a in (m.attr("aliases") or "").split("|"):
-            if a:
-                forms.add(clean(a))
+        forms.update(clean(a) for a in m.aliases)
     forms.discard("")
     if type_ == "Date":
         label = ms[0].value or ms[0].label
@@ -157,12 +155,12 @@ def _entity(key: str, ms: list[Mention], lex: Lexicon, extra: set[str]) -> Entit
         label = min((clean(m.label) for m in ms), key=lambda s: (len(s), s))
     else:
         # a rule may name the canonical form (“第一议题”制度 → 第一议题); else the fullest form
-        named = {clean(m.label) for m in ms if m.attr("canonical")}
+        named = {clean(m.label) for m in ms if m.canonical}
         surface = named or ({clean(m.text) for m in ms} | {clean(m.label) for m in ms} | extra)
         label = max(surface, key=lambda s: (len(s), s))
     for form in list(forms):
         forms.update(lex.aliases_of(type_, form))
     forms.discard(label)
-    number = next((int(m.attr("number")) for m in ms if m.attr("number")), None)
+    number = next((m.number for m in ms if m.number), None)
     return Entity(key=key, type=type_, label=label, aliases=forms, mentions=ms,
                   value=ms[0].value if type_ == "Date" else None, number=number)

@@ -51,8 +51,16 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Mention:
-    """A typed span. `label` is the form used for linking (quotes and 《》 removed);
-    `value` carries a date's ISO value; `attrs` anything a rule wants to pass on."""
+    """A typed span. `label` is the form used for linking (quotes and 《》 removed).
+
+    What a rule knows beyond the span, for linking and relations:
+    `value` a date's ISO value; `key` an entity key that overrides the label's
+    (party-congress-20: 党的二十大 and 第二十次全国代表大会 are one meeting); `aliases`
+    other names of the same referent; `short_of` "prefix|kind" of a short form that points
+    to the one longer name (省党代会 → 省第十一次党代会); `canonical` the label is the
+    entity's preferred label (“第一议题”制度 → 第一议题); `number` the number of a numbered
+    formula (五大行动 → 5); `member_of` the start offset of the numbered formula this
+    mention is a listed member of."""
 
     start: int
     end: int
@@ -61,13 +69,12 @@ class Mention:
     label: str
     rule: str
     value: str | None = None
-    attrs: tuple[tuple[str, str], ...] = ()
-
-    def attr(self, key: str) -> str | None:
-        for k, v in self.attrs:
-            if k == key:
-                return v
-        return None
+    key: str | None = None
+    aliases: tuple[str, ...] = ()
+    short_of: str | None = None
+    canonical: bool = False
+    number: int | None = None
+    member_of: int | None = None
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,7 @@ def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:
     for end, (form, m) in auto.iter(doc.text):
         start = end - len(form) + 1
         if start != m.start:
-            out.append(Mention(start, end + 1, form, m.type, m.label, "propagated",
-                               value=m.value, attrs=m.attrs))
+            out.append(replace(m, start=start, end=end + 1, rule="propagated", member_of=None))
     return out
 
 

@@ -67,9 +67,9 @@ def quoted(doc: Doc) -> list[Mention]:
             end = gend + tail.end()
             span = text[gstart:end]
             label = _unquote(span)
-            aliases = "|".join(_unquote(q) for q in inner)
+            aliases = tuple(_unquote(q) for q in inner)
             out.append(Mention(gstart, end, span, "Campaign", label, "quoted-campaign",
-                               attrs=(("aliases", aliases),)))
+                               aliases=aliases))
             continue
         for (s, e), q in zip(group, inner, strict=False):
             m = _classify(text, s, e, q, len(group) > 1 or after.startswith("等"))
@@ -87,24 +87,23 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
     before = text[max(0, s - 4):s]
     label = _unquote(q)
     n = _numbered(label)
-    attrs: tuple[tuple[str, str], ...] = (("number", str(n)),) if n else ()
     if re.fullmatch(r"[一二三四五六七八九十]+五|[一二三四五六七八九十]{2,4}", label):
         return None  # “十四五” is a plan period, not a name
     tail = _CONCEPT_TAIL.match(after)
     if tail:
         end = e + tail.end()
         return Mention(s, end, text[s:end], "Concept", label, "quoted-concept",
-                       attrs=attrs + (("aliases", label + tail.group(0)), ("canonical", "1")))
+                       number=n, aliases=(label + tail.group(0),), canonical=True)
     if ("、" in label or "，" in label) and len(label) >= 5:
-        return Mention(s, e, text[s:e], "Concept", label, "slogan", attrs=attrs)
+        return Mention(s, e, text[s:e], "Concept", label, "slogan", number=n)
     if label.endswith(CONCEPT_HEADS):
-        return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", attrs=attrs)
+        return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", number=n)
     if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
-        return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", attrs=attrs)
+        return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", number=n)
     if _GOAL_TAIL.match(after) or (n and _GOAL_VERBS_BEFORE.search(before)):
-        return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", attrs=attrs)
+        return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", number=n)
     if n:
-        return Mention(s, e, text[s:e], "Concept", label, "numbered-formula", attrs=attrs)
+        return Mention(s, e, text[s:e], "Concept", label, "numbered-formula", number=n)
     return None
 
 
@@ -177,7 +176,7 @@ def goals(doc: Doc) -> list[Mention]:
     for m in _MODERN.finditer(text):
         key = "现代化" + m.group("place")
         out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "modern-place",
-                           attrs=(("key", f"Goal:{key}"),)))
+                           key=f"Goal:{key}"))
     qspans = quotes(text)
     for m in _STRONG.finditer(text):
         if inside_quotes(qspans, m.start()) or text.startswith("战略", m.end()):
@@ -190,7 +189,7 @@ def goals(doc: Doc) -> list[Mention]:
                                "strong-place"))
     for m in _SAFE.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "safe-place",
-                           attrs=(("key", "Goal:" + m.group(0).removeprefix("更高水平的")),)))
+                           key="Goal:" + m.group(0).removeprefix("更高水平的")))
     return out
 
 
@@ -283,7 +282,7 @@ def members(doc: Doc) -> list[Mention]:
         for item, start in zip(items, offs, strict=True):
             type_ = "Campaign" if item.endswith(CAMPAIGN_HEADS) else "Concept"
             out.append(Mention(start, start + len(item), item, type_, item, "formula-member",
-                               attrs=(("member-of", str(m.start())),)))
+                               member_of=m.start()))
     return out
 
 

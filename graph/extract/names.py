@@ -130,7 +130,7 @@ def persons(doc: Doc) -> list[Mention]:
             if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT
                                    or not "\u4e00" <= before <= "\u9fff"):
                 out.append(Mention(start, end, cand, "Person", cand, "person-honorific",
-                                   attrs=(("aliases", cand + m.group(0)),)))
+                                   aliases=(cand + m.group(0),)))
                 break
     for m in _NAME_AFTER_TITLE.finditer(text):
         cand = m.group("name")
@@ -212,7 +212,7 @@ def meetings(doc: Doc) -> list[Mention]:
             continue  # 三大, 五大 are rarely congresses
         label, aliases = _party_congress(n)
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", label, "party-congress",
-                           attrs=(("key", f"party-congress-{n}"), ("aliases", "|".join(aliases)))))
+                           key=f"party-congress-{n}", aliases=aliases))
     for m in _PLENUM.finditer(text):
         t, n = cn_number(m.group("t")), cn_number(m.group("n"))
         if not t or not n:
@@ -221,14 +221,13 @@ def meetings(doc: Doc) -> list[Mention]:
         aliases = (f"{_cn(t)}届{_cn(n)}中全会", f"中共{_cn(t)}届{_cn(n)}中全会",
                    f"中国共产党第{_cn(t)}届中央委员会第{_cn(n)}次全体会议")
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", label, "party-plenum",
-                           attrs=(("key", f"party-plenum-{t}-{n}"), ("aliases", "|".join(aliases)))))
+                           key=f"party-plenum-{t}-{n}", aliases=aliases))
     for m in _FULL_PLENUM.finditer(text):
         t, n = cn_number(m.group("t")), cn_number(m.group("n"))
         if t and n:
             label = f"党的{_cn(t)}届{_cn(n)}中全会"
             out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", label, "party-plenum",
-                               attrs=(("key", f"party-plenum-{t}-{n}"),
-                                      ("aliases", f"{_cn(t)}届{_cn(n)}中全会"))))
+                               key=f"party-plenum-{t}-{n}", aliases=(f"{_cn(t)}届{_cn(n)}中全会",)))
     for m in _BODY_MEETING.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "body-meeting"))
     for m in _TERM_ORGAN_SESSION.finditer(text):
@@ -251,17 +250,17 @@ def meetings(doc: Doc) -> list[Mention]:
         level = (m.group("place") or m.group("place2") or "")[-1:] or ""
         n = cn_number(m.group("n") or m.group("n2") or "")
         # 省第十一次党代会 = 中共XX省第十一次代表大会: one key for level + number
-        attrs: tuple[tuple[str, str], ...] = (("short", f"{level}|党代会"),)
+        key, aliases = None, ()
         if level in "省市县区" and level and n:
-            attrs += (("key", f"Meeting|local-congress-{level}-{n}"),
-                      ("aliases", f"{level}第{_cn(n)}次党代会"))
-        out.append(Mention(m.start(), m.end(), span, "Meeting", span, "local-congress", attrs=attrs))
+            key, aliases = f"Meeting|local-congress-{level}-{n}", (f"{level}第{_cn(n)}次党代会",)
+        out.append(Mention(m.start(), m.end(), span, "Meeting", span, "local-congress", key=key,
+                           aliases=aliases))
     for m in _SHORT_CONGRESS.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-congress",
-                           attrs=(("short-of", f"{m.group('level')}|党代会"),)))
+                           short_of=f"{m.group('level')}|党代会"))
     for m in _SHORT_PLENUM.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-plenum",
-                           attrs=(("short-of", f"{m.group('org')}|全会"),)))
+                           short_of=f"{m.group('org')}|全会"))
     for m in _MEETING_KIND.finditer(text):
         start = left_edge(text, m.start(), max_len=14, keep=_MEETING_KEEP)
         start = max(start, _cut_after(text, m.start() - 14, m.end()))
@@ -318,7 +317,7 @@ def _join_ji(text: str, found: list[Mention]) -> list[Mention]:
                 second = max(nxt, key=lambda o: o.end)
                 span = text[m.start:second.end]
                 out.append(Mention(m.start, second.end, span, "Meeting", span, "joint-meeting",
-                                   attrs=(("aliases", f"{m.label}|{second.label}"),)))
+                                   aliases=(m.label, second.label)))
     return out
 
 

@@ -155,9 +155,9 @@ def relations(doc: Doc) -> list[Relation]:
             if _HELD.match(text[mt.end:mt.end + 10]) or re.search(r"(?:召开|举行)了?$", before):
                 current = (mt, k)
         for m in ms:
-            of = m.attr("member-of")
+            of = m.member_of
             if of is not None:
-                whole = [f for f in idx.within(int(of), m.start) if f.start == int(of)]
+                whole = [f for f in idx.within(of, m.start) if f.start == of]
                 if whole:
                     add(whole[0], "member", m, sent, "formula-member")
         _proposals(doc, idx, sent, ms, add, k)
