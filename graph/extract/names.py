@@ -96,8 +96,8 @@ _HONORIFIC = re.compile(r"同志|总书记")
 _TITLE_END = re.compile(rf"(?:{_TITLE_RX})$")
 _AFTER = re.compile(_AFTER_NAME)
 # A、B、C等参加 / A、B先后发言: a list of names before a verb of attending or speaking
-_NAME_LIST = re.compile(rf"(?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}?(?=等?(?:同志)?(?:参加|出席|陪同|参会|先后发言|发言|发了言|"
-                        rf"讲话|会见|主持|同志))")
+_NAME_LIST = re.compile(rf"(?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}?"
+                        rf"(?=等?(?:同志)?(?:参加|出席|陪同|参会|先后发言|发言|发了言|讲话|会见|主持|同志))")
 # a name at the head of a sentence before a verb of official news (王晨主持座谈会。)
 _NAME_LEADS = re.compile(rf"(?:^|(?<=[。；！？\n]))[{HAN}]{{2,3}}(?=主持|出席|参加|强调|指出|表示|会见|宣布|"
                          rf"讲话|致辞|看望|考察|调研)", re.M)

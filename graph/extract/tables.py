@@ -7,13 +7,13 @@ these tables, so one idea lives in one place.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
 
 
-@lru_cache(maxsize=None)
+@cache
 def rows(name: str) -> tuple[tuple[str, ...], ...]:
     """The rows of `data/NAME` split at tabs, without comments and blank lines."""
     out = []
