@@ -36,3 +36,28 @@ def test_persons_after_titles_in_lists_and_at_the_head(text, names):
 ])
 def test_no_person_in_words_that_start_with_a_surname(text):
     assert labels(text, "Person") == set()
+
+
+# ------------------------------------------------------------------ bodies
+
+
+@pytest.mark.parametrize("text, bodies", [
+    ("华东理工大学和瑞金医院签署协议。", {"华东理工大学", "瑞金医院"}),
+    ("江南机械股份有限公司扩大生产。", {"江南机械股份有限公司"}),
+    ("支持建设西湖大学。", {"西湖大学"}),
+    ("自治区人民政府印发通知。", {"自治区人民政府"}),
+    ("全国人大教育科学文化卫生委员会开展调研。", {"全国人大教育科学文化卫生委员会"}),
+    ("中共省总工会党组召开会议。", {"中共省总工会党组"}),
+    ("外交部发言人表示，联合国和世界银行将参加。", {"外交部", "联合国", "世界银行"}),
+])
+def test_bodies_by_suffix_party_group_and_lexicon(text, bodies):
+    assert named(text, "Body") == bodies
+
+
+@pytest.mark.parametrize("text", [
+    "推动上市公司和公立医院改革。",
+    "各类金融控股公司要依法经营。",
+    "培养更多大学生。",
+])
+def test_no_body_in_kinds_of_units(text):
+    assert named(text, "Body") == set()

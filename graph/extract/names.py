@@ -6,24 +6,18 @@ import re
 from ..model import Doc, Mention
 from ..segment import cn_number
 from .common import HAN, PLACE, PUNCT, left_edge
-from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation
+from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column
 
 _CN = "〇一二三四五六七八九十百"
 
 # ------------------------------------------------------------------ bodies
 
-_ORG_SUFFIX = (
-    "委常委会|人大常委会|政协常委会|委办公厅|政府办公厅|委组织部|委宣传部|委统战部|委政法委|"
-    "人民代表大会常务委员会|人民政府|纪委监委|委员会|纪委|监委|人大|政协|政府|总工会|妇联|科协|文联|"
-    "侨联|残联|工商联|"
-    "高级人民法院|中级人民法院|人民法院|人民检察院|委")
+_ORG_SUFFIX = alternation(column("organs.tsv", {1: "level-organ"}))
 #: Stems of government departments, written as 省/市 + stem + 厅/局/委/办 or alone in lists.
-_DEPT = ("人力资源和社会保障|人力资源社会保障|人社|发展和改革|发展改革|发改|教育|科技|工业和信息化|"
-         "工信|公安|国家安全|民政|司法|财政|自然资源|生态环境|住房和城乡建设|住房城乡建设|住建|"
-         "交通运输|水利|农业农村|商务|文化和旅游|文旅|卫生健康|卫健|退役军人事务|应急管理|审计|"
-         "国资|市场监管|市场监督管理|统计|信访|网信|外事|医保|医疗保障|林业|粮食和物资储备|能源|"
-         "税务|人防|体育|广电|广播电视|新闻出版|宣传|组织|统战|政法|编办|机关事务管理")
-_LEVEL = "省|市|县|区|州|乡|镇"
+_DEPT = alternation(column("organs.tsv", {1: "department"}))
+_DEPT_SUFFIX = alternation(column("organs.tsv", {1: "dept-suffix"}))
+_INSTITUTION = alternation(column("organs.tsv", {1: "institution"}))
+_LEVEL = "自治区|自治州|自治县|省|市|县|区|州|乡|镇"
 # not an organ: 全省, 各市, 本县, 我省 … are areas, not bodies
 _NOT_BEFORE = set("全各本我该跨外分两三四")
 # …区/…市 words that are places, not organs: 社区委员会, 园区, 城市政府
@@ -31,10 +25,24 @@ _PLACE_WORD_BEFORE = set("社园城景片新辖湾山灾农牧矿老街校营军
 
 _BODY = re.compile(
     rf"(?:中共)?(?:(?P<place>{PLACE})|(?P<level>{_LEVEL}))"
-    rf"(?:(?P<org>{_ORG_SUFFIX})|(?P<dept>{_DEPT})(?:厅|局|委员会|委|办公室|办))"
+    rf"(?:(?P<org>{_ORG_SUFFIX})|(?P<dept>{_DEPT})(?:{_DEPT_SUFFIX}))"
     rf"|(?P<term>中共(?:{PLACE})?(?P<tlevel>省|市|县|区)?第[{_CN}]{{1,3}}届委员会)"
     rf"|(?P<youth>共青团(?:{PLACE})?(?:省|市|县|区)?委|团(?:省|市|县|区)委)"
-    rf"|(?P<group>(?:{_LEVEL})[{HAN}]{{0,6}}?(?:领导小组|协调小组|工作小组))")
+    rf"|(?P<group>(?:{_LEVEL})[{HAN}]{{0,6}}?(?:领导小组|协调小组|工作小组))"
+    rf"|(?P<special>(?:全国|[省市县区])(?:人大|政协)[{HAN}]{{2,10}}?委员会)")
+# 北方工业大学, 城投公司, XX股份有限公司: a proper name before the suffix of a named unit
+_INSTITUTION_RX = re.compile(rf"(?:{_INSTITUTION})(?!长|员|生[^产活态]|制|区)")
+#: words before an institution suffix that make it a kind, not a name (上市公司, 公立医院)
+_GENERIC_UNIT = re.compile(r"(?:上市|保险|证券|基金|外资|跨国|民营|国有|国营|私营|合资|子|分|母|各|投资|平台|"
+                           r"科技|贸易|物流|建筑|高等|一流|综合|公立|民办|基层|社区|乡镇|县级|市级|省级|"
+                           r"医科|职业|技术|重点|龙头|骨干|中小|大型|企业|有关|相关|这些|该|本|两|多|一|"
+                           r"专科|定点|三甲|商业|政策性|村镇|农商|城商|网络|新型|研究型|开放|特色|示范|控股|外国|国外|"
+                           r"境外|开发|多边)$")
+_GENERIC_START = re.compile(r"新型|各类|一批|多家|国外|境外|外国|有关|相关|这些|部分|全国|全省|全市")
+#: verbs and conjunctions that stand before a unit's name but are not part of it
+_UNIT_VERBS = ("和", "与", "及", "建设", "利用", "被", "依托", "引进", "组建", "成立", "联合", "加快", "新建",
+               "扩建", "改造", "筹建", "落户", "入驻", "培育", "壮大")
+
 _LEAD_FUNCTION = re.compile(r"^[与和同及跟对向强由在]+")
 _ENUM_UNITS = re.compile(
     rf"((?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}|[{HAN}]{{2,4}})等(?:有关|相关)?(?:单位|部门|机关)")
@@ -53,6 +61,15 @@ def bodies(doc: Doc) -> list[Mention]:
             continue
         span = m.group(0)
         out.append(Mention(m.start(), m.end(), span, "Body", _body_label(span), "body-suffix"))
+    for m in _INSTITUTION_RX.finditer(text):
+        start = left_edge(text, m.start(), max_len=10, extra=_UNIT_VERBS)
+        content = text[start:m.start()]
+        if len(content) >= 2 and not _GENERIC_UNIT.search(content) and not _GENERIC_START.match(content) \
+                and not content.isdigit():
+            span = text[start:m.end()]
+            out.append(Mention(start, m.end(), span, "Body", span, "institution"))
+    for m in re.finditer(r"机关党组(?!书记|副书记|成员)", text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Body", m.group(0), "party-group"))
     for m in _ENUM_UNITS.finditer(text):
         pos = m.start(1)
         items = m.group(1).split("、")
