@@ -61,19 +61,79 @@ def _f1(p: float, r: float) -> float:
 
 
 def load_gold(path: str | Path) -> dict:
+    """Read a gold JSON file and check its shape (see `check_gold`)."""
     try:
         gold = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such gold file") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a readable gold JSON file (nested too deeply)") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: not a readable gold JSON file ({exc})") from None
+    return check_gold(gold, str(path))
+
+
+def _shown(value: object) -> str:
+    """A value for a one-line message: as JSON, at most 40 characters; objects and lists by kind."""
+    if isinstance(value, (dict, list)):
+        return "an object" if isinstance(value, dict) else "a list"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _string(item: dict, key: str, where: str) -> str:
+    if key not in item:
+        raise InputError(f"{where} has no {key!r}")
+    value = item[key]
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{where}: {key!r} must be a non-empty string, not {_shown(value)}")
+    return value
+
+
+def check_gold(gold: object, where: str = "gold") -> dict:
+    """The one check of a gold annotation's shape (ANNOTATION.md): `gold` unchanged, or an
+    InputError naming `where` (the file) and the first thing wrong, e.g. `entities[3] has no 'type'`."""
     if not isinstance(gold, dict) or not isinstance(gold.get("entities"), list):
-        raise InputError(f"{path}: a gold file needs an 'entities' list (see ANNOTATION.md)")
+        raise InputError(f"{where}: a gold file needs an 'entities' list (see ANNOTATION.md)")
+    labels = set()
+    for i, ent in enumerate(gold["entities"]):
+        at = f"{where}: entities[{i}]"
+        if not isinstance(ent, dict):
+            raise InputError(f"{at} must be an object with type and label, not {_shown(ent)}")
+        t = _string(ent, "type", at)
+        if t not in ENTITY_TYPES:
+            raise InputError(f"{at}: type {_shown(t)} is not one of {', '.join(ENTITY_TYPES)}")
+        labels.add(_string(ent, "label", at))
+        aliases = ent.get("aliases", [])
+        if not isinstance(aliases, list):
+            raise InputError(f"{at}: 'aliases' must be a list of strings, not {_shown(aliases)}")
+        for j, alias in enumerate(aliases):
+            if not isinstance(alias, str):
+                raise InputError(f"{at}: aliases[{j}] must be a string, not {_shown(alias)}")
+        if not isinstance(ent.get("optional", False), bool):
+            raise InputError(f"{at}: 'optional' must be true or false, not {_shown(ent['optional'])}")
+        if t == "Date":
+            _string(ent, "value", at + " (a Date)")
+    rels = gold.get("relations", [])
+    if not isinstance(rels, list):
+        raise InputError(f"{where}: 'relations' must be a list, not {_shown(rels)}")
+    for k, rel in enumerate(rels):
+        at = f"{where}: relations[{k}]"
+        if not isinstance(rel, dict):
+            raise InputError(f"{at} must be an object with subject, predicate and object, not {_shown(rel)}")
+        pred = _string(rel, "predicate", at)
+        if pred not in RELATIONS:
+            raise InputError(f"{at}: predicate {_shown(pred)} is not one of {', '.join(RELATIONS)}")
+        for end in ("subject", "object"):
+            if _string(rel, end, at) not in labels:
+                raise InputError(f"{at}: {end} {_shown(rel[end])} is not the label of a gold entity")
+        if not isinstance(rel.get("optional", False), bool):
+            raise InputError(f"{at}: 'optional' must be true or false, not {_shown(rel['optional'])}")
     return gold
 
 
 def evaluate(ds: Dataset, gold: dict) -> Report:
-    """Score a graph (all its named graphs together) against `gold`."""
+    """Score a graph (all its named graphs together) against `gold` (as `load_gold` returns it)."""
     ents = gold["entities"]
     names = [{norm(g["label"])} | {norm(a) for a in g.get("aliases", [])} for g in ents]
     label_props = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)

@@ -107,3 +107,56 @@ def test_eval_bad_gold(seed_ttl, tmp_path):
     assert r.exit_code == 1
     assert r.output == (f"Error: {bad}: a gold file needs an 'entities' list "
                         "(see ANNOTATION.md)\n")
+
+
+_BODY = {"type": "Body", "label": "全总"}
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('{"entities":[{"label":"全总"}]}', "entities[0] has no 'type'"),
+    ('{"entities":[{"type":"Body"}]}', "entities[0] has no 'label'"),
+    ('{"entities":["全总"]}', 'entities[0] must be an object with type and label, not "全总"'),
+    ('{"entities":[{"type":"Org","label":"全总"}]}',
+     'entities[0]: type "Org" is not one of Campaign, Body, Goal, Date, Meeting, Person, Document, Concept'),
+    ('{"entities":[{"type":"Body","label":{"zh":"全总"}}]}',
+     "entities[0]: 'label' must be a non-empty string, not an object"),
+    ('{"entities":[{"type":"Body","label":" "}]}', "entities[0]: 'label' must be a non-empty string, not \" \""),
+    ('{"entities":[{"type":"Body","label":"全总","aliases":null}]}',
+     "entities[0]: 'aliases' must be a list of strings, not null"),
+    ('{"entities":[{"type":"Body","label":"全总","aliases":["总工会",7]}]}',
+     "entities[0]: aliases[1] must be a string, not 7"),
+    ('{"entities":[{"type":"Body","label":"全总","optional":"yes"}]}',
+     "entities[0]: 'optional' must be true or false, not \"yes\""),
+    ('{"entities":[{"type":"Date","label":"去年"}]}', "entities[0] (a Date) has no 'value'"),
+    (json.dumps({"entities": [_BODY], "relations": "oops"}), "'relations' must be a list, not \"oops\""),
+    (json.dumps({"entities": [_BODY], "relations": [["全总", "chair", "全总"]]}),
+     "relations[0] must be an object with subject, predicate and object, not a list"),
+    (json.dumps({"entities": [_BODY], "relations": [{"predicate": "organizer", "object": "全总"}]}),
+     "relations[0] has no 'subject'"),
+    (json.dumps({"entities": [_BODY], "relations": [{"subject": "全总", "predicate": "leads", "object": "全总"}]}),
+     'relations[0]: predicate "leads" is not one of date, organizer, chair, speaker, proposedBy, endorsedBy'),
+    (json.dumps({"entities": [_BODY], "relations": [{"subject": "全总", "predicate": "chair", "object": "省委\n"}]},
+                ensure_ascii=False),
+     'relations[0]: object "省委\\n" is not the label of a gold entity'),
+    ('{"entities":[{"type":"Body","label":"' + "全" * 100 + '"}],"relations":[{"subject":"' + "总" * 100
+     + '","predicate":"chair","object":"全"}]}',
+     'relations[0]: subject "' + "总" * 38 + '… is not the label of a gold entity'),
+    ("[" * 100_000 + "]" * 100_000, "not a readable gold JSON file (nested too deeply)"),
+    ("[]", "a gold file needs an 'entities' list (see ANNOTATION.md)"),
+    (b"\xff\xfe{}", None),
+])
+def test_malformed_gold_is_one_line_error(seed_ttl, tmp_path, text, problem):
+    """D26: every malformed gold gives `Error: FILE: what is wrong`, exit 1, no traceback."""
+    bad = tmp_path / "gold.json"
+    if isinstance(text, bytes):
+        bad.write_bytes(text)
+    else:
+        bad.write_text(text, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["eval", str(seed_ttl), "--gold", str(bad)])
+    assert r.exit_code == 1, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert r.output.count("\n") == 1
+    if problem is None:
+        assert r.output.startswith(f"Error: {bad}: not a readable gold JSON file (")
+    else:
+        assert r.output == f"Error: {bad}: {problem}\n"
