@@ -1,4 +1,5 @@
-"""Precision, recall and F1 of a graph against a hand annotation (gold JSON).
+"""Precision, recall and F1 of a graph against a hand annotation (gold JSON), or of
+speechkg itself over an annotated set of texts (pooled, as ../shared/eval/score_set.py).
 
 Matching follows ANNOTATION.md and the project's scorer: an entity matches a gold
 entity of the same type when one of its labels equals one of the gold's labels after
@@ -7,6 +8,7 @@ Optional gold entities and relations are never missed, and finding one is no err
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import unicodedata
 from collections import defaultdict
@@ -209,4 +211,125 @@ def format_report(report: Report, errors: bool = False) -> str:
                 lines.append(f"{name} false positives: " + " | ".join(s.false_positives))
     core = "  ".join(f"{t} {report.types[t].f1:.3f}" for t in CORE)
     lines.append(f"core-F1 {report.core_f1:.3f} ({core}); relations-F1 {report.relations.f1:.3f}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class SetReport:
+    """Figures pooled over an annotated set: per type, precision over every predicted entity
+    and recall over every required gold entity of the set; `texts` has each text's report."""
+
+    types: dict[str, Score]
+    relations: Score
+    texts: dict[str, Report]
+
+    @property
+    def core_f1(self) -> float:
+        """Macro-F1 over Campaign, Body, Goal and Date."""
+        return sum(self.types[t].f1 for t in CORE) / len(CORE)
+
+    @property
+    def all_f1(self) -> float:
+        """Macro-F1 over the eight entity types."""
+        return sum(s.f1 for s in self.types.values()) / len(self.types)
+
+    def as_dict(self) -> dict:
+        """The JSON of `score_set.py --json`."""
+        def d(s: Score) -> dict:
+            return {k: getattr(s, k) for k in ("gold", "predicted", "precision", "recall", "f1")}
+
+        return {"types": {**{t: d(s) for t, s in self.types.items()}, "relations": d(self.relations)},
+                "core_f1": round(self.core_f1, 4), "all_f1": round(self.all_f1, 4),
+                "relations_f1": self.relations.f1,
+                "per_text_core_f1": {name: r.core_f1 for name, r in self.texts.items()}}
+
+
+@dataclass
+class SetText:
+    """One line of an annotated set's plan.tsv, with its files."""
+
+    name: str
+    date: _dt.date
+    text: Path
+    gold: Path
+
+
+def read_plan(set_dir: str | Path) -> list[SetText]:
+    """The texts of an annotated set: plan.tsv lines of name, source, date (`#` comments),
+    each with texts/NAME.txt and gold/NAME.json; an InputError names the first problem."""
+    root = Path(set_dir)
+    plan = root / "plan.tsv"
+    try:
+        lines = plan.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        what = "no plan.tsv (an annotated set has plan.tsv, texts/ and gold/)" if root.is_dir() else "no such folder"
+        raise InputError(f"{root}: {what}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{plan}: cannot read the plan ({exc})") from None
+    out: list[SetText] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) < 3:
+            raise InputError(f"{plan}: line {n} needs name, source and date separated by tabs")
+        name, date = fields[0], fields[2]
+        if not name or name in (".", "..") or any(c in name for c in "/\\"):
+            raise InputError(f"{plan}: line {n}: {_shown(name)} is not a plain file name")
+        try:
+            day = _dt.date.fromisoformat(date)
+        except ValueError:
+            raise InputError(f"{plan}: line {n}: {_shown(date)} is not a date; use YYYY-MM-DD") from None
+        if any(t.name == name for t in out):
+            raise InputError(f"{plan}: line {n}: {_shown(name)} is listed twice")
+        item = SetText(name, day, root / "texts" / f"{name}.txt", root / "gold" / f"{name}.json")
+        for path in (item.text, item.gold):
+            if not path.is_file():
+                raise InputError(f"{plan}: line {n}: {path} is missing")
+        out.append(item)
+    if not out:
+        raise InputError(f"{plan}: no texts listed (lines of name, source, date)")
+    return out
+
+
+def evaluate_set(set_dir: str | Path) -> SetReport:
+    """Build every text of an annotated set alone, with its date, and score it against its gold;
+    the figures pooled over the set. Every gold file is checked before anything is built."""
+    from .pipeline import build
+
+    items = read_plan(set_dir)
+    golds = [load_gold(item.gold) for item in items]
+    texts = {item.name: evaluate(build([str(item.text)], date=item.date).dataset, gold)
+             for item, gold in zip(items, golds, strict=True)}
+    types = {t: _pool([r.types[t] for r in texts.values()]) for t in ENTITY_TYPES}
+    return SetReport(types, _pool([r.relations for r in texts.values()]), texts)
+
+
+def _pool(scores: list[Score]) -> Score:
+    gold = sum(s.gold for s in scores)
+    pred = sum(s.predicted for s in scores)
+    ok = sum(s.predicted - len(s.false_positives) for s in scores)
+    found = sum(s.gold - len(s.missed) for s in scores)
+    p = ok / pred if pred else (1.0 if not gold else 0.0)
+    r = found / gold if gold else 1.0
+    return Score(gold, pred, round(p, 4), round(r, 4), round(_f1(p, r), 4))
+
+
+def format_set_report(report: SetReport, errors: bool = False) -> str:
+    """score_set.py's output: each text's misses and false positives when `errors`, the pooled
+    table, each text's core-F1, and the headline last."""
+    lines = []
+    if errors:
+        for name, r in report.texts.items():
+            rows = [*r.types.items(), ("relations", r.relations)]
+            lines.append(f"{name} (core-F1 {r.core_f1:.3f})\n"
+                         + "\n".join([f"  {t} missed: " + " | ".join(s.missed) for t, s in rows if s.missed]
+                                     + [f"  {t} false positives: " + " | ".join(s.false_positives)
+                                        for t, s in rows if s.false_positives]))
+    lines.append(f"{'type':10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for name, s in [*report.types.items(), ("relations", report.relations)]:
+        lines.append(f"{name:10} {s.gold:5d} {s.predicted:5d} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
+    lines.append("per text core-F1: " + ", ".join(f"{k} {r.core_f1:.2f}" for k, r in report.texts.items()))
+    lines.append(f"{len(report.texts)} texts: pooled core-F1 {report.core_f1:.3f}, all-types F1 "
+                 f"{report.all_f1:.3f}, relations-F1 {report.relations.f1:.3f}")
     return "\n".join(lines) + "\n"
