@@ -61,3 +61,27 @@ def test_bodies_by_suffix_party_group_and_lexicon(text, bodies):
 ])
 def test_no_body_in_kinds_of_units(text):
     assert named(text, "Body") == set()
+
+
+# ------------------------------------------------------------------ documents without 《》
+
+
+@pytest.mark.parametrize("text, docs", [
+    ("会议审议通过了关于调整市政府组成部门的决定。", {"关于调整市政府组成部门的决定"}),
+    ("常委会审议了食品安全法（草案）。", {"食品安全法（草案）"}),
+    ("省政府印发乡村旅游提质增效实施方案。", {"乡村旅游提质增效实施方案"}),
+    ("会议听取了市人民政府工作报告。", {"市人民政府工作报告"}),
+])
+def test_documents_by_their_kind(text, docs):
+    assert named(text, "Document") == docs
+
+
+def test_a_written_out_title_keeps_its_persons():
+    text = "会议通过了关于免去李明同志副主任职务的决定。"
+    assert named(text, "Person") == {"李明"}
+    assert named(text, "Document") == {"关于免去李明同志副主任职务的决定"}
+
+
+@pytest.mark.parametrize("text", ["各单位要落实有关条例。", "编制年度工作报告。"])
+def test_no_document_in_kinds_of_documents(text):
+    assert named(text, "Document") == set()

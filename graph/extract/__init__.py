@@ -61,7 +61,8 @@ def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
             if m.end <= k.start or m.start >= k.end:
                 continue
             inside = k.start <= m.start and m.end <= k.end
-            if not inside or k.type == m.type or (m.type, k.type) in _NOT_NESTED:
+            # a title written out (关于接受张三同志请辞的决定) names its persons; 《》 titles do not
+            if not inside or k.type == m.type or ((m.type, k.type) in _NOT_NESTED and k.rule != "about-title"):
                 ok = False
                 break
         if ok:

@@ -14,6 +14,7 @@ from ..segment import cn_number
 from .common import HAN, NUMBERED, PLACE, PUNCT, inside_quotes, left_edge, quotes
 from .tables import alternation, rows
 
+
 def _heads(type_: str, tag: str) -> tuple[str, ...]:
     return tuple(r[0] for r in rows("heads.tsv") if r[1] == type_ and tag in r[2].split(","))
 

@@ -5,8 +5,8 @@ import re
 
 from ..model import Doc, Mention
 from ..segment import cn_number
-from .common import HAN, PLACE, PUNCT, left_edge
-from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column
+from .common import HAN, PLACE, PUNCT, is_boundary, left_edge
+from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column, rows
 
 _CN = "〇一二三四五六七八九十百"
 
@@ -176,7 +176,7 @@ def persons(doc: Doc) -> list[Mention]:
             cand = text[start:end]
             before = text[start - 1] if start > 0 else "\n"
             if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT or n == 3 or titled
-                                   or not "\u4e00" <= before <= "\u9fff"):
+                                   or not "\u4e00" <= before <= "\u9fff" or is_boundary(text, start)):
                 out.append(Mention(start, end, cand, "Person", cand, "person-honorific",
                                    aliases=(cand + m.group(0),)))
                 break
@@ -391,10 +391,32 @@ _PLAN = re.compile(rf"[{HAN}]{{0,10}}“[{_CN}]{{2,4}}”(?:[{HAN}]{{0,8}}?)规�
                    rf"|[{HAN}]{{2,12}}?五年规划")
 
 
+# 关于…的决定: a title of a decision, report or opinion written without 《》
+_ABOUT = re.compile(r"关于[^，。；：“”《》\n]{2,60}?的(?:决定|决议|报告|意见|通知|规定|说明|批复|建议|方案|办法)"
+                    r"(?:（草案）)?")
+_DOC_HEAD = re.compile(alternation(tuple(r[0] for r in rows("heads.tsv") if r[1] == "Document")))
+#: verbs that stand before a document's name (审议通过…, 印发…)
+_DOC_VERBS = ("审议", "通过", "印发", "出台", "制定", "修订", "颁布", "发布", "听取", "签署", "批准", "表决",
+              "编制", "实施", "落实", "执行", "贯彻")
+#: words that make a document head a kind of document, not a name (年度工作报告, 有关条例)
+_DOC_GENERIC = re.compile(r"^(?:年度|有关|相关|各项|各类|这个|这一|该|本|上述|有关部门|专项|配套|具体|"
+                          r"政府|我们的|一批|多项)?$")
+
+
 def documents(doc: Doc) -> list[Mention]:
-    """Titles in 《》 and five-year plans (“十四五”规划, …五年规划)."""
+    """Titles in 《》, five-year plans (“十四五”规划, …五年规划), titles written without 《》
+    (关于…的决定, …法（草案）, …实施方案, …工作报告)."""
     text = doc.text
     out = []
+    for m in _ABOUT.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(0), "about-title"))
+    for m in _DOC_HEAD.finditer(text):
+        start = left_edge(text, m.start(), max_len=24, extra=_DOC_VERBS)
+        content = text[start:m.start()]
+        if len(content) >= 2 and not _DOC_GENERIC.match(content) and "《" not in content \
+                and "》" not in content:
+            span = text[start:m.end()]
+            out.append(Mention(start, m.end(), span, "Document", span, "document-head"))
     for m in _BOOK.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(1).strip(),
                            "book-title"))
