@@ -85,3 +85,35 @@ def test_a_written_out_title_keeps_its_persons():
 @pytest.mark.parametrize("text", ["各单位要落实有关条例。", "编制年度工作报告。"])
 def test_no_document_in_kinds_of_documents(text):
     assert named(text, "Document") == set()
+
+
+# ------------------------------------------------------------------ goals and campaigns
+
+
+@pytest.mark.parametrize("text, goals", [
+    ("加快推进渔业渔村现代化。", {"渔业渔村现代化"}),
+    ("努力建设国际航运中心城市。", {"国际航运中心城市"}),
+    ("完成全市经济社会发展的主要预期目标。", {"全市经济社会发展的主要预期目标"}),
+    ("加快建设文化强省。", {"文化强省"}),
+])
+def test_goals_to_reach_and_to_build(text, goals):
+    assert named(text, "Goal") == goals
+
+
+@pytest.mark.parametrize("text", ["要加强省际合作。", "做大做强区域经济。", "实现这样的目标。", "完成这些目标。"])
+def test_no_goal_in_words_that_only_look_like_one(text):
+    assert named(text, "Goal") == set()
+
+
+@pytest.mark.parametrize("text, campaigns", [
+    ("深入开展农村人居环境专项整治。", {"农村人居环境专项整治"}),
+    ("打好碧水保卫战。", {"碧水保卫战"}),
+    ("稳妥推进宅基地制度改革试点。", {"宅基地制度改革试点"}),
+])
+def test_campaigns_by_new_heads(text, campaigns):
+    assert named(text, "Campaign") == campaigns
+
+
+@pytest.mark.parametrize("text", ["实施三年行动。", "举办群众体育活动。", "这是一项伟大工程。", "我们要携手行动。"])
+def test_no_campaign_in_durations_and_kinds_of_activity(text):
+    assert named(text, "Campaign") == set()

@@ -27,10 +27,12 @@ GOVERNORS = tuple(sorted(set("""
 带动 牵头 负责 主办 承办 一批 打赢 打好 打响
 提高 提升 扩大 加大 增强 强化 丰富 保持 形成 营造 树立 树牢 各类 各项 各种 多种 融入 实现 促进 完成 加快 确保
 弘扬 发扬 传承 践行 大力弘扬 贯彻 领会 召开 主持 出席 举行 提出 作出 明确 强调 指出
+推广 争创 争取 创建 打 开启 谋划 实行 执行 要 应 必须 需要 着力 也 已经 正在
 这次 本次 此次 今天 从 向 于 由 到 及时 不断 切实 认真 努力 着力 全力 进一步 更加 始终 坚决 严格 高度
 """.split()), key=len, reverse=True))
 
 _GOVERNOR_SET = frozenset(GOVERNORS)
+_COMPLEMENTS = set("好赢响成")
 #: a run of characters jieba segments as one block (its re_han_default): words never cross its ends
 _BLOCK_CHAR = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
 _BLOCK_REACH = 120  # how far a block is followed: longer runs are cut (pathological input only)
@@ -110,7 +112,8 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
     for a, b in words_before(text, head_start, lo):
         word = text[a:b]
         if word in extra or (word not in keep and _governs(word)):
-            return b
+            # 打好碧水保卫战: a resultative complement after the verb belongs to the verb
+            return b + 1 if text[b:b + 1] in _COMPLEMENTS and b + 1 < head_start else b
     # the window may start inside a word: the name then starts at the next word
     words = words_before(text, head_start, lo)
     return words[-1][0] if words and lo < head_start and text[lo - 1:lo] not in PUNCT and lo > 0 \
@@ -145,5 +148,6 @@ def quotes(text: str) -> list[tuple[int, int]]:
 
 
 NUMERAL = "一二两三四五六七八九十百千万"
+NUMERAL_CHARS = NUMERAL + "〇零"
 #: A numbered formulation: 五大行动, 两个确立, 四风, 十件实事, 五赛一争.
 NUMBERED = re.compile(rf"^([{NUMERAL}]{{1,3}})(?:个|大|项|件|条|种|类|支|化|位|张|大类)?[{HAN}]")

@@ -11,7 +11,7 @@ import re
 
 from ..model import Doc, Mention
 from ..segment import cn_number
-from .common import HAN, NUMBERED, PLACE, PUNCT, inside_quotes, left_edge, quotes
+from .common import HAN, NUMBERED, NUMERAL_CHARS, PLACE, PUNCT, inside_quotes, is_boundary, left_edge, quotes
 from .tables import alternation, rows
 
 
@@ -118,12 +118,15 @@ _FOLLOW_BAD = re.compile(r"(?:体系|方式|机制|覆盖|领域|常态|长效|�
                          r"骨干|平台|载体|内容|形式|中心|主体|对象|力度|计划|指南|目标|成效|效果|中来)")
 _GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新", "群众", "专项", "主题", "这次",
             "此次", "本次", "各类", "各种", "有关", "一系列", "宣传教育", "系统", "建功立业", "实践",
-            "一项", "重大", "重点", "民生", "形式", "多种形式", "共同", "统一", "集体", "重要"}
+            "一项", "重大", "重点", "民生", "形式", "多种形式", "共同", "统一", "集体", "重要", "伟大",
+            "携手", "大型", "各种各样", "丰富多彩", "社会系统"}
 
 
 # activities named by their domain are not campaigns (非法宗教活动, 生产经营活动)
 _DOMAIN = re.compile(r"(?:经济|社会|文体|宗教|违法|犯罪|经营|商业|学术|政治|外事|破坏|分裂|渗透|恐怖|邪教|"
-                     r"非法|军事|日常|业务)$")
+                     r"非法|军事|日常|业务|体育|文化|娱乐|演出|节庆|群众|大型|线上|线下|管网|路网|系统)$")
+#: a duration is no name (三年行动 alone is the plan's span, not its name)
+_DURATION = re.compile(rf"^[{NUMERAL_CHARS}\d]+年$")
 _QUANTIFIER = re.compile(r"一项|一个|一场|一批|一系列|这项|这个|该项|各项|多项|本次|此次")
 
 
@@ -143,7 +146,7 @@ def campaigns(doc: Doc) -> list[Mention]:
             start = q.end()
         content = text[start:m.start()]
         if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content) \
-                or _DOMAIN.search(content):
+                or _DOMAIN.search(content) or _DURATION.match(content):
             continue
         if text[m.start() - 1:m.start()] == "”":
             continue  # the quoted rule owns “X”活动
@@ -156,7 +159,15 @@ def campaigns(doc: Doc) -> list[Mention]:
 
 _GOAL_HEAD = re.compile(r"奋斗目标|目标任务|新目标|目标")
 _GOAL_GENERIC = re.compile(r"^(?:各项|主要|总体|既定|工作|发展|这一|这个|目标|确定|规划|预期|年度|奋斗|"
-                           r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关)+$")
+                           r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关|这些|那些|"
+                           r"改革|任务|我们的|我们|共同|同一|一个|新的|这样|那样|这种)+$")
+# 经济社会发展的主要预期目标, X的目标任务: a goal named with 的 before a qualified head
+_GOAL_OF = re.compile(r"的(?:主要预期|主要|总体|预期|改革|奋斗|发展)?(?:目标任务|目标)")
+#: …现代化 after a verb of reaching it (推进农业农村现代化) is a goal
+_MODERNISATION = re.compile(rf"(?:{alternation(('推进', '实现', '加快', '推动', '建设', '加快推进', '全面推进', '基本实现', '加快实现'))})(?P<g>[{HAN}]{{2,14}}?现代化)(?![{HAN}])")
+#: 建设国际消费中心城市, 打造现代化都市圈: a place to be built, after a verb of building
+_TO_BUILD = re.compile(rf"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{{2,20}}?"
+                       rf"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))(?![{HAN}])")
 _MODERN = re.compile(rf"(?:社会主义)?现代化(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
@@ -175,6 +186,14 @@ def goals(doc: Doc) -> list[Mention]:
             continue
         label = content if m.group(0) == "新目标" else text[start:m.end()]
         out.append(Mention(start, m.end(), text[start:m.end()], "Goal", label, "goal-head"))
+    for m in _GOAL_OF.finditer(text):
+        start = left_edge(text, m.start(), max_len=14)
+        content = text[start:m.start()]
+        if len(content) >= 2 and not _GOAL_GENERIC.match(content):
+            out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()], "goal-of"))
+    for rx, rule in ((_MODERNISATION, "modernisation"), (_TO_BUILD, "to-build")):
+        for m in rx.finditer(text):
+            out.append(Mention(m.start("g"), m.end("g"), m.group("g"), "Goal", m.group("g"), rule))
     for m in _MODERN.finditer(text):
         key = "现代化" + m.group("place")
         out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "modern-place",
@@ -183,6 +202,8 @@ def goals(doc: Doc) -> list[Mention]:
     for m in _STRONG.finditer(text):
         if inside_quotes(qspans, m.start()) or text.startswith("战略", m.end()):
             continue  # part of a quoted slogan (“产业强市、生态立市”) or a strategy's name
+        if not (is_boundary(text, m.end() - 2) and is_boundary(text, m.end())):
+            continue  # 加强省委…, 做强区域: 强 and 省/区 belong to other words
         # the regex takes at most six characters before 强X; the name's edge may lie further left.
         # 建设现代农业强省: the goal is the 强省, not the building of it; 文化强省和教育强省: two
         start = left_edge(text, m.end() - 2, max_len=12, extra=("建设", "建成", "和", "与", "及"))
