@@ -164,7 +164,8 @@ _GOAL_GENERIC = re.compile(r"^(?:各项|主要|总体|既定|工作|发展|这�
 # 经济社会发展的主要预期目标, X的目标任务: a goal named with 的 before a qualified head
 _GOAL_OF = re.compile(r"的(?:主要预期|主要|总体|预期|改革|奋斗|发展)?(?:目标任务|目标)")
 #: …现代化 after a verb of reaching it (推进农业农村现代化) is a goal
-_MODERNISATION = re.compile(rf"(?:{alternation(('推进', '实现', '加快', '推动', '建设', '加快推进', '全面推进', '基本实现', '加快实现'))})(?P<g>[{HAN}]{{2,14}}?现代化)(?![{HAN}])")
+_REACH_VERBS = alternation(("推进", "实现", "加快", "推动", "建设", "加快推进", "全面推进", "基本实现", "加快实现"))
+_MODERNISATION = re.compile(rf"(?:{_REACH_VERBS})(?P<g>[{HAN}]{{2,14}}?现代化)(?![{HAN}])")
 #: 建设国际消费中心城市, 打造现代化都市圈: a place to be built, after a verb of building
 _TO_BUILD = re.compile(rf"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{{2,20}}?"
                        rf"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))(?![{HAN}])")
