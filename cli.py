@@ -83,7 +83,7 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
 
     Example: speechkg build seeds/provincial-union-2022.txt -o seed.ttl
     """
-    from graph import pipeline
+    from graph import pipeline, store
 
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
@@ -100,7 +100,7 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
         if bar is not None:
             bar.__enter__()
         result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
-                                max_bytes=int(max_size * 1024 * 1024),
+                                max_bytes=int(max_size * 1024 * 1024), output=output,
                                 progress=(lambda s: bar.update(1, s)) if bar is not None else None)
     finally:
         if bar is not None:
@@ -114,8 +114,7 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
     if output:
         data = pipeline.write(result, output, fmt)
         if output == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            store.write_output("-", data)
         else:
             click.echo(f"{len(result.docs)} speech(es), {ents} entities, {rels} relations "
                        f"→ {output}", err=True)
@@ -192,7 +191,7 @@ def queries():
 
 @cli.command()
 @click.argument("graph", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, help="The HTML file to write.")
+@click.option("-o", "--output", required=True, help="The HTML file to write, or - for standard output.")
 @click.option("--title", default="speechkg", show_default=True, help="Page title.")
 @click.option("--types", help="Comma-separated entity types to show, e.g. Campaign,Body,Goal.")
 @click.option("--min-degree", default=0, show_default=True, help="Hide entities with fewer relations.")
@@ -216,8 +215,11 @@ def view(graph, output, title, types, min_degree, physics, open_):
         raise click.BadParameter(f"unknown type(s) {', '.join(unknown)}; use {', '.join(ENTITY_TYPES)}",
                                  param_hint="--types")
     opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics)
+    store.check_output(output, graph)
     page = html.render(store.load(list(graph)), opts)
-    store.write_atomic(output, page.encode("utf-8"))
+    store.write_output(output, page.encode("utf-8"), graph)
+    if output == "-":
+        return
     click.echo(f"→ {output}", err=True)
     if open_:
         html.open_in_browser(output)

@@ -22,7 +22,7 @@ from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
 from .rdf import speech_iri, triples
-from .store import CHUNKED_FORMATS, QUAD_FORMATS, format_for, serialize, serialize_chunks, write_atomic
+from .store import CHUNKED_FORMATS, QUAD_FORMATS, check_output, format_for, serialize, serialize_chunks, write_output
 
 
 @dataclass
@@ -33,6 +33,7 @@ class BuildResult:
     docs: list[Doc] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # files read, which an output must not overwrite
     _dataset: Dataset | None = None
 
     def graphs(self) -> Iterator[tuple[URIRef, list[tuple]]]:
@@ -123,19 +124,24 @@ def _batch() -> Iterator[None]:
 def build(inputs: Iterable[str], date: _dt.date | None = None,
           user_lexicon: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
           keep_going: bool = True, dates: dict[str, _dt.date] | None = None, jobs: int = 1,
-          progress: Callable[[Speech], None] | None = None) -> BuildResult:
+          progress: Callable[[Speech], None] | None = None, output: str | None = None) -> BuildResult:
     """Speech files (or `-`) → a Dataset with one named graph per speech.
 
     A file that cannot be read is skipped and reported in `skipped` when `keep_going`
     and other files remain; otherwise its InputError propagates. `dates` maps file names
     (or source names) to speech dates; `jobs` > 1 extracts in that many processes, with
-    the same output as one; `progress` is called once per speech done.
+    the same output as one; `progress` is called once per speech done. An `output` path
+    that is one of the inputs (or otherwise unwritable, see store.check_output) is refused
+    before anything is read.
     """
-    lex = lexicon_for(user_lexicon)
     result = BuildResult()
     paths = list(read.expand_inputs(inputs))
     if not paths:
         raise InputError("no input given; name a speech file, a directory or - for stdin")
+    result.inputs = [path for path, _ in paths] + ([user_lexicon] if user_lexicon else [])
+    if output:
+        check_output(output, result.inputs)
+    lex = lexicon_for(user_lexicon)
     speeches = []
     for path, source in paths:
         given = date or (dates or {}).get(source) or (dates or {}).get(Path(path).name)
@@ -187,17 +193,17 @@ def one_label_per_entity(docs: list[Doc]) -> None:
 
 @_batch()
 def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
-    """Serialize a build to `out` (atomically), or return the bytes when `out` is `-`."""
+    """Serialize a build to `out` (see store.write_output), or return the bytes when `out` is `-`."""
     fmt = format_for(out, fmt)
     if fmt in CHUNKED_FORMATS:  # speech by speech: a corpus never sits in memory twice
         chunks = serialize_chunks(result.graphs(), fmt)
         if out != "-":
-            write_atomic(out, chunks)
+            write_output(out, chunks, result.inputs)
             return b""
         return b"".join(chunks)
     data = serialize(list(result.quads), fmt)
     if out != "-":
-        write_atomic(out, data)
+        write_output(out, data, result.inputs)
     return data
 
 
