@@ -87,12 +87,12 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
 
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
-    from graph.read import expand_inputs, read_dates
+    from graph.read import read_dates, resolve_inputs
 
     dates = read_dates(dates_file) if dates_file else None
     bar = None
     if not quiet and sys.stderr.isatty() and len(inputs) > 0:
-        n = sum(1 for _ in expand_inputs(inputs))
+        n = len(resolve_inputs(inputs).files)
         if n > 1:
             bar = click.progressbar(length=n, label="speeches", file=sys.stderr,
                                     item_show_func=lambda s: s.source if s else "")

@@ -135,20 +135,24 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     before anything is read.
     """
     result = BuildResult()
-    paths = list(read.expand_inputs(inputs))
+    found = read.resolve_inputs(inputs)
+    paths = found.files
     if not paths:
         raise InputError("no input given; name a speech file, a directory or - for stdin")
     result.inputs = [path for path, _ in paths] + ([user_lexicon] if user_lexicon else [])
     if output:
         check_output(output, result.inputs)
+    result.warnings.extend(found.warnings)
+    result.skipped.extend(found.unreadable)
     lex = lexicon_for(user_lexicon)
     speeches = []
     for path, source in paths:
         given = date or (dates or {}).get(source) or (dates or {}).get(Path(path).name)
         try:
-            speeches.append(read.read_speech(path, date=given, max_bytes=max_bytes, source=source))
+            speeches.append(read.read_speech(path, date=given, max_bytes=max_bytes, source=source,
+                                             warnings=result.warnings))
         except InputError as exc:
-            if not keep_going or len(paths) == 1:
+            if not keep_going or (len(paths) == 1 and not result.skipped):
                 raise
             result.skipped.append((path, str(exc)))
     if not speeches:

@@ -37,6 +37,17 @@ SUFFIXES: dict[str, str] = {
     ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
     ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
 }
+#: the longest literal (bytes as written) Oxigraph's strict parsers read back: their buffer is
+#: 16 MiB, and a little is kept for the rest of the line
+MAX_LITERAL_BYTES = 16 * 1024 * 1024 - 64 * 1024
+
+
+def literal_size(text: str) -> int:
+    """An upper bound of the bytes `text` takes as a written literal (with its escapes)."""
+    controls = sum(text.count(chr(i)) for i in range(32))
+    return len(text.encode("utf-8")) + 5 * controls + text.count('"') + text.count("\\") + 2
+
+
 #: formats that keep named graphs
 QUAD_FORMATS = ("trig", "nquads", "jsonld")
 

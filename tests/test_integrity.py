@@ -150,3 +150,209 @@ def test_d43_view_dash_writes_to_stdout(tmp_path, speech, monkeypatch):
     assert r.stdout.startswith("<!DOCTYPE html>")
     assert r.stderr == ""
     assert not (tmp_path / "-").exists()
+
+
+# ------------------------------------------------------------------ D7, D45: speech identity
+
+
+def test_d7_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
+    from graph import store as st
+    from graph import validate
+    from ontology.namespace import SKG
+
+    (tmp_path / "A").mkdir()
+    (tmp_path / "B").mkdir()
+    (tmp_path / "A" / "speech.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "B" / "speech.txt").write_text("2022年，全总召开第十八次代表大会。\n", encoding="utf-8")
+    for args in ([tmp_path / "A" / "speech.txt", tmp_path / "B" / "speech.txt"],
+                 [tmp_path / "A", tmp_path / "B"]):
+        out = tmp_path / "c.trig"
+        r = build(*args, "-o", out)
+        assert r.exit_code == 0, r.output
+        ds = st.load(str(out))
+        sources = sorted(str(o) for o in ds.objects(None, SKG.sourceFile))
+        assert sources == ["A/speech.txt", "B/speech.txt"]
+        assert validate.validate(ds).conforms
+
+
+def test_d7_a_single_file_keeps_its_iri(tmp_path, speech):
+    from graph import pipeline
+    from graph.rdf import _h, speech_iri
+
+    doc = pipeline.build([str(speech)]).docs[0]
+    assert str(speech_iri(doc)).endswith("/speech/" + _h("source:s.txt"))
+
+
+def test_d7_colliding_names_are_an_error(tmp_path):
+    from graph.errors import InputError
+    from graph.read import resolve_inputs
+
+    (tmp_path / "d" / "x").mkdir(parents=True)
+    (tmp_path / "x").mkdir()
+    (tmp_path / "d" / "x" / "s.txt").write_text(TEXT, encoding="utf-8")  # "x/s.txt" inside d
+    (tmp_path / "x" / "s.txt").write_text(TEXT + "。", encoding="utf-8")
+    (tmp_path / "y").mkdir()
+    (tmp_path / "y" / "s.txt").write_text(TEXT + "。。", encoding="utf-8")
+    # x/s.txt and y/s.txt are told apart as x/s.txt, y/s.txt: the same name as d's x/s.txt
+    with pytest.raises(InputError, match="two different inputs would be one speech named 'x/s.txt'"):
+        resolve_inputs([str(tmp_path / "d"), str(tmp_path / "x" / "s.txt"), str(tmp_path / "y" / "s.txt")])
+
+
+def test_d45_a_file_given_twice_is_read_once_with_a_warning(tmp_path, speech, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(cli, ["build", "s.txt", "./s.txt", str(speech), "-o", "g.ttl"])
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == [
+        "Warning: ./s.txt: given more than once (as s.txt); read once",
+        f"Warning: {speech}: given more than once (as s.txt); read once",
+        "1 speech(es), 4 entities, 1 relations → g.ttl"]
+
+
+# ------------------------------------------------------------------ inputs: D22, D31, D35–D38, D50
+
+
+def test_d22_a_file_name_that_is_not_utf8(tmp_path):
+    name = os.fsdecode(b"bad\xffname.txt")
+    (tmp_path / name).write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "g.nt"
+    for arg in (str(tmp_path / name), str(tmp_path)):
+        r = build(arg, "-o", out)
+        assert r.exit_code == 0, r.output
+        assert '"bad\\\\xffname.txt"' in out.read_text(encoding="utf-8")
+
+
+def test_d31_closed_stdin(monkeypatch, tmp_path):
+    from graph.errors import InputError
+    from graph.read import read_speech
+
+    monkeypatch.setattr("sys.stdin", None)
+    with pytest.raises(InputError, match=r"^-: standard input is closed; give a file, or pipe the text in$"):
+        read_speech("-")
+
+
+def test_d35_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
+    from graph.read import decode
+
+    warnings: list[str] = []
+    assert decode("省委".encode("gbk"), "g.txt", warnings) == "省委"  # valid UTF-8 too: ʡί
+    assert warnings == ["g.txt: read as GB18030, a guess (the text is short, and as UTF-8 it has no "
+                        "Chinese); if it looks wrong, save the file as UTF-8"]
+    warnings.clear()
+    assert decode("省委。".encode("gbk"), "g.txt", warnings) == "省委。"
+    assert len(warnings) == 1 and "read as GB18030, a guess" in warnings[0]
+    warnings.clear()
+    for text in ("café", "Привет мир", "省委召开会议。"):
+        assert decode(text.encode("utf-8"), "u.txt", warnings) == text
+    assert decode("省委召開會議，全總肯定。".encode("big5"), "b.txt", warnings) == "省委召開會議，全總肯定。"
+    assert warnings == []
+
+
+def test_d35_text_that_is_not_chinese_in_any_encoding_is_warned(tmp_path):
+    from graph.read import decode
+
+    warnings: list[str] = []
+    decode("héllo wörld café, ça va".encode("cp1252"), "l.txt", warnings)
+    assert len(warnings) == 1 and "does not read as Chinese" in warnings[0]
+
+
+def test_d36_a_nul_after_the_first_8_kb_is_refused(tmp_path):
+    f = tmp_path / "late.txt"
+    f.write_bytes(TEXT.encode() * 200 + b"\x00" + TEXT.encode())
+    r = build(f, "-o", tmp_path / "g.ttl")
+    assert r.exit_code == 1
+    assert r.output == f"Error: {f}: looks like a binary file, not text; give a .txt speech\n"
+
+
+@pytest.mark.parametrize("enc", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_d38_utf16_and_utf32_with_bom_are_decoded(tmp_path, enc):
+    from graph.read import decode
+
+    data = TEXT.encode(enc)
+    if enc.endswith("-be"):
+        data = ("\ufeff" + TEXT).encode(enc)
+    assert decode(data, "x") == TEXT
+
+
+def _as_nobody(fn):
+    """fn() in a child process without root's right to read anything (65534 = nobody)."""
+    import pickle
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            out = pickle.dumps(("ok", fn()))
+        except BaseException as exc:  # noqa: BLE001
+            out = pickle.dumps(("error", repr(exc)))
+        os.write(w, out)
+        os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    kind, value = pickle.loads(data)
+    assert kind == "ok", value
+    return value
+
+
+def test_d37_an_unreadable_subfolder_is_reported_and_exits_1():
+    import shutil
+    import tempfile
+
+    top = tempfile.mkdtemp(prefix="speechkg-d37-")  # a folder nobody may enter
+    try:
+        os.chmod(top, 0o777)
+        u = os.path.join(top, "u")
+        os.makedirs(os.path.join(u, "sub"))
+        for f in (os.path.join(u, "sub", "a.txt"), os.path.join(u, "b.txt")):
+            with open(f, "w", encoding="utf-8") as fh:
+                fh.write(TEXT)
+        os.chmod(u, 0o777)
+        os.chmod(os.path.join(u, "sub"), 0)
+        out = os.path.join(top, "g.trig")
+
+        def run():
+            r = runner.invoke(cli, ["build", u, "-o", out, "--quiet"])
+            return r.exit_code, r.stderr
+
+        code, err = _as_nobody(run) if os.geteuid() == 0 else run()
+        assert code == 1
+        assert err.splitlines() == [
+            f"Skipped: {u}/sub: cannot read this folder (Permission denied); its speeches were not read",
+            f"1 speech(es), 4 entities, 1 relations → {out}"]
+    finally:
+        os.chmod(os.path.join(top, "u", "sub"), 0o755)
+        shutil.rmtree(top)
+
+
+def test_d50_a_fifo_with_no_writer_is_refused_not_waited_on(tmp_path):
+    fifo = tmp_path / "in.txt"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    r = build(fifo, "-o", tmp_path / "g.ttl")
+    assert r.exit_code == 1
+    assert r.output == (f"Error: {fifo}: a FIFO with no process writing to it; start the writer "
+                        "first, or pipe the text to -\n")
+    assert time.monotonic() - started < 5
+
+
+def test_d50_a_fifo_with_a_writer_is_read(tmp_path):
+    fifo = tmp_path / "in.txt"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(TEXT, encoding="utf-8"))
+    writer.start()
+    time.sleep(0.2)
+    r = build(fifo, "-o", tmp_path / "g.ttl")
+    writer.join(10)
+    assert r.exit_code == 0, r.output
+    assert "两个确保" in (tmp_path / "g.ttl").read_text(encoding="utf-8")
+
+
+def test_d32_a_relative_date_past_year_9999_is_not_a_date(tmp_path):
+    f = tmp_path / "one.txt"
+    f.write_text("明年3月，开展“五大行动”。下半年，全总开展活动。\n", encoding="utf-8")
+    r = build(f, "-o", tmp_path / "g.ttl", "--date", "9999-06-01")
+    assert r.exit_code == 0, r.output
+    assert "10000" not in (tmp_path / "g.ttl").read_text(encoding="utf-8")
