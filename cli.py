@@ -119,7 +119,14 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
             click.echo(f"{len(result.docs)} speech(es), {ents} entities, {rels} relations "
                        f"→ {output}", err=True)
     if store_dir:
-        n = pipeline.add_to_store(result, store_dir)
+        stored = [0]
+        try:
+            n = pipeline.add_to_store(result, store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1))
+        except (KeyboardInterrupt, _Terminated) as exc:
+            word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
+            click.echo(f"Error: {word}; the store has {stored[0]} of the {len(result.docs)} speech(es) "
+                       "replaced, each whole, the others as they were; build again to add them", err=True)
+            sys.exit(code)
         click.echo(f"{len(result.docs)} speech(es), {n} quads → store {store_dir}", err=True)
     if result.skipped:
         sys.exit(1)

@@ -211,11 +211,12 @@ def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
     return data
 
 
-def add_to_store(result: BuildResult, store_dir: str) -> int:
-    """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph."""
+def add_to_store(result: BuildResult, store_dir: str, done: Callable[[], None] | None = None) -> int:
+    """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph,
+    one transaction per speech (`done` is called after each)."""
     from .oxstore import add_quads, open_store
 
-    return add_quads(open_store(store_dir), result.quads)
+    return add_quads(open_store(store_dir), result.quads, done)
 
 
 __all__ = ["BuildResult", "build", "process", "write", "QUAD_FORMATS"]

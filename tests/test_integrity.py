@@ -356,3 +356,89 @@ def test_d32_a_relative_date_past_year_9999_is_not_a_date(tmp_path):
     r = build(f, "-o", tmp_path / "g.ttl", "--date", "9999-06-01")
     assert r.exit_code == 0, r.output
     assert "10000" not in (tmp_path / "g.ttl").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ D6: interrupted store builds
+
+
+def _corpus(tmp_path, year: int, n: int = 8):
+    from graph import pipeline
+
+    from .conftest import SEED
+
+    text = SEED.read_text(encoding="utf-8")
+    text = text[:len(text) // 3]
+    d = tmp_path / f"c{year}"
+    d.mkdir()
+    for i in range(n):
+        (d / f"s{i:02d}.txt").write_text(text.replace("2021年", f"{year + i}年"), encoding="utf-8")
+    return pipeline.build([str(d)])
+
+
+def _store_state(path) -> tuple[bool, bool, dict[str, frozenset]]:
+    """(every named triple in the default graph, every default triple in a named graph,
+    graph name → its triples)."""
+    import pyoxigraph as ox
+
+    st = ox.Store.read_only(str(path))
+    named_missing = bool(st.query("ASK { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"))
+    orphans = bool(st.query("ASK { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"))
+    graphs: dict[str, set] = {}
+    for q in st.quads_for_pattern(None, None, None, None):
+        if not isinstance(q.graph_name, ox.DefaultGraph):
+            graphs.setdefault(q.graph_name.value, set()).add(str(ox.Triple(q.subject, q.predicate, q.object)))
+    return not named_missing, not orphans, {g: frozenset(t) for g, t in graphs.items()}
+
+
+def test_d6_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
+    """Interrupt the store update at several moments (a SIGALRM raising KeyboardInterrupt, as
+    Ctrl-C does): each speech is old or new, never half, and the default graph their merge."""
+    import shutil
+    import signal
+
+    from graph import oxstore
+
+    old, new = _corpus(tmp_path, 1800), _corpus(tmp_path, 1500)
+    base = tmp_path / "base"
+    st = oxstore.open_store(base)
+    oxstore.add_quads(st, old.quads)
+    del st
+    _, _, old_graphs = _store_state(base)
+    full = tmp_path / "full"
+    st = oxstore.open_store(full)
+    started = time.monotonic()
+    oxstore.add_quads(st, new.quads)
+    took = time.monotonic() - started
+    del st
+    _, _, new_graphs = _store_state(full)
+    assert old_graphs.keys() == new_graphs.keys() and len(old_graphs) == 8
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    partial = 0
+    try:
+        for k, frac in enumerate((0.15, 0.35, 0.55, 0.75)):
+            where = tmp_path / f"run{k}"
+            shutil.copytree(base, where)
+            st = oxstore.open_store(where)
+            done = [0]
+            signal.setitimer(signal.ITIMER_REAL, took * frac)
+            try:
+                oxstore.add_quads(st, new.quads, done=lambda d=done: d.__setitem__(0, d[0] + 1))
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            except KeyboardInterrupt:
+                pass
+            del st
+            merged_named, merged_default, graphs = _store_state(where)
+            assert merged_named and merged_default
+            assert graphs.keys() == old_graphs.keys()
+            replaced = [g for g in graphs if graphs[g] == new_graphs[g]]
+            assert all(graphs[g] in (old_graphs[g], new_graphs[g]) for g in graphs)
+            assert done[0] <= len(replaced) <= done[0] + 1  # the signal may fall just before done()
+            partial += 0 < len(replaced) < 8
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert partial  # at least one run was stopped mid-way
