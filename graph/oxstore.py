@@ -109,7 +109,11 @@ def load_files(paths: list[str]) -> ox.Store:
         try:  # every triple into the default graph: the store is a set, so this is the merge
             store.extend(ox.Quad(q.subject, q.predicate, q.object)
                          for q in ox.parse(path=str(p), format=_OX_FORMATS[fmt]))
-        except (SyntaxError, ValueError, OSError) as exc:
+        except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
+            raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a "
+                                 "literal or IRI over 16 MiB, or too little memory); split the file's "
+                                 "long values") from None
+        except Exception as exc:  # noqa: BLE001 — the parsers raise several types
             raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
                                  "check the file or its suffix") from None
     return store

@@ -81,10 +81,11 @@ class _OxTerms:
     The N-Triples form is the sort key of a written file: it tells every term apart (an IRI
     from a string, "1" from 1, @zh from @zh-Hant), so sorted output is the same on every run."""
 
-    def __init__(self) -> None:
+    def __init__(self, xml: bool = False) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
+        self.xml = xml  # literals for RDF/XML: characters XML 1.0 forbids become U+FFFD
         self.cache: dict = {}  # rdflib terms are equal only with the same type, datatype, language
         self.by_id: dict = {}  # id → (term, key, the object itself, which keeps the id from reuse)
 
@@ -103,14 +104,24 @@ class _OxTerms:
         elif isinstance(t, BNode):
             v = ox.BlankNode(str(t))
         elif isinstance(t, Literal):
-            v = (ox.Literal(str(t), language=t.language) if t.language else
-                 ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t)))
+            text = str(t)
+            if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:
+                raise OutputError(f"a literal of {literal_size(text) / 2**20:.1f} MiB is over the "
+                                  f"{MAX_LITERAL_BYTES / 2**20:.1f} MiB strict parsers read; "
+                                  "split the input into smaller parts")
+            if self.xml:
+                text = _NOT_XML.sub("\ufffd", text)
+            v = (ox.Literal(text, language=t.language) if t.language else
+                 ox.Literal(text, datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(text))
         else:
             raise OutputError(f"cannot serialize the term {t!r}")
         hit = (v, str(v), t)
         self.cache[t] = self.by_id[id(t)] = hit
         return hit
 
+
+#: characters XML 1.0 cannot hold, even escaped (C0 controls but tab, LF, CR; U+FFFE, U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 _OX_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
                     "jsonld": "JSON_LD", "xml": "RDF_XML"}
@@ -162,7 +173,7 @@ def serialize(data, fmt: str, conv: _OxTerms | None = None, seen: set | None = N
 
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    items = _sorted_items(_quads(data), fmt in QUAD_FORMATS, conv or _OxTerms(), seen, local)
+    items = _sorted_items(_quads(data), fmt in QUAD_FORMATS, conv or _OxTerms(xml=fmt == "xml"), seen, local)
     prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
     return ox.serialize(items, format=getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
 

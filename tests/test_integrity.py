@@ -442,3 +442,68 @@ def test_d6_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert partial  # at least one run was stopped mid-way
+
+
+# ------------------------------------------------------------------ D20, D21, D33: strict output
+
+
+HOSTILE = "省委召开会议\x0b。全总开展“两\x1b[31m个确保”行动\x07。\x0c\ufffe\U0001f600\u202e。\n"
+
+
+@pytest.mark.parametrize("suffix,fmt", [(".ttl", "TURTLE"), (".nt", "N_TRIPLES"), (".nq", "N_QUADS"),
+                                        (".trig", "TRIG"), (".jsonld", "JSON_LD"), (".rdf", "RDF_XML")])
+def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fmt):
+    import pyoxigraph as ox
+
+    from graph import store as st
+
+    f = tmp_path / "vt.txt"
+    f.write_text(HOSTILE, encoding="utf-8")
+    out = tmp_path / f"g{suffix}"
+    assert build(f, "-o", out).exit_code == 0
+    quads = list(ox.parse(path=str(out), format=getattr(ox.RdfFormat, fmt)))
+    text = [q.object.value for q in quads if q.predicate.value.endswith("#isString")]
+    want = HOSTILE
+    if suffix == ".rdf":  # XML 1.0 cannot hold these characters at all: each is one U+FFFD
+        want = want.replace("\x0b", "\ufffd").replace("\x1b", "\ufffd").replace("\x07", "\ufffd") \
+            .replace("\x0c", "\ufffd").replace("\ufffe", "\ufffd")
+    assert text == [want]
+    st.load(str(out))  # and rdflib reads it
+
+
+def test_d20_a_text_over_the_literal_limit_is_refused(tmp_path, monkeypatch):
+    from graph import store as st
+
+    monkeypatch.setattr(st, "MAX_LITERAL_BYTES", 1000)
+    f = tmp_path / "long.txt"
+    f.write_text("省委召开会议。\n" * 60, encoding="utf-8")  # 1,320 bytes as a literal
+    r = build(f, "-o", tmp_path / "g.ttl")
+    assert r.exit_code == 1
+    assert r.output == ("Error: long.txt: the text is 0.0 MiB as RDF, over the 0.0 MiB a literal may "
+                        "have (the whole text is one nif:Context literal, and strict parsers such as "
+                        "Oxigraph's read no longer ones); split the speech into several files\n")
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_d20_the_writer_refuses_any_literal_over_the_limit(monkeypatch):
+    from rdflib import Literal, URIRef
+
+    from graph import store as st
+
+    monkeypatch.setattr(st, "MAX_LITERAL_BYTES", 100)
+    with pytest.raises(OutputError, match="over the 0.0 MiB strict parsers read"):
+        st.serialize([(URIRef("http://e/s"), URIRef("http://e/p"), Literal("x" * 200), None)], "nt")
+
+
+def test_d33_a_literal_over_16_mib_is_a_one_line_error(tmp_path, monkeypatch):
+    from graph import oxstore
+
+    f = tmp_path / "long.nt"
+    with open(f, "w", encoding="ascii") as fh:
+        fh.write('<http://e/s> <http://e/p> "' + "a" * (17 * 2**20) + '" .\n')
+    monkeypatch.setattr(oxstore, "LARGE", 0)
+    r = runner.invoke(cli, ["query", str(f), "ASK { ?s ?p ?o }"])
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {f}: not a readable nt graph (")
+    assert r.output.endswith("a literal or IRI over 16 MiB, or too little memory); split the file's long values\n")
+    assert r.output.count("\n") == 1
