@@ -241,7 +241,7 @@ def stats(graph, top):
     Example: speechkg stats seed.ttl
     """
     from graph import analyze, store
-    from graph.query import width
+    from graph.query import printable, width
 
     s = analyze.stats(store.load(list(graph)), top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
@@ -253,6 +253,7 @@ def stats(graph, top):
         click.echo(f"  {r:<10}{n:>6}")
     click.echo("most connected:")
     for label, t, deg, men in s.top:
+        label = printable(label)
         pad = " " * max(1, 30 - width(label))
         click.echo(f"  {label}{pad}{t:<10} degree {deg:>3}  mentions {men:>3}")
 

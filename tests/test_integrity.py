@@ -507,3 +507,36 @@ def test_d33_a_literal_over_16_mib_is_a_one_line_error(tmp_path, monkeypatch):
     assert r.output.startswith(f"Error: {f}: not a readable nt graph (")
     assert r.output.endswith("a literal or IRI over 16 MiB, or too little memory); split the file's long values\n")
     assert r.output.count("\n") == 1
+
+
+# ------------------------------------------------------------------ D8: terminal output
+
+
+@pytest.fixture
+def hostile_graph(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("全总开展“两\x1b[31m个确保\x07”行动。\n", encoding="utf-8")
+    g = tmp_path / "a.ttl"
+    assert build(f, "-o", g).exit_code == 0
+    return g
+
+
+def test_d8_no_control_character_reaches_a_terminal_table(hostile_graph):
+    outputs = [
+        runner.invoke(cli, ["query", str(hostile_graph), "SELECT ?l WHERE { ?e skos:prefLabel ?l }"]),
+        runner.invoke(cli, ["timeline", str(hostile_graph), "--entity", "全总"]),
+        runner.invoke(cli, ["stats", str(hostile_graph)]),
+        runner.invoke(cli, ["compare", str(hostile_graph), str(hostile_graph)]),
+    ]
+    for r in outputs:
+        assert r.exit_code == 0, r.output
+        assert not any(c in r.stdout for c in "\x1b\x07"), r.stdout
+    assert "两\\x1b[31m个确保\\x07" in outputs[0].stdout
+    assert "    全总开展“两\\x1b[31m个确保\\x07”行动。" in outputs[1].stdout.splitlines()
+    assert "两\\x1b[31m个确保\\x07" in outputs[2].stdout
+
+
+def test_d8_printable_keeps_text_and_escapes_controls():
+    from graph.query import printable
+
+    assert printable("省委\x1b[2J\x07\x9b\x7f ok") == "省委\\x1b[2J\\x07\\x9b\\x7f ok"
