@@ -19,6 +19,14 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+def _megabytes(ctx, param, value):
+    import math
+
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value!r} is not a size; give a positive number of MB")
+    return value
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised in the main thread so that cleanup (temporary files) runs."""
 
@@ -67,7 +75,7 @@ def cli():
               help="RDF format. Default: from the output's extension, else Turtle.")
 @click.option("--lexicon", type=click.Path(dir_okay=False), help="A CSV or YAML lexicon "
               "(label, type, aliases) merged with the built-in one.")
-@click.option("--max-size", type=float, default=50.0, show_default=True,
+@click.option("--max-size", type=float, default=50.0, show_default=True, callback=_megabytes,
               help="Largest input file read, in MB.")
 @click.option("--dates", "dates_file", type=click.Path(dir_okay=False),
               help="A CSV of file,date (YYYY-MM-DD) giving each speech's date.")

@@ -12,6 +12,7 @@ from ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
 
 from .errors import InputError
 from .evaluate import norm
+from .store import integer
 
 _NUMBERED = re.compile(r"^([一二两三四五六七八九十百千万]{1,3})(个|大|项|件|条|种|类|支|化|位|张)?(.+)$")
 
@@ -68,7 +69,7 @@ def items(g: Graph) -> list[Item]:
             pref = g.value(node, SKOS.prefLabel)
             num = g.value(node, SKG.number)
             out.append(Item(str(node), t, str(pref) if pref is not None else str(node), frozenset(labels),
-                            int(num) if num is not None else None))
+                            integer(num, node, "skg:number") if num is not None else None))
     return out
 
 

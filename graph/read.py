@@ -272,6 +272,8 @@ def read_dates(path: str | Path) -> dict[str, _dt.date]:
         rows = list(csv.reader(p.read_text(encoding="utf-8-sig").splitlines()))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: cannot read the dates file ({exc})") from None
+    except csv.Error as exc:
+        raise InputError(f"{p}: not a readable dates CSV ({exc}); give file,date lines") from None
     out = {}
     for n, row in enumerate(rows, 1):
         if not row or (n == 1 and row[0].strip().lower() in ("file", "filename", "source")):

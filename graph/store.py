@@ -353,6 +353,15 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
         raise
 
 
+def integer(value, node, what: str) -> int:
+    """An integer literal of a graph, or a GraphFileError naming the node and property."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise GraphFileError(f"{node}: {what} {str(value)[:40]!r} is not an integer; the graph is "
+                             "malformed (check it with `speechkg validate`)") from None
+
+
 def _graph_name(g: Graph, path: Path) -> str:
     """A triples-only file of one speech is that speech's named graph; else the file's."""
     from rdflib import RDF
@@ -361,6 +370,41 @@ def _graph_name(g: Graph, path: Path) -> str:
 
     speeches = set(g.subjects(RDF.type, SKG.Speech))
     return str(next(iter(speeches))) if len(speeches) == 1 else path.resolve().as_uri()
+
+
+#: how deeply a graph file's collections and blank nodes may nest (rdflib parses recursively)
+MAX_NESTING = 10_000
+
+
+def _deep(fn):
+    """fn() in a thread with a large stack and a raised recursion limit, so that deeply nested
+    (valid) Turtle parses; nesting past MAX_NESTING gives a clear GraphFileError."""
+    import threading
+
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 — handed back to the caller's thread
+            box["error"] = exc
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    sys.setrecursionlimit(max(old_limit, MAX_NESTING * 20))
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        th = threading.Thread(target=run, daemon=True)
+        th.start()
+    finally:
+        threading.stack_size(old_stack)
+    try:
+        while th.is_alive():
+            th.join(0.1)  # a short wait, so that Ctrl-C still stops the command
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
 
 
 def load(paths: list[str] | str) -> Dataset:
@@ -376,12 +420,15 @@ def load(paths: list[str] | str) -> Dataset:
         fmt = FORMATS[format_for(str(p))][0]
         try:
             if fmt in ("trig", "nquads", "json-ld"):
-                ds.parse(str(p), format=fmt)
+                _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023 — run before the next path
             else:
-                g = Graph().parse(str(p), format=fmt)
+                g = _deep(lambda: Graph().parse(str(p), format=fmt))  # noqa: B023
                 target = ds.graph(_graph_name(g, p))
                 for t in g:
                     target.add(t)
+        except RecursionError:
+            raise GraphFileError(f"{p}: nested deeper than speechkg reads (collections or blank "
+                                 f"nodes over {MAX_NESTING:,} levels); flatten the file") from None
         except Exception as exc:  # rdflib raises many parser-specific types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise GraphFileError(

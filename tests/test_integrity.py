@@ -4,6 +4,7 @@ speech identity; output that must parse strictly; control characters; odd inputs
 from __future__ import annotations
 
 import os
+import re
 import stat
 import threading
 import time
@@ -540,3 +541,101 @@ def test_d8_printable_keeps_text_and_escapes_controls():
     from graph.query import printable
 
     assert printable("省委\x1b[2J\x07\x9b\x7f ok") == "省委\\x1b[2J\\x07\\x9b\\x7f ok"
+
+
+# ------------------------------------------------------------------ D27, D29, D30, D34, D48
+
+
+def test_d27_non_integer_values_in_a_graph_are_one_line_errors(tmp_path, hostile_graph):
+    text = hostile_graph.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(text.replace('nif:beginIndex "0"^^xsd:nonNegativeInteger',
+                                'nif:beginIndex "abc"^^xsd:nonNegativeInteger'), encoding="utf-8")
+    assert '"abc"' in bad.read_text(encoding="utf-8")
+    r = runner.invoke(cli, ["view", str(bad), "-o", str(tmp_path / "x.html")])
+    assert r.exit_code == 1
+    assert re.fullmatch(r"Error: \S+: nif:beginIndex 'abc' is not an integer; the graph is malformed "
+                        r"\(check it with `speechkg validate`\)\n", r.output)
+    num = tmp_path / "num.ttl"
+    num.write_text('@prefix skg: <https://w3id.org/speechkg#> .\n'
+                   '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
+                   '<http://e/a> a skg:Goal ; skos:prefLabel "五大行动" ; skg:number "five" .\n',
+                   encoding="utf-8")
+    r = runner.invoke(cli, ["compare", str(num), str(hostile_graph)])
+    assert r.exit_code == 1
+    assert r.output == ("Error: http://e/a: skg:number 'five' is not an integer; the graph is malformed "
+                        "(check it with `speechkg validate`)\n")
+
+
+def test_d29_csv_fields_over_the_csv_limit_are_one_line_errors(tmp_path, speech):
+    lex = tmp_path / "l.csv"
+    lex.write_text("label,type,aliases\n全总,Body," + "a" * 300_000 + "\n", encoding="utf-8")
+    r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
+    assert r.exit_code == 1
+    assert r.output == (f"Error: {lex}: not a readable CSV lexicon (field larger than field limit "
+                        "(131072)); labels and aliases are at most 200 characters\n")
+    dates = tmp_path / "d.csv"
+    dates.write_text("file,date\ns.txt," + "1" * 300_000 + "\n", encoding="utf-8")
+    r = build(speech, "-o", tmp_path / "g.ttl", "--dates", dates)
+    assert r.exit_code == 1
+    assert r.output == (f"Error: {dates}: not a readable dates CSV (field larger than field limit "
+                        "(131072)); give file,date lines\n")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1"])
+def test_d30_max_size_must_be_a_positive_finite_number(tmp_path, speech, value):
+    r = build(speech, "-o", tmp_path / "g.ttl", "--max-size", value)
+    assert r.exit_code == 2
+    assert f"Invalid value for '--max-size': {float(value)!r} is not a size; give a positive number of MB" \
+        in r.output
+
+
+def test_d34_long_lexicon_names_are_refused(tmp_path, speech):
+    lex = tmp_path / "l.yaml"
+    lex.write_text("- label: 全总\n  type: Body\n  aliases: [" + "a" * 100_000 + "]\n", encoding="utf-8")
+    r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
+    assert r.exit_code == 1
+    assert r.output == (f"Error: {lex}: entry 1: a label or alias of 100,000 characters is over the "
+                        "200-character limit; names are short\n")
+
+
+def test_d34_yaml_aliases_are_refused(tmp_path, speech):
+    lex = tmp_path / "bomb.yaml"
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for i, name in enumerate("bcdefgh"):
+        prev = "abcdefg"[i]
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    lex.write_text("\n".join(lines) + "\n", encoding="utf-8")  # 9^8 leaves if expanded
+    started = time.monotonic()
+    r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
+    assert r.exit_code == 1
+    assert r.output == (f"Error: {lex}: not valid YAML (anchors and aliases (&, *) are not allowed, "
+                        "line 1)\n")
+    assert time.monotonic() - started < 5
+
+
+def test_d34_a_plain_yaml_lexicon_still_loads(tmp_path):
+    from graph.extract.lexicon import load_user
+
+    lex = tmp_path / "l.yaml"
+    lex.write_text("- label: 全国总工会\n  type: Body\n  aliases: [全总]\n", encoding="utf-8")
+    assert [(e.label, e.aliases) for e in load_user(lex).entries] == [("全国总工会", ("全总",))]
+
+
+@pytest.mark.parametrize("nest", ["list", "bnode"])
+def test_d48_deep_turtle_nesting_reads_and_too_deep_is_clear(tmp_path, nest, monkeypatch):
+    from graph import store as st
+
+    def deep(d: int) -> str:
+        inner = "(" * d + "1" + ")" * d if nest == "list" else "[ <http://e/p> " * d + "1" + " ]" * d
+        return "<http://e/s> <http://e/p> " + inner + " .\n"
+
+    ok = tmp_path / "ok.ttl"
+    ok.write_text(deep(2000), encoding="ascii")
+    r = runner.invoke(cli, ["query", str(ok), "ASK { ?s ?p ?o }"])
+    assert (r.exit_code, r.output) == (0, "true\n")
+    monkeypatch.setattr(st, "MAX_NESTING", 100)
+    r = runner.invoke(cli, ["query", str(ok), "ASK { ?s ?p ?o }"])
+    assert r.exit_code == 1
+    assert r.output == (f"Error: {ok}: nested deeper than speechkg reads (collections or blank nodes "
+                        "over 100 levels); flatten the file\n")
