@@ -19,6 +19,14 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+def _megabytes(ctx, param, value):
+    import math
+
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value!r} is not a size; give a positive number of MB")
+    return value
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised in the main thread so that cleanup (temporary files) runs."""
 
@@ -67,7 +75,7 @@ def cli():
               help="RDF format. Default: from the output's extension, else Turtle.")
 @click.option("--lexicon", type=click.Path(dir_okay=False), help="A CSV or YAML lexicon "
               "(label, type, aliases) merged with the built-in one.")
-@click.option("--max-size", type=float, default=50.0, show_default=True,
+@click.option("--max-size", type=float, default=50.0, show_default=True, callback=_megabytes,
               help="Largest input file read, in MB.")
 @click.option("--dates", "dates_file", type=click.Path(dir_okay=False),
               help="A CSV of file,date (YYYY-MM-DD) giving each speech's date.")
@@ -83,16 +91,16 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
 
     Example: speechkg build seeds/provincial-union-2022.txt -o seed.ttl
     """
-    from graph import pipeline
+    from graph import pipeline, store
 
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
-    from graph.read import expand_inputs, read_dates
+    from graph.read import read_dates, resolve_inputs
 
     dates = read_dates(dates_file) if dates_file else None
     bar = None
     if not quiet and sys.stderr.isatty() and len(inputs) > 0:
-        n = sum(1 for _ in expand_inputs(inputs))
+        n = len(resolve_inputs(inputs).files)
         if n > 1:
             bar = click.progressbar(length=n, label="speeches", file=sys.stderr,
                                     item_show_func=lambda s: s.source if s else "")
@@ -100,7 +108,7 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
         if bar is not None:
             bar.__enter__()
         result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
-                                max_bytes=int(max_size * 1024 * 1024),
+                                max_bytes=int(max_size * 1024 * 1024), output=output,
                                 progress=(lambda s: bar.update(1, s)) if bar is not None else None)
     finally:
         if bar is not None:
@@ -114,13 +122,19 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
     if output:
         data = pipeline.write(result, output, fmt)
         if output == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            store.write_output("-", data)
         else:
             click.echo(f"{len(result.docs)} speech(es), {ents} entities, {rels} relations "
                        f"→ {output}", err=True)
     if store_dir:
-        n = pipeline.add_to_store(result, store_dir)
+        stored = [0]
+        try:
+            n = pipeline.add_to_store(result, store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1))
+        except (KeyboardInterrupt, _Terminated) as exc:
+            word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
+            click.echo(f"Error: {word}; the store has {stored[0]} of the {len(result.docs)} speech(es) "
+                       "replaced, each whole, the others as they were; build again to add them", err=True)
+            sys.exit(code)
         click.echo(f"{len(result.docs)} speech(es), {n} quads → store {store_dir}", err=True)
     if result.skipped:
         sys.exit(1)
@@ -192,7 +206,7 @@ def queries():
 
 @cli.command()
 @click.argument("graph", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, help="The HTML file to write.")
+@click.option("-o", "--output", required=True, help="The HTML file to write, or - for standard output.")
 @click.option("--title", default="speechkg", show_default=True, help="Page title.")
 @click.option("--types", help="Comma-separated entity types to show, e.g. Campaign,Body,Goal.")
 @click.option("--min-degree", default=0, show_default=True, help="Hide entities with fewer relations.")
@@ -216,8 +230,11 @@ def view(graph, output, title, types, min_degree, physics, open_):
         raise click.BadParameter(f"unknown type(s) {', '.join(unknown)}; use {', '.join(ENTITY_TYPES)}",
                                  param_hint="--types")
     opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics)
+    store.check_output(output, graph)
     page = html.render(store.load(list(graph)), opts)
-    store.write_atomic(output, page.encode("utf-8"))
+    store.write_output(output, page.encode("utf-8"), graph)
+    if output == "-":
+        return
     click.echo(f"→ {output}", err=True)
     if open_:
         html.open_in_browser(output)
@@ -232,7 +249,7 @@ def stats(graph, top):
     Example: speechkg stats seed.ttl
     """
     from graph import analyze, store
-    from graph.query import width
+    from graph.query import printable, width
 
     s = analyze.stats(store.load(list(graph)), top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
@@ -244,6 +261,7 @@ def stats(graph, top):
         click.echo(f"  {r:<10}{n:>6}")
     click.echo("most connected:")
     for label, t, deg, men in s.top:
+        label = printable(label)
         pad = " " * max(1, 30 - width(label))
         click.echo(f"  {label}{pad}{t:<10} degree {deg:>3}  mentions {men:>3}")
 

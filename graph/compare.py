@@ -12,6 +12,7 @@ from ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
 
 from .errors import InputError
 from .evaluate import norm
+from .store import integer
 
 _NUMBERED = re.compile(r"^([一二两三四五六七八九十百千万]{1,3})(个|大|项|件|条|种|类|支|化|位|张)?(.+)$")
 
@@ -68,7 +69,7 @@ def items(g: Graph) -> list[Item]:
             pref = g.value(node, SKOS.prefLabel)
             num = g.value(node, SKG.number)
             out.append(Item(str(node), t, str(pref) if pref is not None else str(node), frozenset(labels),
-                            int(num) if num is not None else None))
+                            integer(num, node, "skg:number") if num is not None else None))
     return out
 
 
@@ -122,7 +123,7 @@ def _wording_change(x: Item, y: Item) -> str | None:
 
 
 def format_comparison(c: Comparison) -> str:
-    from .query import width
+    from .query import printable, width
 
     lines = [f"{'type':10} {'appeared':>9} {'disappeared':>12} {'persisted':>10}"]
     counts = c.as_dict()["counts"]
@@ -132,14 +133,14 @@ def format_comparison(c: Comparison) -> str:
     for title, group in (("appeared in " + c.b, c.appeared), ("disappeared from " + c.a, c.disappeared)):
         if group:
             lines.append("")
-            lines.append(title + ":")
-            lines += [f"  {i.type:10} {i.label}" for i in group]
+            lines.append(printable(title) + ":")
+            lines += [f"  {i.type:10} {printable(i.label)}" for i in group]
     if c.changed:
         lines.append("")
         lines.append("changed wording:")
         for x, y, how in c.changed:
-            pad = " " * max(1, 24 - width(x.label))
-            lines.append(f"  {x.type:10} {x.label}{pad}→ {y.label}  ({how})")
+            pad = " " * max(1, 24 - width(printable(x.label)))
+            lines.append(f"  {x.type:10} {printable(x.label)}{pad}→ {printable(y.label)}  ({printable(how)})")
     return "\n".join(lines) + "\n"
 
 
@@ -177,8 +178,10 @@ def timeline(ds: Dataset, label: str) -> list[Appearance]:
 
 
 def format_timeline(rows: list[Appearance]) -> str:
+    from .query import printable
+
     lines = []
     for a in rows:
-        lines.append(f"{a.date or '(no date)'}  {a.source}  {a.entity}")
-        lines += [f"    {s}" for s in a.sentences]
+        lines.append(printable(f"{a.date or '(no date)'}  {a.source}  {a.entity}"))
+        lines += [f"    {printable(s)}" for s in a.sentences]
     return "\n".join(lines) + "\n"

@@ -27,6 +27,7 @@ from rdflib.namespace import DCTERMS
 from ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, ONTOLOGY_FILE, SKG
 
 from .analyze import entity_graph, layout
+from .store import integer
 
 COLORS = {"Campaign": "#e6550d", "Body": "#3182bd", "Goal": "#31a354", "Date": "#756bb1",
           "Meeting": "#de2d26", "Person": "#fd8d3c", "Document": "#636363", "Concept": "#c9a227",
@@ -84,7 +85,9 @@ def _sentences(ds: Dataset, limit: int) -> dict[str, list[dict]]:
         sb, mb, me = ds.value(s, NIF.beginIndex), ds.value(m, NIF.beginIndex), ds.value(m, NIF.endIndex)
         if None in (sb, mb, me):
             continue
-        items.append({"text": text, "start": int(mb) - int(sb), "end": int(me) - int(sb)})
+        sb = integer(sb, s, "nif:beginIndex")
+        mb, me = integer(mb, m, "nif:beginIndex"), integer(me, m, "nif:endIndex")
+        items.append({"text": text, "start": mb - sb, "end": me - sb})
     return out
 
 

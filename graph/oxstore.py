@@ -2,6 +2,7 @@
 large graph files, both queried through graph.query with the same guards and formats."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -54,7 +55,7 @@ def add_dataset(store: ox.Store, ds: Dataset) -> int:
                              for s, p, o, c in ds.quads((None, None, None, None))])
 
 
-def add_quads(store: ox.Store, quads) -> int:
+def add_quads(store: ox.Store, quads, done: Callable[[], None] | None = None) -> int:
     """Put (s, p, o, graph) quads into the store, each named graph replacing the one with
     the same name (so rebuilding a speech replaces it and leaves the others alone).
 
@@ -62,29 +63,30 @@ def add_quads(store: ox.Store, quads) -> int:
     union-default-graph option yields a triple once per graph it stands in, so an entity
     described in 200 speeches would join 200 times with itself; a merged default graph keeps
     set semantics (as rdflib's union does). Adding a speech costs the size of that speech,
-    not of the store."""
+    not of the store.
+
+    Each graph's replacement, with its part of the default graph, is one SPARQL update and
+    so one transaction: a build interrupted or killed leaves every speech either as it was
+    or wholly replaced, and the default graph their merge. `done` is called after each."""
     by_graph: dict[str, list] = {}
     for s, p, o, name in quads:
         by_graph.setdefault(str(name), []).append((s, p, o))
     n = 0
     for name, triples in sorted(by_graph.items()):
         g = ox.NamedNode(name)
-        _remove_speech(store, g)
-        terms = [(_ox(s), _ox(p), _ox(o)) for s, p, o in triples]
-        store.extend([ox.Quad(s, p, o, g) for s, p, o in terms])
-        store.extend([ox.Quad(s, p, o) for s, p, o in terms])
+        data = " .\n".join(f"{_ox(s)} {_ox(p)} {_ox(o)}" for s, p, o in triples)
+        # terms are written by pyoxigraph (validated IRIs, escaped literals): nothing is pasted raw
+        store.update(f"{_REMOVE.format(g=g)} ;\nINSERT DATA {{\n{data} .\nGRAPH {g} {{\n{data} .\n}} }}")
         n += len(triples)
+        if done is not None:
+            done()
     store.flush()
     return n
 
 
-def _remove_speech(store: ox.Store, g: ox.NamedNode) -> None:
-    """Remove a named graph, and from the default graph the triples no other graph holds."""
-    if not any(True for _ in store.quads_for_pattern(None, None, None, g)):
-        return
-    store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
-                 f"FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }} }}")
-    store.remove_graph(g)
+#: a named graph removed, and from the default graph the triples no other graph holds
+_REMOVE = ("DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+           "FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }} }} ;\nDROP SILENT GRAPH {g}")
 
 
 def bulk_load(store: ox.Store, path: str | Path) -> None:
@@ -107,7 +109,11 @@ def load_files(paths: list[str]) -> ox.Store:
         try:  # every triple into the default graph: the store is a set, so this is the merge
             store.extend(ox.Quad(q.subject, q.predicate, q.object)
                          for q in ox.parse(path=str(p), format=_OX_FORMATS[fmt]))
-        except (SyntaxError, ValueError, OSError) as exc:
+        except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
+            raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a "
+                                 "literal or IRI over 16 MiB, or too little memory); split the file's "
+                                 "long values") from None
+        except Exception as exc:  # noqa: BLE001 — the parsers raise several types
             raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
                                  "check the file or its suffix") from None
     return store

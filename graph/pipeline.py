@@ -22,7 +22,7 @@ from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
 from .rdf import speech_iri, triples
-from .store import CHUNKED_FORMATS, QUAD_FORMATS, format_for, serialize, serialize_chunks, write_atomic
+from .store import CHUNKED_FORMATS, QUAD_FORMATS, check_output, format_for, serialize, serialize_chunks, write_output
 
 
 @dataclass
@@ -33,6 +33,7 @@ class BuildResult:
     docs: list[Doc] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    inputs: list[str] = field(default_factory=list)  # files read, which an output must not overwrite
     _dataset: Dataset | None = None
 
     def graphs(self) -> Iterator[tuple[URIRef, list[tuple]]]:
@@ -123,26 +124,35 @@ def _batch() -> Iterator[None]:
 def build(inputs: Iterable[str], date: _dt.date | None = None,
           user_lexicon: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
           keep_going: bool = True, dates: dict[str, _dt.date] | None = None, jobs: int = 1,
-          progress: Callable[[Speech], None] | None = None) -> BuildResult:
+          progress: Callable[[Speech], None] | None = None, output: str | None = None) -> BuildResult:
     """Speech files (or `-`) → a Dataset with one named graph per speech.
 
     A file that cannot be read is skipped and reported in `skipped` when `keep_going`
     and other files remain; otherwise its InputError propagates. `dates` maps file names
     (or source names) to speech dates; `jobs` > 1 extracts in that many processes, with
-    the same output as one; `progress` is called once per speech done.
+    the same output as one; `progress` is called once per speech done. An `output` path
+    that is one of the inputs (or otherwise unwritable, see store.check_output) is refused
+    before anything is read.
     """
-    lex = lexicon_for(user_lexicon)
     result = BuildResult()
-    paths = list(read.expand_inputs(inputs))
+    found = read.resolve_inputs(inputs)
+    paths = found.files
     if not paths:
         raise InputError("no input given; name a speech file, a directory or - for stdin")
+    result.inputs = [path for path, _ in paths] + ([user_lexicon] if user_lexicon else [])
+    if output:
+        check_output(output, result.inputs)
+    result.warnings.extend(found.warnings)
+    result.skipped.extend(found.unreadable)
+    lex = lexicon_for(user_lexicon)
     speeches = []
     for path, source in paths:
         given = date or (dates or {}).get(source) or (dates or {}).get(Path(path).name)
         try:
-            speeches.append(read.read_speech(path, date=given, max_bytes=max_bytes, source=source))
+            speeches.append(read.read_speech(path, date=given, max_bytes=max_bytes, source=source,
+                                             warnings=result.warnings))
         except InputError as exc:
-            if not keep_going or len(paths) == 1:
+            if not keep_going or (len(paths) == 1 and not result.skipped):
                 raise
             result.skipped.append((path, str(exc)))
     if not speeches:
@@ -187,25 +197,26 @@ def one_label_per_entity(docs: list[Doc]) -> None:
 
 @_batch()
 def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
-    """Serialize a build to `out` (atomically), or return the bytes when `out` is `-`."""
+    """Serialize a build to `out` (see store.write_output), or return the bytes when `out` is `-`."""
     fmt = format_for(out, fmt)
     if fmt in CHUNKED_FORMATS:  # speech by speech: a corpus never sits in memory twice
         chunks = serialize_chunks(result.graphs(), fmt)
         if out != "-":
-            write_atomic(out, chunks)
+            write_output(out, chunks, result.inputs)
             return b""
         return b"".join(chunks)
     data = serialize(list(result.quads), fmt)
     if out != "-":
-        write_atomic(out, data)
+        write_output(out, data, result.inputs)
     return data
 
 
-def add_to_store(result: BuildResult, store_dir: str) -> int:
-    """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph."""
+def add_to_store(result: BuildResult, store_dir: str, done: Callable[[], None] | None = None) -> int:
+    """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph,
+    one transaction per speech (`done` is called after each)."""
     from .oxstore import add_quads, open_store
 
-    return add_quads(open_store(store_dir), result.quads)
+    return add_quads(open_store(store_dir), result.quads, done)
 
 
 __all__ = ["BuildResult", "build", "process", "write", "QUAD_FORMATS"]

@@ -286,6 +286,15 @@ def run(data, query: str, allow_service: bool = False, timeout: float | None = N
 
 # ------------------------------------------------------------------ output
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(s: str) -> str:
+    """Text for a terminal: control characters (ESC, BEL, …, which could drive the terminal)
+    shown as \\x1b and the like. Every table printed to a terminal goes through this."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+
+
 def width(s: str) -> int:
     """Display width: East Asian wide and fullwidth characters take two columns."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
@@ -342,7 +351,8 @@ def format_result(result: Result, fmt: str = "table") -> str:
     if fmt == "tsv":
         clean = [[c.replace("\t", " ").replace("\n", " ") for c in r] for r in rows]
         return "\n".join("\t".join(r) for r in [names, *clean]) + "\n"
-    rows = [[c.replace("\n", " ") for c in r] for r in rows]
+    rows = [[printable(c.replace("\n", " ")) for c in r] for r in rows]
+    names = [printable(n) for n in names]
     widths = [max([width(n)] + [width(r[i]) for r in rows]) for i, n in enumerate(names)]
     lines = ["  ".join(_pad(n, widths[i]) for i, n in enumerate(names)).rstrip(),
              "  ".join("-" * w for w in widths)]

@@ -7,9 +7,12 @@ and undecodable bytes are refused with an `InputError` naming the file.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
@@ -23,25 +26,106 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _TITLE_END = "。：:！？；，,!?;"
 
 
-def decode(data: bytes, name: str) -> str:
-    """Bytes → str: UTF-8 first, then the encoding charset-normalizer finds."""
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks like a binary file, not text; give a .txt speech")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
-        best = from_bytes(data, cp_isolation=["gb18030", "big5", "utf_16", "utf_32", "cp1252"]).best()
-        if best is None or best.encoding is None:
-            best = from_bytes(data).best()
-        if best is None or best.encoding is None:
-            raise InputError(
-                f"{name}: cannot decode the text (not UTF-8 and no known encoding fits); "
-                "save it as UTF-8") from None
-        text = str(best)
+
+def _common(c: str) -> bool:
+    """Whether `c` is a common Chinese character: GB2312 level 1 or Big5 level 1, or CJK punctuation."""
+    if "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef":
+        return True
+    for enc, lo, hi in (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6)):
+        try:
+            b = c.encode(enc)
+        except UnicodeEncodeError:
+            continue
+        if len(b) == 2 and lo <= b[0] <= hi:
+            return True
+    return False
+
+
+def _chinese_score(text: str) -> float:
+    """The share of common Chinese characters among the text's non-space characters."""
+    chars = [c for c in text[:4000] if not c.isspace()]
+    return sum(map(_common, chars)) / len(chars) if chars else 0.0
+
+
+def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
+    """Bytes → str: a UTF-16/32 BOM decides; else UTF-8; else the encoding charset-normalizer
+    finds, or GB18030 when only that gives Chinese text. A guess is reported in `warnings`.
+    A NUL anywhere marks a binary file."""
+    text = None
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(enc)
+            except UnicodeDecodeError:
+                raise InputError(f"{name}: starts with a {enc[:6].upper()} byte-order mark but does "
+                                 "not decode as it; save it as UTF-8") from None
+            break
+    if text is None:
+        if b"\x00" in data:
+            raise InputError(f"{name}: looks like a binary file, not text; give a .txt speech")
+        try:
+            text = _utf8_or_short_gbk(data, name, warnings)
+        except UnicodeDecodeError:
+            text = _guess(data, name, warnings)
+    if "\x00" in text:
+        raise InputError(f"{name}: looks like a binary file, not text; give a .txt speech")
     # one newline convention, so offsets mean the same on every platform
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: valid UTF-8 this short (bytes) with no Chinese in it may be GBK: 省委 in GBK is ʡί in UTF-8
+SHORT_TEXT = 200
+
+
+def _utf8_or_short_gbk(data: bytes, name: str, warnings: list[str] | None) -> str:
+    """UTF-8, unless the text is short, has no Chinese, and reads as Chinese in GB18030."""
+    text = data.decode("utf-8-sig")
+    if len(data) > SHORT_TEXT or text.isascii() or _chinese_score(text) > 0:
+        return text
+    try:
+        gb = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return text
+    if _chinese_score(gb) < 0.9:  # mostly common Chinese characters, not a few among Latin ones
+        return text
+    if warnings is not None:
+        warnings.append(f"{name}: read as GB18030, a guess (the text is short, and as UTF-8 it "
+                        "has no Chinese); if it looks wrong, save the file as UTF-8")
+    return gb
+
+
+def _guess(data: bytes, name: str, warnings: list[str] | None) -> str:
+    """Text that is not UTF-8: the decoding that reads as the most common Chinese characters,
+    among GB18030, Big5 and charset-normalizer's pick (GB18030 on a tie). Short text fits
+    several encodings, so a choice against charset-normalizer's, or text that does not read
+    as Chinese, is reported in `warnings`."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "cp1252"]).best()
+    if best is None or best.encoding is None:
+        best = from_bytes(data).best()
+    picked = best.encoding if best is not None and best.encoding is not None else None
+    candidates: dict[str, str] = {}
+    for enc in ("gb18030", "big5"):
+        try:
+            candidates[enc] = data.decode(enc)
+        except UnicodeDecodeError:
+            pass
+    if picked is not None and picked not in candidates:
+        candidates[picked] = str(best)
+    if not candidates:
+        raise InputError(f"{name}: cannot decode the text (not UTF-8 and no known encoding fits); "
+                         "save it as UTF-8")
+    scores = {enc: _chinese_score(text) for enc, text in candidates.items()}
+    enc = max(candidates, key=lambda e: (scores[e], e == "gb18030", e == picked))
+    if warnings is not None and (scores[enc] < 0.5 or (picked and enc != picked.replace("_", ""))):
+        what = "does not read as Chinese" if scores[enc] < 0.5 else "is short or mixed"
+        warnings.append(f"{name}: not UTF-8; read as {enc.upper()}, a guess (the text {what}); "
+                        "if it looks wrong, save the file as UTF-8")
+    return candidates[enc]
 
 
 def guess_title(text: str) -> str | None:
@@ -56,22 +140,65 @@ def guess_title(text: str) -> str | None:
     return first
 
 
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (which the OS hands over as lone
+    surrogates) shown as \\xNN, so the name can be written, hashed and printed."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, refusing a missing, unreadable or oversized file."""
+    """The file's bytes, refusing a missing, unreadable or oversized file, and anything but
+    a regular file or a FIFO that has a writer (a FIFO with none would block for ever)."""
+    name = display_name(str(path))
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{name}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
-    if size > max_bytes:
+        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
+    if stat.S_ISFIFO(st.st_mode):
+        return _read_fifo(path, name, max_bytes)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(f"{name}: not a regular file (a device or socket); give a file, or - "
+                         "for standard input")
+    if st.st_size > max_bytes:
         raise InputError(
-            f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit; "
+            f"{name}: {st.st_size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit; "
             "raise it with --max-size")
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read it ({exc.strerror})") from None
+        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
+
+
+def _read_fifo(path: Path, name: str, max_bytes: int) -> bytes:
+    """A FIFO's bytes, when a process has it open for writing (else an error, never a hang)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
+    try:
+        try:
+            first = os.read(fd, 65536)
+        except BlockingIOError:
+            first = b""  # a writer, no data yet
+        else:
+            if not first:
+                raise InputError(f"{name}: a FIFO with no process writing to it; start the "
+                                 "writer first, or pipe the text to -")
+        os.set_blocking(fd, True)
+        parts, size = [first], len(first)
+        while chunk := os.read(fd, 1 << 20):
+            parts.append(chunk)
+            size += len(chunk)
+            if size > max_bytes:
+                raise InputError(f"{name}: over the {max_bytes / 1e6:.0f} MB limit; "
+                                 "raise it with --max-size")
+        return b"".join(parts)
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
+    finally:
+        os.close(fd)
 
 
 _BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
@@ -145,6 +272,8 @@ def read_dates(path: str | Path) -> dict[str, _dt.date]:
         rows = list(csv.reader(p.read_text(encoding="utf-8-sig").splitlines()))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: cannot read the dates file ({exc})") from None
+    except csv.Error as exc:
+        raise InputError(f"{p}: not a readable dates CSV ({exc}); give file,date lines") from None
     out = {}
     for n, row in enumerate(rows, 1):
         if not row or (n == 1 and row[0].strip().lower() in ("file", "filename", "source")):
@@ -159,35 +288,111 @@ def read_dates(path: str | Path) -> dict[str, _dt.date]:
 
 
 def read_speech(path: str | Path, date: _dt.date | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> Speech:
+                max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None,
+                warnings: list[str] | None = None) -> Speech:
     """One file (or `-` for standard input) → Speech. `source` names it in the graph
-    (default: the file name). The date is `date`, else a byline date in the text."""
+    (default: the file name). The date is `date`, else a byline date in the text.
+    Encoding guesses are reported in `warnings`."""
     if str(path) == "-":
-        data = sys.stdin.buffer.read()
+        if sys.stdin is None:
+            raise InputError("-: standard input is closed; give a file, or pipe the text in")
+        try:
+            data = sys.stdin.buffer.read()
+        except (OSError, ValueError) as exc:
+            raise InputError(f"-: cannot read standard input ({exc}); give a file") from None
         name = "-"
-        text = decode(data, "-")
+        text = decode(data, "-", warnings)
     else:
         p = Path(path)
         if p.is_dir():
-            raise InputError(f"{p}: is a directory; use expand_inputs() for directories")
+            raise InputError(f"{display_name(str(p))}: is a directory; use expand_inputs() for directories")
         data = read_bytes(p, max_bytes)
-        name = source or p.name
+        name = display_name(source or p.name)
         suffix = p.suffix.lower()
         if suffix == ".docx":
             text = docx_text(p)
         elif suffix in (".html", ".htm"):
             text = html_text(data, str(p))
         else:
-            text = decode(data, str(path))
+            text = decode(data, display_name(str(path)), warnings)
+    check_text_size(text, name)
     return Speech(text=text, source=name, date=date or byline_date(text), title=guess_title(text))
 
 
-def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str]]:
+def check_text_size(text: str, name: str) -> None:
+    """Refuse a text too long to be written as one literal that strict parsers read back."""
+    from . import store
+
+    size = store.literal_size(text)
+    if size > store.MAX_LITERAL_BYTES:
+        raise InputError(
+            f"{name}: the text is {size / 2**20:.1f} MiB as RDF, over the "
+            f"{store.MAX_LITERAL_BYTES / 2**20:.1f} MiB a literal may have (the whole text is one "
+            "nif:Context literal, and strict parsers such as Oxigraph's read no longer ones); "
+            "split the speech into several files")
+
+
+@dataclass
+class Inputs:
+    """The files a build reads: (path, source name) pairs, each file once; warnings about
+    files given more than once; folders that could not be read, with why."""
+
+    files: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+
+def resolve_inputs(inputs: Iterable[str]) -> Inputs:
+    """Expand the inputs (see expand_inputs), drop a file given twice (with a warning), and
+    give files that would share a source name their path below their common folder.
+
+    The source name identifies a speech (its IRI): a file's name, or its path inside the
+    directory given, so it does not depend on the working directory. Two different files
+    never share one: `A/speech.txt` and `B/speech.txt` become exactly that."""
+    out = Inputs()
+    seen: dict[tuple[int, int] | str, str] = {}
+    items = []
+    for path, source in expand_inputs(inputs, out.unreadable):
+        if path == "-":
+            key: tuple[int, int] | str = "-"
+        else:
+            try:
+                st = os.stat(path)
+                key = (st.st_dev, st.st_ino)
+            except OSError:
+                key = os.path.abspath(path)  # read_speech reports it
+        if key in seen:
+            out.warnings.append(f"{display_name(path)}: given more than once (as "
+                                f"{display_name(seen[key])}); read once")
+            continue
+        seen[key] = path
+        items.append([path, display_name(source)])
+    by_source: dict[str, list[list[str]]] = {}
+    for item in items:
+        by_source.setdefault(item[1], []).append(item)
+    for source, group in by_source.items():
+        if len(group) < 2 or source == "-":
+            continue
+        real = [os.path.realpath(path) for path, _ in group]
+        top = os.path.commonpath([os.path.dirname(r) for r in real])
+        for item, r in zip(group, real, strict=True):
+            item[1] = display_name(Path(os.path.relpath(r, top)).as_posix())
+    names = [source for _, source in items]
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:
+        raise InputError(f"two different inputs would be one speech named {clash[0]!r}; "
+                         "rename one of them")
+    out.files = [(path, source) for path, source in items]
+    return out
+
+
+def expand_inputs(inputs: Iterable[str],
+                  unreadable: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, str]]:
     """(path, source name) for each input; directories expanded recursively, sorted.
 
     The source name identifies a speech in the graph, independent of the working
-    directory: a file's name, or its path inside the directory that was given.
-    """
+    directory: a file's name, or its path inside the directory that was given. Folders
+    inside a directory that cannot be read are added to `unreadable` (path, why)."""
     for item in inputs:
         if item == "-":
             yield item, "-"
@@ -197,19 +402,40 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[tuple[str, str]]:
             matches = sorted(Path().glob(item)) if not p.is_absolute() else \
                 sorted(Path(p.anchor).glob(str(p.relative_to(p.anchor))))
             if not matches:
-                raise InputError(f"{item}: no file matches this pattern")
+                raise InputError(f"{display_name(item)}: no file matches this pattern")
             for f in matches:
                 if f.is_file():
                     yield str(f), f.name
             continue
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*")
-                           if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            failed: list[tuple[str, str]] = []
+            found = _speech_files(p, failed)
+            if unreadable is not None:
+                unreadable.extend(failed)
             if not found:
+                if failed:
+                    raise InputError(failed[0][1])
                 raise InputError(
-                    f"{p}: no speech files in this directory (looked for "
+                    f"{display_name(str(p))}: no speech files in this directory (looked for "
                     f"{', '.join(TEXT_SUFFIXES)})")
             for f in found:
                 yield str(f), f.relative_to(p).as_posix()
         else:
             yield item, p.name
+
+
+def _speech_files(top: Path, failed: list[tuple[str, str]]) -> list[Path]:
+    """The speech files below `top`, sorted; folders that cannot be read go to `failed`.
+    Symlinked folders are not entered (no loops); symlinked files are read."""
+    def onerror(exc: OSError) -> None:
+        where = display_name(str(exc.filename))
+        failed.append((str(exc.filename), f"{where}: cannot read this folder ({exc.strerror}); "
+                       "its speeches were not read"))
+
+    found = []
+    for root, _dirs, files in os.walk(top, onerror=onerror):
+        for name in files:
+            f = Path(root) / name
+            if f.suffix.lower() in TEXT_SUFFIXES and f.is_file():
+                found.append(f)
+    return sorted(found)

@@ -8,8 +8,13 @@ strict about what they write) are fed the triples in sorted order.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
+import stat
+import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -32,6 +37,17 @@ SUFFIXES: dict[str, str] = {
     ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
     ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
 }
+#: the longest literal (bytes as written) Oxigraph's strict parsers read back: their buffer is
+#: 16 MiB, and a little is kept for the rest of the line
+MAX_LITERAL_BYTES = 16 * 1024 * 1024 - 64 * 1024
+
+
+def literal_size(text: str) -> int:
+    """An upper bound of the bytes `text` takes as a written literal (with its escapes)."""
+    controls = sum(text.count(chr(i)) for i in range(32))
+    return len(text.encode("utf-8")) + 5 * controls + text.count('"') + text.count("\\") + 2
+
+
 #: formats that keep named graphs
 QUAD_FORMATS = ("trig", "nquads", "jsonld")
 
@@ -65,10 +81,11 @@ class _OxTerms:
     The N-Triples form is the sort key of a written file: it tells every term apart (an IRI
     from a string, "1" from 1, @zh from @zh-Hant), so sorted output is the same on every run."""
 
-    def __init__(self) -> None:
+    def __init__(self, xml: bool = False) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
+        self.xml = xml  # literals for RDF/XML: characters XML 1.0 forbids become U+FFFD
         self.cache: dict = {}  # rdflib terms are equal only with the same type, datatype, language
         self.by_id: dict = {}  # id → (term, key, the object itself, which keeps the id from reuse)
 
@@ -87,14 +104,24 @@ class _OxTerms:
         elif isinstance(t, BNode):
             v = ox.BlankNode(str(t))
         elif isinstance(t, Literal):
-            v = (ox.Literal(str(t), language=t.language) if t.language else
-                 ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(str(t)))
+            text = str(t)
+            if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:
+                raise OutputError(f"a literal of {literal_size(text) / 2**20:.1f} MiB is over the "
+                                  f"{MAX_LITERAL_BYTES / 2**20:.1f} MiB strict parsers read; "
+                                  "split the input into smaller parts")
+            if self.xml:
+                text = _NOT_XML.sub("\ufffd", text)
+            v = (ox.Literal(text, language=t.language) if t.language else
+                 ox.Literal(text, datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(text))
         else:
             raise OutputError(f"cannot serialize the term {t!r}")
         hit = (v, str(v), t)
         self.cache[t] = self.by_id[id(t)] = hit
         return hit
 
+
+#: characters XML 1.0 cannot hold, even escaped (C0 controls but tab, LF, CR; U+FFFE, U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 _OX_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
                     "jsonld": "JSON_LD", "xml": "RDF_XML"}
@@ -146,7 +173,7 @@ def serialize(data, fmt: str, conv: _OxTerms | None = None, seen: set | None = N
 
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    items = _sorted_items(_quads(data), fmt in QUAD_FORMATS, conv or _OxTerms(), seen, local)
+    items = _sorted_items(_quads(data), fmt in QUAD_FORMATS, conv or _OxTerms(xml=fmt == "xml"), seen, local)
     prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
     return ox.serialize(items, format=getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
 
@@ -172,13 +199,133 @@ def serialize_chunks(graphs: Iterable[tuple[object, list[tuple]]], fmt: str) -> 
         yield chunk
 
 
+#: a hidden temporary file of ours (`.NAME.XXXXXXXX.tmp`) older than this (seconds) was left by
+#: a killed build, and is removed by the next write to the same path
+STALE_TMP_SECONDS = 3600
+
+
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def check_output(path: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse an output path that is one of `inputs` (it would be overwritten), a read-only
+    file, a dangling symlink, a directory, a block device or a socket."""
+    if str(path) == "-":
+        return
+    p = Path(path)
+    try:
+        st = p.stat()  # follows a symlink: the file behind it is what gets written
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise OutputError(f"{p}: is a symlink to nothing ({os.readlink(p)}); "
+                              "remove it or choose another path") from None
+        return
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot write it ({exc.strerror})") from None
+    for item in inputs:
+        if str(item) == "-":
+            continue
+        try:
+            if _same_file(st, Path(item).stat()):
+                raise OutputError(f"{p}: is also an input, which writing would overwrite; "
+                                  "choose another output path")
+        except OSError:
+            continue
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"{p}: is a directory; give a file name")
+    if stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        raise OutputError(f"{p}: is a block device or socket, not a file; choose another path")
+    if stat.S_ISREG(mode) and (not mode & 0o222 or not os.access(p, os.W_OK)):
+        raise OutputError(f"{p}: is read-only; make it writable (chmod u+w) or choose another path")
+
+
+def write_output(path: str | Path, data: bytes | Iterable[bytes],
+                 inputs: Iterable[str | Path] = ()) -> None:
+    """Write `data` (bytes, or chunks written as they come) to `path`:
+
+    - `-`: standard output;
+    - a character device or FIFO (`/dev/null`, `>(cmd)`): written directly, never replaced;
+    - a regular file, or a new one: through a temporary file and a rename (see write_atomic);
+    - a symlink is followed: the file it points to is written, the link stays.
+
+    Refused (OutputError, see check_output): an input, a read-only file, a directory, a
+    block device, a socket, a dangling symlink."""
+    chunks = [data] if isinstance(data, bytes) else data
+    if str(path) == "-":
+        out = sys.stdout
+        if out is None:
+            raise OutputError("standard output is closed; give -o FILE")
+        try:
+            for chunk in chunks:
+                out.buffer.write(chunk)
+            out.flush()
+        except BrokenPipeError:  # the reader left (`| head`): what it wanted was written
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return
+    check_output(path, inputs)
+    p = Path(path)
+    try:
+        mode = p.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        _write_special(p, chunks, fifo=stat.S_ISFIFO(mode))
+        return
+    if p.is_symlink():
+        p = Path(os.path.realpath(p))
+    write_atomic(p, chunks)
+
+
+def _write_special(p: Path, chunks: Iterable[bytes], fifo: bool) -> None:
+    """Write to a device node or FIFO in place. A FIFO nobody reads is an error, not a hang."""
+    try:
+        fd = os.open(p, os.O_WRONLY | (os.O_NONBLOCK if fifo else 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OutputError(f"{p}: is a FIFO that no process is reading; start the reader first") from None
+        raise OutputError(f"{p}: cannot write it ({exc.strerror})") from None
+    try:
+        if fifo:
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+    except BrokenPipeError:
+        raise OutputError(f"{p}: the process reading it stopped before the end") from None
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot write it ({exc.strerror})") from None
+
+
+def _remove_stale_tmp(p: Path, directory: Path) -> None:
+    """Remove temporary files of ours for `p` left by a killed write (older than STALE_TMP_SECONDS)."""
+    now = time.time()
+    pattern = re.compile(re.escape(f".{p.name}.") + r"[A-Za-z0-9_]{8}\.tmp")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if not pattern.fullmatch(entry.name):
+                continue
+            with contextlib.suppress(OSError):
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() \
+                        and now - st.st_mtime > STALE_TMP_SECONDS:
+                    os.unlink(entry.path)
+
+
 def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
-    """Write `data` (bytes, or chunks of bytes written as they come) to `path` through a
-    temporary file in the same directory and a rename."""
+    """Write `data` (bytes, or chunks of bytes written as they come) to the regular file
+    `path` through a temporary file in the same directory and a rename. Anything that is
+    not a regular file is refused: use write_output, which writes special files in place."""
     p = Path(path)
     directory = p.parent if str(p.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"{p}: the directory {directory} does not exist; create it first")
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISREG(os.lstat(p).st_mode):
+            raise OutputError(f"{p}: is not a regular file; it is not replaced")
+    _remove_stale_tmp(p, directory)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -194,6 +341,9 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
                 os.chmod(tmp, p.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
+        with contextlib.suppress(FileNotFoundError):  # it may have changed while we wrote
+            if not stat.S_ISREG(os.lstat(p).st_mode):
+                raise OutputError(f"{p}: is not a regular file; it is not replaced")
         os.replace(tmp, p)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -201,6 +351,15 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"{p}: cannot write it ({exc.strerror})") from None
         raise
+
+
+def integer(value, node, what: str) -> int:
+    """An integer literal of a graph, or a GraphFileError naming the node and property."""
+    try:
+        return int(str(value))
+    except ValueError:
+        raise GraphFileError(f"{node}: {what} {str(value)[:40]!r} is not an integer; the graph is "
+                             "malformed (check it with `speechkg validate`)") from None
 
 
 def _graph_name(g: Graph, path: Path) -> str:
@@ -211,6 +370,41 @@ def _graph_name(g: Graph, path: Path) -> str:
 
     speeches = set(g.subjects(RDF.type, SKG.Speech))
     return str(next(iter(speeches))) if len(speeches) == 1 else path.resolve().as_uri()
+
+
+#: how deeply a graph file's collections and blank nodes may nest (rdflib parses recursively)
+MAX_NESTING = 10_000
+
+
+def _deep(fn):
+    """fn() in a thread with a large stack and a raised recursion limit, so that deeply nested
+    (valid) Turtle parses; nesting past MAX_NESTING gives a clear GraphFileError."""
+    import threading
+
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 — handed back to the caller's thread
+            box["error"] = exc
+
+    old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
+    sys.setrecursionlimit(max(old_limit, MAX_NESTING * 20))
+    threading.stack_size(512 * 1024 * 1024)
+    try:
+        th = threading.Thread(target=run, daemon=True)
+        th.start()
+    finally:
+        threading.stack_size(old_stack)
+    try:
+        while th.is_alive():
+            th.join(0.1)  # a short wait, so that Ctrl-C still stops the command
+    finally:
+        sys.setrecursionlimit(old_limit)
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
 
 
 def load(paths: list[str] | str) -> Dataset:
@@ -226,12 +420,15 @@ def load(paths: list[str] | str) -> Dataset:
         fmt = FORMATS[format_for(str(p))][0]
         try:
             if fmt in ("trig", "nquads", "json-ld"):
-                ds.parse(str(p), format=fmt)
+                _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023 — run before the next path
             else:
-                g = Graph().parse(str(p), format=fmt)
+                g = _deep(lambda: Graph().parse(str(p), format=fmt))  # noqa: B023
                 target = ds.graph(_graph_name(g, p))
                 for t in g:
                     target.add(t)
+        except RecursionError:
+            raise GraphFileError(f"{p}: nested deeper than speechkg reads (collections or blank "
+                                 f"nodes over {MAX_NESTING:,} levels); flatten the file") from None
         except Exception as exc:  # rdflib raises many parser-specific types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise GraphFileError(

@@ -69,7 +69,7 @@ def _valid(y: int, mo: int | None, d: int | None) -> bool:
     if mo is None:
         return 1 <= y <= 9999
     if d is None:
-        return 1 <= mo <= 12
+        return 1 <= y <= 9999 and 1 <= mo <= 12
     try:
         dt.date(y, mo, d)
     except ValueError:
@@ -116,6 +116,8 @@ def dates(doc: Doc) -> list[Mention]:
                                value=_value(base - 1, None, None)))
         for m in _HALF.finditer(text):
             y = base + _REL.get(m.group("rel") or "今年", 0)
+            if not _valid(y, None, None):
+                continue
             out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date",
                                value=_value(y, None, None)))
     return out

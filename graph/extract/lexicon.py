@@ -63,11 +63,22 @@ class Lexicon:
         return ()
 
 
+#: the longest label or alias a lexicon may hold (characters): names are short, and a very
+#: long one makes the matching automaton millions of nodes deep (pyahocorasick then crashes)
+MAX_LABEL = 200
+#: the most entries a user lexicon may hold
+MAX_ENTRIES = 200_000
+
+
 def _entry(type_: str, label: str, aliases: list[str], where: str) -> Entry:
     if type_ not in ENTITY_TYPES:
         raise InputError(f"{where}: unknown type {type_!r}; use one of {', '.join(ENTITY_TYPES)}")
     if not clean(label):
         raise InputError(f"{where}: empty label")
+    for form in (label, *aliases):
+        if len(form) > MAX_LABEL:
+            raise InputError(f"{where}: a label or alias of {len(form):,} characters is over the "
+                             f"{MAX_LABEL}-character limit; names are short")
     return Entry(type_, label.strip(), tuple(a.strip() for a in aliases if a.strip()))
 
 
@@ -81,6 +92,23 @@ def builtin() -> Lexicon:
         aliases = parts[2].split("|") if len(parts) > 2 else []
         entries.append(_entry(parts[0], parts[1], aliases, f"{BUILTIN.name}:{n}"))
     return Lexicon(entries)
+
+
+def _no_alias_loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """Safe YAML without anchors and aliases: a few hundred bytes of aliases can expand
+        to billions of nodes (a "billion laughs"), and a lexicon never needs them."""
+
+        def compose_node(self, parent, index):  # type: ignore[override]
+            if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
+                event = self.peek_event()
+                raise yaml.YAMLError(f"anchors and aliases (&, *) are not allowed, line "
+                                     f"{event.start_mark.line + 1}")
+            return super().compose_node(parent, index)
+
+    return Loader
 
 
 def load_user(path: str | Path) -> Lexicon:
@@ -98,11 +126,13 @@ def load_user(path: str | Path) -> Lexicon:
         import yaml
 
         try:
-            rows = yaml.safe_load(text) or []
+            rows = yaml.load(text, Loader=_no_alias_loader()) or []  # noqa: S506 — a SafeLoader
         except yaml.YAMLError as exc:
             raise InputError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
         if not isinstance(rows, list):
             raise InputError(f"{p}: expected a list of entries with label, type, aliases")
+        if len(rows) > MAX_ENTRIES:
+            raise InputError(f"{p}: {len(rows):,} entries is over the {MAX_ENTRIES:,} a lexicon may hold")
         for n, row in enumerate(rows, 1):
             if not isinstance(row, dict) or "label" not in row or "type" not in row:
                 raise InputError(f"{p}: entry {n} needs a label and a type")
@@ -115,9 +145,15 @@ def load_user(path: str | Path) -> Lexicon:
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or not {"label", "type"} <= set(reader.fieldnames):
             raise InputError(f"{p}: a CSV lexicon needs a header with label,type,aliases")
-        for n, row in enumerate(reader, 2):
-            entries.append(_entry((row.get("type") or "").strip(), row.get("label") or "",
-                                  (row.get("aliases") or "").split("|"), f"{p}: line {n}"))
+        try:
+            for n, row in enumerate(reader, 2):
+                if n - 1 > MAX_ENTRIES:
+                    raise InputError(f"{p}: over the {MAX_ENTRIES:,} entries a lexicon may hold")
+                entries.append(_entry((row.get("type") or "").strip(), row.get("label") or "",
+                                      (row.get("aliases") or "").split("|"), f"{p}: line {n}"))
+        except csv.Error as exc:
+            raise InputError(f"{p}: not a readable CSV lexicon ({exc}); labels and aliases are "
+                             f"at most {MAX_LABEL} characters") from None
     return Lexicon(entries)
 
 
