@@ -304,9 +304,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return None
         except (sandbox.TimedOut, sandbox.OutOfMemory) as exc:
-            return self._error(
-                503, str(exc).replace("--timeout", "the timeout").replace("--max-memory", "the memory limit")
+            message = str(exc).split("; simplify it")[0]
+            message = message.replace("the --timeout", "the server's timeout").replace(
+                "the --max-memory", "the server's memory limit"
             )
+            return self._error(503, message + "; simplify it (LIMIT, fewer joins)")
         except QueryError as exc:
             return self._error(400, str(exc))
         finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import math
 import os
 import pickle
@@ -18,6 +19,7 @@ import resource
 import select
 import signal
 import socket
+import stat
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -74,6 +76,16 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def _close_sockets() -> None:
+    """Close every socket this process holds (the child of a server inherits them all)."""
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            with contextlib.suppress(OSError):
+                if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.close(fd)
+
+
 def _child(fn: Callable[[], object], memory_mb: float | None, wfd: int, parent: int) -> None:
     """The forked child: limit memory, run fn, write the pickled outcome, exit without cleanup."""
     code = 0
@@ -81,6 +93,8 @@ def _child(fn: Callable[[], object], memory_mb: float | None, wfd: int, parent: 
         _die_with_parent()
         if os.getppid() != parent:  # the parent died before the request took effect
             os._exit(1)
+        faulthandler.disable()  # it would report the abort of an allocation that failed, on its own stderr
+        _close_sockets()  # a server's listening and client sockets stay with the server
         devnull = os.open(os.devnull, os.O_WRONLY)  # Rust's "memory allocation failed" and the like
         os.dup2(devnull, 2)
         signal.signal(signal.SIGINT, signal.SIG_DFL)
