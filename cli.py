@@ -152,8 +152,8 @@ def _params(ctx, param, values):
 
 @cli.command()
 @click.argument("args", nargs=-1, metavar="GRAPH... [QUERY]")
-@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
-              help="Read the query from a .rq file (then every argument is a graph).")
+@click.option("--file", "query_file", type=click.Path(dir_okay=False),
+              help="Read the query from a .rq file (UTF-8; then every argument is a graph).")
 @click.option("--saved", help="Run a saved query by name (see `speechkg queries`).")
 @click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
               help="Give ?NAME the string VALUE (e.g. --param label=全总).")
@@ -162,8 +162,10 @@ def _params(ctx, param, values):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
               default="table", show_default=True, help="Output format for SELECT and ASK.")
 @click.option("--timeout", type=float, help="Stop the query after this many seconds.")
+@click.option("--max-memory", type=float, default=2048, show_default=True,
+              help="Stop the query when it needs more than this many MB.")
 @click.option("--allow-service", is_flag=True, help="Permit SERVICE (federated) clauses.")
-def query(args, query_file, saved, params, store_dir, fmt, timeout, allow_service):
+def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, allow_service):
     """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query on graph files or a store.
 
     The last argument is the query unless --file or --saved gives it. Prefixes skg:,
@@ -176,7 +178,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, allow_servic
 
     files = list(args)
     if query_file is not None:
-        text = query_file.read()
+        text = q.read_query_file(query_file)
     elif saved:
         text = q.load_saved(saved)
     elif files and (len(files) > 1 or store_dir):
@@ -187,7 +189,8 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, allow_servic
         raise click.UsageError("name at least one graph file, or --store DIR")
     text = q.bind(text, params)
     click.echo(q.format_result(q.query_sources(files, text, store_dir=store_dir, timeout=timeout,
-                                               allow_service=allow_service), fmt), nl=False)
+                                               allow_service=allow_service, max_memory=max_memory), fmt),
+               nl=False)
 
 
 @cli.command()
@@ -326,27 +329,37 @@ def validate(graph):
 
 @cli.command()
 @click.argument("graph", nargs=-1, required=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=7878, show_default=True, help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (others than loopback get a warning).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--timeout", type=float, default=60, show_default=True, help="Stop each query after this many seconds.")
+@click.option("--max-memory", type=float, default=2048, show_default=True,
+              help="Stop a query when it needs more than this many MB.")
 @click.option("--location", type=click.Path(file_okay=False),
-              help="Keep the server's store here (default: a temporary directory).")
-def serve(graph, host, port, location):
-    """Serve graph files as a read-only SPARQL 1.1 endpoint (Oxigraph's server).
+              help="Keep the server's store in this new or empty directory (default: in memory).")
+def serve(graph, host, port, timeout, max_memory, location):
+    """Serve graph files as a read-only SPARQL 1.1 endpoint.
 
-    Queries go to http://HOST:PORT/query; the default graph is the union of all graphs.
+    Queries go to http://HOST:PORT/query (a query page is at /); the default graph is the
+    union of all graphs. Updates, SERVICE and FROM are refused, as by `speechkg query`.
 
     Example: speechkg serve seed.ttl --port 7878
     """
-    import tempfile
-
     from graph import endpoint, store
 
     ds = store.load(list(graph))
-    with tempfile.TemporaryDirectory(prefix="speechkg-serve-") as tmp:
-        where = location or tmp
-        click.echo(f"SPARQL endpoint on http://{host}:{port}/query (Ctrl-C to stop)", err=True)
-        code = endpoint.serve(ds, where, host=host, port=port)
-    sys.exit(code)
+    if location and endpoint.check_location(location):
+        click.echo(f"Warning: {location} is an existing Oxigraph store: the graphs are added to it, "
+                   "each named graph replacing its namesake", err=True)
+    server = endpoint.bind(endpoint.load_store(ds, location), host=host, port=port, timeout=timeout,
+                           max_memory=max_memory)
+    warning = endpoint.exposure_warning(host)
+    if warning:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(f"SPARQL endpoint on {endpoint.url_for(host, endpoint.port_of(server))} (Ctrl-C to stop)",
+               err=True)
+    sys.exit(endpoint.serve(server))
 
 
 @cli.command()
@@ -365,7 +378,7 @@ def push(graph, gsp, update, into, replace):
 
     triples, graphs = endpoint.push(store.load(list(graph)), endpoint=gsp, update=update,
                                     graph=into, replace=replace)
-    click.echo(f"pushed {triples} triples in {graphs} graph(s) to {gsp or update}")
+    click.echo(f"pushed {triples} triples in {graphs} graph(s) to {endpoint.redact(gsp or update)}")
 
 
 @cli.command()

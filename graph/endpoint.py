@@ -1,28 +1,108 @@
-"""A SPARQL endpoint over graph files (Oxigraph's server) and pushing graphs into any
-SPARQL 1.1 store (Graph Store HTTP Protocol, or SPARQL Update where a store has no GSP)."""
+"""A read-only SPARQL endpoint over graph files, and pushing graphs into any SPARQL 1.1 store
+(Graph Store HTTP Protocol, or SPARQL Update where a store has no GSP).
+
+The endpoint is a small HTTP server in this process over an Oxigraph store: every query goes
+through the same guard as `speechkg query` (graph.query.prepare: no updates, SERVICE or FROM)
+and runs in a child process with a time and memory limit (graph.sandbox), stopped when its
+client leaves. Nothing else is served but a small query page.
+"""
+
 from __future__ import annotations
 
-import shutil
+import base64
+import errno
+import html
+import http.client
+import ipaddress
 import socket
-import subprocess
-import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from .errors import OutputError, QueryError, SpeechKGError
+from . import sandbox
+from .errors import GraphFileError, OutputError, QueryError, SpeechKGError
 
 
 class EndpointError(SpeechKGError):
     """A SPARQL server cannot be reached, refuses, or cannot be started."""
 
 
+#: characters that may not stand in an IRI (RFC 3987) and would end an <…> in SPARQL or N-Triples
+_IRI_FORBIDDEN = set('<>"{}|^`\\')
+
+
+def check_iri(iri: str, what: str = "IRI") -> str:
+    """`iri` in SPARQL/N-Triples form (`<…>`), once Oxigraph's IRI parser accepts it and it holds
+    none of <>"{}|^`\\, spaces or control characters; else GraphFileError."""
+    import pyoxigraph as ox
+
+    bad = next((c for c in iri if c in _IRI_FORBIDDEN or ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F), None)
+    if bad is not None:
+        raise GraphFileError(
+            f"the {what} {iri[:120]!r} holds {bad!r}, which an IRI may not hold; nothing was sent; fix the name"
+        )
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as exc:
+        raise GraphFileError(
+            f"the {what} {iri[:120]!r} is not a valid absolute IRI ({exc}); nothing was sent; fix the name"
+        ) from None
+
+
+# ------------------------------------------------------------------ serve
+
+#: queries evaluated at once; more get 503
+MAX_RUNNING = 4
+#: largest query accepted, in bytes
+MAX_QUERY_BYTES = 1 << 20
+
+_RESULT_TYPES = {  # media type → (pyoxigraph QueryResultsFormat name, content type sent)
+    "application/sparql-results+json": ("JSON", "application/sparql-results+json"),
+    "application/json": ("JSON", "application/sparql-results+json"),
+    "application/sparql-results+xml": ("XML", "application/sparql-results+xml"),
+    "text/csv": ("CSV", "text/csv; charset=utf-8"),
+    "text/tab-separated-values": ("TSV", "text/tab-separated-values; charset=utf-8"),
+}
+_GRAPH_TYPES = {  # media type → (pyoxigraph RdfFormat name, content type sent)
+    "text/turtle": ("TURTLE", "text/turtle; charset=utf-8"),
+    "application/n-triples": ("N_TRIPLES", "application/n-triples"),
+    "application/rdf+xml": ("RDF_XML", "application/rdf+xml"),
+    "application/ld+json": ("JSON_LD", "application/ld+json"),
+}
+_FORMAT_PARAM = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>speechkg SPARQL endpoint</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>body{font-family:sans-serif;margin:2em}textarea{width:100%;font-family:monospace}</style></head>
+<body><h1>speechkg SPARQL endpoint</h1>
+<p>Read-only. Prefixes skg:, skos:, nif:, rdfs:, schema:, prov: are predeclared; updates, SERVICE and
+FROM are refused; a query stops after TIMEOUT. Send queries to <code>/query</code> (SPARQL 1.1 Protocol).</p>
+<form method="get" action="query"><textarea name="query" rows="12">SELECT ?type (COUNT(?e) AS ?n)
+WHERE { ?e a ?type }
+GROUP BY ?type ORDER BY DESC(?n)</textarea>
+<p><label>Results as <select name="format"><option>table</option><option>json</option><option>csv</option>
+<option>tsv</option><option>xml</option></select></label> <button>Run</button></p></form></body></html>
+"""
+
+
 def oxigraph_binary() -> str:
-    """The `oxigraph` server program installed with the `oxigraph` package."""
+    """The `oxigraph` server program installed with the `oxigraph` package (for tests and
+    users who want a writable store to push into)."""
+    import shutil
+    import sys
+
     exe = Path(sys.executable).with_name("oxigraph")
     if exe.exists():
         return str(exe)
@@ -32,47 +112,281 @@ def oxigraph_binary() -> str:
     return found
 
 
-def port_free(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-        try:
-            s.bind((host, port))
-        except OSError:
-            return False
-    return True
+def is_loopback(host: str) -> bool:
+    """True when `host` names only this machine (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
-def serve_command(location: str, host: str, port: int, timeout: int | None = None) -> list[str]:
-    """The read-only oxigraph server command over a store directory made by graph.oxstore
-    (whose default graph is the merge of its named graphs)."""
-    cmd = [oxigraph_binary(), "serve-read-only", "--location", location, "--bind", f"{host}:{port}"]
-    if timeout:
-        cmd += ["--timeout-s", str(timeout)]
-    return cmd
+def exposure_warning(host: str) -> str | None:
+    """A warning to show when `host` lets other machines reach the endpoint."""
+    if is_loopback(host):
+        return None
+    return (
+        f"listening on {host}: anyone who can reach this machine can query the graph "
+        "(read-only; SERVICE and FROM are refused); use --host 127.0.0.1 to keep it local"
+    )
 
 
-def prepare_store(ds: Dataset, location: str) -> int:
-    """Load a dataset into an on-disk store for serving. Returns the quads loaded."""
+def url_for(host: str, port: int, path: str = "/query") -> str:
+    """http://HOST:PORT/PATH, with an IPv6 address in brackets."""
+    h = host.strip("[]")
+    return f"http://{'[' + h + ']' if ':' in h else h}:{port}{path}"
+
+
+def check_location(location: str | Path) -> bool:
+    """Whether `location` already holds an Oxigraph store (True), or is new or empty (False);
+    EndpointError for a file or a directory holding anything else."""
+    p = Path(location)
+    if not p.exists():
+        return False
+    if not p.is_dir():
+        raise EndpointError(f"--location {p} is a file; give a new or empty directory")
+    try:
+        names = {c.name for c in p.iterdir()}
+    except OSError as exc:
+        raise EndpointError(f"--location {p}: cannot read it ({exc.strerror})") from None
+    if not names:
+        return False
+    if "CURRENT" in names and any(n.startswith("OPTIONS-") or n.endswith(".sst") for n in names):
+        return True
+    raise EndpointError(
+        f"--location {p} is not empty and is not an Oxigraph store; "
+        "give a new or empty directory (its files would be mixed with the store's)"
+    )
+
+
+def load_store(ds: Dataset, location: str | Path | None = None):
+    """`ds` in an Oxigraph store (in memory, or on disk at `location`) whose default graph is
+    the merge of its named graphs."""
+    import pyoxigraph as ox
+
     from .oxstore import add_dataset, open_store
 
-    store = open_store(location)
-    try:
-        return add_dataset(store, ds)
-    finally:
-        del store
+    if location is not None:
+        check_location(location)
+        store = open_store(location)
+    else:
+        store = ox.Store()
+    add_dataset(store, ds)
+    return store
 
 
-def serve(ds: Dataset, location: str, host: str = "127.0.0.1", port: int = 7878) -> int:
-    """Load `ds` into `location` and run the SPARQL server until it stops (exit code)."""
-    if not port_free(host, port):
-        raise EndpointError(f"{host}:{port} is already in use; choose another --port")
-    prepare_store(ds, location)
+def _negotiate(accept: str, table: dict) -> str | None:
+    """The first media type of an Accept header found in `table` (*/* → the first of table)."""
+    for part in accept.split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in table:
+            return media
+        if media in ("*/*", "application/*", "text/*", ""):
+            return next(iter(table))
+    return None
+
+
+def answer(
+    store,
+    text: str,
+    accept: str = "",
+    fmt: str | None = None,
+    timeout: float | None = None,
+    max_memory: float | None = sandbox.DEFAULT_MEMORY_MB,
+    client: socket.socket | None = None,
+) -> tuple[str, bytes]:
+    """(content type, body) of a query's results: refused exactly as `speechkg query` refuses,
+    run within the limits, serialized in the format asked for (Accept, or `fmt`)."""
+    import pyoxigraph as ox
+
+    from . import query as q
+
+    q.prepare(text)
+    wanted = _FORMAT_PARAM.get(fmt or "", "") if fmt != "table" else "table"
+    if fmt and not wanted:
+        raise QueryError(f"unknown format {fmt!r}; use table, json, xml, csv or tsv")
+
+    def go() -> tuple[str, bytes]:
+        try:
+            res = store.query(q.prologue() + text)
+            if isinstance(res, ox.QueryTriples):
+                media = _negotiate(accept, _GRAPH_TYPES) or "text/turtle"
+                name, ctype = _GRAPH_TYPES[media]
+                return ctype, res.serialize(format=getattr(ox.RdfFormat, name))
+            if wanted == "table":
+                return "text/plain; charset=utf-8", q.format_result(q._from_oxigraph(res), "table").encode()
+            media = wanted or _negotiate(accept, _RESULT_TYPES) or "application/sparql-results+json"
+            name, ctype = _RESULT_TYPES[media]
+            return ctype, res.serialize(format=getattr(ox.QueryResultsFormat, name))
+        except (QueryError, MemoryError):
+            raise
+        except Exception as exc:
+            raise QueryError(f"the query failed: {q._first_line(exc)}") from None
+
+    return sandbox.run_limited(go, timeout=timeout, memory_mb=max_memory, client=client)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    timeout = 30  # seconds a client may take to send its request
+    server_version = "speechkg"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 — the base class's name
+        pass
+
+    def _send(self, code: int, body: bytes, ctype: str = "text/plain; charset=utf-8") -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, code: int, message: str) -> None:
+        self._send(code, (message + "\n").encode("utf-8"))
+
+    def _route(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        if url.path in ("/update", "/store") or url.path.startswith("/store/"):
+            return self._error(403, "read-only endpoint: updates and the Graph Store Protocol are refused")
+        if url.path == "/" and self.command in ("GET", "HEAD"):
+            page = _PAGE.replace("TIMEOUT", html.escape(self.server.limit_text))
+            return self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
+        if url.path != "/query":
+            return self._error(404, "not found: queries go to /query")
+        if self.command not in ("GET", "POST", "HEAD"):
+            return self._error(405, "use GET or POST for /query")
+        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if self.command == "POST":
+            try:
+                size = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                return self._error(400, "bad Content-Length")
+            if size > MAX_QUERY_BYTES or size < 0:
+                return self._error(413, f"the query is larger than {MAX_QUERY_BYTES} bytes")
+            body = self.rfile.read(size)
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return self._error(400, "the request body is not UTF-8")
+            if ctype == "application/sparql-query":
+                params.setdefault("query", []).append(text)
+            elif ctype == "application/x-www-form-urlencoded":
+                for k, v in urllib.parse.parse_qs(text, keep_blank_values=True).items():
+                    params.setdefault(k, []).extend(v)
+            else:
+                return self._error(415, "send application/sparql-query or application/x-www-form-urlencoded")
+        if "update" in params:
+            return self._error(403, "read-only endpoint: updates are refused")
+        if "default-graph-uri" in params or "named-graph-uri" in params:
+            return self._error(
+                400, "default-graph-uri / named-graph-uri are refused, as FROM is: the dataset is the served graphs"
+            )
+        queries = params.get("query", [])
+        if len(queries) != 1:
+            return self._error(400, "give exactly one query parameter")
+        if not self.server.slots.acquire(blocking=False):
+            return self._error(503, f"busy: {MAX_RUNNING} queries are running; try again later")
+        try:
+            ctype, out = answer(
+                self.server.store,
+                queries[0],
+                self.headers.get("Accept") or "",
+                (params.get("format") or [None])[0],
+                self.server.query_timeout,
+                self.server.max_memory,
+                client=self.connection,
+            )
+        except sandbox.ClientGone:
+            self.close_connection = True
+            return None
+        except (sandbox.TimedOut, sandbox.OutOfMemory) as exc:
+            message = str(exc).split("; simplify it")[0]
+            message = message.replace("the --timeout", "the server's timeout").replace(
+                "the --max-memory", "the server's memory limit"
+            )
+            return self._error(503, message + "; simplify it (LIMIT, fewer joins)")
+        except QueryError as exc:
+            return self._error(400, str(exc))
+        finally:
+            self.server.slots.release()
+        return self._send(200, out, ctype)
+
+    def _safely(self) -> None:
+        try:
+            self._route()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _safely
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self, address: tuple, family: int, store, query_timeout: float | None, max_memory: float | None
+    ) -> None:
+        self.address_family = family
+        self.store = store
+        self.query_timeout = query_timeout
+        self.max_memory = max_memory
+        self.limit_text = f"{query_timeout:g} s" if query_timeout else "no time limit"
+        self.slots = threading.BoundedSemaphore(MAX_RUNNING)
+        super().__init__(address, _Handler)
+
+
+def bind(
+    store,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    timeout: float | None = 60.0,
+    max_memory: float | None = sandbox.DEFAULT_MEMORY_MB,
+) -> _Server:
+    """A server for `store` listening on host:port (port 0: any free port, see server_address);
+    EndpointError when it cannot listen there."""
+    sandbox.check_timeout(timeout)
+    sandbox.check_memory(max_memory)
+    if not 0 <= port <= 65535:
+        raise EndpointError(f"--port {port} is not a port number; use 1-65535 (0: any free port)")
     try:
-        return subprocess.call(serve_command(location, host, port))
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) else str(exc)
+        raise EndpointError(f"cannot listen on {host!r} ({reason}); give an address such as 127.0.0.1 or ::1") from None
+    family, _, _, _, address = infos[0]
+    try:
+        return _Server(address[:2], family, store, timeout, max_memory)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise EndpointError(f"{host}:{port} is already in use; choose another --port") from None
+        raise EndpointError(
+            f"cannot listen on {host}:{port} ({exc.strerror}); choose another --host or --port"
+        ) from None
+
+
+def serve(server: _Server) -> int:
+    """Answer requests until Ctrl-C or SIGTERM (exit code 0)."""
+    try:
+        server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
-        return 0
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def port_of(server: _Server) -> int:
+    """The port a server listens on (the real one when 0 was asked for)."""
+    return server.server_address[1]
 
 
 # ------------------------------------------------------------------ push
+
 
 def _graphs(ds: Dataset, into: str | None) -> Iterator[tuple[str, Graph]]:
     if into:
@@ -86,46 +400,130 @@ def _graphs(ds: Dataset, into: str | None) -> Iterator[tuple[str, Graph]]:
             yield str(ctx.identifier), ctx
 
 
-def _request(url: str, data: bytes, method: str, content_type: str, timeout: float) -> None:
-    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": content_type})
+def redact(url: str) -> str:
+    """`url` without its query and with any user:password replaced by ***, for messages."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2]
+        if "@" in parts.netloc:
+            netloc = "***@" + netloc
+        return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    except ValueError:
+        return url.split("?")[0].rpartition("@")[2]
+
+
+def check_url(url: str, option: str) -> tuple[str, dict[str, str]]:
+    """(URL without credentials, headers to send) for an http(s) URL; EndpointError for one that
+    is malformed, holds spaces or control characters, or is not http(s). user:password in the
+    URL becomes HTTP Basic authentication (never echoed)."""
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        raise EndpointError(
+            f"{option} {redact(url)!r} holds a space or control character; percent-encode it (a space is %20)"
+        )
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 — raises ValueError for a bad port
+    except ValueError as exc:
+        raise EndpointError(
+            f"{option} {redact(url)} is not a valid URL ({exc}); "
+            "e.g. http://127.0.0.1:7878/store or http://[::1]:7878/store"
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EndpointError(
+            f"{option} {redact(url)} is not an http(s) URL with a host; e.g. http://127.0.0.1:7878/store"
+        )
+    headers = {}
+    if parts.username is not None or parts.password is not None:
+        user = urllib.parse.unquote(parts.username or "")
+        password = urllib.parse.unquote(parts.password or "")
+        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+        netloc = parts.netloc.rpartition("@")[2]
+        url = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return url, headers
+
+
+def _request(url: str, data: bytes, method: str, content_type: str, timeout: float, headers: dict[str, str]) -> None:
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": content_type, **headers})
+    where = redact(url)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             resp.read()
     except urllib.error.HTTPError as exc:
-        body = exc.read().decode("utf-8", "replace").strip().splitlines()
-        raise EndpointError(f"{url.split('?')[0]} refused the graph (HTTP {exc.code} {exc.reason}"
-                            f"{': ' + body[0][:160] if body else ''})") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise EndpointError(f"cannot reach {url.split('?')[0]} ({reason}); is the server running?") from None
+        try:
+            body = exc.read().decode("utf-8", "replace").strip().splitlines()
+        except (OSError, http.client.HTTPException):
+            body = []
+        raise EndpointError(
+            f"{where} refused the graph (HTTP {exc.code} {exc.reason}{': ' + body[0][:160] if body else ''})"
+        ) from None
+    except http.client.IncompleteRead as exc:
+        raise EndpointError(
+            f"{where} cut its answer short ({len(exc.partial)} of "
+            f"{len(exc.partial) + (exc.expected or 0)} bytes); the graph may not be stored"
+        ) from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
+        raise EndpointError(f"cannot reach {where} ({reason}); is the server running?") from None
 
 
-def push(ds: Dataset, endpoint: str | None = None, update: str | None = None,
-         graph: str | None = None, replace: bool = False, timeout: float = 60.0) -> tuple[int, int]:
+def push(
+    ds: Dataset,
+    endpoint: str | None = None,
+    update: str | None = None,
+    graph: str | None = None,
+    replace: bool = False,
+    timeout: float = 60.0,
+) -> tuple[int, int]:
     """Send each named graph of `ds` (or all of it into `graph`) to a SPARQL store.
 
     Graph Store HTTP Protocol at `endpoint` (PUT replaces, POST adds), or SPARQL Update
-    INSERT DATA at `update`. Returns (triples sent, graphs sent)."""
+    INSERT DATA at `update`. Every IRI is checked and every graph serialized (N-Triples, by
+    Oxigraph) before anything is sent. Returns (triples sent, graphs sent)."""
     from .store import serialize
 
     if bool(endpoint) == bool(update):
         raise QueryError("give one of --endpoint URL (Graph Store Protocol) or --update URL")
-    for url in (endpoint, update):
-        if url and urllib.parse.urlparse(url).scheme not in ("http", "https"):
-            raise EndpointError(f"{url} is not an http(s) URL")
-    triples = graphs = 0
+    url, headers = check_url(endpoint or update or "", "--endpoint" if endpoint else "--update")
+    if graph is not None:
+        check_iri(graph, "--graph")
+    payloads: list[tuple[str, str, bytes, int]] = []
     for name, g in _graphs(ds, graph):
-        nt = serialize(g, "nt")
-        if endpoint:
-            sep = "&" if "?" in endpoint else "?"
-            url = f"{endpoint}{sep}graph={urllib.parse.quote(name, safe='')}"
-            _request(url, nt, "PUT" if replace else "POST", "application/n-triples", timeout)
-        else:
-            body = (f"DROP SILENT GRAPH <{name}> ;\n" if replace else "") + \
-                f"INSERT DATA {{ GRAPH <{name}> {{\n{nt.decode('utf-8')}}} }}"
-            _request(update, body.encode("utf-8"), "POST", "application/sparql-update", timeout)
-        triples += len(g)
-        graphs += 1
-    if graphs == 0:
+        node = check_iri(name, "graph name")
+        try:
+            nt = serialize(g, "nt")
+        except ValueError as exc:
+            raise GraphFileError(
+                f"the graph {name[:120]!r} holds an IRI or literal that is not valid RDF "
+                f"({str(exc).splitlines()[0][:160]}); nothing was sent; fix the graph file"
+            ) from None
+        payloads.append((name, node, nt, len(g)))
+    if not payloads:
         raise OutputError("the graph is empty: nothing to push")
+    triples = graphs = 0
+    for _name, node, nt, n in payloads:
+        try:
+            if endpoint:
+                sep = "&" if "?" in url else "?"
+                target = f"{url}{sep}graph={urllib.parse.quote(node[1:-1], safe='')}"
+                _request(target, nt, "PUT" if replace else "POST", "application/n-triples", timeout, headers)
+            else:
+                body = (
+                    (b"DROP SILENT GRAPH " + node.encode() + b" ;\n" if replace else b"")
+                    + b"INSERT DATA { GRAPH "
+                    + node.encode()
+                    + b" {\n"
+                    + nt
+                    + b"} }"
+                )
+                _request(url, body, "POST", "application/sparql-update", timeout, headers)
+        except EndpointError as exc:
+            if graphs:
+                raise EndpointError(
+                    f"{exc}; before that, {graphs} of {len(payloads)} graph(s) "
+                    f"({triples} triples) were stored; pushing again is safe"
+                ) from None
+            raise
+        triples += n
+        graphs += 1
     return triples, graphs

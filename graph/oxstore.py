@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from .errors import GraphFileError, OutputError
-from .store import FORMATS, format_for
+from .store import FORMATS, format_for, refuse_remote_contexts
 
 #: graph files larger than this (bytes, all together) are queried with Oxigraph
 LARGE = 20 * 1024 * 1024
@@ -73,11 +73,17 @@ def add_quads(store: ox.Store, quads, done: Callable[[], None] | None = None) ->
         by_graph.setdefault(str(name), []).append((s, p, o))
     n = 0
     for name, triples in sorted(by_graph.items()):
-        g = ox.NamedNode(name)
-        data = " .\n".join(f"{_ox(s)} {_ox(p)} {_ox(o)}" for s, p, o in triples)
+        try:  # every term of the graph checked before its old version goes
+            g = ox.NamedNode(name)
+            terms = [(_ox(s), _ox(p), _ox(o)) for s, p, o in triples]
+        except ValueError as exc:
+            raise GraphFileError(f"the graph {name[:200]!r} holds a term Oxigraph refuses "
+                                 f"({_first(exc)[:200]}); fix the graph file") from None
+        data = " .\n".join(f"{s} {p} {o}" for s, p, o in terms)
+        # one update, one transaction: the speech's old share goes and its new one comes together;
         # terms are written by pyoxigraph (validated IRIs, escaped literals): nothing is pasted raw
         store.update(f"{_REMOVE.format(g=g)} ;\nINSERT DATA {{\n{data} .\nGRAPH {g} {{\n{data} .\n}} }}")
-        n += len(triples)
+        n += len(terms)
         if done is not None:
             done()
     store.flush()
@@ -106,6 +112,8 @@ def load_files(paths: list[str]) -> ox.Store:
         if not p.is_file():
             raise GraphFileError(f"{p}: no such graph file")
         fmt = format_for(str(p))
+        if fmt == "jsonld":
+            refuse_remote_contexts(p)
         try:  # every triple into the default graph: the store is a set, so this is the merge
             store.extend(ox.Quad(q.subject, q.predicate, q.object)
                          for q in ox.parse(path=str(p), format=_OX_FORMATS[fmt]))

@@ -12,7 +12,6 @@ import io
 import itertools
 import json
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from ontology.namespace import PREFIXES, bind_prefixes
 
+from . import sandbox
 from .errors import QueryError
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
@@ -101,6 +101,20 @@ def load_saved(name: str) -> str:
     return queries[name][1]
 
 
+def read_query_file(path: str) -> str:
+    """The text of a .rq file (UTF-8); QueryError when it is missing or not UTF-8 text."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read the query file ({exc.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{path}: the query file is not UTF-8 text (byte {exc.start}); "
+                         "save it as UTF-8") from None
+
+
 def _sparql_string(value: str) -> str:
     return '"' + (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
                   .replace("\r", "\\r")) + '"'
@@ -110,6 +124,8 @@ def _sparql_string(value: str) -> str:
 _PARAM_FORMS = ("", "@zh", "@zh-Hant")
 
 
+#: what SPARQL engines expand before parsing, even inside strings (so it cannot be quoted)
+_CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
@@ -119,9 +135,13 @@ def bind(query: str, params: dict[str, str]) -> str:
     scan every label). The VALUES block opens the WHERE group, as rdflib's initBindings do,
     so engines pick rows by it before they join and group; a query without WHERE gets it
     at the end."""
-    for name in params:
+    for name, value in params.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
+        escape = _CODEPOINT_ESCAPE.search(value)
+        if escape:
+            raise QueryError(f"--param {name}: the value holds {escape.group(0)!r}, which SPARQL reads as a "
+                             "character escape before anything else; give the character itself")
     if not params:
         return query
     names = " ".join(f"?{n}" for n in params)
@@ -231,37 +251,16 @@ def _from_oxigraph(res) -> Result:
     return Result("SELECT", names, [[term(sol[i]) for i in idx] for sol in res])
 
 
-def _with_timeout(fn, timeout: float | None):
-    """Run fn() and return its value, or raise QueryError once `timeout` seconds pass.
-
-    The engine runs in a daemon thread, so a runaway query cannot block the command;
-    the thread is abandoned when the process exits."""
-    if not timeout:
-        return fn()
-    box: dict[str, object] = {}
-
-    def target():
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 — handed back to the caller's thread
-            box["error"] = exc
-
-    th = threading.Thread(target=target, daemon=True)
-    th.start()
-    th.join(timeout)
-    if th.is_alive():
-        raise QueryError(f"the query ran past the --timeout of {timeout:g} s and was stopped; "
-                         "simplify it or raise --timeout")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]
-
-
-def run(data, query: str, allow_service: bool = False, timeout: float | None = None) -> Result:
+def run(data, query: str, allow_service: bool = False, timeout: float | None = None,
+        max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> Result:
     """Run a read-only query on an rdflib Dataset/Graph or a pyoxigraph Store.
 
-    The default graph is the merge of all named graphs (rdflib: default_union; Oxigraph
-    stores made by graph.oxstore keep a merged default graph)."""
+    The query is evaluated in a child process (graph.sandbox), stopped after `timeout`
+    seconds or when it needs more than `max_memory` MB. The default graph is the merge of
+    all named graphs (rdflib: default_union; Oxigraph stores made by graph.oxstore keep a
+    merged default graph)."""
+    sandbox.check_timeout(timeout)
+    sandbox.check_memory(max_memory)
     prepare(query, allow_service)
     import pyoxigraph as ox
 
@@ -276,12 +275,16 @@ def run(data, query: str, allow_service: bool = False, timeout: float | None = N
 
         def go():
             return _from_rdflib(data.query(prepared))
-    try:
-        return _with_timeout(go, timeout)
-    except QueryError:
-        raise
-    except Exception as exc:
-        raise QueryError(f"the query failed: {_first_line(exc)}") from None
+
+    def checked():
+        try:
+            return go()
+        except (QueryError, MemoryError):
+            raise
+        except Exception as exc:
+            raise QueryError(f"the query failed: {_first_line(exc)}") from None
+
+    return sandbox.run_limited(checked, timeout=timeout, memory_mb=max_memory)
 
 
 # ------------------------------------------------------------------ output
@@ -361,9 +364,12 @@ def format_result(result: Result, fmt: str = "table") -> str:
 
 
 def query_sources(files: list[str], query: str, store_dir: str | None = None,
-                  timeout: float | None = None, allow_service: bool = False) -> Result:
-    """Refuse a bad query, then run it on graph files (Oxigraph when they are large) or on
-    an on-disk store."""
+                  timeout: float | None = None, allow_service: bool = False,
+                  max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> Result:
+    """Refuse a bad query or limit, then run it on graph files (Oxigraph when they are
+    large) or on an on-disk store."""
+    sandbox.check_timeout(timeout)
+    sandbox.check_memory(max_memory)
     prepare(query, allow_service)
     from . import oxstore, store
 
@@ -375,4 +381,4 @@ def query_sources(files: list[str], query: str, store_dir: str | None = None,
         data = oxstore.load_files(files)
     else:
         data = store.load(files)
-    return run(data, query, allow_service=allow_service, timeout=timeout)
+    return run(data, query, allow_service=allow_service, timeout=timeout, max_memory=max_memory)

@@ -407,6 +407,44 @@ def _deep(fn):
     return box.get("value")
 
 
+def _remote_context(node) -> str | None:
+    """The first context in a JSON-LD document that would be fetched (a string @context, or
+    an @import), searched everywhere, including scoped contexts; None when all are inline."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            for k, v in n.items():
+                if k == "@import" and isinstance(v, str):
+                    return v
+                if k == "@context":
+                    for c in v if isinstance(v, list) else [v]:
+                        if isinstance(c, str):
+                            return c
+                stack.append(v)
+        elif isinstance(n, list):
+            stack.extend(n)
+    return None
+
+
+def refuse_remote_contexts(path: str | Path) -> None:
+    """GraphFileError when a JSON-LD file names a context to fetch (a URL or another file):
+    nothing is downloaded or read besides the files named on the command line."""
+    import json
+
+    try:
+        with open(path, "rb") as fh:
+            doc = json.load(fh)
+    except (ValueError, RecursionError) as exc:
+        raise GraphFileError(f"{path}: not a readable JSON-LD graph ({str(exc)[:200]})") from None
+    except OSError as exc:
+        raise GraphFileError(f"{path}: cannot read it ({exc.strerror})") from None
+    ref = _remote_context(doc)
+    if ref is not None:
+        raise GraphFileError(f"{path}: the JSON-LD names a remote @context ({ref[:100]}), which is refused: "
+                             "nothing is fetched; put the context inline in the file")
+
+
 def load(paths: list[str] | str) -> Dataset:
     """Graph files (any format rdflib reads, by suffix) → one Dataset; named graphs kept."""
     if isinstance(paths, str):
@@ -418,6 +456,8 @@ def load(paths: list[str] | str) -> Dataset:
         if not p.is_file():
             raise GraphFileError(f"{p}: no such graph file")
         fmt = FORMATS[format_for(str(p))][0]
+        if fmt == "json-ld":
+            refuse_remote_contexts(p)
         try:
             if fmt in ("trig", "nquads", "json-ld"):
                 _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023 — run before the next path

@@ -1,0 +1,213 @@
+"""Run a function in a forked child process within a time and a memory limit.
+
+Queries are evaluated this way (graph.query, graph.endpoint): a timed-out query is really
+stopped (its process is killed, not abandoned in a thread), a query that needs more memory
+than allowed ends with a clear error instead of aborting the whole program (Oxigraph aborts
+when an allocation fails), and a server stops the work when its client goes away.
+The child is a fork, so it sees the loaded graph without copying it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import faulthandler
+import math
+import os
+import pickle
+import resource
+import select
+import signal
+import socket
+import stat
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from .errors import QueryError
+
+T = TypeVar("T")
+
+#: default memory a query may use beyond what the program already holds, in MB
+DEFAULT_MEMORY_MB = 2048
+
+_PR_SET_PDEATHSIG = 1
+
+
+class TimedOut(QueryError):
+    """The function ran past its time limit and was stopped."""
+
+
+class OutOfMemory(QueryError):
+    """The function needed more memory than allowed and was stopped."""
+
+
+class ClientGone(QueryError):
+    """The client that asked for the work went away; the work was stopped."""
+
+
+def check_timeout(timeout: float | None) -> float | None:
+    """`timeout` itself when it is None or a positive finite number of seconds; else QueryError."""
+    if timeout is None:
+        return None
+    if not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+        raise QueryError(f"--timeout must be a positive number of seconds, not {timeout!r}; leave it out for no limit")
+    return float(timeout)
+
+
+def check_memory(memory_mb: float | None) -> float | None:
+    """`memory_mb` itself when it is None or a positive finite number of MB; else QueryError."""
+    if memory_mb is None:
+        return None
+    if not isinstance(memory_mb, (int, float)) or not math.isfinite(memory_mb) or memory_mb <= 0:
+        raise QueryError(f"--max-memory must be a positive number of MB, not {memory_mb!r}")
+    return float(memory_mb)
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (what RLIMIT_AS counts)."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux); elsewhere a no-op."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _close_sockets() -> None:
+    """Close every socket this process holds (the child of a server inherits them all)."""
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            with contextlib.suppress(OSError):
+                if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.close(fd)
+
+
+def _child(fn: Callable[[], object], memory_mb: float | None, wfd: int, parent: int) -> None:
+    """The forked child: limit memory, run fn, write the pickled outcome, exit without cleanup."""
+    code = 0
+    try:
+        _die_with_parent()
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+        faulthandler.disable()  # it would report the abort of an allocation that failed, on its own stderr
+        _close_sockets()  # a server's listening and client sockets stay with the server
+        devnull = os.open(os.devnull, os.O_WRONLY)  # Rust's "memory allocation failed" and the like
+        os.dup2(devnull, 2)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if memory_mb is not None:
+            limit = _address_space() + int(memory_mb * 1024 * 1024)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
+        try:
+            outcome = ("value", fn())
+        except MemoryError:
+            outcome = ("memory", None)
+        except BaseException as exc:  # noqa: BLE001 — handed back to the parent
+            try:
+                pickle.dumps(exc)
+                outcome = ("error", exc)
+            except Exception:  # an exception that does not pickle: its text
+                outcome = ("error", RuntimeError(str(exc) or type(exc).__name__))
+        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(data)
+        while view:
+            n = os.write(wfd, view)
+            view = view[n:]
+    except MemoryError:
+        code = 3
+    except BaseException:  # noqa: BLE001 — the parent reports that the child died
+        code = 2
+    finally:
+        os._exit(code)
+
+
+def _client_left(sock: socket.socket) -> bool | None:
+    """True when the peer closed its side, False when it sent more data, None if undecided."""
+    try:
+        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return None
+    except OSError:
+        return True
+
+
+def run_limited(
+    fn: Callable[[], T],
+    timeout: float | None = None,
+    memory_mb: float | None = DEFAULT_MEMORY_MB,
+    client: socket.socket | None = None,
+    what: str = "the query",
+) -> T:
+    """fn() evaluated in a forked child: its value (pickled back), or its exception re-raised.
+
+    Raises TimedOut after `timeout` seconds, OutOfMemory when the child needs more than
+    `memory_mb` MB beyond the parent's size, ClientGone when `client` (a socket) is closed
+    by its peer first; in each case the child is killed."""
+    timeout = check_timeout(timeout)
+    memory_mb = check_memory(memory_mb)
+    rfd, wfd = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover — runs in the child, which leaves with os._exit
+        os.close(rfd)
+        _child(fn, memory_mb, wfd, parent)
+    os.close(wfd)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    chunks: list[bytes] = []
+    watch: list = [rfd] + ([client] if client is not None else [])
+    done = False
+    try:
+        while True:
+            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                ready, _, _ = select.select(watch, [], [], wait)
+            except InterruptedError:
+                continue
+            if not ready:
+                raise TimedOut(
+                    f"{what} ran past the --timeout of {timeout:g} s and was stopped; simplify it or raise --timeout"
+                )
+            if client is not None and client in ready:
+                left = _client_left(client)
+                if left:
+                    raise ClientGone(f"the client left; {what} was stopped")
+                if left is False:
+                    watch.remove(client)
+            if rfd in ready:
+                chunk = os.read(rfd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        _, status = os.waitpid(pid, 0)
+        done = True
+    finally:
+        os.close(rfd)
+        if not done:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+    if chunks:
+        kind, value = pickle.loads(b"".join(chunks))
+        if kind == "value":
+            return value
+        if kind == "error":
+            raise value
+    else:
+        kind = "died"
+    limit = f"the --max-memory of {memory_mb:g} MB" if memory_mb is not None else "the memory available"
+    if (
+        kind == "memory"
+        or os.WIFSIGNALED(status)
+        and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL)
+        or os.WEXITSTATUS(status) == 3
+    ):
+        raise OutOfMemory(
+            f"{what} needed more than {limit} and was stopped; simplify it (LIMIT, fewer joins) or raise --max-memory"
+        )
+    how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {os.WEXITSTATUS(status)}"
+    raise QueryError(f"{what} stopped unexpectedly ({how}); try again or simplify it")
