@@ -61,7 +61,7 @@ _AND_SPEAK = re.compile(rf"(?:开幕式|闭幕式|开幕会|闭幕会)?(?:上)?�
 
 _CHAIR = re.compile(rf"^{_FILL}(?:主持召开了?|主持了?)$")
 _SPEAK_AT = re.compile(rf"^{_FILL}(?:在|出席)$")
-_SPEAK_AFTER = re.compile(rf"^(?:开幕式|闭幕式|开幕会|闭幕会)?"
+_SPEAK_AFTER = re.compile(rf"^(?:等(?:重要)?会议)?(?:开幕式|闭幕式|开幕会|闭幕会)?"
                           rf"(?:上(?:的)?[，,]?(?:{_SPEECH}|指出|强调|表示|宣布)|并{_SPEECH})")
 _LIST_SEP = re.compile(r"^(?:、|和|及|以及|，)$")
 # …主持会议 / 主持并讲话 / 主持召开座谈会 / 出席会议并讲话 / 在会上讲话 / 在发言中: the meeting in focus
@@ -92,6 +92,8 @@ _LEAD = re.compile(r"^(?:——|—|本报讯|据[^，。]{0,15}|[^，。]{0,12}
 _HELD_BEFORE = re.compile(r"(?:召开|举行|举办|主持召开|出席|参加)了?$|在$")
 _HELD_AFTER = re.compile(r"(?:上|召开|举行|开幕|闭幕|胜利召开|在[^，。]{1,10}(?:召开|举行))")
 _PROPOSE = re.compile(r"(?:鲜明|明确|首次|郑重|创造性地)?(?:提出|作出|确立|确定|部署)")
+# what may stand before the subject in its clause (after ，；：): ——, 以 (以X为核心的Y), 在/于 a place
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:——|以|[^，。；]{0,6}?[在于])?$")
 _PROPOSED_DE = ("提出的", "确立的", "作出的", "确定的")
 # 党中央关于A、B等战略部署: A and B put forward by the one whose 部署 it is
 _DECISION = re.compile(r"关于(?P<what>[^。；]{2,80}?)(?:等)?(?:的)?(?:重大)?(?:战略|决策)?部署")
@@ -421,9 +423,15 @@ def hosted_by(c: Clause) -> Iterator[Found]:
             continue
         for b in hosts:
             yield target, ORGANIZER, b
+    bodies = _top(c.of("Body"))
     for mt in c.meetings:
-        hosts = [b for b in c.of("Body") if b.end <= mt.start and _HOSTS_OF.match(text[b.end:mt.start])]
-        for b in hosts:
+        last = [i for i, b in enumerate(bodies) if b.end <= mt.start and _HOSTS_OF.match(text[b.end:mt.start])]
+        if not last:
+            continue
+        i = last[0]
+        while i > 0 and _only_list(text, bodies[i - 1].end, bodies[i].start, []):
+            i -= 1  # A、B和C联合主办的: back through the list
+        for b in bodies[i:last[0] + 1]:
             yield mt, ORGANIZER, b
 
 
@@ -469,6 +477,8 @@ def _head(c: Clause) -> Mention | None:
     if not heads or heads[0].type not in AGENTS or heads[0].start - c.sent.start > 12:
         return None
     subj = heads[0]
+    if not _SUBJECT_PREFIX.match(c.gap(c.clause_start(subj.start), subj.start)):
+        return None  # 贯彻党中央部署: an object, not the subject
     core = re.match(r"^(?:同志)?为核心的", c.text[subj.end:subj.end + 8])
     if core:
         nxt = [m for m in heads[1:] if m.start == subj.end + core.end() and m.type in ("Body",)]
@@ -655,8 +665,11 @@ def _item_meeting(c: Clause) -> Mention | None:
     return None
 
 
-def relations(doc: Doc) -> list[Relation]:
-    """Every relation the rules find, sentence by sentence, each once."""
+def relations(doc: Doc, rules: dict[str, Rule] | None = None,
+              doc_rules: dict[str, DocRule] | None = None) -> list[Relation]:
+    """Every relation the rules find (default: `RULES`, `DOC_RULES`), sentence by sentence, each once."""
+    rules = RULES if rules is None else rules
+    doc_rules = DOC_RULES if doc_rules is None else doc_rules
     idx = _Index(doc.mentions)
     out: list[Relation] = []
     seen: set[tuple] = set()
@@ -675,13 +688,13 @@ def relations(doc: Doc) -> list[Relation]:
         c = Clause(doc, idx, k, sent, ms, focus)
         if focus.item is None and k < _ITEM_LINES:
             focus.item = _item_meeting(c)
-        for name, rule in RULES.items():
+        for name, rule in rules.items():
             for s, p, o in rule(c):
                 add(s, p, o, sent.index, name)
         held = _held_meetings(c)
         if held:
             focus.held, focus.since = held[-1], k
-    for name, doc_rule in DOC_RULES.items():
+    for name, doc_rule in doc_rules.items():
         for s, p, o, sentence in doc_rule(doc, idx):
             add(s, p, o, sentence, name)
     return out
