@@ -6,6 +6,7 @@ body 省委 inside the meeting 省委经济工作会议), then finds the relatio
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import replace
@@ -122,6 +123,20 @@ def _one_type_per_name(found: list[Mention]) -> list[Mention]:
     return out
 
 
+_PARTY_GROUP = re.compile(r"党组(?!书记|副书记|成员|理论学习)")
+
+
+def party_groups(doc: Doc, found: list[Mention]) -> list[Mention]:
+    """An organ followed by 党组 names its leading party group (中共全国政协党组, 省妇联党组)."""
+    out = []
+    for m in found:
+        if m.type == "Body" and _PARTY_GROUP.match(doc.text, m.end):
+            start = m.start - 2 if doc.text[m.start - 2:m.start] == "中共" else m.start
+            span = doc.text[start:m.end + 2]
+            out.append(Mention(start, m.end + 2, span, "Body", span, "party-group"))
+    return out
+
+
 def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
             components: dict[str, Component] | None = None) -> Doc:
     """Fill `doc.mentions` and `doc.relations`."""
@@ -135,6 +150,7 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
     known = lex.forms()
     candidates = [(r, _as_known(m, known)) for r, m in candidates]
     first = _one_type_per_name(resolve(candidates))
+    first = resolve([(0, m) for m in party_groups(doc, first)] + [(1, m) for m in first])
     more = propagate(doc, first)
     doc.mentions = resolve([(0, m) for m in first] + [(len(rank), m) for m in more])
     doc.relations = relations.relations(doc)

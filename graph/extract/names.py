@@ -6,23 +6,18 @@ import re
 from ..model import Doc, Mention
 from ..segment import cn_number
 from .common import HAN, PLACE, PUNCT, left_edge
+from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column
 
 _CN = "〇一二三四五六七八九十百"
 
 # ------------------------------------------------------------------ bodies
 
-_ORG_SUFFIX = (
-    "委常委会|人大常委会|政协常委会|委办公厅|政府办公厅|委组织部|委宣传部|委统战部|委政法委|"
-    "人民代表大会常务委员会|人民政府|纪委监委|委员会|纪委|监委|人大|政协|政府|总工会|妇联|科协|文联|"
-    "侨联|残联|工商联|"
-    "高级人民法院|中级人民法院|人民法院|人民检察院|委")
+_ORG_SUFFIX = alternation(column("organs.tsv", {1: "level-organ"}))
 #: Stems of government departments, written as 省/市 + stem + 厅/局/委/办 or alone in lists.
-_DEPT = ("人力资源和社会保障|人力资源社会保障|人社|发展和改革|发展改革|发改|教育|科技|工业和信息化|"
-         "工信|公安|国家安全|民政|司法|财政|自然资源|生态环境|住房和城乡建设|住房城乡建设|住建|"
-         "交通运输|水利|农业农村|商务|文化和旅游|文旅|卫生健康|卫健|退役军人事务|应急管理|审计|"
-         "国资|市场监管|市场监督管理|统计|信访|网信|外事|医保|医疗保障|林业|粮食和物资储备|能源|"
-         "税务|人防|体育|广电|广播电视|新闻出版|宣传|组织|统战|政法|编办|机关事务管理")
-_LEVEL = "省|市|县|区|州|乡|镇"
+_DEPT = alternation(column("organs.tsv", {1: "department"}))
+_DEPT_SUFFIX = alternation(column("organs.tsv", {1: "dept-suffix"}))
+_INSTITUTION = alternation(column("organs.tsv", {1: "institution"}))
+_LEVEL = "自治区|自治州|自治县|省|市|县|区|州|乡|镇"
 # not an organ: 全省, 各市, 本县, 我省 … are areas, not bodies
 _NOT_BEFORE = set("全各本我该跨外分两三四")
 # …区/…市 words that are places, not organs: 社区委员会, 园区, 城市政府
@@ -30,10 +25,24 @@ _PLACE_WORD_BEFORE = set("社园城景片新辖湾山灾农牧矿老街校营军
 
 _BODY = re.compile(
     rf"(?:中共)?(?:(?P<place>{PLACE})|(?P<level>{_LEVEL}))"
-    rf"(?:(?P<org>{_ORG_SUFFIX})|(?P<dept>{_DEPT})(?:厅|局|委员会|委|办公室|办))"
+    rf"(?:(?P<org>{_ORG_SUFFIX})|(?P<dept>{_DEPT})(?:{_DEPT_SUFFIX}))"
     rf"|(?P<term>中共(?:{PLACE})?(?P<tlevel>省|市|县|区)?第[{_CN}]{{1,3}}届委员会)"
     rf"|(?P<youth>共青团(?:{PLACE})?(?:省|市|县|区)?委|团(?:省|市|县|区)委)"
-    rf"|(?P<group>(?:{_LEVEL})[{HAN}]{{0,6}}?(?:领导小组|协调小组|工作小组))")
+    rf"|(?P<group>(?:{_LEVEL})[{HAN}]{{0,6}}?(?:领导小组|协调小组|工作小组))"
+    rf"|(?P<special>(?:全国|[省市县区])(?:人大|政协)[{HAN}]{{2,10}}?委员会)")
+# 北方工业大学, 城投公司, XX股份有限公司: a proper name before the suffix of a named unit
+_INSTITUTION_RX = re.compile(rf"(?:{_INSTITUTION})(?!长|员|生[^产活态]|制|区)")
+#: words before an institution suffix that make it a kind, not a name (上市公司, 公立医院)
+_GENERIC_UNIT = re.compile(r"(?:上市|保险|证券|基金|外资|跨国|民营|国有|国营|私营|合资|子|分|母|各|投资|平台|"
+                           r"科技|贸易|物流|建筑|高等|一流|综合|公立|民办|基层|社区|乡镇|县级|市级|省级|"
+                           r"医科|职业|技术|重点|龙头|骨干|中小|大型|企业|有关|相关|这些|该|本|两|多|一|"
+                           r"专科|定点|三甲|商业|政策性|村镇|农商|城商|网络|新型|研究型|开放|特色|示范|控股|外国|国外|"
+                           r"境外|开发|多边)$")
+_GENERIC_START = re.compile(r"新型|各类|一批|多家|国外|境外|外国|有关|相关|这些|部分|全国|全省|全市")
+#: verbs and conjunctions that stand before a unit's name but are not part of it
+_UNIT_VERBS = ("和", "与", "及", "建设", "利用", "被", "依托", "引进", "组建", "成立", "联合", "加快", "新建",
+               "扩建", "改造", "筹建", "落户", "入驻", "培育", "壮大")
+
 _LEAD_FUNCTION = re.compile(r"^[与和同及跟对向强由在]+")
 _ENUM_UNITS = re.compile(
     rf"((?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}|[{HAN}]{{2,4}})等(?:有关|相关)?(?:单位|部门|机关)")
@@ -52,6 +61,15 @@ def bodies(doc: Doc) -> list[Mention]:
             continue
         span = m.group(0)
         out.append(Mention(m.start(), m.end(), span, "Body", _body_label(span), "body-suffix"))
+    for m in _INSTITUTION_RX.finditer(text):
+        start = left_edge(text, m.start(), max_len=10, extra=_UNIT_VERBS)
+        content = text[start:m.start()]
+        if len(content) >= 2 and not _GENERIC_UNIT.search(content) and not _GENERIC_START.match(content) \
+                and not content.isdigit():
+            span = text[start:m.end()]
+            out.append(Mention(start, m.end(), span, "Body", span, "institution"))
+    for m in re.finditer(r"机关党组(?!书记|副书记|成员)", text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Body", m.group(0), "party-group"))
     for m in _ENUM_UNITS.finditer(text):
         pos = m.start(1)
         items = m.group(1).split("、")
@@ -84,29 +102,34 @@ def _body_label(span: str) -> str:
 
 # ------------------------------------------------------------------ persons
 
-SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
-    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺"
-    "顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧"
-    "耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍"
-    "华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏"
-    "宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝楼栗")
-COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "皇甫", "令狐", "慕容", "尉迟", "东方",
-                     "公孙", "长孙", "宇文", "夏侯", "端木", "南宫", "司徒", "万俟")
-_TITLES = ("总书记|书记|副书记|省长|副省长|市长|副市长|县长|主席|副主席|委员长|副委员长|总理|"
-           "副总理|部长|厅长|局长|主任|院长|秘书长")
-_AFTER_NAME = "同志|总书记"
-_NAME_BEFORE = re.compile(rf"(?:{_AFTER_NAME})")
-_NAME_AFTER_TITLE = re.compile(
-    rf"(?:{_TITLES})[ \u3000]?(?P<name>[{HAN}]{{2,3}}?)(?=同志|出席|主持|强调|指出|表示|讲话|在|作|参加|会见|"
-    rf"调研|要求|说|，|。|、|[ \u3000]*\n|[ \u3000]*$)")
+#: what follows a person's name: a verb of official news, an honorific, or the end of a clause
+_AFTER_NAME = ("同志|总书记|主持|出席|强调|指出|表示|讲话|在|于|作|参加|会见|会谈|调研|要求|说|陪同|致辞|"
+               "发言|宣布|代表|看望|考察|视察|签署|介绍|回答|应约|应邀|先生|女士|总统|总理|主席|等|和|、|，|。|；|"
+               "：|（|\\s|$")
+_TITLE_RX = alternation(TITLES)
+_FOREIGN_TITLE_RX = alternation(FOREIGN_TITLES)
+_NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_RX})[ \u3000]?(?=[{HAN}])")
+_HONORIFIC = re.compile(r"同志|总书记")
+_TITLE_END = re.compile(rf"(?:{_TITLE_RX})$")
+_AFTER = re.compile(_AFTER_NAME)
+# A、B、C等参加 / A、B先后发言: a list of names before a verb of attending or speaking
+_NAME_LIST = re.compile(rf"(?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}?"
+                        rf"(?=等?(?:同志)?(?:参加|出席|陪同|参会|先后发言|发言|发了言|讲话|会见|主持|同志))")
+# a name at the head of a sentence before a verb of official news (王晨主持座谈会。)
+_NAME_LEADS = re.compile(rf"(?:^|(?<=[。；！？\n]))[{HAN}]{{2,3}}(?=主持|出席|参加|强调|指出|表示|会见|宣布|"
+                         rf"讲话|致辞|看望|考察|调研)", re.M)
 _FUNCTION_CHARS = set("在由和与及对向请让是为了着的以经据按被把将从同跟给，、。；：“”（）\n")
 _NOT_NAMES = {"广大", "各位", "全体", "青年", "老", "党员", "领导", "有关", "全党", "中央", "地方",
-              "各级", "基层", "我们", "大家", "同志"}
+              "各级", "基层", "我们", "大家", "同志", "许多", "全国", "国家", "政府", "成员", "代表",
+              "会议", "常委", "委员", "主任", "主席", "书记", "部长", "干部", "群众", "全会", "大会", "全市",
+              "全省", "全区", "全县", "会上", "双方", "各方", "中方", "我国", "我省", "我市", "文件", "报告"}
+#: leading characters of words that follow a title but are no names (主席团, 总理府, 委员会)
+_NOT_NAME_START = set("团府会级长副兼职们")
 
 
 def _is_name(cand: str) -> bool:
-    if not (2 <= len(cand) <= 4) or cand in _NOT_NAMES:
+    """A Chinese personal name: a surname and one or two given characters."""
+    if not (2 <= len(cand) <= 4) or cand in _NOT_NAMES or cand[:2] in _NOT_NAMES:
         return False
     if any(not ("\u4e00" <= c <= "\u9fff") for c in cand):
         return False
@@ -115,28 +138,68 @@ def _is_name(cand: str) -> bool:
     return cand[0] in SURNAMES and len(cand) <= 3
 
 
+def _is_foreign(cand: str) -> bool:
+    """A transliterated name (普京, 米尔济约耶夫, 古特雷斯): two to eight transliteration characters."""
+    parts = cand.split("·")
+    return 2 <= len(cand) <= 12 and all(len(p) >= 1 and all(c in TRANSLIT for c in p) for p in parts) \
+        and len(cand.replace("·", "")) >= 2
+
+
+def _name_at(text: str, pos: int, foreign: bool = False) -> int | None:
+    """The end of the name that starts at `pos`, checked by what follows it; None if none."""
+    for n in (3, 2, 4):
+        cand = text[pos:pos + n]
+        if _is_name(cand) and _AFTER.match(text, pos + n):
+            return pos + n
+    if foreign:
+        for n in range(8, 1, -1):
+            cand = text[pos:pos + n]
+            if _is_foreign(cand) and _AFTER.match(text, pos + n):
+                return pos + n
+    return None
+
+
 def persons(doc: Doc) -> list[Mention]:
-    """Names before 同志/总书记 and after a title (省委书记楼阳生出席…)."""
+    """Names before 同志/总书记, after a title (省委书记楼阳生出席…, 俄罗斯总统普京), in lists
+    before a verb of attending (A、B、C等参加), and at the head of a sentence before a verb of
+    official news (王晨主持座谈会)."""
     text = doc.text
     out = []
-    for m in _NAME_BEFORE.finditer(text):
+    for m in _HONORIFIC.finditer(text):
         end = m.start()
-        for n in (3, 2, 4):
+        # 副主席钱芳同志: a title right before a two-character name is not part of it
+        titled = _TITLE_END.search(text, max(0, end - 8), end - 2) is not None
+        for n in (2, 3, 4) if titled else (3, 2, 4):
             start = end - n
             if start < 0:
                 continue
             cand = text[start:end]
             before = text[start - 1] if start > 0 else "\n"
-            if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT
+            if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT or n == 3 or titled
                                    or not "\u4e00" <= before <= "\u9fff"):
                 out.append(Mention(start, end, cand, "Person", cand, "person-honorific",
                                    aliases=(cand + m.group(0),)))
                 break
     for m in _NAME_AFTER_TITLE.finditer(text):
-        cand = m.group("name")
+        if text[m.end()] in _NOT_NAME_START:
+            continue
+        title = m.group(0).strip()
+        end = _name_at(text, m.end(), foreign=bool(re.fullmatch(_FOREIGN_TITLE_RX, title)))
+        if end is not None:
+            cand = text[m.end():end]
+            out.append(Mention(m.end(), end, cand, "Person", cand, "person-title"))
+    for m in _NAME_LIST.finditer(text):
+        items = m.group(0).split("、")
+        if not all(_is_name(i) for i in items):
+            continue
+        pos = m.start()
+        for item in items:
+            out.append(Mention(pos, pos + len(item), item, "Person", item, "person-list"))
+            pos += len(item) + 1
+    for m in _NAME_LEADS.finditer(text):
+        cand = m.group(0)
         if _is_name(cand):
-            out.append(Mention(m.start("name"), m.end("name"), cand, "Person", cand,
-                               "person-title"))
+            out.append(Mention(m.start(), m.end(), cand, "Person", cand, "person-lead"))
     return out
 
 

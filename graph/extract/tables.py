@@ -1,0 +1,49 @@
+"""The pattern tables under `data/`: one table per kind of pattern, read once.
+
+Each table is a small TSV file (`#` starts a comment); adding a title, a head noun or an
+organ suffix is one line there. The extractors build their regular expressions from
+these tables, so one idea lives in one place.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data")
+
+
+@cache
+def rows(name: str) -> tuple[tuple[str, ...], ...]:
+    """The rows of `data/NAME` split at tabs, without comments and blank lines."""
+    out = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.append(tuple(cell.strip() for cell in line.split("\t")))
+    return tuple(out)
+
+
+def column(name: str, where: dict[int, str] | None = None) -> tuple[str, ...]:
+    """The first column of the rows whose cells equal `where` ({column: value})."""
+    return tuple(r[0] for r in rows(name)
+                 if all(len(r) > i and r[i] == v for i, v in (where or {}).items()))
+
+
+def alternation(words: tuple[str, ...] | list[str]) -> str:
+    """A regex alternation of the words, longest first (so 副主席 wins over 主席)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def tagged(name: str, tag: str) -> tuple[str, ...]:
+    """Heads of `data/NAME` (head, type, tags) that carry `tag` in their comma-separated tags."""
+    return tuple(r[0] for r in rows(name) if len(r) > 2 and tag in r[2].split(","))
+
+
+# ------------------------------------------------------------------ the tables
+
+TITLES = column("titles.tsv")
+FOREIGN_TITLES = column("titles.tsv", {1: "foreign"}) + column("titles.tsv", {1: "any"})
+_SURNAME_ROWS = [r[0] for r in rows("surnames.tsv")]
+SURNAMES = frozenset("".join(r for r in _SURNAME_ROWS if len(r) > 2))
+COMPOUND_SURNAMES = tuple(r for r in _SURNAME_ROWS if len(r) == 2)
+TRANSLIT = frozenset("".join(r[0] for r in rows("translit.tsv")))
