@@ -150,6 +150,11 @@ def test_speaker_of_each_meeting_of_a_list():
     assert got == {("全省工作会议", "speaker", "周立新")}
 
 
+def test_a_meeting_to_be_held_is_not_in_focus():
+    src = "[B:市委]召开会议，决定下月召开[M:市委全会]。市委书记[P:钱芳]主持会议。"
+    assert found("chair-here", src) == set()
+
+
 def test_attending_is_not_speaking():
     assert found("speaker", "[P:周立新]出席[M:全省工作会议]。") == set()
     assert found("speaker-here", "[M:全省工作会议]召开。[P:周立新]出席。") == set()
@@ -174,6 +179,21 @@ def test_chair_here_needs_a_focus_and_leaves_named_meetings_to_chair():
 def test_speaker_here():
     src = "[M:全市科技大会]召开。[P:钱芳]出席会议并讲话。[P:赵平]在会上作工作报告。[P:孙立]在发言中说。"
     assert found("speaker-here", src) == {("全市科技大会", "speaker", n) for n in ("钱芳", "赵平", "孙立")}
+
+
+def test_said_by_who_chaired_or_attended():
+    src = ("[P:钱芳]主持召开[M:全市企业家座谈会]\n[P:钱芳]主持召开座谈会。副市长[P:赵平]出席。"
+           "[P:钱芳]说，要优化营商环境。[P:赵平]指出，要稳就业。[P:孙立]表示，企业信心增强。")
+    rules = {"chair-here": R.chair_here, "said": R.said}
+    got = {(r.subject.text, r.predicate, r.object.text) for r in R.relations(marked(src), rules, {})}
+    assert {o for _, p, o in got if p == "speaker"} == {"钱芳", "赵平"}
+
+
+def test_said_needs_the_person_at_the_head():
+    src = "[P:钱芳]主持召开[M:全市企业家座谈会]\n[P:钱芳]主持召开座谈会。会上，大家学习了[P:钱芳]说，要改革。"
+    rules = {"chair-here": R.chair_here, "said": R.said}
+    got = {(r.predicate, r.object.text) for r in R.relations(marked(src), rules, {})}
+    assert ("speaker", "钱芳") not in got
 
 
 def test_chair_by():
@@ -222,6 +242,13 @@ def test_hosted_by():
         ("全球卫生论坛", "organizer", "卫生部"), ("全球卫生论坛", "organizer", "市人民政府")}
 
 
+def test_hosted_by_the_meeting_in_focus_only_when_it_is_the_subject():
+    src = "[M:全球卫生论坛]开幕。本届论坛主题为“健康、合作”，由[B:卫生部]和[B:市人民政府]共同主办。"
+    assert len(found("hosted-by", src)) == 2
+    src = "[M:全球卫生论坛]开幕。本次展览为落实[M:全市科技大会]精神，展览由[B:卫生部]主办。"
+    assert found("hosted-by", src) == set()
+
+
 def test_hosted_by_only_a_list_of_bodies():
     src = "[M:全球卫生论坛]开幕。论坛由[B:卫生部]指导，多家医院主办。"
     assert found("hosted-by", src) == set()
@@ -244,6 +271,17 @@ def test_propose_head_of_a_core():
 def test_propose_not_by_an_object_or_a_quoted_verb():
     assert found("propose", "会议指出，要贯彻[B:党中央]部署，坚持[C:“两个毫不动摇”]。") == set()
     assert found("propose", "[B:市委]要求深刻领悟[C:“两个确立”]的决定性意义。") == set()
+
+
+def test_propose_keeps_to_the_verbs_clause_and_its_own_subject():
+    src = "[P:钱芳]说，过去一年，[B:市政府]贯彻[B:市委]决策部署，促进了[G:共同富裕]。"
+    assert found("propose", src) == set()
+    src = "市委常委、副市长[P:钱芳]作出批示，要求开展[A:“暖心”行动]。"
+    assert found("propose", src) == set()
+    src = "[B:市政府]部署了大批警力，开展[A:“平安”行动]。"
+    assert found("propose", src) == set()
+    src = "[B:市委]部署开展[A:“暖心”行动]，同时推进[G:共同富裕]。"
+    assert found("propose", src) == {("“暖心”行动", "proposedBy", "市委")}
 
 
 def test_propose_quotation():

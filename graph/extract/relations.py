@@ -73,6 +73,8 @@ _THEN_SPEAK = re.compile(rf"^[^，。；]{{0,16}}?并{_SPEECH}")
 # A、B、C先后发言: each person of a list that ends at the verb
 _LIST_SPEAK = re.compile(r"(?:同志)?(?:等)?(?:先后|分别|相继|也|还)?"
                          r"(?:发言|发了言|讲话|致辞|作了?(?:交流)?发言)(?![精要])")
+_SAYS = re.compile(r"(?:同志)?(?:在[^，。；]{0,10}?)?(?:说|表示|指出|强调|认为)[，：:]")
+_ATTENDS = re.compile(rf"(?:同志)?{_FILL}出席(?:了)?(?:{_GENERIC_MEETING}|活动)?[。，；]")
 # 会议由省妇联党组书记陈静主持: the chair named after 由, the meeting before it
 _CHAIR_BY_BEFORE = re.compile(r"(?:会议|大会|会)由[^，。；由]{0,20}$")
 _CHAIR_BY_AFTER = re.compile(r"(?:同志)?主持(?![召了会大])")
@@ -86,6 +88,9 @@ _HELD_ON = re.compile(rf"{_TIME_OF_DAY}?\s*(?:在[^，。；]{{1,10}}?)?(?:隆�
 _CONVENE = re.compile(rf"^{_FILL}(?:主持)?(?:召开|举行|举办)了?$")
 # 由A、B和C共同主办: organizers of the meeting before 由, or of the one in focus
 _HOSTED_BY = re.compile(r"由(?P<who>[^，。；由]{2,60}?)(?:共同|联合)?(?:主办|举办|召开|发起)")
+# the subject of 由…主办 when it is the meeting in focus: 会议由…, 本次年会…，由…
+_THIS_WORDS = "本此这该"
+_THIS_MEETING = re.compile(rf"(?:本次|本届|此次|这次|该)?(?:{_GENERIC_MEETING}|论坛|年会|峰会|博览会)")
 _HOSTS_OF = re.compile(r"^(?:共同|联合)?(?:主办|举办)的$")
 _LEAD = re.compile(r"^(?:——|—|本报讯|据[^，。]{0,15}|[^，。]{0,12}(?:电|消息))?\s*"
                    r"(?:（[^）]{0,20}）|\([^)]{0,20}\))?\s*[：:]?\s*(?:当地时间|北京时间|本月)?(?:在|于)?$")
@@ -94,12 +99,17 @@ _HELD_AFTER = re.compile(r"(?:上|召开|举行|开幕|闭幕|胜利召开|在[^
 _PROPOSE = re.compile(r"(?:鲜明|明确|首次|郑重|创造性地)?(?:提出|作出|确立|确定|部署)")
 # what may stand before the subject in its clause (after ，；：): ——, 以 (以X为核心的Y), 在/于 a place
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:——|以|[^，。；]{0,6}?[在于])?$")
+# 作出…的部署: what is between 作出 and the word that closes it
+_DECIDED = re.compile(r"(?:部署|决策|决定|战略)")
+# 部署 is a proposing verb before a campaign (部署开展…), a noun after 决策/工作/战略
+_NOUN_BEFORE_DEPLOY = ("决策", "工作", "战略", "重要", "重大", "统一", "中央", "总体")
+_DEPLOY_WHAT = re.compile(r"了?(?:开展|实施|推进|启动|推动)")
 _PROPOSED_DE = ("提出的", "确立的", "作出的", "确定的")
 # 党中央关于A、B等战略部署: A and B put forward by the one whose 部署 it is
 _DECISION = re.compile(r"关于(?P<what>[^。；]{2,80}?)(?:等)?(?:的)?(?:重大)?(?:战略|决策)?部署")
 # 以江泽民同志为主要代表的中国共产党人…形成了…: the proposer is the person named
 _MAIN_REPRESENTATIVE = re.compile(r"(?:同志)?为(?:主要)?代表的中国共产党人")
-_FORMED = re.compile(r"(?:形成|创立|提出|确立)了?")
+_FORMED = re.compile(r"(?:形成|创立|提出)了?")
 _ENDORSE = re.compile(r"(?:得到|受到|获得)(?P<who>[^，。；]{1,40}?)(?:批示)?(?:充分)?"
                       r"(?:肯定|表扬|赞扬|称赞|点赞)")
 _ENDORSE_ACTIVE = re.compile(r"^(?:同志)?(?:(?:作出|作)?批示)?(?:充分)?(?:肯定|表扬|赞扬)了?")
@@ -162,11 +172,13 @@ def _outermost(m: Mention, pool: list[Mention]) -> Mention:
 @dataclass
 class Focus:
     """What the text is about so far: the meeting last reported as held (`held`, named in
-    sentence `since`) and the meeting a news item is about (`item`, from its first lines)."""
+    sentence `since`), the meeting a news item is about (`item`, from its first lines) and the
+    people (labels) who chaired, spoke at or attended the meeting in focus."""
 
     held: Mention | None = None
     since: int = -1
     item: Mention | None = None
+    people: set[str] = field(default_factory=set)  # who chaired, spoke at or attended it
 
 
 @dataclass
@@ -350,6 +362,19 @@ def speaker_here(c: Clause) -> Iterator[Found]:
             yield about, SPEAKER, p
 
 
+def said(c: Clause) -> Iterator[Found]:
+    """A person who chaired or attended the meeting in focus and, heading a sentence, 说/表示/指出…:
+    they spoke at it (李克强主持召开座谈会。… 李克强说，…)."""
+    about = c.about()
+    if about is None or not c.focus.people:
+        return
+    heads = [m for m in c.top if m.type != "Date"]
+    if heads and heads[0].type == "Person" and heads[0].label in c.focus.people \
+            and _SUBJECT_PREFIX.match(c.gap(c.clause_start(heads[0].start), heads[0].start)) \
+            and _SAYS.match(c.text, heads[0].end):
+        yield about, SPEAKER, heads[0]
+
+
 def chair_by(c: Clause) -> Iterator[Found]:
     """MEETING由PERSON主持 / 会议由PERSON主持 (then the meeting in focus)."""
     text = c.text
@@ -416,8 +441,11 @@ def hosted_by(c: Clause) -> Iterator[Found]:
     the meeting in focus; A和B联合主办的MEETING."""
     text = c.text
     for h in _HOSTED_BY.finditer(text, c.sent.start, c.sent.end):
-        before = [mt for mt in _top(c.meetings) if mt.end <= h.start()]
-        target = before[-1] if before else c.about()
+        lo = c.clause_start(h.start())
+        named = [mt for mt in _top(c.meetings) if lo <= mt.start and mt.end == h.start()]
+        this = _THIS_MEETING.fullmatch(text[lo:h.start()]) or (
+            lo == h.start() and _THIS_MEETING.match(text, c.sent.start) and text[c.sent.start] in _THIS_WORDS)
+        target = named[0] if named else c.about() if this else None
         hosts = _top(c.idx.within(h.start("who"), h.end("who"), "Body"))
         if target is None or not hosts or not _only_list(text, h.start("who"), h.end("who"), hosts):
             continue
@@ -458,17 +486,48 @@ def _first_verb(c: Clause, lo: int, hi: int) -> re.Match | None:
 
 
 def propose(c: Clause) -> Iterator[Found]:
-    """A meeting, body or person at the head of the sentence, then 提出/作出/确立…: the goals,
-    concepts and campaigns after the verb; a verb before a quotation (提出，“…”) is `propose_quotation`."""
-    subj = _head(c)
-    if subj is None:
+    """提出/确立/确定 + goals, concepts, campaigns of the verb's clause; 作出…的部署/决策 + those
+    between 作出 and 部署. The proposer is the last agent before the verb in its clause, or, in a
+    clause without one, the agent heading the sentence (提出A，作出B的部署). A verb before a
+    quotation (提出，“…”) is `propose_quotation`'s."""
+    head = _head(c)
+    if head is None:
         return
-    v = _first_verb(c, subj.end, c.sent.end)
-    if v is None or v.start() - subj.end > 24 or c.text[v.end():v.end() + 2] in ("，“", "：“", ":“"):
-        return
-    for o in c.top:
-        if o.type in OBJECT_TYPES and o.start >= v.end():
-            yield o, PROPOSED_BY, subj
+    agents = [m for m in c.top if m.type in AGENTS]
+    for v in _verbs(c, head.end):
+        lo, hi = c.clause_start(v.start()), c.clause_end(v.end())
+        own = [m for m in agents if lo <= m.start and m.end <= v.start()]
+        before = [m for m in agents if m.end <= v.start()]
+        if own:
+            subj = own[-1]
+            if subj is not head and not _SUBJECT_PREFIX.match(c.gap(lo, own[0].start)):
+                continue
+        elif before and before[-1] is head and v.start() - head.end <= 40:
+            subj = head
+        else:
+            continue
+        if v.group(0).endswith("作出"):
+            close = _DECIDED.search(c.text, v.end(), hi)
+            if close is None:
+                continue
+            hi = close.start()
+        for o in c.top:
+            if o.type in OBJECT_TYPES and v.end() <= o.start and o.end <= hi:
+                yield o, PROPOSED_BY, subj
+
+
+def _verbs(c: Clause, lo: int) -> Iterator[re.Match]:
+    """提出/作出/确立… after `lo`, not in a quotation (把握“两个确立”), not a noun (决策部署),
+    not before 的 (X提出的Y is `proposed_de`'s) and not before a quotation."""
+    spans = quotes(c.text)
+    for v in _PROPOSE.finditer(c.text, lo, c.sent.end):
+        after = c.text[v.end():v.end() + 2]
+        if inside_quotes(spans, v.start()) or after[:1] == "的" or after in ("，“", "：“", ":“"):
+            continue
+        if v.group(0).endswith("部署") and (c.text[v.start() - 2:v.start()] in _NOUN_BEFORE_DEPLOY
+                                          or not _DEPLOY_WHAT.match(c.text, v.end())):
+            continue
+        yield v
 
 
 def _head(c: Clause) -> Mention | None:
@@ -528,9 +587,8 @@ def main_representative(c: Clause) -> Iterator[Found]:
         if r is None or not text.startswith("以", p.start - 1):
             continue
         for v in _FORMED.finditer(text, r.end(), c.sent.end):
-            lo = v.end()
-            for o in c.top:
-                if o.type in ("Concept", "Goal") and lo <= o.start < c.clause_end(lo):
+            for o in c.top:  # the name right after the verb: 形成了“三个代表”重要思想
+                if o.type in ("Concept", "Goal") and o.start == v.end():
                     yield o, PROPOSED_BY, p
 
 
@@ -591,6 +649,7 @@ RULES: dict[str, Rule] = {
     "chair-here": chair_here,
     "speaker-here": speaker_here,
     "chair-by": chair_by,
+    "said": said,
     "speaker-list": speaker_list,
     CONVENE: convene,
     "hosted-by": hosted_by,
@@ -644,6 +703,8 @@ def _held_meetings(c: Clause) -> list[Mention]:
     out = []
     for mt in _top(c.meetings):
         before = text[max(c.sent.start, mt.start - 3):mt.start]
+        if _TO_BE_HELD.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
+            continue
         if _HELD.match(text[mt.end:mt.end + 10]) or re.search(r"(?:召开|举行)了?$", before):
             out.append(mt)
     return out
@@ -651,6 +712,8 @@ def _held_meetings(c: Clause) -> list[Mention]:
 
 #: the first lines of a news item (headline and lead sentence) that name the meeting it is about
 _ITEM_LINES = 2
+# a meeting still to come is not the one reported: 决定今年10月在北京召开…, 将于…举行
+_TO_BE_HELD = re.compile(r"(?:决定|将|拟|即将|定于|筹备|准备)[^，。；]{0,12}?(?:召开|举行)$")
 _ITEM_BEFORE = re.compile(r"(?:主持召开|召开|举行|出席|主持|参加)了?$")
 
 
@@ -660,9 +723,33 @@ def _item_meeting(c: Clause) -> Mention | None:
     if held:
         return held[0]
     for mt in _top(c.meetings):
+        if _TO_BE_HELD.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
+            continue
         if _ITEM_BEFORE.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
             return mt
     return None
+
+
+def _refocus(c: Clause, found: list[Relation]) -> None:
+    """After a sentence: the meeting it reports held becomes the focus; who chaired, spoke at or
+    attended the meeting in focus is remembered."""
+    f = c.focus
+    held = _held_meetings(c)
+    if held and (f.held is None or held[-1].label != f.held.label):
+        f.people = set()
+    if held:
+        f.held, f.since = held[-1], c.k
+    about = c.about()
+    if about is None:
+        return
+    for r in reversed(found):
+        if r.sentence != c.sent.index:
+            break
+        if r.predicate in (CHAIR, SPEAKER) and r.subject.label == about.label:
+            f.people.add(r.object.label)
+    for p in c.of("Person"):
+        if _ATTENDS.match(c.gap(p.end, c.sent.end)):
+            f.people.add(p.label)
 
 
 def relations(doc: Doc, rules: dict[str, Rule] | None = None,
@@ -691,9 +778,7 @@ def relations(doc: Doc, rules: dict[str, Rule] | None = None,
         for name, rule in rules.items():
             for s, p, o in rule(c):
                 add(s, p, o, sent.index, name)
-        held = _held_meetings(c)
-        if held:
-            focus.held, focus.since = held[-1], k
+        _refocus(c, out)
     for name, doc_rule in doc_rules.items():
         for s, p, o, sentence in doc_rule(doc, idx):
             add(s, p, o, sentence, name)
