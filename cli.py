@@ -249,20 +249,36 @@ def stats(graph, top):
 
 
 @cli.command("eval")
-@click.argument("graph", nargs=-1, required=True)
-@click.option("--gold", required=True, type=click.Path(dir_okay=False),
-              help="The hand annotation (JSON, see ANNOTATION.md).")
+@click.argument("graph", nargs=-1)
+@click.option("--gold", type=click.Path(dir_okay=False),
+              help="The hand annotation (JSON, see ANNOTATION.md) to score GRAPH... against.")
+@click.option("--set", "set_dir", type=click.Path(file_okay=False),
+              help="An annotated set to build and score: plan.tsv, texts/NAME.txt, gold/NAME.json.")
 @click.option("--errors", is_flag=True, help="List misses and false positives.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_(graph, gold, errors, as_json):
-    """Precision, recall and F1 of a graph against a gold annotation, per type and for relations.
+def eval_(graph, gold, set_dir, errors, as_json):
+    """Precision, recall and F1 per type and for relations: of graphs against a gold annotation,
+    or of speechkg over an annotated set (every text built with its date, figures pooled, headline last).
 
     Example: speechkg eval seed.ttl --gold ../shared/eval/seed-gold.json --errors
+
+    Example: speechkg eval --set ../shared/dev
     """
     import json
 
     from graph import evaluate, store
 
+    if set_dir is not None:
+        if graph or gold:
+            raise click.UsageError("--set builds and scores its own texts; give no GRAPH or --gold with it")
+        report = evaluate.evaluate_set(set_dir)
+        if as_json:
+            click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        else:
+            click.echo(evaluate.format_set_report(report, errors), nl=False)
+        return
+    if not graph or not gold:
+        raise click.UsageError("give GRAPH... --gold GOLD.json, or --set DIR")
     report = evaluate.evaluate(store.load(list(graph)), evaluate.load_gold(gold))
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))

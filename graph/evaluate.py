@@ -1,4 +1,5 @@
-"""Precision, recall and F1 of a graph against a hand annotation (gold JSON).
+"""Precision, recall and F1 of a graph against a hand annotation (gold JSON), or of
+speechkg itself over an annotated set of texts (pooled, as ../shared/eval/score_set.py).
 
 Matching follows ANNOTATION.md and the project's scorer: an entity matches a gold
 entity of the same type when one of its labels equals one of the gold's labels after
@@ -7,6 +8,7 @@ Optional gold entities and relations are never missed, and finding one is no err
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import unicodedata
 from collections import defaultdict
@@ -61,19 +63,79 @@ def _f1(p: float, r: float) -> float:
 
 
 def load_gold(path: str | Path) -> dict:
+    """Read a gold JSON file and check its shape (see `check_gold`)."""
     try:
         gold = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such gold file") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a readable gold JSON file (nested too deeply)") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: not a readable gold JSON file ({exc})") from None
+    return check_gold(gold, str(path))
+
+
+def _shown(value: object) -> str:
+    """A value for a one-line message: as JSON, at most 40 characters; objects and lists by kind."""
+    if isinstance(value, (dict, list)):
+        return "an object" if isinstance(value, dict) else "a list"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _string(item: dict, key: str, where: str) -> str:
+    if key not in item:
+        raise InputError(f"{where} has no {key!r}")
+    value = item[key]
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{where}: {key!r} must be a non-empty string, not {_shown(value)}")
+    return value
+
+
+def check_gold(gold: object, where: str = "gold") -> dict:
+    """The one check of a gold annotation's shape (ANNOTATION.md): `gold` unchanged, or an
+    InputError naming `where` (the file) and the first thing wrong, e.g. `entities[3] has no 'type'`."""
     if not isinstance(gold, dict) or not isinstance(gold.get("entities"), list):
-        raise InputError(f"{path}: a gold file needs an 'entities' list (see ANNOTATION.md)")
+        raise InputError(f"{where}: a gold file needs an 'entities' list (see ANNOTATION.md)")
+    labels = set()
+    for i, ent in enumerate(gold["entities"]):
+        at = f"{where}: entities[{i}]"
+        if not isinstance(ent, dict):
+            raise InputError(f"{at} must be an object with type and label, not {_shown(ent)}")
+        t = _string(ent, "type", at)
+        if t not in ENTITY_TYPES:
+            raise InputError(f"{at}: type {_shown(t)} is not one of {', '.join(ENTITY_TYPES)}")
+        labels.add(_string(ent, "label", at))
+        aliases = ent.get("aliases", [])
+        if not isinstance(aliases, list):
+            raise InputError(f"{at}: 'aliases' must be a list of strings, not {_shown(aliases)}")
+        for j, alias in enumerate(aliases):
+            if not isinstance(alias, str):
+                raise InputError(f"{at}: aliases[{j}] must be a string, not {_shown(alias)}")
+        if not isinstance(ent.get("optional", False), bool):
+            raise InputError(f"{at}: 'optional' must be true or false, not {_shown(ent['optional'])}")
+        if t == "Date":
+            _string(ent, "value", at + " (a Date)")
+    rels = gold.get("relations", [])
+    if not isinstance(rels, list):
+        raise InputError(f"{where}: 'relations' must be a list, not {_shown(rels)}")
+    for k, rel in enumerate(rels):
+        at = f"{where}: relations[{k}]"
+        if not isinstance(rel, dict):
+            raise InputError(f"{at} must be an object with subject, predicate and object, not {_shown(rel)}")
+        pred = _string(rel, "predicate", at)
+        if pred not in RELATIONS:
+            raise InputError(f"{at}: predicate {_shown(pred)} is not one of {', '.join(RELATIONS)}")
+        for end in ("subject", "object"):
+            if _string(rel, end, at) not in labels:
+                raise InputError(f"{at}: {end} {_shown(rel[end])} is not the label of a gold entity")
+        if not isinstance(rel.get("optional", False), bool):
+            raise InputError(f"{at}: 'optional' must be true or false, not {_shown(rel['optional'])}")
     return gold
 
 
 def evaluate(ds: Dataset, gold: dict) -> Report:
-    """Score a graph (all its named graphs together) against `gold`."""
+    """Score a graph (all its named graphs together) against `gold` (as `load_gold` returns it)."""
     ents = gold["entities"]
     names = [{norm(g["label"])} | {norm(a) for a in g.get("aliases", [])} for g in ents]
     label_props = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
@@ -149,4 +211,125 @@ def format_report(report: Report, errors: bool = False) -> str:
                 lines.append(f"{name} false positives: " + " | ".join(s.false_positives))
     core = "  ".join(f"{t} {report.types[t].f1:.3f}" for t in CORE)
     lines.append(f"core-F1 {report.core_f1:.3f} ({core}); relations-F1 {report.relations.f1:.3f}")
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class SetReport:
+    """Figures pooled over an annotated set: per type, precision over every predicted entity
+    and recall over every required gold entity of the set; `texts` has each text's report."""
+
+    types: dict[str, Score]
+    relations: Score
+    texts: dict[str, Report]
+
+    @property
+    def core_f1(self) -> float:
+        """Macro-F1 over Campaign, Body, Goal and Date."""
+        return sum(self.types[t].f1 for t in CORE) / len(CORE)
+
+    @property
+    def all_f1(self) -> float:
+        """Macro-F1 over the eight entity types."""
+        return sum(s.f1 for s in self.types.values()) / len(self.types)
+
+    def as_dict(self) -> dict:
+        """The JSON of `score_set.py --json`."""
+        def d(s: Score) -> dict:
+            return {k: getattr(s, k) for k in ("gold", "predicted", "precision", "recall", "f1")}
+
+        return {"types": {**{t: d(s) for t, s in self.types.items()}, "relations": d(self.relations)},
+                "core_f1": round(self.core_f1, 4), "all_f1": round(self.all_f1, 4),
+                "relations_f1": self.relations.f1,
+                "per_text_core_f1": {name: r.core_f1 for name, r in self.texts.items()}}
+
+
+@dataclass
+class SetText:
+    """One line of an annotated set's plan.tsv, with its files."""
+
+    name: str
+    date: _dt.date
+    text: Path
+    gold: Path
+
+
+def read_plan(set_dir: str | Path) -> list[SetText]:
+    """The texts of an annotated set: plan.tsv lines of name, source, date (`#` comments),
+    each with texts/NAME.txt and gold/NAME.json; an InputError names the first problem."""
+    root = Path(set_dir)
+    plan = root / "plan.tsv"
+    try:
+        lines = plan.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        what = "no plan.tsv (an annotated set has plan.tsv, texts/ and gold/)" if root.is_dir() else "no such folder"
+        raise InputError(f"{root}: {what}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{plan}: cannot read the plan ({exc})") from None
+    out: list[SetText] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t")]
+        if len(fields) < 3:
+            raise InputError(f"{plan}: line {n} needs name, source and date separated by tabs")
+        name, date = fields[0], fields[2]
+        if not name or name in (".", "..") or any(c in name for c in "/\\"):
+            raise InputError(f"{plan}: line {n}: {_shown(name)} is not a plain file name")
+        try:
+            day = _dt.date.fromisoformat(date)
+        except ValueError:
+            raise InputError(f"{plan}: line {n}: {_shown(date)} is not a date; use YYYY-MM-DD") from None
+        if any(t.name == name for t in out):
+            raise InputError(f"{plan}: line {n}: {_shown(name)} is listed twice")
+        item = SetText(name, day, root / "texts" / f"{name}.txt", root / "gold" / f"{name}.json")
+        for path in (item.text, item.gold):
+            if not path.is_file():
+                raise InputError(f"{plan}: line {n}: {path} is missing")
+        out.append(item)
+    if not out:
+        raise InputError(f"{plan}: no texts listed (lines of name, source, date)")
+    return out
+
+
+def evaluate_set(set_dir: str | Path) -> SetReport:
+    """Build every text of an annotated set alone, with its date, and score it against its gold;
+    the figures pooled over the set. Every gold file is checked before anything is built."""
+    from .pipeline import build
+
+    items = read_plan(set_dir)
+    golds = [load_gold(item.gold) for item in items]
+    texts = {item.name: evaluate(build([str(item.text)], date=item.date).dataset, gold)
+             for item, gold in zip(items, golds, strict=True)}
+    types = {t: _pool([r.types[t] for r in texts.values()]) for t in ENTITY_TYPES}
+    return SetReport(types, _pool([r.relations for r in texts.values()]), texts)
+
+
+def _pool(scores: list[Score]) -> Score:
+    gold = sum(s.gold for s in scores)
+    pred = sum(s.predicted for s in scores)
+    ok = sum(s.predicted - len(s.false_positives) for s in scores)
+    found = sum(s.gold - len(s.missed) for s in scores)
+    p = ok / pred if pred else (1.0 if not gold else 0.0)
+    r = found / gold if gold else 1.0
+    return Score(gold, pred, round(p, 4), round(r, 4), round(_f1(p, r), 4))
+
+
+def format_set_report(report: SetReport, errors: bool = False) -> str:
+    """score_set.py's output: each text's misses and false positives when `errors`, the pooled
+    table, each text's core-F1, and the headline last."""
+    lines = []
+    if errors:
+        for name, r in report.texts.items():
+            rows = [*r.types.items(), ("relations", r.relations)]
+            lines.append(f"{name} (core-F1 {r.core_f1:.3f})\n"
+                         + "\n".join([f"  {t} missed: " + " | ".join(s.missed) for t, s in rows if s.missed]
+                                     + [f"  {t} false positives: " + " | ".join(s.false_positives)
+                                        for t, s in rows if s.false_positives]))
+    lines.append(f"{'type':10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for name, s in [*report.types.items(), ("relations", report.relations)]:
+        lines.append(f"{name:10} {s.gold:5d} {s.predicted:5d} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
+    lines.append("per text core-F1: " + ", ".join(f"{k} {r.core_f1:.2f}" for k, r in report.texts.items()))
+    lines.append(f"{len(report.texts)} texts: pooled core-F1 {report.core_f1:.3f}, all-types F1 "
+                 f"{report.all_f1:.3f}, relations-F1 {report.relations.f1:.3f}")
     return "\n".join(lines) + "\n"

@@ -30,29 +30,91 @@ GOVERNORS = tuple(sorted(set("""
 这次 本次 此次 今天 从 向 于 由 到 及时 不断 切实 认真 努力 着力 全力 进一步 更加 始终 坚决 严格 高度
 """.split()), key=len, reverse=True))
 
-_GOV_RX = re.compile("|".join(map(re.escape, GOVERNORS)))
+_GOVERNOR_SET = frozenset(GOVERNORS)
+#: a run of characters jieba segments as one block (its re_han_default): words never cross its ends
+_BLOCK_CHAR = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
+_BLOCK_REACH = 120  # how far a block is followed: longer runs are cut (pathological input only)
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=20000)
+def _segment(block: str) -> tuple[int, ...]:
+    """The word boundaries of a block (offsets into it), from jieba's default dictionary."""
+    ends = [0]
+    for word in _jieba().cut(block):
+        ends.append(ends[-1] + len(word))
+    return tuple(ends)
+
+
+def words_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
+    """The words (start, end) of `text[lo:pos]`, right to left, as jieba segments their block;
+    a word that crosses `lo` is left out."""
+    start = pos
+    floor = max(0, pos - _BLOCK_REACH)
+    while start > floor and _BLOCK_CHAR.match(text, start - 1):
+        start -= 1
+    end = pos
+    ceil = min(len(text), pos + _BLOCK_REACH)
+    while end < ceil and _BLOCK_CHAR.match(text, end):
+        end += 1
+    if start == end:
+        return []
+    bounds = [start + b for b in _segment(text[start:end])]
+    out = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if a >= lo and b <= pos:
+            out.append((a, b))
+    return out[::-1]
+
+
+def is_boundary(text: str, pos: int) -> bool:
+    """Whether a word boundary (jieba's) falls at `pos`."""
+    if pos <= 0 or pos >= len(text) or not _BLOCK_CHAR.match(text, pos) or not _BLOCK_CHAR.match(text, pos - 1):
+        return True
+    start = pos
+    floor = max(0, pos - _BLOCK_REACH)
+    while start > floor and _BLOCK_CHAR.match(text, start - 1):
+        start -= 1
+    end = pos
+    ceil = min(len(text), pos + _BLOCK_REACH)
+    while end < ceil and _BLOCK_CHAR.match(text, end):
+        end += 1
+    return (pos - start) in _segment(text[start:end])
+
+
+def _governs(word: str) -> bool:
+    """A governing word, or a word ending in one (充分利用, 努力实现, 这是)."""
+    return word in _GOVERNOR_SET or any(word[i:] in _GOVERNOR_SET for i in range(1, len(word)))
 
 
 def left_edge(text: str, head_start: int, max_len: int = 16,
               keep: frozenset[str] = frozenset(), extra: tuple[str, ...] = ()) -> int:
     """Where a name ending at `head_start` begins: after the nearest punctuation or the
-    rightmost governing word within `max_len` characters (words in `keep` are kept,
-    words in `extra` count as governing words too)."""
+    rightmost governing word within `max_len` characters. Governing words are whole words
+    of the text's segmentation, so 要 in 重要 or 建设 in 基本建设 governs nothing (words in
+    `keep` are kept, words in `extra` count as governing words too)."""
     lo = head_start
     limit = max(0, head_start - max_len)
     while lo > limit and text[lo - 1] not in PUNCT:
         lo -= 1
-    window = text[lo:head_start]
-    cut = lo
-    for m in _GOV_RX.finditer(window):
-        if m.group(0) in keep:
-            continue
-        cut = max(cut, lo + m.end())
-    for word in extra:
-        i = window.rfind(word)
-        if i >= 0:
-            cut = max(cut, lo + i + len(word))
-    return cut
+    if lo == head_start:
+        return lo
+    for a, b in words_before(text, head_start, lo):
+        word = text[a:b]
+        if word in extra or (word not in keep and _governs(word)):
+            return b
+    # the window may start inside a word: the name then starts at the next word
+    words = words_before(text, head_start, lo)
+    return words[-1][0] if words and lo < head_start and text[lo - 1:lo] not in PUNCT and lo > 0 \
+        else lo
 
 
 def inside_quotes(spans: list[tuple[int, int]], pos: int) -> bool:

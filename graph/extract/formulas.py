@@ -12,16 +12,18 @@ import re
 from ..model import Doc, Mention
 from ..segment import cn_number
 from .common import HAN, NUMBERED, PLACE, PUNCT, inside_quotes, left_edge, quotes
+from .tables import alternation, rows
 
-CAMPAIGN_HEADS = ("行动", "活动", "工程", "竞赛", "学习教育", "主题教育", "建设年", "评选", "讲堂",
-                  "品牌", "实事")
-CONCEPT_HEADS = ("战略", "意识", "精神", "思想", "理念", "制度", "要求", "方针", "原则", "模式",
-                 "布局", "观")
-_HEADS_RX = "|".join(h for h in CAMPAIGN_HEADS if h != "实事")
+def _heads(type_: str, tag: str) -> tuple[str, ...]:
+    return tuple(r[0] for r in rows("heads.tsv") if r[1] == type_ and tag in r[2].split(","))
+
+
+CAMPAIGN_HEADS = _heads("Campaign", "quoted")
+CONCEPT_HEADS = _heads("Concept", "quoted")
 # “X”主题宣传教育活动 takes the whole head; “X”教育 alone only when no fuller head follows
-_QUOTED_TAIL = re.compile(rf"^(?:主题)?[{HAN}]{{0,6}}?(?:{_HEADS_RX})|^(?:主题)?[{HAN}]{{0,4}}?教育")
-_CONCEPT_TAIL = re.compile(rf"^[{HAN}]{{0,4}}?(?:发展)?"
-                           rf"(?:制度|要求|理念|战略|精神|思想|方针|原则|路线|模式|重要思想)(?![{HAN}])")
+_QUOTED_TAIL = re.compile(rf"^(?:主题)?[{HAN}]{{0,6}}?(?:{alternation(_heads('Campaign', 'after'))})"
+                          rf"|^(?:主题)?[{HAN}]{{0,4}}?教育")
+_CONCEPT_TAIL = re.compile(rf"^[{HAN}]{{0,4}}?(?:发展)?(?:{alternation(_heads('Concept', 'after'))})(?![{HAN}])")
 _GOAL_TAIL = re.compile(r"^的?(?:奋斗|建设|发展)?目标")
 _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|难题|现象|式|型|化)")
 # 从“精英工程”转变为“群众活动”: a contrast of two descriptions, not names
@@ -109,8 +111,7 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
 
 # ------------------------------------------------------------------ campaigns by head noun
 
-_CAMPAIGN_HEAD = re.compile(r"行动|活动|工程|竞赛|学习教育|主题教育|建设年|攻坚战|专项斗争|专项整治|集中整治|"
-                            r"教育整顿")
+_CAMPAIGN_HEAD = re.compile(alternation(_heads("Campaign", "bare")))
 # the head is a modifier, not the end of a name, when a noun of this kind follows it
 _FOLLOW_BAD = re.compile(r"(?:体系|方式|机制|覆盖|领域|常态|长效|阵地|能力|水平|队伍|方案|经费|上|办公室|"
                          r"骨干|平台|载体|内容|形式|中心|主体|对象|力度|计划|指南|目标|成效|效果|中来)")
@@ -288,15 +289,14 @@ def members(doc: Doc) -> list[Mention]:
 
 # ------------------------------------------------------------------ enumerations sharing a head
 
-_SHARED = re.compile(rf"((?:[{HAN}]{{2,6}}、)+)[{HAN}]{{2,6}}(?P<head>战略|精神|行动|活动|工程)")
+_SHARED_HEADS = {r[0]: r[1] for r in rows("heads.tsv") if "shared" in r[2].split(",")}
+_SHARED = re.compile(rf"((?:[{HAN}]{{2,6}}、)+)[{HAN}]{{2,6}}(?P<head>{alternation(tuple(_SHARED_HEADS))})")
 
 
 def shared_heads(doc: Doc) -> list[Mention]:
     """创新驱动、科教兴省、人才强省战略 → three strategies sharing the head 战略."""
     text = doc.text
     out = []
-    types = {"战略": "Concept", "精神": "Concept", "行动": "Campaign", "活动": "Campaign",
-             "工程": "Campaign"}
     qspans = quotes(text)
     for m in _SHARED.finditer(text):
         head = m.group("head")
@@ -311,6 +311,6 @@ def shared_heads(doc: Doc) -> list[Mention]:
             continue  # a list of whole names, or a slogan in quotation marks
         for k, part in enumerate(parts):
             end = pos + len(part) + (len(head) if k == len(parts) - 1 else 0)
-            out.append(Mention(pos, end, text[pos:end], types[head], part + head, "shared-head"))
+            out.append(Mention(pos, end, text[pos:end], _SHARED_HEADS[head], part + head, "shared-head"))
             pos += len(part) + 1
     return out
