@@ -226,6 +226,13 @@ def test_named_after():
     assert found("named-after", "[M:[B:区政府]常务会议]召开。") == {("区政府常务会议", "organizer", "区政府")}
     assert found("named-after", "[M:[B:市委]第三十二次会议]召开。") == {("市委第三十二次会议", "organizer", "市委")}
     assert found("named-after", "[M:第三十二次[B:市委]会议]召开。") == set()
+    assert found("named-after", "[M:[B:中国共产党]第八届[B:XX市委员会]第三次全体会议]召开。") == {
+        ("中国共产党第八届XX市委员会第三次全体会议", "organizer", "XX市委员会")}
+
+
+def test_named_after_not_the_participants():
+    assert found("named-after", "[M:各[B:民主党派]和[B:市工商联]负责人座谈会]召开。") == set()
+    assert found("named-after", "[M:[B:市工商联]企业家代表座谈会]召开。") == set()
 
 
 def test_convene():

@@ -83,6 +83,12 @@ _DATE_THEN_GENERIC = re.compile(rf"[，,]?[^，。；]{{0,40}}?{_FILL}(?:主持�
                                 rf"{_GENERIC_MEETING}(?=[，。；并\s]|$)")
 # an organ named after a session number (…第三十二次会议) is not the organ of the meeting
 _DIGITS_BETWEEN = re.compile(r"第[〇一二三四五六七八九十百\d]+次")
+# 各民主党派中央、全国工商联负责人…座谈会: bodies in a list of participants, not the organ
+_NOT_ORGAN_BEFORE = re.compile(r"[各、和及与]")
+_PEOPLE_OF = re.compile(r"(?:负责人|代表|成员|干部|人士|职工|青年|专家|企业家)")
+# 各民主党派中央、全国工商联负责人…座谈会: bodies in a list of participants, not the organ
+_NOT_ORGAN_BEFORE = re.compile(r"[各、和及与]")
+_PEOPLE_OF = re.compile(r"(?:负责人|代表|成员|干部|人士|职工|青年|专家|企业家)")
 _HELD = re.compile(r"^[^，。；]{0,12}?(?:召开|举行|开幕|闭幕|举办)")
 _HELD_ON = re.compile(rf"{_TIME_OF_DAY}?\s*(?:在[^，。；]{{1,10}}?)?(?:隆重|胜利)?(?:召开|举行|开幕|闭幕|举办)")
 _CONVENE = re.compile(rf"^{_FILL}(?:主持)?(?:召开|举行|举办)了?$")
@@ -423,7 +429,9 @@ def named_after(c: Clause) -> Iterator[Found]:
         first_part_end = ji if ji >= 0 else mt.end
         inside = [b for b in c.idx.within(mt.start, first_part_end, "Body")
                   if b.start - mt.start <= 12 and b.end < mt.end
-                  and not _DIGITS_BETWEEN.search(text, mt.start, b.start)]
+                  and not _DIGITS_BETWEEN.search(text, mt.start, b.start)
+                  and not _NOT_ORGAN_BEFORE.search(text, mt.start, b.start)
+                  and not _PEOPLE_OF.match(text, b.end)]
         if inside:
             yield mt, ORGANIZER, max(inside, key=lambda b: (b.end, b.start))
 
