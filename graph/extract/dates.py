@@ -2,11 +2,14 @@
 
 Handled: 2022年1月21日, 2022年1月, 2022年, 二〇二二年, 1月21日 (speech year),
 去年/今年/明年/前年 with or without 月日, 过去一年, 上半年/下半年 (their year),
-2021年以来. Not dates: durations (前瞻30年, 五年规划), ordinals in names
+2021年以来; with the speech's own date (`--date`), the datelines of news items: 26日 and
+当地时间26日 (that day of the speech's month, or of the month before when the day is still to
+come), 今天/今日 (the speech date), 昨天/昨日, 前天. Not dates: durations (前瞻30年, 五年规划), ordinals in names
 (第十一次), deictic words without a calendar value (当前, 今后).
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections import Counter
 
@@ -24,6 +27,14 @@ _DATE = re.compile(
     rf"(?:(?P<d>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])[日号])?)?"
     rf"(?P<since>以来)?"
 )
+# what follows a dateline's day or 今天: a time of day, a comma, a place or the verb of the news
+_DATELINE_NEXT = (r"(?=上午|下午|晚上|晚间|晚|早上|中午|凌晨|[，,]|在|电|召开|举行|出席|主持|会见|会谈|"
+                  r"开幕|闭幕|发布|致电|致信|同|与|向|以视频)")
+_DAY_ONLY = re.compile(rf"(?:(?<=本月)|(?<![\d{_CN}月第至到—\-~～]))"
+                       rf"(?P<d>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])"
+                       rf"[日号]{_DATELINE_NEXT}")
+_DEICTIC_DAY = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2}
+_DEICTIC = re.compile(rf"(?<![{_CN}])(?:今天|今日|昨天|昨日|前天){_DATELINE_NEXT}")
 _PAST_YEAR = re.compile(r"过去(?:的)?一年")
 _HALF = re.compile(r"(?P<rel>今年|去年|明年)?(?P<h>上半年|下半年)")
 # a year that is a target ("到2035年", "2035年远景目标") says nothing about the speech date
@@ -85,6 +96,34 @@ def _value(y: int, mo: int | None, d: int | None) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+def day_of_month(day: int, on: _dt.date) -> _dt.date | None:
+    """The date a bare “day 日” stands for in a text of date `on`: that day of `on`'s month, or of
+    the month before when the day is still to come (news reports what has happened)."""
+    year, month = on.year, on.month
+    if day > on.day:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def datelines(text: str, on: _dt.date) -> list[Mention]:
+    """Days without a month (26日, 当地时间26日) and 今天/昨天, resolved against the date `on`."""
+    out = []
+    for m in _DAY_ONLY.finditer(text):
+        day = _num(m.group("d"))
+        when = day_of_month(day, on) if day else None
+        if when is not None:
+            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "dateline",
+                               value=when.isoformat()))
+    for m in _DEICTIC.finditer(text):
+        when = on + _dt.timedelta(days=_DEICTIC_DAY[m.group(0)])
+        out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "dateline",
+                           value=when.isoformat()))
+    return out
+
+
 def dates(doc: Doc) -> list[Mention]:
     """Date mentions with `value` an ISO date, year-month or year."""
     text = doc.text
@@ -110,6 +149,8 @@ def dates(doc: Doc) -> list[Mention]:
         surface = text[m.start():end]
         out.append(Mention(m.start(), end, surface, "Date", surface, "date",
                            value=_value(y, mo, d)))
+    if doc.speech.date is not None:
+        out.extend(datelines(text, doc.speech.date))
     if base is not None:
         for m in _PAST_YEAR.finditer(text):
             out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date",
