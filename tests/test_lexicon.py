@@ -10,7 +10,7 @@ from graph.extract.lexicon import builtin, load_user
 from graph.model import Speech
 from graph.pipeline import lexicon_for, process
 
-TEXT = "中原工匠学院牵头开展“豫工惠”行动，市总工会大力支持。"
+TEXT = "中原工匠之家牵头开展“豫工惠”行动，市总工会大力支持。"
 
 
 def _entities(lex_path=None):
@@ -28,29 +28,29 @@ def test_builtin_lexicon_is_well_formed():
 
 def test_csv_lexicon_adds_bodies_and_campaigns(tmp_path):
     f = tmp_path / "lex.csv"
-    f.write_text("label,type,aliases\n中原工匠学院,Body,工匠学院\n豫工惠行动,Campaign,豫工惠\n",
+    f.write_text("label,type,aliases\n中原工匠之家,Body,工匠之家\n豫工惠行动,Campaign,豫工惠\n",
                  encoding="utf-8")
-    assert ("Body", "中原工匠学院") not in _entities()
+    assert ("Body", "中原工匠之家") not in _entities()
     found = _entities(str(f))
-    assert ("Body", "中原工匠学院") in found
-    assert "工匠学院" in found[("Body", "中原工匠学院")].aliases
+    assert ("Body", "中原工匠之家") in found
+    assert "工匠之家" in found[("Body", "中原工匠之家")].aliases
 
 
 def test_yaml_lexicon(tmp_path):
     f = tmp_path / "lex.yaml"
-    f.write_text("- label: 中原工匠学院\n  type: Body\n  aliases: [工匠学院]\n", encoding="utf-8")
-    assert ("Body", "中原工匠学院") in _entities(str(f))
+    f.write_text("- label: 中原工匠之家\n  type: Body\n  aliases: [工匠之家]\n", encoding="utf-8")
+    assert ("Body", "中原工匠之家") in _entities(str(f))
 
 
 def test_user_lexicon_through_the_cli(tmp_path):
     lex = tmp_path / "lex.csv"
-    lex.write_text("label,type,aliases\n中原工匠学院,Body,\n", encoding="utf-8")
+    lex.write_text("label,type,aliases\n中原工匠之家,Body,\n", encoding="utf-8")
     speech = tmp_path / "s.txt"
     speech.write_text(TEXT, encoding="utf-8")
     out = tmp_path / "g.ttl"
     r = CliRunner().invoke(cli, ["build", str(speech), "-o", str(out), "--lexicon", str(lex)])
     assert r.exit_code == 0, r.output
-    assert "中原工匠学院" in out.read_text(encoding="utf-8")
+    assert "中原工匠之家" in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("content,suffix,message", [

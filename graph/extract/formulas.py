@@ -162,13 +162,14 @@ _GOAL_GENERIC = re.compile(r"^(?:各项|主要|总体|既定|工作|发展|这�
                            r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关|这些|那些|"
                            r"改革|任务|我们的|我们|共同|同一|一个|新的|这样|那样|这种)+$")
 # 经济社会发展的主要预期目标, X的目标任务: a goal named with 的 before a qualified head
-_GOAL_OF = re.compile(r"的(?:主要预期|主要|总体|预期|改革|奋斗|发展)?(?:目标任务|目标)")
+# (the targets of a development period: 经济社会发展的主要预期目标, “十五五”发展的目标任务)
+_GOAL_OF = re.compile(r"(?<=发展)的(?:主要预期目标|目标任务)")
 #: …现代化 after a verb of reaching it (推进农业农村现代化) is a goal
 _REACH_VERBS = alternation(("推进", "实现", "加快", "推动", "建设", "加快推进", "全面推进", "基本实现", "加快实现"))
 _MODERNISATION = re.compile(rf"(?:{_REACH_VERBS})(?P<g>[{HAN}]{{2,14}}?现代化)(?![{HAN}])")
 #: 建设国际消费中心城市, 打造现代化都市圈: a place to be built, after a verb of building
 _TO_BUILD = re.compile(rf"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{{2,20}}?"
-                       rf"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))(?![{HAN}])")
+                       rf"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))")
 _MODERN = re.compile(rf"(?:社会主义)?现代化(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
@@ -194,7 +195,8 @@ def goals(doc: Doc) -> list[Mention]:
             out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()], "goal-of"))
     for rx, rule in ((_MODERNISATION, "modernisation"), (_TO_BUILD, "to-build")):
         for m in rx.finditer(text):
-            out.append(Mention(m.start("g"), m.end("g"), m.group("g"), "Goal", m.group("g"), rule))
+            if is_boundary(text, m.end("g")):
+                out.append(Mention(m.start("g"), m.end("g"), m.group("g"), "Goal", m.group("g"), rule))
     for m in _MODERN.finditer(text):
         key = "现代化" + m.group("place")
         out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "modern-place",

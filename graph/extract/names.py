@@ -175,7 +175,7 @@ def persons(doc: Doc) -> list[Mention]:
                 continue
             cand = text[start:end]
             before = text[start - 1] if start > 0 else "\n"
-            if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT or n == 3 or titled
+            if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT or titled
                                    or not "\u4e00" <= before <= "\u9fff" or is_boundary(text, start)):
                 out.append(Mention(start, end, cand, "Person", cand, "person-honorific",
                                    aliases=(cand + m.group(0),)))
@@ -398,6 +398,7 @@ _DOC_HEAD = re.compile(alternation(tuple(r[0] for r in rows("heads.tsv") if r[1]
 #: verbs that stand before a document's name (审议通过…, 印发…)
 _DOC_VERBS = ("审议", "通过", "印发", "出台", "制定", "修订", "颁布", "发布", "听取", "签署", "批准", "表决",
               "编制", "实施", "落实", "执行", "贯彻")
+_REPORTING_ORGAN = re.compile(r"(?:政府|委员会|常委会|法院|检察院|总工会|工会|妇联|团委|政协|人大|监委|纪委)$")
 #: words that make a document head a kind of document, not a name (年度工作报告, 有关条例)
 _DOC_GENERIC = re.compile(r"^(?:年度|有关|相关|各项|各类|这个|这一|该|本|上述|有关部门|专项|配套|具体|"
                           r"政府|我们的|一批|多项)?$")
@@ -413,6 +414,8 @@ def documents(doc: Doc) -> list[Mention]:
     for m in _DOC_HEAD.finditer(text):
         start = left_edge(text, m.start(), max_len=24, extra=_DOC_VERBS)
         content = text[start:m.start()]
+        if m.group(0) == "工作报告" and not _REPORTING_ORGAN.search(content):
+            continue  # a work report is named after the organ that reports (政府工作报告)
         if len(content) >= 2 and not _DOC_GENERIC.match(content) and "《" not in content \
                 and "》" not in content:
             span = text[start:m.end()]
