@@ -168,8 +168,8 @@ _GOAL_OF = re.compile(r"(?<=发展)的(?:主要预期目标|目标任务)")
 _REACH_VERBS = alternation(("推进", "实现", "加快", "推动", "建设", "加快推进", "全面推进", "基本实现", "加快实现"))
 _MODERNISATION = re.compile(rf"(?:{_REACH_VERBS})(?P<g>[{HAN}]{{2,14}}?现代化)(?![{HAN}])")
 #: 建设国际消费中心城市, 打造现代化都市圈: a place to be built, after a verb of building
-_TO_BUILD = re.compile(rf"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{{2,20}}?"
-                       rf"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))")
+_TO_BUILD = re.compile(r"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{2,20}?"
+                       r"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))")
 _MODERN = re.compile(rf"(?:社会主义)?现代化(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
