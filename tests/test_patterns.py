@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import ents, labels
+from .conftest import doc_of, ents
 
 
 def named(text: str, type_: str) -> set[str]:
@@ -117,3 +117,28 @@ def test_campaigns_by_new_heads(text, campaigns):
 @pytest.mark.parametrize("text", ["实施三年行动。", "举办群众体育活动。", "这是一项伟大工程。", "我们要携手行动。"])
 def test_no_campaign_in_durations_and_kinds_of_activity(text):
     assert named(text, "Campaign") == set()
+
+
+# ------------------------------------------------------------------ meetings
+
+
+@pytest.mark.parametrize("text, meetings", [
+    ("副省长王华出席全省冬春农田水利建设现场会并讲话。", {"全省冬春农田水利建设现场会"}),
+    ("总理出席世界经济论坛第十六届年会开幕式并致辞。", {"世界经济论坛第十六届年会", "世界经济论坛第十六届年会开幕式"}),
+    ("中共省科协党组3月2日召开会议，传达学习文件精神。", {"中共省科协党组会议"}),
+    ("会议强调，要贯彻中共二十大精神。", {"党的第二十次全国代表大会"}),
+    ("他主持召开长江经济带各省市党委负责同志和专家学者代表座谈会。", {"长江经济带各省市党委负责同志和专家学者代表座谈会"}),
+])
+def test_meetings_by_kind_part_and_convener(text, meetings):
+    assert named(text, "Meeting") == meetings
+
+
+def test_forms_of_a_national_session_are_one_meeting():
+    text = "政协第十五届全国委员会第三次会议在京开幕。全国政协十五届三次会议将审议常委会工作报告。"
+    found = [e for e in doc_of(text).entities if e.type == "Meeting"]
+    assert len(found) == 1
+    assert {"政协第十五届全国委员会第三次会议", "全国政协十五届三次会议"} <= {found[0].label, *found[0].aliases}
+
+
+def test_no_meeting_in_preparing_one():
+    assert named("各方共同筹备青岛峰会。", "Meeting") == {"青岛峰会"}

@@ -62,7 +62,9 @@ def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
                 continue
             inside = k.start <= m.start and m.end <= k.end
             # a title written out (关于接受张三同志请辞的决定) names its persons; 《》 titles do not
-            if not inside or k.type == m.type or ((m.type, k.type) in _NOT_NESTED and k.rule != "about-title"):
+            # a part of a meeting (…会议小范围会谈) holds the meeting it is part of
+            same = k.type == m.type and k.rule != "meeting-part"
+            if not inside or same or ((m.type, k.type) in _NOT_NESTED and k.rule != "about-title"):
                 ok = False
                 break
         if ok:
@@ -138,6 +140,22 @@ def party_groups(doc: Doc, found: list[Mention]) -> list[Mention]:
     return out
 
 
+_CONVENED = re.compile(r"[^，。；：]{0,12}?(?:召开|举行)了?(?P<m>会议|全体会议|常务会议|扩大会议)(?=[，。；\s]|$)")
+
+
+def convened_meetings(doc: Doc, found: list[Mention]) -> list[Mention]:
+    """A body that convenes a meeting without a name names it (中共XX党组1月14日召开会议 →
+    中共XX党组会议)."""
+    out = []
+    for m in found:
+        c = _CONVENED.match(doc.text, m.end) if m.type == "Body" else None
+        if c:
+            label = m.text + c.group("m")
+            out.append(Mention(c.start("m"), c.end("m"), c.group("m"), "Meeting", label, "convened-meeting",
+                               aliases=(label,)))
+    return out
+
+
 def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
             components: dict[str, Component] | None = None) -> Doc:
     """Fill `doc.mentions` and `doc.relations`."""
@@ -152,6 +170,7 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
     candidates = [(r, _as_known(m, known)) for r, m in candidates]
     first = _one_type_per_name(resolve(candidates))
     first = resolve([(0, m) for m in party_groups(doc, first)] + [(1, m) for m in first])
+    first = resolve([(0, m) for m in first] + [(1, m) for m in convened_meetings(doc, first)])
     more = propagate(doc, first)
     doc.mentions = resolve([(0, m) for m in first] + [(len(rank), m) for m in more])
     doc.relations = relations.relations(doc)

@@ -27,7 +27,7 @@ GOVERNORS = tuple(sorted(set("""
 带动 牵头 负责 主办 承办 一批 打赢 打好 打响
 提高 提升 扩大 加大 增强 强化 丰富 保持 形成 营造 树立 树牢 各类 各项 各种 多种 融入 实现 促进 完成 加快 确保
 弘扬 发扬 传承 践行 大力弘扬 贯彻 领会 召开 主持 出席 举行 提出 作出 明确 强调 指出
-推广 争创 争取 创建 打 开启 谋划 实行 执行 要 应 必须 需要 着力 也 已经 正在
+推广 争创 争取 创建 打 开启 筹备 筹办 见证 迎接 谋划 实行 执行 要 应 必须 需要 着力 也 已经 正在
 这次 本次 此次 今天 从 向 于 由 到 及时 不断 切实 认真 努力 着力 全力 进一步 更加 始终 坚决 严格 高度
 """.split()), key=len, reverse=True))
 
@@ -113,7 +113,8 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
         word = text[a:b]
         if word in extra or (word not in keep and _governs(word)):
             # 打好碧水保卫战: a resultative complement after the verb belongs to the verb
-            return b + 1 if text[b:b + 1] in _COMPLEMENTS and b + 1 < head_start else b
+            complement = text[b:b + 1] in _COMPLEMENTS and b + 1 < head_start and is_boundary(text, b + 1)
+            return b + 1 if complement else b
     # the window may start inside a word: the name then starts at the next word
     words = words_before(text, head_start, lo)
     return words[-1][0] if words and lo < head_start and text[lo - 1:lo] not in PUNCT and lo > 0 \

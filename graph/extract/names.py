@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..model import Doc, Mention
 from ..segment import cn_number
@@ -207,7 +208,7 @@ def persons(doc: Doc) -> list[Mention]:
 
 _PARTY_CONGRESS = re.compile(
     rf"(?P<pre>中国共产党|中共|党的)?(?:第(?P<n1>[{_CN}]{{1,4}})次全国代表大会"
-    rf"|(?<![{HAN}第])(?P<n2>[十二三][{_CN}]{{1,2}})大(?![会学队家局力型批战])"
+    rf"|(?:(?<=中共)|(?<![{HAN}第]))(?P<n2>[十二三][{_CN}]{{1,2}})大(?![会学队家局力型批战])"
     rf"|(?<=党的)(?P<n3>[{_CN}]{{1,3}})大(?![会学队家局力型批]))")
 _PLENUM = re.compile(
     rf"(?P<pre>中国共产党|中共|党的)?(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,2}})中全会")
@@ -226,18 +227,25 @@ _BODY_MEETING = re.compile(
     rf"|(?:中央政治局常委会|中央政治局|国务院|中央全面深化改革委员会|中央财经委员会|中央书记处)"
     rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|集体学习)")
 _NUMBERED_SESSION = re.compile(
-    rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}XＸ]{{2,14}}?)第(?P<n>[{_CN}]{{1,4}})次"
+    rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}XＸ]{{2,24}}?)第(?P<n>[{_CN}]{{1,4}})次"
     rf"(?P<kind>会议|全体会议|常务会议|主任会议|全国代表大会|代表大会)")
 _LOCAL_CONGRESS = re.compile(
     rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)"
     rf"|(?:中共|中国共产党)(?P<place2>{PLACE}|省|市|县|区)第(?P<n2>[{_CN}]{{1,3}})次代表大会")
 _SHORT_CONGRESS = re.compile(r"(?P<level>省|市|县|区)党代会")
 _SHORT_PLENUM = re.compile(r"(?P<org>省委|市委|县委|区委)全会")
-_MEETING_KIND = re.compile(r"工作会议|办公会议|座谈会|推进会|表彰大会|动员大会|常务会议|联席会议|"
-                           r"专题会议|务虚会|理论学习中心组学习会")
+_MEETING_KINDS = column("meetings.tsv", {1: "named"})
+_MEETING_KIND = re.compile(alternation(_MEETING_KINDS))
+#: a part of a meeting, named after it (…第二十二次会议小范围会谈, …年会开幕式)
+_MEETING_PART = re.compile(alternation(column("meetings.tsv", {1: "part"})))
+_MEETING_REACH = 24  # how far left a meeting's name may run from its kind
 # words that govern other names but stand inside meeting names (全国组织工作会议)
 _MEETING_KEEP = frozenset({"的", "以", "在", "对", "从", "向", "于", "由", "到", "组织", "促进",
                            "建设", "推进", "全面", "深化", "宣传", "统战"})
+
+
+# governing words that are also words of organs' names (上海合作组织, 中央全面深化改革委员会)
+_ORGAN_WORDS = _MEETING_KEEP - set("的以在对从向于由到")
 
 
 def _party_congress(n: int) -> tuple[str, tuple[str, ...]]:
@@ -302,7 +310,7 @@ def meetings(doc: Doc) -> list[Mention]:
         out.append(Mention(start, m.end(), span, "Meeting", span, "session"))
     for m in _NUMBERED_SESSION.finditer(text):
         di = m.start("n") - 1  # the 第 of 第N次
-        start = max(m.start("body"), left_edge(text, di, max_len=14))
+        start = max(m.start("body"), left_edge(text, di, max_len=_MEETING_REACH, keep=_ORGAN_WORDS))
         if m.group("t") and start > m.start("t") and not re.search(r"召开|举行|出席", text[m.start():start]):
             start = m.start("t")
         span = text[start:m.end()]
@@ -325,20 +333,59 @@ def meetings(doc: Doc) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-plenum",
                            short_of=f"{m.group('org')}|全会"))
     for m in _MEETING_KIND.finditer(text):
-        start = left_edge(text, m.start(), max_len=14, keep=_MEETING_KEEP)
-        start = max(start, _cut_after(text, m.start() - 14, m.end()))
+        start = left_edge(text, m.start(), max_len=_MEETING_REACH, keep=_MEETING_KEEP)
+        start = max(start, _cut_after(text, m.start() - _MEETING_REACH, m.end()))
         span = text[start:m.end()]
         if len(span) > len(_meeting_kind(span)) + 1:
             out.append(Mention(start, m.end(), span, "Meeting", span, "named-meeting"))
-    return _join_ji(text, out)
+    out = [_national_session(text, m) for m in out]
+    return _parts(text, _join_ji(text, out))
 
 
 def _meeting_kind(span: str) -> str:
-    for kind in ("工作会议", "办公会议", "座谈会", "推进会", "表彰大会", "动员大会", "常务会议",
-                 "联席会议", "专题会议", "务虚会"):
-        if span.endswith(kind):
-            return kind
-    return ""
+    return next((kind for kind in _MEETING_KINDS if span.endswith(kind)), "")
+
+
+def _parts(text: str, found: list[Mention]) -> list[Mention]:
+    """A part of a meeting named after it (…会议小范围会谈, …年会开幕式) is a meeting of its own."""
+    out = list(found)
+    for m in found:
+        p = _MEETING_PART.match(text, m.end)
+        if p:
+            span = text[m.start:p.end()]
+            out.append(Mention(m.start, p.end(), span, "Meeting", span, "meeting-part"))
+    return out
+
+
+# sessions of the national people's congress and CPPCC and of their standing committees, in
+# every form: 政协第十四届全国委员会第二次会议 = 全国政协十四届二次会议 = 十四届全国政协二次会议
+_SESSION_NUMBERS = re.compile(rf"第?(?P<t>[{_CN}]{{1,3}})届.*?第?(?P<n>[{_CN}]{{1,3}})次(?:会议|全体会议)$")
+
+
+def _national_session(text: str, m: Mention) -> Mention:
+    """The same key for every form of a national NPC or CPPCC session, with its full name as alias."""
+    span = m.text
+    if m.key or "全国" not in span or not span.endswith("会议"):
+        return m
+    cppcc = "政协" in span
+    npc = "人大" in span or "人民代表大会" in span
+    nums = _SESSION_NUMBERS.search(span)
+    if cppcc == npc or not nums:
+        return m
+    t, n = cn_number(nums.group("t")), cn_number(nums.group("n"))
+    standing = "常委会" in span or "常务委员会" in span
+    if not t or not n:
+        return m
+    if cppcc:
+        organ = "全国委员会常务委员会" if standing else "全国委员会"
+        full = f"政协第{_cn(t)}届{organ}第{_cn(n)}次会议"
+        short = f"全国政协{_cn(t)}届常委会第{_cn(n)}次会议" if standing else f"全国政协{_cn(t)}届{_cn(n)}次会议"
+    else:
+        organ = "全国人民代表大会常务委员会" if standing else "全国人民代表大会"
+        full = f"第{_cn(t)}届{organ}第{_cn(n)}次会议"
+        short = f"{_cn(t)}届全国人大常委会第{_cn(n)}次会议" if standing else f"{_cn(t)}届全国人大{_cn(n)}次会议"
+    kind = "cppcc" if cppcc else "npc"
+    return replace(m, key=f"Meeting|{kind}{'-standing' if standing else ''}-{t}-{n}", aliases=m.aliases + (full, short))
 
 
 _CUT = re.compile(r"召开|主持|出席|参加|举行|在|暨|的|了|，")
@@ -353,7 +400,8 @@ def _cut_after(text: str, lo: int, hi: int) -> int:
 
 
 _CENTRAL_ORGANS = re.compile(r"(?:全总|中华全国总工会|共青团中央|团中央|全国妇联|中国科协|全国工商联|"
-                             r"中国文联|中国作协|中国侨联|中国残联|中央纪委|全国人大常委会|全国政协|中国工会)$")
+                             r"中国文联|中国作协|中国侨联|中国残联|中央纪委|全国人大常委会|全国政协|中国工会|"
+                             r"全国人大|政协|人大)$")
 
 
 def _org_prefix_start(doc: Doc, start: int) -> int:
