@@ -35,7 +35,7 @@ def test_persons_after_titles_in_lists_and_at_the_head(text, names):
     "主席团常务主席主持会议。",
 ])
 def test_no_person_in_words_that_start_with_a_surname(text):
-    assert labels(text, "Person") == set()
+    assert named(text, "Person") == set()
 
 
 # ------------------------------------------------------------------ bodies
@@ -127,7 +127,8 @@ def test_no_campaign_in_durations_and_kinds_of_activity(text):
     ("总理出席世界经济论坛第十六届年会开幕式并致辞。", {"世界经济论坛第十六届年会", "世界经济论坛第十六届年会开幕式"}),
     ("中共省科协党组3月2日召开会议，传达学习文件精神。", {"中共省科协党组会议"}),
     ("会议强调，要贯彻中共二十大精神。", {"党的第二十次全国代表大会"}),
-    ("他主持召开长江经济带各省市党委负责同志和专家学者代表座谈会。", {"长江经济带各省市党委负责同志和专家学者代表座谈会"}),
+    ("他主持召开长江经济带各省市党委负责同志和专家学者代表座谈会。",
+     {"长江经济带各省市党委负责同志和专家学者代表座谈会"}),
 ])
 def test_meetings_by_kind_part_and_convener(text, meetings):
     assert named(text, "Meeting") == meetings
