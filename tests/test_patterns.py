@@ -143,3 +143,35 @@ def test_forms_of_a_national_session_are_one_meeting():
 
 def test_no_meeting_in_preparing_one():
     assert named("各方共同筹备青岛峰会。", "Meeting") == {"青岛峰会"}
+
+
+# ------------------------------------------------------------------ left edges at words
+
+
+@pytest.mark.parametrize("text, campaigns", [
+    ("开展街道环境品质提升三年行动。", {"街道环境品质提升三年行动"}),
+    ("高质量完成国有企业改革深化提升行动。", {"国有企业改革深化提升行动"}),
+    ("落实绿色出行推进行动。", {"绿色出行推进行动"}),
+])
+def test_verbs_that_end_a_campaign_name_are_part_of_it(text, campaigns):
+    assert named(text, "Campaign") == campaigns
+
+
+@pytest.mark.parametrize("text", ["不断提高竞赛的参与度。", "要加强组织领导。"])
+def test_a_verb_alone_before_a_head_is_no_name(text):
+    assert named(text, "Campaign") == set()
+
+
+@pytest.mark.parametrize("text, goals", [
+    ("要牢牢守住18亿亩耕地红线。", {"18亿亩耕地红线"}),
+    ("深化国际消费中心城市建设。", {"国际消费中心城市"}),
+    ("推动实现老城市新活力和“四个出新出彩”。", {"四个出新出彩"}),
+    ("加快建设社会主义现代化XX。", {"社会主义现代化XX"}),
+])
+def test_goals_red_lines_built_and_reached(text, goals):
+    assert named(text, "Goal") == goals
+
+
+def test_a_known_unit_after_a_long_verb_starts_after_it():
+    assert named("要充分利用城投公司融资。", "Body") == {"城投公司"}
+    assert named("加快建设东海工业大学新校区。", "Body") == {"东海工业大学"}

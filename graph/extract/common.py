@@ -27,12 +27,18 @@ GOVERNORS = tuple(sorted(set("""
 带动 牵头 负责 主办 承办 一批 打赢 打好 打响
 提高 提升 扩大 加大 增强 强化 丰富 保持 形成 营造 树立 树牢 各类 各项 各种 多种 融入 实现 促进 完成 加快 确保
 弘扬 发扬 传承 践行 大力弘扬 贯彻 领会 召开 主持 出席 举行 提出 作出 明确 强调 指出
-推广 争创 争取 创建 打 开启 筹备 筹办 见证 迎接 谋划 实行 执行 要 应 必须 需要 着力 也 已经 正在
+推广 争创 争取 创建 打 开启 筹备 筹办 见证 迎接 守住 严守 守牢 坚守 守好 筑牢 划定 谋划 实行 执行 要 应 必须 需要 着力 也 已经 正在
 这次 本次 此次 今天 从 向 于 由 到 及时 不断 切实 认真 努力 着力 全力 进一步 更加 始终 坚决 严格 高度
 """.split()), key=len, reverse=True))
 
 _GOVERNOR_SET = frozenset(GOVERNORS)
 _COMPLEMENTS = set("好赢响成")
+#: one-character governors that still govern at the end of a longer word (这是, 正在, 为了)
+_ENDING_FUNCTION = frozenset("是在了把将")
+#: verbs that end the names of campaigns (…提升行动, …推进行动, …深化提升行动)
+_NAME_VERBS = frozenset("提升 推进 深化 促进 提质 增效 攻坚 整治 治理 改造 更新 提高 强化 巩固 拓展 建设".split())
+#: what may stand between such a verb and the head
+_WEAK_REST = re.compile(r"[一二三四五六七八九十两\d]+年|专项|集中|专题")
 #: a run of characters jieba segments as one block (its re_han_default): words never cross its ends
 _BLOCK_CHAR = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
 _BLOCK_REACH = 120  # how far a block is followed: longer runs are cut (pathological input only)
@@ -94,7 +100,8 @@ def is_boundary(text: str, pos: int) -> bool:
 
 def _governs(word: str) -> bool:
     """A governing word, or a word ending in one (充分利用, 努力实现, 这是)."""
-    return word in _GOVERNOR_SET or any(word[i:] in _GOVERNOR_SET for i in range(1, len(word)))
+    return word in _GOVERNOR_SET or any(word[i:] in _GOVERNOR_SET and (len(word) - i > 1 or word[i:] in _ENDING_FUNCTION)
+                                        for i in range(1, len(word)))
 
 
 def left_edge(text: str, head_start: int, max_len: int = 16,
@@ -109,9 +116,17 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
         lo -= 1
     if lo == head_start:
         return lo
+    naming = head_start  # where the verbs and spans that end a name (…深化提升三年行动) start
     for a, b in words_before(text, head_start, lo):
         word = text[a:b]
-        if word in extra or (word not in keep and _governs(word)):
+        if b == naming and (word in _NAME_VERBS or _WEAK_REST.fullmatch(word)) and a > lo:
+            naming = a
+            continue  # 质量提升行动, 改革深化提升行动: verbs right before the head are part of the name
+        if any(word.endswith(e) for e in extra) or (word not in keep and _governs(word)):
+            if b == naming and naming < head_start:
+                # 不断提高竞赛的…: nothing but verbs between the governor and the head, so the
+                # first of them governs too and there is no name
+                return head_start
             # 打好碧水保卫战: a resultative complement after the verb belongs to the verb
             complement = text[b:b + 1] in _COMPLEMENTS and b + 1 < head_start and is_boundary(text, b + 1)
             return b + 1 if complement else b

@@ -31,6 +31,13 @@ _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|�
 _EMPHASIS_BEFORE = re.compile(r"(?:从|(?:转变|转化|转|变)为|由)$")
 _CAMPAIGN_VERBS_BEFORE = re.compile(r"(?:评选|举办|开展|实施|推出)$")
 _GOAL_VERBS_BEFORE = re.compile(r"(?:实现|做到|确保|达到|完成)$")
+# 实现老城市新活力和“四个出新出彩”: a numbered formula in a clause of reaching something
+_GOAL_CLAUSE = re.compile(r"实现|达到|确保实现")
+_MEASURED = re.compile(r"^[一二两三四五六七八九十]+(?:个|大|项|件|条)")
+
+
+def _clause_start(text: str, pos: int) -> int:
+    return max(text.rfind(c, max(0, pos - 40), pos) for c in "，。；：\n") + 1
 
 
 def _numbered(q: str) -> int | None:
@@ -103,7 +110,8 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
         return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", number=n)
     if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
         return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", number=n)
-    if _GOAL_TAIL.match(after) or (n and _GOAL_VERBS_BEFORE.search(before)):
+    if _GOAL_TAIL.match(after) or (n and _GOAL_VERBS_BEFORE.search(before)) \
+            or (n and _MEASURED.match(label) and _GOAL_CLAUSE.search(text, _clause_start(text, s), s)):
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", number=n)
     if n:
         return Mention(s, e, text[s:e], "Concept", label, "numbered-formula", number=n)
@@ -157,7 +165,7 @@ def campaigns(doc: Doc) -> list[Mention]:
 
 # ------------------------------------------------------------------ goals
 
-_GOAL_HEAD = re.compile(r"奋斗目标|目标任务|新目标|目标")
+_GOAL_HEAD = re.compile(r"(?:奋斗目标|目标任务|新目标|目标|红线)(?!导向|责任|管理|考核|体系|值)")
 _GOAL_GENERIC = re.compile(r"^(?:各项|主要|总体|既定|工作|发展|这一|这个|目标|确定|规划|预期|年度|奋斗|"
                            r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关|这些|那些|"
                            r"改革|任务|我们的|我们|共同|同一|一个|新的|这样|那样|这种)+$")
@@ -166,11 +174,14 @@ _GOAL_GENERIC = re.compile(r"^(?:各项|主要|总体|既定|工作|发展|这�
 _GOAL_OF = re.compile(r"(?<=发展)的(?:主要预期目标|目标任务)")
 #: …现代化 after a verb of reaching it (推进农业农村现代化) is a goal
 _REACH_VERBS = alternation(("推进", "实现", "加快", "推动", "建设", "加快推进", "全面推进", "基本实现", "加快实现"))
-_MODERNISATION = re.compile(rf"(?:{_REACH_VERBS})(?P<g>[{HAN}]{{2,14}}?现代化)(?![{HAN}])")
+_MODERNISATION = re.compile(rf"现代化(?![{HAN}XＸ])")
+_REACHED = re.compile(rf"(?:{_REACH_VERBS})$")
 #: 建设国际消费中心城市, 打造现代化都市圈: a place to be built, after a verb of building
+# 国际消费中心城市建设: a place to be built, named before 建设
+_BUILT = re.compile(rf"(?:中心城市|都市圈|城市群|示范区|先行区)(?=建设)")
 _TO_BUILD = re.compile(r"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{2,20}?"
                        r"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))")
-_MODERN = re.compile(rf"(?:社会主义)?现代化(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
+_MODERN = re.compile(rf"(?:社会主义)?现代化新?(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
 
@@ -189,14 +200,22 @@ def goals(doc: Doc) -> list[Mention]:
         label = content if m.group(0) == "新目标" else text[start:m.end()]
         out.append(Mention(start, m.end(), text[start:m.end()], "Goal", label, "goal-head"))
     for m in _GOAL_OF.finditer(text):
-        start = left_edge(text, m.start(), max_len=14)
+        start = _through_quotes(text, left_edge(text, m.start(), max_len=14))
         content = text[start:m.start()]
         if len(content) >= 2 and not _GOAL_GENERIC.match(content):
             out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()], "goal-of"))
-    for rx, rule in ((_MODERNISATION, "modernisation"), (_TO_BUILD, "to-build")):
-        for m in rx.finditer(text):
-            if is_boundary(text, m.end("g")):
-                out.append(Mention(m.start("g"), m.end("g"), m.group("g"), "Goal", m.group("g"), rule))
+    for m in _MODERNISATION.finditer(text):
+        start = left_edge(text, m.start(), max_len=14)
+        if m.start() - start >= 2 and _REACHED.search(text, max(0, start - 4), start):
+            span = text[start:m.end()]
+            out.append(Mention(start, m.end(), span, "Goal", span, "modernisation"))
+    for m in _TO_BUILD.finditer(text):
+        if is_boundary(text, m.end("g")):
+            out.append(Mention(m.start("g"), m.end("g"), m.group("g"), "Goal", m.group("g"), "to-build"))
+    for m in _BUILT.finditer(text):
+        start = left_edge(text, m.start(), max_len=12)
+        if m.start() - start >= 2:
+            out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()], "to-build"))
     for m in _MODERN.finditer(text):
         key = "现代化" + m.group("place")
         out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "modern-place",
