@@ -178,7 +178,7 @@ _MODERNISATION = re.compile(rf"现代化(?![{HAN}XＸ])")
 _REACHED = re.compile(rf"(?:{_REACH_VERBS})$")
 #: 建设国际消费中心城市, 打造现代化都市圈: a place to be built, after a verb of building
 # 国际消费中心城市建设: a place to be built, named before 建设
-_BUILT = re.compile(rf"(?:中心城市|都市圈|城市群|示范区|先行区)(?=建设)")
+_BUILT = re.compile(r"(?:中心城市|都市圈|城市群|示范区|先行区)(?=建设)")
 _TO_BUILD = re.compile(r"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{2,20}?"
                        r"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))")
 _MODERN = re.compile(rf"(?:社会主义)?现代化新?(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
