@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .tables import rows
+
 HAN = "\u4e00-\u9fff"
 PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|"
              "河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|"
@@ -20,16 +22,7 @@ PLACE = (rf"(?:(?:{PROVINCES})(?:省|市|维吾尔自治区|壮族自治区|回�
 PUNCT = set("，。、；：！？“”‘’（）()《》〈〉「」『』【】,.;:!?\"' \t\n\u3000—…·")
 
 #: Governing words that precede names but are not part of them (longest first when used).
-GOVERNORS = tuple(sorted(set("""
-开展 实施 推进 推动 深化 深入 举办 组织 启动 投身 参与 参加 落实 巩固 拓展 持续 广泛
-常态化 大力 扎实 积极 全面 继续 做好 抓好 打造 擦亮 加强 通过 以 在 的 了 把 将 为 对 是 等
-更多 坚持 完善 健全 建立 发起 部署 办好 突出 助力 结合 围绕 聚焦 依托 号召 动员 引导 鼓励 支持
-带动 牵头 负责 主办 承办 一批 打赢 打好 打响
-提高 提升 扩大 加大 增强 强化 丰富 保持 形成 营造 树立 树牢 各类 各项 各种 多种 融入 实现 促进 完成 加快 确保
-弘扬 发扬 传承 践行 大力弘扬 贯彻 领会 召开 主持 出席 举行 提出 作出 明确 强调 指出
-推广 争创 争取 创建 打 开启 筹备 筹办 见证 迎接 守住 严守 守牢 坚守 守好 筑牢 划定 谋划 实行 执行 要 应 必须 需要 着力 也 已经 正在
-这次 本次 此次 今天 从 向 于 由 到 及时 不断 切实 认真 努力 着力 全力 进一步 更加 始终 坚决 严格 高度
-""".split()), key=len, reverse=True))
+GOVERNORS = tuple(sorted({r[0] for r in rows("governors.tsv")}, key=len, reverse=True))
 
 _GOVERNOR_SET = frozenset(GOVERNORS)
 _COMPLEMENTS = set("好赢响成")
@@ -100,8 +93,8 @@ def is_boundary(text: str, pos: int) -> bool:
 
 def _governs(word: str) -> bool:
     """A governing word, or a word ending in one (充分利用, 努力实现, 这是)."""
-    return word in _GOVERNOR_SET or any(word[i:] in _GOVERNOR_SET and (len(word) - i > 1 or word[i:] in _ENDING_FUNCTION)
-                                        for i in range(1, len(word)))
+    return word in _GOVERNOR_SET or any(
+        word[i:] in _GOVERNOR_SET and (len(word) - i > 1 or word[i:] in _ENDING_FUNCTION) for i in range(1, len(word)))
 
 
 def left_edge(text: str, head_start: int, max_len: int = 16,
