@@ -175,3 +175,28 @@ def test_goals_red_lines_built_and_reached(text, goals):
 def test_a_known_unit_after_a_long_verb_starts_after_it():
     assert named("要充分利用城投公司融资。", "Body") == {"城投公司"}
     assert named("加快建设东海工业大学新校区。", "Body") == {"东海工业大学"}
+
+
+# ------------------------------------------------------------------ word boundaries
+
+
+def test_a_lexicon_name_across_two_words_is_no_mention():
+    assert named("要紧紧依靠人民，领导人民进行伟大斗争。", "Body") == set()  # 人民/进行, not 民进
+
+
+def test_a_name_glued_to_a_title_is_still_named():
+    assert "省委" in named("省委书记张立新出席会议。", "Body")
+
+
+def test_a_name_cut_by_the_word_after_it_is_dropped():
+    assert named("坚持马克思列宁主义。", "Person") == set()
+    assert named("坚持马克思列宁主义。", "Concept") == {"马克思列宁主义"}
+
+
+def test_a_name_whose_first_character_is_glued_to_a_verb_takes_the_word():
+    assert named("在自治区人大常委会的领导下。", "Body") == {"自治区人大常委会"}
+    assert named("带头学雷锋。", "Person") == {"雷锋"}
+
+
+def test_function_words_glued_to_a_name_do_not_cut_it():
+    assert named("传达学习了全总十八届二次执委会议和省总工会全委会议精神。", "Meeting") >= {"全总十八届二次执委会议"}

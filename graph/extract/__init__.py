@@ -14,6 +14,10 @@ from functools import partial
 
 from ..model import Doc, Mention
 from . import dates, formulas, lexicon, names, relations
+from .common import PUNCT, governs, is_boundary, word_around
+from .tables import TITLES
+
+TITLE_SET = frozenset(TITLES)
 
 Component = Callable[[Doc], list[Mention]]
 
@@ -156,6 +160,63 @@ def convened_meetings(doc: Doc, found: list[Mention]) -> list[Mention]:
     return out
 
 
+#: rules whose span is a fixed form (a lexicon name, a quotation, a title): it is kept whole or not at all
+_FIXED = {"lexicon", "propagated"}
+
+
+#: words the segmenter glues to the end of a name (执委会议和 → 执委会/议和, 王芳作, 全会精神)
+_GLUE = frozenset([*"和与及的等上中了是在作说", "精神", "以来", "期间"])
+
+
+def _glued(text: str, end: int) -> bool:
+    """The word that crosses `end` is the end of a name and a word glued to it."""
+    start, stop = word_around(text, end)
+    return start < end and text[end:stop] in _GLUE
+
+
+def _titled(text: str, m: Mention) -> bool:
+    """An organ glued to a title in one word (省委书记, 市委常委): the organ is still named."""
+    if m.type != "Body":
+        return False
+    _, end = word_around(text, m.end)
+    return text[m.end:end] in TITLE_SET
+
+
+def on_word_boundaries(doc: Doc, m: Mention) -> Mention | None:
+    """The mention with its edges on word boundaries (jieba's segmentation of its clause), or None.
+
+    A span that ends inside a word ([中共中央政治局]常委, [列宁]主义) is dropped: the word goes on
+    past the name. A span that starts inside a word takes the whole word when what it adds is a
+    short part of the name (自治[区人大常委会] → 自治区人大常委会), starts after the word when it
+    is a governing verb glued to the name, and is dropped otherwise. Fixed forms (lexicon names,
+    persons) are kept whole or dropped (人[民进]行 is no 民进)."""
+    text = doc.text
+    if m.type == "Date":
+        return m
+    if not (m.text[-1:] in "”》" or is_boundary(text, m.end) or _titled(text, m) or _glued(text, m.end)):
+        _, stop = word_around(text, m.end)
+        if m.type != "Campaign" or text[m.end:stop] != "工作":
+            return None
+        m = replace(m, end=stop, text=text[m.start:stop], label=m.label + "工作")  # 试点 + 工作 → 试点工作
+    if m.text[:1] in "“《" or is_boundary(text, m.start):
+        return m
+    ws, we = word_around(text, m.start)
+    prefix = text[ws:m.start]
+    if m.rule in _FIXED or m.type == "Person":
+        # 学/雷锋 glued into 学雷锋: one character before a fixed name that ends the word
+        return m if len(prefix) == 1 and we <= m.end else None
+    if prefix in _GLUE or governs(prefix):
+        return m  # 由市/总工会: a function word glued to the name's first character
+    relabel = m.label == m.text
+    if len(prefix) <= 2 and not governs(text[ws:we]) and not any(c in PUNCT for c in prefix):
+        span = text[ws:m.end]
+        return replace(m, start=ws, text=span, label=span if relabel else m.label)
+    if governs(text[ws:we]) and m.end - we >= 2:
+        span = text[we:m.end]
+        return replace(m, start=we, text=span, label=span if relabel else m.label)
+    return None
+
+
 def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
             components: dict[str, Component] | None = None) -> Doc:
     """Fill `doc.mentions` and `doc.relations`."""
@@ -168,6 +229,7 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
         candidates.extend((rank[name], m) for m in fn(doc))
     known = lex.forms()
     candidates = [(r, _as_known(m, known)) for r, m in candidates]
+    candidates = [(r, b) for r, m in candidates if (b := on_word_boundaries(doc, m)) is not None]
     first = _one_type_per_name(resolve(candidates))
     first = resolve([(0, m) for m in party_groups(doc, first)] + [(1, m) for m in first])
     first = resolve([(0, m) for m in first] + [(1, m) for m in convened_meetings(doc, first)])

@@ -76,6 +76,25 @@ def words_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
     return out[::-1]
 
 
+def word_around(text: str, pos: int) -> tuple[int, int]:
+    """The word (start, end) of jieba's segmentation that holds the character at `pos`."""
+    start = pos
+    floor = max(0, pos - _BLOCK_REACH)
+    while start > floor and _BLOCK_CHAR.match(text, start - 1):
+        start -= 1
+    end = pos
+    ceil = min(len(text), pos + _BLOCK_REACH)
+    while end < ceil and _BLOCK_CHAR.match(text, end):
+        end += 1
+    if start == end:
+        return pos, pos + 1
+    bounds = [start + b for b in _segment(text[start:end])]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        if a <= pos < b:
+            return a, b
+    return pos, pos + 1
+
+
 def is_boundary(text: str, pos: int) -> bool:
     """Whether a word boundary (jieba's) falls at `pos`."""
     if pos <= 0 or pos >= len(text) or not _BLOCK_CHAR.match(text, pos) or not _BLOCK_CHAR.match(text, pos - 1):
@@ -91,7 +110,7 @@ def is_boundary(text: str, pos: int) -> bool:
     return (pos - start) in _segment(text[start:end])
 
 
-def _governs(word: str) -> bool:
+def governs(word: str) -> bool:
     """A governing word, or a word ending in one (充分利用, 努力实现, 这是)."""
     return word in _GOVERNOR_SET or any(
         word[i:] in _GOVERNOR_SET and (len(word) - i > 1 or word[i:] in _ENDING_FUNCTION) for i in range(1, len(word)))
@@ -115,7 +134,7 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
         if b == naming and (word in _NAME_VERBS or _WEAK_REST.fullmatch(word)) and a > lo:
             naming = a
             continue  # 质量提升行动, 改革深化提升行动: verbs right before the head are part of the name
-        if any(word.endswith(e) for e in extra) or (word not in keep and _governs(word)):
+        if any(word.endswith(e) for e in extra) or (word not in keep and governs(word)):
             if b == naming and naming < head_start:
                 # 不断提高竞赛的…: nothing but verbs between the governor and the head, so the
                 # first of them governs too and there is no name
