@@ -110,7 +110,7 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
         return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", number=n)
     if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
         return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", number=n)
-    if _GOAL_TAIL.match(after) or (n and _GOAL_VERBS_BEFORE.search(before)) \
+    if _GOAL_TAIL.match(after) or (n and n > 1 and _GOAL_VERBS_BEFORE.search(before)) \
             or (n and _MEASURED.match(label) and _GOAL_CLAUSE.search(text, _clause_start(text, s), s)):
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", number=n)
     if n:
@@ -133,6 +133,8 @@ _GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新"
 # activities named by their domain are not campaigns (非法宗教活动, 生产经营活动)
 _DOMAIN = re.compile(r"(?:经济|社会|文体|宗教|违法|犯罪|经营|商业|学术|政治|外事|破坏|分裂|渗透|恐怖|邪教|"
                      r"非法|军事|日常|业务|体育|文化|娱乐|演出|节庆|群众|大型|线上|线下|管网|路网|系统)$")
+#: pronouns and qualities are no campaign's name (指导他们行动, 战略性工程, 形象工程)
+_NOT_A_NAME = re.compile(r"他们|我们|你们|大家|自己|人们|战略性|形象|面子|政绩|水毁|成为|全国$")
 #: a duration is no name (三年行动 alone is the plan's span, not its name)
 _DURATION = re.compile(rf"^[{NUMERAL_CHARS}\d]+年$")
 _QUANTIFIER = re.compile(r"一项|一个|一场|一批|一系列|这项|这个|该项|各项|多项|本次|此次")
@@ -154,7 +156,7 @@ def campaigns(doc: Doc) -> list[Mention]:
             start = q.end()
         content = text[start:m.start()]
         if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content) \
-                or _DOMAIN.search(content) or _DURATION.match(content):
+                or _DOMAIN.search(content) or _DURATION.match(content) or _NOT_A_NAME.search(content):
             continue
         if text[m.start() - 1:m.start()] == "”":
             continue  # the quoted rule owns “X”活动
@@ -168,7 +170,8 @@ def campaigns(doc: Doc) -> list[Mention]:
 _GOAL_HEAD = re.compile(r"(?:奋斗目标|目标任务|新目标|目标|红线)(?!导向|责任|管理|考核|体系|值)")
 _GOAL_GENERIC = re.compile(r"^(?:各项|主要|总体|既定|工作|发展|这一|这个|目标|确定|规划|预期|年度|奋斗|"
                            r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关|这些|那些|"
-                           r"改革|任务|我们的|我们|共同|同一|一个|新的|这样|那样|这种)+$")
+                           r"改革|任务|我们的|我们|共同|同一|一个|新的|这样|那样|这种|政策|根本|重要|以下|重大|"
+                           r"长远|近中远|增长|最终|基本|核心|战略|阶段|宏伟|美好|远大)+$")
 # 经济社会发展的主要预期目标, X的目标任务: a goal named with 的 before a qualified head
 # (the targets of a development period: 经济社会发展的主要预期目标, “十五五”发展的目标任务)
 _GOAL_OF = re.compile(r"(?<=发展)的(?:主要预期目标|目标任务)")
@@ -180,7 +183,8 @@ _REACHED = re.compile(rf"(?:{_REACH_VERBS})$")
 # 国际消费中心城市建设: a place to be built, named before 建设
 _BUILT = re.compile(r"(?:中心城市|都市圈|城市群|示范区|先行区)(?=建设)")
 _TO_BUILD = re.compile(r"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{2,20}?"
-                       r"(?:中心城市|中心|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板))")
+                       r"(?:中心城市|创新中心|金融中心|贸易中心|航运中心|消费中心|都市圈|城市群|示范区|先行区|高地|"
+                       r"枢纽|粮仓|样板))")
 _MODERN = re.compile(rf"(?:社会主义)?现代化新?(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
@@ -351,8 +355,8 @@ def shared_heads(doc: Doc) -> list[Mention]:
         if first > pos and first < pos + len(parts[0]):
             parts[0] = parts[0][first - pos:]
             pos = first
-        if any(len(p) < 2 or p.endswith(head) for p in parts) or inside_quotes(qspans, m.start()):
-            continue  # a list of whole names, or a slogan in quotation marks
+        if any(len(p) < 4 or p.endswith(head) for p in parts) or inside_quotes(qspans, m.start()):
+            continue  # a list of whole names, of words (早发现、早干预), or a slogan in quotation marks
         for k, part in enumerate(parts):
             end = pos + len(part) + (len(head) if k == len(parts) - 1 else 0)
             out.append(Mention(pos, end, text[pos:end], _SHARED_HEADS[head], part + head, "shared-head"))
