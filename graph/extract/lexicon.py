@@ -39,7 +39,10 @@ class Entry:
 
 @dataclass
 class Lexicon:
+    """Entries, and the indexes built from them once (a lexicon is not changed after it is made)."""
+
     entries: list[Entry] = field(default_factory=list)
+    _index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def merged(self, other: Lexicon) -> Lexicon:
         """Entries of `other` replace ours with the same (type, label)."""
@@ -47,20 +50,25 @@ class Lexicon:
         return Lexicon([e for e in self.entries if (e.type, e.label) not in keys] + other.entries)
 
     def forms(self) -> dict[str, tuple[str, str]]:
-        """surface form → (type, canonical label); later entries win on clashes."""
-        out: dict[str, tuple[str, str]] = {}
-        for e in self.entries:
-            for form in (e.label, *e.aliases):
-                form = clean(form)
-                if form:
-                    out[form] = (e.type, clean(e.label))
-        return out
+        """surface form → (type, canonical label); later entries win on clashes. Read only."""
+        if "forms" not in self._index:
+            out: dict[str, tuple[str, str]] = {}
+            for e in self.entries:
+                for form in (e.label, *e.aliases):
+                    form = clean(form)
+                    if form:
+                        out[form] = (e.type, clean(e.label))
+            self._index["forms"] = out
+        return self._index["forms"]
 
     def aliases_of(self, type_: str, label: str) -> tuple[str, ...]:
-        for e in self.entries:
-            if e.type == type_ and clean(e.label) == label:
-                return tuple(clean(a) for a in e.aliases if clean(a))
-        return ()
+        """The aliases of the entry of this type whose canonical label is `label`."""
+        if "aliases" not in self._index:
+            index: dict[tuple[str, str], tuple[str, ...]] = {}
+            for e in self.entries:
+                index.setdefault((e.type, clean(e.label)), tuple(clean(a) for a in e.aliases if clean(a)))
+            self._index["aliases"] = index
+        return self._index["aliases"].get((type_, label), ())
 
 
 #: the longest label or alias a lexicon may hold (characters): names are short, and a very
