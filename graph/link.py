@@ -14,6 +14,7 @@ import unicodedata
 
 from .extract.common import PLACE
 from .extract.lexicon import Lexicon, builtin, clean
+from .extract.relations import CONVENE
 from .model import Doc, Entity, Mention
 
 _LEVEL_PREFIXES = {"省", "市", "县", "区", "全省", "全市", "全县", "全区", "全国", "省委", "市委",
@@ -117,7 +118,7 @@ def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
     # with any mention of that full name
     full_names: list[tuple[str, str]] = []
     for r in doc.relations:
-        if r.rule == "convene" and clean(r.object.text) not in clean(r.subject.text) \
+        if r.rule == CONVENE and clean(r.object.text) not in clean(r.subject.text) \
                 and r.object.text not in _PRONOUNS:
             full = clean(r.object.text) + clean(r.subject.text)
             full_names.append((base_key(r.subject), full))

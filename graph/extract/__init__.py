@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import partial
 
 from ..model import Doc, Mention
-from . import dates, formulas, lexicon, names, relations
+from . import dates, formulas, lexicon, names, relations, rules
 from .common import PUNCT, governs, is_boundary, word_around
 from .tables import TITLES
 
@@ -67,8 +67,8 @@ def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
             inside = k.start <= m.start and m.end <= k.end
             # a title written out (关于接受张三同志请辞的决定) names its persons; 《》 titles do not
             # a part of a meeting (…会议小范围会谈) holds the meeting it is part of
-            same = k.type == m.type and k.rule != "meeting-part"
-            if not inside or same or ((m.type, k.type) in _NOT_NESTED and k.rule != "about-title"):
+            same = k.type == m.type and k.rule != rules.MEETING_PART
+            if not inside or same or ((m.type, k.type) in _NOT_NESTED and k.rule != rules.ABOUT_TITLE):
                 ok = False
                 break
         if ok:
@@ -98,20 +98,20 @@ def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:
     for end, (form, m) in auto.iter(doc.text):
         start = end - len(form) + 1
         if start != m.start:
-            out.append(replace(m, start=start, end=end + 1, rule="propagated", member_of=None))
+            out.append(replace(m, start=start, end=end + 1, rule=rules.PROPAGATED, member_of=None))
     return out
 
 
 def _as_known(m: Mention, known: dict[str, tuple[str, str]]) -> Mention:
     """The lexicon decides the type of a name it knows, whatever rule found it."""
     hit = known.get(lexicon.clean(m.label)) or known.get(lexicon.clean(m.text))
-    if hit is None or m.rule == "lexicon" or m.type in ("Date", "Meeting"):
+    if hit is None or m.rule == rules.LEXICON or m.type in ("Date", "Meeting"):
         return m
     return replace(m, type=hit[0], label=hit[1])
 
 
 #: rules that type a name only by default, without evidence from its context
-_DEFAULT_TYPED = {"numbered-formula"}
+_DEFAULT_TYPED = {rules.NUMBERED_FORMULA}
 
 
 def _one_type_per_name(found: list[Mention]) -> list[Mention]:
@@ -161,7 +161,7 @@ def convened_meetings(doc: Doc, found: list[Mention]) -> list[Mention]:
 
 
 #: rules whose span is a fixed form (a lexicon name, a quotation, a title): it is kept whole or not at all
-_FIXED = {"lexicon", "propagated"}
+_FIXED = {rules.LEXICON, rules.PROPAGATED}
 
 
 #: words the segmenter glues to the end of a name (执委会议和 → 执委会/议和, 王芳作, 全会精神)

@@ -11,6 +11,7 @@ import re
 
 from ..model import Doc, Mention
 from ..segment import cn_number
+from . import rules
 from .common import HAN, NUMBERED, NUMERAL_CHARS, PLACE, PUNCT, inside_quotes, is_boundary, left_edge, quotes
 from .tables import alternation, rows
 
@@ -114,7 +115,7 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
             or (n and _MEASURED.match(label) and _GOAL_CLAUSE.search(text, _clause_start(text, s), s)):
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", number=n)
     if n:
-        return Mention(s, e, text[s:e], "Concept", label, "numbered-formula", number=n)
+        return Mention(s, e, text[s:e], "Concept", label, rules.NUMBERED_FORMULA, number=n)
     return None
 
 

@@ -20,6 +20,7 @@ from ontology.namespace import ENTITY_TYPES
 
 from ..errors import InputError
 from ..model import Doc, Mention
+from . import rules
 
 BUILTIN = Path(__file__).with_name("data") / "lexicon.tsv"
 _STRIP = "“”‘’\"'《》"
@@ -189,5 +190,5 @@ def match(doc: Doc, lex: Lexicon) -> list[Mention]:
     out = []
     for end, (form, type_, label) in auto.iter(doc.text):
         start = end - len(form) + 1
-        out.append(Mention(start, end + 1, form, type_, label, "lexicon"))
+        out.append(Mention(start, end + 1, form, type_, label, rules.LEXICON))
     return out

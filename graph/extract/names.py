@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from ..model import Doc, Mention
 from ..segment import cn_number
+from . import rules
 from .common import HAN, PLACE, PUNCT, is_boundary, left_edge
 from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column, rows
 
@@ -353,7 +354,7 @@ def _parts(text: str, found: list[Mention]) -> list[Mention]:
         p = _MEETING_PART.match(text, m.end)
         if p:
             span = text[m.start:p.end()]
-            out.append(Mention(m.start, p.end(), span, "Meeting", span, "meeting-part"))
+            out.append(Mention(m.start, p.end(), span, "Meeting", span, rules.MEETING_PART))
     return out
 
 
@@ -458,7 +459,7 @@ def documents(doc: Doc) -> list[Mention]:
     text = doc.text
     out = []
     for m in _ABOUT.finditer(text):
-        out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(0), "about-title"))
+        out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(0), rules.ABOUT_TITLE))
     for m in _DOC_HEAD.finditer(text):
         start = left_edge(text, m.start(), max_len=24, extra=_DOC_VERBS)
         content = text[start:m.start()]

@@ -1,0 +1,8 @@
+"""Names of the mention rules that other steps read (the rest are only written to the graph as
+`skg:rule`): one place, so the rule that writes a name and the code that reads it agree."""
+
+LEXICON = "lexicon"  # a name of the lexicon: kept whole or not at all
+PROPAGATED = "propagated"  # another occurrence of a name already found
+NUMBERED_FORMULA = "numbered-formula"  # “五大行动” typed by default, without evidence around it
+ABOUT_TITLE = "about-title"  # 关于…的决定 written out: its persons stay mentions of their own
+MEETING_PART = "meeting-part"  # …会议小范围会谈: holds the meeting it is part of
