@@ -12,12 +12,11 @@ from functools import lru_cache
 from .tables import rows
 
 HAN = "\u4e00-\u9fff"
-PROVINCES = ("北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|"
-             "河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|"
-             "宁夏|新疆|香港|澳门")
-#: A named or placeholder administrative area ("河南省", "XX省", "XX").
-PLACE = (rf"(?:(?:{PROVINCES})(?:省|市|维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区)?"
-         r"|[XＸ×]{1,3}(?:省|市|县|区|自治区)?)")
+#: the provincial-level divisions, by the names running text uses and their full names
+PROVINCES = "|".join(r[0] for r in rows("places.tsv"))
+_FULL_PLACES = "|".join(sorted((r[1] for r in rows("places.tsv")), key=len, reverse=True))
+#: A named or placeholder administrative area ("河南省", "广西壮族自治区", "XX省", "XX").
+PLACE = (rf"(?:{_FULL_PLACES}|{PROVINCES}|[XＸ×]{{1,3}}(?:省|市|县|区|自治区)?)")
 #: Characters that end a name to the left.
 PUNCT = set("，。、；：！？“”‘’（）()《》〈〉「」『』【】,.;:!?\"' \t\n\u3000—…·")
 
