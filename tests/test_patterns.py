@@ -200,3 +200,17 @@ def test_a_name_whose_first_character_is_glued_to_a_verb_takes_the_word():
 
 def test_function_words_glued_to_a_name_do_not_cut_it():
     assert named("传达学习了全总十八届二次执委会议和省总工会全委会议精神。", "Meeting") >= {"全总十八届二次执委会议"}
+
+
+@pytest.mark.parametrize("text", ["文章指出，要坚持人民至上。", "感谢和全体同志的努力。", "向代表和媒体介绍情况。"])
+def test_common_words_and_function_words_are_no_names(text):
+    assert named(text, "Person") == set()
+
+
+@pytest.mark.parametrize("text, bodies", [
+    ("武汉已建成14家方舱医院，江汉方舱医院开始收治患者。", {"江汉方舱医院"}),
+    ("她来到东湖大学看望师生。", {"东湖大学"}),
+    ("一些医院和不少公司参加。", set()),
+])
+def test_named_units_without_counts_and_verbs(text, bodies):
+    assert named(text, "Body") == bodies

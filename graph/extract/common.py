@@ -75,6 +75,16 @@ def words_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
     return out[::-1]
 
 
+#: how often (in jieba's dictionary counts) a word must occur to be a common word, never a
+#: person's name (文章 6,728; 全会 1,101; names such as 李强 159 or 王沪宁 17 are far below)
+COMMON_WORD = 500
+
+
+def common_word(word: str) -> bool:
+    """Whether `word` is a common word of the language (文章, 许多, 全会), by jieba's counts."""
+    return _jieba().dt.FREQ.get(word, 0) >= COMMON_WORD
+
+
 def word_around(text: str, pos: int) -> tuple[int, int]:
     """The word (start, end) of jieba's segmentation that holds the character at `pos`."""
     start = pos

@@ -7,7 +7,7 @@ from dataclasses import replace
 from ..model import Doc, Mention
 from ..segment import cn_number
 from . import rules
-from .common import HAN, PLACE, PUNCT, is_boundary, left_edge
+from .common import HAN, PLACE, PUNCT, common_word, is_boundary, left_edge
 from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column, rows
 
 _CN = "〇一二三四五六七八九十百"
@@ -39,8 +39,10 @@ _GENERIC_UNIT = re.compile(r"(?:上市|保险|证券|基金|外资|跨国|民营
                            r"科技|贸易|物流|建筑|高等|一流|综合|公立|民办|基层|社区|乡镇|县级|市级|省级|"
                            r"医科|职业|技术|重点|龙头|骨干|中小|大型|企业|有关|相关|这些|该|本|两|多|一|"
                            r"专科|定点|三甲|商业|政策性|村镇|农商|城商|网络|新型|研究型|开放|特色|示范|控股|外国|国外|"
-                           r"境外|开发|多边)$")
-_GENERIC_START = re.compile(r"新型|各类|一批|多家|国外|境外|外国|有关|相关|这些|部分|全国|全省|全市")
+                           r"境外|开发|多边|股份|收治|所在|当地|附近|综合性|专业|航空|最大|方舱)$")
+_GENERIC_START = re.compile(r"新型|各类|一批|多家|国外|境外|外国|有关|相关|这些|部分|全国|全省|全市|一些|不少|收治|"
+                            r"定点|所在|当地|附近|多所|各级|现有|第[一二三四五六七八九十]|一季度|企业|最大|京(?!东)")
+_UNIT_COUNT = re.compile(r"[\d一二两三四五六七八九十百千几多数]+(?:家|所|个|座)")
 #: verbs and conjunctions that stand before a unit's name but are not part of it
 _UNIT_VERBS = ("和", "与", "及", "建设", "利用", "被", "依托", "引进", "组建", "成立", "联合", "加快", "新建",
                "扩建", "改造", "筹建", "落户", "入驻", "培育", "壮大")
@@ -65,6 +67,9 @@ def bodies(doc: Doc) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), span, "Body", _body_label(span), "body-suffix"))
     for m in _INSTITUTION_RX.finditer(text):
         start = left_edge(text, m.start(), max_len=10, extra=_UNIT_VERBS)
+        counts = list(_UNIT_COUNT.finditer(text, start, m.start()))
+        if counts:
+            start = counts[-1].end()  # 建成14家方舱医院, 两所大学: a count of units, not a name
         content = text[start:m.start()]
         if len(content) >= 2 and not _GENERIC_UNIT.search(content) and not _GENERIC_START.match(content) \
                 and not content.isdigit():
@@ -137,7 +142,7 @@ def _is_name(cand: str) -> bool:
         return False
     if cand[:2] in COMPOUND_SURNAMES:
         return len(cand) in (3, 4)
-    return cand[0] in SURNAMES and len(cand) <= 3
+    return cand[0] in SURNAMES and len(cand) <= 3 and not (len(cand) == 2 and common_word(cand))
 
 
 def _is_foreign(cand: str) -> bool:
@@ -147,8 +152,15 @@ def _is_foreign(cand: str) -> bool:
         and len(cand.replace("·", "")) >= 2
 
 
+def _function_first(text: str, pos: int) -> bool:
+    """和全体, 和媒体: a function word of its own where a surname would stand."""
+    return text[pos] in _FUNCTION_CHARS and is_boundary(text, pos + 1)
+
+
 def _name_at(text: str, pos: int, foreign: bool = False) -> int | None:
     """The end of the name that starts at `pos`, checked by what follows it; None if none."""
+    if _function_first(text, pos):
+        return None
     for n in (3, 2, 4):
         cand = text[pos:pos + n]
         if _is_name(cand) and _AFTER.match(text, pos + n):
@@ -177,8 +189,9 @@ def persons(doc: Doc) -> list[Mention]:
                 continue
             cand = text[start:end]
             before = text[start - 1] if start > 0 else "\n"
-            if _is_name(cand) and (before in _FUNCTION_CHARS or before in PUNCT or titled
-                                   or not "\u4e00" <= before <= "\u9fff" or is_boundary(text, start)):
+            fits = (before in _FUNCTION_CHARS or before in PUNCT or titled
+                    or not "\u4e00" <= before <= "\u9fff" or is_boundary(text, start))
+            if fits and _is_name(cand) and not _function_first(text, start):
                 out.append(Mention(start, end, cand, "Person", cand, "person-honorific",
                                    aliases=(cand + m.group(0),)))
                 break
