@@ -54,9 +54,9 @@ def _segment(block: str) -> tuple[int, ...]:
     return tuple(ends)
 
 
-def words_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
-    """The words (start, end) of `text[lo:pos]`, right to left, as jieba segments their block;
-    a word that crosses `lo` is left out."""
+def _words(text: str, pos: int) -> list[int]:
+    """The word boundaries (offsets into `text`) of the block that holds `pos`: a block is a
+    run jieba segments as a whole, so its words are the words of the whole text."""
     start = pos
     floor = max(0, pos - _BLOCK_REACH)
     while start > floor and _BLOCK_CHAR.match(text, start - 1):
@@ -65,14 +65,30 @@ def words_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
     ceil = min(len(text), pos + _BLOCK_REACH)
     while end < ceil and _BLOCK_CHAR.match(text, end):
         end += 1
-    if start == end:
-        return []
-    bounds = [start + b for b in _segment(text[start:end])]
-    out = []
+    return [start + b for b in _segment(text[start:end])] if start < end else []
+
+
+def words_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
+    """The words (start, end) of `text[lo:pos]`, right to left; a word that crosses `lo` or
+    `pos` is left out."""
+    bounds = _words(text, pos)
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if a >= lo and b <= pos][::-1]
+
+
+def word_around(text: str, pos: int) -> tuple[int, int]:
+    """The word (start, end) that holds the character at `pos`."""
+    bounds = _words(text, pos)
     for a, b in zip(bounds, bounds[1:], strict=False):
-        if a >= lo and b <= pos:
-            out.append((a, b))
-    return out[::-1]
+        if a <= pos < b:
+            return a, b
+    return pos, pos + 1
+
+
+def is_boundary(text: str, pos: int) -> bool:
+    """Whether a word boundary falls at `pos`."""
+    if pos <= 0 or pos >= len(text) or not _BLOCK_CHAR.match(text, pos) or not _BLOCK_CHAR.match(text, pos - 1):
+        return True
+    return pos in _words(text, pos)
 
 
 #: how often (in jieba's dictionary counts) a word must occur to be a common word, never a
@@ -83,40 +99,6 @@ COMMON_WORD = 500
 def common_word(word: str) -> bool:
     """Whether `word` is a common word of the language (文章, 许多, 全会), by jieba's counts."""
     return _jieba().dt.FREQ.get(word, 0) >= COMMON_WORD
-
-
-def word_around(text: str, pos: int) -> tuple[int, int]:
-    """The word (start, end) of jieba's segmentation that holds the character at `pos`."""
-    start = pos
-    floor = max(0, pos - _BLOCK_REACH)
-    while start > floor and _BLOCK_CHAR.match(text, start - 1):
-        start -= 1
-    end = pos
-    ceil = min(len(text), pos + _BLOCK_REACH)
-    while end < ceil and _BLOCK_CHAR.match(text, end):
-        end += 1
-    if start == end:
-        return pos, pos + 1
-    bounds = [start + b for b in _segment(text[start:end])]
-    for a, b in zip(bounds, bounds[1:], strict=False):
-        if a <= pos < b:
-            return a, b
-    return pos, pos + 1
-
-
-def is_boundary(text: str, pos: int) -> bool:
-    """Whether a word boundary (jieba's) falls at `pos`."""
-    if pos <= 0 or pos >= len(text) or not _BLOCK_CHAR.match(text, pos) or not _BLOCK_CHAR.match(text, pos - 1):
-        return True
-    start = pos
-    floor = max(0, pos - _BLOCK_REACH)
-    while start > floor and _BLOCK_CHAR.match(text, start - 1):
-        start -= 1
-    end = pos
-    ceil = min(len(text), pos + _BLOCK_REACH)
-    while end < ceil and _BLOCK_CHAR.match(text, end):
-        end += 1
-    return (pos - start) in _segment(text[start:end])
 
 
 def governs(word: str) -> bool:
