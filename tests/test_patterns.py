@@ -214,3 +214,26 @@ def test_common_words_and_function_words_are_no_names(text):
 ])
 def test_named_units_without_counts_and_verbs(text, bodies):
     assert named(text, "Body") == bodies
+
+
+# ------------------------------------------------------------------ sayings, coordinated heads, footnotes
+
+
+@pytest.mark.parametrize("text", [
+    "古人说：“学而不思则罔，思而不学则殆。”我们要牢记。",
+    "要牢记“积土成山，积水成渊”的道理。",
+])
+def test_quoted_sayings_are_no_formulations(text):
+    assert named(text, "Concept") == set()
+
+
+def test_a_formulation_of_clauses_after_a_verb_of_holding_it():
+    assert named("坚持“以人民为中心，以奋斗者为本”。", "Concept") == {"以人民为中心，以奋斗者为本"}
+
+
+def test_a_head_coordinated_with_a_noun_is_no_campaign():
+    assert named("要统一思想和行动。", "Campaign") == set()
+
+
+def test_a_footnote_mark_ends_a_name_to_the_left():
+    assert named("坚持党的领导［3］工匠培育工程全面铺开。", "Campaign") == {"工匠培育工程"}

@@ -18,7 +18,7 @@ _FULL_PLACES = "|".join(sorted((r[1] for r in rows("places.tsv")), key=len, reve
 #: A named or placeholder administrative area ("河南省", "广西壮族自治区", "XX省", "XX").
 PLACE = (rf"(?:{_FULL_PLACES}|{PROVINCES}|[XＸ×]{{1,3}}(?:省|市|县|区|自治区)?)")
 #: Characters that end a name to the left.
-PUNCT = set("，。、；：！？“”‘’（）()《》〈〉「」『』【】,.;:!?\"' \t\n\u3000—…·")
+PUNCT = set("，。、；：！？“”‘’（）()《》〈〉「」『』【】［］〔〕[],.;:!?\"' \t\n\u3000—…·")
 
 #: Governing words that precede names but are not part of them (longest first when used).
 GOVERNORS = tuple(sorted({r[0] for r in rows("governors.tsv")}, key=len, reverse=True))

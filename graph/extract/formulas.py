@@ -32,6 +32,12 @@ _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|�
 _EMPHASIS_BEFORE = re.compile(r"(?:从|(?:转变|转化|转|变)为|由)$")
 _CAMPAIGN_VERBS_BEFORE = re.compile(r"(?:评选|举办|开展|实施|推出)$")
 _GOAL_VERBS_BEFORE = re.compile(r"(?:实现|做到|确保|达到|完成)$")
+# a quotation of clauses (，) is a saying or a verse unless a verb of holding a formulation
+# stands before it (坚持“X，Y”); one that ends a sentence (。！？) is a citation
+_CLAUSES = re.compile(r"[，,]")
+_CITATION = re.compile(r"[。！？!?]$")
+_SAYING_AFTER = re.compile(r"^的?(?:道理|古训|名言|诗句|说法|俗语|老话)")
+_FORMULATION_BEFORE = re.compile(r"(?:坚持|践行|树立|树牢|贯彻|落实|弘扬|提出)$")
 # 实现老城市新活力和“四个出新出彩”: a numbered formula in a clause of reaching something
 _GOAL_CLAUSE = re.compile(r"实现|达到|确保实现")
 _MEASURED = re.compile(r"^[一二两三四五六七八九十]+(?:个|大|项|件|条)")
@@ -105,6 +111,9 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
         end = e + tail.end()
         return Mention(s, end, text[s:end], "Concept", label, "quoted-concept",
                        number=n, aliases=(label + tail.group(0),), canonical=True)
+    if _CITATION.search(label) or _SAYING_AFTER.match(after) \
+            or (_CLAUSES.search(label) and not _FORMULATION_BEFORE.search(before)):
+        return None  # 苟日新，日日新，又日新。: a quoted saying or verse, not a formulation
     if ("、" in label or "，" in label) and len(label) >= 5:
         return Mention(s, e, text[s:e], "Concept", label, "slogan", number=n)
     if label.endswith(CONCEPT_HEADS):
@@ -156,7 +165,7 @@ def campaigns(doc: Doc) -> list[Mention]:
         if q:
             start = q.end()
         content = text[start:m.start()]
-        if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content) \
+        if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content) or content[-1] in "和与及" \
                 or _DOMAIN.search(content) or _DURATION.match(content) or _NOT_A_NAME.search(content):
             continue
         if text[m.start() - 1:m.start()] == "”":
