@@ -224,6 +224,8 @@ def answer(
         except Exception as exc:
             raise QueryError(f"the query failed: {q._first_line(exc)}") from None
 
+    if sandbox.fork_unsafe(store):
+        return go()
     return sandbox.run_limited(go, timeout=timeout, memory_mb=max_memory, client=client)
 
 

@@ -19,16 +19,30 @@ _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
 
 
+#: ids of the on-disk stores this process opened (their RocksDB threads make forking unsafe;
+#: an id reused after a store is gone only makes a query run in place)
+ON_DISK: set[int] = set()
+
+
 def open_store(path: str | Path, must_exist: bool = False, read_only: bool = False) -> ox.Store:
     """An on-disk store at `path` (created when missing unless `must_exist`); read-only
     opens take no lock, so queries can run while the store stays open elsewhere."""
     p = Path(path)
-    if (must_exist or read_only) and not p.is_dir():
-        raise GraphFileError(f"{p}: no store here; create one with `speechkg build … --store {p}`")
+    if must_exist or read_only:
+        check_store(p)
     try:
-        return ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
+        opened = ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
     except OSError as exc:
         raise OutputError(f"{p}: cannot open the store ({_first(exc)})") from None
+    ON_DISK.add(id(opened))
+    return opened
+
+
+def check_store(path: str | Path) -> None:
+    """GraphFileError unless a store (a directory) is at `path`."""
+    p = Path(path)
+    if not p.is_dir():
+        raise GraphFileError(f"{p}: no store here; create one with `speechkg build … --store {p}`")
 
 
 def _first(exc: Exception) -> str:
