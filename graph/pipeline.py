@@ -63,8 +63,9 @@ class BuildResult:
 def process(speech: Speech, lex: Lexicon | None = None) -> Doc:
     """One speech through segment → extract → link (no I/O).
 
-    Text in traditional characters is analysed in a simplified copy of the same length,
-    then every span is given back its original characters (see _restore_original)."""
+    Text is analysed in a copy of the same length with simplified characters and ASCII digits
+    (textforms.analysis_form), then every span is given back its original characters (see
+    _restore_original)."""
     if speech.year is None:
         year = speech.date.year if speech.date else infer_year(speech.text)
         speech = dataclasses.replace(speech, year=year)
@@ -72,7 +73,7 @@ def process(speech: Speech, lex: Lexicon | None = None) -> Doc:
         doc = Doc(speech=speech)
         doc.warnings.append(f"{speech.source}: the speech is empty; the graph has no entities")
         return doc
-    simplified = textforms.simplified_same_length(speech.text)
+    simplified = textforms.analysis_form(speech.text)
     doc = Doc(speech=dataclasses.replace(speech, text=simplified))
     segment.segment(doc)
     extract(doc, lex)

@@ -52,3 +52,14 @@ def simplified_same_length(text: str) -> str:
         s = conv(c) if c >= "\u3400" else c
         out.append(s if len(s) == 1 else c)
     return "".join(out)
+
+
+#: full-width digits and Latin letters (１９９８年, ＧＤＰ) → their ASCII forms, one for one
+_HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
+                                                               *range(0xFF41, 0xFF5B))})
+
+
+def analysis_form(text: str) -> str:
+    """The text as extraction reads it, of the same length so that offsets carry over:
+    simplified characters and ASCII digits and letters (１９９８年 is 1998年)."""
+    return simplified_same_length(text).translate(_HALF_WIDTH)

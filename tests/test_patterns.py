@@ -237,3 +237,11 @@ def test_a_head_coordinated_with_a_noun_is_no_campaign():
 
 def test_a_footnote_mark_ends_a_name_to_the_left():
     assert named("坚持党的领导［3］工匠培育工程全面铺开。", "Campaign") == {"工匠培育工程"}
+
+
+def test_full_width_digits_are_read_as_digits_and_kept_in_the_text():
+    doc = doc_of("２００１年１２月３日，国务院召开会议。", 2001)
+    dates = {e.value: e for e in doc.entities if e.type == "Date"}
+    assert "2001-12-03" in dates
+    m = dates["2001-12-03"].mentions[0]
+    assert doc.text[m.start:m.end] == m.text == "２００１年１２月３日"
