@@ -29,6 +29,9 @@ _COMPLEMENTS = set("好赢响成")
 _ENDING_FUNCTION = frozenset("是在了把将")
 #: verbs that end the names of campaigns (…提升行动, …推进行动, …深化提升行动)
 _NAME_VERBS = frozenset("提升 推进 深化 促进 提质 增效 攻坚 整治 治理 改造 更新 提高 强化 巩固 拓展 建设".split())
+#: verbs that are nouns too: they govern a name only at the head of their phrase (after
+#: punctuation or another governing word), not inside a name (队伍建设改革)
+_VERB_OR_NOUN = frozenset({"建设"})
 #: what may stand between such a verb and the head
 _WEAK_REST = re.compile(r"[一二三四五六七八九十两\d]+年|专项|集中|专题")
 #: a run of characters jieba segments as one block (its re_han_default): words never cross its ends
@@ -120,8 +123,14 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
     if lo == head_start:
         return lo
     naming = head_start  # where the verbs and spans that end a name (…深化提升三年行动) start
-    for a, b in words_before(text, head_start, lo):
+    words = words_before(text, head_start, lo)
+    for k, (a, b) in enumerate(words):
         word = text[a:b]
+        if word in _VERB_OR_NOUN and b != naming and not any(word.endswith(e) for e in extra):
+            # 建设保障性安居工程 (a verb at the head of its phrase) but 队伍建设改革行动 (a noun)
+            if a == lo or (k + 1 < len(words) and governs(text[words[k + 1][0]:words[k + 1][1]])):
+                return b
+            continue
         if b == naming and (word in _NAME_VERBS or _WEAK_REST.fullmatch(word)) and a > lo:
             naming = a
             continue  # 质量提升行动, 改革深化提升行动: verbs right before the head are part of the name
@@ -134,7 +143,6 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
             complement = text[b:b + 1] in _COMPLEMENTS and b + 1 < head_start and is_boundary(text, b + 1)
             return b + 1 if complement else b
     # the window may start inside a word: the name then starts at the next word
-    words = words_before(text, head_start, lo)
     return words[-1][0] if words and lo < head_start and text[lo - 1:lo] not in PUNCT and lo > 0 \
         else lo
 
