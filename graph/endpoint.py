@@ -173,6 +173,11 @@ def load_store(ds: Dataset, location: str | Path | None = None):
     else:
         store = ox.Store()
     add_dataset(store, ds)
+    if location is not None:
+        # queries run in forked children: let the store's background work (flushes and
+        # compactions, whose locks a fork would copy) finish before the first one
+        store.flush()
+        store.optimize()
     return store
 
 
@@ -224,8 +229,6 @@ def answer(
         except Exception as exc:
             raise QueryError(f"the query failed: {q._first_line(exc)}") from None
 
-    if sandbox.fork_unsafe(store):
-        return go()
     return sandbox.run_limited(go, timeout=timeout, memory_mb=max_memory, client=client)
 
 

@@ -19,11 +19,6 @@ _OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
                "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
 
 
-#: ids of the on-disk stores this process opened (their RocksDB threads make forking unsafe;
-#: an id reused after a store is gone only makes a query run in place)
-ON_DISK: set[int] = set()
-
-
 def open_store(path: str | Path, must_exist: bool = False, read_only: bool = False) -> ox.Store:
     """An on-disk store at `path` (created when missing unless `must_exist`); read-only
     opens take no lock, so queries can run while the store stays open elsewhere."""
@@ -34,7 +29,6 @@ def open_store(path: str | Path, must_exist: bool = False, read_only: bool = Fal
         opened = ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
     except OSError as exc:
         raise OutputError(f"{p}: cannot open the store ({_first(exc)})") from None
-    ON_DISK.add(id(opened))
     return opened
 
 

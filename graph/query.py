@@ -253,7 +253,11 @@ def _from_oxigraph(res) -> Result:
 
 @dataclass(frozen=True)
 class StorePath:
-    """An on-disk store to query, opened (read-only) by the process that evaluates the query."""
+    """An on-disk store to query, opened (read-only) by the child that evaluates the query.
+
+    Query on-disk stores this way, not as an open `pyoxigraph.Store`: a child forked while
+    the store's RocksDB threads flush or compact can copy their locks held and wait on them
+    for ever."""
 
     path: str
 
@@ -296,8 +300,6 @@ def run(data, query: str, allow_service: bool = False, timeout: float | None = N
         except Exception as exc:
             raise QueryError(f"the query failed: {_first_line(exc)}") from None
 
-    if sandbox.fork_unsafe(data):
-        return checked()
     return sandbox.run_limited(checked, timeout=timeout, memory_mb=max_memory)
 
 

@@ -135,17 +135,7 @@ def _client_left(sock: socket.socket) -> bool | None:
         return True
 
 
-def fork_unsafe(data: object) -> bool:
-    """Whether a forked child must not touch `data`: an on-disk Oxigraph store while threads of
-    on-disk stores (RocksDB's) run in this process, whose locks a fork may copy held, so that
-    the child would wait on them for ever. Such data is queried in place, without the limits
-    (the command line opens a store inside the child, so it never gets here)."""
-    from .oxstore import ON_DISK
-
-    return id(data) in ON_DISK and _native_threads()
-
-
-def _native_threads() -> bool:
+def native_threads() -> bool:
     """Whether threads of an on-disk store (RocksDB's) run in this process."""
     try:
         tasks = os.listdir("/proc/self/task")
