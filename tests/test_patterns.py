@@ -245,3 +245,8 @@ def test_full_width_digits_are_read_as_digits_and_kept_in_the_text():
     assert "2001-12-03" in dates
     m = dates["2001-12-03"].mentions[0]
     assert doc.text[m.start:m.end] == m.text == "２００１年１２月３日"
+
+
+def test_jianshe_governs_only_at_the_head_of_its_phrase():
+    assert named("建设农村公路提质工程，深化产业工人队伍建设改革行动。", "Campaign") == {
+        "农村公路提质工程", "产业工人队伍建设改革行动"}
