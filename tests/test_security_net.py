@@ -600,6 +600,43 @@ def test_d15_timeout_really_stops_the_query(seed_ttl):
     assert children(os.getpid()) <= before  # no engine left computing in the background
 
 
+def _query_under_ulimit(args: list[str], kib: int) -> subprocess.CompletedProcess:
+    """`speechkg query ARGS` in a process whose address space is capped as `ulimit -v KIB` caps it
+    (soft and hard: the hard one cannot be raised again)."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (kib * 1024, kib * 1024))
+
+    return subprocess.run([sys.executable, "-m", "cli", "query", *args], cwd=ROOT, preexec_fn=cap,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_d15_queries_run_under_a_ulimit(seed_ttl, tmp_path):
+    """The report's own D15 command runs under `ulimit -v 2000000`: the child must keep within the
+    hard limit it inherits (raising it failed, and every query ended 'stopped unexpectedly')."""
+    st = tmp_path / "st"
+    ox_store = oxstore.open_store(st)
+    oxstore.add_dataset(ox_store, store.load([str(seed_ttl)]))
+    del ox_store
+    for args in ([str(seed_ttl), "ASK { ?s ?p ?o }"], ["--store", str(st), "ASK { ?s ?p ?o }"]):
+        r = _query_under_ulimit(args, 2_000_000)
+        assert (r.returncode, r.stdout, r.stderr) == (0, "true\n", ""), args
+    r = _query_under_ulimit(["--store", str(st), CARTESIAN, "--timeout", "60"], 2_000_000)
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr == (
+        "Error: the query needed more than the memory this process may use (its ulimit -v) and was stopped; "
+        "simplify it (LIMIT, fewer joins) or raise the ulimit\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["1e10", "1e308"])
+def test_d42_huge_finite_timeouts_are_no_limit_in_practice(seed_ttl, value):
+    """select() takes no wait past time_t: a timeout of 1e10 s used to end in a traceback."""
+    r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", value, "--max-memory", "1e30"])
+    assert (r.exit_code, r.output) == (0, "true\n"), r.output
+
+
 @pytest.mark.parametrize("value", ["-1", "0", "inf", "nan", "1e308000"])
 def test_d42_bad_timeouts_are_refused(seed_ttl, value):
     r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", value])
