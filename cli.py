@@ -359,7 +359,11 @@ def serve(graph, host, port, timeout, max_memory, location):
         click.echo(f"Warning: {warning}", err=True)
     click.echo(f"SPARQL endpoint on {endpoint.url_for(host, endpoint.port_of(server))} (Ctrl-C to stop)",
                err=True)
-    sys.exit(endpoint.serve(server))
+    try:
+        code = endpoint.serve(server)
+    except _Terminated:  # SIGTERM is how a server is stopped (endpoint.serve closed it): no error
+        code = 0
+    sys.exit(code)
 
 
 @cli.command()

@@ -691,3 +691,32 @@ def test_d51_engines_differ_only_where_oxigraph_merges_integer_types(seed_ttl):
             o = Literal(str(o), datatype=XSD.integer)
         merged.graph(g).add((s_, p, o))
     assert int(q.run(merged, text, timeout=30).rows[0][0]) == ox_rows
+
+
+def test_serve_stops_quietly_on_sigterm_and_its_query_with_it(seed_ttl, tmp_path):
+    """SIGTERM is how a server is stopped: exit 0 as the docs say, no 'Error: … no output was
+    written' (that is build's message), and the query being answered is stopped too."""
+    proc, banner = start_serve([str(seed_ttl), "--port", "0", "--timeout", "60"], tmp_path)
+    try:
+        port = int(banner.split(":")[2].split("/")[0])
+
+        def ask() -> None:
+            with contextlib.suppress(OSError):
+                http(port, "/query", RUNAWAY.encode())
+
+        threading.Thread(target=ask, daemon=True).start()
+        assert wait_for(lambda: len(children(proc.pid)) == 1, 5)
+        (child,) = children(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert proc.stderr.read() == ""
+        assert wait_for(
+            lambda: (
+                not Path(f"/proc/{child}").exists()
+                or Path(f"/proc/{child}/stat").read_text().split(")")[1].split()[0] == "Z"
+            ),
+            5,
+        )
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
