@@ -337,7 +337,8 @@ def validate(graph):
 @click.option("--max-memory", type=float, default=2048, show_default=True,
               help="Stop a query when it needs more than this many MB.")
 @click.option("--location", type=click.Path(file_okay=False),
-              help="Keep the server's store in this new or empty directory (default: in memory).")
+              help="Keep the server's store in this new or empty directory, or add to the "
+              "Oxigraph store there (default: in memory).")
 def serve(graph, host, port, timeout, max_memory, location):
     """Serve graph files as a read-only SPARQL 1.1 endpoint.
 
