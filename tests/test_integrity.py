@@ -452,6 +452,39 @@ def test_d6_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
     assert partial  # at least one run was stopped mid-way
 
 
+def test_a_store_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch):
+    """A read-only open reads the store's file list, then its files; a build writing the store
+    meanwhile can remove one in between (seen against a real writer process: "Corruption … No such
+    file", a RuntimeError and so a traceback in `query --store`, about one open in 25). One such
+    failure is retried away; a lasting one is a one-line error."""
+    import pyoxigraph as ox
+
+    from graph import oxstore
+
+    where = tmp_path / "st"
+    oxstore.add_quads(oxstore.open_store(where), [])
+    real = ox.Store.read_only
+    calls = []
+
+    def flaky(path):
+        calls.append(path)
+        if len(calls) == 1:
+            raise RuntimeError("Corruption: IO error: No such file or directory: 000058.sst")
+        return real(path)
+
+    monkeypatch.setattr(ox.Store, "read_only", staticmethod(flaky))
+    oxstore.open_store(where, read_only=True)
+    assert len(calls) == 2
+
+    def broken(path):
+        raise RuntimeError("Corruption: the MANIFEST is gone\nmore")
+
+    monkeypatch.setattr(ox.Store, "read_only", staticmethod(broken))
+    r = runner.invoke(cli, ["query", "--store", str(where), "ASK { ?s ?p ?o }"])
+    assert r.exit_code == 1
+    assert r.output == f"Error: {where}: cannot open the store (Corruption: the MANIFEST is gone)\n"
+
+
 # ------------------------------------------------------------------ D20, D21, D33: strict output
 
 
