@@ -337,7 +337,8 @@ def validate(graph):
 @click.option("--max-memory", type=float, default=2048, show_default=True,
               help="Stop a query when it needs more than this many MB.")
 @click.option("--location", type=click.Path(file_okay=False),
-              help="Keep the server's store in this new or empty directory (default: in memory).")
+              help="Keep the server's store in this new or empty directory, or add to the "
+              "Oxigraph store there (default: in memory).")
 def serve(graph, host, port, timeout, max_memory, location):
     """Serve graph files as a read-only SPARQL 1.1 endpoint.
 
@@ -359,7 +360,11 @@ def serve(graph, host, port, timeout, max_memory, location):
         click.echo(f"Warning: {warning}", err=True)
     click.echo(f"SPARQL endpoint on {endpoint.url_for(host, endpoint.port_of(server))} (Ctrl-C to stop)",
                err=True)
-    sys.exit(endpoint.serve(server))
+    try:
+        code = endpoint.serve(server)
+    except _Terminated:  # SIGTERM is how a server is stopped (endpoint.serve closed it): no error
+        code = 0
+    sys.exit(code)
 
 
 @cli.command()

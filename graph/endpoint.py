@@ -207,7 +207,7 @@ def answer(
 
     from . import query as q
 
-    q.prepare(text)
+    q.prepare(text, service_hint="")
     wanted = _FORMAT_PARAM.get(fmt or "", "") if fmt != "table" else "table"
     if fmt and not wanted:
         raise QueryError(f"unknown format {fmt!r}; use table, json, xml, csv or tsv")

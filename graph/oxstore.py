@@ -2,6 +2,7 @@
 large graph files, both queried through graph.query with the same guards and formats."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,11 +26,20 @@ def open_store(path: str | Path, must_exist: bool = False, read_only: bool = Fal
     p = Path(path)
     if must_exist or read_only:
         check_store(p)
-    try:
-        opened = ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
-    except OSError as exc:
-        raise OutputError(f"{p}: cannot open the store ({_first(exc)})") from None
-    return opened
+    attempts = _READ_ATTEMPTS if read_only else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
+        except (OSError, RuntimeError) as exc:  # RocksDB: IO errors, and "Corruption" for a missing file
+            if attempt == attempts:
+                raise OutputError(f"{p}: cannot open the store ({_first(exc)[:300]})") from None
+            time.sleep(0.05 * 2**attempt)
+    raise AssertionError("not reached")
+
+
+#: a read-only open reads the file list, then the files: a build writing the store meanwhile can
+#: remove one in between (compaction), so the open is tried again a few times
+_READ_ATTEMPTS = 6
 
 
 def check_store(path: str | Path) -> None:

@@ -39,8 +39,9 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def prepare(query: str, allow_service: bool = False):
-    """Parse a query with the project's prefixes predeclared; refuse updates, SERVICE and FROM."""
+def prepare(query: str, allow_service: bool = False, service_hint: str = "; pass --allow-service to permit it"):
+    """Parse a query with the project's prefixes predeclared; refuse updates, SERVICE and FROM.
+    `service_hint` ends the SERVICE refusal (`serve` has no --allow-service to suggest)."""
     text = query.strip()
     if not text:
         raise QueryError("the query is empty; give a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
@@ -53,8 +54,7 @@ def prepare(query: str, allow_service: bool = False):
                              "queries are read-only") from None
         raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
     if not allow_service and _has(parsed, "ServiceGraphPattern"):
-        raise QueryError("SERVICE (federated query) is refused: it makes network requests; "
-                         "pass --allow-service to permit it")
+        raise QueryError(f"SERVICE (federated query) is refused: it makes network requests{service_hint}")
     if _has(parsed, "DatasetClause"):
         raise QueryError("FROM / FROM NAMED are refused: they load graphs from the network; "
                          "name the graph files on the command line instead")

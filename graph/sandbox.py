@@ -32,6 +32,8 @@ T = TypeVar("T")
 DEFAULT_MEMORY_MB = 2048
 
 _PR_SET_PDEATHSIG = 1
+#: longest single wait for the child, in seconds
+_MAX_WAIT = 86_400.0
 
 
 class TimedOut(QueryError):
@@ -70,6 +72,18 @@ def _address_space() -> int:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _memory_limit(memory_mb: float) -> tuple[int, int]:
+    """(soft, hard) RLIMIT_AS for a child that may use `memory_mb` MB more than now: never above
+    a limit the process already has (`ulimit -v`; the hard one cannot be raised), nor past
+    what the kernel takes."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = _address_space() + int(min(memory_mb, 2.0**40) * 1024 * 1024)  # 2**40 MB: no limit in practice
+    for have in (soft, hard):
+        if have != resource.RLIM_INFINITY:
+            want = min(want, have)
+    return want, hard
+
+
 def _die_with_parent() -> None:
     """Ask the kernel to kill this process when its parent dies (Linux); elsewhere a no-op."""
     with contextlib.suppress(Exception):
@@ -100,8 +114,7 @@ def _child(fn: Callable[[], object], memory_mb: float | None, wfd: int, parent: 
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if memory_mb is not None:
-            limit = _address_space() + int(memory_mb * 1024 * 1024)
-            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
+            resource.setrlimit(resource.RLIMIT_AS, _memory_limit(memory_mb))
         try:
             outcome = ("value", fn())
         except MemoryError:
@@ -175,10 +188,13 @@ def run_limited(
     done = False
     try:
         while True:
-            wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+            # a day at most per wait: select() takes no timeout past time_t (--timeout 1e10)
+            wait = None if deadline is None else min(_MAX_WAIT, max(0.0, deadline - time.monotonic()))
             try:
                 ready, _, _ = select.select(watch, [], [], wait)
             except InterruptedError:
+                continue
+            if not ready and deadline is not None and time.monotonic() < deadline:
                 continue
             if not ready:
                 raise TimedOut(
@@ -213,6 +229,9 @@ def run_limited(
     else:
         kind = "died"
     limit = f"the --max-memory of {memory_mb:g} MB" if memory_mb is not None else "the memory available"
+    raise_what = "--max-memory"
+    if memory_mb is not None and _memory_limit(memory_mb)[0] < _address_space() + memory_mb * 1024 * 1024:
+        limit, raise_what = "the memory this process may use (its ulimit -v)", "the ulimit"
     if (
         kind == "memory"
         or os.WIFSIGNALED(status)
@@ -220,7 +239,7 @@ def run_limited(
         or os.WEXITSTATUS(status) == 3
     ):
         raise OutOfMemory(
-            f"{what} needed more than {limit} and was stopped; simplify it (LIMIT, fewer joins) or raise --max-memory"
+            f"{what} needed more than {limit} and was stopped; simplify it (LIMIT, fewer joins) or raise {raise_what}"
         )
     how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {os.WEXITSTATUS(status)}"
     raise QueryError(f"{what} stopped unexpectedly ({how}); try again or simplify it")

@@ -300,7 +300,8 @@ def query_error(seed_ttl, text: str) -> str:
 def test_d2_serve_refuses_exactly_as_query_does(served, listener, seed_ttl, text):
     lst = listener("sparql")
     text = text.replace("LISTENER", lst.url)
-    expected = query_error(seed_ttl, text)
+    # the same refusal, less the hint of `query --allow-service`, an option serve does not have
+    expected = query_error(seed_ttl, text).replace("; pass --allow-service to permit it", "")
     for path, data, ctype in (
         ("/query?" + urllib.parse.urlencode({"query": text}), None, ""),
         ("/query", text.encode(), "application/sparql-query"),
@@ -600,6 +601,43 @@ def test_d15_timeout_really_stops_the_query(seed_ttl):
     assert children(os.getpid()) <= before  # no engine left computing in the background
 
 
+def _query_under_ulimit(args: list[str], kib: int) -> subprocess.CompletedProcess:
+    """`speechkg query ARGS` in a process whose address space is capped as `ulimit -v KIB` caps it
+    (soft and hard: the hard one cannot be raised again)."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (kib * 1024, kib * 1024))
+
+    return subprocess.run([sys.executable, "-m", "cli", "query", *args], cwd=ROOT, preexec_fn=cap,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_d15_queries_run_under_a_ulimit(seed_ttl, tmp_path):
+    """The report's own D15 command runs under `ulimit -v 2000000`: the child must keep within the
+    hard limit it inherits (raising it failed, and every query ended 'stopped unexpectedly')."""
+    st = tmp_path / "st"
+    ox_store = oxstore.open_store(st)
+    oxstore.add_dataset(ox_store, store.load([str(seed_ttl)]))
+    del ox_store
+    for args in ([str(seed_ttl), "ASK { ?s ?p ?o }"], ["--store", str(st), "ASK { ?s ?p ?o }"]):
+        r = _query_under_ulimit(args, 2_000_000)
+        assert (r.returncode, r.stdout, r.stderr) == (0, "true\n", ""), args
+    r = _query_under_ulimit(["--store", str(st), CARTESIAN, "--timeout", "60"], 2_000_000)
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr == (
+        "Error: the query needed more than the memory this process may use (its ulimit -v) and was stopped; "
+        "simplify it (LIMIT, fewer joins) or raise the ulimit\n"
+    )
+
+
+@pytest.mark.parametrize("value", ["1e10", "1e308"])
+def test_d42_huge_finite_timeouts_are_no_limit_in_practice(seed_ttl, value):
+    """select() takes no wait past time_t: a timeout of 1e10 s used to end in a traceback."""
+    r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", value, "--max-memory", "1e30"])
+    assert (r.exit_code, r.output) == (0, "true\n"), r.output
+
+
 @pytest.mark.parametrize("value", ["-1", "0", "inf", "nan", "1e308000"])
 def test_d42_bad_timeouts_are_refused(seed_ttl, value):
     r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", value])
@@ -654,3 +692,32 @@ def test_d51_engines_differ_only_where_oxigraph_merges_integer_types(seed_ttl):
             o = Literal(str(o), datatype=XSD.integer)
         merged.graph(g).add((s_, p, o))
     assert int(q.run(merged, text, timeout=30).rows[0][0]) == ox_rows
+
+
+def test_serve_stops_quietly_on_sigterm_and_its_query_with_it(seed_ttl, tmp_path):
+    """SIGTERM is how a server is stopped: exit 0 as the docs say, no 'Error: … no output was
+    written' (that is build's message), and the query being answered is stopped too."""
+    proc, banner = start_serve([str(seed_ttl), "--port", "0", "--timeout", "60"], tmp_path)
+    try:
+        port = int(banner.split(":")[2].split("/")[0])
+
+        def ask() -> None:
+            with contextlib.suppress(OSError):
+                http(port, "/query", RUNAWAY.encode())
+
+        threading.Thread(target=ask, daemon=True).start()
+        assert wait_for(lambda: len(children(proc.pid)) == 1, 5)
+        (child,) = children(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+        assert proc.stderr.read() == ""
+        assert wait_for(
+            lambda: (
+                not Path(f"/proc/{child}").exists()
+                or Path(f"/proc/{child}/stat").read_text().split(")")[1].split()[0] == "Z"
+            ),
+            5,
+        )
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
