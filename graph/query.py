@@ -23,7 +23,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from ontology.namespace import PREFIXES, bind_prefixes
 
 from . import sandbox
-from .errors import QueryError
+from .errors import QueryError, SpeechKGError
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 SAVED_DIR = Path(__file__).with_name("queries")
@@ -295,7 +295,7 @@ def run(data, query: str, allow_service: bool = False, timeout: float | None = N
     def checked():
         try:
             return go()
-        except (QueryError, MemoryError):
+        except (SpeechKGError, MemoryError):  # our own errors keep their message
             raise
         except Exception as exc:
             raise QueryError(f"the query failed: {_first_line(exc)}") from None
