@@ -250,3 +250,12 @@ def test_full_width_digits_are_read_as_digits_and_kept_in_the_text():
 def test_jianshe_governs_only_at_the_head_of_its_phrase():
     assert named("建设农村公路提质工程，深化产业工人队伍建设改革行动。", "Campaign") == {
         "农村公路提质工程", "产业工人队伍建设改革行动"}
+
+
+def test_a_title_before_a_name_is_no_part_of_a_longer_one():
+    assert named("中央委员会不设主席只设总书记。", "Person") == set()
+
+
+def test_other_occurrences_of_a_name_keep_to_word_boundaries():
+    doc = doc_of("人民信赖我们党。我们党执政七十多年。")
+    assert [m.text for m in doc.mentions if m.type == "Body"] == ["我们党"]

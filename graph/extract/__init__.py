@@ -233,7 +233,7 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
     first = _one_type_per_name(resolve(candidates))
     first = resolve([(0, m) for m in party_groups(doc, first)] + [(1, m) for m in first])
     first = resolve([(0, m) for m in first] + [(1, m) for m in convened_meetings(doc, first)])
-    more = propagate(doc, first)
+    more = [b for m in propagate(doc, first) if (b := on_word_boundaries(doc, m)) is not None]
     doc.mentions = resolve([(0, m) for m in first] + [(len(rank), m) for m in more])
     doc.relations = relations.relations(doc)
     return doc

@@ -189,7 +189,7 @@ def persons(doc: Doc) -> list[Mention]:
                 continue
             cand = text[start:end]
             before = text[start - 1] if start > 0 else "\n"
-            fits = (before in _FUNCTION_CHARS or before in PUNCT or titled
+            fits = (before in _FUNCTION_CHARS or before in PUNCT or (titled and n == 2)
                     or not "\u4e00" <= before <= "\u9fff" or is_boundary(text, start))
             if fits and _is_name(cand) and not _function_first(text, start):
                 out.append(Mention(start, end, cand, "Person", cand, "person-honorific",
