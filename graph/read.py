@@ -213,15 +213,14 @@ def html_text(data: bytes, name: str) -> str:
     soup = BeautifulSoup(data, "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form",
                      "iframe", "svg", "template"]):
-        tag.decompose()
+        if not tag.decomposed:  # one inside another already dropped: its subtree is gone
+            tag.decompose()
     root = soup.find("article") or soup.find("main") or soup.body or soup
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for br in root.find_all("br"):
         br.replace_with("\n")
     lines = []
-    for block in root.find_all(_BLOCKS):
-        if block.find(_BLOCKS):
-            continue  # only innermost blocks, so no paragraph is read twice
+    for block in _innermost_blocks(root):  # so no paragraph is read twice
         text = block.get_text("", strip=False)
         lines.extend(ln.strip() for ln in text.split("\n"))
     if not lines:
@@ -230,6 +229,26 @@ def html_text(data: bytes, name: str) -> str:
     if title and (not body or body[0] != title):
         body.insert(0, title)
     return "\n".join(body)
+
+
+def _innermost_blocks(root):
+    """The block elements under `root` that hold no other block, in document order, found in
+    one walk down the tree (asking each block whether it holds one searched its subtree
+    again: quadratic in the depth of nesting). A block holds another exactly when it is the
+    nearest block above some block."""
+    from bs4 import Tag
+
+    blocks, holding = [], set()
+    stack = [(root, None)]
+    while stack:
+        node, above = stack.pop()
+        if node is not root and node.name in _BLOCKS:
+            if above is not None:
+                holding.add(id(above))
+            blocks.append(node)
+            above = node
+        stack.extend((child, above) for child in reversed(node.contents) if isinstance(child, Tag))
+    return [b for b in blocks if id(b) not in holding]
 
 
 def docx_text(path: Path) -> str:

@@ -62,3 +62,32 @@ def test_a_sentence_of_thousands_of_quoted_campaigns_builds_in_seconds():
     doc = doc_of(text)
     assert time.perf_counter() - t < 10
     assert sum(e.type == "Campaign" for e in doc.entities) == 3000
+
+
+def test_deeply_nested_html_is_read_in_linear_time(tmp_path):
+    # D10: 20,000 nested <div> took 18 s (each block searched its whole subtree again)
+    from graph import read
+
+    data = ("<html><body>" + "<div>" * 20000 + "省委召开会议。" + "</div>" * 20000
+            + "<p>第二段</p></body></html>").encode()
+    t = time.perf_counter()
+    assert read.html_text(data, "n.html") == "省委召开会议。\n第二段"
+    assert time.perf_counter() - t < 3
+
+
+def test_unclosed_html_tags_are_read_in_linear_time():
+    from graph import read
+
+    data = ("<html><body>" + "<p><b><i>" * 10000 + "全总召开会议。").encode()
+    t = time.perf_counter()
+    assert read.html_text(data, "u.html") == "全总召开会议。"
+    assert time.perf_counter() - t < 3
+
+
+def test_html_text_reads_only_innermost_blocks_once():
+    from graph import read
+
+    data = ("<html><head><title>标题</title></head><body><div>前言<div><p>一段<br>二段</p>"
+            "<aside><aside><p>旁注</p></aside></aside><ul><li>甲</li><li>乙</li></ul></div>"
+            "</div><script>x</script></body></html>").encode()
+    assert read.html_text(data, "h.html") == "标题\n一段\n二段\n甲\n乙"
