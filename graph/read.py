@@ -251,14 +251,59 @@ def _innermost_blocks(root):
     return [b for b in blocks if id(b) not in holding]
 
 
-def docx_text(path: Path) -> str:
-    """The paragraphs of a .docx file, one a line (tables' cells too)."""
-    import docx
+def _mb(n: int) -> str:
+    """A size in the unit of --max-size (MiB), as the option would be given: 50 MB, 0.5 MB."""
+    return f"{n / 2**20:.3g} MB"
+
+
+#: A .docx member may inflate at most this many times its compressed size (text XML
+#: compresses some 5–20:1; a decompression bomb hundreds or thousands to one) …
+DOCX_MAX_RATIO = 100
+#: … once it is larger than this.
+_DOCX_RATIO_FROM = 1 << 20
+
+
+def _check_docx_package(data: bytes, name: str, max_bytes: int) -> None:
+    """Refuse a .docx whose XML (the parts that hold its text) would inflate beyond
+    `max_bytes`, or any member at a ratio only a decompression bomb has, from the sizes the
+    zip declares, before anything is inflated (zipfile never inflates a member beyond its
+    declared size). The text is shorter than its XML, so this bounds the text too; pictures
+    do not compress, so they stay near the file's own size."""
+    import io
+    import zipfile
 
     try:
-        d = docx.Document(str(path))
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); "
+                         "save it again from a word processor") from None
+    for i in infos:
+        if i.file_size > _DOCX_RATIO_FROM and i.file_size > DOCX_MAX_RATIO * max(i.compress_size, 1):
+            raise InputError(f"{name}: {display_name(i.filename)} inflates "
+                             f"{i.file_size / max(i.compress_size, 1):.0f}:1, over the "
+                             f"{DOCX_MAX_RATIO}:1 limit for a .docx member (a decompression bomb?)")
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    if xml > max_bytes:
+        raise InputError(f"{name}: its XML is {_mb(xml)} once unzipped, over the {_mb(max_bytes)} "
+                         "limit; raise it with --max-size")
+
+
+def docx_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> str:
+    """The paragraphs of a .docx file, one a line (tables' cells too). The package (`data`,
+    else read from `path`) is checked first: its XML may inflate to at most `max_bytes`,
+    and no member like a decompression bomb."""
+    import io
+
+    import docx
+
+    name = display_name(str(path))
+    if data is None:
+        data = read_bytes(Path(path), max_bytes)
+    _check_docx_package(data, name, max_bytes)
+    try:
+        d = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a bad package
-        raise InputError(f"{path}: not a readable .docx file ({type(exc).__name__}); "
+        raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); "
                          "save it again from a word processor") from None
     lines = [p.text.strip() for p in d.paragraphs]
     for table in d.tables:
@@ -329,7 +374,7 @@ def read_speech(path: str | Path, date: _dt.date | None = None,
         name = display_name(source or p.name)
         suffix = p.suffix.lower()
         if suffix == ".docx":
-            text = docx_text(p)
+            text = docx_text(p, max_bytes, data)
         elif suffix in (".html", ".htm"):
             text = html_text(data, str(p))
         else:

@@ -91,3 +91,92 @@ def test_html_text_reads_only_innermost_blocks_once():
             "<aside><aside><p>旁注</p></aside></aside><ul><li>甲</li><li>乙</li></ul></div>"
             "</div><script>x</script></body></html>").encode()
     assert read.html_text(data, "h.html") == "标题\n一段\n二段\n甲\n乙"
+
+
+def _docx_bytes(paragraphs: list[str]) -> bytes:
+    import io
+
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    b = io.BytesIO()
+    d.save(b)
+    return b.getvalue()
+
+
+def _bomb(tmp_path, mb: float, lie: bool = False):
+    """A .docx whose document.xml holds `mb` MB of repeated paragraphs (~300:1); with `lie`,
+    the zip declares the member to be 1 KB."""
+    import io
+    import struct
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(_docx_bytes(["x"])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, tail = data.decode().split("<w:body>", 1)
+                block = "<w:p><w:r><w:t>省委召开会议。</w:t></w:r></w:p>"
+                data = (head + "<w:body>" + block * int(mb * 2**20 / len(block.encode()))
+                        + tail.split("<w:body>", 1)[-1]).encode()
+            z.writestr(item.filename, data)
+    raw = bytearray(out.getvalue())
+    if lie:
+        z = zipfile.ZipFile(io.BytesIO(bytes(raw)))
+        info = z.getinfo("word/document.xml")
+        struct.pack_into("<I", raw, info.header_offset + 22, 1024)
+        pos = raw.index(b"word/document.xml", z.start_dir) - 46  # its central directory entry
+        assert raw[pos:pos + 4] == b"PK\x01\x02"
+        struct.pack_into("<I", raw, pos + 24, 1024)
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def _build(*args):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    return CliRunner().invoke(cli, ["build", *map(str, args)])
+
+
+def test_a_docx_decompression_bomb_is_refused_before_it_is_inflated(tmp_path):
+    # D11: a 95 KB .docx holding 20 MB of paragraphs took 7 GB and 86 s
+    bomb = _bomb(tmp_path, 2)
+    assert bomb.stat().st_size < 60_000
+    r = _build(bomb, "-o", tmp_path / "g.ttl")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {bomb}: word/document.xml inflates ")
+    assert r.output.endswith(":1, over the 100:1 limit for a .docx member (a decompression bomb?)\n")
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_a_bomb_is_refused_whatever_the_max_size(tmp_path):
+    bomb = _bomb(tmp_path, 2)
+    r = _build(bomb, "-o", tmp_path / "g.ttl", "--max-size", "1")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {bomb}: word/document.xml inflates ")
+    assert r.output.count("\n") == 1
+
+
+def test_max_size_applies_to_the_unzipped_xml_of_a_docx(tmp_path):
+    f = tmp_path / "long.docx"
+    f.write_bytes(_docx_bytes([f"第{i}段，省委召开会议，部署全年工作。" for i in range(4000)]))
+    assert f.stat().st_size < 100_000
+    r = _build(f, "-o", tmp_path / "g.ttl", "--max-size", "0.1")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {f}: its XML is 1.")
+    assert r.output.endswith(" MB once unzipped, over the 0.1 MB limit; raise it with --max-size\n")
+    assert _build(f, "-o", tmp_path / "g.ttl").exit_code == 0
+
+
+def test_a_docx_that_lies_about_its_sizes_is_refused_without_inflating_it(tmp_path):
+    bomb = _bomb(tmp_path, 2, lie=True)
+    r = _build(bomb, "-o", tmp_path / "g.ttl")
+    assert r.exit_code == 1
+    assert r.output == f"Error: {bomb}: not a readable .docx file (BadZipFile); save it again from a word processor\n"
