@@ -360,10 +360,7 @@ def read_speech(path: str | Path, date: _dt.date | None = None,
     if str(path) == "-":
         if sys.stdin is None:
             raise InputError("-: standard input is closed; give a file, or pipe the text in")
-        try:
-            data = sys.stdin.buffer.read()
-        except (OSError, ValueError) as exc:
-            raise InputError(f"-: cannot read standard input ({exc}); give a file") from None
+        data = _read_stdin(max_bytes)
         name = "-"
         text = decode(data, "-", warnings)
     else:
@@ -381,6 +378,26 @@ def read_speech(path: str | Path, date: _dt.date | None = None,
             text = decode(data, display_name(str(path)), warnings)
     check_text_size(text, name)
     return Speech(text=text, source=name, date=date or byline_date(text), title=guess_title(text))
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    """Standard input, at most `max_bytes`: one byte more is read to know it is over, no more
+    (a pipe from an endless source is refused, never read whole)."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    parts, size = [], 0
+    try:
+        while size <= max_bytes:
+            chunk = stream.read(min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"-: cannot read standard input ({exc}); give a file") from None
+    if size > max_bytes:
+        raise InputError(f"-: standard input is over the {_mb(max_bytes)} limit; "
+                         "raise it with --max-size")
+    return b"".join(parts)
 
 
 def check_text_size(text: str, name: str) -> None:

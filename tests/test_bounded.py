@@ -137,12 +137,12 @@ def _bomb(tmp_path, mb: float, lie: bool = False):
     return path
 
 
-def _build(*args):
+def _build(*args, input=None):
     from click.testing import CliRunner
 
     from cli import cli
 
-    return CliRunner().invoke(cli, ["build", *map(str, args)])
+    return CliRunner().invoke(cli, ["build", *map(str, args)], input=input)
 
 
 def test_a_docx_decompression_bomb_is_refused_before_it_is_inflated(tmp_path):
@@ -180,3 +180,47 @@ def test_a_docx_that_lies_about_its_sizes_is_refused_without_inflating_it(tmp_pa
     r = _build(bomb, "-o", tmp_path / "g.ttl")
     assert r.exit_code == 1
     assert r.output == f"Error: {bomb}: not a readable .docx file (BadZipFile); save it again from a word processor\n"
+
+
+def _endless():
+    """A stream that never ends (like `< /dev/zero`), counting the bytes read from it."""
+    import io
+
+    class Endless(io.RawIOBase):
+        read_bytes = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, b) -> int:
+            b[:] = b"\xe7\x9c\x81" * (len(b) // 3) + b"\n" * (len(b) % 3)  # 省
+            self.read_bytes += len(b)
+            return len(b)
+
+    return Endless()
+
+
+def test_max_size_applies_to_standard_input():
+    # D12: stdin was read whole whatever --max-size said
+    seed = "省委召开全省工会工作会议。\n".encode()
+    ok = _build("-", "-o", "-", "--format", "nt", "--max-size", "0.01", input=seed * 200)
+    assert ok.exit_code == 0, ok.output
+    r = _build("-", "-o", "-", "--max-size", "0.01", input=seed * 400)
+    assert (r.exit_code, r.output) == (1, "Error: -: standard input is over the 0.01 MB limit; "
+                                          "raise it with --max-size\n")
+
+
+def test_an_endless_standard_input_is_refused_after_the_limit():
+    import io
+
+    stream = _endless()
+    r = _build("-", "-o", "-", "--max-size", "0.5", input=io.BufferedReader(stream))
+    assert r.exit_code == 1
+    assert r.output == "Error: -: standard input is over the 0.5 MB limit; raise it with --max-size\n"
+    assert stream.read_bytes <= 2**19 + 2 * 8192 + 1
+
+
+def test_a_character_device_is_refused(tmp_path):
+    r = _build("/dev/zero", "-o", tmp_path / "g.ttl")
+    assert (r.exit_code, r.output) == (1, "Error: /dev/zero: not a regular file (a device or socket); "
+                                          "give a file, or - for standard input\n")
