@@ -127,8 +127,9 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
           progress: Callable[[Speech], None] | None = None, output: str | None = None) -> BuildResult:
     """Speech files (or `-`) → a Dataset with one named graph per speech.
 
-    A file that cannot be read is skipped and reported in `skipped` when `keep_going`
-    and other files remain; otherwise its InputError propagates. `dates` maps file names
+    A file that cannot be read, or whose reading or extraction fails in any way
+    (MemoryError, RecursionError, a bug), is skipped and reported in `skipped` with one
+    line when `keep_going` and other files remain; otherwise an InputError propagates. `dates` maps file names
     (or source names) to speech dates; `jobs` > 1 extracts in that many processes, with
     the same output as one; `progress` is called once per speech done. An `output` path
     that is one of the inputs (or otherwise unwritable, see store.check_output) is refused
@@ -145,36 +146,76 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     result.warnings.extend(found.warnings)
     result.skipped.extend(found.unreadable)
     lex = lexicon_for(user_lexicon)
-    speeches = []
+    speeches: list[tuple[str, Speech]] = []
     for path, source in paths:
         given = date or (dates or {}).get(source) or (dates or {}).get(Path(path).name)
         try:
-            speeches.append(read.read_speech(path, date=given, max_bytes=max_bytes, source=source,
-                                             warnings=result.warnings))
+            speeches.append((path, read.read_speech(path, date=given, max_bytes=max_bytes,
+                                                    source=source, warnings=result.warnings)))
         except InputError as exc:
             if not keep_going or (len(paths) == 1 and not result.skipped):
                 raise
             result.skipped.append((path, str(exc)))
+        except Exception as exc:  # a bug, or memory or recursion exhausted, on one file
+            why = failure(read.display_name(path), "reading", exc)
+            if not keep_going or (len(paths) == 1 and not result.skipped):
+                raise InputError(why) from None
+            result.skipped.append((path, why))
     if not speeches:
         raise InputError(f"none of the {len(paths)} inputs could be read; nothing was written "
                          f"(first problem: {result.skipped[0][1]})")
-    if jobs > 1 and len(speeches) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for doc in pool.map(process, speeches, [lex] * len(speeches), chunksize=1):
-                result.docs.append(doc)
-                if progress is not None:
-                    progress(doc.speech)
-    else:
-        for speech in speeches:
-            result.docs.append(process(speech, lex))
+    for (path, speech), outcome in zip(speeches, _processed([s for _, s in speeches], lex, jobs),
+                                       strict=True):
+        if isinstance(outcome, Doc):
+            result.docs.append(outcome)
             if progress is not None:
-                progress(speech)
+                progress(outcome.speech)
+            continue
+        why = failure(speech.source, "extracting", outcome)
+        if not keep_going or (len(paths) == 1 and not result.skipped):
+            raise InputError(why)
+        result.skipped.append((path, why))
+    if not result.docs:
+        raise InputError(f"none of the {len(paths)} inputs could be built; nothing was written "
+                         f"(first problem: {result.skipped[0][1]})")
     one_label_per_entity(result.docs)
     for doc in result.docs:
         result.warnings.extend(doc.warnings)
     return result
+
+
+def failure(name: str, stage: str, exc: BaseException) -> str:
+    """One line for a file that failed unexpectedly (a bug, memory or recursion exhausted)."""
+    detail = next(iter(str(exc).splitlines()), "").strip()[:200]
+    kind = type(exc).__name__ + (f": {detail}" if detail else "")
+    hint = "; it needs more memory than there is" if isinstance(exc, MemoryError) else ""
+    return f"{name}: failed while {stage} ({kind}){hint}"
+
+
+def _processed(speeches: list[Speech], lex: Lexicon, jobs: int) -> Iterator[Doc | Exception]:
+    """Each speech's Doc, in order, or the exception that stopped it: one speech that fails
+    (MemoryError, RecursionError, a bug) costs only itself."""
+    if jobs > 1 and len(speeches) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(process, speech, lex) for speech in speeches]
+            for future in futures:
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    yield MemoryError("a worker process died (killed, or out of memory)")
+                except Exception as exc:
+                    yield exc
+        return
+    for speech in speeches:
+        try:
+            doc = process(speech, lex)
+        except Exception as exc:
+            yield exc
+        else:
+            yield doc
 
 
 def one_label_per_entity(docs: list[Doc]) -> None:

@@ -224,3 +224,90 @@ def test_a_character_device_is_refused(tmp_path):
     r = _build("/dev/zero", "-o", tmp_path / "g.ttl")
     assert (r.exit_code, r.output) == (1, "Error: /dev/zero: not a regular file (a device or socket); "
                                           "give a file, or - for standard input\n")
+
+
+def _corpus(tmp_path):
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.txt").write_text("省委召开全省工会工作会议。", encoding="utf-8")
+    (d / "bad.txt").write_text("全总召开十八届执委会议。", encoding="utf-8")
+    (d / "c.txt").write_text("团中央开展“青春建功”活动。", encoding="utf-8")
+    return d
+
+
+def _failing_on(monkeypatch, module, name, source, exc):
+    real = getattr(module, name)
+
+    def fake(speech, *args, **kwargs):
+        if getattr(speech, "source", str(speech)).endswith(source):
+            raise exc
+        return real(speech, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, fake)
+
+
+def test_a_file_that_exhausts_memory_while_extracting_does_not_stop_the_corpus(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    _failing_on(monkeypatch, pipeline, "process", "bad.txt", MemoryError())
+    out = tmp_path / "g.nt"
+    r = _build(_corpus(tmp_path), "-o", out)
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (MemoryError); it needs more memory than " \
+           "there is\n" in r.output
+    assert "Traceback" not in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
+
+
+def test_a_recursion_error_while_reading_is_one_line_and_the_others_are_built(tmp_path, monkeypatch):
+    from graph import read
+
+    _failing_on(monkeypatch, read, "read_speech", "bad.txt", RecursionError("maximum recursion depth\nexceeded"))
+    out = tmp_path / "g.nt"
+    r = _build(_corpus(tmp_path), "-o", out)
+    assert r.exit_code == 1
+    lines = [ln for ln in r.output.splitlines() if ln.startswith("Skipped")]
+    assert lines == [f"Skipped: {tmp_path / 'corpus' / 'bad.txt'}: failed while reading "
+                     "(RecursionError: maximum recursion depth)"]
+    assert "青春建功" in out.read_text(encoding="utf-8")
+
+
+def test_a_single_failing_file_leaves_the_previous_output(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    _failing_on(monkeypatch, pipeline, "process", "bad.txt", ValueError("a bug"))
+    out = tmp_path / "g.ttl"
+    out.write_text("previous graph\n", encoding="utf-8")
+    r = _build(_corpus(tmp_path) / "bad.txt", "-o", out)
+    assert (r.exit_code, r.output) == (1, "Error: bad.txt: failed while extracting (ValueError: a bug)\n")
+    assert out.read_text(encoding="utf-8") == "previous graph\n"
+
+
+def _process_failing_on_bad(speech, lex=None):
+    """pipeline.process, but a RecursionError for bad.txt (module level: worker processes
+    get it by name)."""
+    if speech.source.endswith("bad.txt"):
+        raise RecursionError()
+    return _REAL_PROCESS(speech, lex)
+
+
+def _real_process():
+    from graph import pipeline
+
+    return pipeline.process
+
+
+_REAL_PROCESS = _real_process()
+
+
+def test_a_failing_file_with_jobs_costs_only_itself(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    monkeypatch.setattr(pipeline, "process", _process_failing_on_bad)
+    out = tmp_path / "g.nt"
+    r = _build(_corpus(tmp_path), "-o", out, "--jobs", "2")
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (RecursionError)\n" in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
