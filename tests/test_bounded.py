@@ -311,3 +311,61 @@ def test_a_failing_file_with_jobs_costs_only_itself(tmp_path, monkeypatch):
     assert "Skipped: bad.txt: failed while extracting (RecursionError)\n" in r.output
     text = out.read_text(encoding="utf-8")
     assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
+
+
+def _process_spinning_on_bad(speech, lex=None):
+    """pipeline.process, but an endless loop for bad.txt."""
+    while speech.source.endswith("bad.txt"):
+        pass
+    return _REAL_PROCESS(speech, lex)
+
+
+def test_file_timeout_skips_a_file_that_runs_too_long(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    monkeypatch.setattr(pipeline, "process", _process_spinning_on_bad)
+    out = tmp_path / "g.nt"
+    t = time.perf_counter()
+    r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5")
+    assert time.perf_counter() - t < 10
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" \
+        in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
+
+
+def test_file_timeout_in_worker_processes(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    monkeypatch.setattr(pipeline, "process", _process_spinning_on_bad)
+    out = tmp_path / "g.nt"
+    r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5", "--jobs", "2")
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" \
+        in r.output
+    assert "青春建功" in out.read_text(encoding="utf-8")
+
+
+def test_file_timeout_covers_reading(tmp_path, monkeypatch):
+    from graph import read
+
+    real = read.read_speech
+
+    def slow(path, *args, **kwargs):
+        while str(path).endswith("bad.txt"):
+            pass
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(read, "read_speech", slow)
+    r = _build(_corpus(tmp_path) / "bad.txt", "-o", tmp_path / "g.ttl", "--file-timeout", "0.3")
+    assert (r.exit_code, r.output) == (
+        1, f"Error: {tmp_path / 'corpus' / 'bad.txt'}: failed while reading "
+           "(TimeoutError: over the 0.3 s --file-timeout)\n")
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_file_timeout_is_a_positive_number(tmp_path):
+    r = _build(_corpus(tmp_path), "-o", tmp_path / "g.ttl", "--file-timeout", "0")
+    assert r.exit_code == 2
+    assert "--file-timeout" in r.output
