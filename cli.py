@@ -47,6 +47,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except SpeechKGError as exc:
             raise click.ClickException(str(exc)) from None
+        except (MemoryError, RecursionError) as exc:  # exhaustion outside one file's work
+            what = "out of memory" if isinstance(exc, MemoryError) else "too deeply nested"
+            click.echo(f"Error: {what} ({type(exc).__name__}); the command stopped before its end",
+                       err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Error: interrupted; no output was written", err=True)
             sys.exit(130)

@@ -369,3 +369,18 @@ def test_file_timeout_is_a_positive_number(tmp_path):
     r = _build(_corpus(tmp_path), "-o", tmp_path / "g.ttl", "--file-timeout", "0")
     assert r.exit_code == 2
     assert "--file-timeout" in r.output
+
+
+def test_memory_exhausted_while_writing_is_one_line_and_the_previous_output_stays(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(pipeline, "write", no_memory)
+    out = tmp_path / "g.ttl"
+    out.write_text("previous graph\n", encoding="utf-8")
+    r = _build(_corpus(tmp_path), "-o", out)
+    assert (r.exit_code, r.output) == (1, "Error: out of memory (MemoryError); the command stopped "
+                                          "before its end\n")
+    assert out.read_text(encoding="utf-8") == "previous graph\n"
