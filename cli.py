@@ -47,6 +47,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except SpeechKGError as exc:
             raise click.ClickException(str(exc)) from None
+        except (MemoryError, RecursionError) as exc:  # exhaustion outside one file's work
+            what = "out of memory" if isinstance(exc, MemoryError) else "too deeply nested"
+            click.echo(f"Error: {what} ({type(exc).__name__}); the command stopped before its end",
+                       err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Error: interrupted; no output was written", err=True)
             sys.exit(130)
@@ -81,8 +86,12 @@ def cli():
               help="A CSV of file,date (YYYY-MM-DD) giving each speech's date.")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Extract in this many processes (same output as one).")
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds each file may take to read and extract; a file over it is skipped "
+              "and reported. Default: no limit.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, jobs, quiet):
+def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, jobs, file_timeout,
+          quiet):
     """Extract entities and relations from speeches and write the graph.
 
     INPUTS are speech files (.txt, .md, .html, .docx; UTF-8, GB18030/GBK or Big5),
@@ -109,6 +118,7 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
             bar.__enter__()
         result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
                                 max_bytes=int(max_size * 1024 * 1024), output=output,
+                                file_timeout=file_timeout,
                                 progress=(lambda s: bar.update(1, s)) if bar is not None else None)
     finally:
         if bar is not None:

@@ -8,9 +8,12 @@ one campaign whose name ends with it.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from .extract.common import PLACE
 from .extract.lexicon import Lexicon, builtin, clean
@@ -63,45 +66,99 @@ class _UnionFind:
             self.parent[a] = b
 
 
+class _Sorted:
+    """Keys in the order of their labels (or of their labels reversed, `by_end`): every
+    label that begins (ends) with a given string is then one run found by bisection, so
+    short forms are matched in n log n rather than by comparing every pair of keys."""
+
+    def __init__(self, keys: list[str], labels: dict[str, str], by_end: bool = False) -> None:
+        self.by_end = by_end
+        self.items = sorted((self._form(labels[k]), i, k) for i, k in enumerate(keys))
+        self.forms = [f for f, _, _ in self.items]
+
+    def _form(self, label: str) -> str:
+        return label[::-1] if self.by_end else label
+
+    def matching(self, part: str) -> Iterator[tuple[str, str]]:
+        """(label, key) of every label that begins (ends) with `part`."""
+        f = self._form(part)
+        for i in range(bisect.bisect_left(self.forms, f), len(self.items)):
+            form, _, k = self.items[i]
+            if not form.startswith(f):
+                return
+            yield self._form(form), k
+
+
+def _only_other(found: list[str], k: str) -> str | None:
+    """The one key of `found` (at most 3 collected) that is not `k`, if there is exactly one."""
+    others = [t for t in found if t != k]
+    return others[0] if len(others) == 1 else None
+
+
+def _first(it: Iterator[str], n: int = 3) -> list[str]:
+    return list(itertools.islice(it, n))
+
+
 def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None:
+    """Each rule asks for the one other key a short form points to; the candidates are
+    looked up in sorted labels (never every pair of keys), at most three collected, since
+    a rule only acts when exactly one other key qualifies."""
     labels = {k: norm(ms[0].label) for k, ms in groups.items()}
     by_type: dict[str, list[str]] = {}
     for k in groups:
         by_type.setdefault(k.split("|", 1)[0].split(":", 1)[0], []).append(k)
+    meetings = by_type.get("Meeting", [])
     # meetings: 省党代会 → the one 省第…次党代会; 省委全会 → the one 省委…全会
+    full_meetings = [t for t in meetings if not any(m.short_of for m in groups[t])]
+    starting = _Sorted(full_meetings, labels)
+    cache: dict[str, list[str]] = {}
     for k, ms in groups.items():
         short = next((m.short_of for m in ms if m.short_of), None)
         if not short:
             continue
-        prefix, kind = short.split("|")
-        targets = [t for t in by_type.get("Meeting", []) if t != k
-                   and labels[t].startswith(prefix) and kind in labels[t]
-                   and not any(m.short_of for m in groups[t])]
-        if len(targets) == 1:
-            uf.union(k, targets[0])
+        if short not in cache:
+            prefix, kind = short.split("|")
+            cache[short] = _first(t for lab, t in starting.matching(prefix) if kind in lab)
+        target = _only_other(cache[short], k)
+        if target is not None:
+            uf.union(k, target)
     # work meetings: 民营经济工作会议 = 省民营经济工作会议 = 省委民营经济工作会议
-    meetings = by_type.get("Meeting", [])
+    by_label: dict[str, list[str]] = {}
+    for t in meetings:
+        by_label.setdefault(labels[t], []).append(t)
     for k in meetings:
-        longer = [t for t in meetings if t != k and labels[t].endswith(labels[k])
-                  and labels[t][:-len(labels[k])] in _LEVEL_PREFIXES]
+        if not labels[k]:
+            continue
+        longer = [t for p in _LEVEL_PREFIXES for t in by_label.get(p + labels[k], ()) if t != k]
         if len(longer) == 1:
             uf.union(k, longer[0])
     # documents: 工会法 → 中华人民共和国工会法
-    for kind in ("Document",):
-        keys = by_type.get(kind, [])
-        for k in keys:
-            longer = [t for t in keys if t != k and labels[t].endswith(labels[k])
-                      and _JURISDICTION.search(labels[t][:-len(labels[k])])]
-            if len(longer) == 1:
-                uf.union(k, longer[0])
+    keys = by_type.get("Document", [])
+    ending = _Sorted(keys, labels, by_end=True)
+    found: dict[str, list[str]] = {}
+    for k in keys:
+        end = labels[k]
+        if not end:
+            continue
+        if end not in found:
+            found[end] = _first(t for lab, t in ending.matching(end)
+                                if _JURISDICTION.search(lab[:len(lab) - len(end)]))
+        target = _only_other(found[end], k)
+        if target is not None:
+            uf.union(k, target)
     # campaigns: a name that ends another campaign's name (劳动和技能竞赛)
     keys = by_type.get("Campaign", [])
+    ending = _Sorted(keys, labels, by_end=True)
+    found = {}
     for k in keys:
-        if len(labels[k]) < 4:
+        end = labels[k]
+        if len(end) < 4:
             continue
-        longer = [t for t in keys if t != k and labels[t].endswith(labels[k])]
-        if len(longer) == 1:
-            uf.union(k, longer[0])
+        if end not in found:
+            found[end] = _first(t for _, t in ending.matching(end))
+        target = _only_other(found[end], k)
+        if target is not None:
+            uf.union(k, target)
 
 
 def link(doc: Doc, lex: Lexicon | None = None) -> Doc:

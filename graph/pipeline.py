@@ -125,11 +125,14 @@ def _batch() -> Iterator[None]:
 def build(inputs: Iterable[str], date: _dt.date | None = None,
           user_lexicon: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
           keep_going: bool = True, dates: dict[str, _dt.date] | None = None, jobs: int = 1,
-          progress: Callable[[Speech], None] | None = None, output: str | None = None) -> BuildResult:
+          progress: Callable[[Speech], None] | None = None, output: str | None = None,
+          file_timeout: float | None = None) -> BuildResult:
     """Speech files (or `-`) → a Dataset with one named graph per speech.
 
-    A file that cannot be read is skipped and reported in `skipped` when `keep_going`
-    and other files remain; otherwise its InputError propagates. `dates` maps file names
+    A file that cannot be read, or whose reading or extraction fails in any way
+    (MemoryError, RecursionError, a bug), is skipped and reported in `skipped` with one
+    line when `keep_going` and other files remain; otherwise an InputError propagates.
+    `file_timeout` (seconds) bounds the reading and the extraction of each file. `dates` maps file names
     (or source names) to speech dates; `jobs` > 1 extracts in that many processes, with
     the same output as one; `progress` is called once per speech done. An `output` path
     that is one of the inputs (or otherwise unwritable, see store.check_output) is refused
@@ -146,36 +149,136 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     result.warnings.extend(found.warnings)
     result.skipped.extend(found.unreadable)
     lex = lexicon_for(user_lexicon)
-    speeches = []
+    speeches: list[tuple[str, Speech]] = []
     for path, source in paths:
         given = date or (dates or {}).get(source) or (dates or {}).get(Path(path).name)
         try:
-            speeches.append(read.read_speech(path, date=given, max_bytes=max_bytes, source=source,
-                                             warnings=result.warnings))
+            with deadline(file_timeout):
+                speech = read.read_speech(path, date=given, max_bytes=max_bytes, source=source,
+                                          warnings=result.warnings)
+            speeches.append((path, speech))
+        except FileTimeout as exc:
+            why = failure(read.display_name(path), "reading", TimeoutError(str(exc)))
+            if not keep_going or (len(paths) == 1 and not result.skipped):
+                raise InputError(why) from None
+            result.skipped.append((path, why))
         except InputError as exc:
             if not keep_going or (len(paths) == 1 and not result.skipped):
                 raise
             result.skipped.append((path, str(exc)))
+        except Exception as exc:  # a bug, or memory or recursion exhausted, on one file
+            why = failure(read.display_name(path), "reading", exc)
+            if not keep_going or (len(paths) == 1 and not result.skipped):
+                raise InputError(why) from None
+            result.skipped.append((path, why))
     if not speeches:
         raise InputError(f"none of the {len(paths)} inputs could be read; nothing was written "
                          f"(first problem: {result.skipped[0][1]})")
-    if jobs > 1 and len(speeches) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for doc in pool.map(process, speeches, [lex] * len(speeches), chunksize=1):
-                result.docs.append(doc)
-                if progress is not None:
-                    progress(doc.speech)
-    else:
-        for speech in speeches:
-            result.docs.append(process(speech, lex))
+    for (path, speech), outcome in zip(speeches, _processed([s for _, s in speeches], lex, jobs, file_timeout),
+                                       strict=True):
+        if isinstance(outcome, Doc):
+            result.docs.append(outcome)
             if progress is not None:
-                progress(speech)
+                progress(outcome.speech)
+            continue
+        why = failure(speech.source, "extracting", outcome)
+        if not keep_going or (len(paths) == 1 and not result.skipped):
+            raise InputError(why)
+        result.skipped.append((path, why))
+    if not result.docs:
+        raise InputError(f"none of the {len(paths)} inputs could be built; nothing was written "
+                         f"(first problem: {result.skipped[0][1]})")
     one_label_per_entity(result.docs)
     for doc in result.docs:
         result.warnings.extend(doc.warnings)
     return result
+
+
+class FileTimeout(BaseException):
+    """A file's reading or extraction ran past its --file-timeout (a BaseException, so no
+    `except Exception` on the way swallows it)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"over the {seconds:g} s --file-timeout")
+        self.seconds = seconds
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None) -> Iterator[None]:
+    """Raise FileTimeout in the block after `seconds` of wall time (SIGALRM; main thread of a
+    POSIX process only, else no limit). Python code is stopped between two steps; one long
+    call into C (a single regular expression match) ends before it is."""
+    import signal
+    import threading
+
+    if not seconds or not hasattr(signal, "setitimer") \
+            or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise FileTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+_warm: set[int] = set()  # ids of the lexicons a short speech went through in this process
+
+
+def _timed_process(speech: Speech, lex: Lexicon, seconds: float | None) -> Doc:
+    """process() under a deadline; a FileTimeout comes back as an ordinary exception (one a
+    worker process can hand to the parent). What is loaded once (jieba's dictionary, the
+    lexicon's index) is loaded before the clock starts, by a short speech, so the first
+    file does not pay for it."""
+    if seconds and id(lex) not in _warm:
+        process(Speech(text="2022年1月1日，省委召开全省工会工作会议。", source="warm-up"), lex)
+        _warm.add(id(lex))
+    try:
+        with deadline(seconds):
+            return process(speech, lex)
+    except FileTimeout as exc:
+        raise TimeoutError(str(exc)) from None
+
+
+def failure(name: str, stage: str, exc: BaseException) -> str:
+    """One line for a file that failed unexpectedly (a bug, memory or recursion exhausted)."""
+    detail = next(iter(str(exc).splitlines()), "").strip()[:200]
+    kind = type(exc).__name__ + (f": {detail}" if detail else "")
+    hint = "; it needs more memory than there is" if isinstance(exc, MemoryError) else ""
+    return f"{name}: failed while {stage} ({kind}){hint}"
+
+
+def _processed(speeches: list[Speech], lex: Lexicon, jobs: int,
+               file_timeout: float | None = None) -> Iterator[Doc | Exception]:
+    """Each speech's Doc, in order, or the exception that stopped it: one speech that fails
+    (MemoryError, RecursionError, a bug) costs only itself."""
+    if jobs > 1 and len(speeches) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_timed_process, speech, lex, file_timeout) for speech in speeches]
+            for future in futures:
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    yield MemoryError("a worker process died (killed, or out of memory)")
+                except Exception as exc:
+                    yield exc
+        return
+    for speech in speeches:
+        try:
+            doc = _timed_process(speech, lex, file_timeout)
+        except Exception as exc:
+            yield exc
+        else:
+            yield doc
 
 
 def one_label_per_entity(docs: list[Doc]) -> None:

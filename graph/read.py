@@ -213,15 +213,14 @@ def html_text(data: bytes, name: str) -> str:
     soup = BeautifulSoup(data, "html.parser")
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form",
                      "iframe", "svg", "template"]):
-        tag.decompose()
+        if not tag.decomposed:  # one inside another already dropped: its subtree is gone
+            tag.decompose()
     root = soup.find("article") or soup.find("main") or soup.body or soup
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for br in root.find_all("br"):
         br.replace_with("\n")
     lines = []
-    for block in root.find_all(_BLOCKS):
-        if block.find(_BLOCKS):
-            continue  # only innermost blocks, so no paragraph is read twice
+    for block in _innermost_blocks(root):  # so no paragraph is read twice
         text = block.get_text("", strip=False)
         lines.extend(ln.strip() for ln in text.split("\n"))
     if not lines:
@@ -232,14 +231,79 @@ def html_text(data: bytes, name: str) -> str:
     return "\n".join(body)
 
 
-def docx_text(path: Path) -> str:
-    """The paragraphs of a .docx file, one a line (tables' cells too)."""
-    import docx
+def _innermost_blocks(root):
+    """The block elements under `root` that hold no other block, in document order, found in
+    one walk down the tree (asking each block whether it holds one searched its subtree
+    again: quadratic in the depth of nesting). A block holds another exactly when it is the
+    nearest block above some block."""
+    from bs4 import Tag
+
+    blocks, holding = [], set()
+    stack = [(root, None)]
+    while stack:
+        node, above = stack.pop()
+        if node is not root and node.name in _BLOCKS:
+            if above is not None:
+                holding.add(id(above))
+            blocks.append(node)
+            above = node
+        stack.extend((child, above) for child in reversed(node.contents) if isinstance(child, Tag))
+    return [b for b in blocks if id(b) not in holding]
+
+
+def _mb(n: int) -> str:
+    """A size in the unit of --max-size (MiB), as the option would be given: 50 MB, 0.5 MB."""
+    return f"{n / 2**20:.3g} MB"
+
+
+#: A .docx member may inflate at most this many times its compressed size (text XML
+#: compresses some 5–20:1; a decompression bomb hundreds or thousands to one) …
+DOCX_MAX_RATIO = 100
+#: … once it is larger than this.
+_DOCX_RATIO_FROM = 1 << 20
+
+
+def _check_docx_package(data: bytes, name: str, max_bytes: int) -> None:
+    """Refuse a .docx whose XML (the parts that hold its text) would inflate beyond
+    `max_bytes`, or any member at a ratio only a decompression bomb has, from the sizes the
+    zip declares, before anything is inflated (zipfile never inflates a member beyond its
+    declared size). The text is shorter than its XML, so this bounds the text too; pictures
+    do not compress, so they stay near the file's own size."""
+    import io
+    import zipfile
 
     try:
-        d = docx.Document(str(path))
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); "
+                         "save it again from a word processor") from None
+    for i in infos:
+        if i.file_size > _DOCX_RATIO_FROM and i.file_size > DOCX_MAX_RATIO * max(i.compress_size, 1):
+            raise InputError(f"{name}: {display_name(i.filename)} inflates "
+                             f"{i.file_size / max(i.compress_size, 1):.0f}:1, over the "
+                             f"{DOCX_MAX_RATIO}:1 limit for a .docx member (a decompression bomb?)")
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    if xml > max_bytes:
+        raise InputError(f"{name}: its XML is {_mb(xml)} once unzipped, over the {_mb(max_bytes)} "
+                         "limit; raise it with --max-size")
+
+
+def docx_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> str:
+    """The paragraphs of a .docx file, one a line (tables' cells too). The package (`data`,
+    else read from `path`) is checked first: its XML may inflate to at most `max_bytes`,
+    and no member like a decompression bomb."""
+    import io
+
+    import docx
+
+    name = display_name(str(path))
+    if data is None:
+        data = read_bytes(Path(path), max_bytes)
+    _check_docx_package(data, name, max_bytes)
+    try:
+        d = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a bad package
-        raise InputError(f"{path}: not a readable .docx file ({type(exc).__name__}); "
+        raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); "
                          "save it again from a word processor") from None
     lines = [p.text.strip() for p in d.paragraphs]
     for table in d.tables:
@@ -296,10 +360,7 @@ def read_speech(path: str | Path, date: _dt.date | None = None,
     if str(path) == "-":
         if sys.stdin is None:
             raise InputError("-: standard input is closed; give a file, or pipe the text in")
-        try:
-            data = sys.stdin.buffer.read()
-        except (OSError, ValueError) as exc:
-            raise InputError(f"-: cannot read standard input ({exc}); give a file") from None
+        data = _read_stdin(max_bytes)
         name = "-"
         text = decode(data, "-", warnings)
     else:
@@ -310,13 +371,33 @@ def read_speech(path: str | Path, date: _dt.date | None = None,
         name = display_name(source or p.name)
         suffix = p.suffix.lower()
         if suffix == ".docx":
-            text = docx_text(p)
+            text = docx_text(p, max_bytes, data)
         elif suffix in (".html", ".htm"):
             text = html_text(data, str(p))
         else:
             text = decode(data, display_name(str(path)), warnings)
     check_text_size(text, name)
     return Speech(text=text, source=name, date=date or byline_date(text), title=guess_title(text))
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    """Standard input, at most `max_bytes`: one byte more is read to know it is over, no more
+    (a pipe from an endless source is refused, never read whole)."""
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    parts, size = [], 0
+    try:
+        while size <= max_bytes:
+            chunk = stream.read(min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"-: cannot read standard input ({exc}); give a file") from None
+    if size > max_bytes:
+        raise InputError(f"-: standard input is over the {_mb(max_bytes)} limit; "
+                         "raise it with --max-size")
+    return b"".join(parts)
 
 
 def check_text_size(text: str, name: str) -> None:

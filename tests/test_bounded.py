@@ -1,0 +1,386 @@
+"""Issue 16: any input in bounded time and memory (hostile inputs D9–D12 of the reliability
+report, and one bad file in a corpus). Inputs are small; limits are far from what the fixed
+code takes and far below what the quadratic code took."""
+from __future__ import annotations
+
+import time
+
+from graph import link
+from graph.model import Mention
+
+from .conftest import doc_of
+
+
+def _groups(labels: list[tuple[str, str]]) -> dict[str, list[Mention]]:
+    groups: dict[str, list[Mention]] = {}
+    for i, (type_, label) in enumerate(labels):
+        m = Mention(start=i, end=i + 1, text=label, type=type_, label=label, rule="t")
+        groups.setdefault(f"{type_}|{label}", []).append(m)
+    return groups
+
+
+def _roots(groups):
+    uf = link._UnionFind()
+    for k in groups:
+        uf.find(k)
+    link._merge_short_forms(groups, uf)
+    return {k: uf.find(k) for k in groups}
+
+
+def test_short_forms_still_merge_with_the_one_longer_form():
+    roots = _roots(_groups([("Campaign", "全省劳动和技能竞赛"), ("Campaign", "劳动和技能竞赛"),
+                            ("Document", "中华人民共和国工会法"), ("Document", "工会法"),
+                            ("Meeting", "省民营经济工作会议"), ("Meeting", "民营经济工作会议")]))
+    assert roots["Campaign|劳动和技能竞赛"] == "Campaign|全省劳动和技能竞赛"
+    assert roots["Document|工会法"] == "Document|中华人民共和国工会法"
+    assert roots["Meeting|民营经济工作会议"] == "Meeting|省民营经济工作会议"
+
+
+def test_a_short_form_with_two_longer_forms_stays_apart():
+    roots = _roots(_groups([("Campaign", "全省劳动和技能竞赛"), ("Campaign", "全市劳动和技能竞赛"),
+                            ("Campaign", "劳动和技能竞赛"), ("Document", "工会法"),
+                            ("Document", "工会法实施办法")]))
+    assert roots["Campaign|劳动和技能竞赛"] == "Campaign|劳动和技能竞赛"
+    assert roots["Document|工会法"] == "Document|工会法"
+
+
+def test_short_forms_of_many_names_are_merged_in_linear_time():
+    # D9: 20,000 campaign names compared pairwise took about a minute
+    groups = _groups([("Campaign", f"五大行动{i}") for i in range(20000)]
+                     + [("Campaign", f"全省五大行动{i}") for i in range(0, 20000, 7)]
+                     + [("Document", f"第{i}号工会法") for i in range(20000)])
+    t = time.perf_counter()
+    roots = _roots(groups)
+    assert time.perf_counter() - t < 3
+    assert roots["Campaign|五大行动7"] == "Campaign|全省五大行动7"
+    assert roots["Campaign|五大行动8"] == "Campaign|五大行动8"
+
+
+def test_a_sentence_of_thousands_of_quoted_campaigns_builds_in_seconds():
+    text = "".join(f"开展“五大行动{i}”活动，" for i in range(3000)) + "。"
+    t = time.perf_counter()
+    doc = doc_of(text)
+    assert time.perf_counter() - t < 10
+    assert sum(e.type == "Campaign" for e in doc.entities) == 3000
+
+
+def test_deeply_nested_html_is_read_in_linear_time(tmp_path):
+    # D10: 20,000 nested <div> took 18 s (each block searched its whole subtree again)
+    from graph import read
+
+    data = ("<html><body>" + "<div>" * 20000 + "省委召开会议。" + "</div>" * 20000
+            + "<p>第二段</p></body></html>").encode()
+    t = time.perf_counter()
+    assert read.html_text(data, "n.html") == "省委召开会议。\n第二段"
+    assert time.perf_counter() - t < 3
+
+
+def test_unclosed_html_tags_are_read_in_linear_time():
+    from graph import read
+
+    data = ("<html><body>" + "<p><b><i>" * 10000 + "全总召开会议。").encode()
+    t = time.perf_counter()
+    assert read.html_text(data, "u.html") == "全总召开会议。"
+    assert time.perf_counter() - t < 3
+
+
+def test_html_text_reads_only_innermost_blocks_once():
+    from graph import read
+
+    data = ("<html><head><title>标题</title></head><body><div>前言<div><p>一段<br>二段</p>"
+            "<aside><aside><p>旁注</p></aside></aside><ul><li>甲</li><li>乙</li></ul></div>"
+            "</div><script>x</script></body></html>").encode()
+    assert read.html_text(data, "h.html") == "标题\n一段\n二段\n甲\n乙"
+
+
+def _docx_bytes(paragraphs: list[str]) -> bytes:
+    import io
+
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs:
+        d.add_paragraph(p)
+    b = io.BytesIO()
+    d.save(b)
+    return b.getvalue()
+
+
+def _bomb(tmp_path, mb: float, lie: bool = False):
+    """A .docx whose document.xml holds `mb` MB of repeated paragraphs (~300:1); with `lie`,
+    the zip declares the member to be 1 KB."""
+    import io
+    import struct
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(_docx_bytes(["x"])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                head, tail = data.decode().split("<w:body>", 1)
+                block = "<w:p><w:r><w:t>省委召开会议。</w:t></w:r></w:p>"
+                data = (head + "<w:body>" + block * int(mb * 2**20 / len(block.encode()))
+                        + tail.split("<w:body>", 1)[-1]).encode()
+            z.writestr(item.filename, data)
+    raw = bytearray(out.getvalue())
+    if lie:
+        z = zipfile.ZipFile(io.BytesIO(bytes(raw)))
+        info = z.getinfo("word/document.xml")
+        struct.pack_into("<I", raw, info.header_offset + 22, 1024)
+        pos = raw.index(b"word/document.xml", z.start_dir) - 46  # its central directory entry
+        assert raw[pos:pos + 4] == b"PK\x01\x02"
+        struct.pack_into("<I", raw, pos + 24, 1024)
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def _build(*args, input=None):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    return CliRunner().invoke(cli, ["build", *map(str, args)], input=input)
+
+
+def test_a_docx_decompression_bomb_is_refused_before_it_is_inflated(tmp_path):
+    # D11: a 95 KB .docx holding 20 MB of paragraphs took 7 GB and 86 s
+    bomb = _bomb(tmp_path, 2)
+    assert bomb.stat().st_size < 60_000
+    r = _build(bomb, "-o", tmp_path / "g.ttl")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {bomb}: word/document.xml inflates ")
+    assert r.output.endswith(":1, over the 100:1 limit for a .docx member (a decompression bomb?)\n")
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_a_bomb_is_refused_whatever_the_max_size(tmp_path):
+    bomb = _bomb(tmp_path, 2)
+    r = _build(bomb, "-o", tmp_path / "g.ttl", "--max-size", "1")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {bomb}: word/document.xml inflates ")
+    assert r.output.count("\n") == 1
+
+
+def test_max_size_applies_to_the_unzipped_xml_of_a_docx(tmp_path):
+    f = tmp_path / "long.docx"
+    f.write_bytes(_docx_bytes([f"第{i}段，省委召开会议，部署全年工作。" for i in range(4000)]))
+    assert f.stat().st_size < 100_000
+    r = _build(f, "-o", tmp_path / "g.ttl", "--max-size", "0.1")
+    assert r.exit_code == 1
+    assert r.output.startswith(f"Error: {f}: its XML is 1.")
+    assert r.output.endswith(" MB once unzipped, over the 0.1 MB limit; raise it with --max-size\n")
+    assert _build(f, "-o", tmp_path / "g.ttl").exit_code == 0
+
+
+def test_a_docx_that_lies_about_its_sizes_is_refused_without_inflating_it(tmp_path):
+    bomb = _bomb(tmp_path, 2, lie=True)
+    r = _build(bomb, "-o", tmp_path / "g.ttl")
+    assert r.exit_code == 1
+    assert r.output == f"Error: {bomb}: not a readable .docx file (BadZipFile); save it again from a word processor\n"
+
+
+def _endless():
+    """A stream that never ends (like `< /dev/zero`), counting the bytes read from it."""
+    import io
+
+    class Endless(io.RawIOBase):
+        read_bytes = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, b) -> int:
+            b[:] = b"\xe7\x9c\x81" * (len(b) // 3) + b"\n" * (len(b) % 3)  # 省
+            self.read_bytes += len(b)
+            return len(b)
+
+    return Endless()
+
+
+def test_max_size_applies_to_standard_input():
+    # D12: stdin was read whole whatever --max-size said
+    seed = "省委召开全省工会工作会议。\n".encode()
+    ok = _build("-", "-o", "-", "--format", "nt", "--max-size", "0.01", input=seed * 200)
+    assert ok.exit_code == 0, ok.output
+    r = _build("-", "-o", "-", "--max-size", "0.01", input=seed * 400)
+    assert (r.exit_code, r.output) == (1, "Error: -: standard input is over the 0.01 MB limit; "
+                                          "raise it with --max-size\n")
+
+
+def test_an_endless_standard_input_is_refused_after_the_limit():
+    import io
+
+    stream = _endless()
+    r = _build("-", "-o", "-", "--max-size", "0.5", input=io.BufferedReader(stream))
+    assert r.exit_code == 1
+    assert r.output == "Error: -: standard input is over the 0.5 MB limit; raise it with --max-size\n"
+    assert stream.read_bytes <= 2**19 + 2 * 8192 + 1
+
+
+def test_a_character_device_is_refused(tmp_path):
+    r = _build("/dev/zero", "-o", tmp_path / "g.ttl")
+    assert (r.exit_code, r.output) == (1, "Error: /dev/zero: not a regular file (a device or socket); "
+                                          "give a file, or - for standard input\n")
+
+
+def _corpus(tmp_path):
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.txt").write_text("省委召开全省工会工作会议。", encoding="utf-8")
+    (d / "bad.txt").write_text("全总召开十八届执委会议。", encoding="utf-8")
+    (d / "c.txt").write_text("团中央开展“青春建功”活动。", encoding="utf-8")
+    return d
+
+
+def _failing_on(monkeypatch, module, name, source, exc):
+    real = getattr(module, name)
+
+    def fake(speech, *args, **kwargs):
+        if getattr(speech, "source", str(speech)).endswith(source):
+            raise exc
+        return real(speech, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, fake)
+
+
+def test_a_file_that_exhausts_memory_while_extracting_does_not_stop_the_corpus(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    _failing_on(monkeypatch, pipeline, "process", "bad.txt", MemoryError())
+    out = tmp_path / "g.nt"
+    r = _build(_corpus(tmp_path), "-o", out)
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (MemoryError); it needs more memory than " \
+           "there is\n" in r.output
+    assert "Traceback" not in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
+
+
+def test_a_recursion_error_while_reading_is_one_line_and_the_others_are_built(tmp_path, monkeypatch):
+    from graph import read
+
+    _failing_on(monkeypatch, read, "read_speech", "bad.txt", RecursionError("maximum recursion depth\nexceeded"))
+    out = tmp_path / "g.nt"
+    r = _build(_corpus(tmp_path), "-o", out)
+    assert r.exit_code == 1
+    lines = [ln for ln in r.output.splitlines() if ln.startswith("Skipped")]
+    assert lines == [f"Skipped: {tmp_path / 'corpus' / 'bad.txt'}: failed while reading "
+                     "(RecursionError: maximum recursion depth)"]
+    assert "青春建功" in out.read_text(encoding="utf-8")
+
+
+def test_a_single_failing_file_leaves_the_previous_output(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    _failing_on(monkeypatch, pipeline, "process", "bad.txt", ValueError("a bug"))
+    out = tmp_path / "g.ttl"
+    out.write_text("previous graph\n", encoding="utf-8")
+    r = _build(_corpus(tmp_path) / "bad.txt", "-o", out)
+    assert (r.exit_code, r.output) == (1, "Error: bad.txt: failed while extracting (ValueError: a bug)\n")
+    assert out.read_text(encoding="utf-8") == "previous graph\n"
+
+
+def _process_failing_on_bad(speech, lex=None):
+    """pipeline.process, but a RecursionError for bad.txt (module level: worker processes
+    get it by name)."""
+    if speech.source.endswith("bad.txt"):
+        raise RecursionError()
+    return _REAL_PROCESS(speech, lex)
+
+
+def _real_process():
+    from graph import pipeline
+
+    return pipeline.process
+
+
+_REAL_PROCESS = _real_process()
+
+
+def test_a_failing_file_with_jobs_costs_only_itself(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    monkeypatch.setattr(pipeline, "process", _process_failing_on_bad)
+    out = tmp_path / "g.nt"
+    r = _build(_corpus(tmp_path), "-o", out, "--jobs", "2")
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (RecursionError)\n" in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
+
+
+def _process_spinning_on_bad(speech, lex=None):
+    """pipeline.process, but an endless loop for bad.txt."""
+    while speech.source.endswith("bad.txt"):
+        pass
+    return _REAL_PROCESS(speech, lex)
+
+
+def test_file_timeout_skips_a_file_that_runs_too_long(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    monkeypatch.setattr(pipeline, "process", _process_spinning_on_bad)
+    out = tmp_path / "g.nt"
+    t = time.perf_counter()
+    r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5")
+    assert time.perf_counter() - t < 10
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" \
+        in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
+
+
+def test_file_timeout_in_worker_processes(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    monkeypatch.setattr(pipeline, "process", _process_spinning_on_bad)
+    out = tmp_path / "g.nt"
+    r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5", "--jobs", "2")
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" \
+        in r.output
+    assert "青春建功" in out.read_text(encoding="utf-8")
+
+
+def test_file_timeout_covers_reading(tmp_path, monkeypatch):
+    from graph import read
+
+    real = read.read_speech
+
+    def slow(path, *args, **kwargs):
+        while str(path).endswith("bad.txt"):
+            pass
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(read, "read_speech", slow)
+    r = _build(_corpus(tmp_path) / "bad.txt", "-o", tmp_path / "g.ttl", "--file-timeout", "0.3")
+    assert (r.exit_code, r.output) == (
+        1, f"Error: {tmp_path / 'corpus' / 'bad.txt'}: failed while reading "
+           "(TimeoutError: over the 0.3 s --file-timeout)\n")
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_file_timeout_is_a_positive_number(tmp_path):
+    r = _build(_corpus(tmp_path), "-o", tmp_path / "g.ttl", "--file-timeout", "0")
+    assert r.exit_code == 2
+    assert "--file-timeout" in r.output
+
+
+def test_memory_exhausted_while_writing_is_one_line_and_the_previous_output_stays(tmp_path, monkeypatch):
+    from graph import pipeline
+
+    def no_memory(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(pipeline, "write", no_memory)
+    out = tmp_path / "g.ttl"
+    out.write_text("previous graph\n", encoding="utf-8")
+    r = _build(_corpus(tmp_path), "-o", out)
+    assert (r.exit_code, r.output) == (1, "Error: out of memory (MemoryError); the command stopped "
+                                          "before its end\n")
+    assert out.read_text(encoding="utf-8") == "previous graph\n"
