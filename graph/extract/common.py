@@ -7,6 +7,7 @@ part of names. These lists are general features of official Chinese prose.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from .tables import rows
@@ -60,15 +61,25 @@ def _segment(block: str) -> tuple[int, ...]:
 def _words(text: str, pos: int) -> list[int]:
     """The word boundaries (offsets into `text`) of the block that holds `pos`: a block is a
     run jieba segments as a whole, so its words are the words of the whole text."""
-    start = pos
-    floor = max(0, pos - _BLOCK_REACH)
-    while start > floor and _BLOCK_CHAR.match(text, start - 1):
-        start -= 1
-    end = pos
-    ceil = min(len(text), pos + _BLOCK_REACH)
-    while end < ceil and _BLOCK_CHAR.match(text, end):
-        end += 1
+    starts, ends = _blocks(text)
+    i = bisect_right(starts, pos) - 1  # the block that starts at or before pos
+    if i < 0 or pos > ends[i]:
+        return []  # pos lies between blocks
+    start, end = max(starts[i], pos - _BLOCK_REACH), min(ends[i], pos + _BLOCK_REACH)
     return [start + b for b in _segment(text[start:end])] if start < end else []
+
+
+_BLOCK_RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
+
+
+@lru_cache(maxsize=4)
+def _blocks(text: str) -> tuple[list[int], list[int]]:
+    """The starts and ends of the text's blocks, found once per text."""
+    starts, ends = [], []
+    for m in _BLOCK_RUN.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
 
 
 def words_before(text: str, pos: int, lo: int) -> list[tuple[int, int]]:
