@@ -189,9 +189,11 @@ def persons(doc: Doc) -> list[Mention]:
                 continue
             cand = text[start:end]
             before = text[start - 1] if start > 0 else "\n"
+            if not _is_name(cand):
+                continue
             fits = (before in _FUNCTION_CHARS or before in PUNCT or (titled and n == 2)
                     or not "\u4e00" <= before <= "\u9fff" or is_boundary(text, start))
-            if fits and _is_name(cand) and not _function_first(text, start):
+            if fits and not _function_first(text, start):
                 out.append(Mention(start, end, cand, "Person", cand, "person-honorific",
                                    aliases=(cand + m.group(0),)))
                 break
