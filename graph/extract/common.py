@@ -36,7 +36,9 @@ _VERB_OR_NOUN = frozenset({"建设"})
 #: what may stand between such a verb and the head
 _WEAK_REST = re.compile(r"[一二三四五六七八九十两\d]+年|专项|集中|专题")
 #: a run of characters jieba segments as one block (its re_han_default): words never cross its ends
-_BLOCK_CHAR = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
+_BLOCK_CLASS = r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]"
+_BLOCK_CHAR = re.compile(_BLOCK_CLASS)
+_BLOCK_RUN = re.compile(_BLOCK_CLASS + "+")
 _BLOCK_REACH = 120  # how far a block is followed: longer runs are cut (pathological input only)
 
 
@@ -67,9 +69,6 @@ def _words(text: str, pos: int) -> list[int]:
         return []  # pos lies between blocks
     start, end = max(starts[i], pos - _BLOCK_REACH), min(ends[i], pos + _BLOCK_REACH)
     return [start + b for b in _segment(text[start:end])] if start < end else []
-
-
-_BLOCK_RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 
 
 @lru_cache(maxsize=4)
