@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from graph import __version__
-from graph.errors import SpeechKGError
+from speechkg.graph import __version__
+from speechkg.graph.errors import SpeechKGError
 
 
 def _date(ctx, param, value):
@@ -19,12 +19,13 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _megabytes(ctx, param, value):
-    import math
+def _max_bytes(ctx, param, value):
+    from speechkg.graph.read import max_bytes_of
 
-    if not math.isfinite(value) or value <= 0:
-        raise click.BadParameter(f"{value!r} is not a size; give a positive number of MB")
-    return value
+    try:
+        return max_bytes_of(value)
+    except SpeechKGError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 class _Terminated(BaseException):
@@ -80,8 +81,8 @@ def cli():
               help="RDF format. Default: from the output's extension, else Turtle.")
 @click.option("--lexicon", type=click.Path(dir_okay=False), help="A CSV or YAML lexicon "
               "(label, type, aliases) merged with the built-in one.")
-@click.option("--max-size", type=float, default=50.0, show_default=True, callback=_megabytes,
-              help="Largest input file read, in MB.")
+@click.option("--max-size", type=float, default=50.0, show_default=True, callback=_max_bytes,
+              help="Largest input read, in MiB (2**20 bytes); a .docx's text counts unzipped.")
 @click.option("--dates", "dates_file", type=click.Path(dir_okay=False),
               help="A CSV of file,date (YYYY-MM-DD) giving each speech's date.")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
@@ -100,11 +101,11 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
 
     Example: speechkg build seeds/provincial-union-2022.txt -o seed.ttl
     """
-    from graph import pipeline, store
+    from speechkg.graph import pipeline, store
 
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
-    from graph.read import read_dates, resolve_inputs
+    from speechkg.graph.read import read_dates, resolve_inputs
 
     dates = read_dates(dates_file) if dates_file else None
     bar = None
@@ -117,7 +118,7 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
         if bar is not None:
             bar.__enter__()
         result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
-                                max_bytes=int(max_size * 1024 * 1024), output=output,
+                                max_bytes=max_size, output=output,
                                 file_timeout=file_timeout,
                                 progress=(lambda s: bar.update(1, s)) if bar is not None else None)
     finally:
@@ -184,7 +185,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
 
     Example: speechkg query seed.ttl 'SELECT ?l WHERE { ?e a skg:Body ; skos:prefLabel ?l }'
     """
-    from graph import query as q
+    from speechkg.graph import query as q
 
     files = list(args)
     if query_file is not None:
@@ -209,7 +210,7 @@ def queries():
 
     Example: speechkg queries
     """
-    from graph import query as q
+    from speechkg.graph import query as q
 
     items = q.saved()
     w = max(len(n) for n in items)
@@ -234,14 +235,12 @@ def view(graph, output, title, types, min_degree, physics, open_):
 
     Example: speechkg view seed.ttl -o seed.html --title 省总工会执委会议讲话
     """
-    from graph import html, store
-    from ontology.namespace import ENTITY_TYPES
+    from speechkg.graph import html, store
 
-    wanted = tuple(t.strip() for t in types.split(",")) if types else ENTITY_TYPES
-    unknown = [t for t in wanted if t not in ENTITY_TYPES]
-    if unknown:
-        raise click.BadParameter(f"unknown type(s) {', '.join(unknown)}; use {', '.join(ENTITY_TYPES)}",
-                                 param_hint="--types")
+    try:
+        wanted = html.check_types(types.split(",") if types else None)
+    except SpeechKGError as exc:
+        raise click.BadParameter(str(exc), param_hint="--types") from None
     opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics)
     store.check_output(output, graph)
     page = html.render(store.load(list(graph)), opts)
@@ -261,8 +260,8 @@ def stats(graph, top):
 
     Example: speechkg stats seed.ttl
     """
-    from graph import analyze, store
-    from graph.query import printable, width
+    from speechkg.graph import analyze, store
+    from speechkg.graph.query import printable, width
 
     s = analyze.stats(store.load(list(graph)), top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
@@ -297,7 +296,7 @@ def eval_(graph, gold, set_dir, errors, as_json):
     """
     import json
 
-    from graph import evaluate, store
+    from speechkg.graph import evaluate, store
 
     if set_dir is not None:
         if graph or gold:
@@ -326,8 +325,8 @@ def validate(graph):
 
     Example: speechkg validate seed.ttl
     """
-    from graph import store
-    from graph import validate as v
+    from speechkg.graph import store
+    from speechkg.graph import validate as v
 
     report = v.validate(store.load(list(graph)))
     for line in report.lines():
@@ -357,7 +356,7 @@ def serve(graph, host, port, timeout, max_memory, location):
 
     Example: speechkg serve seed.ttl --port 7878
     """
-    from graph import endpoint, store
+    from speechkg.graph import endpoint, store
 
     ds = store.load(list(graph))
     if location and endpoint.check_location(location):
@@ -389,7 +388,7 @@ def push(graph, gsp, update, into, replace):
 
     Example: speechkg push seed.ttl --endpoint http://127.0.0.1:7878/store --replace
     """
-    from graph import endpoint, store
+    from speechkg.graph import endpoint, store
 
     triples, graphs = endpoint.push(store.load(list(graph)), endpoint=gsp, update=update,
                                     graph=into, replace=replace)
@@ -409,8 +408,8 @@ def compare(graphs, speeches, as_json):
     """
     import json
 
-    from graph import compare as c
-    from graph import store
+    from speechkg.graph import compare as c
+    from speechkg.graph import store
 
     if speeches:
         if len(speeches) != 2 or len(graphs) != 1:
@@ -438,8 +437,8 @@ def timeline(graph, entity):
 
     Example: speechkg timeline corpus.trig --entity 两个确立
     """
-    from graph import compare as c
-    from graph import store
+    from speechkg.graph import compare as c
+    from speechkg.graph import store
 
     click.echo(c.format_timeline(c.timeline(store.load(list(graph)), entity)), nl=False)
 

@@ -104,7 +104,7 @@ def news(args: argparse.Namespace) -> None:
         d.mkdir()
         n, chars, dates = write_news(Path(args.news), d, args.items)
         (ours, om), (peer, pm) = best([
-            [sys.executable, "-m", "cli", "build", str(d), "-o", str(Path(tmp) / "corpus.nq"),
+            [sys.executable, "-m", "speechkg", "build", str(d), "-o", str(Path(tmp) / "corpus.nq"),
              "--dates", str(dates), "--jobs", "1", "--quiet"],
             [sys.executable, "-c", PEER, str(d)]], args.repeat)
     ratio = peer / ours
@@ -147,7 +147,7 @@ def main() -> None:
             chars = make_corpus(d, mb)
             # each measurement in a fresh child; the peak RSS is measured in a separate helper
             (ours, ours_mem), (peer, peer_mem) = best([
-                [sys.executable, "-m", "cli", "build", str(d), "-o", str(Path(tmp) / "corpus.nq"), "--quiet"],
+                [sys.executable, "-m", "speechkg", "build", str(d), "-o", str(Path(tmp) / "corpus.nq"), "--quiet"],
                 [sys.executable, "-c", PEER, str(d)]], args.repeat)
             rows.append((mb, chars, ours, ours_mem, peer, peer_mem))
             print(rows[-1], flush=True)

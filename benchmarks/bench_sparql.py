@@ -19,11 +19,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def make_graph(path: Path, copies: int) -> int:
-    from graph import pipeline, store
+    from speechkg.graph import pipeline, store
 
     result = pipeline.build([str(ROOT / "seeds" / "provincial-union-2022.txt")])
     nq = store.serialize(result.dataset, "nquads").decode("utf-8")
@@ -39,7 +38,7 @@ def make_graph(path: Path, copies: int) -> int:
 
 
 def run_engine(engine: str, path: str, timeout: float) -> dict:
-    from graph import query as q
+    from speechkg.graph import query as q
 
     out: dict = {"engine": engine, "queries": {}}
     t = time.perf_counter()
@@ -49,11 +48,11 @@ def run_engine(engine: str, path: str, timeout: float) -> dict:
         data = Dataset(default_union=True)
         data.parse(path, format="nquads")
     elif engine == "oxigraph":
-        from graph import oxstore
+        from speechkg.graph import oxstore
 
         data = oxstore.load_files([path])  # the path `speechkg query` takes for large files
     else:  # the on-disk store of `build --store` / `query --store`
-        from graph import oxstore
+        from speechkg.graph import oxstore
 
         data = oxstore.open_store(tempfile.mkdtemp(prefix="bench-store-"))
         oxstore.bulk_load(data, path)

@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def synthetic(n: int, seed: int = 7):
     import networkx as nx
     from rdflib import RDF, RDFS, SKOS, Dataset, Literal, URIRef
 
-    from ontology.namespace import ENTITY_TYPES, SKG
+    from speechkg.ontology.namespace import ENTITY_TYPES, SKG
 
     rng = random.Random(seed)
     g = nx.barabasi_albert_graph(n, 1, seed=seed)
@@ -100,7 +98,7 @@ def main() -> None:
     ap.add_argument("--cap", type=float, default=120)
     ap.add_argument("--out")
     args = ap.parse_args()
-    from graph import html
+    from speechkg.graph import html
     from tests.browser import chromium
 
     rows = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import RDF, SKOS, Dataset
 
-from ontology.namespace import ENTITY_TYPES, ITSRDF, RELATION_TYPES, SKG
+from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, RELATION_TYPES, SKG
 
 
 def entity_graph(ds: Dataset) -> nx.MultiDiGraph:
@@ -25,6 +25,17 @@ def entity_graph(ds: Dataset) -> nx.MultiDiGraph:
             if str(s) in g and str(o) in g:
                 g.add_edge(str(s), str(o), key=p, relation=p)
     return g
+
+
+def evidence_of(ds: Dataset) -> dict[tuple[str, str, str], str]:
+    """(subject, relation name, object) → the sentence the relation was read from (the first)."""
+    out: dict[tuple[str, str, str], str] = {}
+    for a in sorted(ds.subjects(RDF.type, SKG.RelationAssertion)):
+        s, p, o = ds.value(a, RDF.subject), ds.value(a, RDF.predicate), ds.value(a, RDF.object)
+        sent = ds.value(a, SKG.evidence)
+        if sent is not None and s is not None:
+            out.setdefault((str(s), str(p).rsplit("#", 1)[-1], str(o)), str(ds.value(sent, NIF.anchorOf) or ""))
+    return out
 
 
 @dataclass

@@ -2,17 +2,24 @@
 whose wording changed; and the timeline of one entity across a corpus."""
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import asdict, dataclass, field
 
 from rdflib import RDF, SKOS, Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
+from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
 
 from .errors import InputError
 from .evaluate import norm
 from .store import integer
+
+#: how alike two labels must be (difflib's ratio) to count as one formulation reworded
+WORDING_SIMILARITY = 0.8
+#: the types whose names are formulations that get reworded (dates, people, bodies and meetings
+#: that differ by a character are different things)
+REWORDED_TYPES = frozenset({"Campaign", "Goal", "Concept", "Document"})
 
 _NUMBERED = re.compile(r"^([一二两三四五六七八九十百千万]{1,3})(个|大|项|件|条|种|类|支|化|位|张)?(.+)$")
 
@@ -117,7 +124,13 @@ def _wording_change(x: Item, y: Item) -> str | None:
     if nx_ and ny and hx == hy and nx_ != ny:
         return f"number {nx_} → {ny}"
     lx, ly = norm(x.label), norm(y.label)
-    if len(min(lx, ly, key=len)) >= 2 and (lx in ly or ly in lx):
+    shorter = len(min(lx, ly, key=len))
+    if shorter >= 2 and (lx in ly or ly in lx):
+        return "wording"
+    # a word put in or changed (能力作风建设年活动 → 能力作风建设提升年活动); names of different
+    # bodies that share a stem (省委组织部 / 省委宣传部) stay below the bar
+    if x.type in REWORDED_TYPES and shorter >= 4 and \
+            difflib.SequenceMatcher(None, lx, ly, autojunk=False).ratio() >= WORDING_SIMILARITY:
         return "wording"
     return None
 

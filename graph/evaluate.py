@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
 
-from ontology.namespace import ENTITY_TYPES, SKG
+from speechkg.ontology.namespace import ENTITY_TYPES, SKG
 
 from .errors import InputError
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html as _html
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +25,10 @@ from pyvis.network import Network
 from rdflib import RDF, RDFS, Dataset, Graph
 from rdflib.namespace import DCTERMS
 
-from ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, ONTOLOGY_FILE, SKG
+from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, ONTOLOGY_FILE, SKG
 
-from .analyze import entity_graph, layout
+from .analyze import entity_graph, evidence_of, layout
+from .errors import InputError
 from .store import integer
 
 COLORS = {"Campaign": "#e6550d", "Body": "#3182bd", "Goal": "#31a354", "Date": "#756bb1",
@@ -52,6 +54,17 @@ class ViewOptions:
     min_degree: int = 0
     physics: bool | None = None  # None: on for small graphs, off for large ones
     max_sentences: int = 5
+
+
+def check_types(types: Iterable[str] | None) -> tuple[str, ...]:
+    """The entity types a page shows: `types` in the contract's order, or all of them."""
+    if types is None:
+        return ENTITY_TYPES
+    wanted = [t.strip() for t in types]
+    unknown = [t for t in wanted if t not in ENTITY_TYPES]
+    if unknown:
+        raise InputError(f"unknown type(s) {', '.join(unknown)}; use {', '.join(ENTITY_TYPES)}")
+    return tuple(t for t in ENTITY_TYPES if t in wanted)
 
 
 def relation_labels() -> dict[str, dict[str, str]]:
@@ -91,16 +104,6 @@ def _sentences(ds: Dataset, limit: int) -> dict[str, list[dict]]:
     return out
 
 
-def _evidence(ds: Dataset) -> dict[tuple[str, str, str], str]:
-    out = {}
-    for a in ds.subjects(RDF.type, SKG.RelationAssertion):
-        s, p, o = ds.value(a, RDF.subject), ds.value(a, RDF.predicate), ds.value(a, RDF.object)
-        sent = ds.value(a, SKG.evidence)
-        if sent is not None and s is not None:
-            out.setdefault((str(s), str(p).rsplit("#", 1)[-1], str(o)), str(ds.value(sent, NIF.anchorOf) or ""))
-    return out
-
-
 def page_data(ds: Dataset, opts: ViewOptions) -> dict:
     """Nodes, edges and provenance for the page (built with pyvis, positions from networkx)."""
     g = entity_graph(ds)
@@ -109,7 +112,7 @@ def page_data(ds: Dataset, opts: ViewOptions) -> dict:
     physics = opts.physics if opts.physics is not None else g.number_of_nodes() <= PHYSICS_LIMIT
     pos = {} if physics else layout(g)
     sentences = _sentences(ds, opts.max_sentences)
-    evidence = _evidence(ds)
+    evidence = evidence_of(ds)
     rel = relation_labels()
     net = Network(directed=True)
     scale = 40.0 * math.sqrt(max(g.number_of_nodes(), 1))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Dataset, URIRef
 
-from ontology.namespace import bind_prefixes
+from speechkg.ontology.namespace import bind_prefixes
 
 from . import read, segment, textforms
 from .errors import InputError
@@ -188,10 +188,22 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     if not result.docs:
         raise InputError(f"none of the {len(paths)} inputs could be built; nothing was written "
                          f"(first problem: {result.skipped[0][1]})")
+    return _finish(result)
+
+
+def _finish(result: BuildResult) -> BuildResult:
+    """What a corpus needs once all its speeches are built: one label per shared entity, the
+    speeches' warnings gathered."""
     one_label_per_entity(result.docs)
     for doc in result.docs:
         result.warnings.extend(doc.warnings)
     return result
+
+
+@_batch()
+def build_speeches(speeches: Iterable[Speech], lex: Lexicon | None = None) -> BuildResult:
+    """Speeches already in memory (texts given from Python) → the build `build` makes of files."""
+    return _finish(BuildResult(docs=[process(s, lex) for s in speeches]))
 
 
 class FileTimeout(BaseException):
@@ -323,4 +335,4 @@ def add_to_store(result: BuildResult, store_dir: str, done: Callable[[], None] |
     return add_quads(open_store(store_dir), result.quads, done)
 
 
-__all__ = ["BuildResult", "build", "process", "write", "QUAD_FORMATS"]
+__all__ = ["BuildResult", "build", "build_speeches", "process", "write", "QUAD_FORMATS"]

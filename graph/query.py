@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
-from ontology.namespace import PREFIXES, bind_prefixes
+from speechkg.ontology.namespace import PREFIXES, bind_prefixes
 
 from . import sandbox
 from .errors import QueryError, SpeechKGError
@@ -209,7 +209,7 @@ def _from_rdflib(res) -> Result:
     return Result("SELECT", names, [[row[v] for v in res.vars] for row in res])
 
 
-def _term(t) -> object:
+def rdflib_term(t) -> object:
     """A pyoxigraph term as an rdflib term."""
     import pyoxigraph as ox
 
@@ -234,7 +234,7 @@ def _from_oxigraph(res) -> Result:
     if isinstance(res, ox.QueryTriples):
         g = Graph()
         for t in res:
-            g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+            g.add((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)))
         return Result("GRAPH", graph=g)
     names = [v.value for v in res.variables]
     seen: dict = {}  # rows repeat their terms (labels, sources): each is converted once
@@ -244,7 +244,7 @@ def _from_oxigraph(res) -> Result:
             return None
         r = seen.get(t)
         if r is None:
-            r = seen[t] = _term(t)
+            r = seen[t] = rdflib_term(t)
         return r
 
     idx = range(len(names))

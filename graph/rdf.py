@@ -15,7 +15,7 @@ import re
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from ontology.namespace import ID, ITSRDF, NIF, SKG, bind_prefixes
+from speechkg.ontology.namespace import ID, ITSRDF, NIF, SKG, bind_prefixes
 
 from .model import Doc, Entity
 

@@ -7,6 +7,7 @@ and undecodable bytes are refused with an `InputError` naming the file.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
 import re
 import stat
@@ -163,8 +164,7 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
                          "for standard input")
     if st.st_size > max_bytes:
         raise InputError(
-            f"{name}: {st.st_size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit; "
-            "raise it with --max-size")
+            f"{name}: {mib(st.st_size)} is over the {mib(max_bytes)} limit; raise it with --max-size")
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -192,8 +192,7 @@ def _read_fifo(path: Path, name: str, max_bytes: int) -> bytes:
             parts.append(chunk)
             size += len(chunk)
             if size > max_bytes:
-                raise InputError(f"{name}: over the {max_bytes / 1e6:.0f} MB limit; "
-                                 "raise it with --max-size")
+                raise InputError(f"{name}: over the {mib(max_bytes)} limit; raise it with --max-size")
         return b"".join(parts)
     except OSError as exc:
         raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
@@ -251,9 +250,16 @@ def _innermost_blocks(root):
     return [b for b in blocks if id(b) not in holding]
 
 
-def _mb(n: int) -> str:
-    """A size in the unit of --max-size (MiB), as the option would be given: 50 MB, 0.5 MB."""
-    return f"{n / 2**20:.3g} MB"
+def mib(n: int) -> str:
+    """A size in bytes in the unit of --max-size, MiB (2**20 bytes): "62.9 MiB", "0.5 MiB"."""
+    return f"{n / 2**20:.3g} MiB"
+
+
+def max_bytes_of(size_mib: float) -> int:
+    """--max-size (MiB, a positive finite number) → bytes."""
+    if not isinstance(size_mib, (int, float)) or not math.isfinite(size_mib) or size_mib <= 0:
+        raise InputError(f"{size_mib!r} is not a size; give a positive number of MiB")
+    return int(size_mib * 2**20)
 
 
 #: A .docx member may inflate at most this many times its compressed size (text XML
@@ -284,7 +290,7 @@ def _check_docx_package(data: bytes, name: str, max_bytes: int) -> None:
                              f"{DOCX_MAX_RATIO}:1 limit for a .docx member (a decompression bomb?)")
     xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
     if xml > max_bytes:
-        raise InputError(f"{name}: its XML is {_mb(xml)} once unzipped, over the {_mb(max_bytes)} "
+        raise InputError(f"{name}: its XML is {mib(xml)} once unzipped, over the {mib(max_bytes)} "
                          "limit; raise it with --max-size")
 
 
@@ -395,7 +401,7 @@ def _read_stdin(max_bytes: int) -> bytes:
     except (OSError, ValueError) as exc:
         raise InputError(f"-: cannot read standard input ({exc}); give a file") from None
     if size > max_bytes:
-        raise InputError(f"-: standard input is over the {_mb(max_bytes)} limit; "
+        raise InputError(f"-: standard input is over the {mib(max_bytes)} limit; "
                          "raise it with --max-size")
     return b"".join(parts)
 

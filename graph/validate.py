@@ -7,7 +7,7 @@ from functools import lru_cache
 from rdflib import RDF, SKOS, Graph, Namespace
 from rdflib.graph import Dataset
 
-from ontology.namespace import SHAPES_FILE
+from speechkg.ontology.namespace import SHAPES_FILE
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

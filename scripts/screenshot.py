@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from tests.browser import chromium  # noqa: E402
 
@@ -19,7 +18,7 @@ from tests.browser import chromium  # noqa: E402
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ttl, page = Path(tmp) / "seed.ttl", Path(tmp) / "seed.html"
-        kg = [sys.executable, "-m", "cli"]
+        kg = [sys.executable, "-m", "speechkg"]
         subprocess.run(kg + ["build", str(ROOT / "seeds" / "provincial-union-2022.txt"), "-o", str(ttl)],
                        cwd=ROOT, check=True)
         subprocess.run(kg + ["view", str(ttl), "-o", str(page), "--title", "XX省总工会全委会议讲话 (seed)"],

@@ -17,7 +17,7 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_build():
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     return pipeline.build([str(SEED)])
 
@@ -29,7 +29,7 @@ def seed_doc(seed_build):
 
 @pytest.fixture(scope="session")
 def seed_ttl(tmp_path_factory, seed_build) -> Path:
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     out = tmp_path_factory.mktemp("seed") / "seed.ttl"
     pipeline.write(seed_build, str(out))
@@ -38,8 +38,8 @@ def seed_ttl(tmp_path_factory, seed_build) -> Path:
 
 def doc_of(text: str, year: int | None = 2022):
     """A processed Doc for a short inline text (the speech year given)."""
-    from graph.model import Speech
-    from graph.pipeline import process
+    from speechkg.graph.model import Speech
+    from speechkg.graph.pipeline import process
 
     return process(Speech(text=text, source="inline.txt", year=year))
 

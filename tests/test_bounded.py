@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from graph import link
-from graph.model import Mention
+from speechkg.graph import link
+from speechkg.graph.model import Mention
 
 from .conftest import doc_of
 
@@ -66,7 +66,7 @@ def test_a_sentence_of_thousands_of_quoted_campaigns_builds_in_seconds():
 
 def test_deeply_nested_html_is_read_in_linear_time(tmp_path):
     # D10: 20,000 nested <div> took 18 s (each block searched its whole subtree again)
-    from graph import read
+    from speechkg.graph import read
 
     data = ("<html><body>" + "<div>" * 20000 + "省委召开会议。" + "</div>" * 20000
             + "<p>第二段</p></body></html>").encode()
@@ -76,7 +76,7 @@ def test_deeply_nested_html_is_read_in_linear_time(tmp_path):
 
 
 def test_unclosed_html_tags_are_read_in_linear_time():
-    from graph import read
+    from speechkg.graph import read
 
     data = ("<html><body>" + "<p><b><i>" * 10000 + "全总召开会议。").encode()
     t = time.perf_counter()
@@ -85,7 +85,7 @@ def test_unclosed_html_tags_are_read_in_linear_time():
 
 
 def test_html_text_reads_only_innermost_blocks_once():
-    from graph import read
+    from speechkg.graph import read
 
     data = ("<html><head><title>标题</title></head><body><div>前言<div><p>一段<br>二段</p>"
             "<aside><aside><p>旁注</p></aside></aside><ul><li>甲</li><li>乙</li></ul></div>"
@@ -140,7 +140,7 @@ def _bomb(tmp_path, mb: float, lie: bool = False):
 def _build(*args, input=None):
     from click.testing import CliRunner
 
-    from cli import cli
+    from speechkg.cli import cli
 
     return CliRunner().invoke(cli, ["build", *map(str, args)], input=input)
 
@@ -171,7 +171,7 @@ def test_max_size_applies_to_the_unzipped_xml_of_a_docx(tmp_path):
     r = _build(f, "-o", tmp_path / "g.ttl", "--max-size", "0.1")
     assert r.exit_code == 1
     assert r.output.startswith(f"Error: {f}: its XML is 1.")
-    assert r.output.endswith(" MB once unzipped, over the 0.1 MB limit; raise it with --max-size\n")
+    assert r.output.endswith(" MiB once unzipped, over the 0.1 MiB limit; raise it with --max-size\n")
     assert _build(f, "-o", tmp_path / "g.ttl").exit_code == 0
 
 
@@ -206,7 +206,7 @@ def test_max_size_applies_to_standard_input():
     ok = _build("-", "-o", "-", "--format", "nt", "--max-size", "0.01", input=seed * 200)
     assert ok.exit_code == 0, ok.output
     r = _build("-", "-o", "-", "--max-size", "0.01", input=seed * 400)
-    assert (r.exit_code, r.output) == (1, "Error: -: standard input is over the 0.01 MB limit; "
+    assert (r.exit_code, r.output) == (1, "Error: -: standard input is over the 0.01 MiB limit; "
                                           "raise it with --max-size\n")
 
 
@@ -216,7 +216,7 @@ def test_an_endless_standard_input_is_refused_after_the_limit():
     stream = _endless()
     r = _build("-", "-o", "-", "--max-size", "0.5", input=io.BufferedReader(stream))
     assert r.exit_code == 1
-    assert r.output == "Error: -: standard input is over the 0.5 MB limit; raise it with --max-size\n"
+    assert r.output == "Error: -: standard input is over the 0.5 MiB limit; raise it with --max-size\n"
     assert stream.read_bytes <= 2**19 + 2 * 8192 + 1
 
 
@@ -247,7 +247,7 @@ def _failing_on(monkeypatch, module, name, source, exc):
 
 
 def test_a_file_that_exhausts_memory_while_extracting_does_not_stop_the_corpus(tmp_path, monkeypatch):
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     _failing_on(monkeypatch, pipeline, "process", "bad.txt", MemoryError())
     out = tmp_path / "g.nt"
@@ -261,7 +261,7 @@ def test_a_file_that_exhausts_memory_while_extracting_does_not_stop_the_corpus(t
 
 
 def test_a_recursion_error_while_reading_is_one_line_and_the_others_are_built(tmp_path, monkeypatch):
-    from graph import read
+    from speechkg.graph import read
 
     _failing_on(monkeypatch, read, "read_speech", "bad.txt", RecursionError("maximum recursion depth\nexceeded"))
     out = tmp_path / "g.nt"
@@ -274,7 +274,7 @@ def test_a_recursion_error_while_reading_is_one_line_and_the_others_are_built(tm
 
 
 def test_a_single_failing_file_leaves_the_previous_output(tmp_path, monkeypatch):
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     _failing_on(monkeypatch, pipeline, "process", "bad.txt", ValueError("a bug"))
     out = tmp_path / "g.ttl"
@@ -293,7 +293,7 @@ def _process_failing_on_bad(speech, lex=None):
 
 
 def _real_process():
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     return pipeline.process
 
@@ -302,7 +302,7 @@ _REAL_PROCESS = _real_process()
 
 
 def test_a_failing_file_with_jobs_costs_only_itself(tmp_path, monkeypatch):
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     monkeypatch.setattr(pipeline, "process", _process_failing_on_bad)
     out = tmp_path / "g.nt"
@@ -321,7 +321,7 @@ def _process_spinning_on_bad(speech, lex=None):
 
 
 def test_file_timeout_skips_a_file_that_runs_too_long(tmp_path, monkeypatch):
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     monkeypatch.setattr(pipeline, "process", _process_spinning_on_bad)
     out = tmp_path / "g.nt"
@@ -336,7 +336,7 @@ def test_file_timeout_skips_a_file_that_runs_too_long(tmp_path, monkeypatch):
 
 
 def test_file_timeout_in_worker_processes(tmp_path, monkeypatch):
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     monkeypatch.setattr(pipeline, "process", _process_spinning_on_bad)
     out = tmp_path / "g.nt"
@@ -348,7 +348,7 @@ def test_file_timeout_in_worker_processes(tmp_path, monkeypatch):
 
 
 def test_file_timeout_covers_reading(tmp_path, monkeypatch):
-    from graph import read
+    from speechkg.graph import read
 
     real = read.read_speech
 
@@ -372,7 +372,7 @@ def test_file_timeout_is_a_positive_number(tmp_path):
 
 
 def test_memory_exhausted_while_writing_is_one_line_and_the_previous_output_stays(tmp_path, monkeypatch):
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     def no_memory(*args, **kwargs):
         raise MemoryError()

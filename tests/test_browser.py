@@ -11,7 +11,7 @@ from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from cli import cli
+from speechkg.cli import cli
 
 from .browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors, network_requests
 
@@ -69,8 +69,8 @@ def seed_page(tmp_path_factory, seed_ttl):
 
 
 def test_seed_page_loads_offline_and_draws_every_entity(driver, seed_page, seed_ttl):
-    from graph import store
-    from graph.analyze import entity_graph
+    from speechkg.graph import store
+    from speechkg.graph.analyze import entity_graph
 
     load(driver, seed_page)
     assert network_requests(driver) == []

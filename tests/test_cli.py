@@ -6,7 +6,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from speechkg.cli import cli
 
 from .conftest import ROOT, SEED
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from speechkg.cli import cli
 
 runner = CliRunner()
 Y2021 = ("2021年工作报告\n（2021年2月3日）\n要增强“四个意识”，深入实施“五大行动”，常态化开展送温暖活动，"
@@ -59,8 +59,24 @@ def test_wording_change_of_a_formulation(tmp_path):
     assert r.exit_code == 0
     r = runner.invoke(cli, ["compare", str(tmp_path / "c.trig"), "--speech", "a.txt", "--speech", "b.txt",
                             "--json"])
-    changed = json.loads(r.output)["changed"]
-    assert changed == [] or changed[0]["how"] == "wording"
+    out = json.loads(r.output)
+    assert [(c["a"]["label"], c["b"]["label"], c["how"]) for c in out["changed"]] == [
+        ("能力作风建设年活动", "能力作风建设提升年活动", "wording")]
+    assert out["appeared"] == out["disappeared"] == []
+
+
+def test_bodies_that_share_a_stem_are_not_a_wording_change(tmp_path):
+    (tmp_path / "a.txt").write_text("省委组织部召开会议。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("省委宣传部召开会议。", encoding="utf-8")
+    r = runner.invoke(cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o",
+                            str(tmp_path / "c.trig")])
+    assert r.exit_code == 0
+    r = runner.invoke(cli, ["compare", str(tmp_path / "c.trig"), "--speech", "a.txt", "--speech", "b.txt",
+                            "--json"])
+    out = json.loads(r.output)
+    assert out["changed"] == []
+    assert [i["label"] for i in out["appeared"]] == ["省委宣传部"]
+    assert [i["label"] for i in out["disappeared"]] == ["省委组织部"]
 
 
 def test_timeline(graphs):

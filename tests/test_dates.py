@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from graph.extract.dates import dates, day_of_month
-from graph.model import Doc, Speech
+from speechkg.graph.extract.dates import dates, day_of_month
+from speechkg.graph.model import Doc, Speech
 
 ON = dt.date(2024, 3, 20)
 

@@ -12,10 +12,10 @@ import urllib.request
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
-from graph import query as q
-from graph import store
-from graph.endpoint import oxigraph_binary
+from speechkg.cli import cli
+from speechkg.graph import query as q
+from speechkg.graph import store
+from speechkg.graph.endpoint import oxigraph_binary
 
 from .conftest import ROOT
 
@@ -109,7 +109,7 @@ def test_push_errors_are_one_line(oxigraph_server, seed_ttl):
 
 def test_serve_answers_sparql_over_http(seed_ttl, tmp_path):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "serve", str(seed_ttl), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "speechkg", "serve", str(seed_ttl), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         wait_ready(port, proc, seconds=60)

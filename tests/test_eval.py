@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, Dataset, Graph
 
-from cli import cli
-from graph import evaluate
-from ontology.namespace import SKG
+from speechkg.cli import cli
+from speechkg.graph import evaluate
+from speechkg.ontology.namespace import SKG
 
 from .conftest import GOLD, ROOT, SHARED
 

@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset
 
-from cli import cli
-from graph import store, validate
-from graph.errors import QueryError
-from graph.model import Speech
-from graph.pipeline import process
-from graph.query import prepare
-from graph.rdf import speech_iri, to_graph
+from speechkg.cli import cli
+from speechkg.graph import store, validate
+from speechkg.graph.errors import QueryError
+from speechkg.graph.model import Speech
+from speechkg.graph.pipeline import process
+from speechkg.graph.query import prepare
+from speechkg.graph.rdf import speech_iri, to_graph
 
 TOKENS = ["省委", "全总", "“", "”", "《", "》", "（", "）", "、", "，", "。", "\n", "行动", "活动", "目标",
           "精神", "战略", "第十一次", "党代会", "1月21日", "去年12月24日", "2022年", "同志", "主持召开",

@@ -9,8 +9,8 @@ import sys
 import pytest
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
-from graph import pipeline, store
-from ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
+from speechkg.graph import pipeline, store
+from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
 
 from .conftest import GOLD, ROOT, SEED
 
@@ -68,8 +68,11 @@ def test_relations_link_entities_and_are_traceable(g):
         for s, o in g.subject_objects(SKG[p]):
             n += 1
             assert (s, SKOS.prefLabel, None) in g and (o, SKOS.prefLabel, None) in g
-            stmt = next(g.subjects(RDF.object, o))
-            assert stmt is not None
+            # the fact is asserted with its evidence: a RelationAssertion of this very triple
+            stmts = [a for a in g.subjects(RDF.subject, s)
+                     if (a, RDF.predicate, SKG[p]) in g and (a, RDF.object, o) in g]
+            assert stmts and all((a, RDF.type, SKG.RelationAssertion) in g
+                                 and (a, SKG.evidence, None) in g for a in stmts), (s, p, o)
     assert n >= 15
     for a in g.subjects(RDF.type, SKG.RelationAssertion):
         sent = g.value(a, SKG.evidence)
@@ -118,7 +121,7 @@ def test_iris_are_valid_for_strict_parsers(seed_ttl):
 def _build_in_subprocess(tmp_path, fmt: str, seed: str) -> bytes:
     out = tmp_path / f"g-{seed}.{fmt}"
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run([sys.executable, "-m", "cli", "build", str(SEED), "-o", str(out)],
+    subprocess.run([sys.executable, "-m", "speechkg", "build", str(SEED), "-o", str(out)],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     return out.read_bytes()
 
@@ -132,11 +135,11 @@ def test_rebuilds_are_byte_identical(tmp_path, fmt):
 
 
 def test_same_entity_same_iri_across_speeches():
-    from graph.model import Speech
+    from speechkg.graph.model import Speech
 
     a = pipeline.process(Speech("在省委和全总的领导下，开展送温暖活动。", "a.txt", year=2022))
     b = pipeline.process(Speech("全总部署送温暖活动。省委召开会议。", "b.txt", year=2023))
-    from graph.rdf import entity_iri
+    from speechkg.graph.rdf import entity_iri
 
     ia = {e.label: entity_iri(e) for e in a.entities}
     ib = {e.label: entity_iri(e) for e in b.entities}

@@ -12,9 +12,9 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
-from graph import store
-from graph.errors import OutputError
+from speechkg.cli import cli
+from speechkg.graph import store
+from speechkg.graph.errors import OutputError
 
 runner = CliRunner()
 
@@ -157,9 +157,9 @@ def test_d43_view_dash_writes_to_stdout(tmp_path, speech, monkeypatch):
 
 
 def test_d7_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
-    from graph import store as st
-    from graph import validate
-    from ontology.namespace import SKG
+    from speechkg.graph import store as st
+    from speechkg.graph import validate
+    from speechkg.ontology.namespace import SKG
 
     (tmp_path / "A").mkdir()
     (tmp_path / "B").mkdir()
@@ -177,16 +177,16 @@ def test_d7_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
 
 
 def test_d7_a_single_file_keeps_its_iri(tmp_path, speech):
-    from graph import pipeline
-    from graph.rdf import _h, speech_iri
+    from speechkg.graph import pipeline
+    from speechkg.graph.rdf import _h, speech_iri
 
     doc = pipeline.build([str(speech)]).docs[0]
     assert str(speech_iri(doc)).endswith("/speech/" + _h("source:s.txt"))
 
 
 def test_d7_colliding_names_are_an_error(tmp_path):
-    from graph.errors import InputError
-    from graph.read import resolve_inputs
+    from speechkg.graph.errors import InputError
+    from speechkg.graph.read import resolve_inputs
 
     (tmp_path / "d" / "x").mkdir(parents=True)
     (tmp_path / "x").mkdir()
@@ -223,8 +223,8 @@ def test_d22_a_file_name_that_is_not_utf8(tmp_path):
 
 
 def test_d31_closed_stdin(monkeypatch, tmp_path):
-    from graph.errors import InputError
-    from graph.read import read_speech
+    from speechkg.graph.errors import InputError
+    from speechkg.graph.read import read_speech
 
     monkeypatch.setattr("sys.stdin", None)
     with pytest.raises(InputError, match=r"^-: standard input is closed; give a file, or pipe the text in$"):
@@ -232,7 +232,7 @@ def test_d31_closed_stdin(monkeypatch, tmp_path):
 
 
 def test_d35_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
-    from graph.read import decode
+    from speechkg.graph.read import decode
 
     warnings: list[str] = []
     assert decode("省委".encode("gbk"), "g.txt", warnings) == "省委"  # valid UTF-8 too: ʡί
@@ -249,7 +249,7 @@ def test_d35_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
 
 
 def test_d35_text_that_is_not_chinese_in_any_encoding_is_warned(tmp_path):
-    from graph.read import decode
+    from speechkg.graph.read import decode
 
     warnings: list[str] = []
     decode("héllo wörld café, ça va".encode("cp1252"), "l.txt", warnings)
@@ -266,7 +266,7 @@ def test_d36_a_nul_after_the_first_8_kb_is_refused(tmp_path):
 
 @pytest.mark.parametrize("enc", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
 def test_d38_utf16_and_utf32_with_bom_are_decoded(tmp_path, enc):
-    from graph.read import decode
+    from speechkg.graph.read import decode
 
     data = TEXT.encode(enc)
     if enc.endswith("-be"):
@@ -363,7 +363,7 @@ def test_d32_a_relative_date_past_year_9999_is_not_a_date(tmp_path):
 
 
 def _corpus(tmp_path, year: int, n: int = 8):
-    from graph import pipeline
+    from speechkg.graph import pipeline
 
     from .conftest import SEED
 
@@ -398,7 +398,7 @@ def test_d6_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
     import shutil
     import signal
 
-    from graph import oxstore
+    from speechkg.graph import oxstore
 
     old, new = _corpus(tmp_path, 1800), _corpus(tmp_path, 1500)
     base = tmp_path / "base"
@@ -459,7 +459,7 @@ def test_a_store_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch):
     failure is retried away; a lasting one is a one-line error."""
     import pyoxigraph as ox
 
-    from graph import oxstore
+    from speechkg.graph import oxstore
 
     where = tmp_path / "st"
     oxstore.add_quads(oxstore.open_store(where), [])
@@ -496,7 +496,7 @@ HOSTILE = "省委召开会议\x0b。全总开展“两\x1b[31m个确保”行动
 def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fmt):
     import pyoxigraph as ox
 
-    from graph import store as st
+    from speechkg.graph import store as st
 
     f = tmp_path / "vt.txt"
     f.write_text(HOSTILE, encoding="utf-8")
@@ -513,7 +513,7 @@ def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fm
 
 
 def test_d20_a_text_over_the_literal_limit_is_refused(tmp_path, monkeypatch):
-    from graph import store as st
+    from speechkg.graph import store as st
 
     monkeypatch.setattr(st, "MAX_LITERAL_BYTES", 1000)
     f = tmp_path / "long.txt"
@@ -529,7 +529,7 @@ def test_d20_a_text_over_the_literal_limit_is_refused(tmp_path, monkeypatch):
 def test_d20_the_writer_refuses_any_literal_over_the_limit(monkeypatch):
     from rdflib import Literal, URIRef
 
-    from graph import store as st
+    from speechkg.graph import store as st
 
     monkeypatch.setattr(st, "MAX_LITERAL_BYTES", 100)
     with pytest.raises(OutputError, match="over the 0.0 MiB strict parsers read"):
@@ -537,7 +537,7 @@ def test_d20_the_writer_refuses_any_literal_over_the_limit(monkeypatch):
 
 
 def test_d33_a_literal_over_16_mib_is_a_one_line_error(tmp_path, monkeypatch):
-    from graph import oxstore
+    from speechkg.graph import oxstore
 
     f = tmp_path / "long.nt"
     with open(f, "w", encoding="ascii") as fh:
@@ -578,7 +578,7 @@ def test_d8_no_control_character_reaches_a_terminal_table(hostile_graph):
 
 
 def test_d8_printable_keeps_text_and_escapes_controls():
-    from graph.query import printable
+    from speechkg.graph.query import printable
 
     assert printable("省委\x1b[2J\x07\x9b\x7f ok") == "省委\\x1b[2J\\x07\\x9b\\x7f ok"
 
@@ -626,7 +626,7 @@ def test_d29_csv_fields_over_the_csv_limit_are_one_line_errors(tmp_path, speech)
 def test_d30_max_size_must_be_a_positive_finite_number(tmp_path, speech, value):
     r = build(speech, "-o", tmp_path / "g.ttl", "--max-size", value)
     assert r.exit_code == 2
-    assert f"Invalid value for '--max-size': {float(value)!r} is not a size; give a positive number of MB" \
+    assert f"Invalid value for '--max-size': {float(value)!r} is not a size; give a positive number of MiB" \
         in r.output
 
 
@@ -655,7 +655,7 @@ def test_d34_yaml_aliases_are_refused(tmp_path, speech):
 
 
 def test_d34_a_plain_yaml_lexicon_still_loads(tmp_path):
-    from graph.extract.lexicon import load_user
+    from speechkg.graph.extract.lexicon import load_user
 
     lex = tmp_path / "l.yaml"
     lex.write_text("- label: 全国总工会\n  type: Body\n  aliases: [全总]\n", encoding="utf-8")
@@ -664,7 +664,7 @@ def test_d34_a_plain_yaml_lexicon_still_loads(tmp_path):
 
 @pytest.mark.parametrize("nest", ["list", "bnode"])
 def test_d48_deep_turtle_nesting_reads_and_too_deep_is_clear(tmp_path, nest, monkeypatch):
-    from graph import store as st
+    from speechkg.graph import store as st
 
     def deep(d: int) -> str:
         inner = "(" * d + "1" + ")" * d if nest == "list" else "[ <http://e/p> " * d + "1" + " ]" * d

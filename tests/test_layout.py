@@ -4,7 +4,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph.analyze import SPRING_LIMIT, layout
+from speechkg.graph.analyze import SPRING_LIMIT, layout
 
 
 @pytest.mark.parametrize("n", [50, SPRING_LIMIT + 500])

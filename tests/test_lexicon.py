@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
-from graph.errors import InputError
-from graph.extract.lexicon import builtin, load_user
-from graph.model import Speech
-from graph.pipeline import lexicon_for, process
+from speechkg.cli import cli
+from speechkg.graph.errors import InputError
+from speechkg.graph.extract.lexicon import builtin, load_user
+from speechkg.graph.model import Speech
+from speechkg.graph.pipeline import lexicon_for, process
 
 TEXT = "中原工匠之家牵头开展“豫工惠”行动，市总工会大力支持。"
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.model import Speech
-from graph.pipeline import process
+from speechkg.graph.model import Speech
+from speechkg.graph.pipeline import process
 
 from .conftest import ROOT
 

@@ -8,10 +8,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
-from graph import oxstore, store
-from graph import query as q
-from graph.errors import QueryError
+from speechkg.cli import cli
+from speechkg.graph import oxstore, store
+from speechkg.graph import query as q
+from speechkg.graph.errors import QueryError
 
 runner = CliRunner()
 
@@ -256,7 +256,7 @@ def test_a_store_is_queried_in_a_child_that_opens_it(tmp_path):
     ex = "https://example.org/"
     oxstore.add_quads(st, [(URIRef(ex + "a"), URIRef(ex + "p"), URIRef(ex + "b"), URIRef(ex + "g"))])
     del st
-    code = ("from graph import query, sandbox; "
+    code = ("from speechkg.graph import query, sandbox; "
             f"r = query.query_sources([], 'SELECT ?s WHERE {{ ?s ?p ?o }}', store_dir={str(tmp_path / 'db')!r}, "
             "timeout=10); print(len(r.rows), sandbox.native_threads())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from graph.extract import relations as R
-from graph.model import Doc, Mention, Speech
-from graph.segment import sentences
+from speechkg.graph.extract import relations as R
+from speechkg.graph.model import Doc, Mention, Speech
+from speechkg.graph.segment import sentences
 
 _TYPES = {"P": "Person", "B": "Body", "M": "Meeting", "D": "Date", "G": "Goal", "C": "Concept", "A": "Campaign"}
 

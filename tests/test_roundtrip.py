@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph
 
-from cli import cli
+from speechkg.cli import cli
 
 FORMATS = {"ttl": (ox.RdfFormat.TURTLE, "turtle", False), "nt": (ox.RdfFormat.N_TRIPLES, "nt", False),
            "rdf": (ox.RdfFormat.RDF_XML, "xml", False), "trig": (ox.RdfFormat.TRIG, "trig", True),

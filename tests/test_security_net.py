@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
-from graph import endpoint, oxstore, sandbox, store
-from graph import query as q
-from graph.errors import GraphFileError, QueryError
+from speechkg.cli import cli
+from speechkg.graph import endpoint, oxstore, sandbox, store
+from speechkg.graph import query as q
+from speechkg.graph.errors import GraphFileError, QueryError
 
 from .conftest import ROOT
 from .test_endpoint import COUNT_BY_GRAPH, free_port, sparql, wait_ready
@@ -118,7 +118,7 @@ def listener():
 @pytest.fixture()
 def writable_oxigraph(tmp_path):
     """A real, writable Oxigraph server holding a canary graph."""
-    from graph.endpoint import oxigraph_binary
+    from speechkg.graph.endpoint import oxigraph_binary
 
     port = free_port()
     proc = subprocess.Popen(
@@ -383,7 +383,7 @@ def test_d16_serve_stops_the_work_when_the_client_leaves(seed_ttl):
 def start_serve(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli", "serve", *args],
+        [sys.executable, "-m", "speechkg", "serve", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -609,7 +609,7 @@ def _query_under_ulimit(args: list[str], kib: int) -> subprocess.CompletedProces
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (kib * 1024, kib * 1024))
 
-    return subprocess.run([sys.executable, "-m", "cli", "query", *args], cwd=ROOT, preexec_fn=cap,
+    return subprocess.run([sys.executable, "-m", "speechkg", "query", *args], cwd=ROOT, preexec_fn=cap,
                           capture_output=True, text=True, timeout=120)
 
 

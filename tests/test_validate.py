@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
 
-from cli import cli
-from graph import validate
-from ontology.namespace import NIF, SKG
+from speechkg.cli import cli
+from speechkg.graph import validate
+from speechkg.ontology.namespace import NIF, SKG
 
 
 def test_the_seed_graph_conforms(seed_ttl):
@@ -63,8 +63,8 @@ def test_integer_offsets_from_a_store_are_accepted(seed_ttl):
 
 @pytest.mark.parametrize("text", ["", "同志们：", "“”《》（（（", "<script>alert(1)</script>"])
 def test_small_and_odd_inputs_conform(text):
-    from graph.model import Speech
-    from graph.pipeline import process
-    from graph.rdf import to_graph
+    from speechkg.graph.model import Speech
+    from speechkg.graph.pipeline import process
+    from speechkg.graph.rdf import to_graph
 
     assert validate.validate(to_graph(process(Speech(text, "odd.txt", year=2022)))).conforms

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from ontology.namespace import ENTITY_TYPES
+from speechkg.ontology.namespace import ENTITY_TYPES
 
 from ..errors import InputError
 from ..model import Doc, Mention

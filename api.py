@@ -1,0 +1,280 @@
+"""speechkg from Python: build or load a graph, then read its entities, relations and mentions as
+plain rows, query it with SPARQL, hand it to networkx, write it or draw it.
+
+    import speechkg.api as skg
+
+    kg = skg.build(["seeds/provincial-union-2022.txt"])
+    kg.entities(type="Campaign")[0].label
+    kg.query("SELECT ?l WHERE { ?e skos:prefLabel ?l }", l="全总")
+
+The functions are the command line's own library calls, with the same guards (query timeouts,
+input limits) and the same errors (`speechkg.graph.errors.SpeechKGError` and its subclasses,
+with the one-line messages the CLI prints).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+
+from speechkg.graph import analyze, html, pipeline, read, store
+from speechkg.graph import query as _query
+from speechkg.graph.errors import InputError, SpeechKGError
+from speechkg.graph.model import Speech
+from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG, bind_prefixes
+
+__all__ = ["ENTITY_TYPES", "Entity", "KnowledgeGraph", "Mention", "Relation", "Rows", "SpeechKGError",
+           "build", "build_text", "load"]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity of the graph: its IRI, type (Campaign, Body, …), preferred label, other
+    labels, how many times it is mentioned and in how many relations it stands."""
+
+    iri: str
+    type: str
+    label: str
+    aliases: tuple[str, ...]
+    mentions: int
+    degree: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    """subject --predicate--> object, with labels, and the sentence it was read from."""
+
+    subject: str
+    subject_label: str
+    predicate: str
+    object: str
+    object_label: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity: the text as written, the speech, half-open character
+    offsets into the speech (`speech_text[start:end] == text`), the sentence and the rule."""
+
+    entity: str
+    text: str
+    speech: str
+    start: int
+    end: int
+    sentence: str
+    rule: str
+
+
+class Rows(list):
+    """SELECT results: a list of dicts, variable → value (str for IRIs, the Python value of a
+    literal, None when unbound)."""
+
+    def __init__(self, rows: Iterable[dict], columns: list[str]) -> None:
+        super().__init__(rows)
+        self.columns = columns
+
+    def to_pandas(self):
+        """The rows as a pandas DataFrame (pandas is optional: `pip install pandas`)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise SpeechKGError("to_pandas needs pandas, which is not installed; pip install pandas") from None
+        return pd.DataFrame(list(self), columns=self.columns)
+
+
+def _value(term: object) -> object:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+class KnowledgeGraph:
+    """A built or loaded speech graph (an rdflib Dataset, one named graph per speech)."""
+
+    def __init__(self, dataset: Dataset | None = None, *, result: pipeline.BuildResult | None = None,
+                 store_dir: str | None = None) -> None:
+        self._dataset = dataset
+        self._result = result
+        self._store_dir = store_dir
+        self._nx: nx.MultiDiGraph | None = None
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph: {len(self.entities())} entities, {len(self.relations())} relations>"
+
+    @property
+    def dataset(self) -> Dataset:
+        """The graph as an rdflib Dataset (the default graph is the union of the speeches)."""
+        if self._dataset is None:
+            if self._result is not None:
+                self._dataset = self._result.dataset
+            else:
+                import pyoxigraph as ox
+
+                from speechkg.graph import oxstore
+
+                ds = Dataset(default_union=True)
+                bind_prefixes(ds)
+                term = _query.rdflib_term
+                for q in oxstore.open_store(self._store_dir, read_only=True):
+                    if not isinstance(q.graph_name, ox.DefaultGraph):  # the store's default graph is their merge
+                        ds.graph(term(q.graph_name)).add((term(q.subject), term(q.predicate), term(q.object)))
+                self._dataset = ds
+        return self._dataset
+
+    @property
+    def warnings(self) -> list[str]:
+        """What the build noticed (encodings guessed, empty speeches), one line each."""
+        return list(self._result.warnings) if self._result is not None else []
+
+    @property
+    def skipped(self) -> list[tuple[str, str]]:
+        """(file, why) for every input that could not be built."""
+        return list(self._result.skipped) if self._result is not None else []
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """Entities as nodes (type, label, aliases, mentions), relations as edges keyed by predicate."""
+        if self._nx is None:
+            self._nx = analyze.entity_graph(self.dataset)
+        return self._nx
+
+    def entities(self, type: str | None = None) -> list[Entity]:
+        """Every entity, or those of one type, by type then label."""
+        if type is not None and type not in ENTITY_TYPES:
+            raise InputError(f"unknown type {type!r}; use one of {', '.join(ENTITY_TYPES)}")
+        g = self.to_networkx()
+        rows = [Entity(n, d["type"], d["label"], tuple(d["aliases"]), d["mentions"], g.degree(n))
+                for n, d in g.nodes(data=True) if type is None or d["type"] == type]
+        order = {t: i for i, t in enumerate(ENTITY_TYPES)}
+        return sorted(rows, key=lambda e: (order[e.type], e.label, e.iri))
+
+    def relations(self, predicate: str | None = None) -> list[Relation]:
+        """Every relation between entities (or those of one predicate, e.g. "organizer")."""
+        g = self.to_networkx()
+        evidence = analyze.evidence_of(self.dataset)
+        rows = [Relation(s, g.nodes[s]["label"], d["relation"], o, g.nodes[o]["label"],
+                         evidence.get((s, d["relation"], o), ""))
+                for s, o, d in g.edges(data=True) if predicate is None or d["relation"] == predicate]
+        return sorted(rows, key=lambda r: (r.predicate, r.subject_label, r.object_label, r.subject, r.object))
+
+    def find(self, label: str, type: str | None = None) -> list[Entity]:
+        """The entities whose preferred label or an alias is `label`."""
+        return [e for e in self.entities(type) if label == e.label or label in e.aliases]
+
+    def mentions(self, entity: str | Entity) -> list[Mention]:
+        """Where an entity (its IRI, its row, or a label) occurs: speech, offsets, sentence."""
+        iri = entity.iri if isinstance(entity, Entity) else entity
+        if not iri.startswith(("http://", "https://", "urn:")):
+            found = self.find(iri)
+            if not found:
+                raise InputError(f"no entity is labelled {iri!r}; see kg.entities() for the labels")
+            iri = found[0].iri
+        ds = self.dataset
+        out = []
+        for m in set(ds.subjects(ITSRDF.taIdentRef, URIRef(iri))):
+            sentence = ds.value(m, NIF.sentence)
+            out.append(Mention(
+                entity=iri, text=str(ds.value(m, NIF.anchorOf) or ""), speech=str(ds.value(m, PROV.wasDerivedFrom)),
+                start=int(ds.value(m, NIF.beginIndex)), end=int(ds.value(m, NIF.endIndex)),
+                sentence=str(ds.value(sentence, NIF.anchorOf) or "") if sentence is not None else "",
+                rule=str(ds.value(m, SKG.rule) or "")))
+        return sorted(out, key=lambda m: (m.speech, m.start, m.end))
+
+    def speeches(self) -> list[str]:
+        """The IRIs of the speeches in the graph."""
+        return sorted(str(s) for s in set(self.dataset.subjects(RDF.type, SKG.Speech)))
+
+    def query(self, sparql: str, *, timeout: float | None = None, allow_service: bool = False,
+              **params: str) -> Rows | bool | Graph:
+        """Run a read-only SPARQL query (the usual prefixes are declared) with the CLI's guard:
+        updates refused, `timeout` seconds and a memory limit enforced in a child process.
+        Keyword arguments give variables values, as `--param` does (`l="全总"` binds ?l to the
+        string and to the @zh label). SELECT → Rows, ASK → bool, CONSTRUCT/DESCRIBE → Graph."""
+        text = _query.bind(sparql, params)
+        data = _query.StorePath(self._store_dir) if self._dataset is None and self._store_dir else self.dataset
+        result = _query.run(data, text, allow_service=allow_service, timeout=timeout)
+        if result.type == "ASK":
+            return bool(result.boolean)
+        if result.type == "GRAPH":
+            return result.graph
+        return Rows(({v: _value(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows),
+                    list(result.vars))
+
+    def serialize(self, path: str | Path, format: str | None = None) -> None:
+        """Write the graph to `path` (format by suffix, or `format`: turtle, trig, nquads, nt,
+        xml, json-ld …), atomically: a failed write leaves an existing file as it was."""
+        path = str(path)
+        if path == "-":
+            raise InputError("serialize needs a file path; use kg.dataset.serialize() for a string")
+        if self._result is not None:
+            pipeline.write(self._result, path, format)
+            return
+        store.write_output(path, store.serialize(self.dataset, store.format_for(path, format)))
+
+    def view(self, path: str | Path, title: str = "speechkg", types: Iterable[str] | None = None,
+             min_degree: int = 0, physics: bool | None = None) -> None:
+        """Write the interactive HTML page of the graph (offline; the same page as `speechkg view`)."""
+        opts = html.ViewOptions(title=title, types=html.check_types(types), min_degree=min_degree, physics=physics)
+        store.write_output(str(path), html.render(self.dataset, opts).encode("utf-8"))
+
+
+def build(inputs: str | Path | Iterable[str | Path], date: _dt.date | str | None = None,
+          lexicon: str | Path | None = None, jobs: int = 1, max_size_mib: float | None = None,
+          file_timeout: float | None = None) -> KnowledgeGraph:
+    """Build the graph of speech files (.txt, .docx, .html) or directories of them.
+
+    A file that cannot be read or built is skipped when others remain (see `kg.skipped`); when
+    none can be, InputError says why. `date` (a date or "YYYY-MM-DD") is the speeches' date."""
+    paths = [str(inputs)] if isinstance(inputs, (str, Path)) else [str(p) for p in inputs]
+    result = pipeline.build(paths, date=_date(date), user_lexicon=str(lexicon) if lexicon else None, jobs=jobs,
+                            max_bytes=read.max_bytes_of(max_size_mib) if max_size_mib else read.DEFAULT_MAX_BYTES,
+                            file_timeout=file_timeout)
+    return KnowledgeGraph(result=result)
+
+
+def build_text(text: str, date: _dt.date | str | None = None, source: str = "text",
+               title: str | None = None, lexicon: str | Path | None = None) -> KnowledgeGraph:
+    """Build the graph of one speech given as a string; `source` names it in the graph (its IRI
+    is derived from `source` and the text, as a file's is from its name)."""
+    if not isinstance(text, str):
+        raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
+    read.check_text_size(text, source)
+    speech = Speech(text=text, source=source, date=_date(date) or read.byline_date(text),
+                    title=title or read.guess_title(text))
+    return KnowledgeGraph(result=pipeline.build_speeches([speech], pipeline.lexicon_for(
+        str(lexicon) if lexicon else None)))
+
+
+def load(paths: str | Path | Iterable[str | Path] | None = None, *, store_dir: str | Path | None = None
+         ) -> KnowledgeGraph:
+    """A graph written before: graph files (any RDF format, by suffix), or an on-disk store
+    (`store_dir`, as made by `speechkg build --store`; queries run on the store itself)."""
+    if store_dir is not None:
+        if paths:
+            raise InputError("give graph files or store_dir, not both")
+        from speechkg.graph import oxstore
+
+        oxstore.check_store(store_dir)
+        return KnowledgeGraph(store_dir=str(store_dir))
+    if paths is None:
+        raise InputError("name a graph file to load, or give store_dir")
+    files = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
+    return KnowledgeGraph(store.load(files))
+
+
+def _date(value: _dt.date | str | None) -> _dt.date | None:
+    if value is None or isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{value!r} is not a date; use YYYY-MM-DD") from None
