@@ -11,16 +11,18 @@ import contextlib
 import errno
 import os
 import re
+import signal
 import stat
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from ontology.namespace import bind_prefixes
+from speechkg.ontology.namespace import bind_prefixes
 
 from .errors import GraphFileError, OutputError
 
@@ -169,7 +171,7 @@ def serialize(data, fmt: str, conv: _OxTerms | None = None, seen: set | None = N
     formats get the merge of all graphs (less the triples in `seen`, when given)."""
     import pyoxigraph as ox
 
-    from ontology.namespace import PREFIXES
+    from speechkg.ontology.namespace import PREFIXES
 
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
@@ -314,6 +316,22 @@ def _remove_stale_tmp(p: Path, directory: Path) -> None:
                     os.unlink(entry.path)
 
 
+_DEFERRED = (signal.SIGINT, signal.SIGTERM)
+
+
+def _defer_signals() -> set | None:
+    """Block SIGINT and SIGTERM in this thread (main thread only: others never run handlers);
+    the previous mask, for _restore_signals."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+
+
+def _restore_signals(previous: set | None) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
     """Write `data` (bytes, or chunks of bytes written as they come) to the regular file
     `path` through a temporary file in the same directory and a rename. Anything that is
@@ -326,11 +344,18 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
         if not stat.S_ISREG(os.lstat(p).st_mode):
             raise OutputError(f"{p}: is not a regular file; it is not replaced")
     _remove_stale_tmp(p, directory)
+    tmp = None
+    # SIGINT/SIGTERM wait while the temporary file is made: one that came between its creation
+    # and the moment its name is known would leave it behind; once unblocked, it is raised here,
+    # inside the `try` that removes the file
+    blocked = _defer_signals()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"{p}: cannot write here ({exc.strerror}); choose another path") from None
-    try:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
+        except OSError as exc:
+            raise OutputError(f"{p}: cannot write here ({exc.strerror}); choose another path") from None
+        finally:
+            _restore_signals(blocked)
         with os.fdopen(fd, "wb") as fh:
             for chunk in [data] if isinstance(data, bytes) else data:
                 fh.write(chunk)
@@ -346,8 +371,11 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
                 raise OutputError(f"{p}: is not a regular file; it is not replaced")
         os.replace(tmp, p)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OutputError):
+            raise
         if isinstance(exc, OSError):
             raise OutputError(f"{p}: cannot write it ({exc.strerror})") from None
         raise
@@ -366,7 +394,7 @@ def _graph_name(g: Graph, path: Path) -> str:
     """A triples-only file of one speech is that speech's named graph; else the file's."""
     from rdflib import RDF
 
-    from ontology.namespace import SKG
+    from speechkg.ontology.namespace import SKG
 
     speeches = set(g.subjects(RDF.type, SKG.Speech))
     return str(next(iter(speeches))) if len(speeches) == 1 else path.resolve().as_uri()
