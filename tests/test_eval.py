@@ -15,22 +15,7 @@ from speechkg.cli import cli
 from speechkg.graph import evaluate
 from speechkg.ontology.namespace import SKG
 
-from .conftest import GOLD, ROOT, SHARED
-
-
-@pytest.fixture(scope="module")
-def scorer():
-    sys.path.insert(0, str(GOLD.parent))
-    try:
-        import score
-    finally:
-        sys.path.pop(0)
-    return score
-
-
-@pytest.fixture(scope="module")
-def gold():
-    return json.loads(GOLD.read_text(encoding="utf-8"))
+from .conftest import ROOT, SHARED, need_shared
 
 
 def _ds(path) -> Dataset:
@@ -57,10 +42,10 @@ def _damaged(seed_ttl, tmp_path):
 
 
 @pytest.mark.parametrize("which", ["seed", "damaged"])
-def test_eval_agrees_with_the_scorer(seed_ttl, tmp_path, scorer, gold, which):
+def test_eval_agrees_with_the_scorer(seed_ttl, tmp_path, scorer, gold, gold_file, which):
     path = seed_ttl if which == "seed" else _damaged(seed_ttl, tmp_path)
     ours = evaluate.evaluate(_ds(path), gold).as_dict()
-    theirs = scorer.score(json.loads(GOLD.read_text(encoding="utf-8")), scorer.load_graph(str(path)))
+    theirs = scorer.score(json.loads(gold_file.read_text(encoding="utf-8")), scorer.load_graph(str(path)))
     assert ours["core_f1"] == theirs["core_f1"]
     for t, row in theirs["types"].items():
         for k in ("gold", "predicted", "precision", "recall", "f1"):
@@ -84,19 +69,19 @@ def test_seed_figures_are_pinned(seed_ttl, gold):
     assert r.relations.f1 >= 0.85
 
 
-def test_eval_command(seed_ttl):
+def test_eval_command(seed_ttl, gold_file):
     runner = CliRunner()
-    r = runner.invoke(cli, ["eval", str(seed_ttl), "--gold", str(GOLD)])
+    r = runner.invoke(cli, ["eval", str(seed_ttl), "--gold", str(gold_file)])
     assert r.exit_code == 0
     lines = r.output.splitlines()
     assert lines[0] == "type        gold  pred      P      R     F1"
     assert len(lines) == 11 and lines[-1].startswith("core-F1 ")
-    r = runner.invoke(cli, ["eval", str(seed_ttl), "--gold", str(GOLD), "--json"])
+    r = runner.invoke(cli, ["eval", str(seed_ttl), "--gold", str(gold_file), "--json"])
     assert set(json.loads(r.output)) == {"types", "relations", "core_f1"}
 
 
-def test_eval_errors_lists_misses(seed_ttl, tmp_path):
-    r = CliRunner().invoke(cli, ["eval", str(_damaged(seed_ttl, tmp_path)), "--gold", str(GOLD),
+def test_eval_errors_lists_misses(seed_ttl, tmp_path, gold_file):
+    r = CliRunner().invoke(cli, ["eval", str(_damaged(seed_ttl, tmp_path)), "--gold", str(gold_file),
                                  "--errors"])
     assert r.exit_code == 0
     assert "Goal false positives: 不存在的目标" in r.output
@@ -171,8 +156,7 @@ DEV = SHARED / "dev"
 
 def _dev_pair(tmp_path) -> Path:
     """Two windows of ../shared/dev (a news item and a work report) copied into a set of their own."""
-    if not (DEV / "plan.tsv").is_file():
-        pytest.skip(f"{DEV} is missing (the shared development set sits beside the repository)")
+    need_shared(DEV / "plan.tsv")
     names = ("dev-news-state-council-2020", "dev-gwr-hailar-2012")
     out = tmp_path / "devpair"
     (out / "texts").mkdir(parents=True)
@@ -187,10 +171,8 @@ def _dev_pair(tmp_path) -> Path:
 
 
 def _score_set(set_dir: Path, *flags: str) -> str:
-    script = SHARED / "eval" / "score_set.py"
-    if not script.is_file():
-        pytest.skip(f"{script} is missing (the project's scorer sits beside the repository)")
-    p = subprocess.run([sys.executable, str(script), str(set_dir), "--kg", f"{sys.executable} -m cli", *flags],
+    script = need_shared(SHARED / "eval" / "score_set.py")
+    p = subprocess.run([sys.executable, str(script), str(set_dir), "--kg", f"{sys.executable} -m speechkg", *flags],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert p.returncode == 0, p.stderr
     return p.stdout
