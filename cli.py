@@ -87,9 +87,9 @@ def cli():
               help="A CSV of file,date (YYYY-MM-DD) giving each speech's date.")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Extract in this many processes (same output as one).")
-@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True, max=1e7), default=None,
               help="Seconds each file may take to read and extract; a file over it is skipped "
-              "and reported. Default: no limit.")
+              "and reported. Default: 60 s plus 10 s per MiB of the file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, jobs, file_timeout,
           quiet):

@@ -5,6 +5,7 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import gc
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,7 +154,7 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     for path, source in paths:
         given = date or (dates or {}).get(source) or (dates or {}).get(Path(path).name)
         try:
-            with deadline(file_timeout):
+            with deadline(timeout_for(_size(path, max_bytes), file_timeout)):
                 speech = read.read_speech(path, date=given, max_bytes=max_bytes, source=source,
                                           warnings=result.warnings)
             speeches.append((path, speech))
@@ -206,12 +207,35 @@ def build_speeches(speeches: Iterable[Speech], lex: Lexicon | None = None) -> Bu
     return _finish(BuildResult(docs=[process(s, lex) for s in speeches]))
 
 
+#: without --file-timeout, a file may take this many seconds to read or extract …
+FILE_TIMEOUT_BASE = 60.0
+#: … plus this many per MiB of it (extraction runs at about 3 s per MiB on one core)
+FILE_TIMEOUT_PER_MIB = 10.0
+
+
+def timeout_for(nbytes: int, file_timeout: float | None) -> float:
+    """The time limit of a file of `nbytes` bytes: `file_timeout` when given, else one that grows
+    with the file (FILE_TIMEOUT_BASE + FILE_TIMEOUT_PER_MIB per MiB), well above what a real
+    speech of that size takes, so that only a pathological file reaches it."""
+    if file_timeout is not None:
+        return file_timeout
+    return FILE_TIMEOUT_BASE + FILE_TIMEOUT_PER_MIB * nbytes / 2**20
+
+
+def _size(path: str, otherwise: int) -> int:
+    """A file's size in bytes (`otherwise` for standard input or what cannot be stat'ed)."""
+    try:
+        return Path(path).stat().st_size if path != "-" else otherwise
+    except OSError:
+        return otherwise
+
+
 class FileTimeout(BaseException):
     """A file's reading or extraction ran past its --file-timeout (a BaseException, so no
     `except Exception` on the way swallows it)."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"over the {seconds:g} s --file-timeout")
+        super().__init__(f"over the {round(seconds, 1):g} s --file-timeout")
         self.seconds = seconds
 
 
@@ -248,14 +272,38 @@ def _timed_process(speech: Speech, lex: Lexicon, seconds: float | None) -> Doc:
     worker process can hand to the parent). What is loaded once (jieba's dictionary, the
     lexicon's index) is loaded before the clock starts, by a short speech, so the first
     file does not pay for it."""
-    if seconds and id(lex) not in _warm:
+    if id(lex) not in _warm:
         process(Speech(text="2022年1月1日，省委召开全省工会工作会议。", source="warm-up"), lex)
         _warm.add(id(lex))
+    seconds = timeout_for(len(speech.text.encode("utf-8", "surrogatepass")), seconds)
     try:
-        with deadline(seconds):
+        with deadline(seconds), _cpu_limit(seconds):
             return process(speech, lex)
     except FileTimeout as exc:
         raise TimeoutError(str(exc)) from None
+
+
+@contextlib.contextmanager
+def _cpu_limit(seconds: float) -> Iterator[None]:
+    """In a worker process, a hard stop behind the deadline: past twice its time in CPU (a
+    single call into C that SIGALRM cannot interrupt), the kernel ends the worker (SIGXCPU)
+    and the pool replaces it (see _pooled). The main process is never given such a limit."""
+    import multiprocessing
+    import resource
+
+    if multiprocessing.parent_process() is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    limit = math.ceil(used.ru_utime + used.ru_stime + 2 * seconds + 1)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
 
 
 def failure(name: str, stage: str, exc: BaseException) -> str:
@@ -269,20 +317,9 @@ def failure(name: str, stage: str, exc: BaseException) -> str:
 def _processed(speeches: list[Speech], lex: Lexicon, jobs: int,
                file_timeout: float | None = None) -> Iterator[Doc | Exception]:
     """Each speech's Doc, in order, or the exception that stopped it: one speech that fails
-    (MemoryError, RecursionError, a bug) costs only itself."""
+    (MemoryError, RecursionError, a bug, a time limit) costs only itself."""
     if jobs > 1 and len(speeches) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_timed_process, speech, lex, file_timeout) for speech in speeches]
-            for future in futures:
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    yield MemoryError("a worker process died (killed, or out of memory)")
-                except Exception as exc:
-                    yield exc
+        yield from _pooled(speeches, lex, jobs, file_timeout)
         return
     for speech in speeches:
         try:
@@ -291,6 +328,60 @@ def _processed(speeches: list[Speech], lex: Lexicon, jobs: int,
             yield exc
         else:
             yield doc
+
+
+def _pooled(speeches: list[Speech], lex: Lexicon, jobs: int,
+            file_timeout: float | None) -> Iterator[Doc | Exception]:
+    """_processed over `jobs` worker processes. A worker that dies (killed by the system for
+    memory, or by its CPU limit, see _cpu_limit) breaks the whole pool: the speeches not yet
+    started are given to a new pool, and each one that had started is built again alone, in a
+    pool of its own; if that worker dies too, the speech alone is reported."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    started = multiprocessing.Array("b", len(speeches), lock=False)
+    done: dict[int, Doc | Exception] = {}
+    alone: set[int] = set()
+    todo = list(range(len(speeches)))
+    first = 0  # results are yielded in order, as soon as the ones before them are in
+    while todo:
+        batches = [[i] for i in todo if i in alone] + [[i for i in todo if i not in alone]]
+        todo = []
+        for batch in filter(None, batches):
+            with ProcessPoolExecutor(max_workers=min(jobs, len(batch)), initializer=_worker_init,
+                                     initargs=(started,)) as pool:
+                futures = [(i, pool.submit(_work, i, speeches[i], lex, file_timeout)) for i in batch]
+                for i, future in futures:
+                    try:
+                        done[i] = future.result()
+                    except BrokenProcessPool:
+                        if i in alone:
+                            done[i] = MemoryError("its worker process died (killed by the system for memory, "
+                                                  "or stopped past the time limit)")
+                        else:
+                            if started[i]:
+                                alone.add(i)
+                            todo.append(i)
+                    except Exception as exc:
+                        done[i] = exc
+                    while first in done:
+                        yield done.pop(first)
+                        first += 1
+
+
+_started = None  # in a worker: the parent's shared flags, one per speech, set when it starts
+
+
+def _worker_init(started) -> None:
+    global _started
+    _started = started
+
+
+def _work(i: int, speech: Speech, lex: Lexicon, seconds: float | None) -> Doc:
+    """_timed_process in a worker, which first marks speech `i` as started."""
+    _started[i] = 1
+    return _timed_process(speech, lex, seconds)
 
 
 def one_label_per_entity(docs: list[Doc]) -> None:

@@ -3,6 +3,8 @@ report, and one bad file in a corpus). Inputs are small; limits are far from wha
 code takes and far below what the quadratic code took."""
 from __future__ import annotations
 
+import os
+import signal
 import time
 
 from speechkg.graph import link
@@ -345,6 +347,67 @@ def test_file_timeout_in_worker_processes(tmp_path, monkeypatch):
     assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" \
         in r.output
     assert "青春建功" in out.read_text(encoding="utf-8")
+
+
+def _process_killing_its_worker_on_bad(speech, lex=None):
+    """pipeline.process, but bad.txt kills the process that builds it (as the system's
+    out-of-memory killer would)."""
+    if speech.source.endswith("bad.txt"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _REAL_PROCESS(speech, lex)
+
+
+def _process_stuck_in_c_on_bad(speech, lex=None):
+    """pipeline.process, but bad.txt spends its time in one call into C that never checks for
+    signals (sum over a range: hours), so SIGALRM cannot interrupt it."""
+    if speech.source.endswith("bad.txt"):
+        sum(range(10**12))
+    return _REAL_PROCESS(speech, lex)
+
+
+def _more_files(corpus, n=6):
+    for i in range(n):
+        (corpus / f"z{i}.txt").write_text(f"省委召开第{i + 1}次全体会议。", encoding="utf-8")
+    return corpus
+
+
+def test_a_worker_killed_costs_only_its_own_file(tmp_path, monkeypatch):
+    """Every other file of the corpus is still built (before: all files in flight or queued
+    were lost with the pool); the file that killed its worker is named."""
+    from speechkg.graph import pipeline
+
+    monkeypatch.setattr(pipeline, "process", _process_killing_its_worker_on_bad)
+    out = tmp_path / "g.nt"
+    r = _build(_more_files(_corpus(tmp_path)), "-o", out, "--jobs", "2")
+    assert r.exit_code == 1
+    assert r.output.count("Skipped: ") == 1
+    assert "Skipped: bad.txt: failed while extracting (MemoryError: its worker process died" in r.output
+    text = out.read_text(encoding="utf-8")
+    assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
+    assert all(f"第{i + 1}次全体会议" in text for i in range(6))
+
+
+def test_a_worker_stuck_in_c_is_stopped_and_replaced(tmp_path, monkeypatch):
+    """SIGALRM waits for the end of a call into C; the worker's CPU limit (twice the time
+    limit) ends it, and the pool goes on without it."""
+    from speechkg.graph import pipeline
+
+    monkeypatch.setattr(pipeline, "process", _process_stuck_in_c_on_bad)
+    out = tmp_path / "g.nt"
+    t = time.perf_counter()
+    r = _build(_more_files(_corpus(tmp_path), 2), "-o", out, "--jobs", "2", "--file-timeout", "0.2")
+    assert time.perf_counter() - t < 30
+    assert r.exit_code == 1
+    assert "Skipped: bad.txt: failed while extracting (MemoryError: its worker process died" in r.output
+    assert "青春建功" in out.read_text(encoding="utf-8")
+
+
+def test_the_default_file_timeout_grows_with_the_file():
+    from speechkg.graph import pipeline
+
+    assert pipeline.timeout_for(0, None) == pipeline.FILE_TIMEOUT_BASE
+    assert pipeline.timeout_for(40 * 2**20, None) == pipeline.FILE_TIMEOUT_BASE + 40 * pipeline.FILE_TIMEOUT_PER_MIB
+    assert pipeline.timeout_for(40 * 2**20, 2.5) == 2.5
 
 
 def test_file_timeout_covers_reading(tmp_path, monkeypatch):
