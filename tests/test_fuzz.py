@@ -60,6 +60,58 @@ def test_any_text_gives_a_valid_graph_many(text, k):
     check(text, shacl=(k == 0))
 
 
+# ------------------------------------------------------------------ hostile structures
+# Not random pieces but the shapes that once hung or exhausted the tool (issue 16): long runs of
+# one construct (quoted campaigns in one sentence, brackets never closed, headings, dates,
+# titled names, meetings joined by 暨), several runs mixed, and markup nested thousands deep.
+
+_NUMERALS = "一二三四五六七八九十"
+UNITS = ["开展“{c}大行动{i}”活动，", "落实《关于{i}的意见》、", "“{c}个确保”", "（{i}）", "“", "《", "（", "”", "》",
+         "一、第{i}部分\n", "（{c}）第{i}项\n", "{m}月{d}日，", "省委书记王{c}同志、", "第{c}次全体会议暨",
+         "，", "、", "全总", "“五大行动”“十件实事”"]
+
+
+def _run(unit: str, n: int) -> str:
+    return "".join(unit.format(i=i, c=_NUMERALS[i % 10], m=i % 12 + 1, d=i % 28 + 1) for i in range(n))
+
+
+hostile_texts = st.lists(
+    st.one_of(st.tuples(st.sampled_from(UNITS), st.integers(1, 1500)).map(lambda t: _run(*t)),
+              st.sampled_from(TOKENS)),
+    min_size=1, max_size=4).map("".join)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(hostile_texts)
+def test_hostile_structures_give_a_valid_graph(text):
+    check(text, shacl=False)
+
+
+@pytest.mark.slow
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(hostile_texts)
+def test_hostile_structures_give_a_valid_graph_many(text):
+    check(text, shacl=False)
+
+
+nested_pages = st.tuples(st.integers(1, 5000), st.lists(st.sampled_from(["div", "p", "b", "i", "span", "td"]),
+                                                          min_size=1, max_size=3),
+                         st.booleans(), st.sampled_from(TOKENS)).map(
+    lambda t: ("<html><body>" + "".join(f"<{t[1][k % len(t[1])]}>" for k in range(t[0])) + "省委召开会议。" + t[3]
+               + ("".join(f"</{t[1][k % len(t[1])]}>" for k in reversed(range(t[0]))) if t[2] else "")
+               + "</body></html>"))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nested_pages)
+def test_markup_nested_deep_or_never_closed_reads_and_builds(page):
+    from speechkg.graph import read
+
+    text = read.html_text(page.encode("utf-8"), "page.html")
+    assert "省委召开会议。" in text
+    check(text, shacl=False)
+
+
 @pytest.mark.parametrize("content", [
     "“" * 10000, "《" * 5000 + "》", "（" * 3000, "省委" * 20000, "a" * 200000 + "\n",
     "\x01\x02\x03省委召开会议\x7f", "工作会议" * 2000, "1月21日" * 3000,
