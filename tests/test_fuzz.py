@@ -113,8 +113,8 @@ def test_markup_nested_deep_or_never_closed_reads_and_builds(page):
 
 
 @pytest.mark.parametrize("content", [
-    "“" * 10000, "《" * 5000 + "》", "（" * 3000, "省委" * 20000, "a" * 200000 + "\n",
-    "\x01\x02\x03省委召开会议\x7f", "工作会议" * 2000, "1月21日" * 3000,
+    "“" * 10000, "《" * 5000 + "》", "（" * 3000, "省委" * 5000, "a" * 200000 + "\n",
+    "\x01\x02\x03省委召开会议\x7f", "工作会议" * 2000, "1月21日" * 1000,
 ])
 def test_extreme_inputs(content):
     check(content, shacl=len(content) < 5000)

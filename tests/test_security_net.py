@@ -576,7 +576,7 @@ def test_d4_inline_contexts_still_load(tmp_path):
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 def test_d15_a_query_past_its_memory_limit_ends_with_a_clear_error(seed_ttl, engine):
     data = store.load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
-    mb = 40 if engine == "rdflib" else 150  # rdflib fills memory slowly
+    mb = 15 if engine == "rdflib" else 150  # rdflib fills memory slowly
     before = children(os.getpid())
     with pytest.raises(
         sandbox.OutOfMemory,
