@@ -150,10 +150,11 @@ def corpus_trig(tmp_path_factory, seed_path):
 def test_both_engines_give_the_same_rows(seed_ttl, corpus_trig):
     """Entities described in several speeches count once on both engines (set semantics)."""
     for path in (seed_ttl, corpus_trig):
+        on_rdflib, on_oxigraph = store.load([str(path)]), oxstore.load_files([str(path)])
         for name, (_, text) in q.saved().items():
             text = q.bind(text, {"label": "全总"}) if name == "provenance" else text
-            a = q.format_result(q.run(store.load([str(path)]), text), "csv")
-            b = q.format_result(q.run(oxstore.load_files([str(path)]), text), "csv")
+            a = q.format_result(q.run(on_rdflib, text), "csv")
+            b = q.format_result(q.run(on_oxigraph, text), "csv")
             assert a == b, (path.name, name)
     bodies = q.run(oxstore.load_files([str(corpus_trig)]), q.saved()["bodies"][1])
     assert [str(c) for c in bodies.rows[0]] == ["全总", "8"]  # 6 in the seed, 2 in b.txt
