@@ -85,7 +85,7 @@ class Rows(list):
         try:
             import pandas as pd
         except ImportError:
-            raise SpeechKGError("to_pandas needs pandas, which is not installed; pip install pandas") from None
+            raise SpeechKGError("to_pandas needs pandas, which is not installed; pip install 'speechkg[pandas]'") from None
         return pd.DataFrame(list(self), columns=self.columns)
 
 

@@ -100,15 +100,13 @@ def test_query_rows_params_ask_construct_and_guard(kg):
         kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.5)
 
 
-def test_to_pandas_when_installed(kg):
-    rows = kg.query("SELECT ?l WHERE { ?e a skg:Goal ; skos:prefLabel ?l }")
-    try:
-        import pandas  # noqa: F401
-    except ImportError:
-        with pytest.raises(skg.SpeechKGError, match="pip install pandas"):
-            rows.to_pandas()
-    else:
-        assert list(rows.to_pandas()["l"]) == [r["l"] for r in rows]
+def test_to_pandas(kg, monkeypatch):
+    rows = kg.query("SELECT ?l ?n WHERE { ?e a skg:Campaign ; skos:prefLabel ?l ; skg:number ?n } ORDER BY ?l")
+    frame = rows.to_pandas()
+    assert list(frame.columns) == ["l", "n"] and list(frame["l"]) == [r["l"] for r in rows] and len(rows) >= 2
+    monkeypatch.setitem(sys.modules, "pandas", None)  # as if pandas were not installed
+    with pytest.raises(skg.SpeechKGError, match=r"^to_pandas needs pandas, which is not installed; pip install "):
+        rows.to_pandas()
 
 
 def test_build_text_is_the_build_of_the_same_file(tmp_path):
