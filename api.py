@@ -85,7 +85,8 @@ class Rows(list):
         try:
             import pandas as pd
         except ImportError:
-            raise SpeechKGError("to_pandas needs pandas, which is not installed; pip install 'speechkg[pandas]'") from None
+            raise SpeechKGError("to_pandas needs pandas, which is not installed; "
+                                "pip install 'speechkg[pandas]'") from None
         return pd.DataFrame(list(self), columns=self.columns)
 
 

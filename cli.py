@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import sys
 
 import click
@@ -37,7 +38,8 @@ def _on_sigterm(signum, frame):
 
 
 class _Group(click.Group):
-    """Turns library errors into `Error: …` and exit 1, never a traceback; SIGINT and
+    """Turns library errors (and bugs: SPEECHKG_DEBUG=1 shows their traceback) into `Error: …`
+    and exit 1, never a traceback; SIGINT and
     SIGTERM end the command cleanly (exit 130 / 143) with nothing half-written left."""
 
     def invoke(self, ctx):
@@ -59,6 +61,15 @@ class _Group(click.Group):
         except _Terminated:
             click.echo("Error: terminated; no output was written", err=True)
             sys.exit(143)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line, and the traceback only when asked for
+            if os.environ.get("SPEECHKG_DEBUG"):
+                raise
+            detail = next(iter(str(exc).splitlines()), "")[:300]
+            click.echo(f"Error: internal error ({type(exc).__name__}: {detail}); nothing was written. "
+                       "Run again with SPEECHKG_DEBUG=1 for the traceback and report it", err=True)
+            sys.exit(1)
 
 
 @click.group(cls=_Group)

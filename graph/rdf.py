@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from speechkg.ontology.namespace import ID, ITSRDF, NIF, SKG, bind_prefixes
 
+from . import labels
 from .model import Doc, Entity
 
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
@@ -129,6 +130,12 @@ def triples(doc: Doc) -> list[tuple[URIRef, URIRef, object]]:
         add((node, RDFS.label, Literal(e.label, lang=lang(e.label))))
         for a in sorted(e.aliases):
             add((node, SKOS.altLabel, Literal(a, lang=lang(a))))
+        english = labels.english(e)
+        if english:
+            add((node, SKOS.altLabel, Literal(english, lang=labels.ENGLISH)))
+        romanized = labels.pinyin(e.label) if e.type == "Person" else None
+        if romanized:
+            add((node, SKOS.altLabel, Literal(romanized, lang=labels.PINYIN)))
         if e.type == "Date" and e.value:
             add((node, RDF.value, Literal(e.value, datatype=_DATE_TYPES[len(e.value)])))
         if e.number is not None:

@@ -222,3 +222,20 @@ def test_empty_speech_is_a_warning_and_a_graph(tmp_path):
     assert "skg:Speech" in text and "skos:prefLabel" not in text
 
 
+
+
+def test_a_bug_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    from speechkg.graph import pipeline
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom\nsecond line")
+
+    monkeypatch.setattr(pipeline, "write", broken)
+    monkeypatch.delenv("SPEECHKG_DEBUG", raising=False)
+    r = CliRunner().invoke(cli, ["build", str(SEED), "-o", str(tmp_path / "g.ttl")])
+    assert (r.exit_code, r.output) == (1, "Error: internal error (ValueError: boom); nothing was written. Run "
+                                          "again with SPEECHKG_DEBUG=1 for the traceback and report it\n")
+    assert not (tmp_path / "g.ttl").exists()
+    monkeypatch.setenv("SPEECHKG_DEBUG", "1")
+    r = CliRunner().invoke(cli, ["build", str(SEED), "-o", str(tmp_path / "g.ttl")])
+    assert isinstance(r.exception, ValueError)

@@ -151,5 +151,13 @@ def test_seed_scores_at_least_080(seed_ttl, scorer, gold):
 
 
 def test_labels_are_plain_literals_with_language(g):
-    for lit in g.objects(None, SKOS.altLabel):
-        assert isinstance(lit, Literal) and lit.language in ("zh", "zh-Hant")
+    """Chinese labels (simplified or traditional), standard English names, people in pinyin."""
+    seen = set()
+    for node, lit in g.subject_objects(SKOS.altLabel):
+        assert isinstance(lit, Literal) and lit.language.lower() in ("zh", "zh-hant", "en", "zh-latn-pinyin")
+        if lit.language.lower() == "zh-latn-pinyin":
+            assert (node, RDF.type, SKG.Person) in g
+        seen.add(lit.language.lower())
+    assert seen == {"zh", "en", "zh-latn-pinyin"}
+    assert (None, SKOS.altLabel, Literal("All-China Federation of Trade Unions", lang="en")) in g
+    assert (None, SKOS.altLabel, Literal("Xi Jinping", lang="zh-Latn-pinyin")) in g

@@ -19,7 +19,7 @@ _ORG_SUFFIX = alternation(column("organs.tsv", {1: "level-organ"}))
 _DEPT = alternation(column("organs.tsv", {1: "department"}))
 _DEPT_SUFFIX = alternation(column("organs.tsv", {1: "dept-suffix"}))
 _INSTITUTION = alternation(column("organs.tsv", {1: "institution"}))
-_LEVEL = "自治区|自治州|自治县|省|市|县|区|州|乡|镇"
+_LEVEL = alternation(column("levels.tsv"))
 # not an organ: 全省, 各市, 本县, 我省 … are areas, not bodies
 _NOT_BEFORE = set("全各本我该跨外分两三四")
 # …区/…市 words that are places, not organs: 社区委员会, 园区, 城市政府
