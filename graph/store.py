@@ -11,11 +11,9 @@ import contextlib
 import errno
 import os
 import re
-import signal
+import secrets
 import stat
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -316,22 +314,6 @@ def _remove_stale_tmp(p: Path, directory: Path) -> None:
                     os.unlink(entry.path)
 
 
-_DEFERRED = (signal.SIGINT, signal.SIGTERM)
-
-
-def _defer_signals() -> set | None:
-    """Block SIGINT and SIGTERM in this thread (main thread only: others never run handlers);
-    the previous mask, for _restore_signals."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
-
-
-def _restore_signals(previous: set | None) -> None:
-    if previous is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
     """Write `data` (bytes, or chunks of bytes written as they come) to the regular file
     `path` through a temporary file in the same directory and a rename. Anything that is
@@ -345,17 +327,19 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
             raise OutputError(f"{p}: is not a regular file; it is not replaced")
     _remove_stale_tmp(p, directory)
     tmp = None
-    # SIGINT/SIGTERM wait while the temporary file is made: one that came between its creation
-    # and the moment its name is known would leave it behind; once unblocked, it is raised here,
-    # inside the `try` that removes the file
-    blocked = _defer_signals()
     try:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
-        except OSError as exc:
-            raise OutputError(f"{p}: cannot write here ({exc.strerror}); choose another path") from None
-        finally:
-            _restore_signals(blocked)
+        # the name is known before the file exists, so a signal (SIGINT, SIGTERM) at any point
+        # after it is made is handled by the `except` below, which removes it
+        while True:
+            tmp = directory / f".{p.name}.{secrets.token_hex(4)}.tmp"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+                break
+            except FileExistsError:  # another writer's file: never ours to remove
+                tmp = None
+            except OSError as exc:
+                tmp = None
+                raise OutputError(f"{p}: cannot write here ({exc.strerror}); choose another path") from None
         with os.fdopen(fd, "wb") as fh:
             for chunk in [data] if isinstance(data, bytes) else data:
                 fh.write(chunk)

@@ -76,22 +76,23 @@ def test_oversized_input_is_refused_before_reading(tmp_path):
 
 def test_a_signal_just_after_the_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch):
     """The window the writing test found under load: SIGINT arrives once the temporary file
-    exists but before its name is known to the code that removes it."""
-    import tempfile
-
+    exists but before the call that made it has returned (to this process: any of its threads
+    may take it, so blocking it in the main thread would not be enough)."""
     from speechkg.graph import store
 
-    real = tempfile.mkstemp
+    real_open = os.open
 
-    def mkstemp_then_signal(*args, **kwargs):
-        made = real(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)
-        return made
+    def open_then_signal(path, *args, **kwargs):
+        fd = real_open(path, *args, **kwargs)
+        if str(path).endswith(".tmp"):
+            os.kill(os.getpid(), signal.SIGINT)
+        return fd
 
-    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_signal)
+    monkeypatch.setattr(store.os, "open", open_then_signal)
     out = tmp_path / "g.nq"
     out.write_bytes(b"previous\n")
-    with pytest.raises(KeyboardInterrupt):
-        store.write_atomic(out, [b"new\n"])
+    for _ in range(20):
+        with pytest.raises(KeyboardInterrupt):
+            store.write_atomic(out, [b"new\n"])
     assert out.read_bytes() == b"previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["g.nq"]
