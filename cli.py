@@ -394,15 +394,18 @@ def serve(graph, host, port, timeout, max_memory, location):
 @click.option("--update", help="SPARQL Update URL, for stores without the Graph Store Protocol.")
 @click.option("--graph", "into", help="Put everything into this named graph (default: one per speech).")
 @click.option("--replace", is_flag=True, help="Replace the named graphs instead of adding to them.")
-def push(graph, gsp, update, into, replace):
+@click.option("--user", help="Log in as this user (HTTP Basic or Digest, as the store asks); the password "
+              "is read from the SPEECHKG_PASSWORD environment variable, never from the command line.")
+def push(graph, gsp, update, into, replace, user):
     """Load graph files into a SPARQL 1.1 store, each speech into its own named graph.
 
     Example: speechkg push seed.ttl --endpoint http://127.0.0.1:7878/store --replace
     """
     from speechkg.graph import endpoint, store
 
+    password = os.environ.get(endpoint.PASSWORD_ENV) if user is not None else None
     triples, graphs = endpoint.push(store.load(list(graph)), endpoint=gsp, update=update,
-                                    graph=into, replace=replace)
+                                    graph=into, replace=replace, user=user, password=password)
     click.echo(f"pushed {triples} triples in {graphs} graph(s) to {endpoint.redact(gsp or update)}")
 
 

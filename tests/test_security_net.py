@@ -41,7 +41,8 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 class Listener:
     """A loopback HTTP server that records every request and answers as `mode` says:
     ok (204/200), sparql (one SPARQL JSON row), partial (5 of 1000 promised bytes),
-    fail2 (507 from the second request on), jsonld (a context document)."""
+    fail2 (507 from the second request on), jsonld (a context document), login (401 asking for
+    HTTP Basic unless the request logs in as user / s3cret)."""
 
     def __init__(self, mode: str = "ok") -> None:
         self.mode = mode
@@ -74,6 +75,12 @@ class Listener:
                     msg = json.dumps({"@context": {"x": "http://example.org/x"}}).encode()
                 elif outer.mode == "fail2" and len(outer.requests) >= 2:
                     code, msg = 507, b"disk full"
+                elif outer.mode == "login" and self.headers.get("Authorization") != "Basic dXNlcjpzM2NyZXQ=":
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="store"')
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 elif outer.mode == "partial":
                     self.send_response(200)
                     self.send_header("Content-Length", "1000")
@@ -511,6 +518,58 @@ def test_d39_credentials_are_sent_not_echoed(seed_ttl, listener):
     r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", f"http://user:s3cret@127.0.0.1:{free_port()}/store"])
     one_line_error(r, "cannot reach http://127.0.0.1:")
     assert "s3cret" not in r.output
+
+
+def test_user_logs_in_with_the_password_from_the_environment(tmp_path, listener):
+    g = tmp_path / "g.nq"
+    g.write_text('<http://ex/s> <http://ex/p> "讲话"@zh <http://ex/g> .\n', encoding="utf-8")
+    lst = listener("login")
+    url = lst.url + "/store"
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"],
+                      env={endpoint.PASSWORD_ENV: "s3cret"})
+    assert r.exit_code == 0, r.output
+    assert r.output == f"pushed 1 triples in 1 graph(s) to {url}\n"
+    # the store asked (401), then the same request came back logged in
+    assert [q["headers"].get("Authorization") for q in lst.requests] == [None, "Basic dXNlcjpzM2NyZXQ="]
+    assert lst.requests[0]["body"] == lst.requests[1]["body"] != b""
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"],
+                      env={endpoint.PASSWORD_ENV: "wrong-s3cret"})
+    one_line_error(r, f"{url} refused the login (HTTP 401 Unauthorized); check --user and SPEECHKG_PASSWORD")
+    assert "s3cret" not in r.output
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url])
+    one_line_error(r, f"{url} refused the login (HTTP 401 Unauthorized); give --user NAME and set SPEECHKG_PASSWORD")
+    sent = len(lst.requests)
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"],
+                      env={endpoint.PASSWORD_ENV: None})
+    one_line_error(r, "--user user needs a password: set the SPEECHKG_PASSWORD environment variable")
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", f"http://u:p@127.0.0.1:{lst.port}/store",
+                            "--user", "user"], env={endpoint.PASSWORD_ENV: "s3cret"})
+    one_line_error(r, "give the user either with --user or in the URL, not both")
+    assert len(lst.requests) == sent  # refused before anything was sent
+
+
+def test_sparql_update_goes_in_batches_and_replaces_once(tmp_path, listener):
+    g = tmp_path / "big.nq"
+    n = 2 * endpoint.UPDATE_BATCH + 5
+    g.write_text("".join(f'<http://ex/s{i}> <http://ex/p> "第{i}行\\n" <http://ex/g> .\n' for i in range(n)),
+                 encoding="utf-8")
+    lst = listener()
+    r = runner.invoke(cli, ["push", str(g), "--update", lst.url + "/update", "--replace"])
+    assert r.output == f"pushed {n} triples in 1 graph(s) to {lst.url}/update\n"
+    bodies = [q["body"].decode() for q in lst.requests]
+    assert len(bodies) == 3
+    assert bodies[0].startswith("DROP SILENT GRAPH <http://ex/g> ;\nINSERT DATA { GRAPH <http://ex/g> {\n")
+    assert all(b.startswith("INSERT DATA { GRAPH <http://ex/g> {\n") and b.endswith("} }") for b in bodies[1:])
+    assert [b.count(" .\n") for b in bodies] == [endpoint.UPDATE_BATCH, endpoint.UPDATE_BATCH, 5]
+    assert all(b.count("INSERT DATA") == 1 for b in bodies)
+    # a store that fails part-way through a graph: what was stored is said
+    lst = listener("fail2")
+    r = runner.invoke(cli, ["push", str(g), "--update", lst.url + "/update"])
+    one_line_error(
+        r,
+        f"{lst.url}/update refused the graph (HTTP 507 Insufficient Storage: disk full); "
+        f"before that, {endpoint.UPDATE_BATCH} of the {n} triples of 'http://ex/g' were stored; pushing again is safe",
+    )
 
 
 # ------------------------------------------------------------------ D4 remote JSON-LD contexts
