@@ -445,8 +445,50 @@ def refuse_remote_contexts(path: str | Path) -> None:
                              "nothing is fetched; put the context inline in the file")
 
 
+class _XMLProlog(Exception):
+    """The root element began: every declaration of the document has been read."""
+
+
+def refuse_xml_entities(path: str | Path) -> None:
+    """GraphFileError when an XML graph file declares entities (`<!ENTITY …>`) or refers to external
+    ones: nested entities of a few hundred bytes expand to gigabytes (an XML bomb), in rdflib's
+    and Oxigraph's parsers alike. Only the prolog is read (declarations precede the root element),
+    by defusedxml's parser, which stops at the first declaration, before anything is expanded."""
+    import xml.sax
+    from xml.sax.handler import ContentHandler
+
+    import defusedxml.sax
+    from defusedxml import DefusedXmlException, EntitiesForbidden
+
+    class Prolog(ContentHandler):
+        def startElement(self, name, attrs):  # noqa: N802 — the SAX name
+            raise _XMLProlog
+
+    try:
+        with open(path, "rb") as fh:
+            defusedxml.sax.parse(fh, Prolog())
+    except _XMLProlog:
+        return
+    except EntitiesForbidden as exc:
+        raise GraphFileError(f"{path}: the XML declares entities (<!ENTITY {exc.name} …>), which are refused: a "
+                             "few hundred bytes of them can expand to gigabytes (an XML bomb); write their text "
+                             "in place, or give the graph as Turtle") from None
+    except DefusedXmlException:
+        raise GraphFileError(f"{path}: the XML refers to an external entity or DTD, which is refused: nothing "
+                             "but the files named is read; remove the reference") from None
+    except xml.sax.SAXException as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise GraphFileError(f"{path}: not a readable xml graph ({first[:200]}); "
+                             "check the file or its suffix") from None
+    except OSError as exc:
+        raise GraphFileError(f"{path}: cannot read it ({exc.strerror})") from None
+
+
 def load(paths: list[str] | str) -> Dataset:
-    """Graph files (any format rdflib reads, by suffix) → one Dataset; named graphs kept."""
+    """Graph files (any format rdflib reads, by suffix) → one Dataset; named graphs kept.
+
+    XML files that declare entities are refused (refuse_xml_entities), JSON-LD ones that name a
+    remote context too (refuse_remote_contexts)."""
     if isinstance(paths, str):
         paths = [paths]
     ds = Dataset(default_union=True)
@@ -458,6 +500,8 @@ def load(paths: list[str] | str) -> Dataset:
         fmt = FORMATS[format_for(str(p))][0]
         if fmt == "json-ld":
             refuse_remote_contexts(p)
+        if fmt == "xml":
+            refuse_xml_entities(p)
         try:
             if fmt in ("trig", "nquads", "json-ld"):
                 _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023 — run before the next path
