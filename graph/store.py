@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
 
 from ontology.namespace import bind_prefixes
 
@@ -484,15 +485,45 @@ def refuse_xml_entities(path: str | Path) -> None:
         raise GraphFileError(f"{path}: cannot read it ({exc.strerror})") from None
 
 
+#: prefixes a parser may bind while reading graph files (rdflib's namespace manager takes time
+#: quadratic in their number, and no command uses a file's prefixes)
+MAX_FILE_PREFIXES = 64
+
+
+class _FewPrefixes(NamespaceManager):
+    """A namespace manager that binds the first MAX_FILE_PREFIXES prefixes it is given and ignores
+    the rest, so that a file of 20,000 @prefix lines reads in linear time."""
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(graph, bind_namespaces="none")
+        self._left = MAX_FILE_PREFIXES
+
+    def bind(self, prefix, namespace, override: bool = True, replace: bool = False) -> None:
+        if self._left > 0:
+            self._left -= 1
+            super().bind(prefix, namespace, override=override, replace=replace)
+
+
+def _parse_jsonld(ds: Dataset, path: Path) -> None:
+    """A JSON-LD file into `ds`, the terms of its context bound through a _FewPrefixes. (rdflib's
+    JSON-LD parser binds them on the graph it is given when that one holds named graphs, else on
+    a new one whose namespace manager binds them all.)"""
+    sink = Dataset(store=ds.store)
+    sink.namespace_manager = _FewPrefixes(sink)
+    Graph.parse(sink, str(path), format="json-ld")
+
+
 def load(paths: list[str] | str) -> Dataset:
     """Graph files (any format rdflib reads, by suffix) → one Dataset; named graphs kept.
 
-    XML files that declare entities are refused (refuse_xml_entities), JSON-LD ones that name a
-    remote context too (refuse_remote_contexts)."""
+    A file's prefixes are not kept (past the first few, see _FewPrefixes); XML files that
+    declare entities are refused (refuse_xml_entities), JSON-LD ones that name a remote context
+    too (refuse_remote_contexts)."""
     if isinstance(paths, str):
         paths = [paths]
     ds = Dataset(default_union=True)
     bind_prefixes(ds)
+    ds.default_graph.namespace_manager = _FewPrefixes(ds.default_graph)
     for path in paths:
         p = Path(path)
         if not p.is_file():
@@ -503,10 +534,14 @@ def load(paths: list[str] | str) -> Dataset:
         if fmt == "xml":
             refuse_xml_entities(p)
         try:
-            if fmt in ("trig", "nquads", "json-ld"):
-                _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023 — run before the next path
+            if fmt == "json-ld":
+                _deep(lambda: _parse_jsonld(ds, p))  # noqa: B023 — run before the next path
+            elif fmt in ("trig", "nquads"):
+                _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023
             else:
-                g = _deep(lambda: Graph().parse(str(p), format=fmt))  # noqa: B023
+                g = Graph()
+                g.namespace_manager = _FewPrefixes(g)
+                _deep(lambda: g.parse(str(p), format=fmt))  # noqa: B023
                 target = ds.graph(_graph_name(g, p))
                 for t in g:
                     target.add(t)
