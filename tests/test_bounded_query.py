@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from graph import oxstore, store
+from graph import oxstore, sandbox, store
 from graph import query as q
 from graph.errors import GraphFileError
 
@@ -135,3 +135,23 @@ def test_d17_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(f), "ASK { ?s ?p ?o }", "--timeout", "3"]))
     assert r.exit_code == 0 and r.output == "true\n", r.output
     assert seconds < 3
+
+
+# ------------------------------------------------------------------ the sandbox names what a stopped child was doing
+
+def test_a_stopped_child_is_named_by_its_stage():
+    def work():
+        sandbox.stage("while the files were read")
+        time.sleep(30)
+
+    with pytest.raises(sandbox.TimedOut, match=r"ran past the --timeout of 0.3 s while the files were read and was"):
+        sandbox.run_limited(work, timeout=0.3)
+
+    def hungry():
+        sandbox.stage("while the result was written")
+        return bytearray(1 << 30)
+
+    with pytest.raises(sandbox.OutOfMemory, match=r"more than the --max-memory of 50 MB while the result was written"):
+        sandbox.run_limited(hungry, memory_mb=50)
+    sandbox.stage("outside a child: nothing")  # no effect, no error
+    assert sandbox.run_limited(lambda: 7) == 7
