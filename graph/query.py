@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import re
 import unicodedata
@@ -127,14 +126,18 @@ _PARAM_FORMS = ("", "@zh", "@zh-Hant")
 #: what SPARQL engines expand before parsing, even inside strings (so it cannot be quoted)
 _CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_IRI = re.compile(r"<[^\s<>\"{}|^`]*>")
 
 
 def bind(query: str, params: dict[str, str]) -> str:
     """Give variables values, each as a plain string and as a `@zh` and `@zh-Hant` label, so
     that `?e skos:prefLabel ?label` matches it through the index (a FILTER on STR(?l) would
-    scan every label). The VALUES block opens the WHERE group, as rdflib's initBindings do,
-    so engines pick rows by it before they join and group; a query without WHERE gets it
-    at the end."""
+    scan every label). Each variable gets its own VALUES block (n parameters cost n blocks of
+    three values, not a table of 3^n rows); they open the WHERE group, as rdflib's initBindings
+    do, so engines pick rows by them before they join and group; a query without WHERE gets
+    them at the end. A parameter must name a variable of the query: the values of one that
+    does not would multiply every row."""
+    code = None
     for name, value in params.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
@@ -142,36 +145,50 @@ def bind(query: str, params: dict[str, str]) -> str:
         if escape:
             raise QueryError(f"--param {name}: the value holds {escape.group(0)!r}, which SPARQL reads as a "
                              "character escape before anything else; give the character itself")
+        code = _code_only(query) if code is None else code
+        if not re.search(rf"[?$]{name}\b", code):
+            known = sorted(set(re.findall(r"[?$](\w+)", code)))
+            raise QueryError(f"--param {name}: the query has no variable ?{name}, so its values would only "
+                             "repeat every row; name one of its variables"
+                             + (f": {', '.join('?' + v for v in known[:12])}" if known else ""))
     if not params:
         return query
-    names = " ".join(f"?{n}" for n in params)
-    rows = itertools.product(*([_sparql_string(v) + f for f in _PARAM_FORMS] for v in params.values()))
-    block = f"VALUES ({names}) {{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}"
+    block = "\n  ".join(f"VALUES ?{name} {{ {' '.join(_sparql_string(value) + f for f in _PARAM_FORMS)} }}"
+                        for name, value in params.items())
     where = _WHERE.search(_without_comments(query))
     if where is None:
         return f"{query.rstrip()}\n{block}\n"
     return f"{query[:where.end()]}\n  {block}\n{query[where.end():]}"
 
 
-def _without_comments(query: str) -> str:
+def _code_only(query: str) -> str:
+    """The query with comments, strings and IRIs blanked out (same length): where its variables are."""
+    return _without_comments(query, blank=True)
+
+
+def _without_comments(query: str, blank: bool = False) -> str:
     """The query with # comments blanked out (same length), so a WHERE in a comment is not found.
-    A # inside an IRI or a string ends no comment."""
+    A # inside an IRI or a string ends no comment. `blank`: strings and IRIs blanked too."""
     out, in_iri, quote = [], False, ""
     i = 0
     while i < len(query):
         c = query[i]
         if quote:
             if c == "\\":
-                out.append(query[i:i + 2])
+                out.append("  " if blank else query[i:i + 2])
                 i += 2
                 continue
             if c == quote:
                 quote = ""
+            elif blank:
+                c = " "
         elif in_iri:
             in_iri = c != ">"
+            if blank and in_iri:
+                c = " "
         elif c in "\"'":
             quote = c
-        elif c == "<" and re.match(r"<[^\s<>\"{}|^`]*>", query[i:]):
+        elif c == "<" and _IRI.match(query, i):
             in_iri = True
         elif c == "#":
             end = query.find("\n", i)

@@ -137,6 +137,54 @@ def test_d17_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
     assert seconds < 3
 
 
+# ------------------------------------------------------------------ D13: --param
+
+def test_d13_binding_is_linear_in_the_number_of_parameters():
+    """One VALUES block of three values per variable: 12 parameters were a table of 3**12 rows."""
+    text = "SELECT * WHERE { " + " ".join(f"?s <x:p{i}> ?v{i} ." for i in range(12)) + " }"
+    bound, seconds = timed(lambda: q.bind(text, {f"v{i}": "值" for i in range(12)}))
+    assert bound.count("VALUES") == 12
+    assert len(bound) < len(text) + 12 * 60
+    assert seconds < 0.5
+
+
+@pytest.mark.parametrize("text", [
+    q.saved()["bodies"][1],
+    'SELECT ?s WHERE { ?s ?p "?p1" }',  # in a string
+    "SELECT ?s WHERE { ?s <http://example.org/a?p1=1> ?o }",  # in an IRI
+    "# ?p1\nSELECT ?s WHERE { ?s ?p ?o }",  # in a comment
+])
+def test_d13_a_parameter_that_names_no_variable_is_refused(seed_ttl, text):
+    """Its values would only repeat every row (9 of them: 3**9 copies of each)."""
+    r = runner.invoke(cli, ["query", str(seed_ttl), text, "--param", "p1=x", "--param", "p2=y"])
+    one_line_error(r, "--param p1: the query has no variable ?p1", "name one of its variables: ?")
+
+
+def test_d13_a_parameter_is_found_however_the_variable_is_written(seed_ttl):
+    text = "SELECT $label WHERE { ?e skos:prefLabel $label }"
+    r = runner.invoke(cli, ["query", str(seed_ttl), text, "--param", "label=全总", "--format", "csv"])
+    assert r.exit_code == 0 and r.output_bytes == "label\r\n全总\r\n".encode(), r.output
+
+
+NINE = "SELECT ?e WHERE { ?e skos:prefLabel " + ", ".join(f"?p{i}" for i in range(1, 10)) + " }"
+NINE_PARAMS = [a for i in range(1, 10) for a in ("--param", f"p{i}=x")]
+
+
+def test_d13_nine_parameters_answer_within_the_timeout(seed_ttl, monkeypatch):
+    """The old VALUES block of 3**9 rows was parsed for minutes before the timeout began."""
+    monkeypatch.setattr(oxstore, "LARGE", 10)  # the Oxigraph engine, which joins the blocks well
+    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), NINE, *NINE_PARAMS, "--timeout", "10"]))
+    assert r.exit_code == 0 and r.output.splitlines()[0] == "e", r.output
+    assert seconds < 3
+
+
+def test_d13_nine_parameters_on_rdflib_stay_within_the_timeout(seed_ttl):
+    """rdflib joins the nine blocks before the pattern (3**9 rows to try): the timeout stops it."""
+    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), NINE, *NINE_PARAMS, "--timeout", "1.5"]))
+    assert r.exit_code in (0, 1) and len(r.output.strip().splitlines()) >= 1 and "Traceback" not in r.output
+    assert seconds < 3
+
+
 # ------------------------------------------------------------------ the sandbox names what a stopped child was doing
 
 def test_a_stopped_child_is_named_by_its_stage():
