@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
-from graph import oxstore, sandbox, store
+from graph import endpoint, oxstore, sandbox, store
 from graph import query as q
-from graph.errors import GraphFileError
+from graph.errors import GraphFileError, QueryError
 
 runner = CliRunner()
 
@@ -183,6 +183,78 @@ def test_d13_nine_parameters_on_rdflib_stay_within_the_timeout(seed_ttl):
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), NINE, *NINE_PARAMS, "--timeout", "1.5"]))
     assert r.exit_code in (0, 1) and len(r.output.strip().splitlines()) >= 1 and "Traceback" not in r.output
     assert seconds < 3
+
+
+# ------------------------------------------------------------------ D14: the timeout covers all of it
+
+def long_filter(n: int) -> str:
+    return "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(n)) + ") }"
+
+
+def test_d14_parsing_is_under_the_timeout(seed_ttl):
+    """A FILTER of 3000 terms takes rdflib's parser seconds (it was parsed 5 times, outside the timeout)."""
+    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), long_filter(3000), "--timeout", "1"]))
+    one_line_error(r, "ran past the --timeout of 1 s while it was parsed")
+    assert seconds < 2.5
+
+
+def test_d14_loading_is_under_the_timeout(seed_ttl, monkeypatch):
+    monkeypatch.setattr(store, "load", lambda files: time.sleep(30))  # the child loads: it sees this
+    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", "1"]))
+    one_line_error(r, "ran past the --timeout of 1 s while the graph files were loaded")
+    assert seconds < 2.5
+
+
+def test_d14_loading_is_under_the_memory_limit(seed_ttl, monkeypatch):
+    monkeypatch.setattr(store, "load", lambda files: bytearray(1 << 30))
+    r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--max-memory", "100"])
+    one_line_error(r, "needed more than the --max-memory of 100 MB while the graph files were loaded")
+
+
+def test_d14_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, monkeypatch):
+    def slow(result, fmt, out):
+        out.write("half of it")
+        time.sleep(30)
+
+    loaded = store.load([str(seed_ttl)])
+    monkeypatch.setattr(store, "load", lambda files: loaded)  # the child has it at once
+    monkeypatch.setattr(q, "write_result", slow)
+    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", "1"]))
+    one_line_error(r, "ran past the --timeout of 1 s while its result was written")
+    assert "half" not in r.output
+    assert seconds < 2.5
+
+
+def test_d14_the_result_written_by_the_child_is_format_results(tmp_path):
+    """The child formats the result row by row into a temporary file, which the CLI copies out:
+    the same bytes as format_result; and the JSON writer's output is json.dumps's."""
+    f = tmp_path / "g.ttl"
+    values = ['"全总"@zh', '"a,b \\"c\\""', '"tab\\there"', '"two\\nlines"@zh-Hant', "42", "<http://example.org/o>",
+              '"\\u001b[31m"', '"2022-01-21"^^<http://www.w3.org/2001/XMLSchema#date>']
+    lines = (f"<http://example.org/s{i}> <http://example.org/p> {v} .\n" for i, v in enumerate(values * 20))
+    f.write_text("".join(lines), encoding="utf-8")
+    text = "SELECT ?s ?o ?n WHERE { ?s ?p ?o OPTIONAL { ?s <x:none> ?n } } ORDER BY ?s"
+    res = q.query_sources([str(f)], text)
+    assert len(res.rows) == 160
+    for fmt in ("table", "csv", "tsv", "json"):
+        r = runner.invoke(cli, ["query", str(f), text, "--format", fmt])
+        assert r.exit_code == 0, r.output
+        assert r.output_bytes == q.format_result(res, fmt).encode(), fmt
+    whole = {"head": {"vars": res.vars}, "results": {"bindings": [
+        {n: q._json_term(v) for n, v in zip(res.vars, row, strict=True) if v is not None} for row in res.rows]}}
+    assert q.format_result(res, "json") == json.dumps(whole, ensure_ascii=False) + "\n"
+
+
+def test_d14_serve_parses_within_its_timeout(seed_ttl):
+    served = endpoint.load_store(store.load([str(seed_ttl)]))
+    start = time.monotonic()
+    with pytest.raises(sandbox.TimedOut, match="while it was parsed"):
+        endpoint.answer(served, long_filter(3000), timeout=1)
+    assert time.monotonic() - start < 2.5
+    start = time.monotonic()
+    with pytest.raises(QueryError, match="malformed SPARQL"):  # refusals still come from the child, clearly
+        endpoint.answer(served, "SELECT * WHERE {", timeout=5)
+    assert time.monotonic() - start < 3
 
 
 # ------------------------------------------------------------------ the sandbox names what a stopped child was doing
