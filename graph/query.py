@@ -348,6 +348,14 @@ def _sources(files: list[str], store_dir: str | None) -> Callable[[], object]:
     return load
 
 
+def _reserved(files: list[str], store_dir: str | None) -> int:
+    """The address space the child maps for loading the files besides what it uses: the stack of
+    rdflib's parsing thread (store.load), when it is rdflib that reads them."""
+    from . import oxstore, store
+
+    return 0 if store_dir or not files or oxstore.is_large(files) else store.PARSE_STACK_BYTES
+
+
 def query_sources(files: list[str], query: str, store_dir: str | None = None,
                   timeout: float | None = None, allow_service: bool = False,
                   max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> Result:
@@ -356,7 +364,8 @@ def query_sources(files: list[str], query: str, store_dir: str | None = None,
     sandbox.check_timeout(timeout)
     sandbox.check_memory(max_memory)
     data = _sources(files, store_dir)
-    return sandbox.run_limited(lambda: _evaluate(data, query, allow_service), timeout=timeout, memory_mb=max_memory)
+    return sandbox.run_limited(lambda: _evaluate(data, query, allow_service), timeout=timeout, memory_mb=max_memory,
+                               reserved=_reserved(files, store_dir))
 
 
 def result_file(files: list[str], query: str, fmt: str = "table", params: dict[str, str] | None = None,
@@ -391,7 +400,7 @@ def result_file(files: list[str], query: str, fmt: str = "table", params: dict[s
                              "to a disk with room, or LIMIT the query") from None
 
     try:
-        sandbox.run_limited(job, timeout=timeout, memory_mb=max_memory)
+        sandbox.run_limited(job, timeout=timeout, memory_mb=max_memory, reserved=_reserved(files, store_dir))
     except BaseException:
         out.close()
         raise

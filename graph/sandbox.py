@@ -73,12 +73,13 @@ def _address_space() -> int:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _memory_limit(memory_mb: float) -> tuple[int, int]:
-    """(soft, hard) RLIMIT_AS for a child that may use `memory_mb` MB more than now: never above
-    a limit the process already has (`ulimit -v`; the hard one cannot be raised), nor past
-    what the kernel takes."""
+def _memory_limit(memory_mb: float, reserved: int = 0) -> tuple[int, int]:
+    """(soft, hard) RLIMIT_AS for a child that may use `memory_mb` MB more than now, besides
+    `reserved` bytes of address space that it maps but hardly uses (a thread's large stack):
+    never above a limit the process already has (`ulimit -v`; the hard one cannot be raised),
+    nor past what the kernel takes."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    want = _address_space() + int(min(memory_mb, 2.0**40) * 1024 * 1024)  # 2**40 MB: no limit in practice
+    want = _address_space() + reserved + int(min(memory_mb, 2.0**40) * 1024 * 1024)  # 2**40 MB: no limit
     for have in (soft, hard):
         if have != resource.RLIM_INFINITY:
             want = min(want, have)
@@ -120,7 +121,9 @@ def _read_stage(shared: mmap.mmap) -> str:
     return data[: data.find(b"\0")].decode("utf-8", "replace") if b"\0" in data else ""
 
 
-def _child(fn: Callable[[], object], memory_mb: float | None, wfd: int, parent: int, shared: mmap.mmap) -> None:
+def _child(
+    fn: Callable[[], object], memory_mb: float | None, reserved: int, wfd: int, parent: int, shared: mmap.mmap
+) -> None:
     """The forked child: limit memory, run fn, write the pickled outcome, exit without cleanup."""
     global _stage_map
     code = 0
@@ -136,7 +139,7 @@ def _child(fn: Callable[[], object], memory_mb: float | None, wfd: int, parent: 
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if memory_mb is not None:
-            resource.setrlimit(resource.RLIMIT_AS, _memory_limit(memory_mb))
+            resource.setrlimit(resource.RLIMIT_AS, _memory_limit(memory_mb, reserved))
         try:
             outcome = ("value", fn())
         except MemoryError:
@@ -189,12 +192,14 @@ def run_limited(
     memory_mb: float | None = DEFAULT_MEMORY_MB,
     client: socket.socket | None = None,
     what: str = "the query",
+    reserved: int = 0,
 ) -> T:
     """fn() evaluated in a forked child: its value (pickled back), or its exception re-raised.
 
     Raises TimedOut after `timeout` seconds, OutOfMemory when the child needs more than
-    `memory_mb` MB beyond the parent's size, ClientGone when `client` (a socket) is closed
-    by its peer first; in each case the child is killed."""
+    `memory_mb` MB beyond the parent's size (and `reserved` bytes of address space that fn
+    maps but hardly uses, such as a parsing thread's stack), ClientGone when `client` (a
+    socket) is closed by its peer first; in each case the child is killed."""
     timeout = check_timeout(timeout)
     memory_mb = check_memory(memory_mb)
     shared = mmap.mmap(-1, _STAGE_BYTES)  # anonymous and shared: the child's stage, read here
@@ -203,7 +208,7 @@ def run_limited(
     pid = os.fork()
     if pid == 0:  # pragma: no cover — runs in the child, which leaves with os._exit
         os.close(rfd)
-        _child(fn, memory_mb, wfd, parent, shared)
+        _child(fn, memory_mb, reserved, wfd, parent, shared)
     os.close(wfd)
     deadline = None if timeout is None else time.monotonic() + timeout
     chunks: list[bytes] = []
@@ -261,7 +266,9 @@ def run_limited(
         kind = "died"
     limit = f"the --max-memory of {memory_mb:g} MB" if memory_mb is not None else "the memory available"
     raise_what = "--max-memory"
-    if memory_mb is not None and _memory_limit(memory_mb)[0] < _address_space() + memory_mb * 1024 * 1024:
+    if memory_mb is not None and (
+        _memory_limit(memory_mb, reserved)[0] < _address_space() + reserved + memory_mb * 1024 * 1024
+    ):
         limit, raise_what = "the memory this process may use (its ulimit -v)", "the ulimit"
     if (
         kind == "memory"

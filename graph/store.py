@@ -375,6 +375,9 @@ def _graph_name(g: Graph, path: Path) -> str:
 
 #: how deeply a graph file's collections and blank nodes may nest (rdflib parses recursively)
 MAX_NESTING = 10_000
+#: the stack of the thread that parses a graph file: address space mapped at once, of which only
+#: deep nesting uses much (a memory limit on the parse must leave room for it)
+PARSE_STACK_BYTES = 512 * 1024 * 1024
 
 
 def _deep(fn):
@@ -392,7 +395,7 @@ def _deep(fn):
 
     old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
     sys.setrecursionlimit(max(old_limit, MAX_NESTING * 20))
-    threading.stack_size(512 * 1024 * 1024)
+    threading.stack_size(PARSE_STACK_BYTES)
     try:
         th = threading.Thread(target=run, daemon=True)
         th.start()

@@ -211,6 +211,15 @@ def test_d14_loading_is_under_the_memory_limit(seed_ttl, monkeypatch):
     one_line_error(r, "needed more than the --max-memory of 100 MB while the graph files were loaded")
 
 
+def test_d14_files_load_under_a_small_memory_limit(tmp_path):
+    """The thread that parses a file maps a 512 MB stack at once: the limit leaves room for it,
+    so a small file reads under --max-memory 100, deep nesting included (10,000 levels)."""
+    f = tmp_path / "deep.ttl"
+    f.write_text("<http://e/s> <http://e/p> " + "(" * 10_000 + "1" + ")" * 10_000 + " .\n", encoding="ascii")
+    r = runner.invoke(cli, ["query", str(f), "ASK { ?s ?p ?o }", "--max-memory", "100", "--timeout", "20"])
+    assert (r.exit_code, r.output) == (0, "true\n")
+
+
 def test_d14_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, monkeypatch):
     def slow(result, fmt, out):
         out.write("half of it")
