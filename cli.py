@@ -183,9 +183,10 @@ def _params(ctx, param, values):
               help="Query an on-disk Oxigraph store made by `build --store`.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
               default="table", show_default=True, help="Output format for SELECT and ASK.")
-@click.option("--timeout", type=float, help="Stop the query after this many seconds.")
+@click.option("--timeout", type=float,
+              help="Stop the query after this many seconds (reading the files and writing the result included).")
 @click.option("--max-memory", type=float, default=2048, show_default=True,
-              help="Stop the query when it needs more than this many MB.")
+              help="Stop the query when it needs more than this many MB (reading the files included).")
 @click.option("--allow-service", is_flag=True, help="Permit SERVICE (federated) clauses.")
 def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, allow_service):
     """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query on graph files or a store.
@@ -209,10 +210,11 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
         raise click.UsageError("give GRAPH... QUERY, GRAPH... --file Q.rq or GRAPH... --saved NAME")
     if not files and not store_dir:
         raise click.UsageError("name at least one graph file, or --store DIR")
-    text = q.bind(text, params)
-    click.echo(q.format_result(q.query_sources(files, text, store_dir=store_dir, timeout=timeout,
-                                               allow_service=allow_service, max_memory=max_memory), fmt),
-               nl=False)
+    from speechkg.graph.store import write_output
+
+    with q.result_file(files, text, fmt, params, store_dir=store_dir, timeout=timeout,
+                       allow_service=allow_service, max_memory=max_memory) as result:
+        write_output("-", iter(lambda: result.read(1 << 20), b""))
 
 
 @cli.command()

@@ -202,17 +202,20 @@ def answer(
     client: socket.socket | None = None,
 ) -> tuple[str, bytes]:
     """(content type, body) of a query's results: refused exactly as `speechkg query` refuses,
-    run within the limits, serialized in the format asked for (Accept, or `fmt`)."""
+    run within the limits, serialized in the format asked for (Accept, or `fmt`). The query is
+    parsed, evaluated and serialized in the child, so the limits cover all of it."""
     import pyoxigraph as ox
 
     from . import query as q
 
-    q.prepare(text, service_hint="")
     wanted = _FORMAT_PARAM.get(fmt or "", "") if fmt != "table" else "table"
     if fmt and not wanted:
         raise QueryError(f"unknown format {fmt!r}; use table, json, xml, csv or tsv")
 
     def go() -> tuple[str, bytes]:
+        sandbox.stage("while it was parsed")
+        q.prepare(text, service_hint="")
+        sandbox.stage("")
         try:
             res = store.query(q.prologue() + text)
             if isinstance(res, ox.QueryTriples):

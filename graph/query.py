@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 import re
+import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.sparql import Query as PreparedQuery
 
 from speechkg.ontology.namespace import PREFIXES, bind_prefixes
 
@@ -39,8 +42,10 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def prepare(query: str, allow_service: bool = False, service_hint: str = "; pass --allow-service to permit it"):
-    """Parse a query with the project's prefixes predeclared; refuse updates, SERVICE and FROM.
+def prepare(query: str, allow_service: bool = False,
+            service_hint: str = "; pass --allow-service to permit it") -> PreparedQuery:
+    """Parse a query (once) with the project's prefixes predeclared; refuse updates, SERVICE and
+    FROM. Returns rdflib's prepared query, which the rdflib engine evaluates as it is.
     `service_hint` ends the SERVICE refusal (`serve` has no --allow-service to suggest)."""
     text = query.strip()
     if not text:
@@ -59,7 +64,7 @@ def prepare(query: str, allow_service: bool = False, service_hint: str = "; pass
         raise QueryError("FROM / FROM NAMED are refused: they load graphs from the network; "
                          "name the graph files on the command line instead")
     try:
-        return prepareQuery(prologue() + text)
+        return translateQuery(parsed)
     except Exception as exc:
         raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
 
@@ -127,14 +132,18 @@ _PARAM_FORMS = ("", "@zh", "@zh-Hant")
 #: what SPARQL engines expand before parsing, even inside strings (so it cannot be quoted)
 _CODEPOINT_ESCAPE = re.compile(r"\\[uU][0-9A-Fa-f]{4}")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_IRI = re.compile(r"<[^\s<>\"{}|^`]*>")
 
 
 def bind(query: str, params: dict[str, str]) -> str:
     """Give variables values, each as a plain string and as a `@zh` and `@zh-Hant` label, so
     that `?e skos:prefLabel ?label` matches it through the index (a FILTER on STR(?l) would
-    scan every label). The VALUES block opens the WHERE group, as rdflib's initBindings do,
-    so engines pick rows by it before they join and group; a query without WHERE gets it
-    at the end."""
+    scan every label). Each variable gets its own VALUES block (n parameters cost n blocks of
+    three values, not a table of 3^n rows); they open the WHERE group, as rdflib's initBindings
+    do, so engines pick rows by them before they join and group; a query without WHERE gets
+    them at the end. A parameter must name a variable of the query: the values of one that
+    does not would multiply every row."""
+    code = None
     for name, value in params.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
@@ -142,36 +151,50 @@ def bind(query: str, params: dict[str, str]) -> str:
         if escape:
             raise QueryError(f"--param {name}: the value holds {escape.group(0)!r}, which SPARQL reads as a "
                              "character escape before anything else; give the character itself")
+        code = _code_only(query) if code is None else code
+        if not re.search(rf"[?$]{name}\b", code):
+            known = sorted(set(re.findall(r"[?$](\w+)", code)))
+            raise QueryError(f"--param {name}: the query has no variable ?{name}, so its values would only "
+                             "repeat every row; name one of its variables"
+                             + (f": {', '.join('?' + v for v in known[:12])}" if known else ""))
     if not params:
         return query
-    names = " ".join(f"?{n}" for n in params)
-    rows = itertools.product(*([_sparql_string(v) + f for f in _PARAM_FORMS] for v in params.values()))
-    block = f"VALUES ({names}) {{ {' '.join('(' + ' '.join(row) + ')' for row in rows)} }}"
+    block = "\n  ".join(f"VALUES ?{name} {{ {' '.join(_sparql_string(value) + f for f in _PARAM_FORMS)} }}"
+                        for name, value in params.items())
     where = _WHERE.search(_without_comments(query))
     if where is None:
         return f"{query.rstrip()}\n{block}\n"
     return f"{query[:where.end()]}\n  {block}\n{query[where.end():]}"
 
 
-def _without_comments(query: str) -> str:
+def _code_only(query: str) -> str:
+    """The query with comments, strings and IRIs blanked out (same length): where its variables are."""
+    return _without_comments(query, blank=True)
+
+
+def _without_comments(query: str, blank: bool = False) -> str:
     """The query with # comments blanked out (same length), so a WHERE in a comment is not found.
-    A # inside an IRI or a string ends no comment."""
+    A # inside an IRI or a string ends no comment. `blank`: strings and IRIs blanked too."""
     out, in_iri, quote = [], False, ""
     i = 0
     while i < len(query):
         c = query[i]
         if quote:
             if c == "\\":
-                out.append(query[i:i + 2])
+                out.append("  " if blank else query[i:i + 2])
                 i += 2
                 continue
             if c == quote:
                 quote = ""
+            elif blank:
+                c = " "
         elif in_iri:
             in_iri = c != ">"
+            if blank and in_iri:
+                c = " "
         elif c in "\"'":
             quote = c
-        elif c == "<" and re.match(r"<[^\s<>\"{}|^`]*>", query[i:]):
+        elif c == "<" and _IRI.match(query, i):
             in_iri = True
         elif c == "#":
             end = query.find("\n", i)
@@ -262,45 +285,127 @@ class StorePath:
     path: str
 
 
+#: what a child running a query says it is doing (graph.sandbox.stage), for a stop past a limit
+_PARSING, _LOADING, _EVALUATING, _WRITING = ("while it was parsed", "while the graph files were loaded", "",
+                                             "while its result was written")
+
+
+def _evaluate(load: Callable[[], object], query: str, allow_service: bool) -> Result:
+    """In the child of run_limited: guard and parse the query (once), get the data to query
+    from `load` (graph files are loaded there, within the limits), evaluate."""
+    sandbox.stage(_PARSING)
+    prepared = prepare(query, allow_service)
+    sandbox.stage(_LOADING)
+    data = load()
+    sandbox.stage(_EVALUATING)
+    import pyoxigraph as ox
+
+    try:
+        if isinstance(data, StorePath):  # opened in the child: the parent never runs the store's threads
+            from . import oxstore
+
+            return _from_oxigraph(oxstore.open_store(data.path, read_only=True).query(prologue() + query))
+        if isinstance(data, ox.Store):
+            return _from_oxigraph(data.query(prologue() + query))
+        from rdflib.plugins import sparql
+
+        sparql.SPARQL_LOAD_GRAPHS = False
+        return _from_rdflib(data.query(prepared))
+    except (SpeechKGError, MemoryError):  # our own errors keep their message
+        raise
+    except Exception as exc:
+        raise QueryError(f"the query failed: {_first_line(exc)}") from None
+
+
 def run(data, query: str, allow_service: bool = False, timeout: float | None = None,
         max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> Result:
     """Run a read-only query on an rdflib Dataset/Graph or a pyoxigraph Store.
 
-    The query is evaluated in a child process (graph.sandbox), stopped after `timeout`
-    seconds or when it needs more than `max_memory` MB. The default graph is the merge of
-    all named graphs (rdflib: default_union; Oxigraph stores made by graph.oxstore keep a
-    merged default graph)."""
+    The query is parsed and evaluated in a child process (graph.sandbox), stopped after
+    `timeout` seconds or when it needs more than `max_memory` MB. The default graph is the
+    merge of all named graphs (rdflib: default_union; Oxigraph stores made by graph.oxstore
+    keep a merged default graph)."""
     sandbox.check_timeout(timeout)
     sandbox.check_memory(max_memory)
-    prepare(query, allow_service)
-    import pyoxigraph as ox
+    return sandbox.run_limited(lambda: _evaluate(lambda: data, query, allow_service), timeout=timeout,
+                               memory_mb=max_memory)
 
-    if isinstance(data, StorePath):
-        def go():  # opened in the child: the parent never runs the store's threads
-            from . import oxstore
 
-            return _from_oxigraph(oxstore.open_store(data.path, read_only=True).query(prologue() + query))
-    elif isinstance(data, ox.Store):
-        def go():
-            return _from_oxigraph(data.query(prologue() + query))
-    else:
-        from rdflib.plugins import sparql
+def _sources(files: list[str], store_dir: str | None) -> Callable[[], object]:
+    """A function, called in the child, that gives what the query runs on: a StorePath, or the
+    graph files loaded (with Oxigraph when they are large)."""
+    if store_dir and files:
+        raise QueryError("give graph files or --store DIR, not both")
 
-        sparql.SPARQL_LOAD_GRAPHS = False
-        prepared = prepareQuery(prologue() + query)
+    def load() -> object:
+        from . import oxstore, store
 
-        def go():
-            return _from_rdflib(data.query(prepared))
+        if store_dir:
+            oxstore.check_store(store_dir)
+            return StorePath(str(store_dir))
+        return oxstore.load_files(files) if oxstore.is_large(files) else store.load(files)
 
-    def checked():
+    return load
+
+
+def _reserved(files: list[str], store_dir: str | None) -> int:
+    """The address space the child maps for loading the files besides what it uses: the stack of
+    rdflib's parsing thread (store.load), when it is rdflib that reads them."""
+    from . import oxstore, store
+
+    return 0 if store_dir or not files or oxstore.is_large(files) else store.PARSE_STACK_BYTES
+
+
+def query_sources(files: list[str], query: str, store_dir: str | None = None,
+                  timeout: float | None = None, allow_service: bool = False,
+                  max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> Result:
+    """Run a query on graph files (Oxigraph when they are large) or on an on-disk store. The
+    query is parsed and the files are loaded in the child, within the limits."""
+    sandbox.check_timeout(timeout)
+    sandbox.check_memory(max_memory)
+    data = _sources(files, store_dir)
+    return sandbox.run_limited(lambda: _evaluate(data, query, allow_service), timeout=timeout, memory_mb=max_memory,
+                               reserved=_reserved(files, store_dir))
+
+
+def result_file(files: list[str], query: str, fmt: str = "table", params: dict[str, str] | None = None,
+                store_dir: str | None = None, timeout: float | None = None, allow_service: bool = False,
+                max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> BinaryIO:
+    """`speechkg query`: the result of a query on graph files or a store, formatted, in an unnamed
+    temporary file (read from its start; the caller closes it).
+
+    All of the work is done by one child process within `timeout` and `max_memory`: binding
+    the --param values, parsing the query, loading the files, evaluating, and formatting into
+    the file. A query stopped on the way leaves nothing to print."""
+    if fmt not in OUTPUT_FORMATS:
+        raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    sandbox.check_timeout(timeout)
+    sandbox.check_memory(max_memory)
+    data = _sources(files, store_dir)
+    try:
+        out = tempfile.TemporaryFile()
+    except OSError as exc:
+        raise QueryError(f"cannot make a temporary file for the result ({exc.strerror}); set TMPDIR "
+                         "to a writable directory") from None
+
+    def job() -> None:
+        sandbox.stage(_PARSING)
+        result = _evaluate(data, bind(query, params or {}), allow_service)
+        sandbox.stage(_WRITING)
         try:
-            return go()
-        except (SpeechKGError, MemoryError):  # our own errors keep their message
-            raise
-        except Exception as exc:
-            raise QueryError(f"the query failed: {_first_line(exc)}") from None
+            with open(out.fileno(), "w", encoding="utf-8", errors="replace", newline="", closefd=False) as fh:
+                write_result(result, fmt, fh)
+        except OSError as exc:
+            raise QueryError(f"cannot hold the result in a temporary file ({exc.strerror}); set TMPDIR "
+                             "to a disk with room, or LIMIT the query") from None
 
-    return sandbox.run_limited(checked, timeout=timeout, memory_mb=max_memory)
+    try:
+        sandbox.run_limited(job, timeout=timeout, memory_mb=max_memory, reserved=_reserved(files, store_dir))
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
 
 
 # ------------------------------------------------------------------ output
@@ -342,6 +447,13 @@ def _json_term(v) -> dict:
 
 def format_result(result: Result, fmt: str = "table") -> str:
     """A result as text: aligned table, csv, tsv or SPARQL 1.1 JSON; graphs as Turtle."""
+    buf = io.StringIO()
+    write_result(result, fmt, buf)
+    return buf.getvalue()
+
+
+def write_result(result: Result, fmt: str, out: TextIO) -> None:
+    """format_result written to `out`, row by row for csv, tsv and json."""
     if fmt not in OUTPUT_FORMATS:
         raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
     if result.type == "GRAPH":
@@ -349,53 +461,47 @@ def format_result(result: Result, fmt: str = "table") -> str:
 
         g = result.graph if result.graph is not None else Graph()
         bind_prefixes(g)
-        return serialize(g, "turtle").decode("utf-8")
+        out.write(serialize(g, "turtle").decode("utf-8"))
+        return
     if result.type == "ASK":
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
-        return ("true" if result.boolean else "false") + "\n"
+            out.write(json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n")
+        else:
+            out.write(("true" if result.boolean else "false") + "\n")
+        return
     names = result.vars
-    if fmt == "json":
-        bindings = [{n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None}
-                    for row in result.rows]
-        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
-                          ensure_ascii=False) + "\n"
-    rows = [[_cell(c) for c in r] for r in result.rows]
+    if fmt == "json":  # as json.dumps writes the whole object, one binding at a time
+        out.write('{"head": ' + json.dumps({"vars": names}, ensure_ascii=False) + ', "results": {"bindings": [')
+        for i, row in enumerate(result.rows):
+            binding = {n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None}
+            out.write((", " if i else "") + json.dumps(binding, ensure_ascii=False))
+        out.write("]}}\n")
+        return
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
+        w = csv.writer(out, lineterminator="\r\n")
         w.writerow(names)
-        w.writerows(rows)
-        return buf.getvalue()
+        for r in result.rows:
+            w.writerow([_cell(c) for c in r])
+        return
     if fmt == "tsv":
-        clean = [[c.replace("\t", " ").replace("\n", " ") for c in r] for r in rows]
-        return "\n".join("\t".join(r) for r in [names, *clean]) + "\n"
-    rows = [[printable(c.replace("\n", " ")) for c in r] for r in rows]
+        out.write("\t".join(names) + "\n")
+        for r in result.rows:
+            out.write("\t".join(_cell(c).replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+        return
+    shown: dict[str, tuple[str, int]] = {}  # cells repeat from row to row: each is escaped and measured once
+
+    def show(c) -> tuple[str, int]:
+        text = _cell(c)
+        hit = shown.get(text)
+        if hit is None:
+            clean = printable(text.replace("\n", " "))
+            hit = shown[text] = (clean, width(clean))
+        return hit
+
+    rows = [[show(c) for c in r] for r in result.rows]
     names = [printable(n) for n in names]
-    widths = [max([width(n)] + [width(r[i]) for r in rows]) for i, n in enumerate(names)]
-    lines = ["  ".join(_pad(n, widths[i]) for i, n in enumerate(names)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
-    return "\n".join(lines) + "\n"
-
-
-def query_sources(files: list[str], query: str, store_dir: str | None = None,
-                  timeout: float | None = None, allow_service: bool = False,
-                  max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> Result:
-    """Refuse a bad query or limit, then run it on graph files (Oxigraph when they are
-    large) or on an on-disk store."""
-    sandbox.check_timeout(timeout)
-    sandbox.check_memory(max_memory)
-    prepare(query, allow_service)
-    from . import oxstore, store
-
-    if store_dir:
-        if files:
-            raise QueryError("give graph files or --store DIR, not both")
-        oxstore.check_store(store_dir)
-        data = StorePath(str(store_dir))
-    elif oxstore.is_large(files):
-        data = oxstore.load_files(files)
-    else:
-        data = store.load(files)
-    return run(data, query, allow_service=allow_service, timeout=timeout, max_memory=max_memory)
+    widths = [max([width(n)] + [r[i][1] for r in rows]) for i, n in enumerate(names)]
+    out.write("  ".join(_pad(n, widths[i]) for i, n in enumerate(names)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        out.write("  ".join(c + " " * (widths[i] - w) for i, (c, w) in enumerate(r)).rstrip() + "\n")

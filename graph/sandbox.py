@@ -13,6 +13,7 @@ import contextlib
 import ctypes
 import faulthandler
 import math
+import mmap
 import os
 import pickle
 import resource
@@ -72,12 +73,13 @@ def _address_space() -> int:
         return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def _memory_limit(memory_mb: float) -> tuple[int, int]:
-    """(soft, hard) RLIMIT_AS for a child that may use `memory_mb` MB more than now: never above
-    a limit the process already has (`ulimit -v`; the hard one cannot be raised), nor past
-    what the kernel takes."""
+def _memory_limit(memory_mb: float, reserved: int = 0) -> tuple[int, int]:
+    """(soft, hard) RLIMIT_AS for a child that may use `memory_mb` MB more than now, besides
+    `reserved` bytes of address space that it maps but hardly uses (a thread's large stack):
+    never above a limit the process already has (`ulimit -v`; the hard one cannot be raised),
+    nor past what the kernel takes."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    want = _address_space() + int(min(memory_mb, 2.0**40) * 1024 * 1024)  # 2**40 MB: no limit in practice
+    want = _address_space() + reserved + int(min(memory_mb, 2.0**40) * 1024 * 1024)  # 2**40 MB: no limit
     for have in (soft, hard):
         if have != resource.RLIM_INFINITY:
             want = min(want, have)
@@ -100,10 +102,33 @@ def _close_sockets() -> None:
                     os.close(fd)
 
 
-def _child(fn: Callable[[], object], memory_mb: float | None, wfd: int, parent: int) -> None:
+#: where a child says what it is doing (see stage); set in the child only
+_stage_map: mmap.mmap | None = None
+_STAGE_BYTES = 256
+
+
+def stage(text: str) -> None:
+    """Say what the function run by run_limited is doing now (e.g. "while the graph files were
+    loaded"), so that a stop past a limit can name it; "" for its main work. Outside a child
+    of run_limited this does nothing."""
+    if _stage_map is not None:
+        data = text.encode("utf-8")[: _STAGE_BYTES - 1]
+        _stage_map[: len(data) + 1] = data + b"\0"
+
+
+def _read_stage(shared: mmap.mmap) -> str:
+    data = shared[:_STAGE_BYTES]
+    return data[: data.find(b"\0")].decode("utf-8", "replace") if b"\0" in data else ""
+
+
+def _child(
+    fn: Callable[[], object], memory_mb: float | None, reserved: int, wfd: int, parent: int, shared: mmap.mmap
+) -> None:
     """The forked child: limit memory, run fn, write the pickled outcome, exit without cleanup."""
+    global _stage_map
     code = 0
     try:
+        _stage_map = shared
         _die_with_parent()
         if os.getppid() != parent:  # the parent died before the request took effect
             os._exit(1)
@@ -114,7 +139,7 @@ def _child(fn: Callable[[], object], memory_mb: float | None, wfd: int, parent: 
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if memory_mb is not None:
-            resource.setrlimit(resource.RLIMIT_AS, _memory_limit(memory_mb))
+            resource.setrlimit(resource.RLIMIT_AS, _memory_limit(memory_mb, reserved))
         try:
             outcome = ("value", fn())
         except MemoryError:
@@ -167,20 +192,23 @@ def run_limited(
     memory_mb: float | None = DEFAULT_MEMORY_MB,
     client: socket.socket | None = None,
     what: str = "the query",
+    reserved: int = 0,
 ) -> T:
     """fn() evaluated in a forked child: its value (pickled back), or its exception re-raised.
 
     Raises TimedOut after `timeout` seconds, OutOfMemory when the child needs more than
-    `memory_mb` MB beyond the parent's size, ClientGone when `client` (a socket) is closed
-    by its peer first; in each case the child is killed."""
+    `memory_mb` MB beyond the parent's size (and `reserved` bytes of address space that fn
+    maps but hardly uses, such as a parsing thread's stack), ClientGone when `client` (a
+    socket) is closed by its peer first; in each case the child is killed."""
     timeout = check_timeout(timeout)
     memory_mb = check_memory(memory_mb)
+    shared = mmap.mmap(-1, _STAGE_BYTES)  # anonymous and shared: the child's stage, read here
     rfd, wfd = os.pipe()
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover — runs in the child, which leaves with os._exit
         os.close(rfd)
-        _child(fn, memory_mb, wfd, parent)
+        _child(fn, memory_mb, reserved, wfd, parent, shared)
     os.close(wfd)
     deadline = None if timeout is None else time.monotonic() + timeout
     chunks: list[bytes] = []
@@ -197,8 +225,14 @@ def run_limited(
             if not ready and deadline is not None and time.monotonic() < deadline:
                 continue
             if not ready:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)  # stopped before its stage is read, so that it cannot change
+                done = True
+                during = _read_stage(shared)
                 raise TimedOut(
-                    f"{what} ran past the --timeout of {timeout:g} s and was stopped; simplify it or raise --timeout"
+                    f"{what} ran past the --timeout of {timeout:g} s{' ' + during if during else ''} and was "
+                    "stopped; simplify it or raise --timeout"
                 )
             if client is not None and client in ready:
                 left = _client_left(client)
@@ -220,6 +254,8 @@ def run_limited(
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+        during = _read_stage(shared)
+        shared.close()
     if chunks:
         kind, value = pickle.loads(b"".join(chunks))
         if kind == "value":
@@ -230,7 +266,9 @@ def run_limited(
         kind = "died"
     limit = f"the --max-memory of {memory_mb:g} MB" if memory_mb is not None else "the memory available"
     raise_what = "--max-memory"
-    if memory_mb is not None and _memory_limit(memory_mb)[0] < _address_space() + memory_mb * 1024 * 1024:
+    if memory_mb is not None and (
+        _memory_limit(memory_mb, reserved)[0] < _address_space() + reserved + memory_mb * 1024 * 1024
+    ):
         limit, raise_what = "the memory this process may use (its ulimit -v)", "the ulimit"
     if (
         kind == "memory"
@@ -239,7 +277,8 @@ def run_limited(
         or os.WEXITSTATUS(status) == 3
     ):
         raise OutOfMemory(
-            f"{what} needed more than {limit} and was stopped; simplify it (LIMIT, fewer joins) or raise {raise_what}"
+            f"{what} needed more than {limit}{' ' + during if during else ''} and was stopped; "
+            f"simplify it (LIMIT, fewer joins) or raise {raise_what}"
         )
     how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {os.WEXITSTATUS(status)}"
     raise QueryError(f"{what} stopped unexpectedly ({how}); try again or simplify it")

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
 
 from speechkg.ontology.namespace import bind_prefixes
 
@@ -386,6 +387,9 @@ def _graph_name(g: Graph, path: Path) -> str:
 
 #: how deeply a graph file's collections and blank nodes may nest (rdflib parses recursively)
 MAX_NESTING = 10_000
+#: the stack of the thread that parses a graph file: address space mapped at once, of which only
+#: deep nesting uses much (a memory limit on the parse must leave room for it)
+PARSE_STACK_BYTES = 512 * 1024 * 1024
 
 
 def _deep(fn):
@@ -403,7 +407,7 @@ def _deep(fn):
 
     old_limit, old_stack = sys.getrecursionlimit(), threading.stack_size()
     sys.setrecursionlimit(max(old_limit, MAX_NESTING * 20))
-    threading.stack_size(512 * 1024 * 1024)
+    threading.stack_size(PARSE_STACK_BYTES)
     try:
         th = threading.Thread(target=run, daemon=True)
         th.start()
@@ -457,12 +461,84 @@ def refuse_remote_contexts(path: str | Path) -> None:
                              "nothing is fetched; put the context inline in the file")
 
 
+class _XMLProlog(Exception):
+    """The root element began: every declaration of the document has been read."""
+
+
+def refuse_xml_entities(path: str | Path) -> None:
+    """GraphFileError when an XML graph file declares entities (`<!ENTITY …>`) or refers to external
+    ones: nested entities of a few hundred bytes expand to gigabytes (an XML bomb), in rdflib's
+    and Oxigraph's parsers alike. Only the prolog is read (declarations precede the root element),
+    by defusedxml's parser, which stops at the first declaration, before anything is expanded."""
+    import xml.sax
+    from xml.sax.handler import ContentHandler
+
+    import defusedxml.sax
+    from defusedxml import DefusedXmlException, EntitiesForbidden
+
+    class Prolog(ContentHandler):
+        def startElement(self, name, attrs):  # noqa: N802 — the SAX name
+            raise _XMLProlog
+
+    try:
+        with open(path, "rb") as fh:
+            defusedxml.sax.parse(fh, Prolog())
+    except _XMLProlog:
+        return
+    except EntitiesForbidden as exc:
+        raise GraphFileError(f"{path}: the XML declares entities (<!ENTITY {exc.name} …>), which are refused: a "
+                             "few hundred bytes of them can expand to gigabytes (an XML bomb); write their text "
+                             "in place, or give the graph as Turtle") from None
+    except DefusedXmlException:
+        raise GraphFileError(f"{path}: the XML refers to an external entity or DTD, which is refused: nothing "
+                             "but the files named is read; remove the reference") from None
+    except xml.sax.SAXException as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise GraphFileError(f"{path}: not a readable xml graph ({first[:200]}); "
+                             "check the file or its suffix") from None
+    except OSError as exc:
+        raise GraphFileError(f"{path}: cannot read it ({exc.strerror})") from None
+
+
+#: prefixes a parser may bind while reading graph files (rdflib's namespace manager takes time
+#: quadratic in their number, and no command uses a file's prefixes)
+MAX_FILE_PREFIXES = 64
+
+
+class _FewPrefixes(NamespaceManager):
+    """A namespace manager that binds the first MAX_FILE_PREFIXES prefixes it is given and ignores
+    the rest, so that a file of 20,000 @prefix lines reads in linear time."""
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(graph, bind_namespaces="none")
+        self._left = MAX_FILE_PREFIXES
+
+    def bind(self, prefix, namespace, override: bool = True, replace: bool = False) -> None:
+        if self._left > 0:
+            self._left -= 1
+            super().bind(prefix, namespace, override=override, replace=replace)
+
+
+def _parse_jsonld(ds: Dataset, path: Path) -> None:
+    """A JSON-LD file into `ds`, the terms of its context bound through a _FewPrefixes. (rdflib's
+    JSON-LD parser binds them on the graph it is given when that one holds named graphs, else on
+    a new one whose namespace manager binds them all.)"""
+    sink = Dataset(store=ds.store)
+    sink.namespace_manager = _FewPrefixes(sink)
+    Graph.parse(sink, str(path), format="json-ld")
+
+
 def load(paths: list[str] | str) -> Dataset:
-    """Graph files (any format rdflib reads, by suffix) → one Dataset; named graphs kept."""
+    """Graph files (any format rdflib reads, by suffix) → one Dataset; named graphs kept.
+
+    A file's prefixes are not kept (past the first few, see _FewPrefixes); XML files that
+    declare entities are refused (refuse_xml_entities), JSON-LD ones that name a remote context
+    too (refuse_remote_contexts)."""
     if isinstance(paths, str):
         paths = [paths]
     ds = Dataset(default_union=True)
     bind_prefixes(ds)
+    ds.default_graph.namespace_manager = _FewPrefixes(ds.default_graph)
     for path in paths:
         p = Path(path)
         if not p.is_file():
@@ -470,11 +546,17 @@ def load(paths: list[str] | str) -> Dataset:
         fmt = FORMATS[format_for(str(p))][0]
         if fmt == "json-ld":
             refuse_remote_contexts(p)
+        if fmt == "xml":
+            refuse_xml_entities(p)
         try:
-            if fmt in ("trig", "nquads", "json-ld"):
-                _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023 — run before the next path
+            if fmt == "json-ld":
+                _deep(lambda: _parse_jsonld(ds, p))  # noqa: B023 — run before the next path
+            elif fmt in ("trig", "nquads"):
+                _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023
             else:
-                g = _deep(lambda: Graph().parse(str(p), format=fmt))  # noqa: B023
+                g = Graph()
+                g.namespace_manager = _FewPrefixes(g)
+                _deep(lambda: g.parse(str(p), format=fmt))  # noqa: B023
                 target = ds.graph(_graph_name(g, p))
                 for t in g:
                     target.add(t)

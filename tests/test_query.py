@@ -131,9 +131,10 @@ def test_timeout_stops_a_runaway_query(seed_ttl, engine):
 
 
 def test_timeout_through_the_cli(seed_ttl):
-    r = runner.invoke(cli, ["query", str(seed_ttl), RUNAWAY, "--timeout", "0.5"])
+    """The timeout covers reading the file too (a second or so here), so it is longer than the above."""
+    r = runner.invoke(cli, ["query", str(seed_ttl), RUNAWAY, "--timeout", "3"])
     assert r.exit_code == 1
-    assert r.output == ("Error: the query ran past the --timeout of 0.5 s and was stopped; "
+    assert r.output == ("Error: the query ran past the --timeout of 3 s and was stopped; "
                         "simplify it or raise --timeout\n")
 
 
@@ -198,11 +199,11 @@ def test_large_files_use_oxigraph(seed_ttl, monkeypatch):
 def test_parameters_open_the_where_group_and_match_labels_in_any_form():
     text = "# a WHERE { in a comment\nSELECT ?e WHERE { ?e skos:prefLabel ?label . FILTER(?x != <http://a#WHERE>) }"
     bound = q.bind(text, {"label": "全总"})
-    assert bound.startswith("# a WHERE { in a comment\nSELECT ?e WHERE {\n  VALUES (?label) "
-                            '{ ("全总") ("全总"@zh) ("全总"@zh-Hant) }\n')
-    assert q.bind("ASK { ?s ?p ?o }", {"o": "x"}).endswith('VALUES (?o) { ("x") ("x"@zh) ("x"@zh-Hant) }\n')
+    assert bound.startswith("# a WHERE { in a comment\nSELECT ?e WHERE {\n  VALUES ?label "
+                            '{ "全总" "全总"@zh "全总"@zh-Hant }\n')
+    assert q.bind("ASK { ?s ?p ?o }", {"o": "x"}).endswith('VALUES ?o { "x" "x"@zh "x"@zh-Hant }\n')
     two = q.bind("SELECT * WHERE { ?a ?b ?c }", {"b": "1", "c": "2"})
-    assert two.count("(") - two.count("VALUES (") == 9  # every combination of the two values' forms
+    assert 'VALUES ?b { "1" "1"@zh "1"@zh-Hant }\n  VALUES ?c { "2" "2"@zh "2"@zh-Hant }' in two  # one block each
 
 
 def test_a_parameter_picks_rows_before_grouping(tmp_path):
