@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from cli import cli
 from graph import validate
@@ -68,3 +68,153 @@ def test_small_and_odd_inputs_conform(text):
     from graph.rdf import to_graph
 
     assert validate.validate(to_graph(process(Speech(text, "odd.txt", year=2022)))).conforms
+
+
+# ------------------------------------------------------------------ issue 12: the SPARQL checks as targets
+
+#: the two checks as they were written before issue 12: SPARQL constraints, run once per focus node
+_OLD_CONSTRAINTS = '''
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix skgsh: <https://w3id.org/speechkg/shapes#> .
+skgsh:Entity sh:sparql [
+    sh:message "an entity has exactly one type of the contract" ;
+    sh:prefixes skgsh: ;
+    sh:select """
+        SELECT $this WHERE {
+            $this rdf:type ?t .
+            FILTER (?t IN (skg:Campaign, skg:Body, skg:Goal, skg:Date, skg:Meeting, skg:Person,
+                           skg:Document, skg:Concept))
+        } GROUP BY $this HAVING (COUNT(DISTINCT ?t) > 1)
+    """ ] .
+skgsh:Mention sh:sparql [
+    sh:message "a mention's offsets point into its context: text[begin:end] == anchorOf" ;
+    sh:prefixes skgsh: ;
+    sh:select """
+        SELECT $this WHERE {
+            $this nif:beginIndex ?b ; nif:endIndex ?e ; nif:anchorOf ?a ;
+                  nif:referenceContext ?c .
+            ?c nif:isString ?s .
+            FILTER (?e > STRLEN(?s) || SUBSTR(?s, ?b + 1, ?e - ?b) != STR(?a))
+        }
+    """ ] .
+'''
+
+
+def _old_shapes() -> Graph:
+    """The shapes with the two checks written as before (per-node SPARQL constraints)."""
+    old = Graph()
+    for prefix, ns in validate.shapes().namespaces():
+        old.bind(prefix, ns)
+    for t in validate.shapes():
+        old.add(t)
+    shapes_ns = "https://w3id.org/speechkg/shapes#"
+    for name in ("EntityType", "MentionOffsets"):
+        node = URIRef(shapes_ns + name)
+        for target in list(old.objects(node, URIRef("http://www.w3.org/ns/shacl#target"))):
+            old.remove((target, None, None))
+        old.remove((node, None, None))
+    return old.parse(data=_OLD_CONSTRAINTS, format="turtle")
+
+
+def _lines_with(g: Graph, shapes: Graph) -> list[str]:
+    from unittest import mock
+
+    with mock.patch.object(validate, "shapes", lambda: shapes):
+        return validate.validate(g).lines()
+
+
+EX = "http://example.org/"
+
+
+def _small() -> Graph:
+    from graph.model import Speech
+    from graph.pipeline import process
+    from graph.rdf import to_graph
+
+    return to_graph(process(Speech("2022年3月1日，省委召开全省工会会议，全总开展“五大行动”。", "s.txt", year=2022)))
+
+
+def _first(g: Graph, cls) -> URIRef:
+    return sorted(g.subjects(RDF.type, cls))[0]
+
+
+def _two_types(g):
+    g.add((_first(g, SKG.Body), RDF.type, SKG.Person))
+
+
+def _three_types(g):
+    body = _first(g, SKG.Body)
+    g.add((body, RDF.type, SKG.Person))
+    g.add((body, RDF.type, SKG.Concept))
+
+
+def _other_type_is_fine(g):
+    g.add((_first(g, SKG.Body), RDF.type, URIRef(EX + "Organization")))
+
+
+def _subclass_type(g):  # counted as a contract type only when written directly, before and after
+    g.add((URIRef(EX + "Union"), RDFS.subClassOf, SKG.Person))
+    g.add((_first(g, SKG.Body), RDF.type, URIRef(EX + "Union")))
+
+
+def _past_the_text(g):
+    g.set((_first(g, SKG.Mention), NIF.endIndex, Literal(10 ** 6, datatype=XSD.nonNegativeInteger)))
+
+
+def _wrong_anchor(g):
+    g.set((_first(g, SKG.Mention), NIF.anchorOf, Literal("不对")))
+
+
+def _store_integers_wrong(g):
+    m = _first(g, SKG.Mention)
+    b = int(g.value(m, NIF.beginIndex))
+    g.set((m, NIF.beginIndex, Literal(b + 1, datatype=XSD.integer)))
+
+
+def _second_context(g):
+    m = _first(g, SKG.Mention)
+    ctx = URIRef(EX + "ctx")
+    g.add((ctx, RDF.type, NIF.Context))
+    g.add((ctx, NIF.isString, Literal("别的文字")))
+    g.add((m, NIF.referenceContext, ctx))
+
+
+def _sentence_is_not_checked(g):
+    g.set((_first(g, NIF.Sentence), NIF.anchorOf, Literal("不对")))
+
+
+def _mention_by_subclass(g):
+    s = _first(g, NIF.Sentence)
+    g.add((URIRef(EX + "Quote"), RDFS.subClassOf, SKG.Mention))
+    g.add((s, RDF.type, URIRef(EX + "Quote")))
+    g.set((s, NIF.anchorOf, Literal("不对")))
+
+
+def _not_a_number(g):
+    g.set((_first(g, SKG.Mention), NIF.beginIndex, Literal("one")))
+
+
+@pytest.mark.parametrize("breaking", [_two_types, _three_types, _other_type_is_fine, _subclass_type, _past_the_text,
+                                      _wrong_anchor, _store_integers_wrong, _second_context,
+                                      _sentence_is_not_checked, _mention_by_subclass, _not_a_number])
+def test_the_sparql_checks_report_what_the_per_node_constraints_reported(breaking):
+    g = _small()
+    assert validate.validate(g).conforms
+    breaking(g)
+    new, old = _lines_with(g, validate.shapes()), _lines_with(g, _old_shapes())
+    assert new == old
+    expected = {_two_types: "exactly one type of the contract", _three_types: "exactly one type of the contract",
+                _past_the_text: "text[begin:end] == anchorOf", _wrong_anchor: "text[begin:end] == anchorOf",
+                _store_integers_wrong: "text[begin:end] == anchorOf", _second_context: "text[begin:end] == anchorOf",
+                _mention_by_subclass: "text[begin:end] == anchorOf"}.get(breaking)
+    if expected:
+        assert sum(expected in line for line in new) == 1, new
+
+
+def test_the_seed_validates_in_well_under_the_old_time(seed_ttl):
+    import time
+
+    g = Graph().parse(seed_ttl, format="turtle")
+    t = time.perf_counter()
+    assert validate.validate(g).conforms
+    assert time.perf_counter() - t < 3  # 7-10 s with the per-node SPARQL constraints
