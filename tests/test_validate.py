@@ -6,7 +6,8 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
 from cli import cli
-from graph import validate
+from graph import store, validate
+from graph.errors import ResourceError
 from ontology.namespace import NIF, SKG
 
 
@@ -218,3 +219,12 @@ def test_the_seed_validates_in_well_under_the_old_time(seed_ttl):
     t = time.perf_counter()
     assert validate.validate(g).conforms
     assert time.perf_counter() - t < 3  # 7-10 s with the per-node SPARQL constraints
+
+
+def test_out_of_memory_while_reading_a_graph_is_not_called_unreadable(seed_ttl, monkeypatch):
+    def no_memory(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(Graph, "parse", no_memory)
+    with pytest.raises(ResourceError, match=r"out of memory reading it \(0 MB as written\); free memory, or split"):
+        store.load(str(seed_ttl))
