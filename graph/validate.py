@@ -1,15 +1,39 @@
-"""SHACL validation of built graphs (pyshacl) against ontology/shapes.ttl."""
+"""SHACL validation of built graphs (pyshacl) against ontology/shapes.ttl.
+
+`validate` checks a graph held in memory in one pyshacl run. `validate_files` checks graph
+files in chunks of about CHUNK triples, with the result of one run on the merge of the files,
+in memory bounded by a chunk and in time that grows linearly with the graph:
+
+- every focus node of the shapes is a subject, and the shapes read its own triples, some
+  facts (rdf:type, …) of the nodes it links to, and rdfs:subClassOf (`_needs` finds which
+  from the shapes, or says the shapes cannot be checked in chunks);
+- the files are read three times by Oxigraph's streaming parser, cut into chunks at subject
+  changes: first to index which chunks describe each node, then to gather what crosses
+  chunks, then to validate each chunk;
+- a node described in one chunk only is validated with it, together with the facts of the
+  nodes it links to that are described elsewhere; a node described in several chunks (an
+  entity of many speeches) is validated at the end with all its triples;
+- only triples the shapes read are kept (an entity's skg:mentionedIn of every speech is not).
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
-from rdflib import RDF, SKOS, Graph, Namespace
+from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.graph import Dataset
+from rdflib.term import Node
 
 from ontology.namespace import SHAPES_FILE
 
+from .errors import ResourceError
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
+
+#: triples per chunk of `validate_files` (a chunk ends at the next change of subject)
+CHUNK = 30_000
 
 
 @dataclass(frozen=True)
@@ -45,21 +69,34 @@ def _union(data: Graph | Dataset) -> Graph:
 
 def validate(data: Graph | Dataset) -> Report:
     """Validate a graph (all named graphs together); violations name the focus node by label."""
+    g = _union(data)
+    violations, failed = _check(g, inplace=g is not data)
+    return Report(not failed, len(set(g.subjects())), sorted(violations, key=_order))
+
+
+def _order(v: Violation) -> tuple[str, str, str]:
+    return v.focus, v.path, v.message
+
+
+def _check(g: Graph, own: set[Node] | None = None, inplace: bool = True) -> tuple[list[Violation], bool]:
+    """pyshacl on `g`: the violations of the focus nodes in `own` (default: all), and whether
+    one of them has severity sh:Violation (warnings do not fail a graph)."""
     from pyshacl import validate as shacl
 
-    g = _union(data)
-    conforms, results, _ = shacl(g, shacl_graph=shapes(), advanced=True, allow_warnings=True)
-    out = []
-    for r in sorted(results.subjects(RDF.type, SH.ValidationResult)):
+    _, results, _ = shacl(g, shacl_graph=shapes(), advanced=True, allow_warnings=True, inplace=inplace)
+    out, failed = [], False
+    for r in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(r, SH.focusNode)
-        label = g.value(focus, SKOS.prefLabel) if focus is not None else None
+        if own is not None and focus not in own:
+            continue
+        failed = failed or results.value(r, SH.resultSeverity) == SH.Violation
+        label = min(g.objects(focus, SKOS.prefLabel), default=None) if focus is not None else None  # one, if two
         path = results.value(r, SH.resultPath)
         msg = results.value(r, SH.resultMessage)
         out.append(Violation(f"{label} <{focus}>" if label else f"<{focus}>",
                              _short(path) if path is not None else "",
                              str(msg) if msg is not None else "violates a shape"))
-    out.sort(key=lambda v: (v.focus, v.path, v.message))
-    return Report(bool(conforms), len(set(g.subjects())), out)
+    return out, failed
 
 
 def _short(iri) -> str:
@@ -73,3 +110,347 @@ def _short(iri) -> str:
         if s.startswith(ns):
             return prefix + s[len(ns):]
     return s
+
+
+# ------------------------------------------------------------------ what the shapes read
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What the shapes read around a focus node: its triples with a predicate in `keep`, and
+    of each node it links to through a predicate in `links`, the triples with a predicate in
+    `facts`; and all rdfs:subClassOf triples."""
+
+    keep: frozenset[URIRef]
+    links: frozenset[URIRef]
+    facts: frozenset[URIRef]
+
+
+#: SHACL terms whose checks stay within a focus node, its values and their types (with
+#: sh:or, sh:and, sh:xone and sh:not of such shapes); any other term in the shapes (sh:node,
+#: sh:closed, sh:targetObjectsOf, complex paths, …) and the shapes are checked in one run
+_LOCAL = {SH[t] for t in (
+    "targetClass targetSubjectsOf target property path message severity name description deactivated "
+    "order group minCount maxCount datatype class nodeKind pattern flags minInclusive maxInclusive "
+    "minExclusive maxExclusive minLength maxLength languageIn uniqueLang in hasValue lessThan "
+    "lessThanOrEquals equals disjoint or and xone not sparql select prefixes declare prefix namespace "
+    "SPARQLTarget NodeShape PropertyShape").split()}
+_LOGICAL = (SH["or"], SH["and"], SH.xone)
+
+
+@lru_cache(maxsize=4)
+def needs(sg: Graph) -> Needs | None:
+    """What the shapes `sg` read (see Needs), or None when they may read further than one
+    link from a focus node, or from a node that is no subject."""
+    sh = str(SH)
+    if any(str(p).startswith(sh) and p not in _LOCAL for p in sg.predicates()) or \
+            any(str(o).startswith(sh) and o not in _LOCAL and p == RDF.type for _, p, o in sg):
+        return None
+    if any(not isinstance(o, URIRef) for o in sg.objects(None, SH.path)):
+        return None
+    keep = {RDF.type, RDFS.subClassOf, SKOS.prefLabel, *sg.objects(None, SH.path),
+            *sg.objects(None, SH.targetSubjectsOf)}
+    links: set[URIRef] = set()
+    for shape, path in sg.subject_objects(SH.path):
+        members = _members(sg, shape)
+        if members is None:
+            return None
+        if any((m, SH["class"], None) in sg for m in members):
+            links.add(path)
+    read = set()
+    for text in sg.objects(None, SH.select):
+        found = _sparql_iris(str(text), _declared(sg))
+        if found is None:
+            return None
+        read |= found
+    return Needs(frozenset(keep | read), frozenset(links | read - {RDF.type, RDFS.subClassOf}),
+                 frozenset({RDF.type, RDFS.subClassOf} | read))
+
+
+def _members(sg: Graph, shape: Node) -> list[Node] | None:
+    """The shape and the shapes of its sh:or/sh:and/sh:xone/sh:not, recursively; None when
+    one of those reads properties of the value (a path of its own)."""
+    out, todo = [], [shape]
+    while todo:
+        node = todo.pop()
+        if node is not shape and ((node, SH.path, None) in sg or (node, SH.property, None) in sg):
+            return None
+        out.append(node)
+        todo.extend(sg.objects(node, SH["not"]))
+        for p in _LOGICAL:
+            for lst in sg.objects(node, p):
+                todo.extend(sg.items(lst))
+    return out
+
+
+def _declared(sg: Graph) -> dict[str, str]:
+    return {str(sg.value(d, SH.prefix)): str(sg.value(d, SH.namespace)) for d in sg.objects(None, SH.declare)}
+
+
+def _sparql_iris(text: str, prefixes: dict[str, str]) -> set[URIRef] | None:
+    """The IRIs of a SPARQL query (its predicates among them); None when a predicate is a
+    variable or a negated path (any predicate may be read)."""
+    from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[URIRef] = set()
+
+    def path_ok(p) -> bool:
+        if isinstance(p, URIRef):
+            found.add(p)
+            return True
+        if isinstance(p, (SequencePath, AlternativePath)):
+            return all(path_ok(a) for a in p.args)
+        if isinstance(p, MulPath):
+            return path_ok(p.path)
+        if isinstance(p, InvPath):
+            return path_ok(p.arg)
+        return False  # a variable, or a negated path: any predicate
+
+    todo: list = [prepareQuery(text, initNs=prefixes).algebra]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, CompValue):
+            if x.name == "BGP" and not all(path_ok(p) for _, p, _ in x["triples"]):
+                return None
+            todo.extend(x.values())
+        elif isinstance(x, (list, tuple, set)):
+            todo.extend(x)
+        elif isinstance(x, URIRef):
+            found.add(x)
+    return found
+
+
+# ------------------------------------------------------------------ validating files in chunks
+
+
+class _Unreadable(Exception):
+    """A file Oxigraph's strict parsers refuse (rdflib may still read it)."""
+
+
+def validate_files(paths: list[str], chunk: int = CHUNK) -> Report:
+    """Validate graph files as one graph (their merge) in chunks of about `chunk` triples:
+    the report of `validate` on all of them loaded, in bounded memory. Files Oxigraph's
+    strict parsers refuse are loaded by rdflib and validated in one run, as before."""
+    from .store import load
+
+    sg = shapes()
+    plan = needs(sg)
+    try:
+        if plan is None:
+            return validate(load(paths))
+        try:
+            return _Chunked(paths, plan, chunk).run()
+        except _Unreadable:
+            return validate(load(paths))
+    except MemoryError:
+        raise ResourceError(f"out of memory validating {', '.join(paths)}; free memory, or validate the "
+                            "files one at a time") from None
+
+
+class _Chunked:
+    """One validation of graph files in chunks (see the module's docstring)."""
+
+    def __init__(self, paths: list[str], needs: Needs, chunk: int) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.paths = paths
+        self.size = max(1, chunk)
+        self.keep = {ox.NamedNode(str(p)) for p in needs.keep}
+        self.links = {ox.NamedNode(str(p)) for p in needs.links}
+        self.facts = {ox.NamedNode(str(p)) for p in needs.facts}
+        self.subclass = ox.NamedNode(str(RDFS.subClassOf))
+        self.classes: set[tuple] = set()  # rdfs:subClassOf triples (rdflib), added to every chunk
+
+    # reading
+
+    def _parse(self, index: int, path: str) -> Iterator:
+        from .oxstore import _OX_FORMATS
+        from .store import format_for, refuse_remote_contexts
+
+        fmt = format_for(path)
+        p = Path(path)
+        if not p.is_file():
+            raise _Unreadable(path)
+        if fmt == "jsonld":
+            refuse_remote_contexts(p)
+        bnodes: dict[str, object] = {}  # anonymous blank nodes get new ids in each read: numbered in order
+
+        def node(t):
+            if isinstance(t, self.ox.BlankNode):
+                b = bnodes.get(t.value)
+                if b is None:
+                    b = bnodes[t.value] = self.ox.BlankNode(f"f{index}b{len(bnodes)}")
+                return b
+            return t
+
+        try:
+            for q in self.ox.parse(path=str(p), format=_OX_FORMATS[fmt], base_iri=p.resolve().as_uri()):
+                yield node(q.subject), q.predicate, node(q.object)
+        except MemoryError as exc:
+            if not str(exc):  # out of memory; with a message, a token over the parser's 16 MiB
+                raise
+            raise _Unreadable(path) from None
+        except (SyntaxError, ValueError, OSError):
+            raise _Unreadable(path) from None
+
+    def chunks(self) -> Iterator[tuple[list[tuple], list]]:
+        """(kept triples, all subjects) of each chunk, in Oxigraph terms, the same in every read."""
+        kept: list[tuple] = []
+        subjects: list = []
+        last = None
+        for i, path in enumerate(self.paths):
+            for s, p, o in self._parse(i, path):
+                if s != last:
+                    if len(kept) >= self.size or len(subjects) >= self.size:
+                        yield kept, subjects
+                        kept, subjects = [], []
+                    subjects.append(s)
+                    last = s
+                if p in self.keep:
+                    kept.append((s, p, o))
+        if kept or subjects:
+            yield kept, subjects
+
+    # the three reads
+
+    def run(self) -> Report:
+        import numpy as np
+
+        # 1. which chunks describe each node; which links cross chunks
+        nodes: list = []
+        owner_key: list = []
+        owner_chunk: list = []
+        link_s: list[int] = []
+        link_o: list[int] = []
+        link_c: list[int] = []
+        ox = self.ox
+        n_chunks = 0
+        for c, (kept, subjects) in enumerate(self.chunks()):
+            n_chunks += 1
+            nodes.append(np.fromiter({hash(s) for s in subjects}, dtype=np.int64))
+            own = {hash(s) for s, _, _ in kept}
+            owner_key.append(np.fromiter(own, dtype=np.int64, count=len(own)))
+            owner_chunk.append(np.full(len(own), c, dtype=np.int64))
+            for s, p, o in kept:
+                if p in self.links and not isinstance(o, ox.Literal):
+                    link_s.append(hash(s))
+                    link_o.append(hash(o))
+                    link_c.append(c)
+                if p == self.subclass:
+                    self.classes.add(_triple(s, p, o, {}))
+        n_nodes = len(np.unique(np.concatenate(nodes))) if nodes else 0
+        if n_chunks <= 1:  # one chunk: nothing crosses
+            spread: set[int] = set()
+            wanted: set[int] = set()
+        else:
+            spread, wanted = _crossing(np.concatenate(owner_key), np.concatenate(owner_chunk),
+                                       np.array(link_s, dtype=np.int64), np.array(link_o, dtype=np.int64),
+                                       np.array(link_c, dtype=np.int64))
+        del nodes, owner_key, owner_chunk, link_s, link_o, link_c
+
+        # 2. the triples of nodes described in several chunks, and the facts of linked nodes
+        #    described in other chunks than the link
+        several: dict[Node, set[tuple]] = {}
+        facts: dict[Node, set[tuple]] = {}
+        if spread or wanted:
+            for kept, _ in self.chunks():
+                terms: dict = {}
+                for s, p, o in kept:
+                    k = hash(s)
+                    if k in spread:
+                        t = _triple(s, p, o, terms)
+                        several.setdefault(t[0], set()).add(t)
+                    if k in wanted and p in self.facts:
+                        t = _triple(s, p, o, terms)
+                        facts.setdefault(t[0], set()).add(t)
+
+        # 3. each chunk, for the nodes it alone describes; then the nodes of several chunks
+        violations: list[Violation] = []
+        failed = False
+        links = {URIRef(p.value) for p in self.links}
+        for kept, _ in self.chunks():
+            terms = {}
+            own = {_term(s, terms) for s, _, _ in kept if hash(s) not in spread}
+            v, f = self._validate((_triple(s, p, o, terms) for s, p, o in kept), own, links, facts)
+            violations += v
+            failed = failed or f
+        batch: list[tuple] = []
+        own = set()
+        for node in sorted(several, key=str):
+            batch += several[node]
+            own.add(node)
+            if len(batch) >= self.size:
+                v, f = self._validate(batch, own, links, facts)
+                violations += v
+                failed = failed or f
+                batch, own = [], set()
+        if own:
+            v, f = self._validate(batch, own, links, facts)
+            violations += v
+            failed = failed or f
+        return Report(not failed, n_nodes, sorted(violations, key=_order))
+
+    def _validate(self, triples: Iterable[tuple], own: set[Node], links: set[URIRef],
+                  facts: dict[Node, set[tuple]]) -> tuple[list[Violation], bool]:
+        """Validate the nodes `own` with `triples`, the facts of the nodes they link to, and
+        the subclass triples."""
+        g = Graph()
+        for t in triples:
+            g.add(t)
+            if t[1] in links and t[2] in facts:
+                for fact in facts[t[2]]:
+                    g.add(fact)
+        for t in self.classes:
+            g.add(t)
+        if not own:
+            return [], False
+        return _check(g, own)
+
+
+def _crossing(owner_key, owner_chunk, link_s, link_o, link_c) -> tuple[set[int], set[int]]:
+    """(nodes described in several chunks, nodes whose facts a link from another chunk, or
+    from a node of several chunks, reads), as keys."""
+    import numpy as np
+
+    keys, first, counts = np.unique(owner_key, return_index=True, return_counts=True)
+    home = owner_chunk[first]
+    home[counts > 1] = -1
+    spread = keys[counts > 1]
+    if len(keys) == 0 or len(link_o) == 0:
+        return set(spread.tolist()), set()
+    at = np.minimum(np.searchsorted(keys, link_o), len(keys) - 1)
+    described = keys[at] == link_o
+    s_at = np.minimum(np.searchsorted(keys, link_s), len(keys) - 1)
+    s_spread = (keys[s_at] == link_s) & (home[s_at] == -1)
+    crossing = described & ((home[at] != link_c) | s_spread)
+    return set(spread.tolist()), set(np.unique(link_o[crossing]).tolist())
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _term(t, cache: dict) -> Node:
+    """An Oxigraph term as rdflib's parsers give it (a simple literal without datatype)."""
+    hit = cache.get(t)
+    if hit is None:
+        import pyoxigraph as ox
+
+        if isinstance(t, ox.NamedNode):
+            hit = URIRef(t.value)
+        elif isinstance(t, ox.BlankNode):
+            hit = BNode(t.value)
+        elif t.language:
+            hit = Literal(t.value, lang=t.language)
+        elif t.datatype.value == _XSD_STRING:
+            hit = Literal(t.value)
+        else:
+            hit = Literal(t.value, datatype=URIRef(t.datatype.value))
+        cache[t] = hit
+    return hit
+
+
+def _triple(s, p, o, cache: dict) -> tuple:
+    return _term(s, cache), _term(p, cache), _term(o, cache)

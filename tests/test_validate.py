@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 
 from cli import cli
 from graph import store, validate
@@ -219,6 +219,153 @@ def test_the_seed_validates_in_well_under_the_old_time(seed_ttl):
     t = time.perf_counter()
     assert validate.validate(g).conforms
     assert time.perf_counter() - t < 3  # 7-10 s with the per-node SPARQL constraints
+
+
+# ------------------------------------------------------------------ D19: graph files validated in chunks
+
+
+def _corpus() -> Dataset:
+    """Three short speeches sharing entities (全总, 省委, a date), one named graph each."""
+    from graph.model import Speech
+    from graph.pipeline import process
+    from graph.rdf import speech_iri, to_graph
+
+    ds = Dataset()
+    for i, text in enumerate(["2022年3月1日，省委召开全省工会会议，全总开展“五大行动”。",
+                              "全总召开会议，省委书记讲话，开展“五大行动”。",
+                              "2022年3月1日，全国人大常委会召开会议。"]):
+        doc = process(Speech(text, f"s{i}.txt", year=2022))
+        to_graph(doc, ds.graph(speech_iri(doc)))
+    return ds
+
+
+def _speech_of(g: Graph) -> URIRef:
+    return next(iter(g.subjects(RDF.type, SKG.Speech)))
+
+
+def _graphs(ds: Dataset) -> list[Graph]:
+    """The speeches' graphs, in the order of their texts."""
+    return sorted((g for g in ds.graphs() if len(g)), key=lambda g: str(g.value(_speech_of(g), SKG.sourceFile)))
+
+
+def _broken_across_graphs(tmp_path) -> list[str]:
+    """A TriG corpus and a Turtle file whose problems (and non-problems) show only in their merge."""
+    ds = _corpus()
+    a, b, c = _graphs(ds)
+    zonghui = next(s for s in a.subjects(SKOS.prefLabel, None) if str(a.value(s, SKOS.prefLabel)) == "全总")
+    assert (zonghui, RDF.type, SKG.Body) in b
+    b.add((zonghui, SKOS.prefLabel, Literal("总工会", lang="zh")))            # a second label, in another graph
+    c.add((zonghui, RDF.type, SKG.Person))                                     # a second type, in another graph
+    date = URIRef("https://w3id.org/speechkg/id/date/2022-03-01")
+    assert (date, RDF.value, None) in a and (date, RDF.value, None) in c
+    a.remove((date, RDF.value, None))                                          # fine: c gives it
+    meeting = next(c.subjects(SKG.organizer, None))
+    body = c.value(meeting, SKG.organizer)
+    c.remove((body, RDF.type, SKG.Body))                                       # fine: typed in the Turtle file
+    mention = sorted(b.subjects(RDF.type, SKG.Mention))[0]
+    b.set((mention, NIF.referenceContext, a.value(_speech_of(a), SKG.context)))  # offsets into another text
+    b.add((_speech_of(a), SKG.sha256, Literal("0" * 64)))                     # D7: one speech, two hashes
+    union, member = URIRef(EX + "Union"), URIRef(EX + "member")
+    b.add((meeting, SKG.organizer, member))                                    # fine: a Body by subclass
+    near = URIRef(f"{meeting}x")  # next to the meeting, which is in two graphs: typed in the same chunk
+    for t in ((near, RDF.type, SKG.Body), (near, SKOS.prefLabel, Literal("近", lang="zh")),
+              (near, RDFS.label, Literal("近", lang="zh")), (meeting, SKG.organizer, near)):
+        b.add(t)
+    trig = tmp_path / "corpus.trig"
+    trig.write_bytes(store.serialize(ds, "trig"))
+    extra = Graph()
+    extra.add((body, RDF.type, SKG.Body))
+    extra.add((union, RDFS.subClassOf, SKG.Body))
+    extra.add((member, RDF.type, union))
+    ttl = tmp_path / "extra.ttl"
+    ttl.write_bytes(store.serialize(extra, "turtle")
+                    + b'[] a <https://w3id.org/speechkg#Body> ; <http://www.w3.org/2000/01/rdf-schema#label> "x"@zh .\n'
+                    + b'_:same a <https://w3id.org/speechkg#Concept> .\n')
+    nq = tmp_path / "more.nq"  # the same label as in the Turtle file: another blank node
+    nq.write_text('_:same <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/speechkg#Goal> '
+                  '<http://example.org/g> .\n', encoding="utf-8")
+    return [str(trig), str(ttl), str(nq)]
+
+
+def _no_blank_ids(lines: list[str]) -> list[str]:
+    import re
+
+    return sorted(re.sub(r"^<[^:>]*>", "<_:b>", line) for line in lines)
+
+
+@pytest.mark.parametrize("chunk", [10 ** 6, 45])
+def test_files_in_chunks_report_what_one_run_on_their_merge_reports(tmp_path, chunk, monkeypatch):
+    paths = _broken_across_graphs(tmp_path)
+    whole = validate.validate(store.load(paths))
+    runs = []
+    check = validate._check
+    monkeypatch.setattr(validate, "_check", lambda g, *a, **k: runs.append(len(g)) or check(g, *a, **k))
+    chunked = validate.validate_files(paths, chunk=chunk)
+    assert (chunked.conforms, chunked.nodes) == (whole.conforms, whole.nodes) == (False, whole.nodes)
+    assert _no_blank_ids(chunked.lines()) == _no_blank_ids(whole.lines())
+    text = "\n".join(chunked.lines())
+    assert "全总 <" in text and "skos:prefLabel: an entity has exactly one skos:prefLabel" in text
+    assert "an entity has exactly one type of the contract" in text
+    assert "text[begin:end] == anchorOf" in text
+    assert "skg:sha256: More than 1 values" in text
+    assert "Date has one rdf:value" not in text and "does not have class" not in text.replace("Person", "")
+    blank = [line for line in text.split("\n") if line.startswith("<") and ":" not in line.split(">")[0]]
+    assert len({line.split(">")[0] for line in blank}) == 3, blank  # the anonymous Body, _:same of each file
+    if chunk < 1000:
+        assert len(runs) >= 4 and max(runs) < 3 * chunk  # many chunks, each small
+
+
+def test_a_corpus_in_chunks_conforms_as_a_whole(tmp_path):
+    f = tmp_path / "c.nq"
+    f.write_bytes(store.serialize(_corpus(), "nquads"))
+    whole = validate.validate(store.load(str(f)))
+    chunked = validate.validate_files([str(f)], chunk=40)
+    assert whole.conforms and chunked.conforms and chunked.nodes == whole.nodes
+
+
+def test_a_file_oxigraph_refuses_is_validated_as_rdflib_reads_it(tmp_path, seed_ttl):
+    f = tmp_path / "odd.ttl"
+    f.write_bytes(seed_ttl.read_bytes() + b'<http://example.org/a b> a <https://w3id.org/speechkg#Body> .\n')
+    report = validate.validate_files([str(f)])
+    assert report.lines() == ["<http://example.org/a b>: skos:prefLabel: an entity has exactly one skos:prefLabel",
+                              "<http://example.org/a b>: rdfs:label: an entity has an rdfs:label"] or \
+        sorted(report.lines()) == sorted(validate.validate(store.load(str(f))).lines())
+    assert not report.conforms
+
+
+def test_what_the_shapes_read_is_known():
+    needs = validate.needs(validate.shapes())
+    assert needs is not None
+    assert {NIF.referenceContext, SKG.organizer, SKG.date} <= needs.links
+    assert {RDF.type, NIF.isString} <= needs.facts
+    assert SKOS.altLabel not in needs.keep and SKG.mentionedIn not in needs.keep
+
+
+@pytest.mark.parametrize("extra", [
+    "skgsh:Entity sh:property [ sh:path skg:organizer ; sh:node skgsh:Entity ] .",
+    "skgsh:Entity sh:property [ sh:path ( skg:organizer skos:prefLabel ) ; sh:minCount 1 ] .",
+    "skgsh:Entity sh:closed true .",
+    'skgsh:Entity sh:sparql [ sh:prefixes skgsh: ; sh:select "SELECT $this WHERE { $this ?p ?o }" ] .',
+])
+def test_shapes_that_read_further_are_validated_in_one_run(extra, seed_ttl, monkeypatch):
+    g = Graph().parse(validate.SHAPES_FILE, format="turtle")
+    g.parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix skg: <https://w3id.org/speechkg#> . "
+                 "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . "
+                 "@prefix skgsh: <https://w3id.org/speechkg/shapes#> . " + extra, format="turtle")
+    assert validate.needs(g) is None
+    monkeypatch.setattr(validate, "shapes", lambda: g)
+    monkeypatch.setattr(validate, "_Chunked", None)  # would fail if used
+    validate.validate_files([str(seed_ttl)])
+
+
+def test_out_of_memory_while_validating_is_said_so(seed_ttl, monkeypatch):
+    def no_memory(self):
+        raise MemoryError()
+
+    monkeypatch.setattr(validate._Chunked, "run", no_memory)
+    r = CliRunner().invoke(cli, ["validate", str(seed_ttl)])
+    assert (r.exit_code, r.output) == (1, f"Error: out of memory validating {seed_ttl}; free memory, or validate "
+                                          "the files one at a time\n")
 
 
 def test_out_of_memory_while_reading_a_graph_is_not_called_unreadable(seed_ttl, monkeypatch):
