@@ -151,7 +151,9 @@ _LOGICAL = (SH["or"], SH["and"], SH.xone)
 @lru_cache(maxsize=4)
 def needs(sg: Graph) -> Needs | None:
     """What the shapes `sg` read (see Needs), or None when they may read further than one
-    link from a focus node, or from a node that is no subject."""
+    link from a focus node, or from a node that is no subject. A SPARQL query is taken to
+    read its focus node and the nodes this links to, as the two of ontology/shapes.ttl do
+    (tests/test_validate.py checks them in chunks against one run)."""
     sh = str(SH)
     if any(str(p).startswith(sh) and p not in _LOCAL for p in sg.predicates()) or \
             any(str(o).startswith(sh) and o not in _LOCAL and p == RDF.type for _, p, o in sg):
@@ -407,6 +409,8 @@ class _Chunked:
                   facts: dict[Node, set[tuple]]) -> tuple[list[Violation], bool]:
         """Validate the nodes `own` with `triples`, the facts of the nodes they link to, and
         the subclass triples."""
+        if not own:
+            return [], False
         g = Graph()
         for t in triples:
             g.add(t)
@@ -415,8 +419,6 @@ class _Chunked:
                     g.add(fact)
         for t in self.classes:
             g.add(t)
-        if not own:
-            return [], False
         return _check(g, own)
 
 

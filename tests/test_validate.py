@@ -219,9 +219,9 @@ def test_the_seed_validates_in_well_under_the_old_time(seed_ttl):
     import time
 
     g = Graph().parse(seed_ttl, format="turtle")
-    t = time.perf_counter()
+    t = time.process_time()  # processor time: the same on a busy machine
     assert validate.validate(g).conforms
-    assert time.perf_counter() - t < 3  # 7-10 s with the per-node SPARQL constraints
+    assert time.process_time() - t < 3  # about 0.3 s; 7-9 s with the per-node SPARQL constraints
 
 
 # ------------------------------------------------------------------ D19: graph files validated in chunks
