@@ -2,10 +2,11 @@
 
 `validate` checks a graph held in memory in one pyshacl run. `validate_files` checks graph
 files in chunks of about CHUNK triples, with the result of one run on the merge of the files,
-in memory bounded by a chunk and in time that grows linearly with the graph:
+in time that grows linearly with the graph and in the memory of a chunk, plus 8 to 24 bytes
+per node for the index and the kept triples of the nodes described in several chunks:
 
 - every focus node of the shapes is a subject, and the shapes read its own triples, some
-  facts (rdf:type, …) of the nodes it links to, and rdfs:subClassOf (`_needs` finds which
+  facts (rdf:type, …) of the nodes it links to, and rdfs:subClassOf (`needs` finds which
   from the shapes, or says the shapes cannot be checked in chunks);
 - the files are read three times by Oxigraph's streaming parser, cut into chunks at subject
   changes: first to index which chunks describe each node, then to gather what crosses
@@ -329,39 +330,30 @@ class _Chunked:
     # the three reads
 
     def run(self) -> Report:
-        import numpy as np
+        from array import array
 
-        # 1. which chunks describe each node; which links cross chunks
-        nodes: list = []
-        owner_key: list = []
-        owner_chunk: list = []
-        link_s: list[int] = []
-        link_o: list[int] = []
-        link_c: list[int] = []
-        ox = self.ox
-        n_chunks = 0
+        # 1. which chunks describe each node; which links cross chunks (8-byte keys, no objects)
+        nodes: list[array] = []  # per chunk: its subjects
+        owners: list[array] = []  # per chunk: the subjects of its kept triples
+        link_s, link_o, link_c = array("q"), array("q"), array("q")  # links: subject, object, chunk
+        literal = self.ox.Literal
         for c, (kept, subjects) in enumerate(self.chunks()):
-            n_chunks += 1
-            nodes.append(np.fromiter({hash(s) for s in subjects}, dtype=np.int64))
-            own = {hash(s) for s, _, _ in kept}
-            owner_key.append(np.fromiter(own, dtype=np.int64, count=len(own)))
-            owner_chunk.append(np.full(len(own), c, dtype=np.int64))
+            nodes.append(array("q", {hash(s) for s in subjects}))
+            owners.append(array("q", {hash(s) for s, _, _ in kept}))
             for s, p, o in kept:
-                if p in self.links and not isinstance(o, ox.Literal):
+                if p in self.links and not isinstance(o, literal):
                     link_s.append(hash(s))
                     link_o.append(hash(o))
                     link_c.append(c)
                 if p == self.subclass:
                     self.classes.add(_triple(s, p, o, {}))
-        n_nodes = len(np.unique(np.concatenate(nodes))) if nodes else 0
-        if n_chunks <= 1:  # one chunk: nothing crosses
-            spread: set[int] = set()
-            wanted: set[int] = set()
+        spread: set[int] = set()
+        wanted: set[int] = set()
+        if len(nodes) <= 1:  # one chunk: nothing crosses
+            n_nodes = len(nodes[0]) if nodes else 0
         else:
-            spread, wanted = _crossing(np.concatenate(owner_key), np.concatenate(owner_chunk),
-                                       np.array(link_s, dtype=np.int64), np.array(link_o, dtype=np.int64),
-                                       np.array(link_c, dtype=np.int64))
-        del nodes, owner_key, owner_chunk, link_s, link_o, link_c
+            n_nodes, spread, wanted = _crossing(nodes, owners, link_s, link_o, link_c)
+        del nodes, owners, link_s, link_o, link_c
 
         # 2. the triples of nodes described in several chunks, and the facts of linked nodes
         #    described in other chunks than the link
@@ -422,23 +414,31 @@ class _Chunked:
         return _check(g, own)
 
 
-def _crossing(owner_key, owner_chunk, link_s, link_o, link_c) -> tuple[set[int], set[int]]:
-    """(nodes described in several chunks, nodes whose facts a link from another chunk, or
-    from a node of several chunks, reads), as keys."""
+def _crossing(nodes: list, owners: list, link_s, link_o, link_c) -> tuple[int, set[int], set[int]]:
+    """From the keys of each chunk's nodes and owners (subjects of kept triples) and of the
+    links: the number of nodes, the owners of several chunks, and the nodes whose facts a
+    link from another chunk, or from an owner of several chunks, reads."""
     import numpy as np
 
+    def ints(a) -> np.ndarray:
+        return np.frombuffer(a, dtype=np.int64) if len(a) else np.zeros(0, dtype=np.int64)
+
+    n_nodes = len(np.unique(np.concatenate([ints(a) for a in nodes])))
+    owner_key = np.concatenate([ints(a) for a in owners])
+    owner_chunk = np.repeat(np.arange(len(owners)), [len(a) for a in owners])
     keys, first, counts = np.unique(owner_key, return_index=True, return_counts=True)
-    home = owner_chunk[first]
-    home[counts > 1] = -1
     spread = keys[counts > 1]
     if len(keys) == 0 or len(link_o) == 0:
-        return set(spread.tolist()), set()
-    at = np.minimum(np.searchsorted(keys, link_o), len(keys) - 1)
-    described = keys[at] == link_o
-    s_at = np.minimum(np.searchsorted(keys, link_s), len(keys) - 1)
-    s_spread = (keys[s_at] == link_s) & (home[s_at] == -1)
-    crossing = described & ((home[at] != link_c) | s_spread)
-    return set(spread.tolist()), set(np.unique(link_o[crossing]).tolist())
+        return n_nodes, set(spread.tolist()), set()
+    home = owner_chunk[first]
+    home[counts > 1] = -1
+    ls, lo, lc = ints(link_s), ints(link_o), ints(link_c)
+    at = np.minimum(np.searchsorted(keys, lo), len(keys) - 1)
+    described = keys[at] == lo
+    s_at = np.minimum(np.searchsorted(keys, ls), len(keys) - 1)
+    s_spread = (keys[s_at] == ls) & (home[s_at] == -1)
+    crossing = described & ((home[at] != lc) | s_spread)
+    return n_nodes, set(spread.tolist()), set(np.unique(lo[crossing]).tolist())
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
