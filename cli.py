@@ -336,12 +336,13 @@ def validate(graph):
 
     Prints each violation (focus node, path, message); exits 1 when there is any.
 
+    Graphs are checked in chunks, so memory stays bounded whatever their size.
+
     Example: speechkg validate seed.ttl
     """
-    from speechkg.graph import store
     from speechkg.graph import validate as v
 
-    report = v.validate(store.load(list(graph)))
+    report = v.validate_files(list(graph))
     for line in report.lines():
         click.echo(line)
     if not report.conforms:

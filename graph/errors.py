@@ -19,3 +19,7 @@ class QueryError(SpeechKGError):
 
 class OutputError(SpeechKGError):
     """An output file cannot be written."""
+
+
+class ResourceError(SpeechKGError):
+    """The work needs more memory than there is."""

@@ -23,7 +23,7 @@ from rdflib.namespace import NamespaceManager
 
 from speechkg.ontology.namespace import bind_prefixes
 
-from .errors import GraphFileError, OutputError
+from .errors import GraphFileError, OutputError, ResourceError
 
 #: format name → (rdflib serializer name, default suffix)
 FORMATS: dict[str, tuple[str, str]] = {
@@ -563,6 +563,9 @@ def load(paths: list[str] | str) -> Dataset:
         except RecursionError:
             raise GraphFileError(f"{p}: nested deeper than speechkg reads (collections or blank "
                                  f"nodes over {MAX_NESTING:,} levels); flatten the file") from None
+        except MemoryError:  # the file may be fine: the machine is too small for it
+            raise ResourceError(f"{p}: out of memory reading it ({p.stat().st_size / 2**20:,.0f} MB as written); "
+                                "free memory, or split the graph into smaller files") from None
         except Exception as exc:  # rdflib raises many parser-specific types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise GraphFileError(
