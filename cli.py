@@ -450,8 +450,8 @@ _CHART_HELP = "Write a chart or table: .csv, .svg, .png, .html (the chart with i
 @click.argument("graph", nargs=-1, required=True)
 @click.option("--entity", required=True, help="Any label of the entity, e.g. 全总 or 两个确立.")
 @click.option("-o", "--output", help="Instead of the text, write its mentions per period: " + _CHART_HELP)
-@click.option("--by", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True,
-              help="The period of the chart (with -o).")
+@click.option("--by", type=click.Choice(["year", "quarter", "month"]),
+              help="The period of the chart (with -o; default year).")
 @click.option("--per-10k", is_flag=True, help="Chart mentions per 10,000 characters of text (with -o).")
 def timeline(graph, entity, output, by, per_10k):
     """In which speeches, on which dates, an entity appears, with the sentences; with -o,
@@ -462,8 +462,10 @@ def timeline(graph, entity, output, by, per_10k):
     Example: speechkg timeline corpus.trig --entity 两个确立 --by quarter -o 两个确立.svg
     """
     if output:
-        _trend(list(graph), None, [entity], None, None, by, per_10k, output)
+        _trend(list(graph), None, [entity], None, None, by or "year", per_10k, output)
         return
+    if by or per_10k:
+        raise click.UsageError("--by and --per-10k shape the chart: give -o OUT with them")
     from speechkg.graph import compare as c
     from speechkg.graph import store
 

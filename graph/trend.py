@@ -107,6 +107,8 @@ class Trend:
     #: speeches left out: without a date, and with a date coarser than the period (a year for --by quarter)
     undated: int = 0
     coarse: int = 0
+    #: with --top: the type ranked and how many of it changed (at most N; those that did not are left out)
+    top: tuple[str, int] | None = None
 
     @property
     def speeches(self) -> int:
@@ -127,7 +129,10 @@ class Trend:
     @property
     def title(self) -> str:
         span = f"{self.periods[0]} – {self.periods[-1]}" if len(self.periods) > 1 else self.periods[0]
-        return f"{self.measure.capitalize()} by {self.by}, {span} ({self.speeches:,} speeches)"
+        title = f"{self.measure.capitalize()} by {self.by}, {span} ({self.speeches:,} speeches)"
+        if self.top and self.top[1]:
+            title += f"; the {self.top[1]} {self.top[0]} entities that changed most"
+        return title
 
     def note(self) -> str | None:
         """One line on the speeches left out, or None."""
@@ -206,12 +211,16 @@ def period_of(date: str, by: str) -> str | None:
     m = _DATE.match(date)
     if not m:
         return None
-    year, month = m.group(1), m.group(2)
+    year, month = _year(int(m.group(1))), m.group(2)
     if by == "year":
         return year
     if month is None or not 1 <= int(month) <= 12:
         return None
     return f"{year}-Q{(int(month) - 1) // 3 + 1}" if by == "quarter" else f"{year}-{month}"
+
+
+def _year(n: int) -> str:
+    return f"{n:04d}" if n >= 0 else f"-{-n:04d}"
 
 
 def _ordinal(period: str, by: str) -> int:
@@ -223,9 +232,9 @@ def _ordinal(period: str, by: str) -> int:
 
 def _period(n: int, by: str) -> str:
     if by == "year":
-        return str(n)
+        return _year(n)
     year, i = divmod(n, 12 if by == "month" else 4)
-    return f"{year}-{i + 1:02d}" if by == "month" else f"{year}-Q{i + 1}"
+    return f"{_year(year)}-{i + 1:02d}" if by == "month" else f"{_year(year)}-Q{i + 1}"
 
 
 def periods_between(first: str, last: str, by: str) -> list[str]:
@@ -301,14 +310,16 @@ def trend(store: ox.Store, entities: list[str] = (), type_: str | None = None, t
 
         ranked = sorted(((abs(value(iri, last) - value(iri, first)), label, iri)
                          for iri, label in labels.items()), key=lambda x: (-x[0], x[1], x[2]))
-        chosen += [Series(iri, label, type_) for change, label, iri in ranked[:top] if change > 0]
+        moved = [Series(iri, label, type_) for change, label, iri in ranked[:top] if change > 0]
+        t.top = (type_, len(moved))
+        chosen += moved
         if not chosen:
             raise InputError(f"no {type_} changed between {first} and {last}")
     t.series = chosen
     for p in t.periods:
         for s in chosen:
             m, sp = counts.get(s.iri, {}).get(p, [0, 0])
-            t.rows.append(Row(p, s.iri, s.label, s.type, m, sp, round(rate(m, p), 6) if per_10k else None))
+            t.rows.append(Row(p, s.iri, s.label, s.type, m, sp, rate(m, p) if per_10k else None))
     return t
 
 
@@ -319,8 +330,9 @@ def _labels(store: ox.Store, iris: list[str], type_: str) -> dict[str, str]:
         return out
     q = _PREFIXES + f"SELECT ?e ?pref WHERE {{ ?e a skg:{type_} ; skos:prefLabel ?pref }}"
     for s in _solutions(store, q):
-        if s["e"].value in out:
-            out[s["e"].value] = s["pref"].value
+        e, pref = s["e"].value, s["pref"].value
+        if e in out and (not out[e] or pref < out[e]):  # one of several, the same every time
+            out[e] = pref
     return {iri: label or iri for iri, label in out.items()}
 
 

@@ -86,6 +86,8 @@ def test_any_label_finds_the_entity(corpus, tmp_path):
         ("2021-Q3", "国内国际双循环", "2", "1"), ("2021-Q4", "国内国际双循环", "0", "0")]
     _, again = trend(corpus, tmp_path, "--entity", "“国内国际 双循环”", "--by", "quarter", name="again.csv")
     assert again.read_bytes() == out.read_bytes()
+    _, english = trend(corpus, tmp_path, "--entity", "common prosperity", name="english.csv")  # an @en label
+    assert english.read_text(encoding="utf-8").splitlines()[1] == f"2021,{GOAL},共同富裕,Goal,5,4"
 
 
 def test_by_year_keeps_the_year_only_speech(corpus, tmp_path):
@@ -121,6 +123,9 @@ def test_top_changed_most_ties_by_label(corpus, tmp_path):
     _, out = trend(corpus, tmp_path, "--type", "Concept", "--top", "3", "--by", "quarter")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r["label"] for r in rows if r["period"] == "2021-Q4"] == ["新发展格局", "新发展理念"]
+    _, svg = trend(corpus, tmp_path, "--type", "Concept", "--top", "3", "--by", "quarter", name="top.svg")
+    assert "Mentions by quarter, 2021-Q1 – 2021-Q4 (4 speeches); the 2 Concept entities that changed most" in \
+        ["".join(t.itertext()) for t in _svg(svg).iter(f"{SVG}text")]
     _, one = trend(corpus, tmp_path, "--type", "Concept", "--top", "1", "--by", "quarter", name="one.csv")
     assert {r["label"] for r in csv.DictReader(io.StringIO(one.read_text(encoding="utf-8")))} == {"新发展格局"}
     # named entities come first, and are not ranked again
@@ -269,6 +274,8 @@ def test_timeline_gains_the_chart(corpus, tmp_path):
     assert (tmp_path / "t.csv").read_bytes() == same.read_bytes()
     r = run("timeline", corpus, "--entity", "共同富裕", "-o", tmp_path / "t.svg")
     assert r.exit_code == 0 and len(_series(_svg(tmp_path / "t.svg"))) == 1
+    r = run("timeline", corpus, "--entity", "共同富裕", "--by", "month")
+    assert r.exit_code == 2 and "--by and --per-10k shape the chart: give -o OUT with them" in r.output
     r = run("timeline", corpus, "--entity", "共同富裕")  # no -o: the text as before
     assert r.exit_code == 0
     assert r.stdout.splitlines()[:2] == ["2021  f.txt  共同富裕", "    2021年，各地贯彻新发展理念，推动共同富裕。"]
@@ -322,6 +329,8 @@ def test_periods_and_dates():
     assert tr.period_of("not a date", "year") is None
     assert tr.periods_between("2020-Q3", "2021-Q2", "quarter") == ["2020-Q3", "2020-Q4", "2021-Q1", "2021-Q2"]
     assert tr.periods_between("2020-11", "2021-02", "month") == ["2020-11", "2020-12", "2021-01", "2021-02"]
+    assert tr.periods_between("0998", "1001", "year") == ["0998", "0999", "1000", "1001"]
+    assert tr.period_of("0999-02-01", "quarter") == "0999-Q1" and tr.period_of("-0044-03-15", "year") == "-0044"
     with pytest.raises(tr.InputError, match="from 0001-01 to 2021-12"):
         tr.periods_between("0001-01", "2021-12", "month")
 
