@@ -443,13 +443,13 @@ def compare(graphs, speeches, as_json):
         click.echo(c.format_comparison(result), nl=False)
 
 
-_CHART_HELP = "Write a chart or table: .csv, .svg, .png, .html (the chart with its table), - (CSV)."
+_CHART_HELP = "by its extension: .csv, .svg, .png, .html (the chart with its table), or - (CSV)."
 
 
 @cli.command()
 @click.argument("graph", nargs=-1, required=True)
 @click.option("--entity", required=True, help="Any label of the entity, e.g. 全总 or 两个确立.")
-@click.option("-o", "--output", help="Instead of the text, write its mentions per period: " + _CHART_HELP)
+@click.option("-o", "--output", help="Instead of the text, write the mentions per period, " + _CHART_HELP)
 @click.option("--by", type=click.Choice(["year", "quarter", "month"]),
               help="The period of the chart (with -o; default year).")
 @click.option("--per-10k", is_flag=True, help="Chart mentions per 10,000 characters of text (with -o).")
@@ -484,7 +484,7 @@ def timeline(graph, entity, output, by, per_10k):
               help="The period mentions are counted by.")
 @click.option("--per-10k", is_flag=True, help="Also give mentions per 10,000 characters of the period's "
               "text, and chart that.")
-@click.option("-o", "--output", required=True, help=_CHART_HELP)
+@click.option("-o", "--output", required=True, help="The table or chart to write, " + _CHART_HELP)
 def trend(graph, store_dir, entities, type_, top, by, per_10k, output):
     """How often entities are mentioned, and in how many speeches, per year, quarter or month,
     by each speech's date; as CSV, a line chart (SVG, PNG) or an HTML page.
