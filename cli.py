@@ -446,18 +446,75 @@ def compare(graphs, speeches, as_json):
         click.echo(c.format_comparison(result), nl=False)
 
 
+_CHART_HELP = "by its extension: .csv, .svg, .png, .html (the chart with its table), or - (CSV)."
+
+
 @cli.command()
 @click.argument("graph", nargs=-1, required=True)
 @click.option("--entity", required=True, help="Any label of the entity, e.g. 全总 or 两个确立.")
-def timeline(graph, entity):
-    """In which speeches, on which dates, an entity appears, with the sentences.
+@click.option("-o", "--output", help="Instead of the text, write the mentions per period, " + _CHART_HELP)
+@click.option("--by", type=click.Choice(["year", "quarter", "month"]),
+              help="The period of the chart (with -o; default year).")
+@click.option("--per-10k", is_flag=True, help="Chart mentions per 10,000 characters of text (with -o).")
+def timeline(graph, entity, output, by, per_10k):
+    """In which speeches, on which dates, an entity appears, with the sentences; with -o,
+    its mentions per period as a chart or table (see `speechkg trend`).
 
     Example: speechkg timeline corpus.trig --entity 两个确立
+
+    Example: speechkg timeline corpus.trig --entity 两个确立 --by quarter -o 两个确立.svg
     """
+    if output:
+        _trend(list(graph), None, [entity], None, None, by or "year", per_10k, output)
+        return
+    if by or per_10k:
+        raise click.UsageError("--by and --per-10k shape the chart: give -o OUT with them")
     from speechkg.graph import compare as c
     from speechkg.graph import store
 
     click.echo(c.format_timeline(c.timeline(store.load(list(graph)), entity)), nl=False)
+
+
+@cli.command()
+@click.argument("graph", nargs=-1)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Read an on-disk Oxigraph store made by `build --store` (read-only).")
+@click.option("--entity", "entities", multiple=True, help="Any label of an entity (repeat for more lines).")
+@click.option("--type", "type_", help="Only entities of this type (Concept, Body, …); needed by --top.")
+@click.option("--top", type=click.IntRange(min=1), help="Also chart the N entities of --type whose "
+              "mentions changed most between the first and the last period.")
+@click.option("--by", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True,
+              help="The period mentions are counted by.")
+@click.option("--per-10k", is_flag=True, help="Also give mentions per 10,000 characters of the period's "
+              "text, and chart that.")
+@click.option("-o", "--output", required=True, help="The table or chart to write, " + _CHART_HELP)
+def trend(graph, store_dir, entities, type_, top, by, per_10k, output):
+    """How often entities are mentioned, and in how many speeches, per year, quarter or month,
+    by each speech's date; as CSV, a line chart (SVG, PNG) or an HTML page.
+
+    Speeches without a date are left out (a note says how many). Periods run from the first
+    dated speech to the last, empty ones counting 0.
+
+    Example: speechkg trend corpus.nq --entity 共同富裕 --entity 新发展格局 --by quarter -o trend.svg
+
+    Example: speechkg trend --store corpus.db --type Concept --top 5 --by quarter -o top.html
+    """
+    _trend(list(graph), store_dir, list(entities), type_, top, by, per_10k, output)
+
+
+def _trend(graph, store_dir, entities, type_, top, by, per_10k, output):
+    from speechkg.graph import trend as tr
+
+    tr.check_output(output, graph)
+    tr.check_type(type_)
+    result = tr.trend(tr.open_graphs(graph, store_dir), entities, type_=type_, top=top, by=by, per_10k=per_10k)
+    note = result.note()
+    if note:
+        click.echo(f"Note: {note}", err=True)
+    tr.write(result, output, graph)
+    if output != "-":
+        click.echo(f"{len(result.series)} entit{'y' if len(result.series) == 1 else 'ies'}, "
+                   f"{len(result.periods)} {by}(s) → {output}", err=True)
 
 
 if __name__ == "__main__":

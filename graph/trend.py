@@ -1,0 +1,540 @@
+"""How often entities are mentioned over time: mentions and speeches per year, quarter or
+month, counted by Oxigraph in aggregate queries, and written as CSV, a line chart (SVG or
+PNG, matplotlib) or an offline HTML page with the chart and its table.
+
+A speech's period comes from its `dcterms:date`; its size from the length of its
+`nif:Context` text. Entities are found by any of their labels (`skos:prefLabel` /
+`skos:altLabel`, compared through evaluate.norm, as `timeline` does)."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import html
+import io
+import logging
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from speechkg.ontology.namespace import ENTITY_TYPES
+
+from .errors import InputError, OutputError
+from .evaluate import norm
+
+PERIODS = ("year", "quarter", "month")
+#: what `-o` may end with, and what each writes
+OUTPUTS = {".csv": "a table", ".svg": "a chart", ".png": "a chart", ".html": "the chart and its table"}
+#: more periods than this is a date gone wrong (year 1) or the wrong --by; refused
+MAX_PERIODS = 1200
+#: characters the rate is given per
+PER = 10_000
+
+_PREFIXES = """PREFIX skg: <https://w3id.org/speechkg#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+#: each speech once, with its (earliest) date and its text's length, summed by date
+_SPEECHES = _PREFIXES + """
+SELECT ?date (COUNT(?sp) AS ?speeches) (SUM(?len) AS ?chars) WHERE {
+  { SELECT ?sp (MIN(STR(?d)) AS ?date) (MAX(?l) AS ?len) WHERE {
+      ?sp a skg:Speech .
+      OPTIONAL { ?sp dcterms:date ?d }
+      OPTIONAL { ?sp skg:context/nif:isString ?text BIND(STRLEN(?text) AS ?l) }
+    } GROUP BY ?sp }
+} GROUP BY ?date
+"""
+
+#: mentions and mentioning speeches of the chosen entities, by entity and speech date
+_COUNTS = _PREFIXES + """
+SELECT ?e ?date (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?sp) AS ?speeches) WHERE {
+  { SELECT ?sp (MIN(STR(?d)) AS ?date) WHERE { ?sp a skg:Speech ; dcterms:date ?d } GROUP BY ?sp }
+  %s
+  ?m itsrdf:taIdentRef ?e ; prov:wasDerivedFrom ?sp .
+} GROUP BY ?e ?date
+"""
+
+#: every label of every entity, with its type(s) and preferred label
+_LABELS = _PREFIXES + """
+SELECT ?e ?type ?pref ?label WHERE {
+  ?e a ?type ; skos:prefLabel ?pref .
+  { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label }
+}
+"""
+
+_DATE = re.compile(r"(-?\d{4,})(?:-(\d\d)(?:-\d\d)?)?")
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of the chart: an entity."""
+
+    iri: str
+    label: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One entity in one period. `per_10k` is mentions per 10,000 characters of the period's
+    speeches (0 when the period has no text), set when the trend was asked for rates."""
+
+    period: str
+    entity: str
+    label: str
+    type: str
+    mentions: int
+    speeches: int
+    per_10k: float | None = None
+
+
+@dataclass
+class Trend:
+    by: str
+    per_10k: bool
+    periods: list[str]
+    series: list[Series]
+    rows: list[Row]
+    #: dated speeches and their characters, per period
+    period_speeches: dict[str, int] = field(default_factory=dict)
+    period_chars: dict[str, int] = field(default_factory=dict)
+    #: speeches left out: without a date, and with a date coarser than the period (a year for --by quarter)
+    undated: int = 0
+    coarse: int = 0
+    #: with --top: the type ranked and how many of it changed (at most N; those that did not are left out)
+    top: tuple[str, int] | None = None
+
+    @property
+    def speeches(self) -> int:
+        return sum(self.period_speeches.values())
+
+    def value(self, row: Row) -> float:
+        """What is charted and ranked: the rate with --per-10k, else the mentions."""
+        return row.per_10k if self.per_10k and row.per_10k is not None else row.mentions
+
+    def values(self, series: Series) -> list[float]:
+        by = {(r.entity, r.period): r for r in self.rows}
+        return [self.value(by[series.iri, p]) for p in self.periods]
+
+    @property
+    def measure(self) -> str:
+        return f"mentions per {PER:,} characters" if self.per_10k else "mentions"
+
+    @property
+    def title(self) -> str:
+        span = f"{self.periods[0]} – {self.periods[-1]}" if len(self.periods) > 1 else self.periods[0]
+        title = f"{self.measure.capitalize()} by {self.by}, {span} ({self.speeches:,} speeches)"
+        if self.top and self.top[1]:
+            title += f"; the {self.top[1]} {self.top[0]} entities that changed most"
+        return title
+
+    def note(self) -> str | None:
+        """One line on the speeches left out, or None."""
+        parts = []
+        if self.undated:
+            parts.append(f"{self.undated:,} speech(es) without a date")
+        if self.coarse:
+            parts.append(f"{self.coarse:,} dated only to the {'year' if self.by == 'quarter' else 'year or month'}"
+                         f" (too coarse for --by {self.by})")
+        if not parts:
+            return None
+        return f"{' and '.join(parts)} left out; give dates with `speechkg build --date` or `--dates`"
+
+
+# ------------------------------------------------------------------ reading
+
+def open_graphs(files: list[str], store_dir: str | None = None) -> ox.Store:
+    """Graph files loaded into an in-memory Oxigraph store, or an on-disk store opened read-only."""
+    from . import oxstore
+
+    if store_dir:
+        if files:
+            raise InputError("give graph files or --store DIR, not both")
+        return oxstore.open_store(store_dir, read_only=True)
+    if not files:
+        raise InputError("name at least one graph file, or --store DIR")
+    return oxstore.load_files(files)
+
+
+def _solutions(store: ox.Store, query: str):
+    return store.query(query)
+
+
+def _str(term) -> str | None:
+    return None if term is None else term.value
+
+
+def _type_name(iri: str) -> str | None:
+    name = iri.rsplit("#", 1)[-1]
+    return name if iri == f"https://w3id.org/speechkg#{name}" and name in ENTITY_TYPES else None
+
+
+def check_type(type_: str | None) -> str | None:
+    if type_ is not None and type_ not in ENTITY_TYPES:
+        raise InputError(f"unknown entity type {type_!r}; use one of {', '.join(ENTITY_TYPES)}")
+    return type_
+
+
+def find(store: ox.Store, labels: list[str], type_: str | None = None) -> list[Series]:
+    """The entities having any of `labels` (compared through norm), of `type_` when given,
+    in the order of the labels; an InputError names the first label nothing has."""
+    want = {norm(label) for label in labels}
+    found: dict[str, set[Series]] = {}
+    for s in _solutions(store, _LABELS):
+        key = norm(s["label"].value)
+        t = _type_name(s["type"].value)
+        if key in want and t is not None:
+            found.setdefault(key, set()).add(Series(s["e"].value, s["pref"].value, t))
+    out: list[Series] = []
+    for label in labels:
+        hits = found.get(norm(label), set())
+        kept = sorted((h for h in hits if type_ is None or h.type == type_), key=lambda x: (x.type, x.iri, x.label))
+        if not kept:
+            if hits:
+                raise InputError(f"no {type_} labelled {label!r} in the graph (there is a "
+                                 f"{', '.join(sorted({h.type for h in hits}))} of that name)")
+            raise InputError(f"no entity labelled {label!r} in the graph; "
+                             "try `speechkg query … --saved formulas` for the labels there are")
+        out += [h for h in kept if h.iri not in {o.iri for o in out}]
+    return out
+
+
+def period_of(date: str, by: str) -> str | None:
+    """The period (2020, 2020-Q1, 2020-01) of a date's lexical form (xsd:date, gYearMonth or
+    gYear, timezone or not), or None when the date is coarser than the period."""
+    m = _DATE.match(date)
+    if not m:
+        return None
+    year, month = _year(int(m.group(1))), m.group(2)
+    if by == "year":
+        return year
+    if month is None or not 1 <= int(month) <= 12:
+        return None
+    return f"{year}-Q{(int(month) - 1) // 3 + 1}" if by == "quarter" else f"{year}-{month}"
+
+
+def _year(n: int) -> str:
+    return f"{n:04d}" if n >= 0 else f"-{-n:04d}"
+
+
+def _ordinal(period: str, by: str) -> int:
+    if by == "year":
+        return int(period)
+    year, rest = period.rsplit("-", 1)
+    return int(year) * 12 + int(rest) - 1 if by == "month" else int(year) * 4 + int(rest[1:]) - 1
+
+
+def _period(n: int, by: str) -> str:
+    if by == "year":
+        return _year(n)
+    year, i = divmod(n, 12 if by == "month" else 4)
+    return f"{_year(year)}-{i + 1:02d}" if by == "month" else f"{_year(year)}-Q{i + 1}"
+
+
+def periods_between(first: str, last: str, by: str) -> list[str]:
+    """Every period from `first` to `last`, none missing."""
+    a, b = _ordinal(first, by), _ordinal(last, by)
+    if b - a + 1 > MAX_PERIODS:
+        raise InputError(f"the speeches' dates run from {first} to {last}, {b - a + 1:,} {by}s; "
+                         f"chart at most {MAX_PERIODS:,} (use a longer --by, or check the dates)")
+    return [_period(n, by) for n in range(a, b + 1)]
+
+
+def trend(store: ox.Store, entities: list[str] = (), type_: str | None = None, top: int | None = None,
+          by: str = "year", per_10k: bool = False) -> Trend:
+    """Mentions and mentioning speeches per period of the entities labelled `entities`, and with
+    `top` the `top` entities of `type_` whose value changed most between the first and the
+    last period (ties by label)."""
+    if by not in PERIODS:
+        raise InputError(f"unknown period {by!r}; use one of {', '.join(PERIODS)}")
+    check_type(type_)
+    if top is not None and (type_ is None or top < 1):
+        raise InputError("--top N needs --type TYPE and N of at least 1")
+    if not entities and top is None:
+        raise InputError("name at least one --entity LABEL, or --type TYPE --top N")
+    chosen = find(store, list(entities), type_) if entities else []
+
+    # the speeches: periods, their size, and what is left out
+    t = Trend(by=by, per_10k=per_10k, periods=[], series=[], rows=[])
+    for s in _solutions(store, _SPEECHES):
+        n = int(s["speeches"].value)
+        date = _str(s["date"])
+        if date is None:
+            t.undated += n
+            continue
+        p = period_of(date, by)
+        if p is None:
+            t.coarse += n
+            continue
+        t.period_speeches[p] = t.period_speeches.get(p, 0) + n
+        t.period_chars[p] = t.period_chars.get(p, 0) + (int(s["chars"].value) if s["chars"] is not None else 0)
+    if not t.period_speeches:
+        raise InputError(f"no speech in the graph has a date that gives its {by} (left out: {t.undated:,} "
+                         f"without a date, {t.coarse:,} too coarse); give dates with `speechkg build --date` "
+                         "or `--dates`")
+    known = sorted(t.period_speeches, key=lambda p: _ordinal(p, by))
+    t.periods = periods_between(known[0], known[-1], by)
+
+    # the counts, in one aggregate query
+    if top is not None:  # the named entities are of the type too
+        where = f"?e a skg:{type_} ."
+    else:
+        where = f"VALUES ?e {{ {' '.join(f'<{s.iri}>' for s in chosen)} }}"
+    counts: dict[str, dict[str, list[int]]] = {}
+    for s in _solutions(store, _COUNTS % where):
+        p = period_of(s["date"].value, by)
+        if p is None:
+            continue
+        c = counts.setdefault(s["e"].value, {}).setdefault(p, [0, 0])
+        c[0] += int(s["mentions"].value)
+        c[1] += int(s["speeches"].value)
+
+    def rate(n: int, p: str) -> float:
+        chars = t.period_chars.get(p, 0)
+        return n * PER / chars if chars else 0.0
+
+    if top is not None:
+        named = {s.iri for s in chosen}
+        first, last = t.periods[0], t.periods[-1]
+        labels = _labels(store, [iri for iri in counts if iri not in named], type_)
+
+        def value(iri: str, p: str) -> float:
+            n = counts[iri].get(p, [0, 0])[0]
+            return rate(n, p) if per_10k else n
+
+        ranked = sorted(((abs(value(iri, last) - value(iri, first)), label, iri)
+                         for iri, label in labels.items()), key=lambda x: (-x[0], x[1], x[2]))
+        moved = [Series(iri, label, type_) for change, label, iri in ranked[:top] if change > 0]
+        t.top = (type_, len(moved))
+        chosen += moved
+        if not chosen:
+            raise InputError(f"no {type_} changed between {first} and {last}")
+    t.series = chosen
+    for p in t.periods:
+        for s in chosen:
+            m, sp = counts.get(s.iri, {}).get(p, [0, 0])
+            t.rows.append(Row(p, s.iri, s.label, s.type, m, sp, rate(m, p) if per_10k else None))
+    return t
+
+
+def _labels(store: ox.Store, iris: list[str], type_: str) -> dict[str, str]:
+    """The preferred label of each entity of `iris` (its IRI when it has none)."""
+    out = dict.fromkeys(iris, "")
+    if not iris:
+        return out
+    q = _PREFIXES + f"SELECT ?e ?pref WHERE {{ ?e a skg:{type_} ; skos:prefLabel ?pref }}"
+    for s in _solutions(store, q):
+        e, pref = s["e"].value, s["pref"].value
+        if e in out and (not out[e] or pref < out[e]):  # one of several, the same every time
+            out[e] = pref
+    return {iri: label or iri for iri, label in out.items()}
+
+
+# ------------------------------------------------------------------ writing
+
+def _legend_labels(t: Trend) -> list[str]:
+    """Each series' label, with its type when two series share a label."""
+    from .query import printable
+
+    seen: dict[str, int] = {}
+    for s in t.series:
+        seen[s.label] = seen.get(s.label, 0) + 1
+    return [printable(f"{s.label} ({s.type})" if seen[s.label] > 1 else s.label) for s in t.series]
+
+
+def to_csv(t: Trend) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["period", "entity", "label", "type", "mentions", "speeches"] + (["per_10k"] if t.per_10k else []))
+    for r in t.rows:
+        w.writerow([r.period, r.entity, r.label, r.type, r.mentions, r.speeches]
+                   + ([f"{r.per_10k:.4f}"] if t.per_10k else []))
+    return buf.getvalue().encode("utf-8")
+
+
+#: CJK-capable fonts, best first; the SVG names them all (the viewer picks the first it has)
+CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+             "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "SimHei", "Droid Sans Fallback"]
+
+
+def cjk_font() -> str | None:
+    """The first of CJK_FONTS matplotlib finds on this system, or None."""
+    from matplotlib import font_manager
+
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in CJK_FONTS if f in have), None)
+
+
+def _mpl_text(s: str) -> str:
+    """Text matplotlib shows as is: `$` would start mathtext."""
+    return s.replace("$", r"\$")
+
+
+def _figure(t: Trend):
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(10, 5.6), dpi=100)
+    ax = fig.add_subplot()
+    x = list(range(len(t.periods)))
+    for i, (s, label) in enumerate(zip(t.series, _legend_labels(t), strict=True)):
+        ax.plot(x, t.values(s), marker="o" if len(x) <= 40 else None, markersize=3, linewidth=1.6,
+                label=_mpl_text(label), gid=f"series-{i}")
+    step = max(1, -(-len(x) // 24))  # at most 24 period labels
+    ax.set_xticks(x[::step], [t.periods[i] for i in x[::step]], rotation=45 if len(x) > 8 else 0,
+                  ha="right" if len(x) > 8 else "center")
+    ax.set_xlim(-0.5, len(x) - 0.5)
+    ax.set_ylim(bottom=0)
+    if not t.per_10k:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(t.by)
+    ax.set_ylabel(t.measure)
+    ax.set_title(_mpl_text(t.title))
+    ax.grid(True, axis="y", alpha=0.3)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    for i, text in enumerate(legend.get_texts()):
+        text.set_gid(f"legend-{i}")
+    fig.tight_layout()
+    return fig
+
+
+def _rc(font: str | None) -> dict:
+    families = ([font] if font else []) + [f for f in CJK_FONTS if f != font] + ["sans-serif"]
+    return {"font.family": families, "svg.fonttype": "none", "svg.hashsalt": "speechkg-trend",
+            "path.simplify": False, "axes.unicode_minus": False}
+
+
+def to_svg(t: Trend) -> bytes:
+    """The chart as SVG: text kept as text, in a list of CJK font families, so the labels read
+    (and search) in any browser with a CJK font; the same bytes on every run."""
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context(_rc(cjk_font())), _quiet_fonts():
+        _figure(t).savefig(buf, format="svg", metadata={"Date": None, "Creator": None,
+                                                        "Title": _mpl_text(t.title)})
+    return buf.getvalue()
+
+
+@contextlib.contextmanager
+def _quiet_fonts():
+    """matplotlib logs each family of the list this system lacks, and warns of glyphs its
+    fallback font lacks (only text widths in an SVG's layout: the text stays text)."""
+    log = logging.getLogger("matplotlib.font_manager")
+    before = log.disabled
+    log.disabled = True
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+            warnings.filterwarnings("ignore", "findfont", UserWarning)
+            yield
+    finally:
+        log.disabled = before
+
+
+_NO_FONT = ("no CJK font for the PNG's labels on this system (matplotlib finds none of "
+            f"{', '.join(CJK_FONTS[:3])}, …; Debian: apt-get install fonts-noto-cjk); write .svg instead, "
+            "which keeps the text as text")
+
+
+def to_png(t: Trend) -> bytes:
+    import matplotlib
+
+    font = cjk_font()
+    if font is None:
+        raise OutputError(_NO_FONT)
+    buf = io.BytesIO()
+    with matplotlib.rc_context(_rc(font)), _quiet_fonts():
+        _figure(t).savefig(buf, format="png", dpi=120, metadata={"Software": None})
+    return buf.getvalue()
+
+
+_HTML = """<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: {fonts}, sans-serif; margin: 1.5em; color: #222; }}
+svg {{ max-width: 100%; height: auto; }}
+table {{ border-collapse: collapse; font-size: 14px; margin-top: 1em; }}
+th, td {{ border: 1px solid #ccc; padding: 2px 8px; }}
+td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
+caption {{ text-align: left; font-weight: bold; padding-bottom: .4em; }}
+p.note {{ color: #666; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+<figure>
+{svg}
+</figure>
+{note}<table>
+<caption>{caption}</caption>
+<thead><tr>{head}</tr></thead>
+<tbody>
+{body}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+def to_html(t: Trend) -> bytes:
+    """A page that opens offline: the SVG chart inline, the table under it, every text escaped."""
+    from .query import printable
+
+    def e(s: object) -> str:
+        return html.escape(printable(str(s)), quote=True)
+
+    svg = to_svg(t).decode("utf-8")
+    svg = svg[svg.index("<svg"):]  # no XML declaration or DOCTYPE inside HTML
+    head = ["period", "entity", "label", "type", "mentions", "speeches"] + (["per 10k chars"] if t.per_10k else [])
+    body = []
+    for r in t.rows:
+        cells = [f"<td>{e(r.period)}</td>", f"<td>{e(r.label)}</td>", f"<td>{e(r.type)}</td>",
+                 f'<td class="n">{r.mentions}</td>', f'<td class="n">{r.speeches}</td>']
+        if t.per_10k:
+            cells.append(f'<td class="n">{r.per_10k:.4f}</td>')
+        cells.insert(1, f"<td>{e(r.entity)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    note = t.note()
+    return _HTML.format(title=e(t.title), fonts=", ".join(f'"{f}"' for f in CJK_FONTS), svg=svg.strip(),
+                        note=f'<p class="note">{e(note[0].upper() + note[1:])}.</p>\n' if note else "",
+                        caption=e(f"{t.measure} and mentioning speeches by {t.by}"),
+                        head="".join(f"<th>{e(h)}</th>" for h in head), body="\n".join(body)).encode("utf-8")
+
+
+def render(t: Trend, path: str) -> bytes:
+    """The bytes of `t` for the output `path`, by its extension (`-`: CSV)."""
+    check_output(path)
+    ext = ".csv" if path == "-" else Path(path).suffix.lower()
+    return {".csv": to_csv, ".svg": to_svg, ".png": to_png, ".html": to_html}[ext](t)
+
+
+def check_output(path: str, inputs: list[str] = ()) -> None:
+    """Refuse, before any work, an output whose extension is not one of OUTPUTS, a PNG when
+    no CJK font is here, and any path store.check_output refuses."""
+    from .store import check_output as check_path
+
+    ext = ".csv" if path == "-" else Path(path).suffix.lower()
+    if ext not in OUTPUTS:
+        raise OutputError(f"{path}: cannot tell what to write from its extension; use "
+                          + ", ".join(f"{k} ({v})" for k, v in OUTPUTS.items()))
+    if ext == ".png" and cjk_font() is None:
+        raise OutputError(_NO_FONT)
+    check_path(path, inputs)
+
+
+def write(t: Trend, path: str, inputs: list[str] = ()) -> None:
+    """Write `t` to `path` (atomically; `-` is standard output, as CSV)."""
+    from .store import write_output
+
+    write_output(path, render(t, path), inputs)
