@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from .errors import GraphFileError, OutputError
-from .store import FORMATS, format_for, refuse_remote_contexts, refuse_xml_entities
+from .store import FORMATS, format_for, refuse_hostile
 
 #: graph files larger than this (bytes, all together) are queried with Oxigraph
 LARGE = 20 * 1024 * 1024
@@ -129,11 +129,7 @@ def load_files(paths: list[str]) -> ox.Store:
         p = Path(path)
         if not p.is_file():
             raise GraphFileError(f"{p}: no such graph file")
-        fmt = format_for(str(p))
-        if fmt == "jsonld":
-            refuse_remote_contexts(p)
-        if fmt == "xml":  # Oxigraph expands entities too
-            refuse_xml_entities(p)
+        fmt = refuse_hostile(p)  # Oxigraph expands XML entities too
         try:  # every triple into the default graph: the store is a set, so this is the merge
             store.extend(ox.Quad(q.subject, q.predicate, q.object)
                          for q in ox.parse(path=str(p), format=_OX_FORMATS[fmt]))

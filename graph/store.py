@@ -465,6 +465,17 @@ class _XMLProlog(Exception):
     """The root element began: every declaration of the document has been read."""
 
 
+def refuse_hostile(path: str | Path) -> str:
+    """The format of a graph file (by its suffix), once what every reader refuses before parsing
+    is ruled out: JSON-LD naming a remote context, XML declaring entities."""
+    fmt = format_for(str(path))
+    if fmt == "jsonld":
+        refuse_remote_contexts(path)
+    elif fmt == "xml":
+        refuse_xml_entities(path)
+    return fmt
+
+
 def refuse_xml_entities(path: str | Path) -> None:
     """GraphFileError when an XML graph file declares entities (`<!ENTITY …>`) or refers to external
     ones: nested entities of a few hundred bytes expand to gigabytes (an XML bomb), in rdflib's
@@ -543,11 +554,7 @@ def load(paths: list[str] | str) -> Dataset:
         p = Path(path)
         if not p.is_file():
             raise GraphFileError(f"{p}: no such graph file")
-        fmt = FORMATS[format_for(str(p))][0]
-        if fmt == "json-ld":
-            refuse_remote_contexts(p)
-        if fmt == "xml":
-            refuse_xml_entities(p)
+        fmt = FORMATS[refuse_hostile(p)][0]
         try:
             if fmt == "json-ld":
                 _deep(lambda: _parse_jsonld(ds, p))  # noqa: B023 — run before the next path

@@ -281,14 +281,12 @@ class _Chunked:
 
     def _parse(self, index: int, path: str) -> Iterator:
         from .oxstore import _OX_FORMATS
-        from .store import format_for, refuse_remote_contexts
+        from .store import refuse_hostile
 
-        fmt = format_for(path)
         p = Path(path)
         if not p.is_file():
             raise _Unreadable(path)
-        if fmt == "jsonld":
-            refuse_remote_contexts(p)
+        fmt = refuse_hostile(p)
         bnodes: dict[str, object] = {}  # anonymous blank nodes get new ids in each read: numbered in order
 
         def node(t):
