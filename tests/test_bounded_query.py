@@ -228,10 +228,10 @@ def test_d14_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, mo
     loaded = store.load([str(seed_ttl)])
     monkeypatch.setattr(store, "load", lambda files: loaded)  # the child has it at once
     monkeypatch.setattr(q, "write_result", slow)
-    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", "1"]))
-    one_line_error(r, "ran past the --timeout of 1 s while its result was written")
+    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", "3"]))
+    one_line_error(r, "ran past the --timeout of 3 s while its result was written")
     assert "half" not in r.output
-    assert seconds < 2.5
+    assert seconds < 5
 
 
 def test_d14_the_result_written_by_the_child_is_format_results(tmp_path):

@@ -76,7 +76,7 @@ def _run(unit: str, n: int) -> str:
 
 
 hostile_texts = st.lists(
-    st.one_of(st.tuples(st.sampled_from(UNITS), st.integers(1, 1500)).map(lambda t: _run(*t)),
+    st.one_of(st.tuples(st.sampled_from(UNITS), st.integers(1, 300)).map(lambda t: _run(*t)),
               st.sampled_from(TOKENS)),
     min_size=1, max_size=4).map("".join)
 
@@ -88,7 +88,7 @@ def test_hostile_structures_give_a_valid_graph(text):
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(hostile_texts)
 def test_hostile_structures_give_a_valid_graph_many(text):
     check(text, shacl=False)
@@ -113,7 +113,7 @@ def test_markup_nested_deep_or_never_closed_reads_and_builds(page):
 
 
 @pytest.mark.parametrize("content", [
-    "“" * 10000, "《" * 5000 + "》", "（" * 3000, "省委" * 5000, "a" * 200000 + "\n",
+    "“" * 10000, "《" * 5000 + "》", "（" * 3000, "省委" * 2000, "a" * 200000 + "\n",
     "\x01\x02\x03省委召开会议\x7f", "工作会议" * 2000, "1月21日" * 1000,
 ])
 def test_extreme_inputs(content):
