@@ -59,7 +59,7 @@ class _Memo(dict):
     """Terms made once and given again (rdflib's constructors are slow, and a writer finds a
     term it has seen by identity): at most `size`, then it starts afresh."""
 
-    def __init__(self, make, size: int = 1 << 16) -> None:
+    def __init__(self, make, size: int = 1 << 14) -> None:
         super().__init__()
         self.make, self.size = make, size
 

@@ -113,7 +113,7 @@ class _Terms:
     triples, a predicate, a literal shared by several speeches. The terms are kept alive while
     cached (so no other object takes their id), at most `size` of them."""
 
-    def __init__(self, xml: bool = False, size: int = 1 << 16) -> None:
+    def __init__(self, xml: bool = False, size: int = 1 << 14) -> None:
         self.xml = xml
         self.size = size
         self.forms: dict[int, bytes] = {}
