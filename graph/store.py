@@ -158,8 +158,10 @@ class _Sorted:
         numbers, terms, append = self.numbers, self.terms, self.ids.append
         form_of, number_of, number = terms.forms.get, numbers.get, self._number
         if self.quad_format:
-            g = 0 if graph is None or str(graph) == "urn:x-rdflib:default" else number_of(terms(graph)) or \
-                number(terms(graph))
+            g = 0
+            if graph is not None and str(graph) != "urn:x-rdflib:default":
+                f = form_of(id(graph)) or terms(graph)
+                g = number_of(f) or number(f)
         # the lookups are inlined (a form is never empty, and only the default graph's number
         # is 0): millions of calls cost more than the work they do
         for s, p, o in triples:
