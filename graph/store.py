@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import itertools
 import os
 import re
@@ -84,16 +85,27 @@ _OX_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", 
                     "jsonld": "JSON_LD", "xml": "RDF_XML"}
 
 
+#: characters pyoxigraph escapes in a literal (or cannot hold): text without them is written as it is
+_ESCAPED = re.compile(r'[\x00-\x1f"\\\x7f\ufffe\uffff\ud800-\udfff]')
+
+
+@functools.lru_cache(maxsize=256)
+def _literal_suffix(language: str | None, datatype: str | None) -> bytes:
+    """What follows the quoted text of a literal with this language or datatype (`@zh-hant`,
+    `^^<…#integer>`, nothing for xsd:string), as pyoxigraph writes it (and checks it)."""
+    import pyoxigraph as ox
+
+    v = (ox.Literal("", language=language) if language else
+         ox.Literal("", datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(""))
+    return str(v)[2:].encode("utf-8")
+
+
 def _nt(t, xml: bool = False) -> bytes:
     """The N-Triples form of an rdflib term, as pyoxigraph writes it (and checks it: an invalid
     IRI or language tag is a ValueError); for RDF/XML, characters XML 1.0 forbids become U+FFFD."""
     import pyoxigraph as ox
 
-    if isinstance(t, URIRef):
-        v = ox.NamedNode(str(t))
-    elif isinstance(t, BNode):
-        v = ox.BlankNode(str(t))
-    elif isinstance(t, Literal):
+    if isinstance(t, Literal):
         text = str(t)
         if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:
             raise OutputError(f"a literal of {literal_size(text) / 2**20:.1f} MiB is over the "
@@ -101,8 +113,15 @@ def _nt(t, xml: bool = False) -> bytes:
                               "split the input into smaller parts")
         if xml:
             text = _NOT_XML.sub("\ufffd", text)
-        v = (ox.Literal(text, language=t.language) if t.language else
-             ox.Literal(text, datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(text))
+        language, datatype = t.language, None if t.language or t.datatype is None else str(t.datatype)
+        if not _ESCAPED.search(text):  # most text: quoted as it is, without a pyoxigraph Literal
+            return b'"%s"%s' % (text.encode("utf-8"), _literal_suffix(language, datatype))
+        v = (ox.Literal(text, language=language) if language else
+             ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text))
+    elif isinstance(t, URIRef):
+        v = ox.NamedNode(str(t))
+    elif isinstance(t, BNode):
+        v = ox.BlankNode(str(t))
     else:
         raise OutputError(f"cannot serialize the term {t!r}")
     return str(v).encode("utf-8")

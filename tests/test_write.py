@@ -69,6 +69,18 @@ quads_st = st.lists(st.tuples(st.sampled_from(IRIS + BNODES), st.sampled_from(IR
                               st.sampled_from(IRIS + BNODES + LITERALS), st.sampled_from(GRAPHS)), max_size=60)
 
 
+def test_literals_are_written_as_pyoxigraph_writes_them():
+    # text without characters to escape is quoted by the writer itself: every character checked
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    plain = "".join(c for c in every if not store._ESCAPED.search(c))
+    assert len(plain) > 1_100_000
+    literals = [Literal(plain), Literal(plain, lang="zh-Hant"), Literal(plain, datatype=XSD.token),
+                Literal(plain, datatype=XSD.string), Literal(""), Literal(7),
+                *(Literal(f"a{c}b") for c in every if store._ESCAPED.search(c))]
+    for lit in literals:
+        assert store._nt(lit) == str(_ox(lit)).encode("utf-8")
+
+
 @settings(max_examples=60, deadline=None)
 @given(quads_st)
 def test_lines_are_the_sorted_n_triples_forms_each_once(quads):
