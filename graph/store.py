@@ -2,8 +2,11 @@
 
 Writes go to a temporary file beside the target and are renamed over it only when
 complete, so a failed or interrupted build leaves the previous file as it was.
-Serializations are byte-identical for the same triples: Oxigraph's serializers (fast, and
-strict about what they write) are fed the triples in sorted order.
+Serializations are byte-identical for the same triples: they are sorted by their N-Triples
+forms, which are the lines of N-Triples and N-Quads, and which Oxigraph's serializers (fast,
+and strict about what they write) read back for the other formats. The triples are held as
+numbers while they are sorted and the output is written as it is made, so memory grows with
+the triples by some 150 bytes each, not with their terms and text.
 """
 from __future__ import annotations
 
