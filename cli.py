@@ -114,6 +114,9 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
     """
     from speechkg.graph import pipeline, store
 
+    if output or store_dir:  # the writer's library is mapped now: a build short of memory then
+        import pyoxigraph  # noqa: F401  fails with a MemoryError (one line), not an ImportError
+
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
     from speechkg.graph.read import read_dates, resolve_inputs

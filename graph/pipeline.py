@@ -5,6 +5,7 @@ import contextlib
 import dataclasses
 import datetime as _dt
 import gc
+import io
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,8 +23,8 @@ from .extract.lexicon import Lexicon, builtin, load_user
 from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
-from .rdf import speech_iri, triples
-from .store import CHUNKED_FORMATS, QUAD_FORMATS, check_output, format_for, serialize, serialize_chunks, write_output
+from .rdf import iter_triples, speech_iri
+from .store import CHUNKED_FORMATS, QUAD_FORMATS, check_output, format_for, serialize_chunks, serialize_to, write_output
 
 
 @dataclass
@@ -37,10 +38,10 @@ class BuildResult:
     inputs: list[str] = field(default_factory=list)  # files read, which an output must not overwrite
     _dataset: Dataset | None = None
 
-    def graphs(self) -> Iterator[tuple[URIRef, list[tuple]]]:
+    def graphs(self) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
         """(speech graph name, its triples), speech by speech, made as they are asked for."""
         for doc in self.docs:
-            yield URIRef(str(speech_iri(doc))), triples(doc)
+            yield URIRef(str(speech_iri(doc))), iter_triples(doc)
 
     @property
     def quads(self) -> Iterator[tuple]:
@@ -412,10 +413,12 @@ def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
             write_output(out, chunks, result.inputs)
             return b""
         return b"".join(chunks)
-    data = serialize(list(result.quads), fmt)
-    if out != "-":
-        write_output(out, data, result.inputs)
-    return data
+    if out != "-":  # written as it is made, the triples held compactly, speech by speech
+        write_output(out, lambda fh: serialize_to(fh, result.graphs(), fmt), result.inputs)
+        return b""
+    buf = io.BytesIO()
+    serialize_to(buf, result.graphs(), fmt)
+    return buf.getvalue()
 
 
 def add_to_store(result: BuildResult, store_dir: str, done: Callable[[], None] | None = None) -> int:

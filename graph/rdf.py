@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -55,6 +56,42 @@ def _nn(i: int) -> Literal:
     return Literal(i, datatype=_NON_NEGATIVE)
 
 
+class _Memo(dict):
+    """Terms made once and given again (rdflib's constructors are slow, and a writer finds a
+    term it has seen by identity): at most `size`, then it starts afresh."""
+
+    def __init__(self, make, size: int = 1 << 14) -> None:
+        super().__init__()
+        self.make, self.size = make, size
+
+    def __missing__(self, key):
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
+_OFFSET = _Memo(_nn)  # offsets: nif:beginIndex, nif:endIndex
+_PLAIN = _Memo(Literal)  # mention texts, rule names
+_LABEL = _Memo(lambda text: Literal(text, lang=lang(text)))  # names, in zh or zh-Hant
+_CLASS = _Memo(lambda name: SKG[name])  # entity classes, relation predicates
+
+# the vocabulary, made once: `NIF.beginIndex` makes a new URIRef at every use
+_A, _SPEECH, _SOURCE, _SHA, _CONTEXT, _TITLE, _DATE = (RDF.type, SKG.Speech, SKG.sourceFile, SKG.sha256,
+                                                      SKG.context, DCTERMS.title, DCTERMS.date)
+_NIF_CONTEXT, _OBS, _IS_STRING, _BEGIN, _END, _DERIVED = (NIF.Context, NIF.OffsetBasedString, NIF.isString,
+                                                          NIF.beginIndex, NIF.endIndex, PROV.wasDerivedFrom)
+_SECTION, _HEADING, _LEVEL, _ORDINAL, _REF, _PART, _HAS_SECTION = (SKG.Section, SKG.heading, SKG.level, SKG.ordinal,
+                                                                   NIF.referenceContext, DCTERMS.isPartOf,
+                                                                   SKG.hasSection)
+_SENTENCE, _ANCHOR, _IN_SECTION = NIF.Sentence, NIF.anchorOf, SKG.section
+_PREF, _LABEL_P, _ALT, _VALUE, _NUMBER, _MENTIONED = (SKOS.prefLabel, RDFS.label, SKOS.altLabel, RDF.value,
+                                                      SKG.number, SKG.mentionedIn)
+_MENTION, _PHRASE, _IDENT, _RULE, _IN_SENTENCE = SKG.Mention, NIF.Phrase, ITSRDF.taIdentRef, SKG.rule, NIF.sentence
+_ASSERTION, _SUBJECT, _PREDICATE, _OBJECT, _EVIDENCE = (SKG.RelationAssertion, RDF.subject, RDF.predicate,
+                                                        RDF.object, SKG.evidence)
+
+
 def to_graph(doc: Doc, graph: Graph | None = None) -> Graph:
     """Add the speech's triples to `graph` (a new Graph if None) and return it."""
     g = graph if graph is not None else Graph()
@@ -65,115 +102,111 @@ def to_graph(doc: Doc, graph: Graph | None = None) -> Graph:
 
 
 def triples(doc: Doc) -> list[tuple[URIRef, URIRef, object]]:
-    """The speech's triples as rdflib terms, without building a graph (fast path for output)."""
-    out: list[tuple[URIRef, URIRef, object]] = []
+    """The speech's triples as rdflib terms, without building a graph."""
+    return list(iter_triples(doc))
+
+
+def iter_triples(doc: Doc) -> Iterator[tuple[URIRef, URIRef, object]]:
+    """The speech's triples as rdflib terms, made as they are asked for (a writer that takes
+    them one by one never holds them all)."""
     text = doc.text
     sp = speech_iri(doc)
     ctx = URIRef(f"{sp}#char=0,{len(text)}")
-    add = out.append
+    nn, plain, label = _OFFSET.__getitem__, _PLAIN.__getitem__, _LABEL.__getitem__
 
-    add((sp, RDF.type, SKG.Speech))
-    add((sp, SKG.sourceFile, Literal(doc.speech.source)))
-    add((sp, SKG.sha256, Literal(doc.speech.sha256)))
-    add((sp, SKG.context, ctx))
+    yield sp, _A, _SPEECH
+    yield sp, _SOURCE, Literal(doc.speech.source)
+    yield sp, _SHA, Literal(doc.speech.sha256)
+    yield sp, _CONTEXT, ctx
     if doc.speech.title:
-        add((sp, DCTERMS.title, Literal(doc.speech.title, lang=lang(doc.speech.title))))
+        yield sp, _TITLE, Literal(doc.speech.title, lang=lang(doc.speech.title))
     if doc.speech.date:
-        add((sp, DCTERMS.date, Literal(doc.speech.date.isoformat(), datatype=XSD.date)))
+        yield sp, _DATE, Literal(doc.speech.date.isoformat(), datatype=XSD.date)
     elif doc.speech.year:
-        add((sp, DCTERMS.date, Literal(f"{doc.speech.year:04d}", datatype=XSD.gYear)))
+        yield sp, _DATE, Literal(f"{doc.speech.year:04d}", datatype=XSD.gYear)
 
-    add((ctx, RDF.type, NIF.Context))
-    add((ctx, RDF.type, NIF.OffsetBasedString))
-    add((ctx, NIF.isString, Literal(text)))
-    add((ctx, NIF.beginIndex, _nn(0)))
-    add((ctx, NIF.endIndex, _nn(len(text))))
-    add((ctx, PROV.wasDerivedFrom, sp))
+    yield ctx, _A, _NIF_CONTEXT
+    yield ctx, _A, _OBS
+    yield ctx, _IS_STRING, Literal(text)
+    yield ctx, _BEGIN, nn(0)
+    yield ctx, _END, nn(len(text))
+    yield ctx, _DERIVED, sp
 
     sec_iri = {s.index: URIRef(f"{sp}#section-{s.index + 1}") for s in doc.sections}
     for s in doc.sections:
         node = sec_iri[s.index]
-        add((node, RDF.type, SKG.Section))
-        add((node, SKG.heading, Literal(s.heading, lang=lang(s.heading))))
-        add((node, SKG.level, Literal(s.level)))
-        add((node, SKG.ordinal, Literal(s.ordinal)))
-        add((node, NIF.beginIndex, _nn(s.start)))
-        add((node, NIF.endIndex, _nn(s.end)))
-        add((node, NIF.referenceContext, ctx))
-        add((node, DCTERMS.isPartOf, sec_iri[s.parent] if s.parent is not None else sp))
-        add((sp if s.parent is None else sec_iri[s.parent], SKG.hasSection, node))
+        yield node, _A, _SECTION
+        yield node, _HEADING, Literal(s.heading, lang=lang(s.heading))
+        yield node, _LEVEL, Literal(s.level)
+        yield node, _ORDINAL, Literal(s.ordinal)
+        yield node, _BEGIN, nn(s.start)
+        yield node, _END, nn(s.end)
+        yield node, _REF, ctx
+        yield node, _PART, sec_iri[s.parent] if s.parent is not None else sp
+        yield sp if s.parent is None else sec_iri[s.parent], _HAS_SECTION, node
 
     sent_iri = {}
     for s in doc.sentences:
         node = URIRef(f"{sp}#sentence-{s.index + 1}")
         sent_iri[s.index] = node
-        add((node, RDF.type, NIF.Sentence))
-        add((node, RDF.type, NIF.OffsetBasedString))
-        add((node, NIF.anchorOf, Literal(s.text)))
-        add((node, NIF.beginIndex, _nn(s.start)))
-        add((node, NIF.endIndex, _nn(s.end)))
-        add((node, NIF.referenceContext, ctx))
+        yield node, _A, _SENTENCE
+        yield node, _A, _OBS
+        yield node, _ANCHOR, Literal(s.text)
+        yield node, _BEGIN, nn(s.start)
+        yield node, _END, nn(s.end)
+        yield node, _REF, ctx
         if s.section is not None:
-            add((node, SKG.section, sec_iri[s.section]))
+            yield node, _IN_SECTION, sec_iri[s.section]
 
     ent_iri = {e.key: entity_iri(e) for e in doc.entities}
-    # the mention loop writes most of the triples: its terms are looked up once, not per mention
-    rdf_type, mention, phrase, obs = RDF.type, SKG.Mention, NIF.Phrase, NIF.OffsetBasedString
-    anchor, begin, end, refctx, ident = NIF.anchorOf, NIF.beginIndex, NIF.endIndex, NIF.referenceContext, \
-        ITSRDF.taIdentRef
-    rule, derived, in_sentence, in_section = SKG.rule, PROV.wasDerivedFrom, NIF.sentence, SKG.section
-    rules: dict[str, Literal] = {}
     for e in doc.entities:
         node = ent_iri[e.key]
-        add((node, RDF.type, SKG[e.type]))
-        add((node, SKOS.prefLabel, Literal(e.label, lang=lang(e.label))))
-        add((node, RDFS.label, Literal(e.label, lang=lang(e.label))))
+        yield node, _A, _CLASS[e.type]
+        yield node, _PREF, label(e.label)
+        yield node, _LABEL_P, label(e.label)
         for a in sorted(e.aliases):
-            add((node, SKOS.altLabel, Literal(a, lang=lang(a))))
+            yield node, _ALT, label(a)
         english = labels.english(e)
         if english:
-            add((node, SKOS.altLabel, Literal(english, lang=labels.ENGLISH)))
+            yield node, _ALT, Literal(english, lang=labels.ENGLISH)
         romanized = labels.pinyin(e.label) if e.type == "Person" else None
         if romanized:
-            add((node, SKOS.altLabel, Literal(romanized, lang=labels.PINYIN)))
+            yield node, _ALT, Literal(romanized, lang=labels.PINYIN)
         if e.type == "Date" and e.value:
-            add((node, RDF.value, Literal(e.value, datatype=_DATE_TYPES[len(e.value)])))
+            yield node, _VALUE, Literal(e.value, datatype=_DATE_TYPES[len(e.value)])
         if e.number is not None:
-            add((node, SKG.number, Literal(e.number)))
-        add((node, SKG.mentionedIn, sp))
-        add((node, PROV.wasDerivedFrom, sp))
+            yield node, _NUMBER, Literal(e.number)
+        yield node, _MENTIONED, sp
+        yield node, _DERIVED, sp
         for m in e.mentions:
             mn = URIRef(f"{sp}#offset_{m.start}_{m.end}")
-            if m.rule not in rules:
-                rules[m.rule] = Literal(m.rule)
-            add((mn, rdf_type, mention))
-            add((mn, rdf_type, phrase))
-            add((mn, rdf_type, obs))
-            add((mn, anchor, Literal(m.text)))
-            add((mn, begin, _nn(m.start)))
-            add((mn, end, _nn(m.end)))
-            add((mn, refctx, ctx))
-            add((mn, ident, node))
-            add((mn, rule, rules[m.rule]))
-            add((mn, derived, sp))
+            yield mn, _A, _MENTION
+            yield mn, _A, _PHRASE
+            yield mn, _A, _OBS
+            yield mn, _ANCHOR, plain(m.text)
+            yield mn, _BEGIN, nn(m.start)
+            yield mn, _END, nn(m.end)
+            yield mn, _REF, ctx
+            yield mn, _IDENT, node
+            yield mn, _RULE, plain(m.rule)
+            yield mn, _DERIVED, sp
             sent = doc.sentence_at(m.start)
             if sent is not None:
-                add((mn, in_sentence, sent_iri[sent.index]))
+                yield mn, _IN_SENTENCE, sent_iri[sent.index]
                 if sent.section is not None:
-                    add((mn, in_section, sec_iri[sent.section]))
+                    yield mn, _IN_SECTION, sec_iri[sent.section]
 
     for r in doc.relations:
         s, o = ent_iri[doc.links[r.subject]], ent_iri[doc.links[r.object]]
         if s == o:
             continue
-        pred = SKG[r.predicate]
-        add((s, pred, o))
+        pred = _CLASS[r.predicate]
+        yield s, pred, o
         node = URIRef(f"{sp}#relation-{_h(f'{s} {pred} {o} {r.sentence}', 12)}")
-        add((node, RDF.type, SKG.RelationAssertion))
-        add((node, RDF.subject, s))
-        add((node, RDF.predicate, pred))
-        add((node, RDF.object, o))
-        add((node, SKG.evidence, sent_iri[r.sentence]))
-        add((node, SKG.rule, Literal(r.rule)))
-        add((node, PROV.wasDerivedFrom, sp))
-    return out
+        yield node, _A, _ASSERTION
+        yield node, _SUBJECT, s
+        yield node, _PREDICATE, pred
+        yield node, _OBJECT, o
+        yield node, _EVIDENCE, sent_iri[r.sentence]
+        yield node, _RULE, plain(r.rule)
+        yield node, _DERIVED, sp

@@ -2,21 +2,27 @@
 
 Writes go to a temporary file beside the target and are renamed over it only when
 complete, so a failed or interrupted build leaves the previous file as it was.
-Serializations are byte-identical for the same triples: Oxigraph's serializers (fast, and
-strict about what they write) are fed the triples in sorted order.
+Serializations are byte-identical for the same triples: they are sorted by their N-Triples
+forms, which are the lines of N-Triples and N-Quads, and which Oxigraph's serializers (fast,
+and strict about what they write) read back for the other formats. The triples are held as
+numbers while they are sorted and the output is written as it is made, so memory grows with
+the triples by some 150 bytes each, not with their terms and text.
 """
 from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import itertools
 import os
 import re
 import secrets
 import stat
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
@@ -66,59 +72,14 @@ def format_for(path: str | None, fmt: str | None = None) -> str:
     return "turtle"
 
 
-def _quads(data) -> list[tuple]:
+def _quads(data) -> Iterable[tuple]:
     """(s, p, o, g) tuples from a Graph, a Dataset, or an iterable of such tuples."""
     if isinstance(data, Dataset):
-        return [(s, p, o, c.identifier if hasattr(c, "identifier") else c)
-                for s, p, o, c in data.quads((None, None, None, None))]
+        return ((s, p, o, c.identifier if hasattr(c, "identifier") else c)
+                for s, p, o, c in data.quads((None, None, None, None)))
     if isinstance(data, Graph):
-        return [(s, p, o, None) for s, p, o in data]
-    return list(data)
-
-
-class _OxTerms:
-    """rdflib terms → (pyoxigraph term, its N-Triples form), each distinct term converted once.
-
-    The N-Triples form is the sort key of a written file: it tells every term apart (an IRI
-    from a string, "1" from 1, @zh from @zh-Hant), so sorted output is the same on every run."""
-
-    def __init__(self, xml: bool = False) -> None:
-        import pyoxigraph as ox
-
-        self.ox = ox
-        self.xml = xml  # literals for RDF/XML: characters XML 1.0 forbids become U+FFFD
-        self.cache: dict = {}  # rdflib terms are equal only with the same type, datatype, language
-        self.by_id: dict = {}  # id → (term, key, the object itself, which keeps the id from reuse)
-
-    def __call__(self, t) -> tuple:
-        """(pyoxigraph term, N-Triples form, t). Hot loops look in `by_id` first themselves."""
-        hit = self.by_id.get(id(t))  # the same object again (a node in each of its triples): no hashing
-        if hit is not None and hit[2] is t:
-            return hit
-        hit = self.cache.get(t)
-        if hit is not None and type(hit[2]) is type(t):
-            self.by_id[id(t)] = hit = (hit[0], hit[1], t)
-            return hit
-        ox = self.ox
-        if isinstance(t, URIRef):
-            v = ox.NamedNode(str(t))
-        elif isinstance(t, BNode):
-            v = ox.BlankNode(str(t))
-        elif isinstance(t, Literal):
-            text = str(t)
-            if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:
-                raise OutputError(f"a literal of {literal_size(text) / 2**20:.1f} MiB is over the "
-                                  f"{MAX_LITERAL_BYTES / 2**20:.1f} MiB strict parsers read; "
-                                  "split the input into smaller parts")
-            if self.xml:
-                text = _NOT_XML.sub("\ufffd", text)
-            v = (ox.Literal(text, language=t.language) if t.language else
-                 ox.Literal(text, datatype=ox.NamedNode(str(t.datatype))) if t.datatype else ox.Literal(text))
-        else:
-            raise OutputError(f"cannot serialize the term {t!r}")
-        hit = (v, str(v), t)
-        self.cache[t] = self.by_id[id(t)] = hit
-        return hit
+        return ((s, p, o, None) for s, p, o in data)
+    return iter(data)
 
 
 #: characters XML 1.0 cannot hold, even escaped (C0 controls but tab, LF, CR; U+FFFE, U+FFFF)
@@ -128,73 +89,251 @@ _OX_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", 
                     "jsonld": "JSON_LD", "xml": "RDF_XML"}
 
 
-def _sorted_items(quads: Iterable[tuple], quad_format: bool, conv: _OxTerms,
-                  seen: set | None = None, local: str | None = None) -> list:
-    """Oxigraph quads (or triples) in sorted order, each once; `seen` carries the triples
-    already written across calls, except those about nodes under the IRI `local` (a speech's
-    own mentions and sentences, which no other speech has)."""
+#: characters pyoxigraph escapes in a literal (or cannot hold): text without them is written as it is
+_ESCAPED = re.compile(r'[\x00-\x1f"\\\x7f\ufffe\uffff\ud800-\udfff]')
+
+
+@functools.lru_cache(maxsize=256)
+def _literal_suffix(language: str | None, datatype: str | None) -> bytes:
+    """What follows the quoted text of a literal with this language or datatype (`@zh-hant`,
+    `^^<…#integer>`, nothing for xsd:string), as pyoxigraph writes it (and checks it)."""
     import pyoxigraph as ox
 
-    keyed: dict = {}
-    default = (ox.DefaultGraph(), "", None)
-    by_id = conv.by_id
-    for s, p, o, g in quads:
-        # conv(t) inlined for the common case: a million calls cost more than the work they do
-        hs, hp, ho = by_id.get(id(s)), by_id.get(id(p)), by_id.get(id(o))
-        if hs is None or hs[2] is not s:
-            hs = conv(s)
-        if hp is None or hp[2] is not p:
-            hp = conv(p)
-        if ho is None or ho[2] is not o:
-            ho = conv(o)
-        if quad_format:
-            hg = default if g is None or str(g) == "urn:x-rdflib:default" else conv(g)
-            keyed[(hg[1], hs[1], hp[1], ho[1])] = (hs[0], hp[0], ho[0], hg[0])
+    v = (ox.Literal("", language=language) if language else
+         ox.Literal("", datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(""))
+    return str(v)[2:].encode("utf-8")
+
+
+def _nt(t, xml: bool = False) -> bytes:
+    """The N-Triples form of an rdflib term, as pyoxigraph writes it (and checks it: an invalid
+    IRI or language tag is a ValueError); for RDF/XML, characters XML 1.0 forbids become U+FFFD."""
+    import pyoxigraph as ox
+
+    if isinstance(t, Literal):
+        text = str(t)
+        if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:
+            raise OutputError(f"a literal of {literal_size(text) / 2**20:.1f} MiB is over the "
+                              f"{MAX_LITERAL_BYTES / 2**20:.1f} MiB strict parsers read; "
+                              "split the input into smaller parts")
+        if xml:
+            text = _NOT_XML.sub("\ufffd", text)
+        language, datatype = t.language, None if t.language or t.datatype is None else str(t.datatype)
+        if not _ESCAPED.search(text):  # most text: quoted as it is, without a pyoxigraph Literal
+            return b'"%s"%s' % (text.encode("utf-8"), _literal_suffix(language, datatype))
+        v = (ox.Literal(text, language=language) if language else
+             ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text))
+    elif isinstance(t, URIRef):
+        v = ox.NamedNode(str(t))
+    elif isinstance(t, BNode):
+        v = ox.BlankNode(str(t))
+    else:
+        raise OutputError(f"cannot serialize the term {t!r}")
+    return str(v).encode("utf-8")
+
+
+class _Terms:
+    """rdflib terms → their N-Triples forms, found again by identity: a node in each of its
+    triples, a predicate, a literal shared by several speeches. The terms are kept alive while
+    cached (so no other object takes their id), at most `size` of them."""
+
+    def __init__(self, xml: bool = False, size: int = 1 << 14) -> None:
+        self.xml = xml
+        self.size = size
+        self.forms: dict[int, bytes] = {}
+        self._kept: list = []
+
+    def __call__(self, t) -> bytes:
+        """The form of a term not found in `forms` (which hot loops look in first)."""
+        if len(self._kept) >= self.size:
+            self.forms.clear()
+            self._kept.clear()
+        form = self.forms[id(t)] = _nt(t, self.xml)
+        self._kept.append(t)
+        return form
+
+
+class _Sorted:
+    """Quads (or triples) gathered compactly, then given back as sorted N-Quads (N-Triples)
+    lines, each once: the order of a written file, the same on every run.
+
+    Each distinct term is kept once, as its N-Triples form, and each quad as four numbers
+    (16 bytes), not as rdflib and pyoxigraph objects: millions of triples are sorted in a few
+    hundred MB. The order is that of the (graph, subject, predicate, object) N-Triples forms,
+    which tell every term apart (an IRI from a string, "1" from 1, @zh from @zh-Hant); the
+    default graph sorts first."""
+
+    def __init__(self, quad_format: bool, terms: _Terms) -> None:
+        from array import array
+
+        self.quad_format = quad_format
+        self.terms = terms
+        self.nt: list[bytes] = [b""]  # term number → N-Triples form; 0 is the default graph
+        self.numbers: dict[bytes, int] = {}  # N-Triples form → term number
+        self.ids = array("I")  # (g, s, p, o) or (s, p, o) numbers, one after another
+
+    def _number(self, form: bytes) -> int:
+        n = self.numbers[form] = len(self.nt)
+        self.nt.append(form)
+        return n
+
+    def add(self, triples: Iterable[tuple], graph=None) -> None:
+        """Add (s, p, o) triples of the graph named `graph` (None: the default graph)."""
+        numbers, terms, append = self.numbers, self.terms, self.ids.append
+        form_of, number_of, number = terms.forms.get, numbers.get, self._number
+        if self.quad_format:
+            g = 0
+            if graph is not None and str(graph) != "urn:x-rdflib:default":
+                f = form_of(id(graph)) or terms(graph)
+                g = number_of(f) or number(f)
+        # the lookups are inlined (a form is never empty, and only the default graph's number
+        # is 0): millions of calls cost more than the work they do
+        for s, p, o in triples:
+            if self.quad_format:
+                append(g)
+            f = form_of(id(s)) or terms(s)
+            append(number_of(f) or number(f))
+            f = form_of(id(p)) or terms(p)
+            append(number_of(f) or number(f))
+            f = form_of(id(o)) or terms(o)
+            append(number_of(f) or number(f))
+
+    def add_quads(self, quads: Iterable[tuple]) -> None:
+        """Add (s, p, o, graph) quads, a run of quads of one graph at a time (the run's first
+        quad keeps its graph alive, so no other graph has its id meanwhile)."""
+        for _, run in itertools.groupby(quads, key=lambda q: id(q[3])):
+            first = next(run)
+            self.add(itertools.chain([first[:3]], (q[:3] for q in run)), first[3])  # noqa: B031 — read once
+
+    def chunks(self, seen: set[bytes] | None = None, local: str | None = None) -> Iterator[bytes]:
+        """The sorted lines, each once, some thousands to a chunk; what was gathered is
+        released as it is sorted. `seen` holds the lines written by earlier calls, which are
+        skipped, and gets this call's lines added, except those about nodes under the IRI
+        `local` (a speech's own mentions and sentences, which no other speech has)."""
+        from array import array
+
+        nt, ids = self.nt, self.ids
+        self.nt, self.numbers, self.ids = [b""], {}, array("I")
+        # each term number → its rank among the sorted forms
+        order = sorted(range(len(nt)), key=nt.__getitem__)
+        rank = array("I", bytes(4 * len(nt)))
+        for i, n in enumerate(order):
+            rank[n] = i
+        forms = [nt[n] for n in order]
+        del order, nt
+        # a quad → one integer that sorts as the quad does
+        bits = max(1, (len(forms) - 1).bit_length())
+        r = rank.__getitem__
+        it = iter(ids)
+        if self.quad_format:
+            keys = [(((r(g) << bits | r(s)) << bits | r(p)) << bits) | r(o)
+                    for g, s, p, o in zip(it, it, it, it, strict=True)]
         else:
-            keyed[(hs[1], hp[1], ho[1])] = (hs[0], hp[0], ho[0])
-    if seen is not None:
-        own = f"<{local}" if local else None
-        shared = {k for k in keyed if not (own and k[0].startswith(own))}
-        for k in shared & seen:
-            del keyed[k]
-        seen |= shared
-    if quad_format:
-        return [ox.Quad(*keyed[k]) for k in sorted(keyed)]
-    return [ox.Triple(*keyed[k]) for k in sorted(keyed)]
+            keys = [((r(s) << bits | r(p)) << bits) | r(o) for s, p, o in zip(it, it, it, strict=True)]
+        del ids, rank, it
+        keys.sort()
+        mask, bits2, bits3 = (1 << bits) - 1, 2 * bits, 3 * bits
+        own = f"<{local}".encode() if local else None
+        quad_format, prev = self.quad_format, -1
+        batch: list[bytes] = []
+        for k in keys:
+            if k == prev:
+                continue
+            prev = k
+            s = forms[k >> bits2 & mask]
+            g = forms[k >> bits3] if quad_format else b""
+            line = b"%s %s %s %s .\n" % (s, forms[k >> bits & mask], forms[k & mask], g) if g else \
+                b"%s %s %s .\n" % (s, forms[k >> bits & mask], forms[k & mask])
+            if seen is not None and not (own and s.startswith(own)):
+                if line in seen:
+                    continue
+                seen.add(line)
+            batch.append(line)
+            if len(batch) == _CHUNK_LINES:
+                yield b"".join(batch)
+                batch.clear()
+        if batch:
+            yield b"".join(batch)
 
 
-def serialize(data, fmt: str, conv: _OxTerms | None = None, seen: set | None = None,
-              local: str | None = None) -> bytes:
-    """A Graph, Dataset or iterable of (s, p, o, graph) → bytes in `fmt`, byte-identical for
-    the same triples. Oxigraph's serializers write them, fed in sorted order; triple-only
-    formats get the merge of all graphs (less the triples in `seen`, when given)."""
+#: lines per chunk handed on (N-Triples and N-Quads are written as they come)
+_CHUNK_LINES = 8192
+
+
+def _write_sorted(sorted_quads: _Sorted, fmt: str, out: BinaryIO) -> None:
+    """Write the gathered quads to `out` in `fmt`: N-Triples and N-Quads line by line; the other
+    formats by Oxigraph's serializer, fed the lines read back by its N-Quads parser."""
     import pyoxigraph as ox
 
     from speechkg.ontology.namespace import PREFIXES
 
+    chunks = sorted_quads.chunks()
+    if fmt in ("nt", "nquads"):
+        for chunk in chunks:
+            out.write(chunk)
+        return
+    parsed = itertools.chain.from_iterable(
+        ox.parse(chunk, format=ox.RdfFormat.N_QUADS, lenient=True) for chunk in chunks)
+    prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
+    ox.serialize(parsed, out, format=getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
+
+
+def _gathered(fmt: str) -> _Sorted:
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    items = _sorted_items(_quads(data), fmt in QUAD_FORMATS, conv or _OxTerms(xml=fmt == "xml"), seen, local)
-    prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
-    return ox.serialize(items, format=getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
+    return _Sorted(fmt in QUAD_FORMATS, _Terms(xml=fmt == "xml"))
+
+
+def serialize_to(out: BinaryIO, graphs: Iterable[tuple[object, Iterable[tuple]]], fmt: str) -> None:
+    """(graph name, triples) pairs (a speech each, say: each is read once, as it comes) → the
+    binary file `out` in `fmt`, as serialize writes them. The triples are held compactly, not
+    as terms, and the output is written as it is made."""
+    gathered = _gathered(fmt)
+    for name, triples in graphs:
+        gathered.add(triples, name)
+    _write_sorted(gathered, fmt, out)
+
+
+def serialize(data, fmt: str) -> bytes:
+    """A Graph, Dataset or iterable of (s, p, o, graph) → bytes in `fmt`, byte-identical for
+    the same triples. Oxigraph's serializers write them, fed in sorted order; triple-only
+    formats get the merge of all graphs."""
+    import io
+
+    gathered = _gathered(fmt)
+    if isinstance(data, Graph) and not isinstance(data, Dataset):
+        gathered.add(data)
+    else:
+        gathered.add_quads(_quads(data))
+    buf = io.BytesIO()
+    _write_sorted(gathered, fmt, buf)
+    return buf.getvalue()
 
 
 #: formats written speech by speech (serialize_chunks)
 CHUNKED_FORMATS = ("nquads", "trig", "nt")
 
 
-def serialize_chunks(graphs: Iterable[tuple[object, list[tuple]]], fmt: str) -> Iterator[bytes]:
+def serialize_chunks(graphs: Iterable[tuple[object, Iterable[tuple]]], fmt: str) -> Iterator[bytes]:
     """(graph name, triples) pairs → serialized chunks, one graph at a time, so a corpus is
     written without holding all of it. N-Quads and TriG keep each graph; N-Triples writes the
     merge (a triple already written is not written again)."""
+    import io
+
     if fmt not in CHUNKED_FORMATS:
         raise OutputError(f"{fmt} is not written in chunks; use serialize()")
-    seen: set[tuple] | None = set() if fmt == "nt" else None
+    seen: set[bytes] | None = set() if fmt == "nt" else None
     first = True
+    terms = _Terms()
     for name, triples in graphs:
-        conv = _OxTerms()  # per speech: a corpus's terms are not all kept at once
-        chunk = serialize([(s, p, o, name) for s, p, o in triples], fmt, conv, seen, str(name))
-        if fmt == "trig" and not first:  # one set of @prefix lines, at the top
+        gathered = _Sorted(fmt != "nt", terms)  # per speech: a corpus's triples are not all kept at once
+        gathered.add(triples, name)
+        if fmt != "trig":
+            yield from gathered.chunks(seen, str(name))
+            continue
+        buf = io.BytesIO()
+        _write_sorted(gathered, fmt, buf)
+        chunk = buf.getvalue()
+        if not first:  # one set of @prefix lines, at the top
             chunk = b"\n".join(ln for ln in chunk.split(b"\n") if not ln.startswith(b"@prefix "))
         first = False
         yield chunk
@@ -242,9 +381,22 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] = ()) -> None:
         raise OutputError(f"{p}: is read-only; make it writable (chmod u+w) or choose another path")
 
 
-def write_output(path: str | Path, data: bytes | Iterable[bytes],
-                 inputs: Iterable[str | Path] = ()) -> None:
-    """Write `data` (bytes, or chunks written as they come) to `path`:
+#: what write_output and write_atomic take: bytes, chunks of bytes written as they come, or a
+#: function that writes to the binary file it is given
+Data = bytes | Iterable[bytes] | Callable[[BinaryIO], None]
+
+
+def _write_data(fh: BinaryIO, data: Data) -> None:
+    if callable(data):
+        data(fh)
+        return
+    for chunk in [data] if isinstance(data, bytes) else data:
+        fh.write(chunk)
+
+
+def write_output(path: str | Path, data: Data, inputs: Iterable[str | Path] = ()) -> None:
+    """Write `data` (bytes, chunks written as they come, or a function writing to a binary
+    file) to `path`:
 
     - `-`: standard output;
     - a character device or FIFO (`/dev/null`, `>(cmd)`): written directly, never replaced;
@@ -253,14 +405,12 @@ def write_output(path: str | Path, data: bytes | Iterable[bytes],
 
     Refused (OutputError, see check_output): an input, a read-only file, a directory, a
     block device, a socket, a dangling symlink."""
-    chunks = [data] if isinstance(data, bytes) else data
     if str(path) == "-":
         out = sys.stdout
         if out is None:
             raise OutputError("standard output is closed; give -o FILE")
         try:
-            for chunk in chunks:
-                out.buffer.write(chunk)
+            _write_data(out.buffer, data)
             out.flush()
         except BrokenPipeError:  # the reader left (`| head`): what it wanted was written
             with contextlib.suppress(OSError):
@@ -273,14 +423,14 @@ def write_output(path: str | Path, data: bytes | Iterable[bytes],
     except FileNotFoundError:
         mode = None
     if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
-        _write_special(p, chunks, fifo=stat.S_ISFIFO(mode))
+        _write_special(p, data, fifo=stat.S_ISFIFO(mode))
         return
     if p.is_symlink():
         p = Path(os.path.realpath(p))
-    write_atomic(p, chunks)
+    write_atomic(p, data)
 
 
-def _write_special(p: Path, chunks: Iterable[bytes], fifo: bool) -> None:
+def _write_special(p: Path, data: Data, fifo: bool) -> None:
     """Write to a device node or FIFO in place. A FIFO nobody reads is an error, not a hang."""
     try:
         fd = os.open(p, os.O_WRONLY | (os.O_NONBLOCK if fifo else 0))
@@ -292,8 +442,7 @@ def _write_special(p: Path, chunks: Iterable[bytes], fifo: bool) -> None:
         if fifo:
             os.set_blocking(fd, True)
         with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
+            _write_data(fh, data)
     except BrokenPipeError:
         raise OutputError(f"{p}: the process reading it stopped before the end") from None
     except OSError as exc:
@@ -315,8 +464,9 @@ def _remove_stale_tmp(p: Path, directory: Path) -> None:
                     os.unlink(entry.path)
 
 
-def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
-    """Write `data` (bytes, or chunks of bytes written as they come) to the regular file
+def write_atomic(path: str | Path, data: Data) -> None:
+    """Write `data` (bytes, chunks of bytes written as they come, or a function writing to a
+    binary file) to the regular file
     `path` through a temporary file in the same directory and a rename. Anything that is
     not a regular file is refused: use write_output, which writes special files in place."""
     p = Path(path)
@@ -342,8 +492,7 @@ def write_atomic(path: str | Path, data: bytes | Iterable[bytes]) -> None:
                 tmp = None
                 raise OutputError(f"{p}: cannot write here ({exc.strerror}); choose another path") from None
         with os.fdopen(fd, "wb") as fh:
-            for chunk in [data] if isinstance(data, bytes) else data:
-                fh.write(chunk)
+            _write_data(fh, data)
             fh.flush()
             os.fsync(fh.fileno())
         if p.exists():
