@@ -173,6 +173,32 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("graphs", nargs=-1, required=True, metavar="GRAPH...")
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False),
+              help="The on-disk Oxigraph store to load into (created when missing).")
+@click.option("--replace", is_flag=True, help="Empty the store first (else each graph loaded replaces its namesake).")
+def load(graphs, store_dir, replace):
+    """Bulk-load graph files written by `speechkg build` into an on-disk store, without
+    extracting again: each speech into its own named graph, the default graph their merge
+    (as `build --store` keeps it). Every file is read before the store changes.
+
+    Example: speechkg load corpus.nq --store corpus.db
+    """
+    from speechkg.graph import oxstore
+
+    loaded = []
+    try:
+        r = oxstore.load_graphs(store_dir, list(graphs), replace=replace, done=loaded.append)
+    except (KeyboardInterrupt, _Terminated) as exc:
+        word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
+        click.echo(f"Error: {word}; {len(loaded)} of the {len(graphs)} file(s) were loaded whole, the store may "
+                   "hold part of the next: load them again (each graph loaded replaces itself)", err=True)
+        sys.exit(code)
+    how = " (the store emptied first)" if replace else f" ({r.replaced} replaced)" if r.replaced else ""
+    click.echo(f"{r.graphs} graph(s) from {r.files} file(s), {r.quads} quads → store {store_dir}{how}", err=True)
+
+
 def _params(ctx, param, values):
     out = {}
     for v in values:
