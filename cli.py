@@ -247,6 +247,9 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
     if not files and not store_dir:
         raise click.UsageError("name at least one graph file, or --store DIR")
     text = q.bind(text, params)
+    hint = q.store_hint(files)
+    if hint:
+        click.echo(f"Note: {hint}", err=True)
     click.echo(q.format_result(q.query_sources(files, text, store_dir=store_dir, timeout=timeout,
                                                allow_service=allow_service, max_memory=max_memory), fmt),
                nl=False)

@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
+from speechkg.graph import query as q
 
 runner = CliRunner()
 
@@ -114,3 +115,20 @@ def test_a_bad_file_changes_nothing(speeches, tmp_path):
             assert r.stderr.endswith("nothing was loaded\n") or "no such graph file" in r.stderr
             assert quads(db) == before
 
+
+def test_query_on_a_large_file_says_once_that_a_store_would_be_fast(speeches, tmp_path, monkeypatch):
+    ok("build", speeches, "-o", tmp_path / "c.nq")
+    ok("build", speeches, "-o", tmp_path / "c.trig")
+    text = "ASK { ?s ?p ?o }"
+    r = ok("query", tmp_path / "c.nq", tmp_path / "c.trig", text)
+    assert r.stderr == ""
+    monkeypatch.setattr(q, "SLOW_FILE", 1000)
+    r = ok("query", tmp_path / "c.nq", tmp_path / "c.trig", text)
+    size = (tmp_path / "c.nq").stat().st_size + (tmp_path / "c.trig").stat().st_size
+    assert r.stdout == "true\n"
+    assert r.stderr == (f"Note: the graph files ({size / 2**20:.3g} MiB) are parsed again by every query; load "
+                        f"them into a store once and query the store, which is fast: speechkg load "
+                        f"{tmp_path / 'c.nq'} {tmp_path / 'c.trig'} --store DIR, then speechkg query --store DIR …\n")
+    db = tmp_path / "db"
+    ok("load", tmp_path / "c.nq", "--store", db)
+    assert ok("query", "--store", db, text).stderr == ""
