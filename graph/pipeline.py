@@ -161,7 +161,7 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     if not speeches:
         if reader.owned == 0:  # a shard with no speech of its own: an empty graph
             return _finish(result)
-        raise InputError(f"none of the {reader.count} inputs could be read; nothing was written "
+        raise InputError(f"none of the {reader.owned} inputs could be read; nothing was written "
                          f"(first problem: {result.skipped[0][1]})")
     if total is not None:
         total(len(speeches))
@@ -173,11 +173,11 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
                 progress(outcome.speech)
             continue
         why = failure(speech.source, "extracting", outcome)
-        if not keep_going or (reader.count == 1 and not result.skipped):
+        if not keep_going or (reader.owned == 1 and not result.skipped):
             raise InputError(why)
         result.skipped.append((path, why))
     if not result.docs:
-        raise InputError(f"none of the {reader.count} inputs could be built; nothing was written "
+        raise InputError(f"none of the {reader.owned} inputs could be built; nothing was written "
                          f"(first problem: {result.skipped[0][1]})")
     return _finish(result)
 
