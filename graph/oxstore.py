@@ -243,6 +243,7 @@ def load_graphs(store_dir: str | Path, paths: list[str], replace: bool = False,
     once it is in."""
     if not paths:
         raise GraphFileError("no graph file given; name the files `speechkg build` wrote")
+    _check_target(Path(store_dir))
     scans = [_scan(p) for p in paths]
     owner: dict[str, str] = {}
     for scan in scans:
@@ -271,6 +272,22 @@ def load_graphs(store_dir: str | Path, paths: list[str], replace: bool = False,
             done(scan.path)
     store.flush()
     return result
+
+
+def _check_target(p: Path) -> None:
+    """OutputError unless `p` is missing, an empty directory or an Oxigraph store (a store's
+    files would be mixed with whatever else a directory holds)."""
+    if not p.exists():
+        return
+    if not p.is_dir():
+        raise OutputError(f"{p}: is a file; give a store's directory (new, empty or a store)")
+    try:
+        names = {c.name for c in p.iterdir()}
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot read it ({exc.strerror})") from None
+    if names and not ("CURRENT" in names and any(n.startswith("OPTIONS-") or n.endswith(".sst") for n in names)):
+        raise OutputError(f"{p}: is not empty and is not an Oxigraph store; give a new or empty directory "
+                          "(its files would be mixed with the store's)")
 
 
 def _with_default(scan: _Scan):

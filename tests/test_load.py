@@ -114,6 +114,13 @@ def test_a_bad_file_changes_nothing(speeches, tmp_path):
             assert r.stderr.startswith(f"Error: {message}") and r.stderr.count("\n") == 1, r.stderr
             assert r.stderr.endswith("nothing was loaded\n") or "no such graph file" in r.stderr
             assert quads(db) == before
+    other = tmp_path / "documents"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    r = runner.invoke(cli, ["load", str(tmp_path / "a.nq"), "--store", str(other)])
+    assert r.exit_code == 1 and r.stderr == (f"Error: {other}: is not empty and is not an Oxigraph store; give a new "
+                                             "or empty directory (its files would be mixed with the store's)\n")
+    assert [c.name for c in other.iterdir()] == ["notes.txt"]
 
 
 def test_query_on_a_large_file_says_once_that_a_store_would_be_fast(speeches, tmp_path, monkeypatch):
