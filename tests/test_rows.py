@@ -186,11 +186,11 @@ def test_repeated_ids_are_an_error_naming_both_rows(tmp_path):
 
 
 def test_a_row_over_the_size_limit_is_refused_without_being_read_whole(tmp_path):
-    """A gzip bomb: one row of 64 MiB compresses to some 64 KiB. It is refused with one line,
+    """A gzip bomb: one row of 24 MiB compresses to some 100 KiB. It is refused with one line,
     read a MiB at a time, and the rows after it are built."""
     import tracemalloc
 
-    bomb = b'{"id": "bomb", "text": "' + b"a" * (64 * 2**20) + b'"}\n'
+    bomb = b'{"id": "bomb", "text": "' + b"a" * (24 * 2**20) + b'"}\n'
     after = json.dumps({"id": "after", "text": ROWS[0]["text"]}, ensure_ascii=False).encode("utf-8") + b"\n"
     corpus = tmp_path / "c.jsonl.gz"
     corpus.write_bytes(gzip.compress(bomb + after, compresslevel=1))
