@@ -29,6 +29,15 @@ def _max_bytes(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
+def _shard(ctx, param, value):
+    if value is None:
+        return None
+    i, _, n = value.partition("/")
+    if not (i.isdigit() and n.isdigit() and int(i) < int(n)):
+        raise click.BadParameter(f"{value!r} is not a shard; give I/N with 0 <= I < N, e.g. 0/4")
+    return int(i), int(n)
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised in the main thread so that cleanup (temporary files) runs."""
 
@@ -102,15 +111,27 @@ def cli():
               help="Seconds each file may take to read and extract; a file over it is skipped "
               "and reported. Default: 60 s plus 10 s per MiB of the file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--text-field", default="text", show_default=True,
+              help="The field (JSON key or CSV column) of a corpus row that holds the text.")
+@click.option("--date-field", help="The field of a row that holds its date (YYYY-MM-DD). Default: date, if any.")
+@click.option("--id-field", help="The field of a row that names its speech (its IRI). Default: id, if any, "
+              "else FILE:ROW.")
+@click.option("--title-field", help="The field of a row that holds its title. Default: title, if any.")
+@click.option("--shard", callback=_shard, metavar="I/N",
+              help="Build only every N-th speech from the I-th (0-based, in input order); "
+              "the shards' N-Quads together are the corpus (see the README).")
 def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, jobs, file_timeout,
-          quiet):
+          quiet, text_field, date_field, id_field, title_field, shard):
     """Extract entities and relations from speeches and write the graph.
 
     INPUTS are speech files (.txt, .md, .html, .docx; UTF-8, GB18030/GBK or Big5),
-    directories of them, glob patterns, or - for standard input. A file that cannot be
-    read is skipped and reported, and the exit status is 1.
+    directories of them, glob patterns, or - for standard input; and corpora of one speech
+    per row (.jsonl, .jsonl.gz, .csv with a header). A file or row that cannot be read is
+    skipped and reported, and the exit status is 1.
 
     Example: speechkg build seeds/provincial-union-2022.txt -o seed.ttl
+
+    Example: speechkg build news.jsonl.gz --id-field url -o news.nq
     """
     from speechkg.graph import pipeline, store
 
@@ -119,22 +140,23 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
 
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
-    from speechkg.graph.read import read_dates, resolve_inputs
+    from speechkg.graph.read import Fields, read_dates
 
     dates = read_dates(dates_file) if dates_file else None
     bar = None
-    if not quiet and sys.stderr.isatty() and len(inputs) > 0:
-        n = len(resolve_inputs(inputs).files)
-        if n > 1:
+
+    def start(n):
+        nonlocal bar
+        if not quiet and sys.stderr.isatty() and n > 1:
             bar = click.progressbar(length=n, label="speeches", file=sys.stderr,
                                     item_show_func=lambda s: s.source if s else "")
-    try:
-        if bar is not None:
             bar.__enter__()
+
+    try:
         result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
-                                max_bytes=max_size, output=output,
-                                file_timeout=file_timeout,
-                                progress=(lambda s: bar.update(1, s)) if bar is not None else None)
+                                max_bytes=max_size, output=output, file_timeout=file_timeout,
+                                fields=Fields(text_field, date_field, id_field, title_field), shard=shard,
+                                total=start, progress=lambda s: bar.update(1, s) if bar is not None else None)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -163,6 +185,32 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
         click.echo(f"{len(result.docs)} speech(es), {n} quads → store {store_dir}", err=True)
     if result.skipped:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("graphs", nargs=-1, required=True, metavar="GRAPH...")
+@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False),
+              help="The on-disk Oxigraph store to load into (created when missing).")
+@click.option("--replace", is_flag=True, help="Empty the store first (else each graph loaded replaces its namesake).")
+def load(graphs, store_dir, replace):
+    """Bulk-load graph files written by `speechkg build` into an on-disk store, without
+    extracting again: each speech into its own named graph, the default graph their merge
+    (as `build --store` keeps it). Every file is read before the store changes.
+
+    Example: speechkg load corpus.nq --store corpus.db
+    """
+    from speechkg.graph import oxstore
+
+    loaded = []
+    try:
+        r = oxstore.load_graphs(store_dir, list(graphs), replace=replace, done=loaded.append)
+    except (KeyboardInterrupt, _Terminated) as exc:
+        word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
+        click.echo(f"Error: {word}; {len(loaded)} of the {len(graphs)} file(s) were loaded whole, the store may "
+                   "hold part of the next: load them again (each graph loaded replaces itself)", err=True)
+        sys.exit(code)
+    how = " (the store emptied first)" if replace else f" ({r.replaced} replaced)" if r.replaced else ""
+    click.echo(f"{r.graphs} graph(s) from {r.files} file(s), {r.quads} quads → store {store_dir}{how}", err=True)
 
 
 def _params(ctx, param, values):
@@ -215,6 +263,9 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
         raise click.UsageError("name at least one graph file, or --store DIR")
     from speechkg.graph.store import write_output
 
+    hint = q.store_hint(files)
+    if hint:
+        click.echo(f"Note: {hint}", err=True)
     with q.result_file(files, text, fmt, params, store_dir=store_dir, timeout=timeout,
                        allow_service=allow_service, max_memory=max_memory) as result:
         write_output("-", iter(lambda: result.read(1 << 20), b""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -151,3 +152,147 @@ def is_large(paths: list[str]) -> bool:
         except OSError:
             return False
     return total > LARGE
+
+
+@dataclass
+class Loaded:
+    """What `load_graphs` put into a store: files, speech graphs (of which `replaced` were
+    there before), quads read."""
+
+    files: int = 0
+    graphs: int = 0
+    replaced: int = 0
+    quads: int = 0
+
+
+@dataclass
+class _Scan:
+    """A graph file read once before anything is stored: its format, its named graphs, and the
+    graph its triples go to when it has none (a triples-only file)."""
+
+    path: str
+    fmt: str
+    graphs: set[str] = field(default_factory=set)
+    into: str | None = None
+    quads: int = 0
+
+
+_SPEECH = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://w3id.org/speechkg#Speech")
+
+
+def _scan(path: str) -> _Scan:
+    """Parse a graph file whole (Oxigraph's strict parser), so that a bad one is refused before
+    the store changes: its named graphs; for a file of triples only (Turtle, N-Triples, RDF/XML,
+    or TriG without graphs), its speech's graph if it holds one speech, else the file's own
+    (as `speechkg query` names it); a file mixing triples outside any graph with named graphs
+    is refused."""
+    p = Path(path)
+    if not p.is_file():
+        raise GraphFileError(f"{p}: no such graph file")
+    fmt = format_for(str(p))
+    if fmt == "jsonld":
+        refuse_remote_contexts(p)
+    scan = _Scan(str(p), fmt)
+    speeches: set[str] = set()
+    loose = 0
+    try:
+        for q in ox.parse(path=str(p), format=_OX_FORMATS[fmt]):
+            scan.quads += 1
+            g = q.graph_name
+            if isinstance(g, ox.DefaultGraph):
+                loose += 1
+                if isinstance(q.subject, ox.NamedNode) and q.predicate.value == _SPEECH[0] \
+                        and isinstance(q.object, ox.NamedNode) and q.object.value == _SPEECH[1]:
+                    speeches.add(q.subject.value)
+            elif isinstance(g, ox.NamedNode):
+                scan.graphs.add(g.value)
+            else:
+                raise GraphFileError(f"{p}: a graph is named by a blank node ({g}); speechkg names "
+                                     "each speech's graph by its IRI")
+    except GraphFileError:
+        raise
+    except MemoryError as exc:
+        raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a literal or "
+                             "IRI over 16 MiB, or too little memory); nothing was loaded") from None
+    except Exception as exc:  # noqa: BLE001 — the parsers raise several types
+        raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
+                             "nothing was loaded") from None
+    if loose and scan.graphs:
+        raise GraphFileError(f"{p}: {loose:,} triples are outside any named graph, beside {len(scan.graphs):,} "
+                             "named graphs; load graphs as `speechkg build` writes them (each speech in its "
+                             "own graph, or a file of triples); nothing was loaded")
+    if loose:
+        scan.into = next(iter(speeches)) if len(speeches) == 1 else p.resolve().as_uri()
+        scan.graphs.add(scan.into)
+    return scan
+
+
+def load_graphs(store_dir: str | Path, paths: list[str], replace: bool = False,
+                done: Callable[[str], None] | None = None) -> Loaded:
+    """Graph files as written by `speechkg build` into the on-disk store at `store_dir`, each
+    named graph (a speech) whole, with the store's default graph kept the merge of its named
+    graphs, as `build --store` keeps it (see add_quads): the same speeches give the same store.
+
+    Every file is parsed first; a bad one (or a graph in two files) is an error before the
+    store changes. Then `replace` empties the store, or else each graph loaded that the store
+    already holds is removed with its share of the default graph (one transaction each).
+    Then each file is bulk-loaded (Oxigraph's bulk loader: fast, no transaction), its triples
+    into their named graph and into the default graph; `done` is called with each file's path
+    once it is in."""
+    if not paths:
+        raise GraphFileError("no graph file given; name the files `speechkg build` wrote")
+    _check_target(Path(store_dir))
+    scans = [_scan(p) for p in paths]
+    owner: dict[str, str] = {}
+    for scan in scans:
+        for g in scan.graphs:
+            if g in owner:
+                raise GraphFileError(f"{owner[g]} and {scan.path} both hold the graph <{g[:200]}>; load one "
+                                     "of them (a speech's graph is replaced when loaded again); nothing was loaded")
+            owner[g] = scan.path
+    store = open_store(store_dir)
+    result = Loaded(files=len(scans), graphs=len(owner), quads=sum(s.quads for s in scans))
+    if replace:
+        store.clear()
+    else:
+        for name in sorted(owner):
+            g = ox.NamedNode(name)
+            if store.contains_named_graph(g):
+                store.update(_REMOVE.format(g=g))
+                result.replaced += 1
+    for scan in scans:
+        try:
+            store.bulk_extend(_with_default(scan))
+        except (OSError, SyntaxError, ValueError) as exc:  # the disk full, or the file changed since it was read
+            raise OutputError(f"{store_dir}: loading {scan.path} failed ({_first(exc)[:200]}); the store may hold "
+                              "part of it: load the files again (each graph loaded replaces itself)") from None
+        if done is not None:
+            done(scan.path)
+    store.flush()
+    return result
+
+
+def _check_target(p: Path) -> None:
+    """OutputError unless `p` is missing, an empty directory or an Oxigraph store (a store's
+    files would be mixed with whatever else a directory holds)."""
+    if not p.exists():
+        return
+    if not p.is_dir():
+        raise OutputError(f"{p}: is a file; give a store's directory (new, empty or a store)")
+    try:
+        names = {c.name for c in p.iterdir()}
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot read it ({exc.strerror})") from None
+    if names and not ("CURRENT" in names and any(n.startswith("OPTIONS-") or n.endswith(".sst") for n in names)):
+        raise OutputError(f"{p}: is not empty and is not an Oxigraph store; give a new or empty directory "
+                          "(its files would be mixed with the store's)")
+
+
+def _with_default(scan: _Scan):
+    """Each quad of the file in its named graph, and its triple in the default graph."""
+    into = ox.NamedNode(scan.into) if scan.into else None
+    default = ox.DefaultGraph()
+    for q in ox.parse(path=scan.path, format=_OX_FORMATS[scan.fmt], rename_blank_nodes=True):
+        s, p, o = q.subject, q.predicate, q.object
+        yield ox.Quad(s, p, o, into or q.graph_name)
+        yield ox.Quad(s, p, o, default)

@@ -128,19 +128,25 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
           user_lexicon: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
           keep_going: bool = True, dates: dict[str, _dt.date] | None = None, jobs: int = 1,
           progress: Callable[[Speech], None] | None = None, output: str | None = None,
-          file_timeout: float | None = None) -> BuildResult:
-    """Speech files (or `-`) → a Dataset with one named graph per speech.
+          file_timeout: float | None = None, fields: read.Fields | None = None,
+          shard: tuple[int, int] | None = None, total: Callable[[int], None] | None = None) -> BuildResult:
+    """Speech files (or `-`), and corpora of one speech per row, → a Dataset with one named
+    graph per speech.
 
-    A file that cannot be read, or whose reading or extraction fails in any way
+    A file or row that cannot be read, or whose reading or extraction fails in any way
     (MemoryError, RecursionError, a bug), is skipped and reported in `skipped` with one
-    line when `keep_going` and other files remain; otherwise an InputError propagates.
-    `file_timeout` (seconds) bounds the reading and the extraction of each file. `dates` maps file names
-    (or source names) to speech dates; `jobs` > 1 extracts in that many processes, with
-    the same output as one; `progress` is called once per speech done. An `output` path
+    line when `keep_going` and other inputs remain; otherwise an InputError propagates.
+    `file_timeout` (seconds) bounds the reading and the extraction of each file or row. `dates` maps file names
+    (or source names, or row ids) to speech dates; `fields` names a corpus's fields (read.Fields);
+    `jobs` > 1 extracts in that many processes, with the same output as one; `total` is called
+    with the number of speeches to extract once all are read, `progress` once per speech done.
+    `shard` (I, N) builds every N-th speech from the I-th (0-based), in input order. An `output` path
     that is one of the inputs (or otherwise unwritable, see store.check_output) is refused
     before anything is read.
     """
     result = BuildResult()
+    if shard is not None and not (isinstance(shard[1], int) and shard[1] >= 1 and 0 <= shard[0] < shard[1]):
+        raise InputError(f"{shard[0]}/{shard[1]} is not a shard; give I/N with 0 <= I < N")
     found = read.resolve_inputs(inputs)
     paths = found.files
     if not paths:
@@ -151,31 +157,15 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     result.warnings.extend(found.warnings)
     result.skipped.extend(found.unreadable)
     lex = lexicon_for(user_lexicon)
-    speeches: list[tuple[str, Speech]] = []
-    for path, source in paths:
-        given = date or (dates or {}).get(source) or (dates or {}).get(Path(path).name)
-        try:
-            with deadline(timeout_for(_size(path, max_bytes), file_timeout)):
-                speech = read.read_speech(path, date=given, max_bytes=max_bytes, source=source,
-                                          warnings=result.warnings)
-            speeches.append((path, speech))
-        except FileTimeout as exc:
-            why = failure(read.display_name(path), "reading", TimeoutError(str(exc)))
-            if not keep_going or (len(paths) == 1 and not result.skipped):
-                raise InputError(why) from None
-            result.skipped.append((path, why))
-        except InputError as exc:
-            if not keep_going or (len(paths) == 1 and not result.skipped):
-                raise
-            result.skipped.append((path, str(exc)))
-        except Exception as exc:  # a bug, or memory or recursion exhausted, on one file
-            why = failure(read.display_name(path), "reading", exc)
-            if not keep_going or (len(paths) == 1 and not result.skipped):
-                raise InputError(why) from None
-            result.skipped.append((path, why))
+    reader = _Reader(paths, result, date, dates, max_bytes, keep_going, file_timeout, fields, shard)
+    speeches = reader.read()
     if not speeches:
-        raise InputError(f"none of the {len(paths)} inputs could be read; nothing was written "
+        if reader.owned == 0:  # a shard with no speech of its own: an empty graph
+            return _finish(result)
+        raise InputError(f"none of the {reader.owned} inputs could be read; nothing was written "
                          f"(first problem: {result.skipped[0][1]})")
+    if total is not None:
+        total(len(speeches))
     for (path, speech), outcome in zip(speeches, _processed([s for _, s in speeches], lex, jobs, file_timeout),
                                        strict=True):
         if isinstance(outcome, Doc):
@@ -184,13 +174,105 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
                 progress(outcome.speech)
             continue
         why = failure(speech.source, "extracting", outcome)
-        if not keep_going or (len(paths) == 1 and not result.skipped):
+        if not keep_going or (reader.owned == 1 and not result.skipped):
             raise InputError(why)
         result.skipped.append((path, why))
     if not result.docs:
-        raise InputError(f"none of the {len(paths)} inputs could be built; nothing was written "
+        raise InputError(f"none of the {reader.owned} inputs could be built; nothing was written "
                          f"(first problem: {result.skipped[0][1]})")
     return _finish(result)
+
+
+class _Reader:
+    """The speeches of a build's inputs, in order: a file is one input, and so is each row of a
+    corpus (see read.Corpus). Rows are read one at a time, each within its time limit; a
+    shard keeps only its own speeches (every row is still read, so that every shard knows
+    every id). Two inputs that would be one speech (the same id, or a row's id a file's name)
+    are an error naming both."""
+
+    def __init__(self, paths: list[tuple[str, str]], result: BuildResult, date: _dt.date | None,
+                 dates: dict[str, _dt.date] | None, max_bytes: int, keep_going: bool,
+                 file_timeout: float | None, fields: read.Fields | None, shard: tuple[int, int] | None) -> None:
+        self.paths, self.result, self.date, self.dates = paths, result, date, dates or {}
+        self.max_bytes, self.keep_going, self.file_timeout = max_bytes, keep_going, file_timeout
+        self.fields, self.shard = fields, shard
+        self.count = 0  # inputs seen: files, and rows of corpora
+        self.owned = 0  # of them, this shard's
+        self.names = {source: read.display_name(path) for path, source in paths if not read.is_corpus(path)}
+
+    def _mine(self) -> bool:
+        """Count one more input; whether it is this shard's."""
+        i = self.count
+        self.count += 1
+        mine = self.shard is None or i % self.shard[1] == self.shard[0]
+        self.owned += mine
+        return mine
+
+    def _skip(self, path: str, why: str, alone: bool = False) -> None:
+        """Report an input that cannot be built; raise when nothing else can be (`alone`: the
+        only input, and nothing skipped before)."""
+        if not self.keep_going or (alone and not self.result.skipped):
+            raise InputError(why)
+        self.result.skipped.append((path, why))
+
+    def read(self) -> list[tuple[str, Speech]]:
+        speeches: list[tuple[str, Speech]] = []
+        alone = len(self.paths) == 1
+        for path, source in self.paths:
+            if read.is_corpus(path):
+                speeches.extend(self._rows(path, source, alone))
+                continue
+            if not self._mine():
+                continue
+            given = self.date or self.dates.get(source) or self.dates.get(Path(path).name)
+            try:
+                with deadline(timeout_for(_size(path, self.max_bytes), self.file_timeout)):
+                    speech = read.read_speech(path, date=given, max_bytes=self.max_bytes, source=source,
+                                              warnings=self.result.warnings)
+                speeches.append((path, speech))
+            except FileTimeout as exc:
+                self._skip(path, failure(read.display_name(path), "reading", TimeoutError(str(exc))), alone)
+            except InputError as exc:
+                self._skip(path, str(exc), alone)
+            except Exception as exc:  # a bug, or memory or recursion exhausted, on one file
+                self._skip(path, failure(read.display_name(path), "reading", exc), alone)
+        return speeches
+
+    def _rows(self, path: str, source: str, alone: bool) -> Iterator[tuple[str, Speech]]:
+        corpus = read.Corpus(path, source, self.fields, self.max_bytes,
+                             date_for=lambda name: self.date or self.dates.get(name))
+        rows = iter(corpus)
+        seconds = timeout_for(self.max_bytes, self.file_timeout)
+        first = self.count
+        while True:
+            try:
+                with deadline(seconds):
+                    row = next(rows, None)
+            except FileTimeout as exc:
+                self._skip(path, f"{corpus.where}: reading it took longer than the {exc.seconds:g} s limit "
+                                 "(--file-timeout); the rows after it were not read")
+                return
+            except InputError as exc:
+                self._skip(path, str(exc), alone and self.count == first)
+                return
+            except Exception as exc:  # a bug, or memory or recursion exhausted, on one row
+                self._skip(path, failure(corpus.where, "reading", exc) + "; the rows after it were not read",
+                           alone and self.count == first)
+                return
+            if row is None:
+                return
+            if row.speech is not None:
+                name = row.speech.source
+                if name in self.names:
+                    raise InputError(f"{self.names[name]} and {row.where} would be one speech named "
+                                     f"{read.display_name(name)[:200]!r} (one IRI); give each its own id")
+                self.names[name] = row.where
+            if not self._mine():
+                continue
+            if row.speech is None:
+                self._skip(path, row.error or f"{row.where}: cannot be read")
+            else:
+                yield path, row.speech
 
 
 def _finish(result: BuildResult) -> BuildResult:

@@ -505,3 +505,24 @@ def write_result(result: Result, fmt: str, out: TextIO) -> None:
     out.write("  ".join("-" * w for w in widths) + "\n")
     for r in rows:
         out.write("  ".join(c + " " * (widths[i] - w) for i, (c, w) in enumerate(r)).rstrip() + "\n")
+
+
+#: graph files larger than this (bytes, all together) are worth loading into a store once
+SLOW_FILE = 100 * 2**20
+
+
+def store_hint(files: list[str]) -> str | None:
+    """When graph files are large enough that parsing them for every query is slow (over
+    SLOW_FILE bytes together): how to load them into a store once and query that instead."""
+    from .read import mib
+
+    try:
+        size = sum(Path(f).stat().st_size for f in files)
+    except OSError:
+        return None
+    if size <= SLOW_FILE:
+        return None
+    what, are, them = ("the graph file", "is", "it") if len(files) == 1 else ("the graph files", "are", "them")
+    return (f"{what} ({mib(size)}) {are} parsed again by every query; load {them} into a store once and "
+            f"query the store, which is fast: speechkg load {' '.join(files)} --store DIR, then "
+            "speechkg query --store DIR …")
