@@ -189,9 +189,7 @@ def _scan(path: str) -> _Scan:
     p = Path(path)
     if not p.is_file():
         raise GraphFileError(f"{p}: no such graph file")
-    fmt = format_for(str(p))
-    if fmt == "jsonld":
-        refuse_remote_contexts(p)
+    fmt = refuse_hostile(p)
     scan = _Scan(str(p), fmt)
     speeches: set[str] = set()
     loose = 0
