@@ -79,15 +79,16 @@
 
   // ---------------------------------------------------------------- label boxes and the cloud layout
   const measure = document.createElement("canvas").getContext("2d");
-  const MARGIN = 4, GAP = 3, MAX_EM = 12;
+  const MARGIN = 3, GAP = 2, MAX_EM = 12;
   function textWidth(label, size) { measure.font = size + "px " + FONT; return measure.measureText(label).width; }
   /** The box vis-network draws for a label (shape "box": the text and its margin). */
   function box(label, size) { return {w: Math.ceil(textWidth(label, size)) + 2 * MARGIN, h: size + 2 * MARGIN}; }
-  /** A label cut to MAX_EM ems, with an ellipsis (the whole name is in the tooltip and the panel). */
-  function short(label, size) {
-    if (textWidth(label, size) <= MAX_EM * size) return label;
+  /** A label cut to `em` ems, with an ellipsis (the whole name is in the tooltip and the panel). */
+  function short(label, size, em) {
+    em = em || MAX_EM;
+    if (textWidth(label, size) <= em * size) return label;
     let lo = 1, hi = label.length;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (textWidth(label.slice(0, mid) + "…", size) <= MAX_EM * size) lo = mid; else hi = mid - 1; }
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (textWidth(label.slice(0, mid) + "…", size) <= em * size) lo = mid; else hi = mid - 1; }
     return label.slice(0, lo) + "…";
   }
   /** Places boxes in `order`, each at the free spot nearest its anchor (the weighted centre of its
@@ -104,11 +105,17 @@
       cellsOf(x, y, w + GAP, h + GAP, (key) => { if (!ok) return; const list = grid.get(key); if (!list) return;
         for (const o of list) if (Math.abs(o.x - x) * 2 < o.w + w + GAP && Math.abs(o.y - y) * 2 < o.h + h + GAP) {
           ok = false; return; } }); return ok; };
+    let filled = 0;
     order.forEach((i) => {
       const b = boxes.get(i), a = anchor(i, placed) || {x: 0, y: 0};
-      let x = a.x, y = a.y;
+      // an anchor beyond the rim of the cloud so far is drawn in to it (same direction): a chain of
+      // neighbours then winds round the cloud instead of trailing away from it
+      const rim = Math.sqrt(filled / Math.PI), d = Math.hypot(a.x / Math.sqrt(ar), a.y * Math.sqrt(ar));
+      if (d > rim) { a.x *= rim / d; a.y *= rim / d; }
+      filled += (b.w + GAP) * (b.h + GAP);
+      let x = Math.round(a.x), y = Math.round(a.y);
       for (let t = 0; !free(x, y, b.w, b.h); t += Math.min(0.35, 6 / (1 + 2 * t))) {
-        x = a.x + 2.2 * t * Math.cos(t) * Math.sqrt(ar); y = a.y + 2.2 * t * Math.sin(t) / Math.sqrt(ar); }
+        x = Math.round(a.x + 2.2 * t * Math.cos(t) * Math.sqrt(ar)); y = Math.round(a.y + 2.2 * t * Math.sin(t) / Math.sqrt(ar)); }
       const item = {x: x, y: y, w: b.w, h: b.h}; placed.set(i, item);
       cellsOf(x, y, b.w, b.h, (key) => { if (!grid.has(key)) grid.set(key, []); grid.get(key).push(item); });
     });
@@ -119,9 +126,9 @@
   function tint(hex, f) {
     const n = parseInt(hex.slice(1), 16), mix = (v) => Math.round(v + (255 - v) * f);
     return "rgb(" + mix(n >> 16) + "," + mix((n >> 8) & 255) + "," + mix(n & 255) + ")"; }
-  function boxItem(i, c, size, p) {
+  function boxItem(i, c, size, p, em) {
     const col = data.colors[typeOf(i)];
-    return {id: nid(i), label: short(labelOf(i), size), shape: "box", x: p.x, y: p.y, margin: MARGIN, borderWidth: 1,
+    return {id: nid(i), label: short(labelOf(i), size, em), shape: "box", x: p.x, y: p.y, margin: MARGIN, borderWidth: 1,
       font: {size: size, face: FONT, color: "#1a1a1a"}, fixed: true,
       color: {background: tint(col, 0.78), border: col, highlight: {background: tint(col, 0.5), border: "#111"},
         hover: {background: tint(col, 0.6), border: col}},
@@ -214,7 +221,8 @@
     const keep = new Uint8Array(NE); order.forEach((x) => { keep[x] = 1; });
     const weight = new Map(near);
     const sizes = new Map(order.map((x, k) => [x, k === 0 ? 24 : 15])), boxes = new Map();
-    order.forEach((x) => boxes.set(x, box(short(labelOf(x), sizes.get(x)), sizes.get(x))));
+    const FOCUS_EM = 30;
+    order.forEach((x) => boxes.set(x, box(short(labelOf(x), sizes.get(x), FOCUS_EM), sizes.get(x))));
     // the neighbours on a ring around the entity (each at the free spot nearest its place on it),
     // far enough out that the edges and their counts show between them
     const g = document.getElementById("graph"), ar = Math.max(0.5, Math.min(3, (g.clientWidth || 4) / (g.clientHeight || 3)));
@@ -223,7 +231,7 @@
     const ring = new Map(order.slice(1).map((x, k) => { const a = -Math.PI / 2 + 2 * Math.PI * k / (order.length - 1);
       return [x, {x: radius * Math.cos(a) * Math.sqrt(ar), y: radius * Math.sin(a) / Math.sqrt(ar)}]; }));
     const pos = cloud(order, boxes, (x) => ring.get(x) || null);
-    const items = order.map((x) => boxItem(x, c[x], sizes.get(x), pos.get(x)));
+    const items = order.map((x) => boxItem(x, c[x], sizes.get(x), pos.get(x), FOCUS_EM));
     const out = [];
     if (state.showCo) near.forEach((p) => { const a = Math.min(i, p[0]), b = Math.max(i, p[0]);
       out.push({id: "c" + a + "_" + b, from: nid(i), to: nid(p[0]), kind: "co", weight: p[1], label: String(p[1]),
