@@ -139,6 +139,7 @@ def test_date_and_speech_filters_answer_who_appeared_with_whom(driver, corpus, t
     assert shown_labels(driver) == {"全总", "李四", "会议甲"}
     # one speech: the overview counts its mentions only
     js(driver, "document.getElementById('overview').click()")
+    js(driver, "document.getElementById('speech').dispatchEvent(new Event('focus'))")  # filled when opened
     options = js(driver, "return Array.from(document.getElementById('speech').options).map(o => o.text)")
     assert len(options) == 5 and options[1] == "2020-01-15 讲话0"  # all, and 2020's four
     js(driver, "const s = document.getElementById('speech'); s.selectedIndex = 1; s.dispatchEvent(new Event('change'))")

@@ -2,7 +2,9 @@
   "use strict";
   // Every string from the graph reaches the DOM through textContent or vis-network's canvas
   // labels; nothing here builds HTML from data.
+  const t0 = performance.now();
   const data = JSON.parse(document.getElementById("speechkg-data").textContent);
+  const timing = {start: t0, parsed: performance.now()};
   const E = data.ent, NE = E.label.length, NS = data.speeches.length;
   const FONT = '"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","Microsoft YaHei",sans-serif';
   const el = (tag, text, cls) => { const e = document.createElement(tag);
@@ -15,7 +17,7 @@
 
   const state = {drawn: false, settled: false, lang: "zh", showCo: true, showRel: true,
     types: new Set(data.types), from: "", to: "", speech: -1, focus: -1, speechOn: false,
-    view: "overview", shown: []};
+    view: "overview", shown: [], timing};
   const labelOf = (i, lang) => { lang = lang || state.lang;
     return (lang === "en" && E.en[i]) || (lang === "pinyin" && E.py[i]) || E.label[i]; };
 
@@ -80,7 +82,14 @@
   // ---------------------------------------------------------------- label boxes and the cloud layout
   const measure = document.createElement("canvas").getContext("2d");
   const MARGIN = 3, GAP = 2, MAX_EM = 12;
-  function textWidth(label, size) { measure.font = size + "px " + FONT; return measure.measureText(label).width; }
+  let measured = 0;
+  const widths = new Map();
+  function textWidth(label, size) {
+    const key = size + "|" + label; let w = widths.get(key);
+    if (w === undefined) { if (measured !== size) { measure.font = size + "px " + FONT; measured = size; }
+      w = measure.measureText(label).width; widths.set(key, w); }
+    return w;
+  }
   /** The box vis-network draws for a label (shape "box": the text and its margin). */
   function box(label, size) { return {w: Math.ceil(textWidth(label, size)) + 2 * MARGIN, h: size + 2 * MARGIN}; }
   /** A label cut to `em` ems, with an ellipsis (the whole name is in the tooltip and the panel). */
@@ -97,14 +106,19 @@
   function cloud(order, boxes, anchor) {
     const g = document.getElementById("graph");
     const ar = Math.max(0.5, Math.min(3, (g.clientWidth || 4) / (g.clientHeight || 3)));
-    const cell = 48, grid = new Map(), placed = new Map();
-    const cellsOf = (x, y, w, h, f) => {
-      for (let cx = Math.floor((x - w / 2) / cell); cx <= Math.floor((x + w / 2) / cell); cx++)
-        for (let cy = Math.floor((y - h / 2) / cell); cy <= Math.floor((y + h / 2) / cell); cy++) f(cx + ":" + cy); };
-    const free = (x, y, w, h) => { let ok = true;
-      cellsOf(x, y, w + GAP, h + GAP, (key) => { if (!ok) return; const list = grid.get(key); if (!list) return;
-        for (const o of list) if (Math.abs(o.x - x) * 2 < o.w + w + GAP && Math.abs(o.y - y) * 2 < o.h + h + GAP) {
-          ok = false; return; } }); return ok; };
+    const cell = 64, grid = new Map(), placed = new Map(), K = 1 << 16;
+    const free = (x, y, w, h) => {
+      const x0 = Math.floor((x - (w + GAP) / 2) / cell), x1 = Math.floor((x + (w + GAP) / 2) / cell);
+      const y0 = Math.floor((y - (h + GAP) / 2) / cell), y1 = Math.floor((y + (h + GAP) / 2) / cell);
+      for (let cx = x0; cx <= x1; cx++) for (let cy = y0; cy <= y1; cy++) {
+        const list = grid.get(cx * K + cy); if (!list) continue;
+        for (let k = 0; k < list.length; k++) { const o = list[k];
+          if (Math.abs(o.x - x) * 2 < o.w + w + GAP && Math.abs(o.y - y) * 2 < o.h + h + GAP) return false; } }
+      return true; };
+    const add = (item) => {
+      for (let cx = Math.floor((item.x - item.w / 2) / cell); cx <= Math.floor((item.x + item.w / 2) / cell); cx++)
+        for (let cy = Math.floor((item.y - item.h / 2) / cell); cy <= Math.floor((item.y + item.h / 2) / cell); cy++) {
+          const key = cx * K + cy; if (!grid.has(key)) grid.set(key, []); grid.get(key).push(item); } };
     let filled = 0;
     order.forEach((i) => {
       const b = boxes.get(i), a = anchor(i, placed) || {x: 0, y: 0};
@@ -113,15 +127,20 @@
       const rim = Math.sqrt(filled / Math.PI), d = Math.hypot(a.x / Math.sqrt(ar), a.y * Math.sqrt(ar));
       if (d > rim) { a.x *= rim / d; a.y *= rim / d; }
       filled += (b.w + GAP) * (b.h + GAP);
-      let x = Math.round(a.x), y = Math.round(a.y);
-      for (let t = 0; !free(x, y, b.w, b.h); t += Math.min(0.35, 6 / (1 + 2 * t))) {
-        x = Math.round(a.x + 2.2 * t * Math.cos(t) * Math.sqrt(ar)); y = Math.round(a.y + 2.2 * t * Math.sin(t) / Math.sqrt(ar)); }
-      const item = {x: x, y: y, w: b.w, h: b.h}; placed.set(i, item);
-      cellsOf(x, y, b.w, b.h, (key) => { if (!grid.has(key)) grid.set(key, []); grid.get(key).push(item); });
+      const p = nearestFree(a, b, free, ar);
+      const item = {x: p.x, y: p.y, w: b.w, h: b.h}; placed.set(i, item); add(item);
     });
     return placed;
   }
   /** Font sizes by rank: the first few large, most at the smallest, so the cloud stays dense. */
+  /** The free spot for box `b` nearest `a`, along an elliptic spiral around it. */
+  function nearestFree(a, b, free, ar) {
+    const sx = Math.sqrt(ar), sy = 1 / sx;
+    let x = Math.round(a.x), y = Math.round(a.y);
+    for (let t = 0; !free(x, y, b.w, b.h); t += Math.min(0.35, 6 / (1 + 2 * t))) {
+      x = Math.round(a.x + 2.2 * t * Math.cos(t) * sx); y = Math.round(a.y + 2.2 * t * Math.sin(t) * sy); }
+    return {x, y};
+  }
   function fontSize(rank, n) { return Math.round(2 * (12 + 10 * Math.pow(1 - rank / Math.max(n, 1), 4))) / 2; }
   function tint(hex, f) {
     const n = parseInt(hex.slice(1), 16), mix = (v) => Math.round(v + (255 - v) * f);
@@ -179,6 +198,7 @@
     shown.sort((a, b) => c[b] - c[a] || a - b);
     if (data.mode === "overview") shown = shown.slice(0, data.maxNodes);
     const keep = new Uint8Array(NE); shown.forEach((i) => { keep[i] = 1; });
+    timing.redraw = performance.now();
     const co = state.showCo ? coEdges(pairs(sel, keep), keep, data.coPerNode) : [];
     const rel = state.showRel ? relationsIn(sel).filter((k) => keep[data.rel[k][0]] && keep[data.rel[k][2]]) : [];
     let items;
@@ -195,11 +215,13 @@
       const link = (a, b, w) => { if (!adj.has(a)) adj.set(a, []); adj.get(a).push([b, w]); };
       co.forEach((e) => { link(entOf(e.from), entOf(e.to), e.weight); link(entOf(e.to), entOf(e.from), e.weight); });
       rel.forEach((k) => { const r = data.rel[k]; link(r[0], r[2], 2); link(r[2], r[0], 2); });
+      timing.boxes = performance.now();
       const pos = cloud(shown, boxes, (i, placed) => {
         let x = 0, y = 0, n = 0;
         (adj.get(i) || []).filter((p) => placed.has(p[0])).sort((p, q) => q[1] - p[1] || p[0] - q[0]).slice(0, 3)
           .forEach((p) => { const o = placed.get(p[0]); x += o.x * p[1]; y += o.y * p[1]; n += p[1]; });
         return n ? {x: x / n, y: y / n} : null; });
+      timing.cloud = performance.now();
       items = shown.map((i) => boxItem(i, c[i], sizes.get(i), pos.get(i)));
     }
     show(items, co.concat(rel.map((k) => relEdge(k, data.mode === "full"))));
@@ -357,7 +379,10 @@
   const dates = data.speeches.map((s) => s[1]).filter(Boolean).sort();
   if (dates.length) { [from, to].forEach((x) => { x.min = dates[0].slice(0, 4) + "-01-01";
     x.max = dates[dates.length - 1].slice(0, 4) + "-12-31"; }); }
+  let listed = null; // the date range the list of speeches was filled for
+  /** The list of speeches of the date range: filled when first opened, since a corpus has thousands. */
   function fillSpeeches() {
+    const range = state.from + "|" + state.to; if (listed === range) return; listed = range;
     const keepValue = String(state.speech);
     pick.replaceChildren(el("option", "全部讲话 all speeches (" + NS + ")"));
     pick.firstChild.value = "-1";
@@ -366,9 +391,13 @@
       pick.appendChild(o); }
     pick.value = keepValue; if (pick.value !== keepValue) { pick.value = "-1"; state.speech = -1; }
   }
+  pick.appendChild(el("option", "全部讲话 all speeches (" + NS + ")")); pick.firstChild.value = "-1";
+  ["focus", "mousedown", "keydown"].forEach((ev) => pick.addEventListener(ev, fillSpeeches));
   function setDates(a, b) { state.from = a || ""; state.to = b || ""; from.value = state.from; to.value = state.to;
-    fillSpeeches(); redraw(); }
-  function setSpeech(k) { state.speech = k; pick.value = String(k); redraw(); }
+    if (state.speech >= 0 && !inRange(state.speech)) state.speech = -1;
+    if (document.activeElement === pick) fillSpeeches(); else listed = null;
+    pick.value = String(state.speech); redraw(); }
+  function setSpeech(k) { state.speech = k; if (k >= 0) fillSpeeches(); pick.value = String(k); redraw(); }
   from.addEventListener("change", () => setDates(from.value, to.value));
   to.addEventListener("change", () => setDates(from.value, to.value));
   pick.addEventListener("change", () => setSpeech(Number(pick.value)));
@@ -417,8 +446,8 @@
   document.getElementById("speech-toggle").addEventListener("change", (ev) => setSpeechNodes(ev.target.checked));
 
   // ---------------------------------------------------------------- start
-  fillSpeeches();
   redraw();  // fills the data sets: the network then starts on them (and stabilizes, with physics)
+  timing.laidOut = performance.now();
   network = new vis.Network(document.getElementById("graph"), {}, options);
   const keepPositions = () => { if (data.mode !== "full") return; const pos = network.getPositions();
     Object.keys(pos).forEach((id) => { if (entOf(id) >= 0) fullPos.set(entOf(id), pos[id]); }); };
@@ -428,6 +457,7 @@
     network.setOptions({physics: {enabled: false}}); keepPositions();
     state.settled = true; state.settledAt = performance.now(); });
   network.setData({nodes, edges});
+  timing.set = performance.now();
   if (!data.physics) { keepPositions(); fit(); }
   network.on("click", (p) => {
     if (p.nodes.length && entOf(p.nodes[0]) >= 0) { const i = entOf(p.nodes[0]);
