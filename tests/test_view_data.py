@@ -92,3 +92,14 @@ def test_a_label_or_title_naming_a_placeholder_is_not_filled_in(tmp_path):
     assert page.count("window.speechkg = {") == 1  # the app once, not again inside the data
     assert "<title>%DATA% %VISJS%</title>" in page
     assert page_json(page)["ent"]["en"].count("%APP% %DATA%") == 1
+
+
+def test_api_co_mentions_and_view(tmp_path):
+    import speechkg.api as skg
+
+    kg = skg.build_text("全总和省委召开会议。全总部署工作，省委出席。", date="2021-03-01", source="t")
+    labels = {e.iri: e.label for e in kg.entities()}
+    pairs = {tuple(sorted((labels[a], labels[b]))): n for (a, b), n in kg.co_mentions().items()}
+    assert pairs[("全总", "省委")] == 2
+    kg.view(tmp_path / "t.html", max_nodes=1)
+    assert page_json((tmp_path / "t.html").read_text(encoding="utf-8"))["mode"] == "overview"
