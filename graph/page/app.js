@@ -103,7 +103,7 @@
   /** Places boxes in `order`, each at the free spot nearest its anchor (the weighted centre of its
    * placed neighbours, else the middle), searched along an elliptic spiral shaped like the canvas:
    * labels never overlap and the cloud stays compact, so they stay large at the zoom that fits all. */
-  function cloud(order, boxes, anchor) {
+  function cloud(order, boxes, anchor, keepAnchors) {
     const g = document.getElementById("graph");
     const ar = Math.max(0.5, Math.min(3, (g.clientWidth || 4) / (g.clientHeight || 3)));
     const cell = 64, grid = new Map(), placed = new Map(), K = 1 << 16;
@@ -125,7 +125,7 @@
       // an anchor beyond the rim of the cloud so far is drawn in to it (same direction): a chain of
       // neighbours then winds round the cloud instead of trailing away from it
       const rim = Math.sqrt(filled / Math.PI), d = Math.hypot(a.x / Math.sqrt(ar), a.y * Math.sqrt(ar));
-      if (d > rim) { a.x *= rim / d; a.y *= rim / d; }
+      if (d > rim && !keepAnchors) { a.x *= rim / d; a.y *= rim / d; }
       filled += (b.w + GAP) * (b.h + GAP);
       const p = nearestFree(a, b, free, ar);
       const item = {x: p.x, y: p.y, w: b.w, h: b.h}; placed.set(i, item); add(item);
@@ -248,11 +248,15 @@
     // the neighbours on a ring around the entity (each at the free spot nearest its place on it),
     // far enough out that the edges and their counts show between them
     const g = document.getElementById("graph"), ar = Math.max(0.5, Math.min(3, (g.clientWidth || 4) / (g.clientHeight || 3)));
-    const around = order.slice(1).reduce((s, x) => s + boxes.get(x).w + 2 * GAP, 0);
-    const radius = Math.max(boxes.get(i).w * 0.8 + 60, around / (2 * Math.PI) / Math.sqrt(ar) * 0.9);
-    const ring = new Map(order.slice(1).map((x, k) => { const a = -Math.PI / 2 + 2 * Math.PI * k / (order.length - 1);
-      return [x, {x: radius * Math.cos(a) * Math.sqrt(ar), y: radius * Math.sin(a) / Math.sqrt(ar)}]; }));
-    const pos = cloud(order, boxes, (x) => ring.get(x) || null);
+    const rest = order.slice(1), mid = boxes.get(i);
+    const around = rest.reduce((s, x) => s + boxes.get(x).w + 2 * GAP, 0);
+    const wide = Math.max(0, ...rest.map((x) => boxes.get(x).w)), high = Math.max(0, ...rest.map((x) => boxes.get(x).h));
+    let rx = Math.max(mid.w / 2 + wide / 2 + 50, 120 * Math.sqrt(ar)), ry = Math.max(mid.h / 2 + high / 2 + 70, 120 / Math.sqrt(ar));
+    const grow = Math.max(1, 0.9 * around / (2 * Math.PI * Math.sqrt((rx * rx + ry * ry) / 2)));
+    rx *= grow; ry *= grow;
+    const ring = new Map(rest.map((x, k) => { const a = -Math.PI / 2 + 2 * Math.PI * k / rest.length;
+      return [x, {x: rx * Math.cos(a), y: ry * Math.sin(a)}]; }));
+    const pos = cloud(order, boxes, (x) => ring.get(x) || null, true);
     const items = order.map((x) => boxItem(x, c[x], sizes.get(x), pos.get(x), FOCUS_EM));
     const out = [];
     if (state.showCo) near.forEach((p) => { const a = Math.min(i, p[0]), b = Math.max(i, p[0]);
