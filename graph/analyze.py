@@ -11,6 +11,8 @@ from rdflib.namespace import DCTERMS
 
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, RELATION_TYPES, SKG
 
+from .store import integer
+
 
 def entity_graph(ds: Dataset) -> nx.MultiDiGraph:
     """Entities as nodes (type, label, aliases, mentions) and relations as labelled edges."""
@@ -251,8 +253,6 @@ def view_data(triples: Iterable[Triple], types: tuple[str, ...] = ENTITY_TYPES, 
     """The entities of `types` with at least `min_degree` relations, their relations, co-mentions,
     mentions per sentence of each speech, and up to `max_sentences` source sentences each (only
     `tail_sentences` past the `top` most mentioned, to keep a corpus page small)."""
-    from .store import integer
-
     g = _Tables(triples)
     kind: dict[str, str] = {}
     for t in ENTITY_TYPES:  # as entity_graph: the type listed last wins
@@ -350,8 +350,6 @@ def view_data(triples: Iterable[Triple], types: tuple[str, ...] = ENTITY_TYPES, 
 
 def _panel_sentences(g: _Tables, mentions: list[tuple], limit: int) -> list[tuple[str, int, int]]:
     """(text, start, end) of up to `limit` distinct sentences of `mentions` (speech, begin, mention, sentence)."""
-    from .store import integer
-
     out, seen = [], set()
     for _, mb, m, s in mentions:
         if len(out) >= limit:

@@ -93,9 +93,12 @@ def _safe_json(x) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+_BASE = str(ID)
+
+
 def _short(iri: str) -> str:
     """An IRI without the base of speechkg's own (the page adds it back)."""
-    return iri[len(ID):] if iri.startswith(str(ID)) and ":" not in iri[len(ID):] else iri
+    return iri[len(_BASE):] if iri.startswith(_BASE) and ":" not in iri[len(_BASE):] else iri
 
 
 def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
