@@ -10,8 +10,9 @@ Each page is made by `speechkg view GRAPH -o PAGE.html` in a subprocess (wall ti
 the child; "before" runs the code of --before-ref, checked out with `git archive`, and is
 stopped after --cap seconds). In headless Chromium (tests/browser.py, network blocked,
 1400 × 900 and 1920 × 1080 windows): seconds from navigation to drawn and to settled, the time
-of window.speechkg.search('全总') (and of setting the date filter to 2021), and for the
-overview whether any two labels overlap and the smallest label size on screen.
+of window.speechkg.search('全总') and then of setting the date range to 2021 (who appeared
+with 全总 in 2021), and for the first view whether any two labels overlap (vis-network's label
+boxes) and the smallest label size on screen (font size × zoom).
 """
 from __future__ import annotations
 
@@ -157,7 +158,7 @@ def main() -> None:
              f"(the 11,250 items of xwlb-2020-2021), `speechkg view GRAPH -o PAGE.html`; before = "
              f"{args.before_ref} (today's page), after = this branch; same run, headless Chromium, 2 shared cores.",
              "", "| | generate s | peak MB | page MB | window | drawn s | settled s | entities drawn | "
-             "overlapping labels | smallest label px | search 全总 s | date filter 2021 s |",
+             "overlapping labels | smallest label px | search 全总 s | 全总's neighbourhood in 2021 s |",
              "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, r in rows.items():
         gen = f(r["generate"]) if r["generate"] is not None else f"> {args.cap:.0f} (stopped)"
