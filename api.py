@@ -142,6 +142,10 @@ class KnowledgeGraph:
         """(file, why) for every input that could not be built."""
         return list(self._result.skipped) if self._result is not None else []
 
+    def co_mentions(self) -> dict[tuple[str, str], int]:
+        """Entities named in the same sentence: (IRI a, IRI b) with a < b → how many sentences name both."""
+        return analyze.co_mentions(analyze.dataset_triples(self.dataset))
+
     def to_networkx(self) -> nx.MultiDiGraph:
         """Entities as nodes (type, label, aliases, mentions), relations as edges keyed by predicate."""
         if self._nx is None:
@@ -222,9 +226,10 @@ class KnowledgeGraph:
         store.write_output(path, store.serialize(self.dataset, store.format_for(path, format)))
 
     def view(self, path: str | Path, title: str = "speechkg", types: Iterable[str] | None = None,
-             min_degree: int = 0, physics: bool | None = None) -> None:
+             min_degree: int = 0, physics: bool | None = None, max_nodes: int = 300) -> None:
         """Write the interactive HTML page of the graph (offline; the same page as `speechkg view`)."""
-        opts = html.ViewOptions(title=title, types=html.check_types(types), min_degree=min_degree, physics=physics)
+        opts = html.ViewOptions(title=title, types=html.check_types(types), min_degree=min_degree, physics=physics,
+                                max_nodes=max_nodes)
         store.write_output(str(path), html.render(self.dataset, opts).encode("utf-8"))
 
 

@@ -293,12 +293,17 @@ def queries():
 @click.option("--min-degree", default=0, show_default=True, help="Hide entities with fewer relations.")
 @click.option("--physics/--no-physics", default=None,
               help="Force-directed layout in the browser. Default: on for small graphs, off for large.")
+@click.option("--max-nodes", default=300, show_default=True, type=click.IntRange(min=0),
+              help="A graph with more entities opens on this many, the most mentioned (0: draw all).")
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default browser.")
-def view(graph, output, title, types, min_degree, physics, open_):
+def view(graph, output, title, types, min_degree, physics, max_nodes, open_):
     """Write an interactive HTML page of the graph that works offline.
 
-    Nodes are coloured and shaped by type; click one for its aliases and source
-    sentences; search any label; show or hide types.
+    Nodes are coloured by type; click one for its aliases and source sentences;
+    search any name (Chinese, English, pinyin) for its relations and strongest
+    co-mentions; filter by type, speech date and speech; switch labels between
+    Chinese, English and pinyin. A corpus opens on its --max-nodes most mentioned
+    entities; every other one stays searchable.
 
     Example: speechkg view seed.ttl -o seed.html --title 省总工会执委会议讲话
     """
@@ -308,9 +313,9 @@ def view(graph, output, title, types, min_degree, physics, open_):
         wanted = html.check_types(types.split(",") if types else None)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc), param_hint="--types") from None
-    opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics)
+    opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics, max_nodes=max_nodes)
     store.check_output(output, graph)
-    page = html.render(store.load(list(graph)), opts)
+    page = html.render_files(list(graph), opts)
     store.write_output(output, page.encode("utf-8"), graph)
     if output == "-":
         return

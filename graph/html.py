@@ -1,35 +1,37 @@
 """The interactive HTML page of a graph: one self-contained file that works offline.
 
-pyvis builds the node and edge data (and its bundled vis-network script is inlined);
-the page itself is our own template, because pyvis 0.3.2 links Bootstrap and
-vis-network from CDNs even with cdn_resources="in_line" (pyvis #228, #229), writes files
-without an encoding, and does not escape its inputs. Every string from the input goes
-into the page as JSON inside a <script type="application/json"> block (with <, > and &
-escaped) and is put into the DOM with textContent only, so no label can run code.
+pyvis's bundled vis-network script is inlined; the page itself is our own (page/page.html,
+page/app.js), because pyvis 0.3.2 links Bootstrap and vis-network from CDNs even with
+cdn_resources="in_line" (pyvis #228, #229), writes files without an encoding, and does not
+escape its inputs. Every string from the input goes into the page as JSON inside a
+<script type="application/json"> block (with <, > and & escaped) and is put into the DOM
+with textContent only, so no label can run code.
 
-Small graphs start with physics on and freeze once the layout has settled; large ones get
-a networkx layout computed beforehand and start with physics off, so that they draw at once.
+A graph of up to `max_nodes` entities is drawn whole: small ones start with physics on and
+freeze once the layout has settled; large ones get a networkx layout computed beforehand and
+start with physics off. A bigger graph (a corpus) opens on its `max_nodes` most mentioned
+entities, laid out by the page so that no two labels overlap; the page holds every entity's
+mentions per sentence of each speech, so that search, neighbourhoods and the date and speech
+filters work on all of them, offline.
 """
 from __future__ import annotations
 
 import html as _html
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
 import pyvis
-from pyvis.network import Network
-from rdflib import RDF, RDFS, Dataset, Graph
-from rdflib.namespace import DCTERMS
+from rdflib import RDFS, Dataset, Graph
 
-from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, ONTOLOGY_FILE, SKG
+from speechkg.ontology.namespace import ENTITY_TYPES, ID, ONTOLOGY_FILE, RELATION_TYPES, SKG
 
-from .analyze import entity_graph, evidence_of, layout
+from .analyze import VIEW_CLASSES, VIEW_PREDICATES, Triple, dataset_triples, layout, view_data
 from .errors import InputError
-from .store import integer
 
 COLORS = {"Campaign": "#e6550d", "Body": "#3182bd", "Goal": "#31a354", "Date": "#756bb1",
           "Meeting": "#de2d26", "Person": "#fd8d3c", "Document": "#636363", "Concept": "#c9a227",
@@ -43,6 +45,7 @@ TYPE_LABELS = {"Campaign": "行动/活动 Campaign", "Body": "机构 Body", "Goa
 #: graphs with more nodes than this get a precomputed layout and start with physics off
 PHYSICS_LIMIT = 400
 _LIB = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+_PAGE = Path(__file__).with_name("page")
 # nothing may be fetched: scripts and styles are inline, images only data: URIs
 _CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
@@ -54,6 +57,12 @@ class ViewOptions:
     min_degree: int = 0
     physics: bool | None = None  # None: on for small graphs, off for large ones
     max_sentences: int = 5
+    #: a graph with more entities shows the most mentioned this many (0: all)
+    max_nodes: int = 300
+    #: co-mention edges drawn per entity in the overview (its strongest)
+    co_per_node: int = 4
+    #: strongest co-mentions shown around a chosen entity
+    neighbours: int = 20
 
 
 def check_types(types: Iterable[str] | None) -> tuple[str, ...]:
@@ -71,7 +80,7 @@ def relation_labels() -> dict[str, dict[str, str]]:
     """Readable relation labels (zh, en) from the ontology."""
     g = Graph().parse(ONTOLOGY_FILE, format="turtle")
     out = {}
-    for p in ("date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy", "ledBy", "member"):
+    for p in RELATION_TYPES:
         labels = {lit.language: str(lit) for lit in g.objects(SKG[p], RDFS.label)}
         out[p] = {"zh": labels.get("zh", p), "en": labels.get("en", p)}
     return out
@@ -84,95 +93,81 @@ def _safe_json(x) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _sentences(ds: Dataset, limit: int) -> dict[str, list[dict]]:
-    """entity IRI → up to `limit` source sentences, each with the mention's span in it."""
-    out: dict[str, list[dict]] = {}
-    seen: set[tuple[str, str]] = set()
-    for m, e in sorted(ds.subject_objects(ITSRDF.taIdentRef)):
-        items = out.setdefault(str(e), [])
-        s = ds.value(m, NIF.sentence)
-        if len(items) >= limit or s is None or (str(e), str(s)) in seen:
-            continue
-        seen.add((str(e), str(s)))
-        text = str(ds.value(s, NIF.anchorOf) or "")
-        sb, mb, me = ds.value(s, NIF.beginIndex), ds.value(m, NIF.beginIndex), ds.value(m, NIF.endIndex)
-        if None in (sb, mb, me):
-            continue
-        sb = integer(sb, s, "nif:beginIndex")
-        mb, me = integer(mb, m, "nif:beginIndex"), integer(me, m, "nif:endIndex")
-        items.append({"text": text, "start": mb - sb, "end": me - sb})
-    return out
+_BASE = str(ID)
 
 
-def page_data(ds: Dataset, opts: ViewOptions) -> dict:
-    """Nodes, edges and provenance for the page (built with pyvis, positions from networkx)."""
-    g = entity_graph(ds)
-    keep = [n for n, d in g.nodes(data=True) if d["type"] in opts.types and g.degree(n) >= opts.min_degree]
-    g = g.subgraph(keep).copy()
-    physics = opts.physics if opts.physics is not None else g.number_of_nodes() <= PHYSICS_LIMIT
-    pos = {} if physics else layout(g)
-    sentences = _sentences(ds, opts.max_sentences)
-    evidence = evidence_of(ds)
-    rel = relation_labels()
-    net = Network(directed=True)
-    scale = 40.0 * math.sqrt(max(g.number_of_nodes(), 1))
-    for n, d in g.nodes(data=True):
-        extra = {"x": pos[n][0] * scale, "y": pos[n][1] * scale} if n in pos else {}
-        net.add_node(n, label=d["label"], shape=SHAPES[d["type"]], color=COLORS[d["type"]],
-                     size=8 + 4 * math.sqrt(d["mentions"] + g.degree(n)), group=d["type"], **extra)
-    for k, (s, o, d) in enumerate(sorted(g.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"]))):
-        net.add_edge(s, o, id=f"e{k}", label=rel[d["relation"]]["zh"], relation=d["relation"])
-    nodes = []
-    for n in net.nodes:
-        d = g.nodes[n["id"]]
-        nodes.append({"id": n["id"], "label": n["label"], "shape": n["shape"], "color": COLORS[d["type"]],
-                      "size": round(n["size"], 2), "group": n["group"], "type": d["type"],
-                      "aliases": d["aliases"], "mentions": d["mentions"], "degree": g.degree(n["id"]),
-                      "sentences": sentences.get(n["id"], []),
-                      **({"x": round(n["x"], 2), "y": round(n["y"], 2)} if "x" in n else {})})
-    edges = [{"id": e["id"], "from": e["from"], "to": e["to"], "label": e["label"], "relation": e["relation"],
-              "relation_en": rel[e["relation"]]["en"],
-              "evidence": evidence.get((e["from"], e["relation"], e["to"]), "")} for e in net.edges]
-    extra_nodes, extra_edges = _speech_nodes(ds, g)
-    return {"nodes": nodes, "edges": edges, "speechNodes": extra_nodes, "speechEdges": extra_edges,
-            "physics": physics, "types": [t for t in ENTITY_TYPES if t in opts.types],
-            "typeLabels": TYPE_LABELS, "colors": COLORS}
+def _short(iri: str) -> str:
+    """An IRI without the base of speechkg's own (the page adds it back)."""
+    return iri[len(_BASE):] if iri.startswith(_BASE) and ":" not in iri[len(_BASE):] else iri
 
 
-def _speech_nodes(ds: Dataset, g: nx.MultiDiGraph) -> tuple[list[dict], list[dict]]:
-    """Speech and section nodes, with an edge from each entity to the sections it stands in."""
-    nodes, edges, seen = [], [], set()
-    for sp in sorted(ds.subjects(RDF.type, SKG.Speech)):
-        title = ds.value(sp, DCTERMS.title) or ds.value(sp, SKG.sourceFile) or sp
-        nodes.append({"id": str(sp), "label": str(title), "type": "Speech", "shape": SHAPES["Speech"],
-                      "color": COLORS["Speech"], "aliases": [], "mentions": 0, "sentences": []})
-    for sec in sorted(ds.subjects(RDF.type, SKG.Section)):
-        nodes.append({"id": str(sec), "label": str(ds.value(sec, SKG.heading) or ""), "type": "Section",
-                      "shape": SHAPES["Section"], "color": COLORS["Section"], "aliases": [], "mentions": 0,
-                      "sentences": []})
-        parent = ds.value(sec, DCTERMS.isPartOf)
-        if parent is not None:
-            edges.append({"id": f"s{len(edges)}", "from": str(sec), "to": str(parent), "label": "",
-                          "relation": "isPartOf"})
-    for m, e in sorted(ds.subject_objects(ITSRDF.taIdentRef)):
-        sec = ds.value(m, SKG.section)
-        if sec is not None and str(e) in g and (str(e), str(sec)) not in seen:
-            seen.add((str(e), str(sec)))
-            edges.append({"id": f"s{len(edges)}", "from": str(e), "to": str(sec), "label": "",
-                          "relation": "section"})
-    return nodes, edges
+def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
+    """Everything the page shows, as JSON-ready data: entities (most mentioned first, in columns),
+    relations, co-mentions, speeches, sections and the entities of each sentence of each speech."""
+    triples = dataset_triples(source) if isinstance(source, Dataset) else source
+    v = view_data(triples, opts.types, opts.min_degree, opts.max_sentences,
+                  top=opts.max_nodes or None, tail_sentences=1)
+    n = len(v.entities)
+    overview = bool(opts.max_nodes) and n > opts.max_nodes
+    physics = False if overview else (opts.physics if opts.physics is not None else n <= PHYSICS_LIMIT)
+    texts: dict[str, int] = {}
+
+    def text(t: str) -> int:
+        return texts.setdefault(t, len(texts))
+
+    ent = {"id": [_short(e.iri) for e in v.entities], "label": [e.label for e in v.entities],
+           "type": [ENTITY_TYPES.index(e.type) for e in v.entities], "mentions": [e.mentions for e in v.entities],
+           "degree": [e.degree for e in v.entities], "aliases": [e.aliases for e in v.entities],
+           "en": [e.en for e in v.entities], "py": [e.pinyin for e in v.entities],
+           "sent": [[[text(t), a, b] for t, a, b in e.sentences] for e in v.entities]}
+    if not overview:
+        ent["size"] = [round(8 + 4 * math.sqrt(e.mentions + e.degree), 2) for e in v.entities]
+    if not overview and not physics:
+        g = nx.Graph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from((s, o) for s, _, o, _ in v.relations)
+        strongest: dict[int, int] = {}
+        for a, b, _ in v.co:  # each entity's strongest co-mentions shape the layout too
+            if strongest.get(a, 0) < 3 or strongest.get(b, 0) < 3:
+                g.add_edge(a, b)
+                strongest[a], strongest[b] = strongest.get(a, 0) + 1, strongest.get(b, 0) + 1
+        pos = layout(g)
+        scale = 40.0 * math.sqrt(max(n, 1))
+        ent["x"] = [round(pos[i][0] * scale, 2) for i in range(n)]
+        ent["y"] = [round(pos[i][1] * scale, 2) for i in range(n)]
+    return {"mode": "overview" if overview else "full", "maxNodes": opts.max_nodes, "physics": physics,
+            "coPerNode": opts.co_per_node, "neighbours": opts.neighbours, "idBase": str(ID), "ent": ent,
+            "rel": [[s, p, o, text(ev) if ev else -1] for s, p, o, ev in v.relations], "relSpeech": v.relation_speeches,
+            "relLabels": relation_labels(), "co": [x for c in v.co for x in c],
+            "speeches": [[_short(iri), d, t] for iri, d, t in v.speeches],
+            "sections": [[_short(iri), h, up] for iri, h, up in v.sections], "sents": v.sentences,
+            "texts": list(texts), "types": [t for t in ENTITY_TYPES if t in opts.types],
+            "typeNames": list(ENTITY_TYPES), "typeLabels": TYPE_LABELS, "colors": COLORS, "shapes": SHAPES}
 
 
-def render(ds: Dataset, opts: ViewOptions | None = None) -> str:
+def render(source: Dataset | Iterable[Triple], opts: ViewOptions | None = None) -> str:
     """The page as one HTML string with every script and style inline."""
     opts = opts or ViewOptions()
-    data = page_data(ds, opts)
+    data = page_data(source, opts)
     js = (_LIB / "vis-network.min.js").read_text(encoding="utf-8")
     css = (_LIB / "vis-network.css").read_text(encoding="utf-8")
-    title = _html.escape(opts.title)
-    return (_TEMPLATE.replace("%CSP%", _CSP).replace("%TITLE%", title).replace("%VISCSS%", css)
-            .replace("%VISJS%", js.replace("</script", "<\\/script"))
-            .replace("%DATA%", _safe_json(data)).replace("%APP%", _APP))
+    app = (_PAGE / "app.js").read_text(encoding="utf-8")
+    template = (_PAGE / "page.html").read_text(encoding="utf-8")
+    parts = {"CSP": _CSP, "TITLE": _html.escape(opts.title), "VISCSS": css,
+             "VISJS": js.replace("</script", "<\\/script"), "DATA": _safe_json(data),
+             "APP": app.replace("</script", "<\\/script")}
+    # one pass over the template: a title or label that reads "%APP%" is not filled in again
+    return re.sub(r"%(CSP|TITLE|VISCSS|VISJS|DATA|APP)%", lambda m: parts[m.group(1)], template)
+
+
+def render_files(paths: list[str], opts: ViewOptions | None = None) -> str:
+    """The page of graph files: big ones (graph.oxstore.LARGE) streamed through Oxigraph's parser,
+    small ones read with rdflib (store.load)."""
+    from . import oxstore, store
+
+    if oxstore.is_large(paths):
+        return render(oxstore.iter_triples(paths, VIEW_PREDICATES, VIEW_CLASSES), opts)
+    return render(store.load(paths), opts)
 
 
 def open_in_browser(path: str) -> None:
@@ -181,145 +176,4 @@ def open_in_browser(path: str) -> None:
     webbrowser.open(Path(path).resolve().as_uri())
 
 
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="%CSP%">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>%TITLE%</title>
-<style>%VISCSS%</style>
-<style>
-body{margin:0;font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","Microsoft YaHei",sans-serif;
- font-size:14px;color:#222}
-header{display:flex;flex-wrap:wrap;gap:10px;align-items:center;padding:6px 10px;border-bottom:1px solid #ddd}
-header h1{font-size:16px;margin:0 8px 0 0}
-#search{width:220px;padding:3px 6px}
-#types label{margin-right:8px;white-space:nowrap}
-#types i{display:inline-block;width:10px;height:10px;margin:0 3px 0 2px;border-radius:2px}
-main{display:flex;height:calc(100vh - 46px)}
-#graph{flex:1;min-width:0}
-#panel{width:340px;overflow:auto;border-left:1px solid #ddd;padding:8px 12px;background:#fafafa}
-#panel h2{font-size:16px;margin:4px 0}
-#panel .muted{color:#777}
-#panel li{margin-bottom:6px;line-height:1.5}
-mark{background:#ffe08a}
-#status{color:#777;margin-left:auto}
-</style>
-</head><body>
-<header>
-<h1>%TITLE%</h1>
-<input id="search" type="search" placeholder="搜索 search a label…" autocomplete="off">
-<span id="types"></span>
-<label><input id="speech-toggle" type="checkbox"> 讲话/章节 speech &amp; sections</label>
-<span id="status"></span>
-</header>
-<main><div id="graph"></div><aside id="panel"><p class="muted">点击节点或边查看来源句子。
-Click a node or an edge to see the sentences it comes from.</p></aside></main>
-<script>%VISJS%</script>
-<script type="application/json" id="speechkg-data">%DATA%</script>
-<script>%APP%</script>
-</body></html>
-"""
-
-_APP = r"""
-(function () {
-  "use strict";
-  const data = JSON.parse(document.getElementById("speechkg-data").textContent);
-  const el = (tag, text, cls) => { const e = document.createElement(tag);
-    if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
-  const tip = (lines) => { const d = el("div"); lines.forEach((l) => d.appendChild(el("div", l))); return d; };
-  const byId = new Map();
-  const nodeItems = data.nodes.map((n) => { byId.set(n.id, n); return {
-    id: n.id, label: n.label, shape: n.shape, size: n.size, x: n.x, y: n.y,
-    color: {background: n.color, border: n.color}, font: {color: n.shape === "box" ? "#fff" : "#222"},
-    title: tip([n.type + "：" + n.label, "mentions " + n.mentions]) }; });
-  data.speechNodes.forEach((n) => byId.set(n.id, n));
-  const nodes = new vis.DataSet(nodeItems);
-  const edges = new vis.DataSet(data.edges.map((e) => ({id: e.id, from: e.from, to: e.to, label: e.label,
-    arrows: "to", title: tip([e.label + " / " + e.relation_en])})));
-  const options = {
-    physics: data.physics ? {enabled: true, solver: "forceAtlas2Based",
-      stabilization: {enabled: true, iterations: 400, updateInterval: 50}} : {enabled: false},
-    layout: {improvedLayout: data.physics && data.nodes.length < 150},
-    nodes: {font: {size: 14}, borderWidth: 1},
-    edges: {font: {size: 10, align: "middle"}, smooth: false, color: {color: "#bbb", highlight: "#555"}},
-    interaction: {hover: true, tooltipDelay: 150, hideEdgesOnDrag: data.nodes.length > 2000}};
-  const network = new vis.Network(document.getElementById("graph"), {nodes, edges}, options);
-  const status = document.getElementById("status");
-  const state = {drawn: false, settled: !data.physics};
-  network.once("afterDrawing", () => { state.drawn = true; state.drawnAt = performance.now();
-    if (!data.physics) state.settledAt = state.drawnAt; });
-  network.on("stabilizationIterationsDone", () => {
-    network.setOptions({physics: {enabled: false}}); state.settled = true; state.settledAt = performance.now(); });
-  status.textContent = data.nodes.length + " entities, " + data.edges.length + " relations";
-
-  const panel = document.getElementById("panel");
-  function showNode(id) {
-    const n = byId.get(id); if (!n) return;
-    panel.replaceChildren();
-    panel.appendChild(el("h2", n.label));
-    panel.appendChild(el("p", (data.typeLabels[n.type] || n.type) + " · mentions " + n.mentions, "muted"));
-    if (n.aliases && n.aliases.length) {
-      panel.appendChild(el("p", "别名 aliases：" + n.aliases.join("、")));
-    }
-    if (n.sentences && n.sentences.length) {
-      panel.appendChild(el("h3", "来源句子 sentences"));
-      const ul = el("ul");
-      n.sentences.forEach((s) => { const li = el("li");
-        li.appendChild(document.createTextNode(s.text.slice(0, s.start)));
-        li.appendChild(el("mark", s.text.slice(s.start, s.end)));
-        li.appendChild(document.createTextNode(s.text.slice(s.end)));
-        ul.appendChild(li); });
-      panel.appendChild(ul);
-    }
-  }
-  function showEdge(id) {
-    const e = data.edges.find((x) => x.id === id); if (!e) return;
-    panel.replaceChildren();
-    panel.appendChild(el("h2", e.label + " · " + e.relation_en));
-    panel.appendChild(el("p", (byId.get(e.from) || {}).label + " → " + (byId.get(e.to) || {}).label, "muted"));
-    if (e.evidence) { panel.appendChild(el("h3", "依据 evidence")); panel.appendChild(el("p", e.evidence)); }
-  }
-  network.on("click", (p) => {
-    if (p.nodes.length) showNode(p.nodes[0]); else if (p.edges.length) showEdge(p.edges[0]); });
-
-  function find(q) {
-    q = q.trim(); if (!q) return null;
-    const all = data.nodes.filter((n) => !nodes.get(n.id).hidden);
-    const labels = (n) => [n.label].concat(n.aliases || []);
-    return all.find((n) => labels(n).some((l) => l === q))
-      || all.find((n) => labels(n).some((l) => l.includes(q))) || null;
-  }
-  function search(q) {
-    const n = find(q); if (!n) { status.textContent = "未找到 not found: " + q; return null; }
-    network.selectNodes([n.id]); network.focus(n.id, {scale: 1.4, animation: false}); showNode(n.id);
-    status.textContent = n.label; return n.id;
-  }
-  document.getElementById("search").addEventListener("keydown", (ev) => {
-    if (ev.key === "Enter") search(ev.target.value); });
-
-  const types = document.getElementById("types");
-  function setType(t, visible) {
-    nodes.update(data.nodes.filter((n) => n.type === t).map((n) => ({id: n.id, hidden: !visible})));
-  }
-  data.types.forEach((t) => { const lab = el("label"); const box = el("input"); box.type = "checkbox";
-    box.checked = true; box.dataset.type = t; box.addEventListener("change", () => setType(t, box.checked));
-    const sw = el("i"); sw.style.background = data.colors[t];
-    lab.appendChild(box); lab.appendChild(sw); lab.appendChild(document.createTextNode(data.typeLabels[t] || t));
-    types.appendChild(lab); });
-  function setSpeech(on) {
-    if (on) { nodes.update(data.speechNodes.map((n) => ({id: n.id, label: n.label, shape: n.shape,
-        color: {background: "#eee", border: n.color}, font: {color: "#222"}})));
-      edges.update(data.speechEdges.map((e) => ({id: e.id, from: e.from, to: e.to, dashes: true,
-        color: {color: "#ddd"}}))); }
-    else { edges.remove(data.speechEdges.map((e) => e.id)); nodes.remove(data.speechNodes.map((n) => n.id)); }
-  }
-  document.getElementById("speech-toggle").addEventListener("change", (ev) => setSpeech(ev.target.checked));
-  window.speechkg = {network, nodes, edges, state, search, setType, setSpeech,
-    drawnCount: () => network.body.nodeIndices.length};
-})();
-"""
-
-
-
-
-__all__ = ["ViewOptions", "render", "page_data", "relation_labels", "open_in_browser"]
+__all__ = ["ViewOptions", "render", "render_files", "page_data", "relation_labels", "open_in_browser"]

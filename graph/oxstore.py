@@ -3,7 +3,8 @@ large graph files, both queried through graph.query with the same guards and for
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,21 +128,54 @@ def load_files(paths: list[str]) -> ox.Store:
     """Graph files into an in-memory Oxigraph store (strict parsers; fast for big files)."""
     store = ox.Store()
     for path in paths:
-        p = Path(path)
-        if not p.is_file():
-            raise GraphFileError(f"{p}: no such graph file")
-        fmt = refuse_hostile(p)  # Oxigraph expands XML entities too
-        try:  # every triple into the default graph: the store is a set, so this is the merge
-            store.extend(ox.Quad(q.subject, q.predicate, q.object)
-                         for q in ox.parse(path=str(p), format=_OX_FORMATS[fmt]))
-        except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
-            raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a "
-                                 "literal or IRI over 16 MiB, or too little memory); split the file's "
-                                 "long values") from None
-        except Exception as exc:  # noqa: BLE001 — the parsers raise several types
-            raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
-                                 "check the file or its suffix") from None
+        with _reading(path) as quads:  # every triple into the default graph: the store is a set, so the merge
+            store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     return store
+
+
+def iter_triples(paths: list[str], predicates: Iterable[str] | None = None, classes: Iterable[str] | None = None
+                 ) -> Iterator[tuple[str, str, str, str | None]]:
+    """The triples of graph files, straight from Oxigraph's parsers, as (subject, predicate, object,
+    language tag of a literal object or None) strings: for reading a big graph once, without a
+    store (a triple in several files or named graphs comes once per occurrence). Only `predicates`
+    when given, and of rdf:type only the `classes` when given. The parser is Oxigraph's lenient
+    one (the syntax is checked, IRIs and language tags are not), which reads twice as fast: what
+    it yields is only read, never written back as RDF."""
+    literal, rdf_type = ox.Literal, ox.NamedNode(RDF_TYPE)
+    wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates}
+    kinds = None if classes is None else {ox.NamedNode(c) for c in classes}
+    for path in paths:
+        with _reading(path, lenient=True) as quads:
+            for q in quads:
+                p = q.predicate
+                if p == rdf_type:
+                    if kinds is not None and q.object not in kinds:
+                        continue
+                elif wanted is not None and p not in wanted:
+                    continue
+                o = q.object
+                yield q.subject.value, p.value, o.value, (o.language if type(o) is literal else None)
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@contextmanager
+def _reading(path: str, lenient: bool = False) -> Iterator[Iterator[ox.Quad]]:
+    """The quads of one graph file, with a GraphFileError for a missing or unreadable file."""
+    p = Path(path)
+    if not p.is_file():
+        raise GraphFileError(f"{p}: no such graph file")
+    fmt = refuse_hostile(p)  # Oxigraph expands XML entities too
+    try:
+        yield ox.parse(path=str(p), format=_OX_FORMATS[fmt], lenient=lenient)
+    except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
+        raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a "
+                             "literal or IRI over 16 MiB, or too little memory); split the file's "
+                             "long values") from None
+    except Exception as exc:  # noqa: BLE001 — the parsers raise several types
+        raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
+                             "check the file or its suffix") from None
 
 
 def is_large(paths: list[str]) -> bool:
