@@ -102,8 +102,10 @@ def cli():
               help="Seconds each file may take to read and extract; a file over it is skipped "
               "and reported. Default: 60 s plus 10 s per MiB of the file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Extract on the workers of this Dask "
+              "cluster (pip install 'speechkg[dask]'); same output as a local build (see the README).")
 def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, jobs, file_timeout,
-          quiet):
+          quiet, scheduler):
     """Extract entities and relations from speeches and write the graph.
 
     INPUTS are speech files (.txt, .md, .html, .docx; UTF-8, GB18030/GBK or Big5),
@@ -116,6 +118,8 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
 
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
+    if scheduler and jobs > 1:
+        raise click.UsageError("--jobs and --scheduler do not go together: the cluster's workers extract")
     from speechkg.graph.read import read_dates, resolve_inputs
 
     dates = read_dates(dates_file) if dates_file else None
@@ -130,7 +134,7 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
             bar.__enter__()
         result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
                                 max_bytes=max_size, output=output,
-                                file_timeout=file_timeout,
+                                file_timeout=file_timeout, scheduler=scheduler,
                                 progress=(lambda s: bar.update(1, s)) if bar is not None else None)
     finally:
         if bar is not None:
