@@ -83,9 +83,9 @@ def ready(cluster):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """44 small speeches (the test paragraphs four times under other names, so that entities
-    are shared across speeches), the seed, and one speech of about 380,000 characters that
-    takes a worker a few seconds."""
+    """40 small speeches (the test paragraphs four times under other names, so that entities
+    are shared across speeches), the seed, and one speech of about 124,000 characters that
+    takes a worker about two seconds: 0-big.txt, first in input order, so a build's first batch."""
     d = tmp_path_factory.mktemp("corpus")
     texts = sorted(DATA.glob("*.txt"))
     for k in range(4):
