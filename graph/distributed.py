@@ -14,6 +14,7 @@ a worker with other code, data, jieba or Python is refused, as its output could 
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import functools
@@ -27,6 +28,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,24 +56,40 @@ class ClusterError(SpeechKGError):
 
 def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
     """A client of the Dask scheduler at `address` (tcp://HOST:PORT); ClusterError within
-    `timeout` seconds if there is none, or if Dask distributed is not installed."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ClusterError("--scheduler needs Dask distributed: pip install 'speechkg[dask]'") from None
+    `timeout` seconds if there is none (see check)."""
+    check(address, timeout)
+    from distributed import Client
+
     try:
         return Client(address, timeout=timeout, set_as_default=False)
-    except (ValueError, TypeError):
-        raise ClusterError(f"{address!r} is not a Dask scheduler address; give tcp://HOST:PORT") from None
-    except OSError:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s; "
-                           "is `dask scheduler` running there?") from None
+    except (OSError, ValueError):  # gone since the check
+        raise ClusterError(_unreachable(address, timeout)) from None
 
 
 def check(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Raise ClusterError unless the scheduler at `address` can be reached (before a build
-    reads its inputs, so that a wrong address is told at once)."""
-    connect(address, timeout).close()
+    """Raise ClusterError unless Dask distributed is installed and the scheduler at `address`
+    answers within `timeout` seconds. A connection is opened and closed on an event loop of its
+    own (a Client that fails to connect leaves its loop's thread running)."""
+    try:
+        from distributed.comm import connect as open_comm
+    except ImportError:
+        raise ClusterError("--scheduler needs Dask distributed: pip install 'speechkg[dask]'") from None
+
+    async def probe() -> None:
+        comm = await open_comm(address, timeout=timeout)
+        await comm.close()
+
+    try:
+        with ThreadPoolExecutor(1) as pool:  # asyncio.run, whatever loop this thread may be running
+            pool.submit(asyncio.run, probe()).result()
+    except (ValueError, TypeError):
+        raise ClusterError(f"{address!r} is not a Dask scheduler address; give tcp://HOST:PORT") from None
+    except OSError:
+        raise ClusterError(_unreachable(address, timeout)) from None
+
+
+def _unreachable(address: str, timeout: float) -> str:
+    return f"cannot reach the Dask scheduler at {address} within {timeout:g} s; is `dask scheduler` running there?"
 
 
 def processed(speeches: list[Speech], lex: Lexicon, file_timeout: float | None,
