@@ -120,8 +120,10 @@ def cli():
 @click.option("--shard", callback=_shard, metavar="I/N",
               help="Build only every N-th speech from the I-th (0-based, in input order); "
               "the shards' N-Quads together are the corpus (see the README).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Extract on the workers of this Dask "
+              "cluster (pip install 'speechkg[dask]'); same output as a local build (see the README).")
 def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, jobs, file_timeout,
-          quiet, text_field, date_field, id_field, title_field, shard):
+          quiet, text_field, date_field, id_field, title_field, shard, scheduler):
     """Extract entities and relations from speeches and write the graph.
 
     INPUTS are speech files (.txt, .md, .html, .docx; UTF-8, GB18030/GBK or Big5),
@@ -140,6 +142,8 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
 
     if not output and not store_dir:
         raise click.UsageError("give -o OUT, --store DIR, or both")
+    if scheduler and jobs > 1:
+        raise click.UsageError("--jobs and --scheduler do not go together: the cluster's workers extract")
     from speechkg.graph.read import Fields, read_dates
 
     dates = read_dates(dates_file) if dates_file else None
@@ -156,6 +160,7 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
         result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
                                 max_bytes=max_size, output=output, file_timeout=file_timeout,
                                 fields=Fields(text_field, date_field, id_field, title_field), shard=shard,
+                                scheduler=scheduler,
                                 total=start, progress=lambda s: bar.update(1, s) if bar is not None else None)
     finally:
         if bar is not None:

@@ -127,6 +127,7 @@ def _batch() -> Iterator[None]:
 def build(inputs: Iterable[str], date: _dt.date | None = None,
           user_lexicon: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
           keep_going: bool = True, dates: dict[str, _dt.date] | None = None, jobs: int = 1,
+          scheduler: str | None = None,
           progress: Callable[[Speech], None] | None = None, output: str | None = None,
           file_timeout: float | None = None, fields: read.Fields | None = None,
           shard: tuple[int, int] | None = None, total: Callable[[int], None] | None = None) -> BuildResult:
@@ -143,6 +144,9 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     `shard` (I, N) builds every N-th speech from the I-th (0-based), in input order. An `output` path
     that is one of the inputs (or otherwise unwritable, see store.check_output) is refused
     before anything is read.
+
+    `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers instead, with the same
+    output (see distributed); `jobs` is then not used.
     """
     result = BuildResult()
     if shard is not None and not (isinstance(shard[1], int) and shard[1] >= 1 and 0 <= shard[0] < shard[1]):
@@ -154,6 +158,10 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     result.inputs = [path for path, _ in paths] + ([user_lexicon] if user_lexicon else [])
     if output:
         check_output(output, result.inputs)
+    if scheduler:  # a wrong address is told before the inputs are read
+        from .distributed import check
+
+        check(scheduler)
     result.warnings.extend(found.warnings)
     result.skipped.extend(found.unreadable)
     lex = lexicon_for(user_lexicon)
@@ -166,8 +174,8 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
                          f"(first problem: {result.skipped[0][1]})")
     if total is not None:
         total(len(speeches))
-    for (path, speech), outcome in zip(speeches, _processed([s for _, s in speeches], lex, jobs, file_timeout),
-                                       strict=True):
+    extracted = _processed([s for _, s in speeches], lex, jobs, file_timeout, scheduler)
+    for (path, speech), outcome in zip(speeches, extracted, strict=True):
         if isinstance(outcome, Doc):
             result.docs.append(outcome)
             if progress is not None:
@@ -350,14 +358,18 @@ def deadline(seconds: float | None) -> Iterator[None]:
 _warm: set[int] = set()  # ids of the lexicons a short speech went through in this process
 
 
-def _timed_process(speech: Speech, lex: Lexicon, seconds: float | None) -> Doc:
-    """process() under a deadline; a FileTimeout comes back as an ordinary exception (one a
-    worker process can hand to the parent). What is loaded once (jieba's dictionary, the
-    lexicon's index) is loaded before the clock starts, by a short speech, so the first
-    file does not pay for it."""
+def warm_up(lex: Lexicon) -> None:
+    """Load, once per process and lexicon, what every speech needs (jieba's dictionary, the
+    lexicon's index) with a short speech, so that no file's time limit pays for it."""
     if id(lex) not in _warm:
         process(Speech(text="2022年1月1日，省委召开全省工会工作会议。", source="warm-up"), lex)
         _warm.add(id(lex))
+
+
+def _timed_process(speech: Speech, lex: Lexicon, seconds: float | None) -> Doc:
+    """process() under a deadline, started after warm_up; a FileTimeout comes back as an
+    ordinary exception (one a worker process can hand to the parent)."""
+    warm_up(lex)
     seconds = timeout_for(len(speech.text.encode("utf-8", "surrogatepass")), seconds)
     try:
         with deadline(seconds), _cpu_limit(seconds):
@@ -397,10 +409,16 @@ def failure(name: str, stage: str, exc: BaseException) -> str:
     return f"{name}: failed while {stage} ({kind}){hint}"
 
 
-def _processed(speeches: list[Speech], lex: Lexicon, jobs: int,
-               file_timeout: float | None = None) -> Iterator[Doc | Exception]:
+def _processed(speeches: list[Speech], lex: Lexicon, jobs: int, file_timeout: float | None = None,
+               scheduler: str | None = None) -> Iterator[Doc | Exception]:
     """Each speech's Doc, in order, or the exception that stopped it: one speech that fails
-    (MemoryError, RecursionError, a bug, a time limit) costs only itself."""
+    (MemoryError, RecursionError, a bug, a time limit) costs only itself. With a `scheduler`,
+    the workers of that Dask cluster extract (distributed.processed)."""
+    if scheduler:
+        from .distributed import processed
+
+        yield from processed(speeches, lex, file_timeout, scheduler)
+        return
     if jobs > 1 and len(speeches) > 1:
         yield from _pooled(speeches, lex, jobs, file_timeout)
         return

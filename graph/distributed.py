@@ -1,0 +1,346 @@
+"""Extraction on a Dask distributed cluster (`build --scheduler tcp://HOST:PORT`).
+
+The client reads every input, as in a local build; batches of speeches (their texts, so the
+workers need no access to the files) go to the cluster's workers, which run pipeline.process
+on each under the same per-file time limit; the Docs come back in input order, and what is
+done across speeches (one label per entity, writing) stays on the client, as locally. So the
+output is the same bytes as a local build, however the corpus was split.
+
+A worker that dies loses nothing: the scheduler gives its batches to another worker, and a
+batch it gives up on (KilledWorker, after `distributed.scheduler.allowed-failures` deaths) is
+redone from here, each of its speeches alone; one whose worker dies then too is reported like
+a file that fails locally. Every machine needs the same speechkg (`pip install 'speechkg[dask]'`):
+a worker with other code, data, jieba or Python is refused, as its output could differ.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import functools
+import hashlib
+import itertools
+import logging
+import pickle
+import sys
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import pipeline
+from .errors import SpeechKGError
+from .extract.lexicon import Lexicon
+from .model import Doc, Speech
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+#: seconds to reach the scheduler before giving up
+CONNECT_TIMEOUT = 5.0
+#: seconds the cluster may have no worker before the build gives up
+NO_WORKER_TIMEOUT = 60.0
+#: a batch holds consecutive speeches of at most this many characters (or one larger speech) …
+BATCH_CHARS = 200_000
+#: … and at most this many batches per worker thread are handed to the scheduler at a time
+BATCHES_PER_THREAD = 3
+
+
+class ClusterError(SpeechKGError):
+    """The Dask cluster cannot be reached, has no worker, or cannot run the extraction."""
+
+
+def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
+    """A client of the Dask scheduler at `address` (tcp://HOST:PORT); ClusterError within
+    `timeout` seconds if there is none (see check)."""
+    check(address, timeout)
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, ValueError):  # gone since the check
+        raise ClusterError(_unreachable(address, timeout)) from None
+
+
+def check(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Raise ClusterError unless Dask distributed is installed and the scheduler at `address`
+    answers within `timeout` seconds. A connection is opened and closed on an event loop of its
+    own (a Client that fails to connect leaves its loop's thread running)."""
+    try:
+        from distributed.comm import connect as open_comm
+    except ImportError:
+        raise ClusterError("--scheduler needs Dask distributed: pip install 'speechkg[dask]'") from None
+
+    async def probe() -> None:
+        comm = await open_comm(address, timeout=timeout)
+        await comm.close()
+
+    try:
+        with ThreadPoolExecutor(1) as pool:  # asyncio.run, whatever loop this thread may be running
+            pool.submit(asyncio.run, probe()).result()
+    except (ValueError, TypeError):
+        raise ClusterError(f"{address!r} is not a Dask scheduler address; give tcp://HOST:PORT") from None
+    except OSError:
+        raise ClusterError(_unreachable(address, timeout)) from None
+
+
+def _unreachable(address: str, timeout: float) -> str:
+    return f"cannot reach the Dask scheduler at {address} within {timeout:g} s; is `dask scheduler` running there?"
+
+
+def processed(speeches: list[Speech], lex: Lexicon, file_timeout: float | None,
+              address: str) -> Iterator[Doc | Exception]:
+    """Each speech's Doc, in input order, or the exception that stopped it (as
+    pipeline._processed), extracted by the workers of the Dask cluster at `address`. Dask's
+    client-side logging is muted meanwhile (see _dask_logs_muted)."""
+    with _dask_logs_muted():
+        client = connect(address)
+        try:
+            yield from _Run(client, address, speeches, lex, file_timeout).results()
+        finally:
+            with contextlib.suppress(Exception):
+                client.close()
+
+
+@contextlib.contextmanager
+def _dask_logs_muted() -> Iterator[None]:
+    """Dask's own client-side log lines (tracebacks of reconnection attempts when the scheduler
+    goes away) only while a build runs: what goes wrong is raised as one ClusterError instead."""
+    loggers = [logging.getLogger(name) for name in ["distributed", *logging.root.manager.loggerDict]
+               if name == "distributed" or name.startswith("distributed.")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+class _Run:
+    """One build's batches on the cluster: submitted a few per worker thread at a time,
+    gathered as they finish, yielded in input order."""
+
+    def __init__(self, client: Client, address: str, speeches: list[Speech], lex: Lexicon,
+                 file_timeout: float | None) -> None:
+        self.client, self.address, self.speeches, self.file_timeout = client, address, speeches, file_timeout
+        blob = pickle.dumps(Lexicon(list(lex.entries)), protocol=pickle.HIGHEST_PROTOCOL)
+        self.lexicon = (hashlib.sha256(blob).hexdigest(), blob)
+        self.run = uuid.uuid4().hex[:12]
+        self.fingerprint = fingerprint()
+
+    def threads(self) -> int:
+        """The cluster's worker threads now; ClusterError if it has had none for NO_WORKER_TIMEOUT."""
+        since = time.monotonic()
+        while True:
+            try:
+                n = sum(self.client.nthreads().values())
+            except Exception as exc:  # the scheduler went away
+                raise self.lost(exc) from None
+            if n:
+                return n
+            if time.monotonic() - since > NO_WORKER_TIMEOUT:
+                raise ClusterError(f"the Dask scheduler at {self.address} has had no worker for "
+                                   f"{NO_WORKER_TIMEOUT:g} s; start some with `dask worker {self.address}`")
+            time.sleep(0.5)
+
+    def same_everywhere(self) -> None:
+        """ClusterError unless the scheduler and every worker import this very speechkg (see
+        fingerprint): the scheduler unpickles the tasks, the workers run them. A worker that
+        joins later is checked by its first batch."""
+        try:
+            found = {f"scheduler {self.address}": self.client.run_on_scheduler(fingerprint),
+                     **{f"worker {w}": v for w, v in self.client.run(fingerprint, on_error="return").items()}}
+        except Exception as exc:  # the scheduler cannot unpickle the function
+            found = {f"scheduler {self.address}": exc}
+        for where, value in found.items():
+            if isinstance(value, BaseException):
+                raise ClusterError(f"the Dask {where} cannot run speechkg ({type(value).__name__}: "
+                                   f"{_first_line(value)}); every machine needs it installed, the same version "
+                                   "as here: pip install 'speechkg[dask]'")
+            if value != self.fingerprint:
+                raise _other(where)
+
+    def lost(self, exc: BaseException) -> ClusterError:
+        return ClusterError(f"lost the Dask scheduler at {self.address} before the build was done "
+                            f"({type(exc).__name__}); nothing was written")
+
+    def results(self) -> Iterator[Doc | Exception]:
+        from distributed import CancelledError, KilledWorker
+
+        slots = self.threads()
+        self.same_everywhere()
+        todo = deque(batches(self.speeches, slots))  # (first, end) index ranges, in input order
+        running: dict[Future, tuple[int, int]] = {}
+        done: dict[int, Doc | Exception] = {}
+        alone: set[int] = set()  # speeches of a batch the scheduler gave up on, tried again one by one
+        serial = itertools.count()  # a new key for every task, a batch tried again included
+        first = 0  # the next speech to yield
+        while todo or running:
+            while todo and len(running) < BATCHES_PER_THREAD * slots:
+                a, b = todo.popleft()
+                future = self.client.submit(_extract_batch, self.speeches[a:b], self.lexicon, self.file_timeout,
+                                            key=f"speechkg-extract-{self.run}-{next(serial)}", pure=False)
+                running[future] = (a, b)
+            finished = self.finished(list(running))
+            if finished is None:  # nothing within a second: see how many workers there are now
+                slots = self.threads()
+            for future in finished or ():
+                a, b = running.pop(future)
+                try:
+                    worker, where, outcomes = future.result()
+                except KilledWorker:  # the scheduler gave up on it: each speech again alone, then reported
+                    if b - a > 1 or a not in alone:
+                        alone.update(range(a, b))
+                        todo.extendleft(reversed([(i, i + 1) for i in range(a, b)]))
+                    else:
+                        done[a] = MemoryError("its Dask worker died each time it was tried (stopped by the "
+                                              "system or the nanny for memory, or killed)")
+                    continue
+                except CancelledError as exc:
+                    raise self.lost(exc) from None
+                except Exception as exc:  # not one speech's failure: the task could not run
+                    raise ClusterError(f"the Dask cluster at {self.address} could not run the extraction "
+                                       f"({type(exc).__name__}: {_first_line(exc)}); every machine needs speechkg "
+                                       "installed, the same version as here: pip install 'speechkg[dask]'") from None
+                if worker != self.fingerprint:
+                    raise _other(f"worker {where}")
+                done.update(zip(range(a, b), outcomes, strict=True))
+            while first in done:
+                yield done.pop(first)
+                first += 1
+
+    def finished(self, futures: list[Future]) -> set[Future] | None:
+        """Those of `futures` that are done, as soon as one is; None if none is within a second."""
+        from distributed import TimeoutError as Waited  # asyncio's, not the builtin before Python 3.11
+        from distributed import wait
+
+        try:
+            with self.client.as_current():
+                return wait(futures, timeout=1.0, return_when="FIRST_COMPLETED").done
+        except Waited:
+            return None
+        except Exception as exc:  # futures cancelled: the scheduler was lost
+            raise self.lost(exc) from None
+
+
+def _other(where: str) -> ClusterError:
+    return ClusterError(f"the Dask {where} runs another speechkg (its code, data, jieba or Python differ from "
+                        "this client's), so the graph could differ from a local build; install the same "
+                        "speechkg on every machine")
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first sentence of an error's message, at most 200 characters."""
+    return next(iter(str(exc).splitlines()), "").split(". ")[0][:200]
+
+
+def batches(speeches: list[Speech], threads: int) -> list[tuple[int, int]]:
+    """Runs of consecutive speeches as (first, end) indexes: about four per worker thread, at
+    most BATCH_CHARS characters each unless one speech is larger."""
+    size = max(1, min(BATCH_CHARS, sum(len(s.text) for s in speeches) // (4 * max(1, threads))))
+    out: list[tuple[int, int]] = []
+    start = chars = 0
+    for i, speech in enumerate(speeches):
+        if i > start and chars + len(speech.text) > size:
+            out.append((start, i))
+            start, chars = i, 0
+        chars += len(speech.text)
+    if start < len(speeches):
+        out.append((start, len(speeches)))
+    return out
+
+
+@functools.cache
+def fingerprint() -> str:
+    """What a build's bytes depend on besides its input: this speechkg's code and data (graph/,
+    ontology/), jieba's version and Python's."""
+    import jieba
+
+    from speechkg import ontology
+
+    h = hashlib.sha256(f"python {sys.version_info[:2]} jieba {jieba.__version__}".encode())
+    for root in (Path(__file__).resolve().parent, Path(ontology.__file__).resolve().parent):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".tsv", ".ttl", ".rq"} and "__pycache__" not in path.parts:
+                h.update(f"\0{path.relative_to(root.parent).as_posix()}\0".encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+# ---- on a worker ----
+
+_lexicons: dict[str, Lexicon] = {}  # the lexicons met in this worker, by the digest of their pickle
+
+
+def _extract_batch(speeches: list[Speech], lexicon: tuple[str, bytes],
+                   file_timeout: float | None) -> tuple[str, str, list[Doc | Exception]]:
+    """A Dask task: each speech of a batch through pipeline.process under its time limit →
+    (this worker's fingerprint, its address, each speech's Doc or the exception that stopped it)."""
+    digest, blob = lexicon
+    lex = _lexicons.get(digest)
+    if lex is None:
+        if len(_lexicons) >= 4:
+            _lexicons.clear()
+        lex = _lexicons[digest] = pickle.loads(blob)
+    pipeline.warm_up(lex)
+    try:
+        from distributed import get_worker
+
+        where = get_worker().address
+    except (ImportError, ValueError):
+        where = "?"
+    return fingerprint(), where, [_extract(s, lex, file_timeout) for s in speeches]
+
+
+def _extract(speech: Speech, lex: Lexicon, file_timeout: float | None) -> Doc | Exception:
+    """pipeline.process under the speech's time limit (pipeline.timeout_for), in a worker thread."""
+    seconds = pipeline.timeout_for(len(speech.text.encode("utf-8", "surrogatepass")), file_timeout)
+    try:
+        with _thread_deadline(seconds):
+            return pipeline.process(speech, lex)
+    except _Expired:
+        return TimeoutError(str(pipeline.FileTimeout(seconds)))
+    except Exception as exc:  # a bug, or memory or recursion exhausted, on one speech
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            return RuntimeError(f"{type(exc).__name__}: {exc}")
+        return exc
+
+
+class _Expired(BaseException):
+    """Raised in a worker thread whose speech ran past its time limit."""
+
+
+@contextlib.contextmanager
+def _thread_deadline(seconds: float) -> Iterator[None]:
+    """Raise _Expired in this thread after `seconds` (pipeline.deadline's SIGALRM reaches only
+    a main thread, and Dask runs tasks in others). As there, Python code is stopped between two
+    steps, and one long call into C ends before it is."""
+    tid = threading.get_ident()
+    lock = threading.Lock()
+    state = {"armed": True, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if state["armed"]:
+                state["fired"] = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), ctypes.py_object(_Expired))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["armed"] = False
+            if state["fired"]:  # not raised yet (the block ended first): withdraw it
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(tid), None)
