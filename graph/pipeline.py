@@ -451,8 +451,8 @@ def _pooled(speeches: list[Speech], lex: Lexicon, jobs: int,
         todo = []
         for batch in filter(None, batches):
             with ProcessPoolExecutor(max_workers=min(jobs, len(batch)), initializer=_worker_init,
-                                     initargs=(started,)) as pool:
-                futures = [(i, pool.submit(_work, i, speeches[i], lex, file_timeout)) for i in batch]
+                                     initargs=(started, lex)) as pool:
+                futures = [(i, pool.submit(_work, i, speeches[i], file_timeout)) for i in batch]
                 for i, future in futures:
                     try:
                         done[i] = future.result()
@@ -472,17 +472,19 @@ def _pooled(speeches: list[Speech], lex: Lexicon, jobs: int,
 
 
 _started = None  # in a worker: the parent's shared flags, one per speech, set when it starts
+_lexicon: Lexicon | None = None  # in a worker: the build's lexicon, sent once, not with every speech
 
 
-def _worker_init(started) -> None:
-    global _started
-    _started = started
+def _worker_init(started, lex: Lexicon) -> None:
+    global _started, _lexicon
+    _started, _lexicon = started, lex
 
 
-def _work(i: int, speech: Speech, lex: Lexicon, seconds: float | None) -> Doc:
-    """_timed_process in a worker, which first marks speech `i` as started."""
+def _work(i: int, speech: Speech, seconds: float | None) -> Doc:
+    """_timed_process in a worker, which first marks speech `i` as started. The lexicon came once
+    with the worker (pickled with each task, every speech paid for its matcher being built again)."""
     _started[i] = 1
-    return _timed_process(speech, lex, seconds)
+    return _timed_process(speech, _lexicon, seconds)
 
 
 def one_label_per_entity(docs: list[Doc]) -> None:
