@@ -29,8 +29,18 @@ from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.model import Speech
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG, bind_prefixes
 
-__all__ = ["ENTITY_TYPES", "Entity", "KnowledgeGraph", "Mention", "Relation", "Rows", "SpeechKGError",
-           "build", "build_text", "load"]
+__all__ = [
+    "ENTITY_TYPES",
+    "Entity",
+    "KnowledgeGraph",
+    "Mention",
+    "Relation",
+    "Rows",
+    "SpeechKGError",
+    "build",
+    "build_text",
+    "load",
+]
 
 
 @dataclass(frozen=True)
@@ -85,8 +95,9 @@ class Rows(list):
         try:
             import pandas as pd
         except ImportError:
-            raise SpeechKGError("to_pandas needs pandas, which is not installed; "
-                                "pip install 'speechkg[pandas]'") from None
+            raise SpeechKGError(
+                "to_pandas needs pandas, which is not installed; pip install 'speechkg[pandas]'"
+            ) from None
         return pd.DataFrame(list(self), columns=self.columns)
 
 
@@ -102,8 +113,13 @@ def _value(term: object) -> object:
 class KnowledgeGraph:
     """A built or loaded speech graph (an rdflib Dataset, one named graph per speech)."""
 
-    def __init__(self, dataset: Dataset | None = None, *, result: pipeline.BuildResult | None = None,
-                 store_dir: str | None = None) -> None:
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        *,
+        result: pipeline.BuildResult | None = None,
+        store_dir: str | None = None,
+    ) -> None:
         self._dataset = dataset
         self._result = result
         self._store_dir = store_dir
@@ -157,8 +173,11 @@ class KnowledgeGraph:
         if type is not None and type not in ENTITY_TYPES:
             raise InputError(f"unknown type {type!r}; use one of {', '.join(ENTITY_TYPES)}")
         g = self.to_networkx()
-        rows = [Entity(n, d["type"], d["label"], tuple(d["aliases"]), d["mentions"], g.degree(n))
-                for n, d in g.nodes(data=True) if type is None or d["type"] == type]
+        rows = [
+            Entity(n, d["type"], d["label"], tuple(d["aliases"]), d["mentions"], g.degree(n))
+            for n, d in g.nodes(data=True)
+            if type is None or d["type"] == type
+        ]
         order = {t: i for i, t in enumerate(ENTITY_TYPES)}
         return sorted(rows, key=lambda e: (order[e.type], e.label, e.iri))
 
@@ -166,9 +185,13 @@ class KnowledgeGraph:
         """Every relation between entities (or those of one predicate, e.g. "organizer")."""
         g = self.to_networkx()
         evidence = analyze.evidence_of(self.dataset)
-        rows = [Relation(s, g.nodes[s]["label"], d["relation"], o, g.nodes[o]["label"],
-                         evidence.get((s, d["relation"], o), ""))
-                for s, o, d in g.edges(data=True) if predicate is None or d["relation"] == predicate]
+        rows = [
+            Relation(
+                s, g.nodes[s]["label"], d["relation"], o, g.nodes[o]["label"], evidence.get((s, d["relation"], o), "")
+            )
+            for s, o, d in g.edges(data=True)
+            if predicate is None or d["relation"] == predicate
+        ]
         return sorted(rows, key=lambda r: (r.predicate, r.subject_label, r.object_label, r.subject, r.object))
 
     def find(self, label: str, type: str | None = None) -> list[Entity]:
@@ -187,19 +210,26 @@ class KnowledgeGraph:
         out = []
         for m in set(ds.subjects(ITSRDF.taIdentRef, URIRef(iri))):
             sentence = ds.value(m, NIF.sentence)
-            out.append(Mention(
-                entity=iri, text=str(ds.value(m, NIF.anchorOf) or ""), speech=str(ds.value(m, PROV.wasDerivedFrom)),
-                start=int(ds.value(m, NIF.beginIndex)), end=int(ds.value(m, NIF.endIndex)),
-                sentence=str(ds.value(sentence, NIF.anchorOf) or "") if sentence is not None else "",
-                rule=str(ds.value(m, SKG.rule) or "")))
+            out.append(
+                Mention(
+                    entity=iri,
+                    text=str(ds.value(m, NIF.anchorOf) or ""),
+                    speech=str(ds.value(m, PROV.wasDerivedFrom)),
+                    start=int(ds.value(m, NIF.beginIndex)),
+                    end=int(ds.value(m, NIF.endIndex)),
+                    sentence=str(ds.value(sentence, NIF.anchorOf) or "") if sentence is not None else "",
+                    rule=str(ds.value(m, SKG.rule) or ""),
+                )
+            )
         return sorted(out, key=lambda m: (m.speech, m.start, m.end))
 
     def speeches(self) -> list[str]:
         """The IRIs of the speeches in the graph."""
         return sorted(str(s) for s in set(self.dataset.subjects(RDF.type, SKG.Speech)))
 
-    def query(self, sparql: str, *, timeout: float | None = None, allow_service: bool = False,
-              **params: str) -> Rows | bool | Graph:
+    def query(
+        self, sparql: str, *, timeout: float | None = None, allow_service: bool = False, **params: str
+    ) -> Rows | bool | Graph:
         """Run a read-only SPARQL query (the usual prefixes are declared) with the CLI's guard:
         updates refused, `timeout` seconds and a memory limit enforced in a child process.
         Keyword arguments give variables values, as `--param` does (`l="全总"` binds ?l to the
@@ -211,8 +241,9 @@ class KnowledgeGraph:
             return bool(result.boolean)
         if result.type == "GRAPH":
             return result.graph
-        return Rows(({v: _value(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows),
-                    list(result.vars))
+        return Rows(
+            ({v: _value(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows), list(result.vars)
+        )
 
     def serialize(self, path: str | Path, format: str | None = None) -> None:
         """Write the graph to `path` (format by suffix, or `format`: turtle, trig, nquads, nt,
@@ -225,43 +256,69 @@ class KnowledgeGraph:
             return
         store.write_output(path, store.serialize(self.dataset, store.format_for(path, format)))
 
-    def view(self, path: str | Path, title: str = "speechkg", types: Iterable[str] | None = None,
-             min_degree: int = 0, physics: bool | None = None, max_nodes: int = 300) -> None:
+    def view(
+        self,
+        path: str | Path,
+        title: str = "speechkg",
+        types: Iterable[str] | None = None,
+        min_degree: int = 0,
+        physics: bool | None = None,
+        max_nodes: int = 300,
+    ) -> None:
         """Write the interactive HTML page of the graph (offline; the same page as `speechkg view`)."""
-        opts = html.ViewOptions(title=title, types=html.check_types(types), min_degree=min_degree, physics=physics,
-                                max_nodes=max_nodes)
+        opts = html.ViewOptions(
+            title=title, types=html.check_types(types), min_degree=min_degree, physics=physics, max_nodes=max_nodes
+        )
         store.write_output(str(path), html.render(self.dataset, opts).encode("utf-8"))
 
 
-def build(inputs: str | Path | Iterable[str | Path], date: _dt.date | str | None = None,
-          lexicon: str | Path | None = None, jobs: int = 1, max_size_mib: float | None = None,
-          file_timeout: float | None = None) -> KnowledgeGraph:
+def build(
+    inputs: str | Path | Iterable[str | Path],
+    date: _dt.date | str | None = None,
+    lexicon: str | Path | None = None,
+    jobs: int = 1,
+    max_size_mib: float | None = None,
+    file_timeout: float | None = None,
+) -> KnowledgeGraph:
     """Build the graph of speech files (.txt, .docx, .html) or directories of them.
 
     A file that cannot be read or built is skipped when others remain (see `kg.skipped`); when
     none can be, InputError says why. `date` (a date or "YYYY-MM-DD") is the speeches' date."""
     paths = [str(inputs)] if isinstance(inputs, (str, Path)) else [str(p) for p in inputs]
-    result = pipeline.build(paths, date=_date(date), user_lexicon=str(lexicon) if lexicon else None, jobs=jobs,
-                            max_bytes=read.max_bytes_of(max_size_mib) if max_size_mib else read.DEFAULT_MAX_BYTES,
-                            file_timeout=file_timeout)
+    result = pipeline.build(
+        paths,
+        date=_date(date),
+        user_lexicon=str(lexicon) if lexicon else None,
+        jobs=jobs,
+        max_bytes=read.max_bytes_of(max_size_mib) if max_size_mib else read.DEFAULT_MAX_BYTES,
+        file_timeout=file_timeout,
+    )
     return KnowledgeGraph(result=result)
 
 
-def build_text(text: str, date: _dt.date | str | None = None, source: str = "text",
-               title: str | None = None, lexicon: str | Path | None = None) -> KnowledgeGraph:
+def build_text(
+    text: str,
+    date: _dt.date | str | None = None,
+    source: str = "text",
+    title: str | None = None,
+    lexicon: str | Path | None = None,
+) -> KnowledgeGraph:
     """Build the graph of one speech given as a string; `source` names it in the graph (its IRI
     is derived from `source` and the text, as a file's is from its name)."""
     if not isinstance(text, str):
         raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
     read.check_text_size(text, source)
-    speech = Speech(text=text, source=source, date=_date(date) or read.byline_date(text),
-                    title=title or read.guess_title(text))
-    return KnowledgeGraph(result=pipeline.build_speeches([speech], pipeline.lexicon_for(
-        str(lexicon) if lexicon else None)))
+    speech = Speech(
+        text=text, source=source, date=_date(date) or read.byline_date(text), title=title or read.guess_title(text)
+    )
+    return KnowledgeGraph(
+        result=pipeline.build_speeches([speech], pipeline.lexicon_for(str(lexicon) if lexicon else None))
+    )
 
 
-def load(paths: str | Path | Iterable[str | Path] | None = None, *, store_dir: str | Path | None = None
-         ) -> KnowledgeGraph:
+def load(
+    paths: str | Path | Iterable[str | Path] | None = None, *, store_dir: str | Path | None = None
+) -> KnowledgeGraph:
     """A graph written before: graph files (any RDF format, by suffix), or an on-disk store
     (`store_dir`, as made by `speechkg build --store`; queries run on the store itself)."""
     if store_dir is not None:

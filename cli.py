@@ -1,4 +1,5 @@
 """speechkg command line: a thin click layer over graph/ (parse options, call, print)."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -61,8 +62,7 @@ class _Group(click.Group):
             raise click.ClickException(str(exc)) from None
         except (MemoryError, RecursionError) as exc:  # exhaustion outside one file's work
             what = "out of memory" if isinstance(exc, MemoryError) else "too deeply nested"
-            click.echo(f"Error: {what} ({type(exc).__name__}); the command stopped before its end",
-                       err=True)
+            click.echo(f"Error: {what} ({type(exc).__name__}); the command stopped before its end", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo("Error: interrupted; no output was written", err=True)
@@ -76,8 +76,11 @@ class _Group(click.Group):
             if os.environ.get("SPEECHKG_DEBUG"):
                 raise
             detail = next(iter(str(exc).splitlines()), "")[:300]
-            click.echo(f"Error: internal error ({type(exc).__name__}: {detail}); nothing was written. "
-                       "Run again with SPEECHKG_DEBUG=1 for the traceback and report it", err=True)
+            click.echo(
+                f"Error: internal error ({type(exc).__name__}: {detail}); nothing was written. "
+                "Run again with SPEECHKG_DEBUG=1 for the traceback and report it",
+                err=True,
+            )
             sys.exit(1)
 
 
@@ -93,37 +96,101 @@ def cli():
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", help="Output file, or - for standard output.")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False),
-              help="Also add each speech to an on-disk Oxigraph store (its named graph replaced).")
-@click.option("--date", callback=_date, help="The speech date (YYYY-MM-DD); relative dates "
-              "such as 去年 resolve against it. Default: inferred from the text.")
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml"]),
-              help="RDF format. Default: from the output's extension, else Turtle.")
-@click.option("--lexicon", type=click.Path(dir_okay=False), help="A CSV or YAML lexicon "
-              "(label, type, aliases) merged with the built-in one.")
-@click.option("--max-size", type=float, default=50.0, show_default=True, callback=_max_bytes,
-              help="Largest input read, in MiB (2**20 bytes); a .docx's text counts unzipped.")
-@click.option("--dates", "dates_file", type=click.Path(dir_okay=False),
-              help="A CSV of file,date (YYYY-MM-DD) giving each speech's date.")
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Extract in this many processes (same output as one).")
-@click.option("--file-timeout", type=click.FloatRange(min=0, min_open=True, max=1e7), default=None,
-              help="Seconds each file may take to read and extract; a file over it is skipped "
-              "and reported. Default: 60 s plus 10 s per MiB of the file.")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False),
+    help="Also add each speech to an on-disk Oxigraph store (its named graph replaced).",
+)
+@click.option(
+    "--date",
+    callback=_date,
+    help="The speech date (YYYY-MM-DD); relative dates "
+    "such as 去年 resolve against it. Default: inferred from the text.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml"]),
+    help="RDF format. Default: from the output's extension, else Turtle.",
+)
+@click.option(
+    "--lexicon",
+    type=click.Path(dir_okay=False),
+    help="A CSV or YAML lexicon (label, type, aliases) merged with the built-in one.",
+)
+@click.option(
+    "--max-size",
+    type=float,
+    default=50.0,
+    show_default=True,
+    callback=_max_bytes,
+    help="Largest input read, in MiB (2**20 bytes); a .docx's text counts unzipped.",
+)
+@click.option(
+    "--dates",
+    "dates_file",
+    type=click.Path(dir_okay=False),
+    help="A CSV of file,date (YYYY-MM-DD) giving each speech's date.",
+)
+@click.option(
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Extract in this many processes (same output as one).",
+)
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0, min_open=True, max=1e7),
+    default=None,
+    help="Seconds each file may take to read and extract; a file over it is skipped "
+    "and reported. Default: 60 s plus 10 s per MiB of the file.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--text-field", default="text", show_default=True,
-              help="The field (JSON key or CSV column) of a corpus row that holds the text.")
+@click.option(
+    "--text-field",
+    default="text",
+    show_default=True,
+    help="The field (JSON key or CSV column) of a corpus row that holds the text.",
+)
 @click.option("--date-field", help="The field of a row that holds its date (YYYY-MM-DD). Default: date, if any.")
-@click.option("--id-field", help="The field of a row that names its speech (its IRI). Default: id, if any, "
-              "else FILE:ROW.")
+@click.option(
+    "--id-field", help="The field of a row that names its speech (its IRI). Default: id, if any, else FILE:ROW."
+)
 @click.option("--title-field", help="The field of a row that holds its title. Default: title, if any.")
-@click.option("--shard", callback=_shard, metavar="I/N",
-              help="Build only every N-th speech from the I-th (0-based, in input order); "
-              "the shards' N-Quads together are the corpus (see the README).")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Extract on the workers of this Dask "
-              "cluster (pip install 'speechkg[dask]'); same output as a local build (see the README).")
-def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, jobs, file_timeout,
-          quiet, text_field, date_field, id_field, title_field, shard, scheduler):
+@click.option(
+    "--shard",
+    callback=_shard,
+    metavar="I/N",
+    help="Build only every N-th speech from the I-th (0-based, in input order); "
+    "the shards' N-Quads together are the corpus (see the README).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Extract on the workers of this Dask "
+    "cluster (pip install 'speechkg[dask]'); same output as a local build (see the README).",
+)
+def build(
+    inputs,
+    output,
+    store_dir,
+    date,
+    fmt,
+    lexicon,
+    max_size,
+    dates_file,
+    jobs,
+    file_timeout,
+    quiet,
+    text_field,
+    date_field,
+    id_field,
+    title_field,
+    shard,
+    scheduler,
+):
     """Extract entities and relations from speeches and write the graph.
 
     INPUTS are speech files (.txt, .md, .html, .docx; UTF-8, GB18030/GBK or Big5),
@@ -152,16 +219,27 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
     def start(n):
         nonlocal bar
         if not quiet and sys.stderr.isatty() and n > 1:
-            bar = click.progressbar(length=n, label="speeches", file=sys.stderr,
-                                    item_show_func=lambda s: s.source if s else "")
+            bar = click.progressbar(
+                length=n, label="speeches", file=sys.stderr, item_show_func=lambda s: s.source if s else ""
+            )
             bar.__enter__()
 
     try:
-        result = pipeline.build(inputs, date=date, user_lexicon=lexicon, dates=dates, jobs=jobs,
-                                max_bytes=max_size, output=output, file_timeout=file_timeout,
-                                fields=Fields(text_field, date_field, id_field, title_field), shard=shard,
-                                scheduler=scheduler,
-                                total=start, progress=lambda s: bar.update(1, s) if bar is not None else None)
+        result = pipeline.build(
+            inputs,
+            date=date,
+            user_lexicon=lexicon,
+            dates=dates,
+            jobs=jobs,
+            max_bytes=max_size,
+            output=output,
+            file_timeout=file_timeout,
+            fields=Fields(text_field, date_field, id_field, title_field),
+            shard=shard,
+            scheduler=scheduler,
+            total=start,
+            progress=lambda s: bar.update(1, s) if bar is not None else None,
+        )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -176,16 +254,18 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
         if output == "-":
             store.write_output("-", data)
         else:
-            click.echo(f"{len(result.docs)} speech(es), {ents} entities, {rels} relations "
-                       f"→ {output}", err=True)
+            click.echo(f"{len(result.docs)} speech(es), {ents} entities, {rels} relations → {output}", err=True)
     if store_dir:
         stored = [0]
         try:
             n = pipeline.add_to_store(result, store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1))
         except (KeyboardInterrupt, _Terminated) as exc:
             word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
-            click.echo(f"Error: {word}; the store has {stored[0]} of the {len(result.docs)} speech(es) "
-                       "replaced, each whole, the others as they were; build again to add them", err=True)
+            click.echo(
+                f"Error: {word}; the store has {stored[0]} of the {len(result.docs)} speech(es) "
+                "replaced, each whole, the others as they were; build again to add them",
+                err=True,
+            )
             sys.exit(code)
         click.echo(f"{len(result.docs)} speech(es), {n} quads → store {store_dir}", err=True)
     if result.skipped:
@@ -194,8 +274,13 @@ def build(inputs, output, store_dir, date, fmt, lexicon, max_size, dates_file, j
 
 @cli.command()
 @click.argument("graphs", nargs=-1, required=True, metavar="GRAPH...")
-@click.option("--store", "store_dir", required=True, type=click.Path(file_okay=False),
-              help="The on-disk Oxigraph store to load into (created when missing).")
+@click.option(
+    "--store",
+    "store_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The on-disk Oxigraph store to load into (created when missing).",
+)
 @click.option("--replace", is_flag=True, help="Empty the store first (else each graph loaded replaces its namesake).")
 def load(graphs, store_dir, replace):
     """Bulk-load graph files written by `speechkg build` into an on-disk store, without
@@ -211,8 +296,11 @@ def load(graphs, store_dir, replace):
         r = oxstore.load_graphs(store_dir, list(graphs), replace=replace, done=loaded.append)
     except (KeyboardInterrupt, _Terminated) as exc:
         word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
-        click.echo(f"Error: {word}; {len(loaded)} of the {len(graphs)} file(s) were loaded whole, the store may "
-                   "hold part of the next: load them again (each graph loaded replaces itself)", err=True)
+        click.echo(
+            f"Error: {word}; {len(loaded)} of the {len(graphs)} file(s) were loaded whole, the store may "
+            "hold part of the next: load them again (each graph loaded replaces itself)",
+            err=True,
+        )
         sys.exit(code)
     how = " (the store emptied first)" if replace else f" ({r.replaced} replaced)" if r.replaced else ""
     click.echo(f"{r.graphs} graph(s) from {r.files} file(s), {r.quads} quads → store {store_dir}{how}", err=True)
@@ -230,19 +318,47 @@ def _params(ctx, param, values):
 
 @cli.command()
 @click.argument("args", nargs=-1, metavar="GRAPH... [QUERY]")
-@click.option("--file", "query_file", type=click.Path(dir_okay=False),
-              help="Read the query from a .rq file (UTF-8; then every argument is a graph).")
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False),
+    help="Read the query from a .rq file (UTF-8; then every argument is a graph).",
+)
 @click.option("--saved", help="Run a saved query by name (see `speechkg queries`).")
-@click.option("--param", "params", multiple=True, callback=_params, metavar="NAME=VALUE",
-              help="Give ?NAME the string VALUE (e.g. --param label=全总).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False),
-              help="Query an on-disk Oxigraph store made by `build --store`.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
-              default="table", show_default=True, help="Output format for SELECT and ASK.")
-@click.option("--timeout", type=float,
-              help="Stop the query after this many seconds (reading the files and writing the result included).")
-@click.option("--max-memory", type=float, default=2048, show_default=True,
-              help="Stop the query when it needs more than this many MB (reading the files included).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    callback=_params,
+    metavar="NAME=VALUE",
+    help="Give ?NAME the string VALUE (e.g. --param label=全总).",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False),
+    help="Query an on-disk Oxigraph store made by `build --store`.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format for SELECT and ASK.",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    help="Stop the query after this many seconds (reading the files and writing the result included).",
+)
+@click.option(
+    "--max-memory",
+    type=float,
+    default=2048,
+    show_default=True,
+    help="Stop the query when it needs more than this many MB (reading the files included).",
+)
 @click.option("--allow-service", is_flag=True, help="Permit SERVICE (federated) clauses.")
 def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, allow_service):
     """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query on graph files or a store.
@@ -271,8 +387,16 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
     hint = q.store_hint(files)
     if hint:
         click.echo(f"Note: {hint}", err=True)
-    with q.result_file(files, text, fmt, params, store_dir=store_dir, timeout=timeout,
-                       allow_service=allow_service, max_memory=max_memory) as result:
+    with q.result_file(
+        files,
+        text,
+        fmt,
+        params,
+        store_dir=store_dir,
+        timeout=timeout,
+        allow_service=allow_service,
+        max_memory=max_memory,
+    ) as result:
         write_output("-", iter(lambda: result.read(1 << 20), b""))
 
 
@@ -296,10 +420,18 @@ def queries():
 @click.option("--title", default="speechkg", show_default=True, help="Page title.")
 @click.option("--types", help="Comma-separated entity types to show, e.g. Campaign,Body,Goal.")
 @click.option("--min-degree", default=0, show_default=True, help="Hide entities with fewer relations.")
-@click.option("--physics/--no-physics", default=None,
-              help="Force-directed layout in the browser. Default: on for small graphs, off for large.")
-@click.option("--max-nodes", default=300, show_default=True, type=click.IntRange(min=0),
-              help="A graph with more entities opens on this many, the most mentioned (0: draw all).")
+@click.option(
+    "--physics/--no-physics",
+    default=None,
+    help="Force-directed layout in the browser. Default: on for small graphs, off for large.",
+)
+@click.option(
+    "--max-nodes",
+    default=300,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="A graph with more entities opens on this many, the most mentioned (0: draw all).",
+)
 @click.option("--open", "open_", is_flag=True, help="Open the page in the default browser.")
 def view(graph, output, title, types, min_degree, physics, max_nodes, open_):
     """Write an interactive HTML page of the graph that works offline.
@@ -357,10 +489,17 @@ def stats(graph, top):
 
 @cli.command("eval")
 @click.argument("graph", nargs=-1)
-@click.option("--gold", type=click.Path(dir_okay=False),
-              help="The hand annotation (JSON, see ANNOTATION.md) to score GRAPH... against.")
-@click.option("--set", "set_dir", type=click.Path(file_okay=False),
-              help="An annotated set to build and score: plan.tsv, texts/NAME.txt, gold/NAME.json.")
+@click.option(
+    "--gold",
+    type=click.Path(dir_okay=False),
+    help="The hand annotation (JSON, see ANNOTATION.md) to score GRAPH... against.",
+)
+@click.option(
+    "--set",
+    "set_dir",
+    type=click.Path(file_okay=False),
+    help="An annotated set to build and score: plan.tsv, texts/NAME.txt, gold/NAME.json.",
+)
 @click.option("--errors", is_flag=True, help="List misses and false positives.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def eval_(graph, gold, set_dir, errors, as_json):
@@ -416,16 +555,30 @@ def validate(graph):
 
 @cli.command()
 @click.argument("graph", nargs=-1, required=True)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (others than loopback get a warning).")
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on (0: any free port).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (others than loopback get a warning)."
+)
+@click.option(
+    "--port",
+    default=7878,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port).",
+)
 @click.option("--timeout", type=float, default=60, show_default=True, help="Stop each query after this many seconds.")
-@click.option("--max-memory", type=float, default=2048, show_default=True,
-              help="Stop a query when it needs more than this many MB.")
-@click.option("--location", type=click.Path(file_okay=False),
-              help="Keep the server's store in this new or empty directory, or add to the "
-              "Oxigraph store there (default: in memory).")
+@click.option(
+    "--max-memory",
+    type=float,
+    default=2048,
+    show_default=True,
+    help="Stop a query when it needs more than this many MB.",
+)
+@click.option(
+    "--location",
+    type=click.Path(file_okay=False),
+    help="Keep the server's store in this new or empty directory, or add to the "
+    "Oxigraph store there (default: in memory).",
+)
 def serve(graph, host, port, timeout, max_memory, location):
     """Serve graph files as a read-only SPARQL 1.1 endpoint.
 
@@ -438,15 +591,18 @@ def serve(graph, host, port, timeout, max_memory, location):
 
     ds = store.load(list(graph))
     if location and endpoint.check_location(location):
-        click.echo(f"Warning: {location} is an existing Oxigraph store: the graphs are added to it, "
-                   "each named graph replacing its namesake", err=True)
-    server = endpoint.bind(endpoint.load_store(ds, location), host=host, port=port, timeout=timeout,
-                           max_memory=max_memory)
+        click.echo(
+            f"Warning: {location} is an existing Oxigraph store: the graphs are added to it, "
+            "each named graph replacing its namesake",
+            err=True,
+        )
+    server = endpoint.bind(
+        endpoint.load_store(ds, location), host=host, port=port, timeout=timeout, max_memory=max_memory
+    )
     warning = endpoint.exposure_warning(host)
     if warning:
         click.echo(f"Warning: {warning}", err=True)
-    click.echo(f"SPARQL endpoint on {endpoint.url_for(host, endpoint.port_of(server))} (Ctrl-C to stop)",
-               err=True)
+    click.echo(f"SPARQL endpoint on {endpoint.url_for(host, endpoint.port_of(server))} (Ctrl-C to stop)", err=True)
     try:
         code = endpoint.serve(server)
     except _Terminated:  # SIGTERM is how a server is stopped (endpoint.serve closed it): no error
@@ -456,13 +612,19 @@ def serve(graph, host, port, timeout, max_memory, location):
 
 @cli.command()
 @click.argument("graph", nargs=-1, required=True)
-@click.option("--endpoint", "gsp", help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store; "
-              "Fuseki: http://HOST:PORT/DATASET/data).")
+@click.option(
+    "--endpoint",
+    "gsp",
+    help="Graph Store Protocol URL (Oxigraph: http://HOST:PORT/store; Fuseki: http://HOST:PORT/DATASET/data).",
+)
 @click.option("--update", help="SPARQL Update URL, for stores without the Graph Store Protocol.")
 @click.option("--graph", "into", help="Put everything into this named graph (default: one per speech).")
 @click.option("--replace", is_flag=True, help="Replace the named graphs instead of adding to them.")
-@click.option("--user", help="Log in as this user (HTTP Basic or Digest, as the store asks); the password "
-              "is read from the SPEECHKG_PASSWORD environment variable, never from the command line.")
+@click.option(
+    "--user",
+    help="Log in as this user (HTTP Basic or Digest, as the store asks); the password "
+    "is read from the SPEECHKG_PASSWORD environment variable, never from the command line.",
+)
 def push(graph, gsp, update, into, replace, user):
     """Load graph files into a SPARQL 1.1 store, each speech into its own named graph.
 
@@ -471,15 +633,17 @@ def push(graph, gsp, update, into, replace, user):
     from speechkg.graph import endpoint, store
 
     password = os.environ.get(endpoint.PASSWORD_ENV) if user is not None else None
-    triples, graphs = endpoint.push(store.load(list(graph)), endpoint=gsp, update=update,
-                                    graph=into, replace=replace, user=user, password=password)
+    triples, graphs = endpoint.push(
+        store.load(list(graph)), endpoint=gsp, update=update, graph=into, replace=replace, user=user, password=password
+    )
     click.echo(f"pushed {triples} triples in {graphs} graph(s) to {endpoint.redact(gsp or update)}")
 
 
 @cli.command()
 @click.argument("graphs", nargs=-1, required=True)
-@click.option("--speech", "speeches", multiple=True,
-              help="Compare two speeches of one corpus graph by file name (give it twice).")
+@click.option(
+    "--speech", "speeches", multiple=True, help="Compare two speeches of one corpus graph by file name (give it twice)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
 def compare(graphs, speeches, as_json):
     """What changed between two speeches: entities that appear, disappear or persist, by
@@ -517,8 +681,9 @@ _CHART_HELP = "by its extension: .csv, .svg, .png, .html (the chart with its tab
 @click.argument("graph", nargs=-1, required=True)
 @click.option("--entity", required=True, help="Any label of the entity, e.g. 全总 or 两个确立.")
 @click.option("-o", "--output", help="Instead of the text, write the mentions per period, " + _CHART_HELP)
-@click.option("--by", type=click.Choice(["year", "quarter", "month"]),
-              help="The period of the chart (with -o; default year).")
+@click.option(
+    "--by", type=click.Choice(["year", "quarter", "month"]), help="The period of the chart (with -o; default year)."
+)
 @click.option("--per-10k", is_flag=True, help="Chart mentions per 10,000 characters of text (with -o).")
 def timeline(graph, entity, output, by, per_10k):
     """In which speeches, on which dates, an entity appears, with the sentences; with -o,
@@ -541,16 +706,29 @@ def timeline(graph, entity, output, by, per_10k):
 
 @cli.command()
 @click.argument("graph", nargs=-1)
-@click.option("--store", "store_dir", type=click.Path(file_okay=False),
-              help="Read an on-disk Oxigraph store made by `build --store` (read-only).")
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False),
+    help="Read an on-disk Oxigraph store made by `build --store` (read-only).",
+)
 @click.option("--entity", "entities", multiple=True, help="Any label of an entity (repeat for more lines).")
 @click.option("--type", "type_", help="Only entities of this type (Concept, Body, …); needed by --top.")
-@click.option("--top", type=click.IntRange(min=1), help="Also chart the N entities of --type whose "
-              "mentions changed most between the first and the last period.")
-@click.option("--by", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True,
-              help="The period mentions are counted by.")
-@click.option("--per-10k", is_flag=True, help="Also give mentions per 10,000 characters of the period's "
-              "text, and chart that.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    help="Also chart the N entities of --type whose mentions changed most between the first and the last period.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["year", "quarter", "month"]),
+    default="year",
+    show_default=True,
+    help="The period mentions are counted by.",
+)
+@click.option(
+    "--per-10k", is_flag=True, help="Also give mentions per 10,000 characters of the period's text, and chart that."
+)
 @click.option("-o", "--output", required=True, help="The table or chart to write, " + _CHART_HELP)
 def trend(graph, store_dir, entities, type_, top, by, per_10k, output):
     """How often entities are mentioned, and in how many speeches, per year, quarter or month,
@@ -577,8 +755,11 @@ def _trend(graph, store_dir, entities, type_, top, by, per_10k, output):
         click.echo(f"Note: {note}", err=True)
     tr.write(result, output, graph)
     if output != "-":
-        click.echo(f"{len(result.series)} entit{'y' if len(result.series) == 1 else 'ies'}, "
-                   f"{len(result.periods)} {by}(s) → {output}", err=True)
+        click.echo(
+            f"{len(result.series)} entit{'y' if len(result.series) == 1 else 'ies'}, "
+            f"{len(result.periods)} {by}(s) → {output}",
+            err=True,
+        )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ file,date CSV, and built with `speechkg build DIR -o corpus.nq --dates dates.csv
 Every measurement runs pinned to one CPU; --repeat runs each R times, alternating, and keeps
 the fastest.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -103,24 +104,45 @@ def news(args: argparse.Namespace) -> None:
         d = Path(tmp) / "news"
         d.mkdir()
         n, chars, dates = write_news(Path(args.news), d, args.items)
-        (ours, om), (peer, pm) = best([
-            [sys.executable, "-m", "speechkg", "build", str(d), "-o", str(Path(tmp) / "corpus.nq"),
-             "--dates", str(dates), "--jobs", "1", "--quiet"],
-            [sys.executable, "-c", PEER, str(d)]], args.repeat)
+        (ours, om), (peer, pm) = best(
+            [
+                [
+                    sys.executable,
+                    "-m",
+                    "speechkg",
+                    "build",
+                    str(d),
+                    "-o",
+                    str(Path(tmp) / "corpus.nq"),
+                    "--dates",
+                    str(dates),
+                    "--jobs",
+                    "1",
+                    "--quiet",
+                ],
+                [sys.executable, "-c", PEER, str(d)],
+            ],
+            args.repeat,
+        )
     ratio = peer / ours
-    lines = ["## Real news: corpus build vs jieba.posseg (one core, same text, same run)", "",
-             f"`python benchmarks/bench_corpus.py --news {args.news} --items {args.items} --repeat {args.repeat}` "
-             f"— the first {n:,} items of {Path(args.news).name} (CCTV 新闻联播), one .txt file each (title, "
-             "then text) with a file,date CSV; `speechkg build DIR -o corpus.nq --dates dates.csv --jobs 1` end to "
-             "end against jieba's POS tagger alone over the same files; each pinned to one CPU, fastest of "
-             f"{args.repeat} alternating runs.", "",
-             "| items | characters | speechkg s | speechkg chars/s | speechkg peak MB | jieba.posseg s | "
-             "jieba chars/s | jieba peak MB | ratio (jieba s / speechkg s) |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-             f"| {n:,} | {chars:,} | {ours:.1f} | {chars / ours:,.0f} | {om:.0f} | {peer:.1f} | {chars / peer:,.0f} | "
-             f"{pm:.0f} | {ratio:.2f} |", "",
-             f"Target (issue 11): speechkg at least 1.5× faster than jieba.posseg: {ratio:.2f}×, "
-             f"{'met' if ratio >= 1.5 else 'not met'}."]
+    lines = [
+        "## Real news: corpus build vs jieba.posseg (one core, same text, same run)",
+        "",
+        f"`python benchmarks/bench_corpus.py --news {args.news} --items {args.items} --repeat {args.repeat}` "
+        f"— the first {n:,} items of {Path(args.news).name} (CCTV 新闻联播), one .txt file each (title, "
+        "then text) with a file,date CSV; `speechkg build DIR -o corpus.nq --dates dates.csv --jobs 1` end to "
+        "end against jieba's POS tagger alone over the same files; each pinned to one CPU, fastest of "
+        f"{args.repeat} alternating runs.",
+        "",
+        "| items | characters | speechkg s | speechkg chars/s | speechkg peak MB | jieba.posseg s | "
+        "jieba chars/s | jieba peak MB | ratio (jieba s / speechkg s) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {n:,} | {chars:,} | {ours:.1f} | {chars / ours:,.0f} | {om:.0f} | {peer:.1f} | {chars / peer:,.0f} | "
+        f"{pm:.0f} | {ratio:.2f} |",
+        "",
+        f"Target (issue 11): speechkg at least 1.5× faster than jieba.posseg: {ratio:.2f}×, "
+        f"{'met' if ratio >= 1.5 else 'not met'}.",
+    ]
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:
@@ -146,21 +168,31 @@ def main() -> None:
             d.mkdir()
             chars = make_corpus(d, mb)
             # each measurement in a fresh child; the peak RSS is measured in a separate helper
-            (ours, ours_mem), (peer, peer_mem) = best([
-                [sys.executable, "-m", "speechkg", "build", str(d), "-o", str(Path(tmp) / "corpus.nq"), "--quiet"],
-                [sys.executable, "-c", PEER, str(d)]], args.repeat)
+            (ours, ours_mem), (peer, peer_mem) = best(
+                [
+                    [sys.executable, "-m", "speechkg", "build", str(d), "-o", str(Path(tmp) / "corpus.nq"), "--quiet"],
+                    [sys.executable, "-c", PEER, str(d)],
+                ],
+                args.repeat,
+            )
             rows.append((mb, chars, ours, ours_mem, peer, peer_mem))
             print(rows[-1], flush=True)
-    lines = ["## Corpus build vs jieba.posseg (one core, same text, same run)", "",
-             "`python benchmarks/bench_corpus.py` — speech-like text recombined from the seed and the "
-             "test paragraphs; `speechkg build DIR -o corpus.nq` end to end (read, extract, link, RDF, "
-             "write) against jieba's POS tagger alone over the same files.", "",
-             "| MB | characters | speechkg s | speechkg chars/s | speechkg peak MB | jieba.posseg s | "
-             "jieba chars/s | jieba peak MB | ratio (jieba s / speechkg s) |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "## Corpus build vs jieba.posseg (one core, same text, same run)",
+        "",
+        "`python benchmarks/bench_corpus.py` — speech-like text recombined from the seed and the "
+        "test paragraphs; `speechkg build DIR -o corpus.nq` end to end (read, extract, link, RDF, "
+        "write) against jieba's POS tagger alone over the same files.",
+        "",
+        "| MB | characters | speechkg s | speechkg chars/s | speechkg peak MB | jieba.posseg s | "
+        "jieba chars/s | jieba peak MB | ratio (jieba s / speechkg s) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for mb, chars, ours, om, peer, pm in rows:
-        lines.append(f"| {mb:g} | {chars:,} | {ours:.1f} | {chars / ours:,.0f} | {om:.0f} | {peer:.1f} | "
-                     f"{chars / peer:,.0f} | {pm:.0f} | {peer / ours:.2f} |")
+        lines.append(
+            f"| {mb:g} | {chars:,} | {ours:.1f} | {chars / ours:,.0f} | {om:.0f} | {peer:.1f} | "
+            f"{chars / peer:,.0f} | {pm:.0f} | {peer / ours:.2f} |"
+        )
     if len(rows) >= 2:
         (m1, c1, t1, *_), (m2, c2, t2, *_) = rows[0], rows[-1]
         lines += ["", f"Growth from {m1:g} MB to {m2:g} MB: {c2 / c1:.1f}× the text took {t2 / t1:.1f}× the time."]
@@ -173,15 +205,18 @@ def main() -> None:
 
 def measure(cmd: list[str]) -> tuple[float, float]:
     """Run `cmd` pinned to one CPU under a small wrapper that reports the child's own peak memory."""
-    wrapper = ("import os, resource, subprocess, sys, time\n"
-               "if hasattr(os, 'sched_setaffinity'):\n"
-               "    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
-               "t = time.perf_counter()\n"
-               "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
-               "w = time.perf_counter() - t\n"
-               "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n")
-    out = subprocess.run([sys.executable, "-c", wrapper, *cmd], check=True, capture_output=True, text=True,
-                         cwd=ROOT).stdout.split()
+    wrapper = (
+        "import os, resource, subprocess, sys, time\n"
+        "if hasattr(os, 'sched_setaffinity'):\n"
+        "    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "w = time.perf_counter() - t\n"
+        "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper, *cmd], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout.split()
     return float(out[0]), float(out[1])
 
 

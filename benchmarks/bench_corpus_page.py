@@ -14,6 +14,7 @@ of window.speechkg.search('全总') and then of setting the date range to 2021 (
 with 全总 in 2021), and for the first view whether any two labels overlap (vis-network's label
 boxes) and the smallest label size on screen (font size × zoom).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +56,24 @@ def build_graph(news: Path, work: Path) -> Path:
             rows.append(f"{name},{d['date']}")
     (work / "dates.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = work / "corpus.nq"
-    subprocess.run([sys.executable, "-m", "speechkg", "build", str(texts), "-o", str(out), "--dates",
-                    str(work / "dates.csv"), "--jobs", "2", "--quiet"], check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "speechkg",
+            "build",
+            str(texts),
+            "-o",
+            str(out),
+            "--dates",
+            str(work / "dates.csv"),
+            "--jobs",
+            "2",
+            "--quiet",
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     return out
 
 
@@ -81,8 +98,13 @@ def make_page(graph: Path, page: Path, title: str, path: Path | None, cap: float
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t = time.perf_counter()
     try:
-        subprocess.run([sys.executable, "-c", code, "view", str(graph), "-o", str(page), "--title", title],
-                       check=True, env=env, timeout=cap, cwd="/")
+        subprocess.run(
+            [sys.executable, "-c", code, "view", str(graph), "-o", str(page), "--title", title],
+            check=True,
+            env=env,
+            timeout=cap,
+            cwd="/",
+        )
     except subprocess.TimeoutExpired:
         return None, 0.0
     wall = time.perf_counter() - t
@@ -103,8 +125,9 @@ def in_browser(url: str, size: tuple[int, int], cap: float = 120) -> dict:
         except Exception:  # noqa: BLE001 — a page load timeout
             return out
         while time.perf_counter() - t < cap:
-            st = d.execute_script("return window.speechkg ? [window.speechkg.state.drawn, "
-                                  "window.speechkg.state.settled] : null")
+            st = d.execute_script(
+                "return window.speechkg ? [window.speechkg.state.drawn, window.speechkg.state.settled] : null"
+            )
             if st and st[0] and "drawn" not in out:
                 out["drawn"] = time.perf_counter() - t
             if st and st[0] and st[1]:
@@ -122,7 +145,8 @@ def in_browser(url: str, size: tuple[int, int], cap: float = 120) -> dict:
             d.execute_script("window.speechkg.setDates('2021-01-01', '2021-12-31')")
             out["filter"] = time.perf_counter() - t
             out["neighbours_2021"] = d.execute_script(
-                "return window.speechkg.nodes.get().filter(n => n.id[0] === 'e').length - 1")
+                "return window.speechkg.nodes.get().filter(n => n.id[0] === 'e').length - 1"
+            )
     return out
 
 
@@ -153,21 +177,27 @@ def main() -> None:
     def f(x, unit="", digits=1):
         return "—" if x is None else f"{x:.{digits}f}{unit}"
 
-    lines = ["## Corpus page on real news (issue 13)", "",
-             f"`python benchmarks/bench_corpus_page.py` — `{Path(args.graph).name if args.graph else 'news'}` "
-             f"(the 11,250 items of xwlb-2020-2021), `speechkg view GRAPH -o PAGE.html`; before = "
-             f"{args.before_ref} (today's page), after = this branch; same run, headless Chromium, 2 shared cores.",
-             "", "| | generate s | peak MB | page MB | window | drawn s | settled s | entities drawn | "
-             "overlapping labels | smallest label px | search 全总 s | 全总's neighbourhood in 2021 s |",
-             "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "## Corpus page on real news (issue 13)",
+        "",
+        f"`python benchmarks/bench_corpus_page.py` — `{Path(args.graph).name if args.graph else 'news'}` "
+        f"(the 11,250 items of xwlb-2020-2021), `speechkg view GRAPH -o PAGE.html`; before = "
+        f"{args.before_ref} (today's page), after = this branch; same run, headless Chromium, 2 shared cores.",
+        "",
+        "| | generate s | peak MB | page MB | window | drawn s | settled s | entities drawn | "
+        "overlapping labels | smallest label px | search 全总 s | 全总's neighbourhood in 2021 s |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for name, r in rows.items():
         gen = f(r["generate"]) if r["generate"] is not None else f"> {args.cap:.0f} (stopped)"
         for w in ("1400", "1920"):
             b = r.get(w, {})
-            lines.append(f"| {name} | {gen} | {f(r['peak_mb'], digits=0) if r['generate'] else '—'} | "
-                         f"{f(r['size_mb'])} | {w} | {f(b.get('drawn'), digits=2)} | {f(b.get('settled'), digits=2)} | "
-                         f"{b.get('n', '—')} | {b.get('overlaps', '—')} | {f(b.get('font'))} | "
-                         f"{f(b.get('search'), digits=2)} | {f(b.get('filter'), digits=2)} |")
+            lines.append(
+                f"| {name} | {gen} | {f(r['peak_mb'], digits=0) if r['generate'] else '—'} | "
+                f"{f(r['size_mb'])} | {w} | {f(b.get('drawn'), digits=2)} | {f(b.get('settled'), digits=2)} | "
+                f"{b.get('n', '—')} | {b.get('overlaps', '—')} | {f(b.get('font'))} | "
+                f"{f(b.get('search'), digits=2)} | {f(b.get('filter'), digits=2)} |"
+            )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

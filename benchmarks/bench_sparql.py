@@ -6,6 +6,7 @@ The graph is the seed speech's build copied into N speeches (each with its own s
 sentence and mention IRIs, entities shared as in a corpus), written as N-Quads. Each
 engine runs in its own subprocess so that its peak memory (ru_maxrss) is its own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,7 @@ def make_graph(path: Path, copies: int) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as fh:
         for k in range(copies):
-            text = nq.replace(speech, f"{speech}{k:04d}").replace(
-                "provincial-union-2022.txt", f"speech-{k:04d}.txt")
+            text = nq.replace(speech, f"{speech}{k:04d}").replace("provincial-union-2022.txt", f"speech-{k:04d}.txt")
             fh.write(text)
             n += text.count("\n")
     return n
@@ -90,8 +90,12 @@ def main() -> None:
         quads = make_graph(path, args.copies)
         runs = {}
         for engine in ("rdflib", "oxigraph", "oxigraph-disk"):
-            p = subprocess.run([sys.executable, __file__, "--engine", engine, "--graph", str(path),
-                                "--timeout", str(args.timeout)], capture_output=True, text=True, check=True)
+            p = subprocess.run(
+                [sys.executable, __file__, "--engine", engine, "--graph", str(path), "--timeout", str(args.timeout)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             runs[engine] = json.loads(p.stdout.strip().splitlines()[-1])
     rd, ox, disk = runs["rdflib"], runs["oxigraph"], runs["oxigraph-disk"]
 
@@ -101,34 +105,49 @@ def main() -> None:
             return f"{v['s']:.3f}"
         return "timeout" if "ran past" in v.get("error", "") else "error: " + v.get("error", "")
 
-    lines = [f"## SPARQL: rdflib in memory vs Oxigraph ({quads:,} quads, {args.copies} speeches)", "",
-             "`python benchmarks/bench_sparql.py` — same graph, same run, each engine in its own process.", "",
-             "Oxigraph in memory is what `speechkg query` uses for large files; the on-disk store is "
-             "`--store DIR` (loaded here with Oxigraph's bulk loader: named graphs, and their merge as the "
-             "default graph).", "",
-             "| step | rdflib s | Oxigraph (memory) s | Oxigraph (disk store) s | rdflib / Oxigraph (memory) "
-             "| rdflib / Oxigraph (disk) | rows |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-             f"| load N-Quads | {rd['load_s']:.2f} | {ox['load_s']:.2f} | {disk['load_s']:.2f} "
-             f"| {rd['load_s'] / ox['load_s']:.1f}× | {rd['load_s'] / disk['load_s']:.1f}× | |"]
+    lines = [
+        f"## SPARQL: rdflib in memory vs Oxigraph ({quads:,} quads, {args.copies} speeches)",
+        "",
+        "`python benchmarks/bench_sparql.py` — same graph, same run, each engine in its own process.",
+        "",
+        "Oxigraph in memory is what `speechkg query` uses for large files; the on-disk store is "
+        "`--store DIR` (loaded here with Oxigraph's bulk loader: named graphs, and their merge as the "
+        "default graph).",
+        "",
+        "| step | rdflib s | Oxigraph (memory) s | Oxigraph (disk store) s | rdflib / Oxigraph (memory) "
+        "| rdflib / Oxigraph (disk) | rows |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| load N-Quads | {rd['load_s']:.2f} | {ox['load_s']:.2f} | {disk['load_s']:.2f} "
+        f"| {rd['load_s'] / ox['load_s']:.1f}× | {rd['load_s'] / disk['load_s']:.1f}× | |",
+    ]
     for name in rd["queries"]:
         a, b, c = (r["queries"][name].get("s") for r in (rd, ox, disk))
         ratios = [f"{a / x:.1f}×" if a and x else "—" for x in (b, c)]
         for k, r in enumerate((ox, disk)):
             if a and r["queries"][name].get("s") and rd["queries"][name]["check"] != r["queries"][name]["check"]:
                 ratios[k] += " (rows differ!)"
-        lines.append(f"| query `{name}` | {cell(rd, name)} | {cell(ox, name)} | {cell(disk, name)} | "
-                     f"{ratios[0]} | {ratios[1]} | {ox['queries'][name].get('rows', '')} |")
-    lines += [f"| peak memory (MB) | {rd['peak_rss_mb']:.0f} | {ox['peak_rss_mb']:.0f} | {disk['peak_rss_mb']:.0f} "
-              f"| {rd['peak_rss_mb'] / ox['peak_rss_mb']:.1f}× | {rd['peak_rss_mb'] / disk['peak_rss_mb']:.1f}× | |",
-              ""]
+        lines.append(
+            f"| query `{name}` | {cell(rd, name)} | {cell(ox, name)} | {cell(disk, name)} | "
+            f"{ratios[0]} | {ratios[1]} | {ox['queries'][name].get('rows', '')} |"
+        )
+    lines += [
+        f"| peak memory (MB) | {rd['peak_rss_mb']:.0f} | {ox['peak_rss_mb']:.0f} | {disk['peak_rss_mb']:.0f} "
+        f"| {rd['peak_rss_mb'] / ox['peak_rss_mb']:.1f}× | {rd['peak_rss_mb'] / disk['peak_rss_mb']:.1f}× | |",
+        "",
+    ]
     dump = "sections, all speeches"
-    slow = [n for r in (ox, disk) for n, v in r["queries"].items()
-            if n != dump and (v.get("s") is None or v["s"] >= 1.0)]
-    lines.append("Target, every saved query under 1 s with Oxigraph (as used: provenance of one entity, the "
-                 "sections of one speech): " + ("met." if not slow else f"not met for {', '.join(sorted(set(slow)))}."))
-    lines.append(f"The whole corpus's sections at once ({ox['queries'][dump].get('rows', 0):,} rows) take "
-                 f"{cell(ox, dump)} s in memory and {cell(disk, dump)} s from the disk store; the query itself is "
-                 "a group over every mention, and making that many Python rows is much of the time.")
+    slow = [
+        n for r in (ox, disk) for n, v in r["queries"].items() if n != dump and (v.get("s") is None or v["s"] >= 1.0)
+    ]
+    lines.append(
+        "Target, every saved query under 1 s with Oxigraph (as used: provenance of one entity, the "
+        "sections of one speech): " + ("met." if not slow else f"not met for {', '.join(sorted(set(slow)))}.")
+    )
+    lines.append(
+        f"The whole corpus's sections at once ({ox['queries'][dump].get('rows', 0):,} rows) take "
+        f"{cell(ox, dump)} s in memory and {cell(disk, dump)} s from the disk store; the query itself is "
+        "a group over every mention, and making that many Python rows is much of the time."
+    )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -7,6 +7,7 @@ Graphs are Barabási–Albert trees whose nodes are entities of random types wit
 labels. "Settled" means drawn, with physics stopped or disabled; a page that has not
 settled within --cap seconds is recorded as such.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,22 +56,26 @@ def pyvis_default_page(g) -> str:
     js = (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
     import re
 
-    html = re.sub(r'<script[^>]+vis-network[^>]*></script>', lambda m: f"<script>{js}</script>", html)
-    html = re.sub(r'<link[^>]+(?:bootstrap|vis-network)[^>]*>', "", html)
-    html = re.sub(r'<script[^>]+bootstrap[^>]*></script>', "", html)
+    html = re.sub(r"<script[^>]+vis-network[^>]*></script>", lambda m: f"<script>{js}</script>", html)
+    html = re.sub(r"<link[^>]+(?:bootstrap|vis-network)[^>]*>", "", html)
+    html = re.sub(r"<script[^>]+bootstrap[^>]*></script>", "", html)
     return html
 
 
 # first draw: vis allows drawing once its initial stabilization is done; settled: physics stopped
 DRAWN = {
     "speechkg": "return !!(window.speechkg && window.speechkg.state.drawn)",
-    "pyvis": ("return typeof network !== 'undefined' && network.body.nodeIndices.length > 0 && "
-              "network.renderer.allowRedraw === true"),
+    "pyvis": (
+        "return typeof network !== 'undefined' && network.body.nodeIndices.length > 0 && "
+        "network.renderer.allowRedraw === true"
+    ),
 }
 SETTLED = {
     "speechkg": "return !!(window.speechkg && window.speechkg.state.drawn && window.speechkg.state.settled)",
-    "pyvis": ("return typeof network !== 'undefined' && network.renderer.allowRedraw === true && "
-              "(network.physics.stabilized === true || !network.physics.physicsEnabled)"),
+    "pyvis": (
+        "return typeof network !== 'undefined' && network.renderer.allowRedraw === true && "
+        "(network.physics.stabilized === true || !network.physics.physicsEnabled)"
+    ),
 }
 
 
@@ -129,16 +134,22 @@ def main() -> None:
     def fmt(x):
         return f"{x:.1f}" if x is not None else f"> {args.cap:.0f}"
 
-    lines = ["## HTML view: speechkg page vs pyvis defaults (physics on)", "",
-             "`python benchmarks/bench_view.py` — Barabási–Albert graphs, headless Chromium, 2 cores, same run;",
-             f"times from navigation; \"> {args.cap:.0f}\" = not within the cap.", "",
-             "| entities | generate speechkg s | generate pyvis s | first draw speechkg s | settled speechkg s | "
-             "first draw pyvis s | settled pyvis s | pyvis / speechkg (settled) | search s |",
-             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "## HTML view: speechkg page vs pyvis defaults (physics on)",
+        "",
+        "`python benchmarks/bench_view.py` — Barabási–Albert graphs, headless Chromium, 2 cores, same run;",
+        f'times from navigation; "> {args.cap:.0f}" = not within the cap.',
+        "",
+        "| entities | generate speechkg s | generate pyvis s | first draw speechkg s | settled speechkg s | "
+        "first draw pyvis s | settled pyvis s | pyvis / speechkg (settled) | search s |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for n, go, gp, do, so, dp, sp, se in rows:
         ratio = f"{sp / so:.0f}×" if so and sp else (f"> {args.cap / so:.0f}×" if so else "—")
-        lines.append(f"| {n:,} | {go:.1f} | {gp:.1f} | {fmt(do)} | {fmt(so)} | {fmt(dp)} | {fmt(sp)} | {ratio} | "
-                     f"{'' if se is None else f'{se:.2f}'} |")
+        lines.append(
+            f"| {n:,} | {go:.1f} | {gp:.1f} | {fmt(do)} | {fmt(so)} | {fmt(dp)} | {fmt(sp)} | {ratio} | "
+            f"{'' if se is None else f'{se:.2f}'} |"
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -1,4 +1,5 @@
 """networkx views of a built graph: the entity graph, statistics, layouts."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -22,8 +23,13 @@ def entity_graph(ds: Dataset) -> nx.MultiDiGraph:
         for node in sorted(set(ds.subjects(RDF.type, SKG[t]))):
             labels = sorted(str(o) for o in ds.objects(node, SKOS.prefLabel))
             aliases = sorted({str(o) for o in ds.objects(node, SKOS.altLabel)})
-            g.add_node(str(node), type=t, label=labels[0] if labels else str(node),
-                       aliases=aliases, mentions=mentions.get(node, 0))
+            g.add_node(
+                str(node),
+                type=t,
+                label=labels[0] if labels else str(node),
+                aliases=aliases,
+                mentions=mentions.get(node, 0),
+            )
     for p in RELATION_TYPES:
         for s, o in sorted(ds.subject_objects(SKG[p])):
             if str(s) in g and str(o) in g:
@@ -56,8 +62,7 @@ def stats(ds: Dataset, top: int = 10) -> Stats:
     g = entity_graph(ds)
     by_type = Counter(d["type"] for _, d in g.nodes(data=True))
     by_rel = Counter(d["relation"] for _, _, d in g.edges(data=True))
-    ranked = sorted(g.nodes(data=True),
-                    key=lambda nd: (-g.degree(nd[0]), -nd[1]["mentions"], nd[1]["label"]))
+    ranked = sorted(g.nodes(data=True), key=lambda nd: (-g.degree(nd[0]), -nd[1]["mentions"], nd[1]["label"]))
     return Stats(
         speeches=len(set(ds.subjects(RDF.type, SKG.Speech))),
         triples=len(ds),
@@ -99,9 +104,6 @@ def layout(g: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
     return {n: ((x - cx) / half, (y - cy) / half) for n, x, y in zip(nodes, xs, ys, strict=True)}
 
 
-
-
-
 # ------------------------------------------------------------------ co-mentions and the corpus view
 # These read a graph as a stream of triples, keeping only the properties they use: a Dataset's, or
 # a big graph file's straight from Oxigraph's parser (graph.oxstore.iter_triples). Measured on the
@@ -140,7 +142,7 @@ def _pairs(groups: Iterable[Iterable]) -> Counter:
     for g in groups:
         ids = sorted(set(g))
         for k, a in enumerate(ids):
-            for b in ids[k + 1:]:
+            for b in ids[k + 1 :]:
                 out[(a, b)] += 1
     return out
 
@@ -189,12 +191,29 @@ def _lang_of(tag: str | None) -> str:
 _NS_SKG = str(SKG._NS)
 _RELATIONS = {_NS_SKG + p: p for p in RELATION_TYPES}
 #: predicate → the table of _Tables it fills (subject → values)
-_KEEP = {str(p): name for p, name in (
-    (SKOS.prefLabel, "pref"), (ITSRDF.taIdentRef, "ident"), (NIF.sentence, "sentence"),
-    (NIF.referenceContext, "refctx"), (SKG.context, "context"), (SKG.section, "section"),
-    (NIF.beginIndex, "begin"), (NIF.endIndex, "end"), (NIF.anchorOf, "anchor"), (RDF.subject, "subject"),
-    (RDF.predicate, "predicate"), (RDF.object, "object"), (SKG.evidence, "evidence"), (DCTERMS.date, "date"),
-    (DCTERMS.title, "title"), (SKG.sourceFile, "source"), (SKG.heading, "heading"), (DCTERMS.isPartOf, "parent"))}
+_KEEP = {
+    str(p): name
+    for p, name in (
+        (SKOS.prefLabel, "pref"),
+        (ITSRDF.taIdentRef, "ident"),
+        (NIF.sentence, "sentence"),
+        (NIF.referenceContext, "refctx"),
+        (SKG.context, "context"),
+        (SKG.section, "section"),
+        (NIF.beginIndex, "begin"),
+        (NIF.endIndex, "end"),
+        (NIF.anchorOf, "anchor"),
+        (RDF.subject, "subject"),
+        (RDF.predicate, "predicate"),
+        (RDF.object, "object"),
+        (SKG.evidence, "evidence"),
+        (DCTERMS.date, "date"),
+        (DCTERMS.title, "title"),
+        (SKG.sourceFile, "source"),
+        (SKG.heading, "heading"),
+        (DCTERMS.isPartOf, "parent"),
+    )
+}
 
 
 #: the properties that may have several values (kept as lists); the others keep their greatest value
@@ -248,8 +267,14 @@ class _Tables:
         return min(v)
 
 
-def view_data(triples: Iterable[Triple], types: tuple[str, ...] = ENTITY_TYPES, min_degree: int = 0,
-              max_sentences: int = 5, top: int | None = None, tail_sentences: int = 1) -> ViewData:
+def view_data(
+    triples: Iterable[Triple],
+    types: tuple[str, ...] = ENTITY_TYPES,
+    min_degree: int = 0,
+    max_sentences: int = 5,
+    top: int | None = None,
+    tail_sentences: int = 1,
+) -> ViewData:
     """The entities of `types` with at least `min_degree` relations, their relations, co-mentions,
     mentions per sentence of each speech, and up to `max_sentences` source sentences each (only
     `tail_sentences` past the `top` most mentioned, to keep a corpus page small)."""
@@ -298,8 +323,9 @@ def view_data(triples: Iterable[Triple], types: tuple[str, ...] = ENTITY_TYPES, 
                 sec = g.one("section", m)
                 by_sentence.setdefault((k, s or m), [sec_index.get(sec, -1) if sec else -1]).append(e)
             if s is not None and b is not None:
-                chosen.setdefault(e, []).append((k if k >= 0 else len(speech_order),
-                                                 integer(b, m, "nif:beginIndex"), m, s))
+                chosen.setdefault(e, []).append(
+                    (k if k >= 0 else len(speech_order), integer(b, m, "nif:beginIndex"), m, s)
+                )
     label = {e: min(g.t["pref"].get(e, [e])) for e in kept}
     order = sorted(kept, key=lambda e: (-mentions[e], label[e], e))
     index = {e: i for i, e in enumerate(order)}
@@ -310,11 +336,19 @@ def view_data(triples: Iterable[Triple], types: tuple[str, ...] = ENTITY_TYPES, 
         for lang, text in g.alt.get(e, ()):
             names.setdefault(lang, set()).add(text)
         limit = max_sentences if top is None or rank < top else min(tail_sentences, max_sentences)
-        entities.append(ViewEntity(
-            iri=e, type=kind[e], label=label[e], aliases=sorted(names.get("zh", ())),
-            en=min(names["en"]) if names.get("en") else None,
-            pinyin=min(names["pinyin"]) if names.get("pinyin") else None,
-            mentions=mentions[e], degree=degree[e], sentences=_panel_sentences(g, sorted(chosen.get(e, [])), limit)))
+        entities.append(
+            ViewEntity(
+                iri=e,
+                type=kind[e],
+                label=label[e],
+                aliases=sorted(names.get("zh", ())),
+                en=min(names["en"]) if names.get("en") else None,
+                pinyin=min(names["pinyin"]) if names.get("pinyin") else None,
+                mentions=mentions[e],
+                degree=degree[e],
+                sentences=_panel_sentences(g, sorted(chosen.get(e, [])), limit),
+            )
+        )
 
     asserted: dict[tuple[str, str, str], tuple[set[int], str | None]] = {}
     for a in sorted(set(g.types.get(_NS_SKG + "RelationAssertion", ()))):
@@ -336,16 +370,27 @@ def view_data(triples: Iterable[Triple], types: tuple[str, ...] = ENTITY_TYPES, 
     sentences: list[list[list[int]]] = [[] for _ in speech_order]
     for (k, _), row in sorted(by_sentence.items()):
         sentences[k].append([row[0], *sorted(index[e] for e in row[1:])])
-    co = sorted(((a, b, n) for (a, b), n in _pairs(
-        row[1:] for per_speech in sentences for row in per_speech if len(row) > 2).items()),
-        key=lambda x: (-x[2], x[0], x[1]))
+    co = sorted(
+        (
+            (a, b, n)
+            for (a, b), n in _pairs(row[1:] for per_speech in sentences for row in per_speech if len(row) > 2).items()
+        ),
+        key=lambda x: (-x[2], x[0], x[1]),
+    )
     sections = []
     for sec in sec_order:
         parent = g.one("parent", sec)
         up = sec_index[parent] if parent in sec_index else -1 - speech_index[parent] if parent in speech_index else None
         sections.append((sec, g.one("heading", sec) or "", up))
-    return ViewData(entities=entities, relations=relations, relation_speeches=relation_speeches, co=co,
-                    speeches=[(sp, *rows[sp]) for sp in speech_order], sections=sections, sentences=sentences)
+    return ViewData(
+        entities=entities,
+        relations=relations,
+        relation_speeches=relation_speeches,
+        co=co,
+        speeches=[(sp, *rows[sp]) for sp in speech_order],
+        sections=sections,
+        sentences=sentences,
+    )
 
 
 def _panel_sentences(g: _Tables, mentions: list[tuple], limit: int) -> list[tuple[str, int, int]]:

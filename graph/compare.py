@@ -1,5 +1,6 @@
 """What changed between speeches: entities that appear, disappear or persist, formulations
 whose wording changed; and the timeline of one entity across a corpus."""
+
 from __future__ import annotations
 
 import difflib
@@ -48,14 +49,22 @@ class Comparison:
             d["labels"] = sorted(x.labels)
             return d
 
-        return {"a": self.a, "b": self.b,
-                "counts": {t: {"appeared": sum(i.type == t for i in self.appeared),
-                               "disappeared": sum(i.type == t for i in self.disappeared),
-                               "persisted": sum(p[0].type == t for p in self.persisted)}
-                           for t in ENTITY_TYPES},
-                "appeared": [it(i) for i in self.appeared], "disappeared": [it(i) for i in self.disappeared],
-                "persisted": [[it(x), it(y)] for x, y in self.persisted],
-                "changed": [{"a": it(x), "b": it(y), "how": how} for x, y, how in self.changed]}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "counts": {
+                t: {
+                    "appeared": sum(i.type == t for i in self.appeared),
+                    "disappeared": sum(i.type == t for i in self.disappeared),
+                    "persisted": sum(p[0].type == t for p in self.persisted),
+                }
+                for t in ENTITY_TYPES
+            },
+            "appeared": [it(i) for i in self.appeared],
+            "disappeared": [it(i) for i in self.disappeared],
+            "persisted": [[it(x), it(y)] for x, y in self.persisted],
+            "changed": [{"a": it(x), "b": it(y), "how": how} for x, y, how in self.changed],
+        }
 
 
 def speech_graph(ds: Dataset, source: str) -> Graph:
@@ -75,8 +84,15 @@ def items(g: Graph) -> list[Item]:
             labels = {norm(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in g.objects(node, p)} - {""}
             pref = g.value(node, SKOS.prefLabel)
             num = g.value(node, SKG.number)
-            out.append(Item(str(node), t, str(pref) if pref is not None else str(node), frozenset(labels),
-                            integer(num, node, "skg:number") if num is not None else None))
+            out.append(
+                Item(
+                    str(node),
+                    t,
+                    str(pref) if pref is not None else str(node),
+                    frozenset(labels),
+                    integer(num, node, "skg:number") if num is not None else None,
+                )
+            )
     return out
 
 
@@ -95,8 +111,9 @@ def compare(a: Graph, b: Graph, name_a: str = "A", name_b: str = "B") -> Compari
     rest_a = []
     by_iri = {x.iri: x for x in ib}
     for x in ia:
-        y = by_iri.get(x.iri) or next((y for y in ib if y.type == x.type and y.iri not in matched_b
-                                       and x.labels & y.labels), None)
+        y = by_iri.get(x.iri) or next(
+            (y for y in ib if y.type == x.type and y.iri not in matched_b and x.labels & y.labels), None
+        )
         if y is not None and y.iri not in matched_b:
             matched_b.add(y.iri)
             out.persisted.append((x, y))
@@ -129,8 +146,11 @@ def _wording_change(x: Item, y: Item) -> str | None:
         return "wording"
     # a word put in or changed (能力作风建设年活动 → 能力作风建设提升年活动); names of different
     # bodies that share a stem (省委组织部 / 省委宣传部) stay below the bar
-    if x.type in REWORDED_TYPES and shorter >= 4 and \
-            difflib.SequenceMatcher(None, lx, ly, autojunk=False).ratio() >= WORDING_SIMILARITY:
+    if (
+        x.type in REWORDED_TYPES
+        and shorter >= 4
+        and difflib.SequenceMatcher(None, lx, ly, autojunk=False).ratio() >= WORDING_SIMILARITY
+    ):
         return "wording"
     return None
 
@@ -158,6 +178,7 @@ def format_comparison(c: Comparison) -> str:
 
 
 # ------------------------------------------------------------------ timeline
+
 
 @dataclass
 class Appearance:

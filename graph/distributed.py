@@ -12,6 +12,7 @@ redone from here, each of its speeches alone; one whose worker dies then too is 
 a file that fails locally. Every machine needs the same speechkg (`pip install 'speechkg[dask]'`):
 a worker with other code, data, jieba or Python is refused, as its output could differ.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -92,8 +93,9 @@ def _unreachable(address: str, timeout: float) -> str:
     return f"cannot reach the Dask scheduler at {address} within {timeout:g} s; is `dask scheduler` running there?"
 
 
-def processed(speeches: list[Speech], lex: Lexicon, file_timeout: float | None,
-              address: str) -> Iterator[Doc | Exception]:
+def processed(
+    speeches: list[Speech], lex: Lexicon, file_timeout: float | None, address: str
+) -> Iterator[Doc | Exception]:
     """Each speech's Doc, in input order, or the exception that stopped it (as
     pipeline._processed), extracted by the workers of the Dask cluster at `address`. Dask's
     client-side logging is muted meanwhile (see _dask_logs_muted)."""
@@ -110,8 +112,11 @@ def processed(speeches: list[Speech], lex: Lexicon, file_timeout: float | None,
 def _dask_logs_muted() -> Iterator[None]:
     """Dask's own client-side log lines (tracebacks of reconnection attempts when the scheduler
     goes away) only while a build runs: what goes wrong is raised as one ClusterError instead."""
-    loggers = [logging.getLogger(name) for name in ["distributed", *logging.root.manager.loggerDict]
-               if name == "distributed" or name.startswith("distributed.")]
+    loggers = [
+        logging.getLogger(name)
+        for name in ["distributed", *logging.root.manager.loggerDict]
+        if name == "distributed" or name.startswith("distributed.")
+    ]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL + 1)
@@ -126,8 +131,9 @@ class _Run:
     """One build's batches on the cluster: submitted a few per worker thread at a time,
     gathered as they finish, yielded in input order."""
 
-    def __init__(self, client: Client, address: str, speeches: list[Speech], lex: Lexicon,
-                 file_timeout: float | None) -> None:
+    def __init__(
+        self, client: Client, address: str, speeches: list[Speech], lex: Lexicon, file_timeout: float | None
+    ) -> None:
         self.client, self.address, self.speeches, self.file_timeout = client, address, speeches, file_timeout
         blob = pickle.dumps(Lexicon(list(lex.entries)), protocol=pickle.HIGHEST_PROTOCOL)
         self.lexicon = (hashlib.sha256(blob).hexdigest(), blob)
@@ -145,8 +151,10 @@ class _Run:
             if n:
                 return n
             if time.monotonic() - since > NO_WORKER_TIMEOUT:
-                raise ClusterError(f"the Dask scheduler at {self.address} has had no worker for "
-                                   f"{NO_WORKER_TIMEOUT:g} s; start some with `dask worker {self.address}`")
+                raise ClusterError(
+                    f"the Dask scheduler at {self.address} has had no worker for "
+                    f"{NO_WORKER_TIMEOUT:g} s; start some with `dask worker {self.address}`"
+                )
             time.sleep(0.5)
 
     def same_everywhere(self) -> None:
@@ -154,21 +162,27 @@ class _Run:
         fingerprint): the scheduler unpickles the tasks, the workers run them. A worker that
         joins later is checked by its first batch."""
         try:
-            found = {f"scheduler {self.address}": self.client.run_on_scheduler(fingerprint),
-                     **{f"worker {w}": v for w, v in self.client.run(fingerprint, on_error="return").items()}}
+            found = {
+                f"scheduler {self.address}": self.client.run_on_scheduler(fingerprint),
+                **{f"worker {w}": v for w, v in self.client.run(fingerprint, on_error="return").items()},
+            }
         except Exception as exc:  # the scheduler cannot unpickle the function
             found = {f"scheduler {self.address}": exc}
         for where, value in found.items():
             if isinstance(value, BaseException):
-                raise ClusterError(f"the Dask {where} cannot run speechkg ({type(value).__name__}: "
-                                   f"{_first_line(value)}); every machine needs it installed, the same version "
-                                   "as here: pip install 'speechkg[dask]'")
+                raise ClusterError(
+                    f"the Dask {where} cannot run speechkg ({type(value).__name__}: "
+                    f"{_first_line(value)}); every machine needs it installed, the same version "
+                    "as here: pip install 'speechkg[dask]'"
+                )
             if value != self.fingerprint:
                 raise _other(where)
 
     def lost(self, exc: BaseException) -> ClusterError:
-        return ClusterError(f"lost the Dask scheduler at {self.address} before the build was done "
-                            f"({type(exc).__name__}); nothing was written")
+        return ClusterError(
+            f"lost the Dask scheduler at {self.address} before the build was done "
+            f"({type(exc).__name__}); nothing was written"
+        )
 
     def results(self) -> Iterator[Doc | Exception]:
         from distributed import CancelledError, KilledWorker
@@ -184,8 +198,14 @@ class _Run:
         while todo or running:
             while todo and len(running) < BATCHES_PER_THREAD * slots:
                 a, b = todo.popleft()
-                future = self.client.submit(_extract_batch, self.speeches[a:b], self.lexicon, self.file_timeout,
-                                            key=f"speechkg-extract-{self.run}-{next(serial)}", pure=False)
+                future = self.client.submit(
+                    _extract_batch,
+                    self.speeches[a:b],
+                    self.lexicon,
+                    self.file_timeout,
+                    key=f"speechkg-extract-{self.run}-{next(serial)}",
+                    pure=False,
+                )
                 running[future] = (a, b)
             finished = self.finished(list(running))
             if finished is None:  # nothing within a second: see how many workers there are now
@@ -199,15 +219,19 @@ class _Run:
                         alone.update(range(a, b))
                         todo.extendleft(reversed([(i, i + 1) for i in range(a, b)]))
                     else:
-                        done[a] = MemoryError("its Dask worker died each time it was tried (stopped by the "
-                                              "system or the nanny for memory, or killed)")
+                        done[a] = MemoryError(
+                            "its Dask worker died each time it was tried (stopped by the "
+                            "system or the nanny for memory, or killed)"
+                        )
                     continue
                 except CancelledError as exc:
                     raise self.lost(exc) from None
                 except Exception as exc:  # not one speech's failure: the task could not run
-                    raise ClusterError(f"the Dask cluster at {self.address} could not run the extraction "
-                                       f"({type(exc).__name__}: {_first_line(exc)}); every machine needs speechkg "
-                                       "installed, the same version as here: pip install 'speechkg[dask]'") from None
+                    raise ClusterError(
+                        f"the Dask cluster at {self.address} could not run the extraction "
+                        f"({type(exc).__name__}: {_first_line(exc)}); every machine needs speechkg "
+                        "installed, the same version as here: pip install 'speechkg[dask]'"
+                    ) from None
                 if worker != self.fingerprint:
                     raise _other(f"worker {where}")
                 done.update(zip(range(a, b), outcomes, strict=True))
@@ -230,9 +254,11 @@ class _Run:
 
 
 def _other(where: str) -> ClusterError:
-    return ClusterError(f"the Dask {where} runs another speechkg (its code, data, jieba or Python differ from "
-                        "this client's), so the graph could differ from a local build; install the same "
-                        "speechkg on every machine")
+    return ClusterError(
+        f"the Dask {where} runs another speechkg (its code, data, jieba or Python differ from "
+        "this client's), so the graph could differ from a local build; install the same "
+        "speechkg on every machine"
+    )
 
 
 def _first_line(exc: BaseException) -> str:
@@ -278,8 +304,9 @@ def fingerprint() -> str:
 _lexicons: dict[str, Lexicon] = {}  # the lexicons met in this worker, by the digest of their pickle
 
 
-def _extract_batch(speeches: list[Speech], lexicon: tuple[str, bytes],
-                   file_timeout: float | None) -> tuple[str, str, list[Doc | Exception]]:
+def _extract_batch(
+    speeches: list[Speech], lexicon: tuple[str, bytes], file_timeout: float | None
+) -> tuple[str, str, list[Doc | Exception]]:
     """A Dask task: each speech of a batch through pipeline.process under its time limit →
     (this worker's fingerprint, its address, each speech's Doc or the exception that stopped it)."""
     digest, blob = lexicon

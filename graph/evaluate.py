@@ -6,6 +6,7 @@ entity of the same type when one of its labels equals one of the gold's labels a
 normalisation (NFKC; quotation marks, 《》 and spaces removed); dates match by value.
 Optional gold entities and relations are never missed, and finding one is no error.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -54,8 +55,11 @@ class Report:
         def d(s: Score) -> dict:
             return dict(s.__dict__)
 
-        return {"types": {t: d(s) for t, s in self.types.items()}, "relations": d(self.relations),
-                "core_f1": self.core_f1}
+        return {
+            "types": {t: d(s) for t, s in self.types.items()},
+            "relations": d(self.relations),
+            "core_f1": self.core_f1,
+        }
 
 
 def _f1(p: float, r: float) -> float:
@@ -146,8 +150,12 @@ def evaluate(ds: Dataset, gold: dict) -> Report:
             labels = {norm(o) for p in label_props for o in ds.objects(node, p)} - {""}
             values = [str(o) for o in ds.objects(node, RDF.value)]
             value = values[0] if values else None
-            hits = {i for i, g in enumerate(ents) if g["type"] == t and (
-                (value is not None and value == g.get("value")) if t == "Date" else labels & names[i])}
+            hits = {
+                i
+                for i, g in enumerate(ents)
+                if g["type"] == t
+                and ((value is not None and value == g.get("value")) if t == "Date" else labels & names[i])
+            }
             node_hits[node] |= hits
             row = rows[t]
             row["pred"] += 1
@@ -162,8 +170,15 @@ def evaluate(ds: Dataset, gold: dict) -> Report:
         row = rows[t]
         p = row["ok"] / row["pred"] if row["pred"] else (1.0 if not req else 0.0)
         r = len(set(req) & row["matched"]) / len(req) if req else 1.0
-        types[t] = Score(len(req), row["pred"], round(p, 4), round(r, 4), round(_f1(p, r), 4),
-                         [ents[i]["label"] for i in req if i not in row["matched"]], sorted(row["fp"]))
+        types[t] = Score(
+            len(req),
+            row["pred"],
+            round(p, 4),
+            round(r, 4),
+            round(_f1(p, r), 4),
+            [ents[i]["label"] for i in req if i not in row["matched"]],
+            sorted(row["fp"]),
+        )
     by_label = defaultdict(set)
     for i, g in enumerate(ents):
         by_label[g["label"]].add(i)
@@ -174,8 +189,13 @@ def evaluate(ds: Dataset, gold: dict) -> Report:
     for pname in RELATIONS:
         for s, o in sorted(ds.subject_objects(SKG[pname])):
             pred += 1
-            hit = [k for k, rel in enumerate(gold_rels) if rel["predicate"] == pname
-                   and node_hits[s] & by_label[rel["subject"]] and node_hits[o] & by_label[rel["object"]]]
+            hit = [
+                k
+                for k, rel in enumerate(gold_rels)
+                if rel["predicate"] == pname
+                and node_hits[s] & by_label[rel["subject"]]
+                and node_hits[o] & by_label[rel["object"]]
+            ]
             found.update(hit)
             if hit:
                 ok += 1
@@ -184,9 +204,19 @@ def evaluate(ds: Dataset, gold: dict) -> Report:
     req = [k for k, rel in enumerate(gold_rels) if not rel.get("optional")]
     p = ok / pred if pred else (1.0 if not req else 0.0)
     r = len(set(req) & found) / len(req) if req else 1.0
-    rel = Score(len(req), pred, round(p, 4), round(r, 4), round(_f1(p, r), 4),
-                [f"{gold_rels[k]['subject']} {gold_rels[k]['predicate']} {gold_rels[k]['object']}"
-                 for k in req if k not in found], sorted(fps))
+    rel = Score(
+        len(req),
+        pred,
+        round(p, 4),
+        round(r, 4),
+        round(_f1(p, r), 4),
+        [
+            f"{gold_rels[k]['subject']} {gold_rels[k]['predicate']} {gold_rels[k]['object']}"
+            for k in req
+            if k not in found
+        ],
+        sorted(fps),
+    )
     return Report(types, rel)
 
 
@@ -201,8 +231,7 @@ def format_report(report: Report, errors: bool = False) -> str:
     """The scorer's table, then misses and false positives when `errors`."""
     lines = [f"{'type':10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}"]
     for name, s in [*report.types.items(), ("relations", report.relations)]:
-        lines.append(f"{name:10} {s.gold:5d} {s.predicted:5d} {s.precision:6.3f} {s.recall:6.3f} "
-                     f"{s.f1:6.3f}")
+        lines.append(f"{name:10} {s.gold:5d} {s.predicted:5d} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
     if errors:
         for name, s in [*report.types.items(), ("relations", report.relations)]:
             if s.missed:
@@ -235,13 +264,17 @@ class SetReport:
 
     def as_dict(self) -> dict:
         """The JSON of `score_set.py --json`."""
+
         def d(s: Score) -> dict:
             return {k: getattr(s, k) for k in ("gold", "predicted", "precision", "recall", "f1")}
 
-        return {"types": {**{t: d(s) for t, s in self.types.items()}, "relations": d(self.relations)},
-                "core_f1": round(self.core_f1, 4), "all_f1": round(self.all_f1, 4),
-                "relations_f1": self.relations.f1,
-                "per_text_core_f1": {name: r.core_f1 for name, r in self.texts.items()}}
+        return {
+            "types": {**{t: d(s) for t, s in self.types.items()}, "relations": d(self.relations)},
+            "core_f1": round(self.core_f1, 4),
+            "all_f1": round(self.all_f1, 4),
+            "relations_f1": self.relations.f1,
+            "per_text_core_f1": {name: r.core_f1 for name, r in self.texts.items()},
+        }
 
 
 @dataclass
@@ -299,8 +332,10 @@ def evaluate_set(set_dir: str | Path) -> SetReport:
 
     items = read_plan(set_dir)
     golds = [load_gold(item.gold) for item in items]
-    texts = {item.name: evaluate(build([str(item.text)], date=item.date).dataset, gold)
-             for item, gold in zip(items, golds, strict=True)}
+    texts = {
+        item.name: evaluate(build([str(item.text)], date=item.date).dataset, gold)
+        for item, gold in zip(items, golds, strict=True)
+    }
     types = {t: _pool([r.types[t] for r in texts.values()]) for t in ENTITY_TYPES}
     return SetReport(types, _pool([r.relations for r in texts.values()]), texts)
 
@@ -322,14 +357,19 @@ def format_set_report(report: SetReport, errors: bool = False) -> str:
     if errors:
         for name, r in report.texts.items():
             rows = [*r.types.items(), ("relations", r.relations)]
-            lines.append(f"{name} (core-F1 {r.core_f1:.3f})\n"
-                         + "\n".join([f"  {t} missed: " + " | ".join(s.missed) for t, s in rows if s.missed]
-                                     + [f"  {t} false positives: " + " | ".join(s.false_positives)
-                                        for t, s in rows if s.false_positives]))
+            lines.append(
+                f"{name} (core-F1 {r.core_f1:.3f})\n"
+                + "\n".join(
+                    [f"  {t} missed: " + " | ".join(s.missed) for t, s in rows if s.missed]
+                    + [f"  {t} false positives: " + " | ".join(s.false_positives) for t, s in rows if s.false_positives]
+                )
+            )
     lines.append(f"{'type':10} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}")
     for name, s in [*report.types.items(), ("relations", report.relations)]:
         lines.append(f"{name:10} {s.gold:5d} {s.predicted:5d} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f}")
     lines.append("per text core-F1: " + ", ".join(f"{k} {r.core_f1:.2f}" for k, r in report.texts.items()))
-    lines.append(f"{len(report.texts)} texts: pooled core-F1 {report.core_f1:.3f}, all-types F1 "
-                 f"{report.all_f1:.3f}, relations-F1 {report.relations.f1:.3f}")
+    lines.append(
+        f"{len(report.texts)} texts: pooled core-F1 {report.core_f1:.3f}, all-types F1 "
+        f"{report.all_f1:.3f}, relations-F1 {report.relations.f1:.3f}"
+    )
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ entities, laid out by the page so that no two labels overlap; the page holds eve
 mentions per sentence of each speech, so that search, neighbourhoods and the date and speech
 filters work on all of them, offline.
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -33,15 +34,40 @@ from speechkg.ontology.namespace import ENTITY_TYPES, ID, ONTOLOGY_FILE, RELATIO
 from .analyze import VIEW_CLASSES, VIEW_PREDICATES, Triple, dataset_triples, layout, view_data
 from .errors import InputError
 
-COLORS = {"Campaign": "#e6550d", "Body": "#3182bd", "Goal": "#31a354", "Date": "#756bb1",
-          "Meeting": "#de2d26", "Person": "#fd8d3c", "Document": "#636363", "Concept": "#c9a227",
-          "Speech": "#222222", "Section": "#999999"}
-SHAPES = {"Campaign": "diamond", "Body": "box", "Goal": "star", "Date": "ellipse",
-          "Meeting": "triangle", "Person": "dot", "Document": "square", "Concept": "hexagon",
-          "Speech": "database", "Section": "text"}
-TYPE_LABELS = {"Campaign": "行动/活动 Campaign", "Body": "机构 Body", "Goal": "目标 Goal", "Date": "日期 Date",
-               "Meeting": "会议 Meeting", "Person": "人物 Person", "Document": "文件 Document",
-               "Concept": "提法 Concept"}
+COLORS = {
+    "Campaign": "#e6550d",
+    "Body": "#3182bd",
+    "Goal": "#31a354",
+    "Date": "#756bb1",
+    "Meeting": "#de2d26",
+    "Person": "#fd8d3c",
+    "Document": "#636363",
+    "Concept": "#c9a227",
+    "Speech": "#222222",
+    "Section": "#999999",
+}
+SHAPES = {
+    "Campaign": "diamond",
+    "Body": "box",
+    "Goal": "star",
+    "Date": "ellipse",
+    "Meeting": "triangle",
+    "Person": "dot",
+    "Document": "square",
+    "Concept": "hexagon",
+    "Speech": "database",
+    "Section": "text",
+}
+TYPE_LABELS = {
+    "Campaign": "行动/活动 Campaign",
+    "Body": "机构 Body",
+    "Goal": "目标 Goal",
+    "Date": "日期 Date",
+    "Meeting": "会议 Meeting",
+    "Person": "人物 Person",
+    "Document": "文件 Document",
+    "Concept": "提法 Concept",
+}
 #: graphs with more nodes than this get a precomputed layout and start with physics off
 PHYSICS_LIMIT = 400
 _LIB = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -88,9 +114,14 @@ def relation_labels() -> dict[str, dict[str, str]]:
 
 def _safe_json(x) -> str:
     """JSON that cannot end the <script> element it stands in."""
-    return (json.dumps(x, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        json.dumps(x, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 _BASE = str(ID)
@@ -98,15 +129,16 @@ _BASE = str(ID)
 
 def _short(iri: str) -> str:
     """An IRI without the base of speechkg's own (the page adds it back)."""
-    return iri[len(_BASE):] if iri.startswith(_BASE) and ":" not in iri[len(_BASE):] else iri
+    return iri[len(_BASE) :] if iri.startswith(_BASE) and ":" not in iri[len(_BASE) :] else iri
 
 
 def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
     """Everything the page shows, as JSON-ready data: entities (most mentioned first, in columns),
     relations, co-mentions, speeches, sections and the entities of each sentence of each speech."""
     triples = dataset_triples(source) if isinstance(source, Dataset) else source
-    v = view_data(triples, opts.types, opts.min_degree, opts.max_sentences,
-                  top=opts.max_nodes or None, tail_sentences=1)
+    v = view_data(
+        triples, opts.types, opts.min_degree, opts.max_sentences, top=opts.max_nodes or None, tail_sentences=1
+    )
     n = len(v.entities)
     overview = bool(opts.max_nodes) and n > opts.max_nodes
     physics = False if overview else (opts.physics if opts.physics is not None else n <= PHYSICS_LIMIT)
@@ -115,11 +147,17 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
     def text(t: str) -> int:
         return texts.setdefault(t, len(texts))
 
-    ent = {"id": [_short(e.iri) for e in v.entities], "label": [e.label for e in v.entities],
-           "type": [ENTITY_TYPES.index(e.type) for e in v.entities], "mentions": [e.mentions for e in v.entities],
-           "degree": [e.degree for e in v.entities], "aliases": [e.aliases for e in v.entities],
-           "en": [e.en for e in v.entities], "py": [e.pinyin for e in v.entities],
-           "sent": [[[text(t), a, b] for t, a, b in e.sentences] for e in v.entities]}
+    ent = {
+        "id": [_short(e.iri) for e in v.entities],
+        "label": [e.label for e in v.entities],
+        "type": [ENTITY_TYPES.index(e.type) for e in v.entities],
+        "mentions": [e.mentions for e in v.entities],
+        "degree": [e.degree for e in v.entities],
+        "aliases": [e.aliases for e in v.entities],
+        "en": [e.en for e in v.entities],
+        "py": [e.pinyin for e in v.entities],
+        "sent": [[[text(t), a, b] for t, a, b in e.sentences] for e in v.entities],
+    }
     if not overview:
         ent["size"] = [round(8 + 4 * math.sqrt(e.mentions + e.degree), 2) for e in v.entities]
     if not overview and not physics:
@@ -135,14 +173,28 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
         scale = 40.0 * math.sqrt(max(n, 1))
         ent["x"] = [round(pos[i][0] * scale, 2) for i in range(n)]
         ent["y"] = [round(pos[i][1] * scale, 2) for i in range(n)]
-    return {"mode": "overview" if overview else "full", "maxNodes": opts.max_nodes, "physics": physics,
-            "coPerNode": opts.co_per_node, "neighbours": opts.neighbours, "idBase": str(ID), "ent": ent,
-            "rel": [[s, p, o, text(ev) if ev else -1] for s, p, o, ev in v.relations], "relSpeech": v.relation_speeches,
-            "relLabels": relation_labels(), "co": [x for c in v.co for x in c],
-            "speeches": [[_short(iri), d, t] for iri, d, t in v.speeches],
-            "sections": [[_short(iri), h, up] for iri, h, up in v.sections], "sents": v.sentences,
-            "texts": list(texts), "types": [t for t in ENTITY_TYPES if t in opts.types],
-            "typeNames": list(ENTITY_TYPES), "typeLabels": TYPE_LABELS, "colors": COLORS, "shapes": SHAPES}
+    return {
+        "mode": "overview" if overview else "full",
+        "maxNodes": opts.max_nodes,
+        "physics": physics,
+        "coPerNode": opts.co_per_node,
+        "neighbours": opts.neighbours,
+        "idBase": str(ID),
+        "ent": ent,
+        "rel": [[s, p, o, text(ev) if ev else -1] for s, p, o, ev in v.relations],
+        "relSpeech": v.relation_speeches,
+        "relLabels": relation_labels(),
+        "co": [x for c in v.co for x in c],
+        "speeches": [[_short(iri), d, t] for iri, d, t in v.speeches],
+        "sections": [[_short(iri), h, up] for iri, h, up in v.sections],
+        "sents": v.sentences,
+        "texts": list(texts),
+        "types": [t for t in ENTITY_TYPES if t in opts.types],
+        "typeNames": list(ENTITY_TYPES),
+        "typeLabels": TYPE_LABELS,
+        "colors": COLORS,
+        "shapes": SHAPES,
+    }
 
 
 def render(source: Dataset | Iterable[Triple], opts: ViewOptions | None = None) -> str:
@@ -153,9 +205,14 @@ def render(source: Dataset | Iterable[Triple], opts: ViewOptions | None = None) 
     css = (_LIB / "vis-network.css").read_text(encoding="utf-8")
     app = (_PAGE / "app.js").read_text(encoding="utf-8")
     template = (_PAGE / "page.html").read_text(encoding="utf-8")
-    parts = {"CSP": _CSP, "TITLE": _html.escape(opts.title), "VISCSS": css,
-             "VISJS": js.replace("</script", "<\\/script"), "DATA": _safe_json(data),
-             "APP": app.replace("</script", "<\\/script")}
+    parts = {
+        "CSP": _CSP,
+        "TITLE": _html.escape(opts.title),
+        "VISCSS": css,
+        "VISJS": js.replace("</script", "<\\/script"),
+        "DATA": _safe_json(data),
+        "APP": app.replace("</script", "<\\/script"),
+    }
     # one pass over the template: a title or label that reads "%APP%" is not filled in again
     return re.sub(r"%(CSP|TITLE|VISCSS|VISJS|DATA|APP)%", lambda m: parts[m.group(1)], template)
 

@@ -37,8 +37,10 @@ def _organ_parts() -> tuple[re.Pattern, dict[str, tuple[str, str | None]], dict[
         places[name] = (english, None)
         places[full] = (english, next((lv for lv in sorted(levels, key=len, reverse=True) if full.endswith(lv)), None))
     organs = {r[0]: r[2] for r in rows("organs.tsv") if r[1] == "level-organ" and len(r) > 2}
-    pattern = re.compile(rf"^(?P<cpc>中共)?(?P<place>{alternation(list(places))})?"
-                         rf"(?P<level>{alternation(list(levels))})?(?P<organ>{alternation(list(organs))})$")
+    pattern = re.compile(
+        rf"^(?P<cpc>中共)?(?P<place>{alternation(list(places))})?"
+        rf"(?P<level>{alternation(list(levels))})?(?P<organ>{alternation(list(organs))})$"
+    )
     return pattern, places, levels, organs
 
 
@@ -99,5 +101,5 @@ def pinyin(name: str) -> str | None:
         parts = ["".join(_syllables(part)) for part in name.split("·")]
         return " ".join(p.capitalize() for p in parts if p) or None
     family = _readings().get(surname, " ".join(_syllables(surname))).replace(" ", "")
-    given = "".join(_syllables(name[len(surname):]))
+    given = "".join(_syllables(name[len(surname) :]))
     return " ".join(p.capitalize() for p in (family, given) if p) or None

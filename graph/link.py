@@ -6,6 +6,7 @@ groups are merged where a short form points to a longer one: 《工会法》 →
 《中华人民共和国工会法》, 省党代会 → 省第十一次党代会, 劳动和技能竞赛 → the
 one campaign whose name ends with it.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -20,8 +21,22 @@ from .extract.lexicon import Lexicon, builtin, clean
 from .extract.relations import CONVENE
 from .model import Doc, Entity, Mention
 
-_LEVEL_PREFIXES = {"省", "市", "县", "区", "全省", "全市", "全县", "全区", "全国", "省委", "市委",
-                   "县委", "区委", "中央"}
+_LEVEL_PREFIXES = {
+    "省",
+    "市",
+    "县",
+    "区",
+    "全省",
+    "全市",
+    "全县",
+    "全区",
+    "全国",
+    "省委",
+    "市委",
+    "县委",
+    "区委",
+    "中央",
+}
 _PRONOUNS = {"我们党", "我党", "党", "我们"}
 _DROP = set("“”‘’\"'《》〈〉「」『』 \t\r\n\u3000")
 _BODY_PREFIX = re.compile(rf"^(?:中共)?(?:{PLACE})(?=[省市县区])|^中共(?=[省市县区])")
@@ -141,8 +156,9 @@ def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None
         if not end:
             continue
         if end not in found:
-            found[end] = _first(t for lab, t in ending.matching(end)
-                                if _JURISDICTION.search(lab[:len(lab) - len(end)]))
+            found[end] = _first(
+                t for lab, t in ending.matching(end) if _JURISDICTION.search(lab[: len(lab) - len(end)])
+            )
         target = _only_other(found[end], k)
         if target is not None:
             uf.union(k, target)
@@ -175,8 +191,7 @@ def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
     # with any mention of that full name
     full_names: list[tuple[str, str]] = []
     for r in doc.relations:
-        if r.rule == CONVENE and clean(r.object.text) not in clean(r.subject.text) \
-                and r.object.text not in _PRONOUNS:
+        if r.rule == CONVENE and clean(r.object.text) not in clean(r.subject.text) and r.object.text not in _PRONOUNS:
             full = clean(r.object.text) + clean(r.subject.text)
             full_names.append((base_key(r.subject), full))
             full_key = base_key(dataclasses.replace(r.subject, label=full, key=None))
@@ -220,5 +235,12 @@ def _entity(key: str, ms: list[Mention], lex: Lexicon, extra: set[str]) -> Entit
         forms.update(lex.aliases_of(type_, form))
     forms.discard(label)
     number = next((m.number for m in ms if m.number), None)
-    return Entity(key=key, type=type_, label=label, aliases=forms, mentions=ms,
-                  value=ms[0].value if type_ == "Date" else None, number=number)
+    return Entity(
+        key=key,
+        type=type_,
+        label=label,
+        aliases=forms,
+        mentions=ms,
+        value=ms[0].value if type_ == "Date" else None,
+        number=number,
+    )

@@ -3,6 +3,7 @@
 Offsets are half-open character offsets into `Speech.text`:
 `speech.text[m.start:m.end] == m.text` for every span.
 """
+
 from __future__ import annotations
 
 import datetime as _dt

@@ -1,5 +1,6 @@
 """Oxigraph stores: an on-disk store for corpora (`--store DIR`) and an in-memory one for
 large graph files, both queried through graph.query with the same guards and formats."""
+
 from __future__ import annotations
 
 import time
@@ -17,9 +18,14 @@ from .store import FORMATS, format_for, refuse_hostile
 #: graph files larger than this (bytes, all together) are queried with Oxigraph
 LARGE = 20 * 1024 * 1024
 
-_OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
-               "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-               "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
 
 
 def open_store(path: str | Path, must_exist: bool = False, read_only: bool = False) -> ox.Store:
@@ -71,8 +77,13 @@ def _ox(t):
 
 def add_dataset(store: ox.Store, ds: Dataset) -> int:
     """Put each named graph of `ds` into the store (see add_quads)."""
-    return add_quads(store, [(s, p, o, c.identifier if hasattr(c, "identifier") else c)
-                             for s, p, o, c in ds.quads((None, None, None, None))])
+    return add_quads(
+        store,
+        [
+            (s, p, o, c.identifier if hasattr(c, "identifier") else c)
+            for s, p, o, c in ds.quads((None, None, None, None))
+        ],
+    )
 
 
 def add_quads(store: ox.Store, quads, done: Callable[[], None] | None = None) -> int:
@@ -97,8 +108,9 @@ def add_quads(store: ox.Store, quads, done: Callable[[], None] | None = None) ->
             g = ox.NamedNode(name)
             terms = [(_ox(s), _ox(p), _ox(o)) for s, p, o in triples]
         except ValueError as exc:
-            raise GraphFileError(f"the graph {name[:200]!r} holds a term Oxigraph refuses "
-                                 f"({_first(exc)[:200]}); fix the graph file") from None
+            raise GraphFileError(
+                f"the graph {name[:200]!r} holds a term Oxigraph refuses ({_first(exc)[:200]}); fix the graph file"
+            ) from None
         data = " .\n".join(f"{s} {p} {o}" for s, p, o in terms)
         # one update, one transaction: the speech's old share goes and its new one comes together;
         # terms are written by pyoxigraph (validated IRIs, escaped literals): nothing is pasted raw
@@ -111,8 +123,10 @@ def add_quads(store: ox.Store, quads, done: Callable[[], None] | None = None) ->
 
 
 #: a named graph removed, and from the default graph the triples no other graph holds
-_REMOVE = ("DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
-           "FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }} }} ;\nDROP SILENT GRAPH {g}")
+_REMOVE = (
+    "DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
+    "FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }} }} ;\nDROP SILENT GRAPH {g}"
+)
 
 
 def bulk_load(store: ox.Store, path: str | Path) -> None:
@@ -133,8 +147,9 @@ def load_files(paths: list[str]) -> ox.Store:
     return store
 
 
-def iter_triples(paths: list[str], predicates: Iterable[str] | None = None, classes: Iterable[str] | None = None
-                 ) -> Iterator[tuple[str, str, str, str | None]]:
+def iter_triples(
+    paths: list[str], predicates: Iterable[str] | None = None, classes: Iterable[str] | None = None
+) -> Iterator[tuple[str, str, str, str | None]]:
     """The triples of graph files, straight from Oxigraph's parsers, as (subject, predicate, object,
     language tag of a literal object or None) strings: for reading a big graph once, without a
     store (a triple in several files or named graphs comes once per occurrence). Only `predicates`
@@ -170,12 +185,15 @@ def _reading(path: str, lenient: bool = False) -> Iterator[Iterator[ox.Quad]]:
     try:
         yield ox.parse(path=str(p), format=_OX_FORMATS[fmt], lenient=lenient)
     except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
-        raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a "
-                             "literal or IRI over 16 MiB, or too little memory); split the file's "
-                             "long values") from None
+        raise GraphFileError(
+            f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a "
+            "literal or IRI over 16 MiB, or too little memory); split the file's "
+            "long values"
+        ) from None
     except Exception as exc:  # noqa: BLE001 — the parsers raise several types
-        raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
-                             "check the file or its suffix") from None
+        raise GraphFileError(
+            f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); check the file or its suffix"
+        ) from None
 
 
 def is_large(paths: list[str]) -> bool:
@@ -233,34 +251,45 @@ def _scan(path: str) -> _Scan:
             g = q.graph_name
             if isinstance(g, ox.DefaultGraph):
                 loose += 1
-                if isinstance(q.subject, ox.NamedNode) and q.predicate.value == _SPEECH[0] \
-                        and isinstance(q.object, ox.NamedNode) and q.object.value == _SPEECH[1]:
+                if (
+                    isinstance(q.subject, ox.NamedNode)
+                    and q.predicate.value == _SPEECH[0]
+                    and isinstance(q.object, ox.NamedNode)
+                    and q.object.value == _SPEECH[1]
+                ):
                     speeches.add(q.subject.value)
             elif isinstance(g, ox.NamedNode):
                 scan.graphs.add(g.value)
             else:
-                raise GraphFileError(f"{p}: a graph is named by a blank node ({g}); speechkg names "
-                                     "each speech's graph by its IRI")
+                raise GraphFileError(
+                    f"{p}: a graph is named by a blank node ({g}); speechkg names each speech's graph by its IRI"
+                )
     except GraphFileError:
         raise
     except MemoryError as exc:
-        raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a literal or "
-                             "IRI over 16 MiB, or too little memory); nothing was loaded") from None
+        raise GraphFileError(
+            f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a literal or "
+            "IRI over 16 MiB, or too little memory); nothing was loaded"
+        ) from None
     except Exception as exc:  # noqa: BLE001 — the parsers raise several types
-        raise GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); "
-                             "nothing was loaded") from None
+        raise GraphFileError(
+            f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); nothing was loaded"
+        ) from None
     if loose and scan.graphs:
-        raise GraphFileError(f"{p}: {loose:,} triples are outside any named graph, beside {len(scan.graphs):,} "
-                             "named graphs; load graphs as `speechkg build` writes them (each speech in its "
-                             "own graph, or a file of triples); nothing was loaded")
+        raise GraphFileError(
+            f"{p}: {loose:,} triples are outside any named graph, beside {len(scan.graphs):,} "
+            "named graphs; load graphs as `speechkg build` writes them (each speech in its "
+            "own graph, or a file of triples); nothing was loaded"
+        )
     if loose:
         scan.into = next(iter(speeches)) if len(speeches) == 1 else p.resolve().as_uri()
         scan.graphs.add(scan.into)
     return scan
 
 
-def load_graphs(store_dir: str | Path, paths: list[str], replace: bool = False,
-                done: Callable[[str], None] | None = None) -> Loaded:
+def load_graphs(
+    store_dir: str | Path, paths: list[str], replace: bool = False, done: Callable[[str], None] | None = None
+) -> Loaded:
     """Graph files as written by `speechkg build` into the on-disk store at `store_dir`, each
     named graph (a speech) whole, with the store's default graph kept the merge of its named
     graphs, as `build --store` keeps it (see add_quads): the same speeches give the same store.
@@ -279,8 +308,10 @@ def load_graphs(store_dir: str | Path, paths: list[str], replace: bool = False,
     for scan in scans:
         for g in scan.graphs:
             if g in owner:
-                raise GraphFileError(f"{owner[g]} and {scan.path} both hold the graph <{g[:200]}>; load one "
-                                     "of them (a speech's graph is replaced when loaded again); nothing was loaded")
+                raise GraphFileError(
+                    f"{owner[g]} and {scan.path} both hold the graph <{g[:200]}>; load one "
+                    "of them (a speech's graph is replaced when loaded again); nothing was loaded"
+                )
             owner[g] = scan.path
     store = open_store(store_dir)
     result = Loaded(files=len(scans), graphs=len(owner), quads=sum(s.quads for s in scans))
@@ -296,8 +327,10 @@ def load_graphs(store_dir: str | Path, paths: list[str], replace: bool = False,
         try:
             store.bulk_extend(_with_default(scan))
         except (OSError, SyntaxError, ValueError) as exc:  # the disk full, or the file changed since it was read
-            raise OutputError(f"{store_dir}: loading {scan.path} failed ({_first(exc)[:200]}); the store may hold "
-                              "part of it: load the files again (each graph loaded replaces itself)") from None
+            raise OutputError(
+                f"{store_dir}: loading {scan.path} failed ({_first(exc)[:200]}); the store may hold "
+                "part of it: load the files again (each graph loaded replaces itself)"
+            ) from None
         if done is not None:
             done(scan.path)
     store.flush()
@@ -316,8 +349,10 @@ def _check_target(p: Path) -> None:
     except OSError as exc:
         raise OutputError(f"{p}: cannot read it ({exc.strerror})") from None
     if names and not ("CURRENT" in names and any(n.startswith("OPTIONS-") or n.endswith(".sst") for n in names)):
-        raise OutputError(f"{p}: is not empty and is not an Oxigraph store; give a new or empty directory "
-                          "(its files would be mixed with the store's)")
+        raise OutputError(
+            f"{p}: is not empty and is not an Oxigraph store; give a new or empty directory "
+            "(its files would be mixed with the store's)"
+        )
 
 
 def _with_default(scan: _Scan):

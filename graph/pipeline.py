@@ -1,4 +1,5 @@
 """The one place that strings the steps together: read → segment → extract → link → rdf."""
+
 from __future__ import annotations
 
 import contextlib
@@ -90,7 +91,7 @@ def _restore_original(doc: Doc, speech: Speech) -> None:
     spans keep their offsets and get their original characters; labels stay simplified,
     and each traditional surface form becomes an alias."""
     text = speech.text
-    new = {m: dataclasses.replace(m, text=text[m.start:m.end]) for m in doc.mentions}
+    new = {m: dataclasses.replace(m, text=text[m.start : m.end]) for m in doc.mentions}
     doc.mentions = [new[m] for m in doc.mentions]
     doc.relations = [dataclasses.replace(r, subject=new[r.subject], object=new[r.object]) for r in doc.relations]
     doc.links = {new[m]: k for m, k in doc.links.items()}
@@ -98,8 +99,8 @@ def _restore_original(doc: Doc, speech: Speech) -> None:
         e.mentions = [new[m] for m in e.mentions]
         e.aliases |= {lexicon_clean(m.text) for m in e.mentions} - {e.label}
         e.aliases.discard("")
-    doc.sentences = [dataclasses.replace(s, text=text[s.start:s.end]) for s in doc.sentences]
-    doc.sections = [dataclasses.replace(s, heading=text[s.heading_start:s.heading_end]) for s in doc.sections]
+    doc.sentences = [dataclasses.replace(s, text=text[s.start : s.end]) for s in doc.sentences]
+    doc.sections = [dataclasses.replace(s, heading=text[s.heading_start : s.heading_end]) for s in doc.sections]
     doc.speech = speech
 
 
@@ -124,13 +125,22 @@ def _batch() -> Iterator[None]:
 
 
 @_batch()
-def build(inputs: Iterable[str], date: _dt.date | None = None,
-          user_lexicon: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
-          keep_going: bool = True, dates: dict[str, _dt.date] | None = None, jobs: int = 1,
-          scheduler: str | None = None,
-          progress: Callable[[Speech], None] | None = None, output: str | None = None,
-          file_timeout: float | None = None, fields: read.Fields | None = None,
-          shard: tuple[int, int] | None = None, total: Callable[[int], None] | None = None) -> BuildResult:
+def build(
+    inputs: Iterable[str],
+    date: _dt.date | None = None,
+    user_lexicon: str | None = None,
+    max_bytes: int = read.DEFAULT_MAX_BYTES,
+    keep_going: bool = True,
+    dates: dict[str, _dt.date] | None = None,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[Speech], None] | None = None,
+    output: str | None = None,
+    file_timeout: float | None = None,
+    fields: read.Fields | None = None,
+    shard: tuple[int, int] | None = None,
+    total: Callable[[int], None] | None = None,
+) -> BuildResult:
     """Speech files (or `-`), and corpora of one speech per row, → a Dataset with one named
     graph per speech.
 
@@ -170,8 +180,10 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
     if not speeches:
         if reader.owned == 0:  # a shard with no speech of its own: an empty graph
             return _finish(result)
-        raise InputError(f"none of the {reader.owned} inputs could be read; nothing was written "
-                         f"(first problem: {result.skipped[0][1]})")
+        raise InputError(
+            f"none of the {reader.owned} inputs could be read; nothing was written "
+            f"(first problem: {result.skipped[0][1]})"
+        )
     if total is not None:
         total(len(speeches))
     extracted = _processed([s for _, s in speeches], lex, jobs, file_timeout, scheduler)
@@ -186,8 +198,10 @@ def build(inputs: Iterable[str], date: _dt.date | None = None,
             raise InputError(why)
         result.skipped.append((path, why))
     if not result.docs:
-        raise InputError(f"none of the {reader.owned} inputs could be built; nothing was written "
-                         f"(first problem: {result.skipped[0][1]})")
+        raise InputError(
+            f"none of the {reader.owned} inputs could be built; nothing was written "
+            f"(first problem: {result.skipped[0][1]})"
+        )
     return _finish(result)
 
 
@@ -198,9 +212,18 @@ class _Reader:
     every id). Two inputs that would be one speech (the same id, or a row's id a file's name)
     are an error naming both."""
 
-    def __init__(self, paths: list[tuple[str, str]], result: BuildResult, date: _dt.date | None,
-                 dates: dict[str, _dt.date] | None, max_bytes: int, keep_going: bool,
-                 file_timeout: float | None, fields: read.Fields | None, shard: tuple[int, int] | None) -> None:
+    def __init__(
+        self,
+        paths: list[tuple[str, str]],
+        result: BuildResult,
+        date: _dt.date | None,
+        dates: dict[str, _dt.date] | None,
+        max_bytes: int,
+        keep_going: bool,
+        file_timeout: float | None,
+        fields: read.Fields | None,
+        shard: tuple[int, int] | None,
+    ) -> None:
         self.paths, self.result, self.date, self.dates = paths, result, date, dates or {}
         self.max_bytes, self.keep_going, self.file_timeout = max_bytes, keep_going, file_timeout
         self.fields, self.shard = fields, shard
@@ -235,8 +258,9 @@ class _Reader:
             given = self.date or self.dates.get(source) or self.dates.get(Path(path).name)
             try:
                 with deadline(timeout_for(_size(path, self.max_bytes), self.file_timeout)):
-                    speech = read.read_speech(path, date=given, max_bytes=self.max_bytes, source=source,
-                                              warnings=self.result.warnings)
+                    speech = read.read_speech(
+                        path, date=given, max_bytes=self.max_bytes, source=source, warnings=self.result.warnings
+                    )
                 speeches.append((path, speech))
             except FileTimeout as exc:
                 self._skip(path, failure(read.display_name(path), "reading", TimeoutError(str(exc))), alone)
@@ -247,8 +271,9 @@ class _Reader:
         return speeches
 
     def _rows(self, path: str, source: str, alone: bool) -> Iterator[tuple[str, Speech]]:
-        corpus = read.Corpus(path, source, self.fields, self.max_bytes,
-                             date_for=lambda name: self.date or self.dates.get(name))
+        corpus = read.Corpus(
+            path, source, self.fields, self.max_bytes, date_for=lambda name: self.date or self.dates.get(name)
+        )
         rows = iter(corpus)
         seconds = timeout_for(self.max_bytes, self.file_timeout)
         first = self.count
@@ -257,23 +282,31 @@ class _Reader:
                 with deadline(seconds):
                     row = next(rows, None)
             except FileTimeout as exc:
-                self._skip(path, f"{corpus.where}: reading it took longer than the {exc.seconds:g} s limit "
-                                 "(--file-timeout); the rows after it were not read")
+                self._skip(
+                    path,
+                    f"{corpus.where}: reading it took longer than the {exc.seconds:g} s limit "
+                    "(--file-timeout); the rows after it were not read",
+                )
                 return
             except InputError as exc:
                 self._skip(path, str(exc), alone and self.count == first)
                 return
             except Exception as exc:  # a bug, or memory or recursion exhausted, on one row
-                self._skip(path, failure(corpus.where, "reading", exc) + "; the rows after it were not read",
-                           alone and self.count == first)
+                self._skip(
+                    path,
+                    failure(corpus.where, "reading", exc) + "; the rows after it were not read",
+                    alone and self.count == first,
+                )
                 return
             if row is None:
                 return
             if row.speech is not None:
                 name = row.speech.source
                 if name in self.names:
-                    raise InputError(f"{self.names[name]} and {row.where} would be one speech named "
-                                     f"{read.display_name(name)[:200]!r} (one IRI); give each its own id")
+                    raise InputError(
+                        f"{self.names[name]} and {row.where} would be one speech named "
+                        f"{read.display_name(name)[:200]!r} (one IRI); give each its own id"
+                    )
                 self.names[name] = row.where
             if not self._mine():
                 continue
@@ -338,8 +371,7 @@ def deadline(seconds: float | None) -> Iterator[None]:
     import signal
     import threading
 
-    if not seconds or not hasattr(signal, "setitimer") \
-            or threading.current_thread() is not threading.main_thread():
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -409,8 +441,9 @@ def failure(name: str, stage: str, exc: BaseException) -> str:
     return f"{name}: failed while {stage} ({kind}){hint}"
 
 
-def _processed(speeches: list[Speech], lex: Lexicon, jobs: int, file_timeout: float | None = None,
-               scheduler: str | None = None) -> Iterator[Doc | Exception]:
+def _processed(
+    speeches: list[Speech], lex: Lexicon, jobs: int, file_timeout: float | None = None, scheduler: str | None = None
+) -> Iterator[Doc | Exception]:
     """Each speech's Doc, in order, or the exception that stopped it: one speech that fails
     (MemoryError, RecursionError, a bug, a time limit) costs only itself. With a `scheduler`,
     the workers of that Dask cluster extract (distributed.processed)."""
@@ -431,8 +464,7 @@ def _processed(speeches: list[Speech], lex: Lexicon, jobs: int, file_timeout: fl
             yield doc
 
 
-def _pooled(speeches: list[Speech], lex: Lexicon, jobs: int,
-            file_timeout: float | None) -> Iterator[Doc | Exception]:
+def _pooled(speeches: list[Speech], lex: Lexicon, jobs: int, file_timeout: float | None) -> Iterator[Doc | Exception]:
     """_processed over `jobs` worker processes. A worker that dies (killed by the system for
     memory, or by its CPU limit, see _cpu_limit) breaks the whole pool: the speeches not yet
     started are given to a new pool, and each one that had started is built again alone, in a
@@ -450,16 +482,19 @@ def _pooled(speeches: list[Speech], lex: Lexicon, jobs: int,
         batches = [[i] for i in todo if i in alone] + [[i for i in todo if i not in alone]]
         todo = []
         for batch in filter(None, batches):
-            with ProcessPoolExecutor(max_workers=min(jobs, len(batch)), initializer=_worker_init,
-                                     initargs=(started, lex)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=min(jobs, len(batch)), initializer=_worker_init, initargs=(started, lex)
+            ) as pool:
                 futures = [(i, pool.submit(_work, i, speeches[i], file_timeout)) for i in batch]
                 for i, future in futures:
                     try:
                         done[i] = future.result()
                     except BrokenProcessPool:
                         if i in alone:
-                            done[i] = MemoryError("its worker process died (killed by the system for memory, "
-                                                  "or stopped past the time limit)")
+                            done[i] = MemoryError(
+                                "its worker process died (killed by the system for memory, "
+                                "or stopped past the time limit)"
+                            )
                         else:
                             if started[i]:
                                 alone.add(i)

@@ -5,6 +5,7 @@ output formats (aligned table, csv, tsv, SPARQL 1.1 JSON, Turtle for graphs).
 Every query is parsed and inspected here before any engine sees it, because both
 rdflib and Oxigraph would execute SERVICE as HTTP requests.
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,8 +43,9 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
-def prepare(query: str, allow_service: bool = False,
-            service_hint: str = "; pass --allow-service to permit it") -> PreparedQuery:
+def prepare(
+    query: str, allow_service: bool = False, service_hint: str = "; pass --allow-service to permit it"
+) -> PreparedQuery:
     """Parse a query (once) with the project's prefixes predeclared; refuse updates, SERVICE and
     FROM. Returns rdflib's prepared query, which the rdflib engine evaluates as it is.
     `service_hint` ends the SERVICE refusal (`serve` has no --allow-service to suggest)."""
@@ -55,14 +57,17 @@ def prepare(query: str, allow_service: bool = False,
     except Exception as exc:
         words = set(re.findall(r"[A-Za-z]+", text.upper()))
         if words & set(_UPDATE_WORDS) and not words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
-            raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused: "
-                             "queries are read-only") from None
+            raise QueryError(
+                "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused: queries are read-only"
+            ) from None
         raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
     if not allow_service and _has(parsed, "ServiceGraphPattern"):
         raise QueryError(f"SERVICE (federated query) is refused: it makes network requests{service_hint}")
     if _has(parsed, "DatasetClause"):
-        raise QueryError("FROM / FROM NAMED are refused: they load graphs from the network; "
-                         "name the graph files on the command line instead")
+        raise QueryError(
+            "FROM / FROM NAMED are refused: they load graphs from the network; "
+            "name the graph files on the command line instead"
+        )
     try:
         return translateQuery(parsed)
     except Exception as exc:
@@ -88,6 +93,7 @@ def _has(parsed, name: str) -> bool:
 
 # ------------------------------------------------------------------ saved queries
 
+
 def saved() -> dict[str, tuple[str, str]]:
     """name → (one-line description, query text) of the queries shipped in graph/queries/."""
     out = {}
@@ -101,8 +107,7 @@ def saved() -> dict[str, tuple[str, str]]:
 def load_saved(name: str) -> str:
     queries = saved()
     if name not in queries:
-        raise QueryError(f"no saved query {name!r}; `speechkg queries` lists them: "
-                         f"{', '.join(queries)}")
+        raise QueryError(f"no saved query {name!r}; `speechkg queries` lists them: {', '.join(queries)}")
     return queries[name][1]
 
 
@@ -116,13 +121,11 @@ def read_query_file(path: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise QueryError(f"{path}: the query file is not UTF-8 text (byte {exc.start}); "
-                         "save it as UTF-8") from None
+        raise QueryError(f"{path}: the query file is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def _sparql_string(value: str) -> str:
-    return '"' + (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                  .replace("\r", "\\r")) + '"'
+    return '"' + (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")) + '"'
 
 
 #: the forms a parameter's value is given in: a plain string, and the label forms of the graph
@@ -149,22 +152,28 @@ def bind(query: str, params: dict[str, str]) -> str:
             raise QueryError(f"parameter name {name!r} is not a SPARQL variable name")
         escape = _CODEPOINT_ESCAPE.search(value)
         if escape:
-            raise QueryError(f"--param {name}: the value holds {escape.group(0)!r}, which SPARQL reads as a "
-                             "character escape before anything else; give the character itself")
+            raise QueryError(
+                f"--param {name}: the value holds {escape.group(0)!r}, which SPARQL reads as a "
+                "character escape before anything else; give the character itself"
+            )
         code = _code_only(query) if code is None else code
         if not re.search(rf"[?$]{name}\b", code):
             known = sorted(set(re.findall(r"[?$](\w+)", code)))
-            raise QueryError(f"--param {name}: the query has no variable ?{name}, so its values would only "
-                             "repeat every row; name one of its variables"
-                             + (f": {', '.join('?' + v for v in known[:12])}" if known else ""))
+            raise QueryError(
+                f"--param {name}: the query has no variable ?{name}, so its values would only "
+                "repeat every row; name one of its variables"
+                + (f": {', '.join('?' + v for v in known[:12])}" if known else "")
+            )
     if not params:
         return query
-    block = "\n  ".join(f"VALUES ?{name} {{ {' '.join(_sparql_string(value) + f for f in _PARAM_FORMS)} }}"
-                        for name, value in params.items())
+    block = "\n  ".join(
+        f"VALUES ?{name} {{ {' '.join(_sparql_string(value) + f for f in _PARAM_FORMS)} }}"
+        for name, value in params.items()
+    )
     where = _WHERE.search(_without_comments(query))
     if where is None:
         return f"{query.rstrip()}\n{block}\n"
-    return f"{query[:where.end()]}\n  {block}\n{query[where.end():]}"
+    return f"{query[: where.end()]}\n  {block}\n{query[where.end() :]}"
 
 
 def _code_only(query: str) -> str:
@@ -181,7 +190,7 @@ def _without_comments(query: str, blank: bool = False) -> str:
         c = query[i]
         if quote:
             if c == "\\":
-                out.append("  " if blank else query[i:i + 2])
+                out.append("  " if blank else query[i : i + 2])
                 i += 2
                 continue
             if c == quote:
@@ -208,6 +217,7 @@ def _without_comments(query: str, blank: bool = False) -> str:
 
 
 # ------------------------------------------------------------------ results
+
 
 @dataclass
 class Result:
@@ -286,8 +296,12 @@ class StorePath:
 
 
 #: what a child running a query says it is doing (graph.sandbox.stage), for a stop past a limit
-_PARSING, _LOADING, _EVALUATING, _WRITING = ("while it was parsed", "while the graph files were loaded", "",
-                                             "while its result was written")
+_PARSING, _LOADING, _EVALUATING, _WRITING = (
+    "while it was parsed",
+    "while the graph files were loaded",
+    "",
+    "while its result was written",
+)
 
 
 def _evaluate(load: Callable[[], object], query: str, allow_service: bool) -> Result:
@@ -317,8 +331,13 @@ def _evaluate(load: Callable[[], object], query: str, allow_service: bool) -> Re
         raise QueryError(f"the query failed: {_first_line(exc)}") from None
 
 
-def run(data, query: str, allow_service: bool = False, timeout: float | None = None,
-        max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> Result:
+def run(
+    data,
+    query: str,
+    allow_service: bool = False,
+    timeout: float | None = None,
+    max_memory: float | None = sandbox.DEFAULT_MEMORY_MB,
+) -> Result:
     """Run a read-only query on an rdflib Dataset/Graph or a pyoxigraph Store.
 
     The query is parsed and evaluated in a child process (graph.sandbox), stopped after
@@ -327,8 +346,9 @@ def run(data, query: str, allow_service: bool = False, timeout: float | None = N
     keep a merged default graph)."""
     sandbox.check_timeout(timeout)
     sandbox.check_memory(max_memory)
-    return sandbox.run_limited(lambda: _evaluate(lambda: data, query, allow_service), timeout=timeout,
-                               memory_mb=max_memory)
+    return sandbox.run_limited(
+        lambda: _evaluate(lambda: data, query, allow_service), timeout=timeout, memory_mb=max_memory
+    )
 
 
 def _sources(files: list[str], store_dir: str | None) -> Callable[[], object]:
@@ -356,21 +376,37 @@ def _reserved(files: list[str], store_dir: str | None) -> int:
     return 0 if store_dir or not files or oxstore.is_large(files) else store.PARSE_STACK_BYTES
 
 
-def query_sources(files: list[str], query: str, store_dir: str | None = None,
-                  timeout: float | None = None, allow_service: bool = False,
-                  max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> Result:
+def query_sources(
+    files: list[str],
+    query: str,
+    store_dir: str | None = None,
+    timeout: float | None = None,
+    allow_service: bool = False,
+    max_memory: float | None = sandbox.DEFAULT_MEMORY_MB,
+) -> Result:
     """Run a query on graph files (Oxigraph when they are large) or on an on-disk store. The
     query is parsed and the files are loaded in the child, within the limits."""
     sandbox.check_timeout(timeout)
     sandbox.check_memory(max_memory)
     data = _sources(files, store_dir)
-    return sandbox.run_limited(lambda: _evaluate(data, query, allow_service), timeout=timeout, memory_mb=max_memory,
-                               reserved=_reserved(files, store_dir))
+    return sandbox.run_limited(
+        lambda: _evaluate(data, query, allow_service),
+        timeout=timeout,
+        memory_mb=max_memory,
+        reserved=_reserved(files, store_dir),
+    )
 
 
-def result_file(files: list[str], query: str, fmt: str = "table", params: dict[str, str] | None = None,
-                store_dir: str | None = None, timeout: float | None = None, allow_service: bool = False,
-                max_memory: float | None = sandbox.DEFAULT_MEMORY_MB) -> BinaryIO:
+def result_file(
+    files: list[str],
+    query: str,
+    fmt: str = "table",
+    params: dict[str, str] | None = None,
+    store_dir: str | None = None,
+    timeout: float | None = None,
+    allow_service: bool = False,
+    max_memory: float | None = sandbox.DEFAULT_MEMORY_MB,
+) -> BinaryIO:
     """`speechkg query`: the result of a query on graph files or a store, formatted, in an unnamed
     temporary file (read from its start; the caller closes it).
 
@@ -385,8 +421,9 @@ def result_file(files: list[str], query: str, fmt: str = "table", params: dict[s
     try:
         out = tempfile.TemporaryFile()
     except OSError as exc:
-        raise QueryError(f"cannot make a temporary file for the result ({exc.strerror}); set TMPDIR "
-                         "to a writable directory") from None
+        raise QueryError(
+            f"cannot make a temporary file for the result ({exc.strerror}); set TMPDIR to a writable directory"
+        ) from None
 
     def job() -> None:
         sandbox.stage(_PARSING)
@@ -396,8 +433,10 @@ def result_file(files: list[str], query: str, fmt: str = "table", params: dict[s
             with open(out.fileno(), "w", encoding="utf-8", errors="replace", newline="", closefd=False) as fh:
                 write_result(result, fmt, fh)
         except OSError as exc:
-            raise QueryError(f"cannot hold the result in a temporary file ({exc.strerror}); set TMPDIR "
-                             "to a disk with room, or LIMIT the query") from None
+            raise QueryError(
+                f"cannot hold the result in a temporary file ({exc.strerror}); set TMPDIR "
+                "to a disk with room, or LIMIT the query"
+            ) from None
 
     try:
         sandbox.run_limited(job, timeout=timeout, memory_mb=max_memory, reserved=_reserved(files, store_dir))
@@ -523,6 +562,8 @@ def store_hint(files: list[str]) -> str | None:
     if size <= SLOW_FILE:
         return None
     what, are, them = ("the graph file", "is", "it") if len(files) == 1 else ("the graph files", "are", "them")
-    return (f"{what} ({mib(size)}) {are} parsed again by every query; load {them} into a store once and "
-            f"query the store, which is fast: speechkg load {' '.join(files)} --store DIR, then "
-            "speechkg query --store DIR …")
+    return (
+        f"{what} ({mib(size)}) {are} parsed again by every query; load {them} into a store once and "
+        f"query the store, which is fast: speechkg load {' '.join(files)} --store DIR, then "
+        "speechkg query --store DIR …"
+    )

@@ -7,6 +7,7 @@ skos:altLabel; a Date its rdf:value. Every mention is an offset-based NIF string
 directly and also reified (skg:RelationAssertion) with its evidence sentence.
 IRIs depend only on the input, so the same speech gives the same graph.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -77,19 +78,49 @@ _LABEL = _Memo(lambda text: Literal(text, lang=lang(text)))  # names, in zh or z
 _CLASS = _Memo(lambda name: SKG[name])  # entity classes, relation predicates
 
 # the vocabulary, made once: `NIF.beginIndex` makes a new URIRef at every use
-_A, _SPEECH, _SOURCE, _SHA, _CONTEXT, _TITLE, _DATE = (RDF.type, SKG.Speech, SKG.sourceFile, SKG.sha256,
-                                                      SKG.context, DCTERMS.title, DCTERMS.date)
-_NIF_CONTEXT, _OBS, _IS_STRING, _BEGIN, _END, _DERIVED = (NIF.Context, NIF.OffsetBasedString, NIF.isString,
-                                                          NIF.beginIndex, NIF.endIndex, PROV.wasDerivedFrom)
-_SECTION, _HEADING, _LEVEL, _ORDINAL, _REF, _PART, _HAS_SECTION = (SKG.Section, SKG.heading, SKG.level, SKG.ordinal,
-                                                                   NIF.referenceContext, DCTERMS.isPartOf,
-                                                                   SKG.hasSection)
+_A, _SPEECH, _SOURCE, _SHA, _CONTEXT, _TITLE, _DATE = (
+    RDF.type,
+    SKG.Speech,
+    SKG.sourceFile,
+    SKG.sha256,
+    SKG.context,
+    DCTERMS.title,
+    DCTERMS.date,
+)
+_NIF_CONTEXT, _OBS, _IS_STRING, _BEGIN, _END, _DERIVED = (
+    NIF.Context,
+    NIF.OffsetBasedString,
+    NIF.isString,
+    NIF.beginIndex,
+    NIF.endIndex,
+    PROV.wasDerivedFrom,
+)
+_SECTION, _HEADING, _LEVEL, _ORDINAL, _REF, _PART, _HAS_SECTION = (
+    SKG.Section,
+    SKG.heading,
+    SKG.level,
+    SKG.ordinal,
+    NIF.referenceContext,
+    DCTERMS.isPartOf,
+    SKG.hasSection,
+)
 _SENTENCE, _ANCHOR, _IN_SECTION = NIF.Sentence, NIF.anchorOf, SKG.section
-_PREF, _LABEL_P, _ALT, _VALUE, _NUMBER, _MENTIONED = (SKOS.prefLabel, RDFS.label, SKOS.altLabel, RDF.value,
-                                                      SKG.number, SKG.mentionedIn)
+_PREF, _LABEL_P, _ALT, _VALUE, _NUMBER, _MENTIONED = (
+    SKOS.prefLabel,
+    RDFS.label,
+    SKOS.altLabel,
+    RDF.value,
+    SKG.number,
+    SKG.mentionedIn,
+)
 _MENTION, _PHRASE, _IDENT, _RULE, _IN_SENTENCE = SKG.Mention, NIF.Phrase, ITSRDF.taIdentRef, SKG.rule, NIF.sentence
-_ASSERTION, _SUBJECT, _PREDICATE, _OBJECT, _EVIDENCE = (SKG.RelationAssertion, RDF.subject, RDF.predicate,
-                                                        RDF.object, SKG.evidence)
+_ASSERTION, _SUBJECT, _PREDICATE, _OBJECT, _EVIDENCE = (
+    SKG.RelationAssertion,
+    RDF.subject,
+    RDF.predicate,
+    RDF.object,
+    SKG.evidence,
+)
 
 
 def to_graph(doc: Doc, graph: Graph | None = None) -> Graph:

@@ -4,6 +4,7 @@ Text is decoded as UTF-8 (with or without BOM) when it is valid UTF-8, otherwise
 with the encoding charset-normalizer detects (GB18030/GBK, Big5, …). Binary files
 and undecodable bytes are refused with an `InputError` naming the file.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -27,8 +28,12 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _TITLE_END = "。：:！？；，,!?;"
 
 
-_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 def _common(c: str) -> bool:
@@ -59,10 +64,12 @@ def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(enc)
+                text = data[len(bom) :].decode(enc)
             except UnicodeDecodeError:
-                raise InputError(f"{name}: starts with a {enc[:6].upper()} byte-order mark but does "
-                                 "not decode as it; save it as UTF-8") from None
+                raise InputError(
+                    f"{name}: starts with a {enc[:6].upper()} byte-order mark but does "
+                    "not decode as it; save it as UTF-8"
+                ) from None
             break
     if text is None:
         if b"\x00" in data:
@@ -93,8 +100,10 @@ def _utf8_or_short_gbk(data: bytes, name: str, warnings: list[str] | None) -> st
     if _chinese_score(gb) < 0.9:  # mostly common Chinese characters, not a few among Latin ones
         return text
     if warnings is not None:
-        warnings.append(f"{name}: read as GB18030, a guess (the text is short, and as UTF-8 it "
-                        "has no Chinese); if it looks wrong, save the file as UTF-8")
+        warnings.append(
+            f"{name}: read as GB18030, a guess (the text is short, and as UTF-8 it "
+            "has no Chinese); if it looks wrong, save the file as UTF-8"
+        )
     return gb
 
 
@@ -118,14 +127,15 @@ def _guess(data: bytes, name: str, warnings: list[str] | None) -> str:
     if picked is not None and picked not in candidates:
         candidates[picked] = str(best)
     if not candidates:
-        raise InputError(f"{name}: cannot decode the text (not UTF-8 and no known encoding fits); "
-                         "save it as UTF-8")
+        raise InputError(f"{name}: cannot decode the text (not UTF-8 and no known encoding fits); save it as UTF-8")
     scores = {enc: _chinese_score(text) for enc, text in candidates.items()}
     enc = max(candidates, key=lambda e: (scores[e], e == "gb18030", e == picked))
     if warnings is not None and (scores[enc] < 0.5 or (picked and enc != picked.replace("_", ""))):
         what = "does not read as Chinese" if scores[enc] < 0.5 else "is short or mixed"
-        warnings.append(f"{name}: not UTF-8; read as {enc.upper()}, a guess (the text {what}); "
-                        "if it looks wrong, save the file as UTF-8")
+        warnings.append(
+            f"{name}: not UTF-8; read as {enc.upper()}, a guess (the text {what}); "
+            "if it looks wrong, save the file as UTF-8"
+        )
     return candidates[enc]
 
 
@@ -160,11 +170,9 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     if stat.S_ISFIFO(st.st_mode):
         return _read_fifo(path, name, max_bytes)
     if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{name}: not a regular file (a device or socket); give a file, or - "
-                         "for standard input")
+        raise InputError(f"{name}: not a regular file (a device or socket); give a file, or - for standard input")
     if st.st_size > max_bytes:
-        raise InputError(
-            f"{name}: {mib(st.st_size)} is over the {mib(max_bytes)} limit; raise it with --max-size")
+        raise InputError(f"{name}: {mib(st.st_size)} is over the {mib(max_bytes)} limit; raise it with --max-size")
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -184,8 +192,9 @@ def _read_fifo(path: Path, name: str, max_bytes: int) -> bytes:
             first = b""  # a writer, no data yet
         else:
             if not first:
-                raise InputError(f"{name}: a FIFO with no process writing to it; start the "
-                                 "writer first, or pipe the text to -")
+                raise InputError(
+                    f"{name}: a FIFO with no process writing to it; start the writer first, or pipe the text to -"
+                )
         os.set_blocking(fd, True)
         parts, size = [first], len(first)
         while chunk := os.read(fd, 1 << 20):
@@ -200,8 +209,7 @@ def _read_fifo(path: Path, name: str, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article",
-           "blockquote", "pre")
+_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote", "pre")
 
 
 def html_text(data: bytes, name: str) -> str:
@@ -210,8 +218,9 @@ def html_text(data: bytes, name: str) -> str:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(data, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form",
-                     "iframe", "svg", "template"]):
+    for tag in soup(
+        ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template"]
+    ):
         if not tag.decomposed:  # one inside another already dropped: its subtree is gone
             tag.decompose()
     root = soup.find("article") or soup.find("main") or soup.body or soup
@@ -281,17 +290,21 @@ def _check_docx_package(data: bytes, name: str, max_bytes: int) -> None:
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); "
-                         "save it again from a word processor") from None
+        raise InputError(
+            f"{name}: not a readable .docx file ({type(exc).__name__}); save it again from a word processor"
+        ) from None
     for i in infos:
         if i.file_size > _DOCX_RATIO_FROM and i.file_size > DOCX_MAX_RATIO * max(i.compress_size, 1):
-            raise InputError(f"{name}: {display_name(i.filename)} inflates "
-                             f"{i.file_size / max(i.compress_size, 1):.0f}:1, over the "
-                             f"{DOCX_MAX_RATIO}:1 limit for a .docx member (a decompression bomb?)")
+            raise InputError(
+                f"{name}: {display_name(i.filename)} inflates "
+                f"{i.file_size / max(i.compress_size, 1):.0f}:1, over the "
+                f"{DOCX_MAX_RATIO}:1 limit for a .docx member (a decompression bomb?)"
+            )
     xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
     if xml > max_bytes:
-        raise InputError(f"{name}: its XML is {mib(xml)} once unzipped, over the {mib(max_bytes)} "
-                         "limit; raise it with --max-size")
+        raise InputError(
+            f"{name}: its XML is {mib(xml)} once unzipped, over the {mib(max_bytes)} limit; raise it with --max-size"
+        )
 
 
 def docx_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> str:
@@ -309,8 +322,9 @@ def docx_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a bad package
-        raise InputError(f"{name}: not a readable .docx file ({type(exc).__name__}); "
-                         "save it again from a word processor") from None
+        raise InputError(
+            f"{name}: not a readable .docx file ({type(exc).__name__}); save it again from a word processor"
+        ) from None
     lines = [p.text.strip() for p in d.paragraphs]
     for table in d.tables:
         for row in table.rows:
@@ -357,9 +371,13 @@ def read_dates(path: str | Path) -> dict[str, _dt.date]:
     return out
 
 
-def read_speech(path: str | Path, date: _dt.date | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None,
-                warnings: list[str] | None = None) -> Speech:
+def read_speech(
+    path: str | Path,
+    date: _dt.date | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    source: str | None = None,
+    warnings: list[str] | None = None,
+) -> Speech:
     """One file (or `-` for standard input) → Speech. `source` names it in the graph
     (default: the file name). The date is `date`, else a byline date in the text.
     Encoding guesses are reported in `warnings`."""
@@ -401,8 +419,7 @@ def _read_stdin(max_bytes: int) -> bytes:
     except (OSError, ValueError) as exc:
         raise InputError(f"-: cannot read standard input ({exc}); give a file") from None
     if size > max_bytes:
-        raise InputError(f"-: standard input is over the {mib(max_bytes)} limit; "
-                         "raise it with --max-size")
+        raise InputError(f"-: standard input is over the {mib(max_bytes)} limit; raise it with --max-size")
     return b"".join(parts)
 
 
@@ -416,7 +433,8 @@ def check_text_size(text: str, name: str) -> None:
             f"{name}: the text is {size / 2**20:.1f} MiB as RDF, over the "
             f"{store.MAX_LITERAL_BYTES / 2**20:.1f} MiB a literal may have (the whole text is one "
             "nif:Context literal, and strict parsers such as Oxigraph's read no longer ones); "
-            "split the speech into several files")
+            "split the speech into several files"
+        )
 
 
 @dataclass
@@ -449,8 +467,7 @@ def resolve_inputs(inputs: Iterable[str]) -> Inputs:
             except OSError:
                 key = os.path.abspath(path)  # read_speech reports it
         if key in seen:
-            out.warnings.append(f"{display_name(path)}: given more than once (as "
-                                f"{display_name(seen[key])}); read once")
+            out.warnings.append(f"{display_name(path)}: given more than once (as {display_name(seen[key])}); read once")
             continue
         seen[key] = path
         items.append([path, display_name(source)])
@@ -467,14 +484,12 @@ def resolve_inputs(inputs: Iterable[str]) -> Inputs:
     names = [source for _, source in items]
     clash = sorted({n for n in names if names.count(n) > 1})
     if clash:
-        raise InputError(f"two different inputs would be one speech named {clash[0]!r}; "
-                         "rename one of them")
+        raise InputError(f"two different inputs would be one speech named {clash[0]!r}; rename one of them")
     out.files = [(path, source) for path, source in items]
     return out
 
 
-def expand_inputs(inputs: Iterable[str],
-                  unreadable: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, str]]:
+def expand_inputs(inputs: Iterable[str], unreadable: list[tuple[str, str]] | None = None) -> Iterator[tuple[str, str]]:
     """(path, source name) for each input; directories expanded recursively, sorted.
 
     The source name identifies a speech in the graph, independent of the working
@@ -486,8 +501,11 @@ def expand_inputs(inputs: Iterable[str],
             continue
         p = Path(item)
         if not p.exists() and any(c in item for c in "*?["):
-            matches = sorted(Path().glob(item)) if not p.is_absolute() else \
-                sorted(Path(p.anchor).glob(str(p.relative_to(p.anchor))))
+            matches = (
+                sorted(Path().glob(item))
+                if not p.is_absolute()
+                else sorted(Path(p.anchor).glob(str(p.relative_to(p.anchor))))
+            )
             if not matches:
                 raise InputError(f"{display_name(item)}: no file matches this pattern")
             for f in matches:
@@ -503,8 +521,8 @@ def expand_inputs(inputs: Iterable[str],
                 if failed:
                     raise InputError(failed[0][1])
                 raise InputError(
-                    f"{display_name(str(p))}: no speech files in this directory (looked for "
-                    f"{', '.join(TEXT_SUFFIXES)})")
+                    f"{display_name(str(p))}: no speech files in this directory (looked for {', '.join(TEXT_SUFFIXES)})"
+                )
             for f in found:
                 yield str(f), f.relative_to(p).as_posix()
         else:
@@ -514,10 +532,12 @@ def expand_inputs(inputs: Iterable[str],
 def _speech_files(top: Path, failed: list[tuple[str, str]]) -> list[Path]:
     """The speech files below `top`, sorted; folders that cannot be read go to `failed`.
     Symlinked folders are not entered (no loops); symlinked files are read."""
+
     def onerror(exc: OSError) -> None:
         where = display_name(str(exc.filename))
-        failed.append((str(exc.filename), f"{where}: cannot read this folder ({exc.strerror}); "
-                       "its speeches were not read"))
+        failed.append(
+            (str(exc.filename), f"{where}: cannot read this folder ({exc.strerror}); its speeches were not read")
+        )
 
     found = []
     for root, _dirs, files in os.walk(top, onerror=onerror):
@@ -587,9 +607,14 @@ class Corpus:
     some were read. `row` is the number of the row being read (a JSON line's line number, a
     CSV record's number after the header)."""
 
-    def __init__(self, path: str, source: str, fields: Fields | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES,
-                 date_for: Callable[[str], _dt.date | None] | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        source: str,
+        fields: Fields | None = None,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        date_for: Callable[[str], _dt.date | None] | None = None,
+    ) -> None:
         self.path, self.source = path, source
         self.fields = fields or Fields()
         self.max_bytes = max_bytes
@@ -696,12 +721,15 @@ class Corpus:
             raise InputError(f"{self.name}: empty; a CSV corpus needs a header row and a row per speech")
         if header and header[0].startswith("\ufeff"):
             header[0] = header[0][1:]
-        missing = [w for w in ("text", "date", "id", "title")
-                   if self.fields.required(w) and self.fields.name(w) not in header]
+        missing = [
+            w for w in ("text", "date", "id", "title") if self.fields.required(w) and self.fields.name(w) not in header
+        ]
         if missing:
-            raise InputError(f"{self.name}: no column {self.fields.name(missing[0])!r} (columns: "
-                             f"{', '.join(h[:40] for h in header[:20])}); name the column with "
-                             f"--{missing[0]}-field")
+            raise InputError(
+                f"{self.name}: no column {self.fields.name(missing[0])!r} (columns: "
+                f"{', '.join(h[:40] for h in header[:20])}); name the column with "
+                f"--{missing[0]}-field"
+            )
         while True:
             try:
                 row = record()
@@ -718,8 +746,7 @@ class Corpus:
                 continue  # a blank line
             self.row += 1
             if len(row) != len(header):
-                yield Row(self.where, error=f"{self.where}: {len(row)} fields where the header has "
-                                            f"{len(header)}")
+                yield Row(self.where, error=f"{self.where}: {len(row)} fields where the header has {len(header)}")
                 continue
             values: dict[str, object] = {}
             for key, value in zip(header, row, strict=True):
@@ -744,8 +771,9 @@ class Corpus:
         if date is None and self.date_for is not None:
             date = self.date_for(source)
         title = title.strip() if isinstance(title, str) else None
-        return Row(where, Speech(text=text, source=source, date=date or byline_date(text),
-                                 title=title or guess_title(text)))
+        return Row(
+            where, Speech(text=text, source=source, date=date or byline_date(text), title=title or guess_title(text))
+        )
 
     def _field(self, values: dict, which: str):
         name = self.fields.name(which)
@@ -765,8 +793,9 @@ class Corpus:
         if len(ident) > MAX_ID_CHARS:
             raise InputError(f"the id is {len(ident):,} characters long, over the {MAX_ID_CHARS:,} an id may have")
         if ident == "-" or not ident.strip() or any(ord(c) < 32 or c == "\x7f" for c in ident):
-            raise InputError(f"the id {display_name(ident)[:100]!r} cannot name a speech (empty, '-', or "
-                             "with control characters)")
+            raise InputError(
+                f"the id {display_name(ident)[:100]!r} cannot name a speech (empty, '-', or with control characters)"
+            )
         if _has_surrogates(ident):
             raise InputError("the id is not valid Unicode (a lone surrogate)")
         return ident
@@ -823,8 +852,15 @@ def _row_date(value: str) -> _dt.date:
 
 
 def _json_kind(value) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
-            float: "a number", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,4 +1,5 @@
 """Sections (一、… / （一）…) and sentences, with half-open offsets into the text."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,7 @@ from bisect import bisect_right
 
 from .model import Doc, Section, Sentence
 
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def cn_number(s: str) -> int | None:
@@ -51,14 +51,24 @@ def sections(text: str) -> list[Section]:
     parents: dict[int, int] = {}
     for i, (start, level, ordinal, heading, _hend) in enumerate(heads):
         end = len(text)
-        for later in heads[i + 1:]:
+        for later in heads[i + 1 :]:
             if later[1] <= level:
                 end = later[0]
                 break
         parent = parents.get(level - 1) if level > 1 else None
-        out.append(Section(index=i, level=level, ordinal=ordinal, heading=heading,
-                           start=start, end=end, heading_start=start,
-                           heading_end=start + len(heading), parent=parent))
+        out.append(
+            Section(
+                index=i,
+                level=level,
+                ordinal=ordinal,
+                heading=heading,
+                start=start,
+                end=end,
+                heading_start=start,
+                heading_end=start + len(heading),
+                parent=parent,
+            )
+        )
         parents[level] = i
         for deeper in [lv for lv in parents if lv > level]:
             del parents[deeper]
@@ -88,8 +98,9 @@ def sentences(text: str, secs: list[Section] | None = None) -> list[Sentence]:
         while end > i and text[end - 1] in _SPACE:
             end -= 1
         if end > i:
-            out.append(Sentence(index=len(out), start=i, end=end, text=text[i:end],
-                                section=_innermost(secs, i, starts)))
+            out.append(
+                Sentence(index=len(out), start=i, end=end, text=text[i:end], section=_innermost(secs, i, starts))
+            )
         i = j
     return out
 

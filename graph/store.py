@@ -8,6 +8,7 @@ and strict about what they write) read back for the other formats. The triples a
 numbers while they are sorted and the output is written as it is made, so memory grows with
 the triples by some 150 bytes each, not with their terms and text.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,8 +42,16 @@ FORMATS: dict[str, tuple[str, str]] = {
     "xml": ("xml", ".rdf"),
 }
 SUFFIXES: dict[str, str] = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
-    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "xml", ".owl": "xml", ".xml": "xml",
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "xml",
+    ".owl": "xml",
+    ".xml": "xml",
 }
 #: the longest literal (bytes as written) Oxigraph's strict parsers read back: their buffer is
 #: 16 MiB, and a little is kept for the rest of the line
@@ -75,8 +84,10 @@ def format_for(path: str | None, fmt: str | None = None) -> str:
 def _quads(data) -> Iterable[tuple]:
     """(s, p, o, g) tuples from a Graph, a Dataset, or an iterable of such tuples."""
     if isinstance(data, Dataset):
-        return ((s, p, o, c.identifier if hasattr(c, "identifier") else c)
-                for s, p, o, c in data.quads((None, None, None, None)))
+        return (
+            (s, p, o, c.identifier if hasattr(c, "identifier") else c)
+            for s, p, o, c in data.quads((None, None, None, None))
+        )
     if isinstance(data, Graph):
         return ((s, p, o, None) for s, p, o in data)
     return iter(data)
@@ -85,8 +96,14 @@ def _quads(data) -> Iterable[tuple]:
 #: characters XML 1.0 cannot hold, even escaped (C0 controls but tab, LF, CR; U+FFFE, U+FFFF)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
-_OX_FORMAT_NAMES = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
-                    "jsonld": "JSON_LD", "xml": "RDF_XML"}
+_OX_FORMAT_NAMES = {
+    "turtle": "TURTLE",
+    "nt": "N_TRIPLES",
+    "nquads": "N_QUADS",
+    "trig": "TRIG",
+    "jsonld": "JSON_LD",
+    "xml": "RDF_XML",
+}
 
 
 #: characters pyoxigraph escapes in a literal (or cannot hold): text without them is written as it is
@@ -99,8 +116,13 @@ def _literal_suffix(language: str | None, datatype: str | None) -> bytes:
     `^^<…#integer>`, nothing for xsd:string), as pyoxigraph writes it (and checks it)."""
     import pyoxigraph as ox
 
-    v = (ox.Literal("", language=language) if language else
-         ox.Literal("", datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(""))
+    v = (
+        ox.Literal("", language=language)
+        if language
+        else ox.Literal("", datatype=ox.NamedNode(datatype))
+        if datatype
+        else ox.Literal("")
+    )
     return str(v)[2:].encode("utf-8")
 
 
@@ -112,16 +134,23 @@ def _nt(t, xml: bool = False) -> bytes:
     if isinstance(t, Literal):
         text = str(t)
         if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:
-            raise OutputError(f"a literal of {literal_size(text) / 2**20:.1f} MiB is over the "
-                              f"{MAX_LITERAL_BYTES / 2**20:.1f} MiB strict parsers read; "
-                              "split the input into smaller parts")
+            raise OutputError(
+                f"a literal of {literal_size(text) / 2**20:.1f} MiB is over the "
+                f"{MAX_LITERAL_BYTES / 2**20:.1f} MiB strict parsers read; "
+                "split the input into smaller parts"
+            )
         if xml:
             text = _NOT_XML.sub("\ufffd", text)
         language, datatype = t.language, None if t.language or t.datatype is None else str(t.datatype)
         if not _ESCAPED.search(text):  # most text: quoted as it is, without a pyoxigraph Literal
             return b'"%s"%s' % (text.encode("utf-8"), _literal_suffix(language, datatype))
-        v = (ox.Literal(text, language=language) if language else
-             ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text))
+        v = (
+            ox.Literal(text, language=language)
+            if language
+            else ox.Literal(text, datatype=ox.NamedNode(datatype))
+            if datatype
+            else ox.Literal(text)
+        )
     elif isinstance(t, URIRef):
         v = ox.NamedNode(str(t))
     elif isinstance(t, BNode):
@@ -225,8 +254,10 @@ class _Sorted:
         r = rank.__getitem__
         it = iter(ids)
         if self.quad_format:
-            keys = [(((r(g) << bits | r(s)) << bits | r(p)) << bits) | r(o)
-                    for g, s, p, o in zip(it, it, it, it, strict=True)]
+            keys = [
+                (((r(g) << bits | r(s)) << bits | r(p)) << bits) | r(o)
+                for g, s, p, o in zip(it, it, it, it, strict=True)
+            ]
         else:
             keys = [((r(s) << bits | r(p)) << bits) | r(o) for s, p, o in zip(it, it, it, strict=True)]
         del ids, rank, it
@@ -241,8 +272,11 @@ class _Sorted:
             prev = k
             s = forms[k >> bits2 & mask]
             g = forms[k >> bits3] if quad_format else b""
-            line = b"%s %s %s %s .\n" % (s, forms[k >> bits & mask], forms[k & mask], g) if g else \
-                b"%s %s %s .\n" % (s, forms[k >> bits & mask], forms[k & mask])
+            line = (
+                b"%s %s %s %s .\n" % (s, forms[k >> bits & mask], forms[k & mask], g)
+                if g
+                else b"%s %s %s .\n" % (s, forms[k >> bits & mask], forms[k & mask])
+            )
             if seen is not None and not (own and s.startswith(own)):
                 if line in seen:
                     continue
@@ -272,7 +306,8 @@ def _write_sorted(sorted_quads: _Sorted, fmt: str, out: BinaryIO) -> None:
             out.write(chunk)
         return
     parsed = itertools.chain.from_iterable(
-        ox.parse(chunk, format=ox.RdfFormat.N_QUADS, lenient=True) for chunk in chunks)
+        ox.parse(chunk, format=ox.RdfFormat.N_QUADS, lenient=True) for chunk in chunks
+    )
     prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
     ox.serialize(parsed, out, format=getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
 
@@ -358,8 +393,9 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] = ()) -> None:
         st = p.stat()  # follows a symlink: the file behind it is what gets written
     except FileNotFoundError:
         if p.is_symlink():
-            raise OutputError(f"{p}: is a symlink to nothing ({os.readlink(p)}); "
-                              "remove it or choose another path") from None
+            raise OutputError(
+                f"{p}: is a symlink to nothing ({os.readlink(p)}); remove it or choose another path"
+            ) from None
         return
     except OSError as exc:
         raise OutputError(f"{p}: cannot write it ({exc.strerror})") from None
@@ -368,8 +404,7 @@ def check_output(path: str | Path, inputs: Iterable[str | Path] = ()) -> None:
             continue
         try:
             if _same_file(st, Path(item).stat()):
-                raise OutputError(f"{p}: is also an input, which writing would overwrite; "
-                                  "choose another output path")
+                raise OutputError(f"{p}: is also an input, which writing would overwrite; choose another output path")
         except OSError:
             continue
     mode = st.st_mode
@@ -459,8 +494,7 @@ def _remove_stale_tmp(p: Path, directory: Path) -> None:
                 continue
             with contextlib.suppress(OSError):
                 st = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() \
-                        and now - st.st_mtime > STALE_TMP_SECONDS:
+                if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and now - st.st_mtime > STALE_TMP_SECONDS:
                     os.unlink(entry.path)
 
 
@@ -520,8 +554,10 @@ def integer(value, node, what: str) -> int:
     try:
         return int(str(value))
     except ValueError:
-        raise GraphFileError(f"{node}: {what} {str(value)[:40]!r} is not an integer; the graph is "
-                             "malformed (check it with `speechkg validate`)") from None
+        raise GraphFileError(
+            f"{node}: {what} {str(value)[:40]!r} is not an integer; the graph is "
+            "malformed (check it with `speechkg validate`)"
+        ) from None
 
 
 def _graph_name(g: Graph, path: Path) -> str:
@@ -606,8 +642,10 @@ def refuse_remote_contexts(path: str | Path) -> None:
         raise GraphFileError(f"{path}: cannot read it ({exc.strerror})") from None
     ref = _remote_context(doc)
     if ref is not None:
-        raise GraphFileError(f"{path}: the JSON-LD names a remote @context ({ref[:100]}), which is refused: "
-                             "nothing is fetched; put the context inline in the file")
+        raise GraphFileError(
+            f"{path}: the JSON-LD names a remote @context ({ref[:100]}), which is refused: "
+            "nothing is fetched; put the context inline in the file"
+        )
 
 
 class _XMLProlog(Exception):
@@ -646,16 +684,21 @@ def refuse_xml_entities(path: str | Path) -> None:
     except _XMLProlog:
         return
     except EntitiesForbidden as exc:
-        raise GraphFileError(f"{path}: the XML declares entities (<!ENTITY {exc.name} …>), which are refused: a "
-                             "few hundred bytes of them can expand to gigabytes (an XML bomb); write their text "
-                             "in place, or give the graph as Turtle") from None
+        raise GraphFileError(
+            f"{path}: the XML declares entities (<!ENTITY {exc.name} …>), which are refused: a "
+            "few hundred bytes of them can expand to gigabytes (an XML bomb); write their text "
+            "in place, or give the graph as Turtle"
+        ) from None
     except DefusedXmlException:
-        raise GraphFileError(f"{path}: the XML refers to an external entity or DTD, which is refused: nothing "
-                             "but the files named is read; remove the reference") from None
+        raise GraphFileError(
+            f"{path}: the XML refers to an external entity or DTD, which is refused: nothing "
+            "but the files named is read; remove the reference"
+        ) from None
     except xml.sax.SAXException as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise GraphFileError(f"{path}: not a readable xml graph ({first[:200]}); "
-                             "check the file or its suffix") from None
+        raise GraphFileError(
+            f"{path}: not a readable xml graph ({first[:200]}); check the file or its suffix"
+        ) from None
     except OSError as exc:
         raise GraphFileError(f"{path}: cannot read it ({exc.strerror})") from None
 
@@ -717,11 +760,15 @@ def load(paths: list[str] | str) -> Dataset:
                 for t in g:
                     target.add(t)
         except RecursionError:
-            raise GraphFileError(f"{p}: nested deeper than speechkg reads (collections or blank "
-                                 f"nodes over {MAX_NESTING:,} levels); flatten the file") from None
+            raise GraphFileError(
+                f"{p}: nested deeper than speechkg reads (collections or blank "
+                f"nodes over {MAX_NESTING:,} levels); flatten the file"
+            ) from None
         except MemoryError:  # the file may be fine: the machine is too small for it
-            raise ResourceError(f"{p}: out of memory reading it ({p.stat().st_size / 2**20:,.0f} MB as written); "
-                                "free memory, or split the graph into smaller files") from None
+            raise ResourceError(
+                f"{p}: out of memory reading it ({p.stat().st_size / 2**20:,.0f} MB as written); "
+                "free memory, or split the graph into smaller files"
+            ) from None
         except Exception as exc:  # rdflib raises many parser-specific types
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise GraphFileError(

@@ -1,4 +1,5 @@
 """Traditional/simplified character forms (OpenCC), for language tags and extraction."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -55,8 +56,9 @@ def simplified_same_length(text: str) -> str:
 
 
 #: full-width digits and Latin letters (１９９８年, ＧＤＰ) → their ASCII forms, one for one
-_HALF_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B),
-                                                               *range(0xFF41, 0xFF5B))})
+_HALF_WIDTH = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+)
 
 
 def analysis_form(text: str) -> str:

@@ -5,6 +5,7 @@ PNG, matplotlib) or an offline HTML page with the chart and its table.
 A speech's period comes from its `dcterms:date`; its size from the length of its
 `nif:Context` text. Entities are found by any of their labels (`skos:prefLabel` /
 `skos:altLabel`, compared through evaluate.norm, as `timeline` does)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -41,7 +42,9 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
 #: each speech once, with its (earliest) date and its text's length, summed by date
-_SPEECHES = _PREFIXES + """
+_SPEECHES = (
+    _PREFIXES
+    + """
 SELECT ?date (COUNT(?sp) AS ?speeches) (SUM(?len) AS ?chars) WHERE {
   { SELECT ?sp (MIN(STR(?d)) AS ?date) (MAX(?l) AS ?len) WHERE {
       ?sp a skg:Speech .
@@ -50,23 +53,30 @@ SELECT ?date (COUNT(?sp) AS ?speeches) (SUM(?len) AS ?chars) WHERE {
     } GROUP BY ?sp }
 } GROUP BY ?date
 """
+)
 
 #: mentions and mentioning speeches of the chosen entities, by entity and speech date
-_COUNTS = _PREFIXES + """
+_COUNTS = (
+    _PREFIXES
+    + """
 SELECT ?e ?date (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?sp) AS ?speeches) WHERE {
   { SELECT ?sp (MIN(STR(?d)) AS ?date) WHERE { ?sp a skg:Speech ; dcterms:date ?d } GROUP BY ?sp }
   %s
   ?m itsrdf:taIdentRef ?e ; prov:wasDerivedFrom ?sp .
 } GROUP BY ?e ?date
 """
+)
 
 #: every label of every entity, with its type(s) and preferred label
-_LABELS = _PREFIXES + """
+_LABELS = (
+    _PREFIXES
+    + """
 SELECT ?e ?type ?pref ?label WHERE {
   ?e a ?type ; skos:prefLabel ?pref .
   { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label }
 }
 """
+)
 
 _DATE = re.compile(r"(-?\d{4,})(?:-(\d\d)(?:-\d\d)?)?")
 
@@ -140,14 +150,17 @@ class Trend:
         if self.undated:
             parts.append(f"{self.undated:,} speech(es) without a date")
         if self.coarse:
-            parts.append(f"{self.coarse:,} dated only to the {'year' if self.by == 'quarter' else 'year or month'}"
-                         f" (too coarse for --by {self.by})")
+            parts.append(
+                f"{self.coarse:,} dated only to the {'year' if self.by == 'quarter' else 'year or month'}"
+                f" (too coarse for --by {self.by})"
+            )
         if not parts:
             return None
         return f"{' and '.join(parts)} left out; give dates with `speechkg build --date` or `--dates`"
 
 
 # ------------------------------------------------------------------ reading
+
 
 def open_graphs(files: list[str], store_dir: str | None = None) -> ox.Store:
     """Graph files loaded into an in-memory Oxigraph store, or an on-disk store opened read-only."""
@@ -197,10 +210,14 @@ def find(store: ox.Store, labels: list[str], type_: str | None = None) -> list[S
         kept = sorted((h for h in hits if type_ is None or h.type == type_), key=lambda x: (x.type, x.iri, x.label))
         if not kept:
             if hits:
-                raise InputError(f"no {type_} labelled {label!r} in the graph (there is a "
-                                 f"{', '.join(sorted({h.type for h in hits}))} of that name)")
-            raise InputError(f"no entity labelled {label!r} in the graph; "
-                             "try `speechkg query … --saved formulas` for the labels there are")
+                raise InputError(
+                    f"no {type_} labelled {label!r} in the graph (there is a "
+                    f"{', '.join(sorted({h.type for h in hits}))} of that name)"
+                )
+            raise InputError(
+                f"no entity labelled {label!r} in the graph; "
+                "try `speechkg query … --saved formulas` for the labels there are"
+            )
         out += [h for h in kept if h.iri not in {o.iri for o in out}]
     return out
 
@@ -241,13 +258,21 @@ def periods_between(first: str, last: str, by: str) -> list[str]:
     """Every period from `first` to `last`, none missing."""
     a, b = _ordinal(first, by), _ordinal(last, by)
     if b - a + 1 > MAX_PERIODS:
-        raise InputError(f"the speeches' dates run from {first} to {last}, {b - a + 1:,} {by}s; "
-                         f"chart at most {MAX_PERIODS:,} (use a longer --by, or check the dates)")
+        raise InputError(
+            f"the speeches' dates run from {first} to {last}, {b - a + 1:,} {by}s; "
+            f"chart at most {MAX_PERIODS:,} (use a longer --by, or check the dates)"
+        )
     return [_period(n, by) for n in range(a, b + 1)]
 
 
-def trend(store: ox.Store, entities: list[str] = (), type_: str | None = None, top: int | None = None,
-          by: str = "year", per_10k: bool = False) -> Trend:
+def trend(
+    store: ox.Store,
+    entities: list[str] = (),
+    type_: str | None = None,
+    top: int | None = None,
+    by: str = "year",
+    per_10k: bool = False,
+) -> Trend:
     """Mentions and mentioning speeches per period of the entities labelled `entities`, and with
     `top` the `top` entities of `type_` whose value changed most between the first and the
     last period (ties by label)."""
@@ -275,9 +300,11 @@ def trend(store: ox.Store, entities: list[str] = (), type_: str | None = None, t
         t.period_speeches[p] = t.period_speeches.get(p, 0) + n
         t.period_chars[p] = t.period_chars.get(p, 0) + (int(s["chars"].value) if s["chars"] is not None else 0)
     if not t.period_speeches:
-        raise InputError(f"no speech in the graph has a date that gives its {by} (left out: {t.undated:,} "
-                         f"without a date, {t.coarse:,} too coarse); give dates with `speechkg build --date` "
-                         "or `--dates`")
+        raise InputError(
+            f"no speech in the graph has a date that gives its {by} (left out: {t.undated:,} "
+            f"without a date, {t.coarse:,} too coarse); give dates with `speechkg build --date` "
+            "or `--dates`"
+        )
     known = sorted(t.period_speeches, key=lambda p: _ordinal(p, by))
     t.periods = periods_between(known[0], known[-1], by)
 
@@ -308,8 +335,10 @@ def trend(store: ox.Store, entities: list[str] = (), type_: str | None = None, t
             n = counts[iri].get(p, [0, 0])[0]
             return rate(n, p) if per_10k else n
 
-        ranked = sorted(((abs(value(iri, last) - value(iri, first)), label, iri)
-                         for iri, label in labels.items()), key=lambda x: (-x[0], x[1], x[2]))
+        ranked = sorted(
+            ((abs(value(iri, last) - value(iri, first)), label, iri) for iri, label in labels.items()),
+            key=lambda x: (-x[0], x[1], x[2]),
+        )
         moved = [Series(iri, label, type_) for change, label, iri in ranked[:top] if change > 0]
         t.top = (type_, len(moved))
         chosen += moved
@@ -338,6 +367,7 @@ def _labels(store: ox.Store, iris: list[str], type_: str) -> dict[str, str]:
 
 # ------------------------------------------------------------------ writing
 
+
 def _legend_labels(t: Trend) -> list[str]:
     """Each series' label, with its type when two series share a label."""
     from .query import printable
@@ -353,14 +383,25 @@ def to_csv(t: Trend) -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["period", "entity", "label", "type", "mentions", "speeches"] + (["per_10k"] if t.per_10k else []))
     for r in t.rows:
-        w.writerow([r.period, r.entity, r.label, r.type, r.mentions, r.speeches]
-                   + ([f"{r.per_10k:.4f}"] if t.per_10k else []))
+        w.writerow(
+            [r.period, r.entity, r.label, r.type, r.mentions, r.speeches] + ([f"{r.per_10k:.4f}"] if t.per_10k else [])
+        )
     return buf.getvalue().encode("utf-8")
 
 
 #: CJK-capable fonts, best first; the SVG names them all (the viewer picks the first it has)
-CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-             "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "SimHei", "Droid Sans Fallback"]
+CJK_FONTS = [
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Noto Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "SimHei",
+    "Droid Sans Fallback",
+]
 
 
 def cjk_font() -> str | None:
@@ -384,11 +425,22 @@ def _figure(t: Trend):
     ax = fig.add_subplot()
     x = list(range(len(t.periods)))
     for i, (s, label) in enumerate(zip(t.series, _legend_labels(t), strict=True)):
-        ax.plot(x, t.values(s), marker="o" if len(x) <= 40 else None, markersize=3, linewidth=1.6,
-                label=_mpl_text(label), gid=f"series-{i}")
+        ax.plot(
+            x,
+            t.values(s),
+            marker="o" if len(x) <= 40 else None,
+            markersize=3,
+            linewidth=1.6,
+            label=_mpl_text(label),
+            gid=f"series-{i}",
+        )
     step = max(1, -(-len(x) // 24))  # at most 24 period labels
-    ax.set_xticks(x[::step], [t.periods[i] for i in x[::step]], rotation=45 if len(x) > 8 else 0,
-                  ha="right" if len(x) > 8 else "center")
+    ax.set_xticks(
+        x[::step],
+        [t.periods[i] for i in x[::step]],
+        rotation=45 if len(x) > 8 else 0,
+        ha="right" if len(x) > 8 else "center",
+    )
     ax.set_xlim(-0.5, len(x) - 0.5)
     ax.set_ylim(bottom=0)
     if not t.per_10k:
@@ -406,8 +458,13 @@ def _figure(t: Trend):
 
 def _rc(font: str | None) -> dict:
     families = ([font] if font else []) + [f for f in CJK_FONTS if f != font] + ["sans-serif"]
-    return {"font.family": families, "svg.fonttype": "none", "svg.hashsalt": "speechkg-trend",
-            "path.simplify": False, "axes.unicode_minus": False}
+    return {
+        "font.family": families,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "speechkg-trend",
+        "path.simplify": False,
+        "axes.unicode_minus": False,
+    }
 
 
 def to_svg(t: Trend) -> bytes:
@@ -417,8 +474,7 @@ def to_svg(t: Trend) -> bytes:
 
     buf = io.BytesIO()
     with matplotlib.rc_context(_rc(cjk_font())), _quiet_fonts():
-        _figure(t).savefig(buf, format="svg", metadata={"Date": None, "Creator": None,
-                                                        "Title": _mpl_text(t.title)})
+        _figure(t).savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Title": _mpl_text(t.title)})
     return buf.getvalue()
 
 
@@ -438,9 +494,11 @@ def _quiet_fonts():
         log.disabled = before
 
 
-_NO_FONT = ("no CJK font for the PNG's labels on this system (matplotlib finds none of "
-            f"{', '.join(CJK_FONTS[:3])}, …; Debian: apt-get install fonts-noto-cjk); write .svg instead, "
-            "which keeps the text as text")
+_NO_FONT = (
+    "no CJK font for the PNG's labels on this system (matplotlib finds none of "
+    f"{', '.join(CJK_FONTS[:3])}, …; Debian: apt-get install fonts-noto-cjk); write .svg instead, "
+    "which keeps the text as text"
+)
 
 
 def to_png(t: Trend) -> bytes:
@@ -495,21 +553,31 @@ def to_html(t: Trend) -> bytes:
         return html.escape(printable(str(s)), quote=True)
 
     svg = to_svg(t).decode("utf-8")
-    svg = svg[svg.index("<svg"):]  # no XML declaration or DOCTYPE inside HTML
+    svg = svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE inside HTML
     head = ["period", "entity", "label", "type", "mentions", "speeches"] + (["per 10k chars"] if t.per_10k else [])
     body = []
     for r in t.rows:
-        cells = [f"<td>{e(r.period)}</td>", f"<td>{e(r.label)}</td>", f"<td>{e(r.type)}</td>",
-                 f'<td class="n">{r.mentions}</td>', f'<td class="n">{r.speeches}</td>']
+        cells = [
+            f"<td>{e(r.period)}</td>",
+            f"<td>{e(r.label)}</td>",
+            f"<td>{e(r.type)}</td>",
+            f'<td class="n">{r.mentions}</td>',
+            f'<td class="n">{r.speeches}</td>',
+        ]
         if t.per_10k:
             cells.append(f'<td class="n">{r.per_10k:.4f}</td>')
         cells.insert(1, f"<td>{e(r.entity)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     note = t.note()
-    return _HTML.format(title=e(t.title), fonts=", ".join(f'"{f}"' for f in CJK_FONTS), svg=svg.strip(),
-                        note=f'<p class="note">{e(note[0].upper() + note[1:])}.</p>\n' if note else "",
-                        caption=e(f"{t.measure} and mentioning speeches by {t.by}"),
-                        head="".join(f"<th>{e(h)}</th>" for h in head), body="\n".join(body)).encode("utf-8")
+    return _HTML.format(
+        title=e(t.title),
+        fonts=", ".join(f'"{f}"' for f in CJK_FONTS),
+        svg=svg.strip(),
+        note=f'<p class="note">{e(note[0].upper() + note[1:])}.</p>\n' if note else "",
+        caption=e(f"{t.measure} and mentioning speeches by {t.by}"),
+        head="".join(f"<th>{e(h)}</th>" for h in head),
+        body="\n".join(body),
+    ).encode("utf-8")
 
 
 def render(t: Trend, path: str) -> bytes:
@@ -526,8 +594,10 @@ def check_output(path: str, inputs: list[str] = ()) -> None:
 
     ext = ".csv" if path == "-" else Path(path).suffix.lower()
     if ext not in OUTPUTS:
-        raise OutputError(f"{path}: cannot tell what to write from its extension; use "
-                          + ", ".join(f"{k} ({v})" for k, v in OUTPUTS.items()))
+        raise OutputError(
+            f"{path}: cannot tell what to write from its extension; use "
+            + ", ".join(f"{k} ({v})" for k, v in OUTPUTS.items())
+        )
     if ext == ".png" and cjk_font() is None:
         raise OutputError(_NO_FONT)
     check_path(path, inputs)

@@ -16,6 +16,7 @@ per node for the index and the kept triples of the nodes described in several ch
   entity of many speeches) is validated at the end with all its triples;
 - only triples the shapes read are kept (an entity's skg:mentionedIn of every speech is not).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
@@ -104,22 +105,28 @@ def _check(g: Graph, own: set[Node] | None = None, inplace: bool = True) -> tupl
         label = min(g.objects(focus, SKOS.prefLabel), default=None) if focus is not None else None  # one, if two
         path = results.value(r, SH.resultPath)
         msg = results.value(r, SH.resultMessage)
-        out.append(Violation(f"{label} <{focus}>" if label else f"<{focus}>",
-                             _short(path) if path is not None else "",
-                             str(msg) if msg is not None else "violates a shape"))
+        out.append(
+            Violation(
+                f"{label} <{focus}>" if label else f"<{focus}>",
+                _short(path) if path is not None else "",
+                str(msg) if msg is not None else "violates a shape",
+            )
+        )
     return out, failed
 
 
 def _short(iri) -> str:
     s = str(iri)
-    for prefix, ns in (("skg:", "https://w3id.org/speechkg#"),
-                       ("nif:", "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"),
-                       ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-                       ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-                       ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-                       ("itsrdf:", "http://www.w3.org/2005/11/its/rdf#")):
+    for prefix, ns in (
+        ("skg:", "https://w3id.org/speechkg#"),
+        ("nif:", "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"),
+        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+        ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+        ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
+        ("itsrdf:", "http://www.w3.org/2005/11/its/rdf#"),
+    ):
         if s.startswith(ns):
-            return prefix + s[len(ns):]
+            return prefix + s[len(ns) :]
     return s
 
 
@@ -140,12 +147,16 @@ class Needs:
 #: SHACL terms whose checks stay within a focus node, its values and their types (with
 #: sh:or, sh:and, sh:xone and sh:not of such shapes); any other term in the shapes (sh:node,
 #: sh:closed, sh:targetObjectsOf, complex paths, …) and the shapes are checked in one run
-_LOCAL = {SH[t] for t in (
-    "targetClass targetSubjectsOf target property path message severity name description deactivated "
-    "order group minCount maxCount datatype class nodeKind pattern flags minInclusive maxInclusive "
-    "minExclusive maxExclusive minLength maxLength languageIn uniqueLang in hasValue lessThan "
-    "lessThanOrEquals equals disjoint or and xone not sparql select prefixes declare prefix namespace "
-    "SPARQLTarget NodeShape PropertyShape").split()}
+_LOCAL = {
+    SH[t]
+    for t in (
+        "targetClass targetSubjectsOf target property path message severity name description deactivated "
+        "order group minCount maxCount datatype class nodeKind pattern flags minInclusive maxInclusive "
+        "minExclusive maxExclusive minLength maxLength languageIn uniqueLang in hasValue lessThan "
+        "lessThanOrEquals equals disjoint or and xone not sparql select prefixes declare prefix namespace "
+        "SPARQLTarget NodeShape PropertyShape"
+    ).split()
+}
 _LOGICAL = (SH["or"], SH["and"], SH.xone)
 
 
@@ -156,13 +167,19 @@ def needs(sg: Graph) -> Needs | None:
     read its focus node and the nodes this links to, as the two of ontology/shapes.ttl do
     (tests/test_validate.py checks them in chunks against one run)."""
     sh = str(SH)
-    if any(str(p).startswith(sh) and p not in _LOCAL for p in sg.predicates()) or \
-            any(str(o).startswith(sh) and o not in _LOCAL and p == RDF.type for _, p, o in sg):
+    if any(str(p).startswith(sh) and p not in _LOCAL for p in sg.predicates()) or any(
+        str(o).startswith(sh) and o not in _LOCAL and p == RDF.type for _, p, o in sg
+    ):
         return None
     if any(not isinstance(o, URIRef) for o in sg.objects(None, SH.path)):
         return None
-    keep = {RDF.type, RDFS.subClassOf, SKOS.prefLabel, *sg.objects(None, SH.path),
-            *sg.objects(None, SH.targetSubjectsOf)}
+    keep = {
+        RDF.type,
+        RDFS.subClassOf,
+        SKOS.prefLabel,
+        *sg.objects(None, SH.path),
+        *sg.objects(None, SH.targetSubjectsOf),
+    }
     links: set[URIRef] = set()
     for shape, path in sg.subject_objects(SH.path):
         members = _members(sg, shape)
@@ -176,8 +193,11 @@ def needs(sg: Graph) -> Needs | None:
         if found is None:
             return None
         read |= found
-    return Needs(frozenset(keep | read), frozenset(links | read - {RDF.type, RDFS.subClassOf}),
-                 frozenset({RDF.type, RDFS.subClassOf} | read))
+    return Needs(
+        frozenset(keep | read),
+        frozenset(links | read - {RDF.type, RDFS.subClassOf}),
+        frozenset({RDF.type, RDFS.subClassOf} | read),
+    )
 
 
 def _members(sg: Graph, shape: Node) -> list[Node] | None:
@@ -258,8 +278,9 @@ def validate_files(paths: list[str], chunk: int = CHUNK) -> Report:
         except _Unreadable:
             return validate(load(paths))
     except MemoryError:
-        raise ResourceError(f"out of memory validating {', '.join(paths)}; free memory, or validate the "
-                            "files one at a time") from None
+        raise ResourceError(
+            f"out of memory validating {', '.join(paths)}; free memory, or validate the files one at a time"
+        ) from None
 
 
 class _Chunked:
@@ -395,8 +416,9 @@ class _Chunked:
             failed = failed or f
         return Report(not failed, n_nodes, sorted(violations, key=_order))
 
-    def _validate(self, triples: Iterable[tuple], own: set[Node], links: set[URIRef],
-                  facts: dict[Node, set[tuple]]) -> tuple[list[Violation], bool]:
+    def _validate(
+        self, triples: Iterable[tuple], own: set[Node], links: set[URIRef], facts: dict[Node, set[tuple]]
+    ) -> tuple[list[Violation], bool]:
         """Validate the nodes `own` with `triples`, the facts of the nodes they link to, and
         the subclass triples."""
         if not own:

@@ -3,6 +3,7 @@
 `SKG` fails on a misspelt term (`_fail = True`), so a typo in the library is an
 AttributeError at import or first use, not a silently wrong triple.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -73,12 +74,26 @@ class SKG(DefinedNamespace):
 
 #: The entity classes of the contract, in the order the scorer lists them.
 ENTITY_TYPES: tuple[str, ...] = (
-    "Campaign", "Body", "Goal", "Date", "Meeting", "Person", "Document", "Concept",
+    "Campaign",
+    "Body",
+    "Goal",
+    "Date",
+    "Meeting",
+    "Person",
+    "Document",
+    "Concept",
 )
 
 #: The relation predicates of the contract, plus our own.
 RELATION_TYPES: tuple[str, ...] = (
-    "date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy", "ledBy", "member",
+    "date",
+    "organizer",
+    "chair",
+    "speaker",
+    "proposedBy",
+    "endorsedBy",
+    "ledBy",
+    "member",
 )
 
 PREFIXES: dict[str, str] = {

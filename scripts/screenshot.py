@@ -4,6 +4,7 @@ of the news corpus) in headless Chromium, as the tests run it.
     .venv/bin/python scripts/screenshot.py [--corpus ../shared/corpora/xwlb-2020-2021.jsonl.gz]
                                            [--since 2021-01-01] [--items 2000] [--only seed|corpus]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,10 +39,12 @@ def shoot(page: Path, out: Path, size: tuple[int, int], script: str = "") -> Non
 
 def seed(tmp: Path) -> None:
     ttl, page = tmp / "seed.ttl", tmp / "seed.html"
-    subprocess.run(KG + ["build", str(ROOT / "seeds" / "provincial-union-2022.txt"), "-o", str(ttl)],
-                   cwd=ROOT, check=True)
-    subprocess.run(KG + ["view", str(ttl), "-o", str(page), "--title", "XX省总工会全委会议讲话 (seed)"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        KG + ["build", str(ROOT / "seeds" / "provincial-union-2022.txt"), "-o", str(ttl)], cwd=ROOT, check=True
+    )
+    subprocess.run(
+        KG + ["view", str(ttl), "-o", str(page), "--title", "XX省总工会全委会议讲话 (seed)"], cwd=ROOT, check=True
+    )
     shoot(page, ROOT / "docs" / "seed-view.png", (1400, 900), "window.speechkg.search('五大行动')")
 
 
@@ -62,10 +65,16 @@ def corpus(tmp: Path, news: Path, since: str, items: int) -> None:
                 break
     (tmp / "dates.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     graph, page = tmp / "news.nq", tmp / "news.html"
-    subprocess.run(KG + ["build", str(texts), "-o", str(graph), "--dates", str(tmp / "dates.csv"), "--jobs", "2",
-                         "--quiet"], cwd=ROOT, check=True)
-    subprocess.run(KG + ["view", str(graph), "-o", str(page), "--title", f"新闻联播 {n:,} items from {since}"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        KG + ["build", str(texts), "-o", str(graph), "--dates", str(tmp / "dates.csv"), "--jobs", "2", "--quiet"],
+        cwd=ROOT,
+        check=True,
+    )
+    subprocess.run(
+        KG + ["view", str(graph), "-o", str(page), "--title", f"新闻联播 {n:,} items from {since}"],
+        cwd=ROOT,
+        check=True,
+    )
     shoot(page, ROOT / "docs" / "corpus-view.png", (1600, 1000))
 
 

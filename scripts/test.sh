@@ -16,4 +16,8 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
-.venv/bin/python -m pytest "$@"
+# lint and format first (ruff is pinned in the test extra, so every machine formats alike)
+.venv/bin/python -m ruff check .
+.venv/bin/python -m ruff format --check .
+# both cores: modules are spread over two workers, each module's tests (and fixtures) on one
+.venv/bin/python -m pytest -n 2 --dist loadfile "$@"

@@ -9,6 +9,7 @@ Each news item of the JSON-lines file (date, num, title, text) is written as DAT
 remove WORK to build again). Then `speechkg trend` charts the formulations of ENTITIES per
 quarter, per 10,000 characters of news, and the time it took is printed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,16 +61,20 @@ def main() -> None:
     corpus = work / "corpus.nq"
     if not corpus.exists():
         dates = write_items(Path(args.source), work / "news")
-        took = speechkg("build", str(work / "news"), "--dates", str(dates), "-o", str(corpus),
-                        "--jobs", str(args.jobs), "--quiet")
+        took = speechkg(
+            "build", str(work / "news"), "--dates", str(dates), "-o", str(corpus), "--jobs", str(args.jobs), "--quiet"
+        )
         print(f"built {corpus} in {took:.0f} s", file=sys.stderr)
     cmd = ["trend", str(corpus), *(a for e in ENTITIES for a in ("--entity", e)), "--by", "quarter", "--per-10k"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     took = speechkg(*cmd, "-o", args.out)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    print(f"speechkg {' '.join(cmd)} -o {args.out}: {took:.1f} s wall, {cpu:.1f} s CPU, "
-          f"{corpus.stat().st_size / 2**20:,.0f} MiB of N-Quads", file=sys.stderr)
+    print(
+        f"speechkg {' '.join(cmd)} -o {args.out}: {took:.1f} s wall, {cpu:.1f} s CPU, "
+        f"{corpus.stat().st_size / 2**20:,.0f} MiB of N-Quads",
+        file=sys.stderr,
+    )
     speechkg(*cmd, "-o", str(Path(args.out).with_suffix(".csv")))
 
 

@@ -1,5 +1,6 @@
 """Headless Chromium (Debian's chromium + chromium-driver) through Selenium, with the network
 blocked: pages must work from file:// with nothing fetched."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,9 +9,19 @@ from contextlib import contextmanager
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1400,900", "--lang=zh-CN"]
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1400,900",
+    "--lang=zh-CN",
+]
 
 
 @contextmanager
@@ -28,8 +39,9 @@ def chromium():
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
     try:
         driver.execute_cdp_cmd("Network.enable", {})
-        driver.execute_cdp_cmd("Network.setBlockedURLs",
-                               {"urls": ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]})
+        driver.execute_cdp_cmd(
+            "Network.setBlockedURLs", {"urls": ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]}
+        )
         yield driver
     finally:
         driver.quit()

@@ -6,6 +6,7 @@ neighbour of index k + 1 to k + 3. Besides them: 全总 (a Body with an English 
 every 2021 speech and with 李四 in every 2020 speech; 会议甲 was organized by 全总 (a 2020
 relation); 张三 and 李四 have pinyin labels.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,10 +35,14 @@ def corpus(n: int = 60, english: dict[str, str] | None = None, per: int = 5) -> 
     全总, 张三, 李四 and 会议甲; `english` adds @en labels by key (e0, qz …)."""
     ds = Dataset(default_union=True)
     names = {f"e{k}": (f"实体{k}号", ENTITY_TYPES[k % len(ENTITY_TYPES)]) for k in range(n)}
-    names.update({"qz": ("全总", "Body"), "zs": ("张三", "Person"), "ls": ("李四", "Person"),
-                  "hy": ("会议甲", "Meeting")})
-    extra = {"qz": [("All-China Federation of Trade Unions", "en"), ("中华全国总工会", "zh")],
-             "zs": [("Zhang San", "zh-Latn-pinyin")], "ls": [("Li Si", "zh-Latn-pinyin")]}
+    names.update(
+        {"qz": ("全总", "Body"), "zs": ("张三", "Person"), "ls": ("李四", "Person"), "hy": ("会议甲", "Meeting")}
+    )
+    extra = {
+        "qz": [("All-China Federation of Trade Unions", "en"), ("中华全国总工会", "zh")],
+        "zs": [("Zhang San", "zh-Latn-pinyin")],
+        "ls": [("Li Si", "zh-Latn-pinyin")],
+    }
     for key, text in (english or {}).items():
         extra.setdefault(key, []).append((text, "en"))
     # sentences: each a list of entity keys, spread over the speeches round-robin

@@ -27,8 +27,8 @@ def kg():
 
 def test_readme_python_examples_run(tmp_path, monkeypatch):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Python"):]
-    section = section[:section.index("\n## ", 1)]
+    section = readme[readme.index("## Python") :]
+    section = section[: section.index("\n## ", 1)]
     blocks = re.findall(r"```python\n(.*?)```", section, re.S)
     assert len(blocks) == 2
     (tmp_path / "seeds").symlink_to(ROOT / "seeds")
@@ -41,8 +41,23 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
 
 
 def test_wheel_installs_one_top_level_name(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     (wheel,) = tmp_path.glob("speechkg-*.whl")
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
@@ -58,11 +73,17 @@ def test_wheel_installs_one_top_level_name(tmp_path):
 def test_python_dash_m_and_a_users_own_modules_do_not_shadow(tmp_path):
     for name in ("graph.py", "cli.py", "ontology.py"):  # a user's own files in the working directory
         (tmp_path / name).write_text("raise SystemExit('shadowed')\n")
-    r = subprocess.run([sys.executable, "-m", "speechkg", "--version"], cwd=tmp_path, capture_output=True,
-                       text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "speechkg", "--version"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 0 and r.stdout.startswith("speechkg"), r.stderr
-    r = subprocess.run([sys.executable, "-c", "from speechkg.graph import pipeline; print(pipeline.__name__)"],
-                       cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-c", "from speechkg.graph import pipeline; print(pipeline.__name__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.stdout.strip() == "speechkg.graph.pipeline", r.stderr
 
 
@@ -74,7 +95,7 @@ def test_entities_relations_and_mentions_agree_with_the_text(kg):
     (wuda,) = kg.find("五大行动")
     assert wuda.type == "Campaign" and wuda.mentions == len(kg.mentions(wuda)) >= 2
     for m in kg.mentions(wuda):
-        assert text[m.start:m.end] == m.text and m.text in m.sentence
+        assert text[m.start : m.end] == m.text and m.text in m.sentence
     chairs = kg.relations(predicate="chair")
     assert chairs and all(r.predicate == "chair" and r.evidence and r.object_label in r.evidence for r in chairs)
     assert {r.predicate for r in kg.relations()} >= {"chair", "date", "endorsedBy"}
@@ -118,7 +139,11 @@ def test_build_text_is_the_build_of_the_same_file(tmp_path):
     from_file.serialize(tmp_path / "b.nq")
     assert (tmp_path / "a.nq").read_bytes() == (tmp_path / "b.nq").read_bytes()
     assert [(e.type, e.label) for e in from_text.entities()] == [
-        ("Body", "全总"), ("Date", "2022-01-21"), ("Meeting", "全总第十八届执委会第二次会议"), ("Person", "王东明")]
+        ("Body", "全总"),
+        ("Date", "2022-01-21"),
+        ("Meeting", "全总第十八届执委会第二次会议"),
+        ("Person", "王东明"),
+    ]
     with pytest.raises(InputError, match="^build_text takes the speech as a str, not bytes$"):
         skg.build_text(NEWS.encode())
     with pytest.raises(InputError, match="^'21 Jan' is not a date; use YYYY-MM-DD$"):

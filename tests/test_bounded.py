@@ -1,6 +1,7 @@
 """Issue 16: any input in bounded time and memory (hostile inputs D9–D12 of the reliability
 report, and one bad file in a corpus). Inputs are small; limits are far from what the fixed
 code takes and far below what the quadratic code took."""
+
 from __future__ import annotations
 
 import os
@@ -30,27 +31,46 @@ def _roots(groups):
 
 
 def test_short_forms_still_merge_with_the_one_longer_form():
-    roots = _roots(_groups([("Campaign", "全省劳动和技能竞赛"), ("Campaign", "劳动和技能竞赛"),
-                            ("Document", "中华人民共和国工会法"), ("Document", "工会法"),
-                            ("Meeting", "省民营经济工作会议"), ("Meeting", "民营经济工作会议")]))
+    roots = _roots(
+        _groups(
+            [
+                ("Campaign", "全省劳动和技能竞赛"),
+                ("Campaign", "劳动和技能竞赛"),
+                ("Document", "中华人民共和国工会法"),
+                ("Document", "工会法"),
+                ("Meeting", "省民营经济工作会议"),
+                ("Meeting", "民营经济工作会议"),
+            ]
+        )
+    )
     assert roots["Campaign|劳动和技能竞赛"] == "Campaign|全省劳动和技能竞赛"
     assert roots["Document|工会法"] == "Document|中华人民共和国工会法"
     assert roots["Meeting|民营经济工作会议"] == "Meeting|省民营经济工作会议"
 
 
 def test_a_short_form_with_two_longer_forms_stays_apart():
-    roots = _roots(_groups([("Campaign", "全省劳动和技能竞赛"), ("Campaign", "全市劳动和技能竞赛"),
-                            ("Campaign", "劳动和技能竞赛"), ("Document", "工会法"),
-                            ("Document", "工会法实施办法")]))
+    roots = _roots(
+        _groups(
+            [
+                ("Campaign", "全省劳动和技能竞赛"),
+                ("Campaign", "全市劳动和技能竞赛"),
+                ("Campaign", "劳动和技能竞赛"),
+                ("Document", "工会法"),
+                ("Document", "工会法实施办法"),
+            ]
+        )
+    )
     assert roots["Campaign|劳动和技能竞赛"] == "Campaign|劳动和技能竞赛"
     assert roots["Document|工会法"] == "Document|工会法"
 
 
 def test_short_forms_of_many_names_are_merged_in_linear_time():
     # D9: 20,000 campaign names compared pairwise took about a minute
-    groups = _groups([("Campaign", f"五大行动{i}") for i in range(20000)]
-                     + [("Campaign", f"全省五大行动{i}") for i in range(0, 20000, 7)]
-                     + [("Document", f"第{i}号工会法") for i in range(20000)])
+    groups = _groups(
+        [("Campaign", f"五大行动{i}") for i in range(20000)]
+        + [("Campaign", f"全省五大行动{i}") for i in range(0, 20000, 7)]
+        + [("Document", f"第{i}号工会法") for i in range(20000)]
+    )
     t = time.perf_counter()
     roots = _roots(groups)
     assert time.perf_counter() - t < 3
@@ -70,8 +90,9 @@ def test_deeply_nested_html_is_read_in_linear_time(tmp_path):
     # D10: 20,000 nested <div> took 18 s (each block searched its whole subtree again)
     from speechkg.graph import read
 
-    data = ("<html><body>" + "<div>" * 20000 + "省委召开会议。" + "</div>" * 20000
-            + "<p>第二段</p></body></html>").encode()
+    data = (
+        "<html><body>" + "<div>" * 20000 + "省委召开会议。" + "</div>" * 20000 + "<p>第二段</p></body></html>"
+    ).encode()
     t = time.perf_counter()
     assert read.html_text(data, "n.html") == "省委召开会议。\n第二段"
     assert time.perf_counter() - t < 3
@@ -89,9 +110,11 @@ def test_unclosed_html_tags_are_read_in_linear_time():
 def test_html_text_reads_only_innermost_blocks_once():
     from speechkg.graph import read
 
-    data = ("<html><head><title>标题</title></head><body><div>前言<div><p>一段<br>二段</p>"
-            "<aside><aside><p>旁注</p></aside></aside><ul><li>甲</li><li>乙</li></ul></div>"
-            "</div><script>x</script></body></html>").encode()
+    data = (
+        "<html><head><title>标题</title></head><body><div>前言<div><p>一段<br>二段</p>"
+        "<aside><aside><p>旁注</p></aside></aside><ul><li>甲</li><li>乙</li></ul></div>"
+        "</div><script>x</script></body></html>"
+    ).encode()
     assert read.html_text(data, "h.html") == "标题\n一段\n二段\n甲\n乙"
 
 
@@ -123,8 +146,9 @@ def _bomb(tmp_path, mb: float, lie: bool = False):
             if item.filename == "word/document.xml":
                 head, tail = data.decode().split("<w:body>", 1)
                 block = "<w:p><w:r><w:t>省委召开会议。</w:t></w:r></w:p>"
-                data = (head + "<w:body>" + block * int(mb * 2**20 / len(block.encode()))
-                        + tail.split("<w:body>", 1)[-1]).encode()
+                data = (
+                    head + "<w:body>" + block * int(mb * 2**20 / len(block.encode())) + tail.split("<w:body>", 1)[-1]
+                ).encode()
             z.writestr(item.filename, data)
     raw = bytearray(out.getvalue())
     if lie:
@@ -132,7 +156,7 @@ def _bomb(tmp_path, mb: float, lie: bool = False):
         info = z.getinfo("word/document.xml")
         struct.pack_into("<I", raw, info.header_offset + 22, 1024)
         pos = raw.index(b"word/document.xml", z.start_dir) - 46  # its central directory entry
-        assert raw[pos:pos + 4] == b"PK\x01\x02"
+        assert raw[pos : pos + 4] == b"PK\x01\x02"
         struct.pack_into("<I", raw, pos + 24, 1024)
     path = tmp_path / "bomb.docx"
     path.write_bytes(bytes(raw))
@@ -208,8 +232,10 @@ def test_max_size_applies_to_standard_input():
     ok = _build("-", "-o", "-", "--format", "nt", "--max-size", "0.01", input=seed * 200)
     assert ok.exit_code == 0, ok.output
     r = _build("-", "-o", "-", "--max-size", "0.01", input=seed * 400)
-    assert (r.exit_code, r.output) == (1, "Error: -: standard input is over the 0.01 MiB limit; "
-                                          "raise it with --max-size\n")
+    assert (r.exit_code, r.output) == (
+        1,
+        "Error: -: standard input is over the 0.01 MiB limit; raise it with --max-size\n",
+    )
 
 
 def test_an_endless_standard_input_is_refused_after_the_limit():
@@ -224,8 +250,10 @@ def test_an_endless_standard_input_is_refused_after_the_limit():
 
 def test_a_character_device_is_refused(tmp_path):
     r = _build("/dev/zero", "-o", tmp_path / "g.ttl")
-    assert (r.exit_code, r.output) == (1, "Error: /dev/zero: not a regular file (a device or socket); "
-                                          "give a file, or - for standard input\n")
+    assert (r.exit_code, r.output) == (
+        1,
+        "Error: /dev/zero: not a regular file (a device or socket); give a file, or - for standard input\n",
+    )
 
 
 def _corpus(tmp_path):
@@ -255,8 +283,7 @@ def test_a_file_that_exhausts_memory_while_extracting_does_not_stop_the_corpus(t
     out = tmp_path / "g.nt"
     r = _build(_corpus(tmp_path), "-o", out)
     assert r.exit_code == 1
-    assert "Skipped: bad.txt: failed while extracting (MemoryError); it needs more memory than " \
-           "there is\n" in r.output
+    assert "Skipped: bad.txt: failed while extracting (MemoryError); it needs more memory than there is\n" in r.output
     assert "Traceback" not in r.output
     text = out.read_text(encoding="utf-8")
     assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
@@ -270,8 +297,9 @@ def test_a_recursion_error_while_reading_is_one_line_and_the_others_are_built(tm
     r = _build(_corpus(tmp_path), "-o", out)
     assert r.exit_code == 1
     lines = [ln for ln in r.output.splitlines() if ln.startswith("Skipped")]
-    assert lines == [f"Skipped: {tmp_path / 'corpus' / 'bad.txt'}: failed while reading "
-                     "(RecursionError: maximum recursion depth)"]
+    assert lines == [
+        f"Skipped: {tmp_path / 'corpus' / 'bad.txt'}: failed while reading (RecursionError: maximum recursion depth)"
+    ]
     assert "青春建功" in out.read_text(encoding="utf-8")
 
 
@@ -331,8 +359,7 @@ def test_file_timeout_skips_a_file_that_runs_too_long(tmp_path, monkeypatch):
     r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5")
     assert time.perf_counter() - t < 10
     assert r.exit_code == 1
-    assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" \
-        in r.output
+    assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" in r.output
     text = out.read_text(encoding="utf-8")
     assert "工会工作会议" in text and "青春建功" in text and "执委会议" not in text
 
@@ -344,8 +371,7 @@ def test_file_timeout_in_worker_processes(tmp_path, monkeypatch):
     out = tmp_path / "g.nt"
     r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5", "--jobs", "2")
     assert r.exit_code == 1
-    assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" \
-        in r.output
+    assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" in r.output
     assert "青春建功" in out.read_text(encoding="utf-8")
 
 
@@ -423,8 +449,10 @@ def test_file_timeout_covers_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(read, "read_speech", slow)
     r = _build(_corpus(tmp_path) / "bad.txt", "-o", tmp_path / "g.ttl", "--file-timeout", "0.3")
     assert (r.exit_code, r.output) == (
-        1, f"Error: {tmp_path / 'corpus' / 'bad.txt'}: failed while reading "
-           "(TimeoutError: over the 0.3 s --file-timeout)\n")
+        1,
+        f"Error: {tmp_path / 'corpus' / 'bad.txt'}: failed while reading "
+        "(TimeoutError: over the 0.3 s --file-timeout)\n",
+    )
     assert not (tmp_path / "g.ttl").exists()
 
 
@@ -444,6 +472,5 @@ def test_memory_exhausted_while_writing_is_one_line_and_the_previous_output_stay
     out = tmp_path / "g.ttl"
     out.write_text("previous graph\n", encoding="utf-8")
     r = _build(_corpus(tmp_path), "-o", out)
-    assert (r.exit_code, r.output) == (1, "Error: out of memory (MemoryError); the command stopped "
-                                          "before its end\n")
+    assert (r.exit_code, r.output) == (1, "Error: out of memory (MemoryError); the command stopped before its end\n")
     assert out.read_text(encoding="utf-8") == "previous graph\n"

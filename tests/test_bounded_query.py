@@ -2,6 +2,7 @@
 
 Each input is sized so that the old code clearly blows past the limit asserted here (tens of seconds,
 or a growth ratio near 100 for ten times the input) while the new code stays well inside it."""
+
 from __future__ import annotations
 
 import json
@@ -34,14 +35,17 @@ def one_line_error(r, *words: str) -> None:
 
 # ------------------------------------------------------------------ D18: XML entity expansion
 
+
 def laughs(levels: int) -> str:
     """RDF/XML with nested internal entities: 30 bytes times 10**levels once expanded."""
     ents = ['<!ENTITY lol0 "' + "lol" * 10 + '">']
     ents += [f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' for i in range(1, levels + 1)]
-    return ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(ents) + "\n]>\n"
-            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
-            f'<rdf:Description rdf:about="http://example.org/s"><ex:p>&lol{levels};</ex:p></rdf:Description>\n'
-            "</rdf:RDF>\n")
+    return (
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(ents) + "\n]>\n"
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
+        f'<rdf:Description rdf:about="http://example.org/s"><ex:p>&lol{levels};</ex:p></rdf:Description>\n'
+        "</rdf:RDF>\n"
+    )
 
 
 @pytest.mark.parametrize("suffix", [".rdf", ".owl", ".xml"])
@@ -79,8 +83,10 @@ def test_d18_parameter_and_external_entities_are_refused(tmp_path):
     f.write_text(laughs(1).replace('<!ENTITY lol0 "', '<!ENTITY % pe "x">\n<!ENTITY lol0 "'), encoding="utf-8")
     with pytest.raises(GraphFileError, match=r"<!ENTITY pe"):
         store.load([str(f)])
-    f.write_text(laughs(1).replace('<!ENTITY lol0 "' + "lol" * 10 + '">', '<!ENTITY lol0 SYSTEM "file:///etc/hostname">'),
-                 encoding="utf-8")
+    f.write_text(
+        laughs(1).replace('<!ENTITY lol0 "' + "lol" * 10 + '">', '<!ENTITY lol0 SYSTEM "file:///etc/hostname">'),
+        encoding="utf-8",
+    )
     with pytest.raises(GraphFileError, match="declares entities"):
         store.load([str(f)])
 
@@ -92,8 +98,10 @@ def test_d18_rdfxml_without_entities_still_loads(tmp_path, seed_ttl):
     out.write_bytes(store.serialize(ds, "xml"))
     assert len(store.load([str(out)])) == len(ds)
     plain = tmp_path / "plain.rdf"
-    plain.write_text(laughs(0).split("<!DOCTYPE")[0] + "<!DOCTYPE rdf:RDF>\n" + laughs(0).split("]>\n")[1]
-                     .replace("&lol0;", "text"), encoding="utf-8")
+    plain.write_text(
+        laughs(0).split("<!DOCTYPE")[0] + "<!DOCTYPE rdf:RDF>\n" + laughs(0).split("]>\n")[1].replace("&lol0;", "text"),
+        encoding="utf-8",
+    )
     assert [str(o) for o in store.load([str(plain)]).objects()] == ["text"]
 
 
@@ -105,10 +113,16 @@ def test_d18_malformed_xml_is_one_line(tmp_path):
 
 # ------------------------------------------------------------------ D17: many prefixes
 
+
 def prefixes(n: int, fmt: str) -> str:
     if fmt == "jsonld":
-        return json.dumps({"@context": {f"p{i}": f"http://example.org/ns{i}#" for i in range(n)},
-                           "@id": "http://example.org/s", "p1:b": "c"})
+        return json.dumps(
+            {
+                "@context": {f"p{i}": f"http://example.org/ns{i}#" for i in range(n)},
+                "@id": "http://example.org/s",
+                "p1:b": "c",
+            }
+        )
     lines = "".join(f"@prefix p{i}: <http://example.org/ns{i}#> .\n" for i in range(n))
     return lines + ("<http://example.org/g> { p1:a p2:b p3:c . }\n" if fmt == "trig" else "p1:a p2:b p3:c .\n")
 
@@ -139,6 +153,7 @@ def test_d17_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
 
 # ------------------------------------------------------------------ D13: --param
 
+
 def test_d13_binding_is_linear_in_the_number_of_parameters():
     """One VALUES block of three values per variable: 12 parameters were a table of 3**12 rows."""
     text = "SELECT * WHERE { " + " ".join(f"?s <x:p{i}> ?v{i} ." for i in range(12)) + " }"
@@ -148,12 +163,15 @@ def test_d13_binding_is_linear_in_the_number_of_parameters():
     assert seconds < 0.5
 
 
-@pytest.mark.parametrize("text", [
-    q.saved()["bodies"][1],
-    'SELECT ?s WHERE { ?s ?p "?p1" }',  # in a string
-    "SELECT ?s WHERE { ?s <http://example.org/a?p1=1> ?o }",  # in an IRI
-    "# ?p1\nSELECT ?s WHERE { ?s ?p ?o }",  # in a comment
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        q.saved()["bodies"][1],
+        'SELECT ?s WHERE { ?s ?p "?p1" }',  # in a string
+        "SELECT ?s WHERE { ?s <http://example.org/a?p1=1> ?o }",  # in an IRI
+        "# ?p1\nSELECT ?s WHERE { ?s ?p ?o }",  # in a comment
+    ],
+)
 def test_d13_a_parameter_that_names_no_variable_is_refused(seed_ttl, text):
     """Its values would only repeat every row (9 of them: 3**9 copies of each)."""
     r = runner.invoke(cli, ["query", str(seed_ttl), text, "--param", "p1=x", "--param", "p2=y"])
@@ -186,6 +204,7 @@ def test_d13_nine_parameters_on_rdflib_stay_within_the_timeout(seed_ttl):
 
 
 # ------------------------------------------------------------------ D14: the timeout covers all of it
+
 
 def long_filter(n: int) -> str:
     return "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(n)) + ") }"
@@ -238,8 +257,16 @@ def test_d14_the_result_written_by_the_child_is_format_results(tmp_path):
     """The child formats the result row by row into a temporary file, which the CLI copies out:
     the same bytes as format_result; and the JSON writer's output is json.dumps's."""
     f = tmp_path / "g.ttl"
-    values = ['"全总"@zh', '"a,b \\"c\\""', '"tab\\there"', '"two\\nlines"@zh-Hant', "42", "<http://example.org/o>",
-              '"\\u001b[31m"', '"2022-01-21"^^<http://www.w3.org/2001/XMLSchema#date>']
+    values = [
+        '"全总"@zh',
+        '"a,b \\"c\\""',
+        '"tab\\there"',
+        '"two\\nlines"@zh-Hant',
+        "42",
+        "<http://example.org/o>",
+        '"\\u001b[31m"',
+        '"2022-01-21"^^<http://www.w3.org/2001/XMLSchema#date>',
+    ]
     lines = (f"<http://example.org/s{i}> <http://example.org/p> {v} .\n" for i, v in enumerate(values * 20))
     f.write_text("".join(lines), encoding="utf-8")
     text = "SELECT ?s ?o ?n WHERE { ?s ?p ?o OPTIONAL { ?s <x:none> ?n } } ORDER BY ?s"
@@ -249,8 +276,14 @@ def test_d14_the_result_written_by_the_child_is_format_results(tmp_path):
         r = runner.invoke(cli, ["query", str(f), text, "--format", fmt])
         assert r.exit_code == 0, r.output
         assert r.output_bytes == q.format_result(res, fmt).encode(), fmt
-    whole = {"head": {"vars": res.vars}, "results": {"bindings": [
-        {n: q._json_term(v) for n, v in zip(res.vars, row, strict=True) if v is not None} for row in res.rows]}}
+    whole = {
+        "head": {"vars": res.vars},
+        "results": {
+            "bindings": [
+                {n: q._json_term(v) for n, v in zip(res.vars, row, strict=True) if v is not None} for row in res.rows
+            ]
+        },
+    }
     assert q.format_result(res, "json") == json.dumps(whole, ensure_ascii=False) + "\n"
 
 
@@ -267,6 +300,7 @@ def test_d14_serve_parses_within_its_timeout(seed_ttl):
 
 
 # ------------------------------------------------------------------ the sandbox names what a stopped child was doing
+
 
 def test_a_stopped_child_is_named_by_its_stage():
     def work():

@@ -1,4 +1,5 @@
 """The HTML page in a real headless Chromium with the network blocked."""
+
 from __future__ import annotations
 
 import io
@@ -15,15 +16,19 @@ from speechkg.cli import cli
 
 from .browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors, network_requests
 
-pytestmark = pytest.mark.skipif(not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
-                                reason="Debian's chromium and chromium-driver are not installed")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
+    reason="Debian's chromium and chromium-driver are not installed",
+)
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(2)</script>"
-HOSTILE = (f"1月21日，省委召开工作会议。要深入开展{IMG}，推进{SCRIPT}，"
-           "落实《<b onmouseover=alert(3)>条例》。全总充分肯定“<svg onload=alert(4)>”活动。")
+HOSTILE = (
+    f"1月21日，省委召开工作会议。要深入开展{IMG}，推进{SCRIPT}，"
+    "落实《<b onmouseover=alert(3)>条例》。全总充分肯定“<svg onload=alert(4)>”活动。"
+)
 # the lexicon makes the hostile strings names, so that they become labels in the page
-LEXICON = f"label,type,aliases\n\"{IMG}\",Campaign,\n\"{SCRIPT}\",Concept,\n"
+LEXICON = f'label,type,aliases\n"{IMG}",Campaign,\n"{SCRIPT}",Concept,\n'
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +43,22 @@ def build_page(tmp_path, text: str, *view_args: str) -> tuple[str, int]:
     lexicon = tmp_path / "lexicon.csv"
     lexicon.write_text(LEXICON, encoding="utf-8")
     ttl, page = tmp_path / "g.ttl", tmp_path / "g.html"
-    r = CliRunner().invoke(cli, ["build", str(speech), "-o", str(ttl), "--date", "2022-03-01",
-                                 "--lexicon", str(lexicon)])
+    r = CliRunner().invoke(
+        cli, ["build", str(speech), "-o", str(ttl), "--date", "2022-03-01", "--lexicon", str(lexicon)]
+    )
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(cli, ["view", str(ttl), "-o", str(page), *view_args])
     assert r.exit_code == 0, r.output
-    r = CliRunner().invoke(cli, ["query", str(ttl), "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e skos:prefLabel ?l ;"
-                                 " a ?t . FILTER(?t != skg:Section) }", "--format", "csv"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "query",
+            str(ttl),
+            "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e skos:prefLabel ?l ; a ?t . FILTER(?t != skg:Section) }",
+            "--format",
+            "csv",
+        ],
+    )
     return page.as_uri(), int(r.stdout_bytes.decode().split()[-1])
 
 
@@ -54,8 +68,9 @@ def load(driver, url: str, seconds: float = 30) -> None:
     driver.get(url)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if driver.execute_script("return !!(window.speechkg && window.speechkg.state.drawn "
-                                 "&& window.speechkg.state.settled)"):
+        if driver.execute_script(
+            "return !!(window.speechkg && window.speechkg.state.drawn && window.speechkg.state.settled)"
+        ):
             return
         time.sleep(0.1)
     raise AssertionError("the graph did not draw and settle in time")
@@ -135,8 +150,9 @@ def test_hostile_labels_show_as_text_and_run_nothing(driver, tmp_path):
 
 def test_options_filter_the_page(driver, tmp_path, seed_ttl):
     page = tmp_path / "p.html"
-    r = CliRunner().invoke(cli, ["view", str(seed_ttl), "-o", str(page), "--types", "Meeting,Body",
-                                 "--min-degree", "1", "--no-physics"])
+    r = CliRunner().invoke(
+        cli, ["view", str(seed_ttl), "-o", str(page), "--types", "Meeting,Body", "--min-degree", "1", "--no-physics"]
+    )
     assert r.exit_code == 0
     load(driver, page.as_uri())
     types = set(driver.execute_script("return window.speechkg.nodes.get().map(n => n.shape)"))

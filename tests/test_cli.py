@@ -1,4 +1,5 @@
 """Every command through click's CliRunner: exit codes and exact output."""
+
 from __future__ import annotations
 
 import re
@@ -28,13 +29,11 @@ def test_build_writes_turtle_and_reports(tmp_path):
     out = tmp_path / "seed.ttl"
     result = runner.invoke(cli, ["build", str(SEED), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"1 speech\(es\), \d+ entities, \d+ relations → .*seed\.ttl\n",
-                        result.stderr)
+    assert re.fullmatch(r"1 speech\(es\), \d+ entities, \d+ relations → .*seed\.ttl\n", result.stderr)
     assert out.read_text(encoding="utf-8").startswith("@prefix")
 
 
-@pytest.mark.parametrize("suffix,start", [(".nt", "<"), (".jsonld", "["), (".trig", "@prefix"),
-                                          (".nq", "<")])
+@pytest.mark.parametrize("suffix,start", [(".nt", "<"), (".jsonld", "["), (".trig", "@prefix"), (".nq", "<")])
 def test_build_format_follows_the_extension(tmp_path, suffix, start):
     out = tmp_path / f"g{suffix}"
     result = runner.invoke(cli, ["build", str(SEED), "-o", str(out)])
@@ -49,8 +48,11 @@ def test_build_format_option_overrides_the_extension(tmp_path):
 
 
 def test_build_reads_stdin_and_writes_stdout():
-    result = runner.invoke(cli, ["build", "-", "-o", "-", "--format", "nt", "--date", "2022-03-01"],
-                           input="2月21日，省委召开工青妇工作会议。".encode())
+    result = runner.invoke(
+        cli,
+        ["build", "-", "-o", "-", "--format", "nt", "--date", "2022-03-01"],
+        input="2月21日，省委召开工青妇工作会议。".encode(),
+    )
     assert result.exit_code == 0, result.output
     assert "工青妇工作会议" in result.stdout
     assert "<https://w3id.org/speechkg/id/date/" in result.stdout
@@ -58,8 +60,9 @@ def test_build_reads_stdin_and_writes_stdout():
 
 def test_build_date_option_resolves_relative_dates(tmp_path):
     out = tmp_path / "g.nt"
-    r = runner.invoke(cli, ["build", "-", "-o", str(out), "--date", "2019-03-01"],
-                      input="去年12月24日，会议召开。".encode())
+    r = runner.invoke(
+        cli, ["build", "-", "-o", str(out), "--date", "2019-03-01"], input="去年12月24日，会议召开。".encode()
+    )
     assert r.exit_code == 0, r.output
     assert '"2018-12-24"^^<http://www.w3.org/2001/XMLSchema#date>' in out.read_text("utf-8")
 
@@ -71,8 +74,10 @@ def test_build_bad_date_is_a_usage_error(tmp_path):
 
 
 def test_query_table(seed_ttl):
-    q = ("SELECT ?meeting ?date WHERE { ?m a skg:Meeting ; skos:prefLabel ?meeting ; "
-         "skg:date/rdf:value ?date . FILTER(STRLEN(STR(?date)) = 10) } ORDER BY ?date")
+    q = (
+        "SELECT ?meeting ?date WHERE { ?m a skg:Meeting ; skos:prefLabel ?meeting ; "
+        "skg:date/rdf:value ?date . FILTER(STRLEN(STR(?date)) = 10) } ORDER BY ?date"
+    )
     result = runner.invoke(cli, ["query", str(seed_ttl), q])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[:3] == [
@@ -118,6 +123,7 @@ def test_stats(seed_ttl):
 
 
 # ------------------------------------------------------------------ bad input
+
 
 def _error_line(result) -> str:
     lines = result.output.strip().splitlines()
@@ -176,8 +182,9 @@ def test_malformed_sparql(seed_ttl):
 def test_update_is_refused(seed_ttl):
     r = runner.invoke(cli, ["query", str(seed_ttl), "DELETE WHERE { ?s ?p ?o }"])
     assert r.exit_code == 1
-    assert _error_line(r) == ("Error: updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are "
-                              "refused: queries are read-only")
+    assert _error_line(r) == (
+        "Error: updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused: queries are read-only"
+    )
 
 
 def test_malformed_graph_file(tmp_path):
@@ -216,12 +223,9 @@ def test_empty_speech_is_a_warning_and_a_graph(tmp_path):
     out = tmp_path / "g.ttl"
     r = runner.invoke(cli, ["build", str(f), "-o", str(out)])
     assert r.exit_code == 0
-    assert r.stderr.splitlines()[0] == ("Warning: empty.txt: the speech is empty; "
-                                        "the graph has no entities")
+    assert r.stderr.splitlines()[0] == ("Warning: empty.txt: the speech is empty; the graph has no entities")
     text = out.read_text(encoding="utf-8")
     assert "skg:Speech" in text and "skos:prefLabel" not in text
-
-
 
 
 def test_a_bug_is_one_line_not_a_traceback(tmp_path, monkeypatch):
@@ -233,8 +237,11 @@ def test_a_bug_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "write", broken)
     monkeypatch.delenv("SPEECHKG_DEBUG", raising=False)
     r = CliRunner().invoke(cli, ["build", str(SEED), "-o", str(tmp_path / "g.ttl")])
-    assert (r.exit_code, r.output) == (1, "Error: internal error (ValueError: boom); nothing was written. Run "
-                                          "again with SPEECHKG_DEBUG=1 for the traceback and report it\n")
+    assert (r.exit_code, r.output) == (
+        1,
+        "Error: internal error (ValueError: boom); nothing was written. Run "
+        "again with SPEECHKG_DEBUG=1 for the traceback and report it\n",
+    )
     assert not (tmp_path / "g.ttl").exists()
     monkeypatch.setenv("SPEECHKG_DEBUG", "1")
     r = CliRunner().invoke(cli, ["build", str(SEED), "-o", str(tmp_path / "g.ttl")])

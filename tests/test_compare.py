@@ -1,4 +1,5 @@
 """compare and timeline on short speeches written for the tests."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,14 @@ from click.testing import CliRunner
 from speechkg.cli import cli
 
 runner = CliRunner()
-Y2021 = ("2021年工作报告\n（2021年2月3日）\n要增强“四个意识”，深入实施“五大行动”，常态化开展送温暖活动，"
-         "落实《工会法》。全总充分肯定。")
-Y2022 = ("2022年工作报告\n（2022年2月8日）\n要牢固树立“四个意识”，深入实施“六大行动”，开展金秋助学活动，"
-         "落实《中华人民共和国工会法》。中华全国总工会充分肯定。")
+Y2021 = (
+    "2021年工作报告\n（2021年2月3日）\n要增强“四个意识”，深入实施“五大行动”，常态化开展送温暖活动，"
+    "落实《工会法》。全总充分肯定。"
+)
+Y2022 = (
+    "2022年工作报告\n（2022年2月8日）\n要牢固树立“四个意识”，深入实施“六大行动”，开展金秋助学活动，"
+    "落实《中华人民共和国工会法》。中华全国总工会充分肯定。"
+)
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +27,12 @@ def graphs(tmp_path_factory):
     (d / "r2022.txt").write_text(Y2022, encoding="utf-8")
     for name in ("r2021", "r2022"):
         assert runner.invoke(cli, ["build", str(d / f"{name}.txt"), "-o", str(d / f"{name}.ttl")]).exit_code == 0
-    assert runner.invoke(cli, ["build", str(d / "r2021.txt"), str(d / "r2022.txt"),
-                               "-o", str(d / "corpus.trig")]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["build", str(d / "r2021.txt"), str(d / "r2022.txt"), "-o", str(d / "corpus.trig")]
+        ).exit_code
+        == 0
+    )
     return d
 
 
@@ -36,14 +45,14 @@ def test_compare_two_graphs(graphs):
     persisted = {x["label"] for x, _ in doc["persisted"]}
     assert {"全总", "四个意识"} <= persisted
     assert any(p[0]["type"] == "Document" for p in doc["persisted"])  # 《工会法》 = 《中华人民共和国工会法》
-    assert [(c["a"]["label"], c["b"]["label"], c["how"]) for c in doc["changed"]] == \
-        [("五大行动", "六大行动", "number 5 → 6")]
+    assert [(c["a"]["label"], c["b"]["label"], c["how"]) for c in doc["changed"]] == [
+        ("五大行动", "六大行动", "number 5 → 6")
+    ]
     assert doc["counts"]["Campaign"] == {"appeared": 1, "disappeared": 1, "persisted": 0}
 
 
 def test_compare_within_a_corpus_as_a_table(graphs):
-    r = runner.invoke(cli, ["compare", str(graphs / "corpus.trig"), "--speech", "r2021.txt",
-                            "--speech", "r2022.txt"])
+    r = runner.invoke(cli, ["compare", str(graphs / "corpus.trig"), "--speech", "r2021.txt", "--speech", "r2022.txt"])
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == "type        appeared  disappeared  persisted"
@@ -54,25 +63,22 @@ def test_compare_within_a_corpus_as_a_table(graphs):
 def test_wording_change_of_a_formulation(tmp_path):
     (tmp_path / "a.txt").write_text("深入开展“能力作风建设年”活动。", encoding="utf-8")
     (tmp_path / "b.txt").write_text("深入开展“能力作风建设提升年”活动。", encoding="utf-8")
-    r = runner.invoke(cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o",
-                            str(tmp_path / "c.trig")])
+    r = runner.invoke(cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "c.trig")])
     assert r.exit_code == 0
-    r = runner.invoke(cli, ["compare", str(tmp_path / "c.trig"), "--speech", "a.txt", "--speech", "b.txt",
-                            "--json"])
+    r = runner.invoke(cli, ["compare", str(tmp_path / "c.trig"), "--speech", "a.txt", "--speech", "b.txt", "--json"])
     out = json.loads(r.output)
     assert [(c["a"]["label"], c["b"]["label"], c["how"]) for c in out["changed"]] == [
-        ("能力作风建设年活动", "能力作风建设提升年活动", "wording")]
+        ("能力作风建设年活动", "能力作风建设提升年活动", "wording")
+    ]
     assert out["appeared"] == out["disappeared"] == []
 
 
 def test_bodies_that_share_a_stem_are_not_a_wording_change(tmp_path):
     (tmp_path / "a.txt").write_text("省委组织部召开会议。", encoding="utf-8")
     (tmp_path / "b.txt").write_text("省委宣传部召开会议。", encoding="utf-8")
-    r = runner.invoke(cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o",
-                            str(tmp_path / "c.trig")])
+    r = runner.invoke(cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(tmp_path / "c.trig")])
     assert r.exit_code == 0
-    r = runner.invoke(cli, ["compare", str(tmp_path / "c.trig"), "--speech", "a.txt", "--speech", "b.txt",
-                            "--json"])
+    r = runner.invoke(cli, ["compare", str(tmp_path / "c.trig"), "--speech", "a.txt", "--speech", "b.txt", "--json"])
     out = json.loads(r.output)
     assert out["changed"] == []
     assert [i["label"] for i in out["appeared"]] == ["省委宣传部"]
@@ -83,8 +89,12 @@ def test_timeline(graphs):
     r = runner.invoke(cli, ["timeline", str(graphs / "corpus.trig"), "--entity", "中华全国总工会"])
     assert r.exit_code == 0, r.output
     # one label per entity across the corpus: the fullest form any speech uses
-    assert r.output.splitlines() == ["2021-02-03  r2021.txt  中华全国总工会", "    全总充分肯定。",
-                                     "2022-02-08  r2022.txt  中华全国总工会", "    中华全国总工会充分肯定。"]
+    assert r.output.splitlines() == [
+        "2021-02-03  r2021.txt  中华全国总工会",
+        "    全总充分肯定。",
+        "2022-02-08  r2022.txt  中华全国总工会",
+        "    中华全国总工会充分肯定。",
+    ]
 
 
 def test_errors(graphs):

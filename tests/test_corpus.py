@@ -1,4 +1,5 @@
 """A corpus in every encoding and format the tests can make, built into one TriG graph."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,9 +16,11 @@ BOM = "2021年工作报告\n2021年，全总部署“五大行动”，省委充
 GBK = "市总工会十五届三次全委会议于2023年3月2日召开。会议要求深入实施“技能强市”行动，全总有关负责同志出席。"
 BIG5 = "省委召開工作會議。要堅定擁護「兩個確立」，全總充分肯定「五大行動」。"  # traditional
 TRAD = "2020年，省委召開全會，中華全國總工會充分肯定“五大行動”，要落實《工會法》。"
-HTML = ("<html><head><title>在全市工会工作会议上的讲话</title><script>var x='省委召开';</script>"
-        "<style>p{}</style></head><body><nav>首页 | 省委</nav><article><p>2023年，全总部署开展"
-        "<b>金秋助学活动</b>。</p><p>市总工会要抓好落实。</p></article><footer>版权所有</footer></body></html>")
+HTML = (
+    "<html><head><title>在全市工会工作会议上的讲话</title><script>var x='省委召开';</script>"
+    "<style>p{}</style></head><body><nav>首页 | 省委</nav><article><p>2023年，全总部署开展"
+    "<b>金秋助学活动</b>。</p><p>市总工会要抓好落实。</p></article><footer>版权所有</footer></body></html>"
+)
 DOCX = ["2024年工作要点", "（2024年1月9日）", "全总召开十八届二次执委会议，部署开展“工会服务职工年”活动。"]
 
 
@@ -65,9 +68,11 @@ def test_every_file_is_its_own_named_graph(built):
 
 def test_shared_entities_have_one_iri(built):
     ds, _ = built
+
     def nodes(label):
-        return {s for s, o in ds.subject_objects(SKOS.prefLabel) if str(o) == label} | \
-            {s for s, o in ds.subject_objects(SKOS.altLabel) if str(o) == label}
+        return {s for s, o in ds.subject_objects(SKOS.prefLabel) if str(o) == label} | {
+            s for s, o in ds.subject_objects(SKOS.altLabel) if str(o) == label
+        }
 
     quanzong = nodes("全总") | nodes("中华全国总工会") | nodes("中華全國總工會")
     assert len(quanzong) == 1
@@ -113,12 +118,13 @@ def test_dates_from_bylines_and_the_dates_file(corpus, tmp_path):
     ds.parse(out, format="trig")
     from rdflib.namespace import DCTERMS
 
-    by_source = {str(ds.value(sp, SKG.sourceFile)): str(ds.value(sp, DCTERMS.date))
-                 for sp in ds.subjects(RDF.type, SKG.Speech)}
-    assert by_source["gbk.txt"] == "2023-03-10"       # the dates file
-    assert by_source["utf8.txt"] == "2022-02-08"      # the byline
+    by_source = {
+        str(ds.value(sp, SKG.sourceFile)): str(ds.value(sp, DCTERMS.date)) for sp in ds.subjects(RDF.type, SKG.Speech)
+    }
+    assert by_source["gbk.txt"] == "2023-03-10"  # the dates file
+    assert by_source["utf8.txt"] == "2022-02-08"  # the byline
     assert by_source["plan.docx"] == "2024-01-09"
-    assert by_source["bom.txt"] == "2021"             # only the year, from the text
+    assert by_source["bom.txt"] == "2021"  # only the year, from the text
 
 
 def test_bad_file_is_skipped_and_reported(corpus, tmp_path):

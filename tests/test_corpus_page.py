@@ -1,5 +1,6 @@
 """Corpus pages in headless Chromium: the top-N overview with readable labels, co-mention edges
 and their toggle, the neighbourhood on search, date and speech filters, the language switch."""
+
 from __future__ import annotations
 
 import shutil
@@ -15,8 +16,10 @@ from .corpus_graph import corpus as make_corpus
 from .corpus_graph import write_corpus
 from .test_browser import load
 
-pytestmark = pytest.mark.skipif(not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
-                                reason="Debian's chromium and chromium-driver are not installed")
+pytestmark = pytest.mark.skipif(
+    not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
+    reason="Debian's chromium and chromium-driver are not installed",
+)
 
 # the boxes vis-network draws for the entities shown, and the smallest label size on screen
 READABLE = """
@@ -63,8 +66,9 @@ def shown_labels(driver) -> set[str]:
 
 
 def co_edges(driver) -> list[list]:
-    return js(driver, "return window.speechkg.edges.get().filter(e => e.id[0] === 'c')"
-                      ".map(e => [e.from, e.to, e.weight])")
+    return js(
+        driver, "return window.speechkg.edges.get().filter(e => e.id[0] === 'c').map(e => [e.from, e.to, e.weight])"
+    )
 
 
 def top_by_mentions(corpus, k: int) -> set[str]:
@@ -127,8 +131,9 @@ def test_search_shows_the_neighbourhood_of_an_entity_outside_the_top(driver, cor
 
 def test_date_and_speech_filters_answer_who_appeared_with_whom(driver, corpus, tmp_path):
     load(driver, page(corpus, tmp_path, "--max-nodes", "40"))
-    set_date = ("const x = document.getElementById(arguments[0]); x.value = arguments[1]; "
-                "x.dispatchEvent(new Event('change'))")
+    set_date = (
+        "const x = document.getElementById(arguments[0]); x.value = arguments[1]; x.dispatchEvent(new Event('change'))"
+    )
     js(driver, set_date, "from", "2021-01-01")
     js(driver, set_date, "to", "2021-12-31")
     assert js(driver, "return window.speechkg.search('全总')")
@@ -145,8 +150,11 @@ def test_date_and_speech_filters_answer_who_appeared_with_whom(driver, corpus, t
     js(driver, "const s = document.getElementById('speech'); s.selectedIndex = 1; s.dispatchEvent(new Event('change'))")
     assert "1 / 8 speeches" in js(driver, "return document.getElementById('status').textContent")
     shown = js(driver, "return window.speechkg.state.shown")
-    in_speech = js(driver, "const d = JSON.parse(document.getElementById('speechkg-data').textContent); "
-                           "return Array.from(new Set(d.sents[0].flatMap(s => s.slice(1))))")
+    in_speech = js(
+        driver,
+        "const d = JSON.parse(document.getElementById('speechkg-data').textContent); "
+        "return Array.from(new Set(d.sents[0].flatMap(s => s.slice(1))))",
+    )
     assert set(shown) <= set(in_speech) and len(shown) == min(40, len(in_speech))
     assert js(driver, "return window.speechkg.search('全总')")
     assert shown_labels(driver) == {"全总", "李四", "会议甲"}

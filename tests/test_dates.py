@@ -1,4 +1,5 @@
 """Datelines of news items (26日, 当地时间26日, 今天上午, 昨天) resolved against the item's date."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,27 +25,33 @@ def test_day_of_month_this_month_or_the_month_before():
     assert day_of_month(28, dt.date(2024, 1, 5)) == dt.date(2023, 12, 28)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("国务院副总理张明18日在京出席论坛并致辞。", {"18日": "2024-03-18"}),
-    ("9日，市长主持召开常务会议。", {"9日": "2024-03-09"}),
-    ("当地时间25日，两国元首举行会谈。", {"25日": "2024-02-25"}),
-    ("本月12日下午，大会开幕。", {"12日": "2024-03-12"}),
-    ("新华社北京十九日电 会议召开。", {"十九日": "2024-03-19"}),
-    ("今天上午，论坛在京开幕。", {"今天": "2024-03-20"}),
-    ("昨天，代表团抵达。", {"昨天": "2024-03-19"}),
-    ("市委前天召开会议。", {"前天": "2024-03-18"}),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("国务院副总理张明18日在京出席论坛并致辞。", {"18日": "2024-03-18"}),
+        ("9日，市长主持召开常务会议。", {"9日": "2024-03-09"}),
+        ("当地时间25日，两国元首举行会谈。", {"25日": "2024-02-25"}),
+        ("本月12日下午，大会开幕。", {"12日": "2024-03-12"}),
+        ("新华社北京十九日电 会议召开。", {"十九日": "2024-03-19"}),
+        ("今天上午，论坛在京开幕。", {"今天": "2024-03-20"}),
+        ("昨天，代表团抵达。", {"昨天": "2024-03-19"}),
+        ("市委前天召开会议。", {"前天": "2024-03-18"}),
+    ],
+)
 def test_datelines(text, expected):
     assert values(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "今天的城市面貌焕然一新。",       # nowadays, not a day
-    "连续30日无新增，第3日起放开。",   # a count and an ordinal
-    "每月15日前完成申报。",            # a day of every month
-    "一日三餐，三日之内办结。",
-    "会期为3日至5日。",               # 5日 closes a span; 3日 has no verb after it
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今天的城市面貌焕然一新。",  # nowadays, not a day
+        "连续30日无新增，第3日起放开。",  # a count and an ordinal
+        "每月15日前完成申报。",  # a day of every month
+        "一日三餐，三日之内办结。",
+        "会期为3日至5日。",  # 5日 closes a span; 3日 has no verb after it
+    ],
+)
 def test_not_datelines(text):
     assert values(text) == {}
 

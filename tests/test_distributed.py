@@ -1,6 +1,7 @@
 """`build --scheduler`: extraction on a real Dask cluster (a `dask scheduler` and two `dask worker`
 processes on loopback ports, started here) writes the same bytes as a local build, even when a
 worker is killed mid-build; an unreachable scheduler is one line."""
+
 from __future__ import annotations
 
 import contextlib
@@ -34,8 +35,14 @@ FIRST_BATCH = re.compile(r"speechkg-extract-[0-9a-f]+-0")  # the key of a build'
 def _start(args: list[str], log: Path) -> subprocess.Popen:
     """A `dask` command in a session of its own (so that its children go with it), logging to `log`."""
     with open(log, "wb") as fh:
-        return subprocess.Popen([sys.executable, "-m", "dask", *args], stdout=fh, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True, cwd=log.parent)
+        return subprocess.Popen(
+            [sys.executable, "-m", "dask", *args],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=log.parent,
+        )
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -51,8 +58,12 @@ def cluster(tmp_path_factory):
     127.0.0.1, each on a free port; all stopped after the module's tests."""
     d = tmp_path_factory.mktemp("dask")
     info = d / "scheduler.json"
-    procs = [_start(["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                     "--scheduler-file", str(info)], d / "scheduler.log")]
+    procs = [
+        _start(
+            ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
+            d / "scheduler.log",
+        )
+    ]
     try:
         deadline = time.monotonic() + 60
         while not info.exists() or not info.read_text().strip().endswith("}"):
@@ -61,9 +72,26 @@ def cluster(tmp_path_factory):
             time.sleep(0.1)
         address = json.loads(info.read_text())["address"]
         for i in range(2):
-            procs.append(_start(["worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--nworkers", "1",
-                                 "--no-dashboard", "--name", f"w{i}", "--local-directory", str(d / f"w{i}")],
-                                d / f"worker{i}.log"))
+            procs.append(
+                _start(
+                    [
+                        "worker",
+                        address,
+                        "--host",
+                        "127.0.0.1",
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--no-dashboard",
+                        "--name",
+                        f"w{i}",
+                        "--local-directory",
+                        str(d / f"w{i}"),
+                    ],
+                    d / f"worker{i}.log",
+                )
+            )
         client = distributed.Client(address, timeout=30, set_as_default=False)
         client.wait_for_workers(2, timeout=90)
         yield address, client
@@ -134,12 +162,15 @@ def test_unreachable_scheduler_is_one_line(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     t = time.monotonic()
-    r = CliRunner().invoke(cli, ["build", str(SEED), "-o", str(tmp_path / "g.nq"),
-                                 "--scheduler", f"tcp://127.0.0.1:{port}"])
+    r = CliRunner().invoke(
+        cli, ["build", str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", f"tcp://127.0.0.1:{port}"]
+    )
     assert time.monotonic() - t < 15
     assert (r.exit_code, r.stdout) == (1, "")
-    assert r.stderr == (f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within 5 s; "
-                        "is `dask scheduler` running there?\n")
+    assert r.stderr == (
+        f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within 5 s; "
+        "is `dask scheduler` running there?\n"
+    )
     assert not (tmp_path / "g.nq").exists()
 
 
@@ -166,7 +197,8 @@ def _allow(dask_scheduler, n: int) -> int:
 def _deaths(client) -> int:
     """How many times, as the scheduler counts, a worker died while it had a `build` batch."""
     return client.run_on_scheduler(
-        lambda dask_scheduler: getattr(dask_scheduler.task_prefixes.get("speechkg-extract"), "suspicious", 0))
+        lambda dask_scheduler: getattr(dask_scheduler.task_prefixes.get("speechkg-extract"), "suspicious", 0)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -186,8 +218,12 @@ def test_a_worker_killed_mid_build_loses_nothing(ready, corpus, local_build, tmp
     remote = tmp_path / "dask.nq"
     before = _deaths(client)
     was = client.run_on_scheduler(_allow, n=allowed_failures)
-    build = subprocess.Popen([sys.executable, "-m", "speechkg", "build", str(corpus), "-o", str(remote), "--quiet",
-                              "--scheduler", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "speechkg", "build", str(corpus), "-o", str(remote), "--quiet", "--scheduler", address],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
     try:
         victim = None
         deadline = time.monotonic() + 60
@@ -212,4 +248,3 @@ def test_a_worker_killed_mid_build_loses_nothing(ready, corpus, local_build, tmp
     assert victim not in client.nthreads()
     assert _deaths(client) > before  # the scheduler saw it die while it had a batch of the build
     assert remote.read_bytes() == local_build[0]
-

@@ -1,4 +1,5 @@
 """A real Oxigraph server on loopback: push into it, query it over HTTP, serve our own."""
+
 from __future__ import annotations
 
 import json
@@ -42,9 +43,12 @@ def wait_ready(port: int, proc: subprocess.Popen, seconds: float = 20) -> None:
 
 
 def sparql(port: int, query: str, path: str = "query") -> dict:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/{path}", data=query.encode(), method="POST",
-                                 headers={"Content-Type": "application/sparql-query",
-                                          "Accept": "application/sparql-results+json"})
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/{path}",
+        data=query.encode(),
+        method="POST",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     with urllib.request.urlopen(req, timeout=20) as resp:
         body = resp.read()
     return json.loads(body)  # a truncated answer (a cancelled query) fails here, never passes
@@ -53,8 +57,11 @@ def sparql(port: int, query: str, path: str = "query") -> dict:
 @pytest.fixture()
 def oxigraph_server(tmp_path):
     port = free_port()
-    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "db"),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_ready(port, proc)
         yield port
@@ -77,21 +84,26 @@ def test_push_then_query_back_over_http(oxigraph_server, seed_ttl):
     assert got[0]["g"]["value"].startswith("https://w3id.org/speechkg/id/speech/")
     # the same query gives the same rows remotely and locally
     text = q.saved()["timeline"][1]
-    remote = sparql(port, q.prologue() + text.replace("WHERE {", "WHERE { GRAPH ?speech {", 1)
-                    .replace("} ORDER BY", "} } ORDER BY", 1))
+    remote = sparql(
+        port,
+        q.prologue() + text.replace("WHERE {", "WHERE { GRAPH ?speech {", 1).replace("} ORDER BY", "} } ORDER BY", 1),
+    )
     local = json.loads(q.format_result(q.run(store.load([str(seed_ttl)]), text), "json"))
-    assert [(b["date"]["value"], b["entity"]["value"]) for b in remote["results"]["bindings"]] == \
-        [(b["date"]["value"], b["entity"]["value"]) for b in local["results"]["bindings"]]
+    assert [(b["date"]["value"], b["entity"]["value"]) for b in remote["results"]["bindings"]] == [
+        (b["date"]["value"], b["entity"]["value"]) for b in local["results"]["bindings"]
+    ]
 
 
 def test_push_through_sparql_update(oxigraph_server, seed_ttl):
     port = oxigraph_server
-    r = CliRunner().invoke(cli, ["push", str(seed_ttl), "--update", f"http://127.0.0.1:{port}/update",
-                                 "--graph", "urn:speechkg:test"])
+    r = CliRunner().invoke(
+        cli, ["push", str(seed_ttl), "--update", f"http://127.0.0.1:{port}/update", "--graph", "urn:speechkg:test"]
+    )
     assert r.exit_code == 0, r.output
     got = sparql(port, COUNT_BY_GRAPH)["results"]["bindings"]
-    assert [(b["g"]["value"], int(b["n"]["value"])) for b in got] == \
-        [("urn:speechkg:test", len(store.load([str(seed_ttl)])))]
+    assert [(b["g"]["value"], int(b["n"]["value"])) for b in got] == [
+        ("urn:speechkg:test", len(store.load([str(seed_ttl)])))
+    ]
 
 
 def test_push_errors_are_one_line(oxigraph_server, seed_ttl):
@@ -99,7 +111,8 @@ def test_push_errors_are_one_line(oxigraph_server, seed_ttl):
     r = CliRunner().invoke(cli, ["push", str(seed_ttl), "--endpoint", f"http://127.0.0.1:{free_port()}/store"])
     assert r.exit_code == 1
     assert r.output.startswith("Error: cannot reach http://127.0.0.1:") and r.output.endswith(
-        "is the server running?\n")
+        "is the server running?\n"
+    )
     r = CliRunner().invoke(cli, ["push", str(seed_ttl), "--update", f"http://127.0.0.1:{port}/nowhere"])
     assert r.exit_code == 1
     assert r.output.startswith(f"Error: http://127.0.0.1:{port}/nowhere refused the graph (HTTP 404")
@@ -109,15 +122,23 @@ def test_push_errors_are_one_line(oxigraph_server, seed_ttl):
 
 def test_serve_answers_sparql_over_http(seed_ttl, tmp_path):
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "speechkg", "serve", str(seed_ttl), "--port", str(port)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "speechkg", "serve", str(seed_ttl), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         wait_ready(port, proc, seconds=60)
         got = sparql(port, q.prologue() + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a skg:Person }")
         assert got["results"]["bindings"][0]["n"]["value"] == "3"
         # read-only: updates are refused by the server itself
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/update", data=b"CLEAR ALL", method="POST",
-                                     headers={"Content-Type": "application/sparql-update"})
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/update",
+            data=b"CLEAR ALL",
+            method="POST",
+            headers={"Content-Type": "application/sparql-update"},
+        )
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(req, timeout=10)
     finally:
@@ -137,8 +158,9 @@ def test_serve_refuses_a_busy_port(seed_ttl):
 
 def test_quoted_graph_names_survive(oxigraph_server, seed_ttl):
     name = "urn:speechkg:" + urllib.parse.quote("a b&c")
-    r = CliRunner().invoke(cli, ["push", str(seed_ttl), "--endpoint", f"http://127.0.0.1:{oxigraph_server}/store",
-                                 "--graph", name])
+    r = CliRunner().invoke(
+        cli, ["push", str(seed_ttl), "--endpoint", f"http://127.0.0.1:{oxigraph_server}/store", "--graph", name]
+    )
     assert r.exit_code == 0
     got = sparql(oxigraph_server, COUNT_BY_GRAPH)["results"]["bindings"]
     assert got[0]["g"]["value"] == name

@@ -1,4 +1,5 @@
 """`speechkg eval` agrees with the project's scorer, and the seed's figures are pinned."""
+
 from __future__ import annotations
 
 import json
@@ -81,8 +82,7 @@ def test_eval_command(seed_ttl, gold_file):
 
 
 def test_eval_errors_lists_misses(seed_ttl, tmp_path, gold_file):
-    r = CliRunner().invoke(cli, ["eval", str(_damaged(seed_ttl, tmp_path)), "--gold", str(gold_file),
-                                 "--errors"])
+    r = CliRunner().invoke(cli, ["eval", str(_damaged(seed_ttl, tmp_path)), "--gold", str(gold_file), "--errors"])
     assert r.exit_code == 0
     assert "Goal false positives: 不存在的目标" in r.output
     assert "Campaign missed: " in r.output
@@ -90,49 +90,78 @@ def test_eval_errors_lists_misses(seed_ttl, tmp_path, gold_file):
 
 def test_eval_bad_gold(seed_ttl, tmp_path):
     bad = tmp_path / "gold.json"
-    bad.write_text("{\"x\": 1}", encoding="utf-8")
+    bad.write_text('{"x": 1}', encoding="utf-8")
     r = CliRunner().invoke(cli, ["eval", str(seed_ttl), "--gold", str(bad)])
     assert r.exit_code == 1
-    assert r.output == (f"Error: {bad}: a gold file needs an 'entities' list "
-                        "(see ANNOTATION.md)\n")
+    assert r.output == (f"Error: {bad}: a gold file needs an 'entities' list (see ANNOTATION.md)\n")
 
 
 _BODY = {"type": "Body", "label": "全总"}
 
 
-@pytest.mark.parametrize("text, problem", [
-    ('{"entities":[{"label":"全总"}]}', "entities[0] has no 'type'"),
-    ('{"entities":[{"type":"Body"}]}', "entities[0] has no 'label'"),
-    ('{"entities":["全总"]}', 'entities[0] must be an object with type and label, not "全总"'),
-    ('{"entities":[{"type":"Org","label":"全总"}]}',
-     'entities[0]: type "Org" is not one of Campaign, Body, Goal, Date, Meeting, Person, Document, Concept'),
-    ('{"entities":[{"type":"Body","label":{"zh":"全总"}}]}',
-     "entities[0]: 'label' must be a non-empty string, not an object"),
-    ('{"entities":[{"type":"Body","label":" "}]}', "entities[0]: 'label' must be a non-empty string, not \" \""),
-    ('{"entities":[{"type":"Body","label":"全总","aliases":null}]}',
-     "entities[0]: 'aliases' must be a list of strings, not null"),
-    ('{"entities":[{"type":"Body","label":"全总","aliases":["总工会",7]}]}',
-     "entities[0]: aliases[1] must be a string, not 7"),
-    ('{"entities":[{"type":"Body","label":"全总","optional":"yes"}]}',
-     "entities[0]: 'optional' must be true or false, not \"yes\""),
-    ('{"entities":[{"type":"Date","label":"去年"}]}', "entities[0] (a Date) has no 'value'"),
-    (json.dumps({"entities": [_BODY], "relations": "oops"}), "'relations' must be a list, not \"oops\""),
-    (json.dumps({"entities": [_BODY], "relations": [["全总", "chair", "全总"]]}),
-     "relations[0] must be an object with subject, predicate and object, not a list"),
-    (json.dumps({"entities": [_BODY], "relations": [{"predicate": "organizer", "object": "全总"}]}),
-     "relations[0] has no 'subject'"),
-    (json.dumps({"entities": [_BODY], "relations": [{"subject": "全总", "predicate": "leads", "object": "全总"}]}),
-     'relations[0]: predicate "leads" is not one of date, organizer, chair, speaker, proposedBy, endorsedBy'),
-    (json.dumps({"entities": [_BODY], "relations": [{"subject": "全总", "predicate": "chair", "object": "省委\n"}]},
-                ensure_ascii=False),
-     'relations[0]: object "省委\\n" is not the label of a gold entity'),
-    ('{"entities":[{"type":"Body","label":"' + "全" * 100 + '"}],"relations":[{"subject":"' + "总" * 100
-     + '","predicate":"chair","object":"全"}]}',
-     'relations[0]: subject "' + "总" * 38 + '… is not the label of a gold entity'),
-    ("[" * 100_000 + "]" * 100_000, "not a readable gold JSON file (nested too deeply)"),
-    ("[]", "a gold file needs an 'entities' list (see ANNOTATION.md)"),
-    (b"\xff\xfe{}", None),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ('{"entities":[{"label":"全总"}]}', "entities[0] has no 'type'"),
+        ('{"entities":[{"type":"Body"}]}', "entities[0] has no 'label'"),
+        ('{"entities":["全总"]}', 'entities[0] must be an object with type and label, not "全总"'),
+        (
+            '{"entities":[{"type":"Org","label":"全总"}]}',
+            'entities[0]: type "Org" is not one of Campaign, Body, Goal, Date, Meeting, Person, Document, Concept',
+        ),
+        (
+            '{"entities":[{"type":"Body","label":{"zh":"全总"}}]}',
+            "entities[0]: 'label' must be a non-empty string, not an object",
+        ),
+        ('{"entities":[{"type":"Body","label":" "}]}', "entities[0]: 'label' must be a non-empty string, not \" \""),
+        (
+            '{"entities":[{"type":"Body","label":"全总","aliases":null}]}',
+            "entities[0]: 'aliases' must be a list of strings, not null",
+        ),
+        (
+            '{"entities":[{"type":"Body","label":"全总","aliases":["总工会",7]}]}',
+            "entities[0]: aliases[1] must be a string, not 7",
+        ),
+        (
+            '{"entities":[{"type":"Body","label":"全总","optional":"yes"}]}',
+            "entities[0]: 'optional' must be true or false, not \"yes\"",
+        ),
+        ('{"entities":[{"type":"Date","label":"去年"}]}', "entities[0] (a Date) has no 'value'"),
+        (json.dumps({"entities": [_BODY], "relations": "oops"}), "'relations' must be a list, not \"oops\""),
+        (
+            json.dumps({"entities": [_BODY], "relations": [["全总", "chair", "全总"]]}),
+            "relations[0] must be an object with subject, predicate and object, not a list",
+        ),
+        (
+            json.dumps({"entities": [_BODY], "relations": [{"predicate": "organizer", "object": "全总"}]}),
+            "relations[0] has no 'subject'",
+        ),
+        (
+            json.dumps(
+                {"entities": [_BODY], "relations": [{"subject": "全总", "predicate": "leads", "object": "全总"}]}
+            ),
+            'relations[0]: predicate "leads" is not one of date, organizer, chair, speaker, proposedBy, endorsedBy',
+        ),
+        (
+            json.dumps(
+                {"entities": [_BODY], "relations": [{"subject": "全总", "predicate": "chair", "object": "省委\n"}]},
+                ensure_ascii=False,
+            ),
+            'relations[0]: object "省委\\n" is not the label of a gold entity',
+        ),
+        (
+            '{"entities":[{"type":"Body","label":"'
+            + "全" * 100
+            + '"}],"relations":[{"subject":"'
+            + "总" * 100
+            + '","predicate":"chair","object":"全"}]}',
+            'relations[0]: subject "' + "总" * 38 + "… is not the label of a gold entity",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "not a readable gold JSON file (nested too deeply)"),
+        ("[]", "a gold file needs an 'entities' list (see ANNOTATION.md)"),
+        (b"\xff\xfe{}", None),
+    ],
+)
 def test_malformed_gold_is_one_line_error(seed_ttl, tmp_path, text, problem):
     """D26: every malformed gold gives `Error: FILE: what is wrong`, exit 1, no traceback."""
     bad = tmp_path / "gold.json"
@@ -172,8 +201,13 @@ def _dev_pair(tmp_path) -> Path:
 
 def _score_set(set_dir: Path, *flags: str) -> str:
     script = need_shared(SHARED / "eval" / "score_set.py")
-    p = subprocess.run([sys.executable, str(script), str(set_dir), "--kg", f"{sys.executable} -m speechkg", *flags],
-                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    p = subprocess.run(
+        [sys.executable, str(script), str(set_dir), "--kg", f"{sys.executable} -m speechkg", *flags],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     return p.stdout
 
@@ -218,21 +252,29 @@ def _set(tmp_path, plan: str, names=("a",), gold: str | None = None) -> Path:
     (d / "plan.tsv").write_text(plan, encoding="utf-8")
     for n in names:
         (d / "texts" / f"{n}.txt").write_text("1月21日，省委召开全会。\n", encoding="utf-8")
-        (d / "gold" / f"{n}.json").write_text(gold or '{"entities": [{"type": "Body", "label": "省委"}]}',
-                                              encoding="utf-8")
+        (d / "gold" / f"{n}.json").write_text(
+            gold or '{"entities": [{"type": "Body", "label": "省委"}]}', encoding="utf-8"
+        )
     return d
 
 
-@pytest.mark.parametrize("plan, names, gold, problem", [
-    ("a\tsrc\n", ("a",), None, "plan.tsv: line 1 needs name, source and date separated by tabs"),
-    ("# n\ts\td\na\tsrc\t2022-13-01\n", ("a",), None,
-     'plan.tsv: line 2: "2022-13-01" is not a date; use YYYY-MM-DD'),
-    ("a\tsrc\t2022-01-21\nb\tsrc\t2022-01-21\n", ("a",), None, "plan.tsv: line 2: {set}/texts/b.txt is missing"),
-    ("../a\tsrc\t2022-01-21\n", ("a",), None, 'plan.tsv: line 1: "../a" is not a plain file name'),
-    ("a\tsrc\t2022-01-21\na\tsrc\t2022-01-22\n", ("a",), None, 'plan.tsv: line 2: "a" is listed twice'),
-    ("# nothing yet\n\n", (), None, "plan.tsv: no texts listed (lines of name, source, date)"),
-    ("a\tsrc\t2022-01-21\n", ("a",), '{"entities": [{"label": "省委"}]}', "gold/a.json: entities[0] has no 'type'"),
-])
+@pytest.mark.parametrize(
+    "plan, names, gold, problem",
+    [
+        ("a\tsrc\n", ("a",), None, "plan.tsv: line 1 needs name, source and date separated by tabs"),
+        (
+            "# n\ts\td\na\tsrc\t2022-13-01\n",
+            ("a",),
+            None,
+            'plan.tsv: line 2: "2022-13-01" is not a date; use YYYY-MM-DD',
+        ),
+        ("a\tsrc\t2022-01-21\nb\tsrc\t2022-01-21\n", ("a",), None, "plan.tsv: line 2: {set}/texts/b.txt is missing"),
+        ("../a\tsrc\t2022-01-21\n", ("a",), None, 'plan.tsv: line 1: "../a" is not a plain file name'),
+        ("a\tsrc\t2022-01-21\na\tsrc\t2022-01-22\n", ("a",), None, 'plan.tsv: line 2: "a" is listed twice'),
+        ("# nothing yet\n\n", (), None, "plan.tsv: no texts listed (lines of name, source, date)"),
+        ("a\tsrc\t2022-01-21\n", ("a",), '{"entities": [{"label": "省委"}]}', "gold/a.json: entities[0] has no 'type'"),
+    ],
+)
 def test_eval_set_problems_are_one_line_errors(tmp_path, plan, names, gold, problem):
     d = _set(tmp_path, plan, names, gold)
     r = CliRunner().invoke(cli, ["eval", "--set", str(d)])
@@ -259,4 +301,5 @@ def test_eval_needs_gold_or_set(args):
     assert r.exit_code == 2
     assert r.output.splitlines()[-1] in (
         "Error: --set builds and scores its own texts; give no GRAPH or --gold with it",
-        "Error: give GRAPH... --gold GOLD.json, or --set DIR")
+        "Error: give GRAPH... --gold GOLD.json, or --set DIR",
+    )

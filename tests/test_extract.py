@@ -1,4 +1,5 @@
 """Extraction patterns on short sentences written for these tests (not from the seed)."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,43 +26,59 @@ def date_values(text: str, year: int | None = 2022) -> set[str]:
 
 # ------------------------------------------------------------------ segmentation
 
+
 def test_cn_number():
-    assert [cn_number(s) for s in ("十一", "二十", "三十二", "一百零五", "二〇二二", "7")] == \
-        [11, 20, 32, 105, 2022, 7]
+    assert [cn_number(s) for s in ("十一", "二十", "三十二", "一百零五", "二〇二二", "7")] == [11, 20, 32, 105, 2022, 7]
 
 
 def test_sections_and_sentences_keep_offsets():
-    text = ("同志们：\n一、总体要求\n（一）坚持党的领导。要把握方向！\n（二）深化改革。\n"
-            "二、重点任务\n要抓落实；要见实效。")
+    text = (
+        "同志们：\n一、总体要求\n（一）坚持党的领导。要把握方向！\n（二）深化改革。\n二、重点任务\n要抓落实；要见实效。"
+    )
     secs = sections(text)
     assert [(s.level, s.ordinal, s.heading) for s in secs] == [
-        (1, 1, "一、总体要求"), (2, 1, "（一）坚持党的领导"), (2, 2, "（二）深化改革"),
-        (1, 2, "二、重点任务")]
+        (1, 1, "一、总体要求"),
+        (2, 1, "（一）坚持党的领导"),
+        (2, 2, "（二）深化改革"),
+        (1, 2, "二、重点任务"),
+    ]
     assert secs[1].parent == 0 and secs[0].end == secs[3].start
     sents = sentences(text, secs)
-    assert [s.text for s in sents] == ["同志们：", "一、总体要求", "（一）坚持党的领导。", "要把握方向！",
-                                       "（二）深化改革。", "二、重点任务", "要抓落实；", "要见实效。"]
-    assert all(text[s.start:s.end] == s.text for s in sents)
+    assert [s.text for s in sents] == [
+        "同志们：",
+        "一、总体要求",
+        "（一）坚持党的领导。",
+        "要把握方向！",
+        "（二）深化改革。",
+        "二、重点任务",
+        "要抓落实；",
+        "要见实效。",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sents)
     assert sents[3].section == 1 and sents[-1].section == 3
 
 
 # ------------------------------------------------------------------ dates
 
-@pytest.mark.parametrize("text,values", [
-    ("2019年3月5日，大会开幕。", {"2019-03-05"}),
-    ("二〇二一年，全市经济稳中有进。", {"2021"}),
-    ("3月5日，大会开幕。", {"2022-03-05"}),
-    ("去年8月，全省遭遇洪灾。", {"2021-08"}),
-    ("去年12月24日，条例正式施行。", {"2021-12-24"}),
-    ("明年1月1日起施行。", {"2023-01-01"}),
-    ("今年以来，各项工作稳步推进。", {"2022"}),
-    ("过去一年，我们攻坚克难。", {"2021"}),
-    ("2020年以来，累计新增就业50万人。", {"2020"}),
-    ("上半年，全省生产总值增长5%。", {"2022"}),
-    ("省第十二次党代会以前瞻30年的眼光谋划发展。", set()),
-    ("落实五年规划，当前和今后一个时期要做好三件事。", set()),
-    ("2月30日是不存在的日期。", set()),
-])
+
+@pytest.mark.parametrize(
+    "text,values",
+    [
+        ("2019年3月5日，大会开幕。", {"2019-03-05"}),
+        ("二〇二一年，全市经济稳中有进。", {"2021"}),
+        ("3月5日，大会开幕。", {"2022-03-05"}),
+        ("去年8月，全省遭遇洪灾。", {"2021-08"}),
+        ("去年12月24日，条例正式施行。", {"2021-12-24"}),
+        ("明年1月1日起施行。", {"2023-01-01"}),
+        ("今年以来，各项工作稳步推进。", {"2022"}),
+        ("过去一年，我们攻坚克难。", {"2021"}),
+        ("2020年以来，累计新增就业50万人。", {"2020"}),
+        ("上半年，全省生产总值增长5%。", {"2022"}),
+        ("省第十二次党代会以前瞻30年的眼光谋划发展。", set()),
+        ("落实五年规划，当前和今后一个时期要做好三件事。", set()),
+        ("2月30日是不存在的日期。", set()),
+    ],
+)
 def test_dates(text, values):
     assert date_values(text) == values
 
@@ -84,6 +101,7 @@ def test_month_day_without_any_year_is_left_out():
 
 
 # ------------------------------------------------------------------ bodies
+
 
 def test_bodies_from_lexicon_and_suffixes():
     found = labels("在市委、市政府的领导下，团市委和市妇联联合人社部、国务院国资委开展工作。", "Body")
@@ -113,6 +131,7 @@ def test_department_list_before_deng_youguan_danwei():
 
 # ------------------------------------------------------------------ persons
 
+
 def test_persons():
     found = labels("省委书记张建国出席并讲话，刘晓红同志主持会议，X同志作报告。", "Person")
     assert found == {"张建国", "刘晓红", "刘晓红同志"}
@@ -123,6 +142,7 @@ def test_leaders_from_lexicon():
 
 
 # ------------------------------------------------------------------ meetings
+
 
 def test_party_congress_forms_are_one_meeting():
     doc = doc_of("我们党召开第十九次全国代表大会。党的十九大以来，十九大精神深入人心。")
@@ -141,8 +161,13 @@ def test_plenum_short_and_full_forms_are_one_meeting():
 
 
 def test_sessions_and_work_meetings():
-    found = {lab for t, lab in ents("市总工会十五届三次全委会议指出。2月8日，市委召开农村工作会议。"
-                                     "3月2日，市政府第12次常务会议研究。") if t == "Meeting"}
+    found = {
+        lab
+        for t, lab in ents(
+            "市总工会十五届三次全委会议指出。2月8日，市委召开农村工作会议。3月2日，市政府第12次常务会议研究。"
+        )
+        if t == "Meeting"
+    }
     assert "市总工会十五届三次全委会议" in found
     assert "市委农村工作会议" in found
 
@@ -166,6 +191,7 @@ def test_the_word_meeting_alone_is_no_meeting():
 
 # ------------------------------------------------------------------ documents
 
+
 def test_document_short_and_full_titles_are_one_document():
     doc = doc_of("认真学习《中华人民共和国安全生产法》，把《安全生产法》落到实处。")
     docs = [e for e in doc.entities if e.type == "Document"]
@@ -174,6 +200,7 @@ def test_document_short_and_full_titles_are_one_document():
 
 
 # ------------------------------------------------------------------ quoted formulas
+
 
 def test_numbered_formulas_keep_their_number():
     doc = doc_of("深入实施“三大攻坚行动”，办好“十项民生实事”，牢记“三个务必”。")
@@ -195,8 +222,7 @@ def test_quoted_name_with_concept_tail():
 
 
 def test_emphasis_quotes_are_not_names():
-    doc = doc_of("要打通服务群众的“最后一米”，攻克“卡脖子”技术，稳住“基本盘”，"
-                 "把工作从“大水漫灌”转变为“精准滴灌”。")
+    doc = doc_of("要打通服务群众的“最后一米”，攻克“卡脖子”技术，稳住“基本盘”，把工作从“大水漫灌”转变为“精准滴灌”。")
     assert [e for e in doc.entities if e.type not in ("Date",)] == []
 
 
@@ -212,9 +238,9 @@ def test_members_of_a_numbered_formula():
 
 # ------------------------------------------------------------------ campaigns, goals, concepts
 
+
 def test_campaigns_by_head():
-    found = labels("常态化开展金秋助学活动，深入实施技能人才培育工程，"
-                   "持续推进安全生产专项整治行动。", "Campaign")
+    found = labels("常态化开展金秋助学活动，深入实施技能人才培育工程，持续推进安全生产专项整治行动。", "Campaign")
     assert {"金秋助学活动", "技能人才培育工程", "安全生产专项整治行动"} <= found
 
 
@@ -228,10 +254,18 @@ def test_goals():
 
 
 def test_concepts():
-    found = labels("以习近平新时代中国特色社会主义思想为指导，弘扬焦裕禄精神、红旗渠精神，"
-                   "深入实施区域协调发展战略，学习习近平总书记关于安全生产的重要论述。", "Concept")
-    assert {"习近平新时代中国特色社会主义思想", "焦裕禄精神", "红旗渠精神", "区域协调发展战略",
-            "习近平总书记关于安全生产的重要论述"} <= found
+    found = labels(
+        "以习近平新时代中国特色社会主义思想为指导，弘扬焦裕禄精神、红旗渠精神，"
+        "深入实施区域协调发展战略，学习习近平总书记关于安全生产的重要论述。",
+        "Concept",
+    )
+    assert {
+        "习近平新时代中国特色社会主义思想",
+        "焦裕禄精神",
+        "红旗渠精神",
+        "区域协调发展战略",
+        "习近平总书记关于安全生产的重要论述",
+    } <= found
 
 
 def test_a_meetings_spirit_is_not_a_named_spirit():
@@ -239,6 +273,7 @@ def test_a_meetings_spirit_is_not_a_named_spirit():
 
 
 # ------------------------------------------------------------------ relations
+
 
 def test_date_first_clause_gives_date_chair_and_organizer():
     got = rels("3月3日，刘强同志主持召开市委常委会会议，研究部署重点工作。")
@@ -266,8 +301,7 @@ def test_proposals():
 
 
 def test_proposal_followed_by_a_quotation_names_the_next_formula():
-    got = rels("党的十九届六中全会鲜明提出，“坚持党的全面领导，坚持人民至上”。"
-               "“十个坚持”是党和人民共同创造的精神财富。")
+    got = rels("党的十九届六中全会鲜明提出，“坚持党的全面领导，坚持人民至上”。“十个坚持”是党和人民共同创造的精神财富。")
     assert ("十个坚持", "proposedBy", "党的十九届六中全会") in got
 
 
@@ -283,8 +317,11 @@ def test_leading_body():
 
 def test_endorsement_in_its_own_clause_covers_the_work_before_it():
     got = rels("各级团组织深入开展“青春护航”行动和“红领巾”寻访活动，实施“希望工程”，得到团中央充分肯定。")
-    assert {("青春护航行动", "endorsedBy", "共青团中央"), ("红领巾寻访活动", "endorsedBy", "共青团中央"),
-            ("希望工程", "endorsedBy", "共青团中央")} <= got
+    assert {
+        ("青春护航行动", "endorsedBy", "共青团中央"),
+        ("红领巾寻访活动", "endorsedBy", "共青团中央"),
+        ("希望工程", "endorsedBy", "共青团中央"),
+    } <= got
 
 
 def test_chair_named_after_you():
@@ -318,8 +355,11 @@ def test_year_spans_are_no_dates_and_no_speech_year():
 
 
 def test_report_head_gives_the_meeting_its_date_and_speaker():
-    got = rels("政府工作报告\n——2023年2月8日在XX县第十八届人民代表大会第二次会议上\n县长 孙立平\n各位代表：\n"
-               "现在，我代表县人民政府向大会报告工作。", None)
+    got = rels(
+        "政府工作报告\n——2023年2月8日在XX县第十八届人民代表大会第二次会议上\n县长 孙立平\n各位代表：\n"
+        "现在，我代表县人民政府向大会报告工作。",
+        None,
+    )
     assert ("XX县第十八届人民代表大会第二次会议", "date", "2023-02-08") in got
     assert ("XX县第十八届人民代表大会第二次会议", "speaker", "孙立平") in got
 
@@ -335,7 +375,8 @@ def test_rectification_campaigns():
     found = labels("县纪委监委牵头开展漠视侵害群众利益问题集中整治，扎实开展政法队伍教育整顿。", "Campaign")
     assert {"漠视侵害群众利益问题集中整治", "政法队伍教育整顿"} <= found
     assert ("漠视侵害群众利益问题集中整治", "ledBy", "县纪委监委") in rels(
-        "县纪委监委牵头开展漠视侵害群众利益问题集中整治。")
+        "县纪委监委牵头开展漠视侵害群众利益问题集中整治。"
+    )
 
 
 def test_goals_concepts_and_dates_inside_a_document_title_are_the_title():

@@ -1,5 +1,6 @@
 """Property tests: whatever text comes in, a graph or a clean error comes out, offsets hold,
 strict parsers read what is written, and queries that write or reach the network are refused."""
+
 from __future__ import annotations
 
 import random
@@ -19,22 +20,75 @@ from speechkg.graph.pipeline import process
 from speechkg.graph.query import prepare
 from speechkg.graph.rdf import speech_iri, to_graph
 
-TOKENS = ["省委", "全总", "“", "”", "《", "》", "（", "）", "、", "，", "。", "\n", "行动", "活动", "目标",
-          "精神", "战略", "第十一次", "党代会", "1月21日", "去年12月24日", "2022年", "同志", "主持召开",
-          "工作会议", "十九届六中全会", "“五大行动”", "<script>alert(1)</script>", "</script>", "&amp;",
-          "\u202e", "\u200f", "مرحبا", "😀", "\t", "\x0b", "\x1f", "\u3000", "\\", "\"", "'", "{}|^`",
-          "一、", "（一）", "暨", "得到", "批示肯定", "提出", "提出，“", "等有关单位"]
-texts = st.lists(st.one_of(st.sampled_from(TOKENS),
-                           st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)),
-                 max_size=60).map("".join)
-FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-           "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+TOKENS = [
+    "省委",
+    "全总",
+    "“",
+    "”",
+    "《",
+    "》",
+    "（",
+    "）",
+    "、",
+    "，",
+    "。",
+    "\n",
+    "行动",
+    "活动",
+    "目标",
+    "精神",
+    "战略",
+    "第十一次",
+    "党代会",
+    "1月21日",
+    "去年12月24日",
+    "2022年",
+    "同志",
+    "主持召开",
+    "工作会议",
+    "十九届六中全会",
+    "“五大行动”",
+    "<script>alert(1)</script>",
+    "</script>",
+    "&amp;",
+    "\u202e",
+    "\u200f",
+    "مرحبا",
+    "😀",
+    "\t",
+    "\x0b",
+    "\x1f",
+    "\u3000",
+    "\\",
+    '"',
+    "'",
+    "{}|^`",
+    "一、",
+    "（一）",
+    "暨",
+    "得到",
+    "批示肯定",
+    "提出",
+    "提出，“",
+    "等有关单位",
+]
+texts = st.lists(
+    st.one_of(st.sampled_from(TOKENS), st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)), max_size=60
+).map("".join)
+FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
 
 
 def check(text: str, shacl: bool) -> None:
     doc = process(Speech(text, "fuzz.txt", year=2022))
     for m in doc.mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     ds = Dataset()
     to_graph(doc, ds.graph(speech_iri(doc)))
     n_triples = len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})
@@ -66,9 +120,26 @@ def test_any_text_gives_a_valid_graph_many(text, k):
 # titled names, meetings joined by 暨), several runs mixed, and markup nested thousands deep.
 
 _NUMERALS = "一二三四五六七八九十"
-UNITS = ["开展“{c}大行动{i}”活动，", "落实《关于{i}的意见》、", "“{c}个确保”", "（{i}）", "“", "《", "（", "”", "》",
-         "一、第{i}部分\n", "（{c}）第{i}项\n", "{m}月{d}日，", "省委书记王{c}同志、", "第{c}次全体会议暨",
-         "，", "、", "全总", "“五大行动”“十件实事”"]
+UNITS = [
+    "开展“{c}大行动{i}”活动，",
+    "落实《关于{i}的意见》、",
+    "“{c}个确保”",
+    "（{i}）",
+    "“",
+    "《",
+    "（",
+    "”",
+    "》",
+    "一、第{i}部分\n",
+    "（{c}）第{i}项\n",
+    "{m}月{d}日，",
+    "省委书记王{c}同志、",
+    "第{c}次全体会议暨",
+    "，",
+    "、",
+    "全总",
+    "“五大行动”“十件实事”",
+]
 
 
 def _run(unit: str, n: int) -> str:
@@ -76,9 +147,10 @@ def _run(unit: str, n: int) -> str:
 
 
 hostile_texts = st.lists(
-    st.one_of(st.tuples(st.sampled_from(UNITS), st.integers(1, 300)).map(lambda t: _run(*t)),
-              st.sampled_from(TOKENS)),
-    min_size=1, max_size=4).map("".join)
+    st.one_of(st.tuples(st.sampled_from(UNITS), st.integers(1, 300)).map(lambda t: _run(*t)), st.sampled_from(TOKENS)),
+    min_size=1,
+    max_size=4,
+).map("".join)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -94,12 +166,21 @@ def test_hostile_structures_give_a_valid_graph_many(text):
     check(text, shacl=False)
 
 
-nested_pages = st.tuples(st.integers(1, 5000), st.lists(st.sampled_from(["div", "p", "b", "i", "span", "td"]),
-                                                          min_size=1, max_size=3),
-                         st.booleans(), st.sampled_from(TOKENS)).map(
-    lambda t: ("<html><body>" + "".join(f"<{t[1][k % len(t[1])]}>" for k in range(t[0])) + "省委召开会议。" + t[3]
-               + ("".join(f"</{t[1][k % len(t[1])]}>" for k in reversed(range(t[0]))) if t[2] else "")
-               + "</body></html>"))
+nested_pages = st.tuples(
+    st.integers(1, 5000),
+    st.lists(st.sampled_from(["div", "p", "b", "i", "span", "td"]), min_size=1, max_size=3),
+    st.booleans(),
+    st.sampled_from(TOKENS),
+).map(
+    lambda t: (
+        "<html><body>"
+        + "".join(f"<{t[1][k % len(t[1])]}>" for k in range(t[0]))
+        + "省委召开会议。"
+        + t[3]
+        + ("".join(f"</{t[1][k % len(t[1])]}>" for k in reversed(range(t[0]))) if t[2] else "")
+        + "</body></html>"
+    )
+)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -112,21 +193,33 @@ def test_markup_nested_deep_or_never_closed_reads_and_builds(page):
     check(text, shacl=False)
 
 
-@pytest.mark.parametrize("content", [
-    "“" * 10000, "《" * 5000 + "》", "（" * 3000, "省委" * 2000, "a" * 200000 + "\n",
-    "\x01\x02\x03省委召开会议\x7f", "工作会议" * 2000, "1月21日" * 1000,
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "“" * 10000,
+        "《" * 5000 + "》",
+        "（" * 3000,
+        "省委" * 2000,
+        "a" * 200000 + "\n",
+        "\x01\x02\x03省委召开会议\x7f",
+        "工作会议" * 2000,
+        "1月21日" * 1000,
+    ],
+)
 def test_extreme_inputs(content):
     check(content, shacl=len(content) < 5000)
 
 
-@pytest.mark.parametrize("data", [
-    b"\xed\xa0\x80\xed\xb0\x80 lone surrogates in CESU-8",
-    "省委召开会议".encode() + b"\xed\xa0\x80",
-    b"\xff\xfe" + "省委".encode("utf-16-le"),
-    "省委召开会议。".encode("gb18030"),
-    bytes(random.Random(1).randrange(256) for _ in range(3000)),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xed\xa0\x80\xed\xb0\x80 lone surrogates in CESU-8",
+        "省委召开会议".encode() + b"\xed\xa0\x80",
+        b"\xff\xfe" + "省委".encode("utf-16-le"),
+        "省委召开会议。".encode("gb18030"),
+        bytes(random.Random(1).randrange(256) for _ in range(3000)),
+    ],
+)
 def test_odd_bytes_give_a_graph_or_a_clean_error(tmp_path, data):
     f = tmp_path / "in.txt"
     f.write_bytes(data)
@@ -139,12 +232,20 @@ def test_odd_bytes_give_a_graph_or_a_clean_error(tmp_path, data):
         assert r.exit_code == 1 and r.output.startswith("Error: ") and not out.exists()
 
 
-UPDATES = ["INSERT DATA { <a:b> <a:c> <a:d> }", "DELETE WHERE { ?s ?p ?o }", "LOAD <http://x/y>",
-           "CLEAR ALL", "DROP GRAPH <a:b>", "CREATE GRAPH <a:b>",
-           "WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"]
-SERVICES = ["SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
-            "SELECT * WHERE { ?a ?b ?c OPTIONAL { SERVICE SILENT <http://x/> { ?s ?p ?o } } }",
-            "ASK { { SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } } } }"]
+UPDATES = [
+    "INSERT DATA { <a:b> <a:c> <a:d> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "LOAD <http://x/y>",
+    "CLEAR ALL",
+    "DROP GRAPH <a:b>",
+    "CREATE GRAPH <a:b>",
+    "WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+]
+SERVICES = [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?a ?b ?c OPTIONAL { SERVICE SILENT <http://x/> { ?s ?p ?o } } }",
+    "ASK { { SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } } } }",
+]
 
 
 @settings(max_examples=60, deadline=None)

@@ -1,4 +1,5 @@
 """The RDF contract, NIF offsets, provenance and byte-identical rebuilds."""
+
 from __future__ import annotations
 
 import os
@@ -38,11 +39,11 @@ def test_every_mention_offset_holds(g):
 def test_offsets_in_memory(seed_doc):
     text = seed_doc.text
     for m in seed_doc.mentions:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     for s in seed_doc.sentences:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
     for sec in seed_doc.sections:
-        assert text[sec.heading_start:sec.heading_end] == sec.heading
+        assert text[sec.heading_start : sec.heading_end] == sec.heading
 
 
 def test_entities_follow_the_contract(g):
@@ -68,10 +69,12 @@ def test_relations_link_entities_and_are_traceable(g):
             n += 1
             assert (s, SKOS.prefLabel, None) in g and (o, SKOS.prefLabel, None) in g
             # the fact is asserted with its evidence: a RelationAssertion of this very triple
-            stmts = [a for a in g.subjects(RDF.subject, s)
-                     if (a, RDF.predicate, SKG[p]) in g and (a, RDF.object, o) in g]
-            assert stmts and all((a, RDF.type, SKG.RelationAssertion) in g
-                                 and (a, SKG.evidence, None) in g for a in stmts), (s, p, o)
+            stmts = [
+                a for a in g.subjects(RDF.subject, s) if (a, RDF.predicate, SKG[p]) in g and (a, RDF.object, o) in g
+            ]
+            assert stmts and all(
+                (a, RDF.type, SKG.RelationAssertion) in g and (a, SKG.evidence, None) in g for a in stmts
+            ), (s, p, o)
     assert n >= 15
     for a in g.subjects(RDF.type, SKG.RelationAssertion):
         sent = g.value(a, SKG.evidence)
@@ -80,8 +83,7 @@ def test_relations_link_entities_and_are_traceable(g):
 
 def test_date_values_on_the_seed(g):
     values = {str(v) for d in g.subjects(RDF.type, SKG.Date) for v in g.objects(d, RDF.value)}
-    assert {"2021", "2022", "2022-01-21", "2022-01-29", "2022-02-11", "2022-02-21",
-            "2021-12-24"} <= values
+    assert {"2021", "2022", "2022-01-21", "2022-01-29", "2022-02-11", "2022-02-21", "2021-12-24"} <= values
 
 
 def test_meeting_relations_on_the_seed(g):
@@ -120,8 +122,13 @@ def test_iris_are_valid_for_strict_parsers(seed_ttl):
 def _build_in_subprocess(tmp_path, fmt: str, seed: str) -> bytes:
     out = tmp_path / f"g-{seed}.{fmt}"
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run([sys.executable, "-m", "speechkg", "build", str(SEED), "-o", str(out)],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "speechkg", "build", str(SEED), "-o", str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     return out.read_bytes()
 
 

@@ -1,6 +1,7 @@
 """Files and data integrity under hostile paths and inputs (issue 15, the report's D-numbers):
 output paths that are devices, FIFOs, symlinks or inputs; stores interrupted mid-build;
 speech identity; output that must parse strictly; control characters; odd inputs."""
+
 from __future__ import annotations
 
 import os
@@ -103,8 +104,10 @@ def test_d5_write_atomic_never_renames_over_a_non_regular_file(tmp_path):
 def test_d47_output_equal_to_an_input_is_refused(tmp_path, speech):
     r = build(speech, "-o", tmp_path / "." / "s.txt")
     assert r.exit_code == 1
-    assert r.output == (f"Error: {tmp_path / '.' / 's.txt'}: is also an input, which writing would "
-                        "overwrite; choose another output path\n")
+    assert r.output == (
+        f"Error: {tmp_path / '.' / 's.txt'}: is also an input, which writing would "
+        "overwrite; choose another output path\n"
+    )
     assert speech.read_text(encoding="utf-8") == TEXT
 
 
@@ -139,7 +142,11 @@ def test_d46_stale_temporary_files_of_ours_are_removed(tmp_path, speech):
     r = build(speech, "-o", out)
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".g.ttl.wxyz5678.tmp", ".other.ttl.abcd1234.tmp", "g.ttl", "s.txt"]
+        ".g.ttl.wxyz5678.tmp",
+        ".other.ttl.abcd1234.tmp",
+        "g.ttl",
+        "s.txt",
+    ]
 
 
 def test_d43_view_dash_writes_to_stdout(tmp_path, speech, monkeypatch):
@@ -165,8 +172,7 @@ def test_d7_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
     (tmp_path / "B").mkdir()
     (tmp_path / "A" / "speech.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "B" / "speech.txt").write_text("2022年，全总召开第十八次代表大会。\n", encoding="utf-8")
-    for args in ([tmp_path / "A" / "speech.txt", tmp_path / "B" / "speech.txt"],
-                 [tmp_path / "A", tmp_path / "B"]):
+    for args in ([tmp_path / "A" / "speech.txt", tmp_path / "B" / "speech.txt"], [tmp_path / "A", tmp_path / "B"]):
         out = tmp_path / "c.trig"
         r = build(*args, "-o", out)
         assert r.exit_code == 0, r.output
@@ -206,7 +212,8 @@ def test_d45_a_file_given_twice_is_read_once_with_a_warning(tmp_path, speech, mo
     assert r.stderr.splitlines() == [
         "Warning: ./s.txt: given more than once (as s.txt); read once",
         f"Warning: {speech}: given more than once (as s.txt); read once",
-        "1 speech(es), 4 entities, 1 relations → g.ttl"]
+        "1 speech(es), 4 entities, 1 relations → g.ttl",
+    ]
 
 
 # ------------------------------------------------------------------ inputs: D22, D31, D35–D38, D50
@@ -236,8 +243,10 @@ def test_d35_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
 
     warnings: list[str] = []
     assert decode("省委".encode("gbk"), "g.txt", warnings) == "省委"  # valid UTF-8 too: ʡί
-    assert warnings == ["g.txt: read as GB18030, a guess (the text is short, and as UTF-8 it has no "
-                        "Chinese); if it looks wrong, save the file as UTF-8"]
+    assert warnings == [
+        "g.txt: read as GB18030, a guess (the text is short, and as UTF-8 it has no "
+        "Chinese); if it looks wrong, save the file as UTF-8"
+    ]
     warnings.clear()
     assert decode("省委。".encode("gbk"), "g.txt", warnings) == "省委。"
     assert len(warnings) == 1 and "read as GB18030, a guess" in warnings[0]
@@ -322,7 +331,8 @@ def test_d37_an_unreadable_subfolder_is_reported_and_exits_1():
         assert code == 1
         assert err.splitlines() == [
             f"Skipped: {u}/sub: cannot read this folder (Permission denied); its speeches were not read",
-            f"1 speech(es), 4 entities, 1 relations → {out}"]
+            f"1 speech(es), 4 entities, 1 relations → {out}",
+        ]
     finally:
         os.chmod(os.path.join(top, "u", "sub"), 0o755)
         shutil.rmtree(top)
@@ -334,8 +344,9 @@ def test_d50_a_fifo_with_no_writer_is_refused_not_waited_on(tmp_path):
     started = time.monotonic()
     r = build(fifo, "-o", tmp_path / "g.ttl")
     assert r.exit_code == 1
-    assert r.output == (f"Error: {fifo}: a FIFO with no process writing to it; start the writer "
-                        "first, or pipe the text to -\n")
+    assert r.output == (
+        f"Error: {fifo}: a FIFO with no process writing to it; start the writer first, or pipe the text to -\n"
+    )
     assert time.monotonic() - started < 5
 
 
@@ -368,7 +379,7 @@ def _corpus(tmp_path, year: int, n: int = 8):
     from .conftest import SEED
 
     text = SEED.read_text(encoding="utf-8")
-    text = text[:len(text) // 3]
+    text = text[: len(text) // 3]
     d = tmp_path / f"c{year}"
     d.mkdir()
     for i in range(n):
@@ -491,8 +502,17 @@ def test_a_store_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch):
 HOSTILE = "省委召开会议\x0b。全总开展“两\x1b[31m个确保”行动\x07。\x0c\ufffe\U0001f600\u202e。\n"
 
 
-@pytest.mark.parametrize("suffix,fmt", [(".ttl", "TURTLE"), (".nt", "N_TRIPLES"), (".nq", "N_QUADS"),
-                                        (".trig", "TRIG"), (".jsonld", "JSON_LD"), (".rdf", "RDF_XML")])
+@pytest.mark.parametrize(
+    "suffix,fmt",
+    [
+        (".ttl", "TURTLE"),
+        (".nt", "N_TRIPLES"),
+        (".nq", "N_QUADS"),
+        (".trig", "TRIG"),
+        (".jsonld", "JSON_LD"),
+        (".rdf", "RDF_XML"),
+    ],
+)
 def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fmt):
     import pyoxigraph as ox
 
@@ -506,8 +526,13 @@ def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fm
     text = [q.object.value for q in quads if q.predicate.value.endswith("#isString")]
     want = HOSTILE
     if suffix == ".rdf":  # XML 1.0 cannot hold these characters at all: each is one U+FFFD
-        want = want.replace("\x0b", "\ufffd").replace("\x1b", "\ufffd").replace("\x07", "\ufffd") \
-            .replace("\x0c", "\ufffd").replace("\ufffe", "\ufffd")
+        want = (
+            want.replace("\x0b", "\ufffd")
+            .replace("\x1b", "\ufffd")
+            .replace("\x07", "\ufffd")
+            .replace("\x0c", "\ufffd")
+            .replace("\ufffe", "\ufffd")
+        )
     assert text == [want]
     st.load(str(out))  # and rdflib reads it
 
@@ -520,9 +545,11 @@ def test_d20_a_text_over_the_literal_limit_is_refused(tmp_path, monkeypatch):
     f.write_text("省委召开会议。\n" * 60, encoding="utf-8")  # 1,320 bytes as a literal
     r = build(f, "-o", tmp_path / "g.ttl")
     assert r.exit_code == 1
-    assert r.output == ("Error: long.txt: the text is 0.0 MiB as RDF, over the 0.0 MiB a literal may "
-                        "have (the whole text is one nif:Context literal, and strict parsers such as "
-                        "Oxigraph's read no longer ones); split the speech into several files\n")
+    assert r.output == (
+        "Error: long.txt: the text is 0.0 MiB as RDF, over the 0.0 MiB a literal may "
+        "have (the whole text is one nif:Context literal, and strict parsers such as "
+        "Oxigraph's read no longer ones); split the speech into several files\n"
+    )
     assert not (tmp_path / "g.ttl").exists()
 
 
@@ -589,22 +616,31 @@ def test_d8_printable_keeps_text_and_escapes_controls():
 def test_d27_non_integer_values_in_a_graph_are_one_line_errors(tmp_path, hostile_graph):
     text = hostile_graph.read_text(encoding="utf-8")
     bad = tmp_path / "bad.ttl"
-    bad.write_text(text.replace('nif:beginIndex "0"^^xsd:nonNegativeInteger',
-                                'nif:beginIndex "abc"^^xsd:nonNegativeInteger'), encoding="utf-8")
+    bad.write_text(
+        text.replace('nif:beginIndex "0"^^xsd:nonNegativeInteger', 'nif:beginIndex "abc"^^xsd:nonNegativeInteger'),
+        encoding="utf-8",
+    )
     assert '"abc"' in bad.read_text(encoding="utf-8")
     r = runner.invoke(cli, ["view", str(bad), "-o", str(tmp_path / "x.html")])
     assert r.exit_code == 1
-    assert re.fullmatch(r"Error: \S+: nif:beginIndex 'abc' is not an integer; the graph is malformed "
-                        r"\(check it with `speechkg validate`\)\n", r.output)
+    assert re.fullmatch(
+        r"Error: \S+: nif:beginIndex 'abc' is not an integer; the graph is malformed "
+        r"\(check it with `speechkg validate`\)\n",
+        r.output,
+    )
     num = tmp_path / "num.ttl"
-    num.write_text('@prefix skg: <https://w3id.org/speechkg#> .\n'
-                   '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
-                   '<http://e/a> a skg:Goal ; skos:prefLabel "五大行动" ; skg:number "five" .\n',
-                   encoding="utf-8")
+    num.write_text(
+        "@prefix skg: <https://w3id.org/speechkg#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<http://e/a> a skg:Goal ; skos:prefLabel "五大行动" ; skg:number "five" .\n',
+        encoding="utf-8",
+    )
     r = runner.invoke(cli, ["compare", str(num), str(hostile_graph)])
     assert r.exit_code == 1
-    assert r.output == ("Error: http://e/a: skg:number 'five' is not an integer; the graph is malformed "
-                        "(check it with `speechkg validate`)\n")
+    assert r.output == (
+        "Error: http://e/a: skg:number 'five' is not an integer; the graph is malformed "
+        "(check it with `speechkg validate`)\n"
+    )
 
 
 def test_d29_csv_fields_over_the_csv_limit_are_one_line_errors(tmp_path, speech):
@@ -612,22 +648,24 @@ def test_d29_csv_fields_over_the_csv_limit_are_one_line_errors(tmp_path, speech)
     lex.write_text("label,type,aliases\n全总,Body," + "a" * 300_000 + "\n", encoding="utf-8")
     r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
     assert r.exit_code == 1
-    assert r.output == (f"Error: {lex}: not a readable CSV lexicon (field larger than field limit "
-                        "(131072)); labels and aliases are at most 200 characters\n")
+    assert r.output == (
+        f"Error: {lex}: not a readable CSV lexicon (field larger than field limit "
+        "(131072)); labels and aliases are at most 200 characters\n"
+    )
     dates = tmp_path / "d.csv"
     dates.write_text("file,date\ns.txt," + "1" * 300_000 + "\n", encoding="utf-8")
     r = build(speech, "-o", tmp_path / "g.ttl", "--dates", dates)
     assert r.exit_code == 1
-    assert r.output == (f"Error: {dates}: not a readable dates CSV (field larger than field limit "
-                        "(131072)); give file,date lines\n")
+    assert r.output == (
+        f"Error: {dates}: not a readable dates CSV (field larger than field limit (131072)); give file,date lines\n"
+    )
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1"])
 def test_d30_max_size_must_be_a_positive_finite_number(tmp_path, speech, value):
     r = build(speech, "-o", tmp_path / "g.ttl", "--max-size", value)
     assert r.exit_code == 2
-    assert f"Invalid value for '--max-size': {float(value)!r} is not a size; give a positive number of MiB" \
-        in r.output
+    assert f"Invalid value for '--max-size': {float(value)!r} is not a size; give a positive number of MiB" in r.output
 
 
 def test_d34_long_lexicon_names_are_refused(tmp_path, speech):
@@ -635,8 +673,10 @@ def test_d34_long_lexicon_names_are_refused(tmp_path, speech):
     lex.write_text("- label: 全总\n  type: Body\n  aliases: [" + "a" * 100_000 + "]\n", encoding="utf-8")
     r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
     assert r.exit_code == 1
-    assert r.output == (f"Error: {lex}: entry 1: a label or alias of 100,000 characters is over the "
-                        "200-character limit; names are short\n")
+    assert r.output == (
+        f"Error: {lex}: entry 1: a label or alias of 100,000 characters is over the "
+        "200-character limit; names are short\n"
+    )
 
 
 def test_d34_yaml_aliases_are_refused(tmp_path, speech):
@@ -649,8 +689,7 @@ def test_d34_yaml_aliases_are_refused(tmp_path, speech):
     started = time.monotonic()
     r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
     assert r.exit_code == 1
-    assert r.output == (f"Error: {lex}: not valid YAML (anchors and aliases (&, *) are not allowed, "
-                        "line 1)\n")
+    assert r.output == (f"Error: {lex}: not valid YAML (anchors and aliases (&, *) are not allowed, line 1)\n")
     assert time.monotonic() - started < 5
 
 
@@ -677,5 +716,7 @@ def test_d48_deep_turtle_nesting_reads_and_too_deep_is_clear(tmp_path, nest, mon
     monkeypatch.setattr(st, "MAX_NESTING", 100)
     r = runner.invoke(cli, ["query", str(ok), "ASK { ?s ?p ?o }"])
     assert r.exit_code == 1
-    assert r.output == (f"Error: {ok}: nested deeper than speechkg reads (collections or blank nodes "
-                        "over 100 levels); flatten the file\n")
+    assert r.output == (
+        f"Error: {ok}: nested deeper than speechkg reads (collections or blank nodes "
+        "over 100 levels); flatten the file\n"
+    )

@@ -1,4 +1,5 @@
 """A build interrupted mid-run leaves the previous output exactly as it was, and no temp files."""
+
 from __future__ import annotations
 
 import os
@@ -35,18 +36,25 @@ def _writing(directory: Path) -> bool:
     return any(p.name.startswith(".graph.nq.") for p in directory.iterdir())
 
 
-@pytest.mark.parametrize("sig,code,word,phase", [
-    (signal.SIGINT, 130, "interrupted", "extracting"),
-    (signal.SIGTERM, 143, "terminated", "extracting"),
-    (signal.SIGTERM, 143, "terminated", "writing"),
-])
+@pytest.mark.parametrize(
+    "sig,code,word,phase",
+    [
+        (signal.SIGINT, 130, "interrupted", "extracting"),
+        (signal.SIGTERM, 143, "terminated", "extracting"),
+        (signal.SIGTERM, 143, "terminated", "writing"),
+    ],
+)
 def test_interrupted_build_keeps_the_previous_output(tmp_path, big_speech, sig, code, word, phase):
     """The signal is sent once the build is in the phase named, by what can be seen from outside
     (its CPU time past start-up, or its temporary output file), not after a guessed delay."""
     out = tmp_path / "graph.nq"
     out.write_bytes(b"previous graph\n")
-    proc = subprocess.Popen([sys.executable, "-m", "speechkg", "build", str(big_speech), "-o", str(out)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "speechkg", "build", str(big_speech), "-o", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     give_up = time.monotonic() + 120
     while not (_writing(tmp_path) if phase == "writing" else _cpu_seconds(proc.pid) >= 2.0):
         assert proc.poll() is None, f"the build ended before it was {phase}"

@@ -1,4 +1,5 @@
 """Page layouts: the same graph gets the same positions, large graphs are spread out, not piled up."""
+
 from __future__ import annotations
 
 import networkx as nx

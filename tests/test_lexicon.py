@@ -1,4 +1,5 @@
 """The built-in lexicon and a user's lexicon (CSV or YAML) merged over it."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,7 @@ def test_builtin_lexicon_is_well_formed():
 
 def test_csv_lexicon_adds_bodies_and_campaigns(tmp_path):
     f = tmp_path / "lex.csv"
-    f.write_text("label,type,aliases\n中原工匠之家,Body,工匠之家\n豫工惠行动,Campaign,豫工惠\n",
-                 encoding="utf-8")
+    f.write_text("label,type,aliases\n中原工匠之家,Body,工匠之家\n豫工惠行动,Campaign,豫工惠\n", encoding="utf-8")
     assert ("Body", "中原工匠之家") not in _entities()
     found = _entities(str(f))
     assert ("Body", "中原工匠之家") in found
@@ -53,12 +53,15 @@ def test_user_lexicon_through_the_cli(tmp_path):
     assert "中原工匠之家" in out.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("content,suffix,message", [
-    ("label,type\n某单位,Organisation\n", ".csv", "unknown type 'Organisation'"),
-    ("name,kind\nx,y\n", ".csv", "a CSV lexicon needs a header with label,type,aliases"),
-    ("- label: x\n", ".yaml", "entry 1 needs a label and a type"),
-    ("[unclosed", ".yaml", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "content,suffix,message",
+    [
+        ("label,type\n某单位,Organisation\n", ".csv", "unknown type 'Organisation'"),
+        ("name,kind\nx,y\n", ".csv", "a CSV lexicon needs a header with label,type,aliases"),
+        ("- label: x\n", ".yaml", "entry 1 needs a label and a type"),
+        ("[unclosed", ".yaml", "not valid YAML"),
+    ],
+)
 def test_bad_lexicons_are_clear_errors(tmp_path, content, suffix, message):
     f = tmp_path / f"lex{suffix}"
     f.write_text(content, encoding="utf-8")
@@ -69,7 +72,8 @@ def test_bad_lexicons_are_clear_errors(tmp_path, content, suffix, message):
 def test_missing_lexicon_is_a_one_line_error(tmp_path):
     speech = tmp_path / "s.txt"
     speech.write_text(TEXT, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["build", str(speech), "-o", str(tmp_path / "g.ttl"),
-                                 "--lexicon", str(tmp_path / "none.csv")])
+    r = CliRunner().invoke(
+        cli, ["build", str(speech), "-o", str(tmp_path / "g.ttl"), "--lexicon", str(tmp_path / "none.csv")]
+    )
     assert r.exit_code == 1
     assert r.output == f"Error: {tmp_path / 'none.csv'}: no such lexicon file\n"

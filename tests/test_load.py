@@ -1,5 +1,6 @@
 """speechkg load: graph files written by a build, bulk-loaded into an on-disk store, give the
 store `build --store` gives for the same speeches; a bad file changes nothing."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -31,8 +32,15 @@ def quads(db) -> set[tuple[str, str, str, str]]:
     """Every quad of a store, the default graph's included ("" for its name)."""
     store = ox.Store.read_only(str(db))
     try:
-        return {(str(x.subject), str(x.predicate), str(x.object),
-                 "" if isinstance(x.graph_name, ox.DefaultGraph) else str(x.graph_name)) for x in store}
+        return {
+            (
+                str(x.subject),
+                str(x.predicate),
+                str(x.object),
+                "" if isinstance(x.graph_name, ox.DefaultGraph) else str(x.graph_name),
+            )
+            for x in store
+        }
     finally:
         del store
 
@@ -96,16 +104,22 @@ def test_a_bad_file_changes_nothing(speeches, tmp_path):
     bad = tmp_path / "bad.nq"
     bad.write_text('<http://a> <http://b> "unterminated <http://g> .\n', encoding="utf-8")
     mixed = tmp_path / "mixed.trig"
-    mixed.write_text("<http://a> <http://b> <http://c> .\n<http://g> { <http://a> <http://b> <http://d> . }\n",
-                     encoding="utf-8")
+    mixed.write_text(
+        "<http://a> <http://b> <http://c> .\n<http://g> { <http://a> <http://b> <http://d> . }\n", encoding="utf-8"
+    )
     cases = [
         ([tmp_path / "c.nq", bad], f"{bad}: not a readable nquads graph ("),
         ([tmp_path / "c.nq", tmp_path / "missing.nq"], f"{tmp_path / 'missing.nq'}: no such graph file"),
-        ([tmp_path / "c.nq", tmp_path / "a.nq"], f"{tmp_path / 'c.nq'} and {tmp_path / 'a.nq'} both hold the graph "
-                                                 "<https://w3id.org/speechkg/id/speech/"),
-        ([mixed], f"{mixed}: 1 triples are outside any named graph, beside 1 named graphs; load graphs as "
-                  "`speechkg build` writes them (each speech in its own graph, or a file of triples); "
-                  "nothing was loaded"),
+        (
+            [tmp_path / "c.nq", tmp_path / "a.nq"],
+            f"{tmp_path / 'c.nq'} and {tmp_path / 'a.nq'} both hold the graph <https://w3id.org/speechkg/id/speech/",
+        ),
+        (
+            [mixed],
+            f"{mixed}: 1 triples are outside any named graph, beside 1 named graphs; load graphs as "
+            "`speechkg build` writes them (each speech in its own graph, or a file of triples); "
+            "nothing was loaded",
+        ),
     ]
     for files, message in cases:
         for extra in ([], ["--replace"]):
@@ -118,8 +132,10 @@ def test_a_bad_file_changes_nothing(speeches, tmp_path):
     other.mkdir()
     (other / "notes.txt").write_text("mine", encoding="utf-8")
     r = runner.invoke(cli, ["load", str(tmp_path / "a.nq"), "--store", str(other)])
-    assert r.exit_code == 1 and r.stderr == (f"Error: {other}: is not empty and is not an Oxigraph store; give a new "
-                                             "or empty directory (its files would be mixed with the store's)\n")
+    assert r.exit_code == 1 and r.stderr == (
+        f"Error: {other}: is not empty and is not an Oxigraph store; give a new "
+        "or empty directory (its files would be mixed with the store's)\n"
+    )
     assert [c.name for c in other.iterdir()] == ["notes.txt"]
 
 
@@ -133,9 +149,11 @@ def test_query_on_a_large_file_says_once_that_a_store_would_be_fast(speeches, tm
     r = ok("query", tmp_path / "c.nq", tmp_path / "c.trig", text)
     size = (tmp_path / "c.nq").stat().st_size + (tmp_path / "c.trig").stat().st_size
     assert r.stdout == "true\n"
-    assert r.stderr == (f"Note: the graph files ({size / 2**20:.3g} MiB) are parsed again by every query; load "
-                        f"them into a store once and query the store, which is fast: speechkg load "
-                        f"{tmp_path / 'c.nq'} {tmp_path / 'c.trig'} --store DIR, then speechkg query --store DIR …\n")
+    assert r.stderr == (
+        f"Note: the graph files ({size / 2**20:.3g} MiB) are parsed again by every query; load "
+        f"them into a store once and query the store, which is fast: speechkg load "
+        f"{tmp_path / 'c.nq'} {tmp_path / 'c.trig'} --store DIR, then speechkg query --store DIR …\n"
+    )
     db = tmp_path / "db"
     ok("load", tmp_path / "c.nq", "--store", db)
     assert ok("query", "--store", db, text).stderr == ""

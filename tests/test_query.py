@@ -1,4 +1,5 @@
 """Saved queries, output formats, refusals, timeouts, and the Oxigraph store."""
+
 from __future__ import annotations
 
 import csv
@@ -33,14 +34,21 @@ def test_queries_lists_every_saved_query():
 
 def test_timeline_lists_dated_meetings_in_order(seed_ttl):
     got = [(d, e) for d, e, t in rows(seed_ttl, "--saved", "timeline")[1:] if t == "Meeting" and len(d) == 10]
-    assert got == [("2021-12-24", "十三届全国人大常委会第三十二次会议"), ("2022-01-21", "中央书记处办公会议"),
-                   ("2022-01-29", "全总十七届五次执委会议"), ("2022-02-21", "省委工青妇工作会议")]
+    assert got == [
+        ("2021-12-24", "十三届全国人大常委会第三十二次会议"),
+        ("2022-01-21", "中央书记处办公会议"),
+        ("2022-01-29", "全总十七届五次执委会议"),
+        ("2022-02-21", "省委工青妇工作会议"),
+    ]
 
 
 def test_campaigns_with_endorsers(seed_ttl):
     got = {tuple(r) for r in rows(seed_ttl, "--saved", "campaigns")[1:]}
-    assert {("五大行动", "endorsedBy", "全总"), ("五大行动", "endorsedBy", "省委"),
-            ("十件实事", "endorsedBy", "省委")} <= got
+    assert {
+        ("五大行动", "endorsedBy", "全总"),
+        ("五大行动", "endorsedBy", "省委"),
+        ("十件实事", "endorsedBy", "省委"),
+    } <= got
 
 
 def test_goals_with_proposers(seed_ttl):
@@ -56,8 +64,12 @@ def test_bodies_ranked_by_mentions(seed_ttl):
 
 def test_numbered_formulas(seed_ttl):
     got = {(f, t, n) for f, t, n, _ in rows(seed_ttl, "--saved", "formulas")[1:]}
-    assert {("五大行动", "Campaign", "5"), ("十件实事", "Campaign", "10"), ("两个确立", "Concept", "2"),
-            ("两个确保", "Goal", "2")} <= got
+    assert {
+        ("五大行动", "Campaign", "5"),
+        ("十件实事", "Campaign", "10"),
+        ("两个确立", "Concept", "2"),
+        ("两个确保", "Goal", "2"),
+    } <= got
 
 
 def test_provenance_of_an_entity(seed_ttl):
@@ -70,11 +82,17 @@ def test_provenance_of_an_entity(seed_ttl):
 
 def test_entities_by_section(seed_ttl):
     got = rows(seed_ttl, "--saved", "sections")[1:]
-    assert ["provincial-union-2022.txt", "（二）深入推进工会工作法治化建设", "Document", "中华人民共和国工会法",
-            "6"] in got
+    assert [
+        "provincial-union-2022.txt",
+        "（二）深入推进工会工作法治化建设",
+        "Document",
+        "中华人民共和国工会法",
+        "6",
+    ] in got
     headings = [r[1] for r in got]
     assert headings.index("一、坚定拥护“两个确立”，牢牢把握工会工作正确政治方向") < headings.index(
-        "（二）深入推进工会工作法治化建设")  # sections in the order of the speech
+        "（二）深入推进工会工作法治化建设"
+    )  # sections in the order of the speech
     assert rows(seed_ttl, "--saved", "sections", "--param", "source=other.txt")[1:] == []
     assert rows(seed_ttl, "--saved", "sections", "--param", "source=provincial-union-2022.txt")[1:] == got
 
@@ -100,19 +118,32 @@ def test_json_is_sparql_results_json(seed_ttl):
 
 
 def test_tsv_and_construct(seed_ttl):
-    r = runner.invoke(cli, ["query", str(seed_ttl), "SELECT ?l WHERE { ?p a skg:Person ; skos:prefLabel ?l } "
-                            "ORDER BY ?l", "--format", "tsv"])
+    r = runner.invoke(
+        cli,
+        [
+            "query",
+            str(seed_ttl),
+            "SELECT ?l WHERE { ?p a skg:Person ; skos:prefLabel ?l } ORDER BY ?l",
+            "--format",
+            "tsv",
+        ],
+    )
     assert r.output == "l\n习近平\n王东明\n王沪宁\n"
     r = runner.invoke(cli, ["query", str(seed_ttl), "DESCRIBE <https://w3id.org/speechkg/id/date/2022-01-21>"])
     assert r.exit_code == 0 and "rdf:value" in r.output
 
 
-@pytest.mark.parametrize("text,message", [
-    ("INSERT DATA { <a:b> <a:c> <a:d> }", "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused"),
-    ("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } } }",
-     "SERVICE (federated query) is refused"),
-    ("SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "FROM / FROM NAMED are refused"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("INSERT DATA { <a:b> <a:c> <a:d> }", "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused"),
+        (
+            "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://127.0.0.1:9/> { ?s ?p ?x } } }",
+            "SERVICE (federated query) is refused",
+        ),
+        ("SELECT * FROM <http://127.0.0.1:9/g> WHERE { ?s ?p ?o }", "FROM / FROM NAMED are refused"),
+    ],
+)
 def test_refusals(seed_ttl, text, message):
     r = runner.invoke(cli, ["query", str(seed_ttl), text])
     assert r.exit_code == 1
@@ -120,7 +151,7 @@ def test_refusals(seed_ttl, text, message):
     assert len(r.output.strip().splitlines()) == 1
 
 
-RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
@@ -134,8 +165,9 @@ def test_timeout_through_the_cli(seed_ttl):
     """The timeout covers reading the file too (a second or so here), so it is longer than the above."""
     r = runner.invoke(cli, ["query", str(seed_ttl), RUNAWAY, "--timeout", "3"])
     assert r.exit_code == 1
-    assert r.output == ("Error: the query ran past the --timeout of 3 s and was stopped; "
-                        "simplify it or raise --timeout\n")
+    assert r.output == (
+        "Error: the query ran past the --timeout of 3 s and was stopped; simplify it or raise --timeout\n"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +205,10 @@ def test_store_build_replaces_a_speech_and_keeps_others(tmp_path, seed_path):
     assert both > seed_only
     a.write_text("2月22日，市委召开农村工作会议。", encoding="utf-8")
     assert runner.invoke(cli, ["build", str(a), "--store", str(db), "--date", "2022-03-01"]).exit_code == 0
-    meetings = q.format_result(q.query_sources([], "SELECT ?l WHERE { ?m a skg:Meeting ; skos:prefLabel ?l } "
-                                                   "ORDER BY ?l", store_dir=str(db)), "tsv")
+    meetings = q.format_result(
+        q.query_sources([], "SELECT ?l WHERE { ?m a skg:Meeting ; skos:prefLabel ?l } ORDER BY ?l", store_dir=str(db)),
+        "tsv",
+    )
     assert "市委农村工作会议" in meetings and "工青妇工作会议\n" not in meetings.replace("省委工青妇", "")
     assert "省委工青妇工作会议" in meetings  # the seed's own meeting is still there
 
@@ -199,8 +233,9 @@ def test_large_files_use_oxigraph(seed_ttl, monkeypatch):
 def test_parameters_open_the_where_group_and_match_labels_in_any_form():
     text = "# a WHERE { in a comment\nSELECT ?e WHERE { ?e skos:prefLabel ?label . FILTER(?x != <http://a#WHERE>) }"
     bound = q.bind(text, {"label": "全总"})
-    assert bound.startswith("# a WHERE { in a comment\nSELECT ?e WHERE {\n  VALUES ?label "
-                            '{ "全总" "全总"@zh "全总"@zh-Hant }\n')
+    assert bound.startswith(
+        '# a WHERE { in a comment\nSELECT ?e WHERE {\n  VALUES ?label { "全总" "全总"@zh "全总"@zh-Hant }\n'
+    )
     assert q.bind("ASK { ?s ?p ?o }", {"o": "x"}).endswith('VALUES ?o { "x" "x"@zh "x"@zh-Hant }\n')
     two = q.bind("SELECT * WHERE { ?a ?b ?c }", {"b": "1", "c": "2"})
     assert 'VALUES ?b { "1" "1"@zh "1"@zh-Hant }\n  VALUES ?c { "2" "2"@zh "2"@zh-Hant }' in two  # one block each
@@ -208,20 +243,25 @@ def test_parameters_open_the_where_group_and_match_labels_in_any_form():
 
 def test_a_parameter_picks_rows_before_grouping(tmp_path):
     """--param source=FILE on the sections query gives that speech's rows, the same on both engines."""
-    (tmp_path / "a.txt").write_text("一、政治引领\n市委召开全会。市总工会开展“金秋助学”活动。\n二、服务职工\n"
-                                    "市总工会召开全委会议。", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "一、政治引领\n市委召开全会。市总工会开展“金秋助学”活动。\n二、服务职工\n市总工会召开全委会议。",
+        encoding="utf-8",
+    )
     (tmp_path / "b.txt").write_text("一、基本情况\n市总工会开展“送清凉”活动，市委充分肯定。", encoding="utf-8")
     out = tmp_path / "c.trig"
-    assert runner.invoke(cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out),
-                               "--date", "2023-05-01"]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out), "--date", "2023-05-01"]
+        ).exit_code
+        == 0
+    )
     text = q.saved()["sections"][1]
     whole = q.run(store.load([str(out)]), text)
     sources = sorted({str(r[0]) for r in whole.rows})
     assert sources == ["a.txt", "b.txt"]
     for engine in (store.load, oxstore.load_files):
         one = q.run(engine([str(out)]), q.bind(text, {"source": "a.txt"}))
-        assert [list(map(str, r)) for r in one.rows] == [list(map(str, r)) for r in whole.rows
-                                                           if str(r[0]) == "a.txt"]
+        assert [list(map(str, r)) for r in one.rows] == [list(map(str, r)) for r in whole.rows if str(r[0]) == "a.txt"]
         assert len(one.rows) >= 3
 
 
@@ -230,6 +270,7 @@ def test_store_default_graph_stays_the_merge_when_a_speech_is_replaced(tmp_path)
 
     a, b, p = (URIRef(f"https://example.org/{x}") for x in ("a", "b", "p"))
     shared, only_a, new_a = (a, p, URIRef("https://example.org/shared")), (a, p, a), (a, p, b)
+
     def add(quads):  # as a build does: open, add the speeches, close
         st = oxstore.open_store(tmp_path / "db")
         oxstore.add_quads(st, quads)
@@ -258,8 +299,10 @@ def test_a_store_is_queried_in_a_child_that_opens_it(tmp_path):
     ex = "https://example.org/"
     oxstore.add_quads(st, [(URIRef(ex + "a"), URIRef(ex + "p"), URIRef(ex + "b"), URIRef(ex + "g"))])
     del st
-    code = ("from speechkg.graph import query, sandbox; "
-            f"r = query.query_sources([], 'SELECT ?s WHERE {{ ?s ?p ?o }}', store_dir={str(tmp_path / 'db')!r}, "
-            "timeout=10); print(len(r.rows), sandbox.native_threads())")
+    code = (
+        "from speechkg.graph import query, sandbox; "
+        f"r = query.query_sources([], 'SELECT ?s WHERE {{ ?s ?p ?o }}', store_dir={str(tmp_path / 'db')!r}, "
+        "timeout=10); print(len(r.rows), sandbox.native_threads())"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["1", "False"], out.stderr[-500:]

@@ -2,6 +2,7 @@
 so that a rule is tested apart from the mention extractors: [P:…] person, [B:…] body, [M:…] meeting,
 [D:…] date (value after =, as in [D:3日=2024-03-03]), [G:…] goal, [C:…] concept, [A:…] campaign.
 Marks nest: [M:[B:国务院]常务会议]."""
+
 from __future__ import annotations
 
 import random
@@ -45,15 +46,17 @@ def marked(src: str) -> Doc:
 def found(rule: str, src: str) -> set[tuple[str, str, str]]:
     """(subject, predicate, object) texts the one rule `rule` finds in `src` (focus kept as in a full run)."""
     doc = marked(src)
-    return {(r.subject.text, r.predicate, r.object.text)
-            for r in R.relations(doc, {rule: R.RULES[rule]}, {})}
+    return {(r.subject.text, r.predicate, r.object.text) for r in R.relations(doc, {rule: R.RULES[rule]}, {})}
 
 
 def test_markup():
     doc = marked("[D:3日=2024-03-03]，[M:[B:市委]常委会会议]召开。")
     assert doc.text == "3日，市委常委会会议召开。"
     assert [(m.text, m.type, m.value) for m in doc.mentions] == [
-        ("3日", "Date", "2024-03-03"), ("市委常委会会议", "Meeting", None), ("市委", "Body", None)]
+        ("3日", "Date", "2024-03-03"),
+        ("市委常委会会议", "Meeting", None),
+        ("市委", "Body", None),
+    ]
 
 
 # ------------------------------------------------------------------ registry
@@ -61,8 +64,7 @@ def test_markup():
 
 def test_registry_names_and_predicates():
     assert R.CONVENE in R.RULES and all(callable(r) for r in R.RULES.values())
-    assert set(R.PREDICATES) == {"date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy",
-                                 "ledBy", "member"}
+    assert set(R.PREDICATES) == {"date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy", "ledBy", "member"}
     doc = marked("[D:5月6日]，[P:赵平]主持召开[M:[B:区政府]常务会议]。")
     got = R.relations(doc)
     assert {r.predicate for r in got} <= set(R.PREDICATES)
@@ -72,12 +74,15 @@ def test_registry_names_and_predicates():
 # ------------------------------------------------------------------ dates
 
 
-@pytest.mark.parametrize("src", [
-    "[D:5月6日]，[P:赵平]同志主持召开[M:区政府常务会议]。",
-    "本报讯（记者 钱朵）[D:5月6日]，[M:区政府常务会议]召开。",
-    "新华社北京5月6日电 [D:5月6日]下午，[B:区政府]召开[M:区政府常务会议]。",
-    "央视网消息：当地时间[D:5月6日]，[P:赵平]在日内瓦出席[M:全球卫生论坛]。",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "[D:5月6日]，[P:赵平]同志主持召开[M:区政府常务会议]。",
+        "本报讯（记者 钱朵）[D:5月6日]，[M:区政府常务会议]召开。",
+        "新华社北京5月6日电 [D:5月6日]下午，[B:区政府]召开[M:区政府常务会议]。",
+        "央视网消息：当地时间[D:5月6日]，[P:赵平]在日内瓦出席[M:全球卫生论坛]。",
+    ],
+)
 def test_date_first(src):
     got = found("date-first", src)
     assert {(m, p) for m, p, _ in got} and all(p == "date" for _, p, _ in got)
@@ -87,19 +92,25 @@ def test_date_first_needs_the_meeting_held():
     assert found("date-first", "[D:5月6日]，[P:赵平]传达了[M:区政府常务会议]精神。") == set()
 
 
-@pytest.mark.parametrize("src", [
-    "[P:赵平][D:6日]在京主持召开[M:区政府常务会议]。",
-    "[P:赵平][D:6日]下午以视频方式出席[M:全球卫生论坛]。",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "[P:赵平][D:6日]在京主持召开[M:区政府常务会议]。",
+        "[P:赵平][D:6日]下午以视频方式出席[M:全球卫生论坛]。",
+    ],
+)
 def test_date_hold(src):
     got = found("date-hold", src)
     assert len(got) == 1 and next(iter(got))[1:] == ("date", "6日")
 
 
-@pytest.mark.parametrize("src", [
-    "[M:市妇联九届三次执委会议]于[D:6月8日]在市会议中心召开。",
-    "[M:市政协十届三次会议][D:3月2日]下午在市人民会堂闭幕。",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "[M:市妇联九届三次执委会议]于[D:6月8日]在市会议中心召开。",
+        "[M:市政协十届三次会议][D:3月2日]下午在市人民会堂闭幕。",
+    ],
+)
 def test_held_on(src):
     assert {p for _, p, _ in found("held-on", src)} == {"date"}
 
@@ -109,8 +120,9 @@ def test_held_on_not_a_later_date():
 
 
 def test_dateline_dates_the_meeting_in_focus():
-    src = ("[P:赵平]主持召开[M:全市民营企业家座谈会]\n"
-           "[D:11日=2024-05-11]，市委书记[P:赵平]主持召开座谈会，听取意见建议。")
+    src = (
+        "[P:赵平]主持召开[M:全市民营企业家座谈会]\n[D:11日=2024-05-11]，市委书记[P:赵平]主持召开座谈会，听取意见建议。"
+    )
     assert found("dateline", src) == {("全市民营企业家座谈会", "date", "11日")}
     src = "[B:市政协党组]召开[M:市政协党组会议]\n[B:市政协党组][D:8日=2024-05-08]召开会议，传达文件精神。"
     assert found("dateline", src) == {("市政协党组会议", "date", "8日")}
@@ -131,20 +143,24 @@ def test_chair_and_speaker_of_a_named_meeting():
     assert found("chair", "[P:赵平]传达了[M:区政府常务会议]精神。") == set()
 
 
-@pytest.mark.parametrize("src", [
-    "[P:周立新]同志在[M:省民营经济工作会议]上发表讲话。",
-    "[P:周立新][D:2日]在北京出席[M:全省立法工作座谈会]并讲话。",
-    "[P:周立新]出席[M:全球卫生论坛]开幕式并致辞。",
-    "[P:周立新]在[M:全省立法工作座谈会]上指出，要提高质量。",
-])
+@pytest.mark.parametrize(
+    "src",
+    [
+        "[P:周立新]同志在[M:省民营经济工作会议]上发表讲话。",
+        "[P:周立新][D:2日]在北京出席[M:全省立法工作座谈会]并讲话。",
+        "[P:周立新]出席[M:全球卫生论坛]开幕式并致辞。",
+        "[P:周立新]在[M:全省立法工作座谈会]上指出，要提高质量。",
+    ],
+)
 def test_speaker(src):
     got = found("speaker", src)
     assert got == {(next(m.text for m in marked(src).mentions if m.type == "Meeting"), "speaker", "周立新")}
 
 
 def test_speaker_of_each_meeting_of_a_list():
-    got = found("speaker", "[P:周立新]在[M:全省工作会议]、[M:全省人大工作会议]和[M:全省政协工作会议]"
-                           "等会议上发表重要讲话。")
+    got = found(
+        "speaker", "[P:周立新]在[M:全省工作会议]、[M:全省人大工作会议]和[M:全省政协工作会议]等会议上发表重要讲话。"
+    )
     assert {m for m, _, _ in got} == {"全省工作会议", "全省人大工作会议", "全省政协工作会议"}
     got = found("speaker", "要学习[P:周立新]同志在[M:全省工作会议]听取汇报时的重要讲话精神。")
     assert got == {("全省工作会议", "speaker", "周立新")}
@@ -162,8 +178,10 @@ def test_attending_is_not_speaking():
 
 def test_chair_here_refers_to_the_meeting_in_focus():
     src = "[M:市政协十届三次会议]下午闭幕。市政协主席[P:钱芳]主持闭幕会并讲话。"
-    assert found("chair-here", src) == {("市政协十届三次会议", "chair", "钱芳"),
-                                        ("市政协十届三次会议", "speaker", "钱芳")}
+    assert found("chair-here", src) == {
+        ("市政协十届三次会议", "chair", "钱芳"),
+        ("市政协十届三次会议", "speaker", "钱芳"),
+    }
     src = "[B:市政协党组]召开[M:市政协党组会议]\n会议学习了文件。市政协主席[P:钱芳]主持并讲话。"
     assert found("chair-here", src) == {("市政协党组会议", "chair", "钱芳"), ("市政协党组会议", "speaker", "钱芳")}
     src = "[P:赵平]主持召开[M:全市民营企业家座谈会]\n[D:11日]，市委书记[P:赵平]主持召开座谈会。"
@@ -182,8 +200,10 @@ def test_speaker_here():
 
 
 def test_said_by_who_chaired_or_attended():
-    src = ("[P:钱芳]主持召开[M:全市企业家座谈会]\n[P:钱芳]主持召开座谈会。副市长[P:赵平]出席。"
-           "[P:钱芳]说，要优化营商环境。[P:赵平]指出，要稳就业。[P:孙立]表示，企业信心增强。")
+    src = (
+        "[P:钱芳]主持召开[M:全市企业家座谈会]\n[P:钱芳]主持召开座谈会。副市长[P:赵平]出席。"
+        "[P:钱芳]说，要优化营商环境。[P:赵平]指出，要稳就业。[P:孙立]表示，企业信心增强。"
+    )
     rules = {"chair-here": R.chair_here, "said": R.said}
     got = {(r.subject.text, r.predicate, r.object.text) for r in R.relations(marked(src), rules, {})}
     assert {o for _, p, o in got if p == "speaker"} == {"钱芳", "赵平"}
@@ -198,15 +218,15 @@ def test_said_needs_the_person_at_the_head():
 
 def test_chair_by():
     assert found("chair-by", "[M:市妇联八届二次执委会议]由副主席[P:钱芳]同志主持。") == {
-        ("市妇联八届二次执委会议", "chair", "钱芳")}
+        ("市妇联八届二次执委会议", "chair", "钱芳")
+    }
     src = "[M:市科协九届三次全委会议]在市会议中心召开。会议由市科协党组书记[P:赵明]主持。"
     assert found("chair-by", src) == {("市科协九届三次全委会议", "chair", "赵明")}
     assert found("chair-by", "会议由市科协党组书记[P:赵明]主持。") == set()
 
 
 def test_speaker_list():
-    src = ("[P:钱芳]主持召开[M:全市企业家座谈会]\n"
-           "市工商联主席[P:赵平]、市商会会长[P:孙立]和企业家代表[P:李明]先后发言。")
+    src = "[P:钱芳]主持召开[M:全市企业家座谈会]\n市工商联主席[P:赵平]、市商会会长[P:孙立]和企业家代表[P:李明]先后发言。"
     assert found("speaker-list", src) == {("全市企业家座谈会", "speaker", n) for n in ("赵平", "孙立", "李明")}
     src = "[P:钱芳]主持召开[M:全市企业家座谈会]\n[P:赵平]、[P:孙立]发了言。"
     assert len(found("speaker-list", src)) == 2
@@ -227,7 +247,8 @@ def test_named_after():
     assert found("named-after", "[M:[B:市委]第三十二次会议]召开。") == {("市委第三十二次会议", "organizer", "市委")}
     assert found("named-after", "[M:第三十二次[B:市委]会议]召开。") == set()
     assert found("named-after", "[M:[B:中国共产党]第八届[B:XX市委员会]第三次全体会议]召开。") == {
-        ("中国共产党第八届XX市委员会第三次全体会议", "organizer", "XX市委员会")}
+        ("中国共产党第八届XX市委员会第三次全体会议", "organizer", "XX市委员会")
+    }
 
 
 def test_named_after_not_the_participants():
@@ -237,7 +258,8 @@ def test_named_after_not_the_participants():
 
 def test_convene():
     assert found("convene", "[B:省委][D:5月9日]召开[M:民营经济工作会议]。") == {
-        ("民营经济工作会议", "organizer", "省委")}
+        ("民营经济工作会议", "organizer", "省委")
+    }
     assert found("convene", "[B:省委]研究[M:民营经济工作会议]筹备情况。") == set()
 
 
@@ -246,7 +268,9 @@ def test_hosted_by():
     hosts = ("卫生部", "市人民政府", "世界卫生组织")
     assert found("hosted-by", src) == {("全球卫生论坛", "organizer", b) for b in hosts}
     assert found("hosted-by", "[B:卫生部]和[B:市人民政府]联合主办的[M:全球卫生论坛]开幕。") == {
-        ("全球卫生论坛", "organizer", "卫生部"), ("全球卫生论坛", "organizer", "市人民政府")}
+        ("全球卫生论坛", "organizer", "卫生部"),
+        ("全球卫生论坛", "organizer", "市人民政府"),
+    }
 
 
 def test_hosted_by_the_meeting_in_focus_only_when_it_is_the_subject():
@@ -266,8 +290,10 @@ def test_hosted_by_only_a_list_of_bodies():
 
 def test_propose():
     src = "[M:市第八次党代会]提出[G:“三个高地”]的建设目标，作出实施[A:“五大工程”]的部署。"
-    assert found("propose", src) == {("“三个高地”", "proposedBy", "市第八次党代会"),
-                                     ("“五大工程”", "proposedBy", "市第八次党代会")}
+    assert found("propose", src) == {
+        ("“三个高地”", "proposedBy", "市第八次党代会"),
+        ("“五大工程”", "proposedBy", "市第八次党代会"),
+    }
 
 
 def test_propose_head_of_a_core():
@@ -298,7 +324,8 @@ def test_propose_quotation():
 
 def test_proposed_de():
     assert found("proposed-de", "落实[M:市第八次党代会]提出的[G:“三个高地”]目标。") == {
-        ("“三个高地”", "proposedBy", "市第八次党代会")}
+        ("“三个高地”", "proposedBy", "市第八次党代会")
+    }
 
 
 def test_decision():
@@ -308,8 +335,7 @@ def test_decision():
 
 
 def test_main_representative():
-    src = ("以[P:邓小平]同志为主要代表的中国共产党人，团结带领人民，创立了[C:邓小平理论]，"
-           "推进了[G:改革开放]。")
+    src = "以[P:邓小平]同志为主要代表的中国共产党人，团结带领人民，创立了[C:邓小平理论]，推进了[G:改革开放]。"
     assert found("main-representative", src) == {("邓小平理论", "proposedBy", "邓小平")}
 
 
@@ -318,22 +344,26 @@ def test_main_representative():
 
 def test_endorsements():
     src = "[A:“金秋助学”行动]、[A:技能培育工程]等工作得到[B:市委]、[B:市政府]主要领导批示肯定。"
-    assert found("endorsed-passive", src) == {(a, "endorsedBy", b) for a in ("“金秋助学”行动", "技能培育工程")
-                                              for b in ("市委", "市政府")}
+    assert found("endorsed-passive", src) == {
+        (a, "endorsedBy", b) for a in ("“金秋助学”行动", "技能培育工程") for b in ("市委", "市政府")
+    }
     assert found("endorsed-active", "[B:团中央]充分肯定[A:“青春护航”行动]。") == {
-        ("“青春护航”行动", "endorsedBy", "团中央")}
+        ("“青春护航”行动", "endorsedBy", "团中央")
+    }
 
 
 def test_lead():
     assert found("lead", "由[B:市总工会]牵头开展[A:“安康杯”竞赛]和[A:技能比武]。") == {
-        ("“安康杯”竞赛", "ledBy", "市总工会")}
+        ("“安康杯”竞赛", "ledBy", "市总工会")
+    }
 
 
 def test_formula_member():
     doc = marked("坚定[C:“两个自信”]（[C:道路自信]、[C:理论自信]）。")
     whole = doc.mentions[0]
-    doc.mentions = [whole] + [Mention(m.start, m.end, m.text, m.type, m.label, m.rule, member_of=whole.start)
-                              for m in doc.mentions[1:]]
+    doc.mentions = [whole] + [
+        Mention(m.start, m.end, m.text, m.type, m.label, m.rule, member_of=whole.start) for m in doc.mentions[1:]
+    ]
     got = {(r.subject.text, r.predicate, r.object.text) for r in R.relations(doc, {"m": R.formula_member}, {})}
     assert got == {("“两个自信”", "member", "道路自信"), ("“两个自信”", "member", "理论自信")}
 
@@ -348,8 +378,13 @@ def test_title_byline():
 
 
 def _old_top(ms: list[Mention]) -> list[Mention]:
-    return [m for m in ms if not any(o is not m and o.start <= m.start and m.end <= o.end
-                                     and (o.start, o.end) != (m.start, m.end) for o in ms)]
+    return [
+        m
+        for m in ms
+        if not any(
+            o is not m and o.start <= m.start and m.end <= o.end and (o.start, o.end) != (m.start, m.end) for o in ms
+        )
+    ]
 
 
 def test_top_matches_the_quadratic_definition_on_random_spans():

@@ -1,5 +1,6 @@
 """Every format speechkg writes parses with a strict, independent parser (Oxigraph) to the
 same number of triples or quads that rdflib reads; IRIs stay valid whatever the input."""
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,14 @@ from rdflib import Dataset, Graph
 
 from speechkg.cli import cli
 
-FORMATS = {"ttl": (ox.RdfFormat.TURTLE, "turtle", False), "nt": (ox.RdfFormat.N_TRIPLES, "nt", False),
-           "rdf": (ox.RdfFormat.RDF_XML, "xml", False), "trig": (ox.RdfFormat.TRIG, "trig", True),
-           "nq": (ox.RdfFormat.N_QUADS, "nquads", True), "jsonld": (ox.RdfFormat.JSON_LD, "json-ld", True)}
+FORMATS = {
+    "ttl": (ox.RdfFormat.TURTLE, "turtle", False),
+    "nt": (ox.RdfFormat.N_TRIPLES, "nt", False),
+    "rdf": (ox.RdfFormat.RDF_XML, "xml", False),
+    "trig": (ox.RdfFormat.TRIG, "trig", True),
+    "nq": (ox.RdfFormat.N_QUADS, "nquads", True),
+    "jsonld": (ox.RdfFormat.JSON_LD, "json-ld", True),
+}
 _BAD_IRI = re.compile(r"[\s<>\"{}|^`\\\x00-\x1f]")
 
 
@@ -42,7 +48,7 @@ def test_seed_round_trip(tmp_path, seed_path, suffix):
                 assert not _BAD_IRI.search(term.value)
 
 
-@pytest.mark.parametrize("name", ["with space.txt", "quo\"te<>.txt", "表情😀.txt", "a{b}|c^d`e.txt"])
+@pytest.mark.parametrize("name", ["with space.txt", 'quo"te<>.txt', "表情😀.txt", "a{b}|c^d`e.txt"])
 def test_hostile_file_names_give_valid_iris(tmp_path, name):
     f = tmp_path / name
     f.write_text("2月21日，省委召开工青妇工作会议。", encoding="utf-8")

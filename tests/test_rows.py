@@ -1,5 +1,6 @@
 """Corpora of one speech per row (.jsonl, .jsonl.gz, .csv): each row is built exactly as a file
 of its text would be, bad rows are skipped one line each, and nothing is read whole."""
+
 from __future__ import annotations
 
 import csv
@@ -24,12 +25,21 @@ runner = CliRunner()
 XWLB = SHARED / "corpora" / "xwlb-2020-2021.jsonl.gz"
 
 ROWS = [
-    {"id": "report-2022.txt", "date": "2022-02-08",
-     "text": "2022年工作报告\r\n在省委和全总的领导下，深入开展送温暖活动，落实《中华人民共和国工会法》。"},
-    {"id": "news/2023-03-02.txt", "date": "2023-03-02",
-     "text": "市总工会十五届三次全委会议今天召开。会议要求深入实施“技能强市”行动，全总有关负责同志出席。"},
-    {"id": "trad.txt", "date": "",
-     "text": "2020年，省委召開全會，中華全國總工會充分肯定“五大行動”，要落實《工會法》。"},
+    {
+        "id": "report-2022.txt",
+        "date": "2022-02-08",
+        "text": "2022年工作报告\r\n在省委和全总的领导下，深入开展送温暖活动，落实《中华人民共和国工会法》。",
+    },
+    {
+        "id": "news/2023-03-02.txt",
+        "date": "2023-03-02",
+        "text": "市总工会十五届三次全委会议今天召开。会议要求深入实施“技能强市”行动，全总有关负责同志出席。",
+    },
+    {
+        "id": "trad.txt",
+        "date": "",
+        "text": "2020年，省委召開全會，中華全國總工會充分肯定“五大行動”，要落實《工會法》。",
+    },
 ]
 
 
@@ -61,11 +71,15 @@ def test_a_row_builds_the_same_bytes_as_a_file_of_its_text(tmp_path):
         f = files / r["id"]
         f.parent.mkdir(parents=True, exist_ok=True)
         f.write_bytes(r["text"].encode("utf-8"))
-    dates = write_csv(tmp_path / "dates.csv", [{"file": r["id"], "date": r["date"]} for r in ROWS if r["date"]],
-                      ["file", "date"])
+    dates = write_csv(
+        tmp_path / "dates.csv", [{"file": r["id"], "date": r["date"]} for r in ROWS if r["date"]], ["file", "date"]
+    )
     rows = sorted(ROWS, key=lambda r: r["id"])  # the order in which a directory's files are read
-    corpora = [write_jsonl(tmp_path / "c.jsonl", rows), write_jsonl(tmp_path / "c.jsonl.gz", rows, gz=True),
-               write_csv(tmp_path / "c.csv", rows, ["id", "date", "text"])]
+    corpora = [
+        write_jsonl(tmp_path / "c.jsonl", rows),
+        write_jsonl(tmp_path / "c.jsonl.gz", rows, gz=True),
+        write_csv(tmp_path / "c.csv", rows, ["id", "date", "text"]),
+    ]
     for fmt in ("nq", "trig"):
         r = build(files, "-o", tmp_path / f"files.{fmt}", "--dates", dates)
         assert r.exit_code == 0, r.output
@@ -75,8 +89,10 @@ def test_a_row_builds_the_same_bytes_as_a_file_of_its_text(tmp_path):
             out = tmp_path / f"{corpus.name}.{fmt}"
             r = build(corpus, "-o", out)
             assert r.exit_code == 0, r.output
-            assert r.stderr == f"3 speech(es), {r.stderr.split(' ')[2]} entities, " \
-                               f"{r.stderr.split(' ')[4]} relations → {out}\n"
+            assert (
+                r.stderr == f"3 speech(es), {r.stderr.split(' ')[2]} entities, "
+                f"{r.stderr.split(' ')[4]} relations → {out}\n"
+            )
             assert out.read_bytes() == expected, corpus.name
 
 
@@ -110,8 +126,19 @@ def test_fields_are_named_with_options(tmp_path):
     rows = [{"url": "http://example.com/a", "day": "2022-02-08", "headline": "一则新闻", "body": ROWS[0]["text"]}]
     corpus = write_csv(tmp_path / "c.csv", rows, ["url", "day", "headline", "body"])
     out = tmp_path / "g.trig"
-    r = build(corpus, "-o", out, "--text-field", "body", "--date-field", "day", "--id-field", "url",
-              "--title-field", "headline")
+    r = build(
+        corpus,
+        "-o",
+        out,
+        "--text-field",
+        "body",
+        "--date-field",
+        "day",
+        "--id-field",
+        "url",
+        "--title-field",
+        "headline",
+    )
     assert r.exit_code == 0, r.output
     ds = Dataset(default_union=True)
     ds.parse(out, format="trig")
@@ -121,23 +148,26 @@ def test_fields_are_named_with_options(tmp_path):
     assert str(ds.value(sp, DCTERMS.title)) == "一则新闻"
     r = build(corpus, "-o", out, "--text-field", "content")
     assert r.exit_code == 1
-    assert r.stderr == (f"Error: {corpus}: no column 'content' (columns: url, day, headline, body); "
-                        "name the column with --text-field\n")
+    assert r.stderr == (
+        f"Error: {corpus}: no column 'content' (columns: url, day, headline, body); name the column with --text-field\n"
+    )
 
 
 def test_bad_rows_are_skipped_one_line_each(tmp_path):
     good = ROWS[0]["text"]
-    lines = [json.dumps({"id": "ok", "text": good}, ensure_ascii=False),
-             "{not json",
-             json.dumps({"id": "no-text", "body": good}),
-             json.dumps({"id": "bad-date", "text": good, "date": "2022-13-40"}),
-             json.dumps(["an", "array"]),
-             "",
-             json.dumps({"id": "surrogate", "text": "\ud800" + good}),
-             json.dumps({"id": "number", "text": 12}),
-             json.dumps({"id": "nul", "text": "a\u0000b"}),
-             json.dumps({"id": "x" * 1001, "text": good}),
-             json.dumps({"text": good, "date": "2022-02-08T09:30:00+08:00"})]
+    lines = [
+        json.dumps({"id": "ok", "text": good}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"id": "no-text", "body": good}),
+        json.dumps({"id": "bad-date", "text": good, "date": "2022-13-40"}),
+        json.dumps(["an", "array"]),
+        "",
+        json.dumps({"id": "surrogate", "text": "\ud800" + good}),
+        json.dumps({"id": "number", "text": 12}),
+        json.dumps({"id": "nul", "text": "a\u0000b"}),
+        json.dumps({"id": "x" * 1001, "text": good}),
+        json.dumps({"text": good, "date": "2022-02-08T09:30:00+08:00"}),
+    ]
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "g.nq"
@@ -161,28 +191,37 @@ def test_bad_rows_are_skipped_one_line_each(tmp_path):
 
 
 def test_a_field_named_must_be_in_every_row(tmp_path):
-    corpus = write_jsonl(tmp_path / "c.jsonl", [{"id": "a", "text": ROWS[0]["text"]},
-                                                {"key": "b", "text": ROWS[1]["text"]}])
+    corpus = write_jsonl(
+        tmp_path / "c.jsonl", [{"id": "a", "text": ROWS[0]["text"]}, {"key": "b", "text": ROWS[1]["text"]}]
+    )
     r = build(corpus, "-o", tmp_path / "g.nq", "--id-field", "key")
     assert r.exit_code == 1
     assert r.stderr.splitlines()[:-1] == [f"Skipped: {corpus}:1: no 'key' field (fields: id, text)"]
 
 
 def test_repeated_ids_are_an_error_naming_both_rows(tmp_path):
-    corpus = write_jsonl(tmp_path / "c.jsonl", [{"id": "a", "text": ROWS[0]["text"]},
-                                                {"id": "b", "text": ROWS[1]["text"]},
-                                                {"id": "a", "text": ROWS[2]["text"]}])
+    corpus = write_jsonl(
+        tmp_path / "c.jsonl",
+        [
+            {"id": "a", "text": ROWS[0]["text"]},
+            {"id": "b", "text": ROWS[1]["text"]},
+            {"id": "a", "text": ROWS[2]["text"]},
+        ],
+    )
     out = tmp_path / "g.nq"
     r = build(corpus, "-o", out)
     assert r.exit_code == 1
-    assert r.stderr == f"Error: {corpus}:1 and {corpus}:3 would be one speech named 'a' (one IRI); " \
-                       "give each its own id\n"
+    assert (
+        r.stderr == f"Error: {corpus}:1 and {corpus}:3 would be one speech named 'a' (one IRI); give each its own id\n"
+    )
     assert not out.exists()
     (tmp_path / "a").write_text(ROWS[0]["text"], encoding="utf-8")  # a file named as a row's id
     r = build(tmp_path / "a", write_jsonl(tmp_path / "d.jsonl", [{"id": "a", "text": "x"}]), "-o", out)
     assert r.exit_code == 1
-    assert r.stderr == f"Error: {tmp_path / 'a'} and {tmp_path / 'd.jsonl'}:1 would be one speech named 'a' " \
-                       "(one IRI); give each its own id\n"
+    assert (
+        r.stderr == f"Error: {tmp_path / 'a'} and {tmp_path / 'd.jsonl'}:1 would be one speech named 'a' "
+        "(one IRI); give each its own id\n"
+    )
 
 
 def test_a_row_over_the_size_limit_is_refused_without_being_read_whole(tmp_path):
@@ -201,34 +240,40 @@ def test_a_row_over_the_size_limit_is_refused_without_being_read_whole(tmp_path)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 8 * 2**20
-    assert [r.error for r in rows] == [f"{corpus}:1: the row is over the 1 MiB limit; raise it with --max-size",
-                                       None]
+    assert [r.error for r in rows] == [f"{corpus}:1: the row is over the 1 MiB limit; raise it with --max-size", None]
     assert rows[1].speech.source == "after"
     r = build(corpus, "-o", tmp_path / "g.nq", "--max-size", "1")
     assert r.exit_code == 1
     assert r.stderr.splitlines()[:-1] == [
-        f"Skipped: {corpus}:1: the row is over the 1 MiB limit; raise it with --max-size"]
+        f"Skipped: {corpus}:1: the row is over the 1 MiB limit; raise it with --max-size"
+    ]
 
 
 def test_a_csv_record_over_the_limit_stops_its_file(tmp_path):
     corpus = tmp_path / "c.csv"
-    corpus.write_text("id,text\nok," + ROWS[1]["text"] + '\nbig,"' + "长" * 400_000 + '\n\nmore"\nlast,x\n',
-                      encoding="utf-8")
+    corpus.write_text(
+        "id,text\nok," + ROWS[1]["text"] + '\nbig,"' + "长" * 400_000 + '\n\nmore"\nlast,x\n', encoding="utf-8"
+    )
     r = build(corpus, "-o", tmp_path / "g.nq", "--max-size", "1")
     assert r.exit_code == 1
     assert r.stderr.splitlines()[:-1] == [
         f"Skipped: {corpus}:2: the row is over the 1 MiB limit; raise it with --max-size; "
-        "the rows after it were not read"]
+        "the rows after it were not read"
+    ]
 
 
 def test_a_truncated_gzip_keeps_the_rows_before(tmp_path):
-    corpus = write_jsonl(tmp_path / "c.jsonl.gz", [{"id": f"r{i}", "text": ROWS[i % 3]["text"]} for i in range(3)],
-                         gz=True)
+    corpus = write_jsonl(
+        tmp_path / "c.jsonl.gz", [{"id": f"r{i}", "text": ROWS[i % 3]["text"]} for i in range(3)], gz=True
+    )
     data = corpus.read_bytes()
     corpus.write_bytes(data[: len(data) - 12])  # the trailer and a little data gone
     rows = []
-    with pytest.raises(read.InputError, match=r"c\.jsonl\.gz: cannot read it after row \d; the rows after it "
-                                              r"were not read \(Compressed file ended"):
+    with pytest.raises(
+        read.InputError,
+        match=r"c\.jsonl\.gz: cannot read it after row \d; the rows after it "
+        r"were not read \(Compressed file ended",
+    ):
         for row in read.Corpus(str(corpus), "c.jsonl.gz"):
             rows.append(row)
     assert rows and all(r.speech for r in rows)

@@ -528,25 +528,27 @@ def test_user_logs_in_with_the_password_from_the_environment(tmp_path, listener)
     g.write_text('<http://ex/s> <http://ex/p> "讲话"@zh <http://ex/g> .\n', encoding="utf-8")
     lst = listener("login")
     url = lst.url + "/store"
-    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"],
-                      env={endpoint.PASSWORD_ENV: "s3cret"})
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={endpoint.PASSWORD_ENV: "s3cret"})
     assert r.exit_code == 0, r.output
     assert r.output == f"pushed 1 triples in 1 graph(s) to {url}\n"
     # the store asked (401), then the same request came back logged in
     assert [q["headers"].get("Authorization") for q in lst.requests] == [None, "Basic dXNlcjpzM2NyZXQ="]
     assert lst.requests[0]["body"] == lst.requests[1]["body"] != b""
-    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"],
-                      env={endpoint.PASSWORD_ENV: "wrong-s3cret"})
+    r = runner.invoke(
+        cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={endpoint.PASSWORD_ENV: "wrong-s3cret"}
+    )
     one_line_error(r, f"{url} refused the login (HTTP 401 Unauthorized); check --user and SPEECHKG_PASSWORD")
     assert "s3cret" not in r.output
     r = runner.invoke(cli, ["push", str(g), "--endpoint", url])
     one_line_error(r, f"{url} refused the login (HTTP 401 Unauthorized); give --user NAME and set SPEECHKG_PASSWORD")
     sent = len(lst.requests)
-    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"],
-                      env={endpoint.PASSWORD_ENV: None})
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={endpoint.PASSWORD_ENV: None})
     one_line_error(r, "--user user needs a password: set the SPEECHKG_PASSWORD environment variable")
-    r = runner.invoke(cli, ["push", str(g), "--endpoint", f"http://u:p@127.0.0.1:{lst.port}/store",
-                            "--user", "user"], env={endpoint.PASSWORD_ENV: "s3cret"})
+    r = runner.invoke(
+        cli,
+        ["push", str(g), "--endpoint", f"http://u:p@127.0.0.1:{lst.port}/store", "--user", "user"],
+        env={endpoint.PASSWORD_ENV: "s3cret"},
+    )
     one_line_error(r, "give the user either with --user or in the URL, not both")
     assert len(lst.requests) == sent  # refused before anything was sent
 
@@ -554,8 +556,9 @@ def test_user_logs_in_with_the_password_from_the_environment(tmp_path, listener)
 def test_sparql_update_goes_in_batches_and_replaces_once(tmp_path, listener):
     g = tmp_path / "big.nq"
     n = 2 * endpoint.UPDATE_BATCH + 5
-    g.write_text("".join(f'<http://ex/s{i}> <http://ex/p> "第{i}行\\n" <http://ex/g> .\n' for i in range(n)),
-                 encoding="utf-8")
+    g.write_text(
+        "".join(f'<http://ex/s{i}> <http://ex/p> "第{i}行\\n" <http://ex/g> .\n' for i in range(n)), encoding="utf-8"
+    )
     lst = listener()
     r = runner.invoke(cli, ["push", str(g), "--update", lst.url + "/update", "--replace"])
     assert r.output == f"pushed {n} triples in 1 graph(s) to {lst.url}/update\n"
@@ -671,8 +674,14 @@ def _query_under_ulimit(args: list[str], kib: int) -> subprocess.CompletedProces
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (kib * 1024, kib * 1024))
 
-    return subprocess.run([sys.executable, "-m", "speechkg", "query", *args], cwd=ROOT, preexec_fn=cap,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "speechkg", "query", *args],
+        cwd=ROOT,
+        preexec_fn=cap,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_d15_queries_run_under_a_ulimit(seed_ttl, tmp_path):

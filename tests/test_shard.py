@@ -1,6 +1,7 @@
 """build --shard I/N: every N-th speech from the I-th; the shards' N-Quads, concatenated and
 sorted, are the whole build's sorted, except (a known limit) the labels of an entity whose
 fullest form is in another shard."""
+
 from __future__ import annotations
 
 import gzip
@@ -16,8 +17,11 @@ from .conftest import SHARED, need_shared
 
 runner = CliRunner()
 
-LABELS = ("<http://www.w3.org/2004/02/skos/core#prefLabel>", "<http://www.w3.org/2000/01/rdf-schema#label>",
-          "<http://www.w3.org/2004/02/skos/core#altLabel>")
+LABELS = (
+    "<http://www.w3.org/2004/02/skos/core#prefLabel>",
+    "<http://www.w3.org/2000/01/rdf-schema#label>",
+    "<http://www.w3.org/2004/02/skos/core#altLabel>",
+)
 
 
 def nquads(inputs, tmp_path, name, shard=None) -> list[str]:
@@ -40,14 +44,24 @@ def test_shards_concatenate_into_the_whole_build(tmp_path):
     (tmp_path / "d").mkdir()
     for i, text in enumerate(["省委召开全省工会工作会议。", "全总部署开展“五大行动”。", "市总工会召开全委会议。"]):
         (tmp_path / "d" / f"{i}.txt").write_text(f"2022年{i + 1}月2日，{text}", encoding="utf-8")
-    corpus = write_rows(tmp_path / "c.jsonl", [
-        {"id": f"row-{i}", "date": f"2023-0{i + 1}-01", "text": f"{text}全总有关负责同志出席。"}
-        for i, text in enumerate(["省总工会开展送温暖活动。", "市委召开农村工作会议。", "省委充分肯定“五大行动”。",
-                                  "区总工会开展金秋助学活动。"])])
+    corpus = write_rows(
+        tmp_path / "c.jsonl",
+        [
+            {"id": f"row-{i}", "date": f"2023-0{i + 1}-01", "text": f"{text}全总有关负责同志出席。"}
+            for i, text in enumerate(
+                [
+                    "省总工会开展送温暖活动。",
+                    "市委召开农村工作会议。",
+                    "省委充分肯定“五大行动”。",
+                    "区总工会开展金秋助学活动。",
+                ]
+            )
+        ],
+    )
     inputs = [tmp_path / "d", corpus]
     whole = sorted(nquads(inputs, tmp_path, "whole.nq"))
     parts = [nquads(inputs, tmp_path, f"p{i}.nq", (i, 3)) for i in range(3)]
-    assert [sum('<https://w3id.org/speechkg#Speech>' in ln for ln in p) for p in parts] == [3, 2, 2]
+    assert [sum("<https://w3id.org/speechkg#Speech>" in ln for ln in p) for p in parts] == [3, 2, 2]
     assert sorted(itertools.chain.from_iterable(parts)) == whole
     assert len(whole) > 300
 
@@ -70,15 +84,19 @@ def test_a_shard_on_the_command_line(tmp_path):
 
 def test_a_bad_row_is_reported_by_its_own_shard_only(tmp_path):
     corpus = tmp_path / "c.jsonl"
-    corpus.write_text('{"id": "a", "text": "省委召开会议。"}\nnot json\n{"id": "c", "text": "市委召开会议。"}\n'
-                      '{"id": "d", "text": "区委召开会议。"}\n', encoding="utf-8")
+    corpus.write_text(
+        '{"id": "a", "text": "省委召开会议。"}\nnot json\n{"id": "c", "text": "市委召开会议。"}\n'
+        '{"id": "d", "text": "区委召开会议。"}\n',
+        encoding="utf-8",
+    )
     codes = []
     for i in range(2):
         r = runner.invoke(cli, ["build", str(corpus), "-o", str(tmp_path / f"s{i}.nq"), "--shard", f"{i}/2"])
         codes.append((r.exit_code, [ln for ln in r.stderr.splitlines() if ln.startswith("Skipped")]))
     assert codes == [(0, []), (1, [f"Skipped: {corpus}:2: not JSON (Expecting value: line 1 column 1 (char 0))"])]
-    corpus.write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n{"id": "a", "text": "z"}\n',
-                      encoding="utf-8")
+    corpus.write_text(
+        '{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n{"id": "a", "text": "z"}\n', encoding="utf-8"
+    )
     for i in range(2):  # every shard reads every id, so a repeated one is an error in each
         r = runner.invoke(cli, ["build", str(corpus), "-o", str(tmp_path / f"s{i}.nq"), "--shard", f"{i}/2"])
         assert r.exit_code == 1 and "would be one speech named 'a'" in r.stderr

@@ -1,5 +1,6 @@
 """`speechkg trend` and `timeline -o`: mentions per period counted by Oxigraph, as CSV, SVG,
 PNG and HTML, on a small made-up corpus with known counts and on a slice of real news."""
+
 from __future__ import annotations
 
 import csv
@@ -27,14 +28,18 @@ PATTERN = "https://w3id.org/speechkg/id/concept/66ca6626ab544c05"  # 新发展�
 TEXTS = {
     "a.txt": ("2021-01-15", "会议强调，要扎实推动共同富裕，加快构建新发展格局。\n"),
     "b.txt": ("2021-02-20", "全会提出，坚持共同富裕方向。推动共同富裕取得实质性进展。\n"),
-    "c.txt": ("2021-08-03",
-              "加快构建以国内大循环为主体、国内国际双循环相互促进的新发展格局。共同富裕是社会主义的本质要求。\n"),
+    "c.txt": (
+        "2021-08-03",
+        "加快构建以国内大循环为主体、国内国际双循环相互促进的新发展格局。共同富裕是社会主义的本质要求。\n",
+    ),
     "d.txt": ("2021-11-30", "会议强调，完整准确全面贯彻新发展理念，加快构建新发展格局。新发展格局是根本要求。\n"),
     "e.txt": (None, "全总开展送温暖活动。\n"),
     "f.txt": (None, "2021年，各地贯彻新发展理念，推动共同富裕。\n"),
 }
-NOTE_QUARTER = ("Note: 1 speech(es) without a date and 1 dated only to the year (too coarse for --by quarter) "
-                "left out; give dates with `speechkg build --date` or `--dates`\n")
+NOTE_QUARTER = (
+    "Note: 1 speech(es) without a date and 1 dated only to the year (too coarse for --by quarter) "
+    "left out; give dates with `speechkg build --date` or `--dates`\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +47,13 @@ def corpus(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("trend")
     for name, (_, text) in TEXTS.items():
         (d / name).write_text(text, encoding="utf-8")
-    (d / "dates.csv").write_text("file,date\n" + "".join(f"{n},{dt}\n" for n, (dt, _) in TEXTS.items() if dt),
-                                 encoding="utf-8")
+    (d / "dates.csv").write_text(
+        "file,date\n" + "".join(f"{n},{dt}\n" for n, (dt, _) in TEXTS.items() if dt), encoding="utf-8"
+    )
     out = d / "corpus.trig"
-    r = CliRunner().invoke(cli, ["build", *sorted(str(p) for p in d.glob("*.txt")), "--dates",
-                                 str(d / "dates.csv"), "-o", str(out)])
+    r = CliRunner().invoke(
+        cli, ["build", *sorted(str(p) for p in d.glob("*.txt")), "--dates", str(d / "dates.csv"), "-o", str(out)]
+    )
     assert r.exit_code == 0, r.output
     return out
 
@@ -65,16 +72,20 @@ def trend(corpus, tmp_path, *args, name="out.csv"):
 def test_counts_by_quarter_csv_bytes(corpus, tmp_path):
     r, out = trend(corpus, tmp_path, "--entity", "共同富裕", "--entity", "新发展格局", "--by", "quarter")
     assert r.stderr == NOTE_QUARTER + f"2 entities, 4 quarter(s) → {out}\n"
-    assert out.read_bytes() == (
-        "period,entity,label,type,mentions,speeches\r\n"
-        f"2021-Q1,{GOAL},共同富裕,Goal,3,2\r\n"
-        f"2021-Q1,{PATTERN},新发展格局,Concept,1,1\r\n"
-        f"2021-Q2,{GOAL},共同富裕,Goal,0,0\r\n"  # no speech in Q2: the period is there, with 0
-        f"2021-Q2,{PATTERN},新发展格局,Concept,0,0\r\n"
-        f"2021-Q3,{GOAL},共同富裕,Goal,1,1\r\n"
-        f"2021-Q3,{PATTERN},新发展格局,Concept,1,1\r\n"
-        f"2021-Q4,{GOAL},共同富裕,Goal,0,0\r\n"
-        f"2021-Q4,{PATTERN},新发展格局,Concept,2,1\r\n").encode()
+    assert (
+        out.read_bytes()
+        == (
+            "period,entity,label,type,mentions,speeches\r\n"
+            f"2021-Q1,{GOAL},共同富裕,Goal,3,2\r\n"
+            f"2021-Q1,{PATTERN},新发展格局,Concept,1,1\r\n"
+            f"2021-Q2,{GOAL},共同富裕,Goal,0,0\r\n"  # no speech in Q2: the period is there, with 0
+            f"2021-Q2,{PATTERN},新发展格局,Concept,0,0\r\n"
+            f"2021-Q3,{GOAL},共同富裕,Goal,1,1\r\n"
+            f"2021-Q3,{PATTERN},新发展格局,Concept,1,1\r\n"
+            f"2021-Q4,{GOAL},共同富裕,Goal,0,0\r\n"
+            f"2021-Q4,{PATTERN},新发展格局,Concept,2,1\r\n"
+        ).encode()
+    )
 
 
 def test_any_label_finds_the_entity(corpus, tmp_path):
@@ -82,8 +93,11 @@ def test_any_label_finds_the_entity(corpus, tmp_path):
     _, out = trend(corpus, tmp_path, "--entity", "国内大循环", "--by", "quarter")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [(r["period"], r["label"], r["mentions"], r["speeches"]) for r in rows] == [
-        ("2021-Q1", "国内国际双循环", "0", "0"), ("2021-Q2", "国内国际双循环", "0", "0"),
-        ("2021-Q3", "国内国际双循环", "2", "1"), ("2021-Q4", "国内国际双循环", "0", "0")]
+        ("2021-Q1", "国内国际双循环", "0", "0"),
+        ("2021-Q2", "国内国际双循环", "0", "0"),
+        ("2021-Q3", "国内国际双循环", "2", "1"),
+        ("2021-Q4", "国内国际双循环", "0", "0"),
+    ]
     _, again = trend(corpus, tmp_path, "--entity", "“国内国际 双循环”", "--by", "quarter", name="again.csv")
     assert again.read_bytes() == out.read_bytes()
     _, english = trend(corpus, tmp_path, "--entity", "common prosperity", name="english.csv")  # an @en label
@@ -100,21 +114,28 @@ def test_by_month_runs_without_gaps(corpus, tmp_path):
     _, out = trend(corpus, tmp_path, "--entity", "新发展格局", "--by", "month")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r["period"] for r in rows] == [f"2021-{m:02d}" for m in range(1, 12)]
-    assert {r["period"]: int(r["mentions"]) for r in rows if r["mentions"] != "0"} == \
-        {"2021-01": 1, "2021-08": 1, "2021-11": 2}
+    assert {r["period"]: int(r["mentions"]) for r in rows if r["mentions"] != "0"} == {
+        "2021-01": 1,
+        "2021-08": 1,
+        "2021-11": 2,
+    }
 
 
 def test_per_10k_arithmetic(corpus, tmp_path):
     _, out = trend(corpus, tmp_path, "--entity", "共同富裕", "--by", "quarter", "--per-10k")
-    chars = {"2021-Q1": len(TEXTS["a.txt"][1]) + len(TEXTS["b.txt"][1]), "2021-Q3": len(TEXTS["c.txt"][1]),
-             "2021-Q4": len(TEXTS["d.txt"][1])}
+    chars = {
+        "2021-Q1": len(TEXTS["a.txt"][1]) + len(TEXTS["b.txt"][1]),
+        "2021-Q3": len(TEXTS["c.txt"][1]),
+        "2021-Q4": len(TEXTS["d.txt"][1]),
+    }
     assert chars == {"2021-Q1": 55, "2021-Q3": 48, "2021-Q4": 41}
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [(r["period"], r["mentions"], r["per_10k"]) for r in rows] == [
         ("2021-Q1", "3", "545.4545"),  # 3 × 10,000 / 55
         ("2021-Q2", "0", "0.0000"),  # no text in the period: 0
         ("2021-Q3", "1", "208.3333"),  # 1 × 10,000 / 48
-        ("2021-Q4", "0", "0.0000")]
+        ("2021-Q4", "0", "0.0000"),
+    ]
     assert f"{3 * 10_000 / 55:.4f}" == "545.4545"
 
 
@@ -124,23 +145,39 @@ def test_top_changed_most_ties_by_label(corpus, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [r["label"] for r in rows if r["period"] == "2021-Q4"] == ["新发展格局", "新发展理念"]
     _, svg = trend(corpus, tmp_path, "--type", "Concept", "--top", "3", "--by", "quarter", name="top.svg")
-    assert "Mentions by quarter, 2021-Q1 – 2021-Q4 (4 speeches); the 2 Concept entities that changed most" in \
-        ["".join(t.itertext()) for t in _svg(svg).iter(f"{SVG}text")]
+    assert "Mentions by quarter, 2021-Q1 – 2021-Q4 (4 speeches); the 2 Concept entities that changed most" in [
+        "".join(t.itertext()) for t in _svg(svg).iter(f"{SVG}text")
+    ]
     _, one = trend(corpus, tmp_path, "--type", "Concept", "--top", "1", "--by", "quarter", name="one.csv")
     assert {r["label"] for r in csv.DictReader(io.StringIO(one.read_text(encoding="utf-8")))} == {"新发展格局"}
     # named entities come first, and are not ranked again
-    _, both = trend(corpus, tmp_path, "--entity", "新发展格局", "--type", "Concept", "--top", "1", "--by", "quarter",
-                    name="both.csv")
-    assert [r["label"] for r in csv.DictReader(io.StringIO(both.read_text(encoding="utf-8")))][:2] == \
-        ["新发展格局", "新发展理念"]
+    _, both = trend(
+        corpus,
+        tmp_path,
+        "--entity",
+        "新发展格局",
+        "--type",
+        "Concept",
+        "--top",
+        "1",
+        "--by",
+        "quarter",
+        name="both.csv",
+    )
+    assert [r["label"] for r in csv.DictReader(io.StringIO(both.read_text(encoding="utf-8")))][:2] == [
+        "新发展格局",
+        "新发展理念",
+    ]
 
 
 def test_top_by_rate(corpus, tmp_path):
     # per 10k: 新发展格局 1/55 → 2/41 (+306.1), 新发展理念 0 → 1/41 (+243.9)
     _, out = trend(corpus, tmp_path, "--type", "Concept", "--top", "1", "--by", "quarter", "--per-10k")
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    assert [(r["label"], r["per_10k"]) for r in rows if r["period"] in ("2021-Q1", "2021-Q4")] == \
-        [("新发展格局", "181.8182"), ("新发展格局", "487.8049")]
+    assert [(r["label"], r["per_10k"]) for r in rows if r["period"] in ("2021-Q1", "2021-Q4")] == [
+        ("新发展格局", "181.8182"),
+        ("新发展格局", "487.8049"),
+    ]
 
 
 def _svg(path: Path) -> ET.Element:
@@ -160,8 +197,19 @@ def _series(root: ET.Element) -> dict[str, list[tuple[float, float]]]:
 
 
 def test_svg_one_line_per_entity_with_cjk_legend(corpus, tmp_path):
-    _, out = trend(corpus, tmp_path, "--entity", "共同富裕", "--entity", "新发展格局", "--entity", "国内大循环",
-                   "--by", "quarter", name="chart.svg")
+    _, out = trend(
+        corpus,
+        tmp_path,
+        "--entity",
+        "共同富裕",
+        "--entity",
+        "新发展格局",
+        "--entity",
+        "国内大循环",
+        "--by",
+        "quarter",
+        name="chart.svg",
+    )
     root = _svg(out)
     lines = _series(root)
     assert sorted(lines) == ["series-0", "series-1", "series-2"]
@@ -169,8 +217,11 @@ def test_svg_one_line_per_entity_with_cjk_legend(corpus, tmp_path):
     # 共同富裕: 3, 0, 1, 0 — highest first, lowest second (SVG y grows downwards)
     ys = [y for _, y in lines["series-0"]]
     assert ys[0] < ys[2] < ys[1] == ys[3]
-    legend = {g.get("id"): "".join(g.itertext()).strip() for g in root.iter(f"{SVG}g")
-              if g.get("id", "").startswith("legend-")}
+    legend = {
+        g.get("id"): "".join(g.itertext()).strip()
+        for g in root.iter(f"{SVG}g")
+        if g.get("id", "").startswith("legend-")
+    }
     assert legend == {"legend-0": "共同富裕", "legend-1": "新发展格局", "legend-2": "国内国际双循环"}
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert "Mentions by quarter, 2021-Q1 – 2021-Q4 (4 speeches)" in texts
@@ -242,11 +293,12 @@ def test_html_escapes_a_hostile_label(hostile, tmp_path):
     assert "<script" not in page and "\x1b" not in page
     shown = html.escape('<script>alert("x")</script> & $a$ \\x1b[31m', quote=True)
     assert f"<td>{shown}</td>" in page
-    assert "<td class=\"n\">2</td>" in page and "<td class=\"n\">2000.0000</td>" in page  # 2 × 10,000 / 10
-    assert "http://" not in page.replace("http://www.w3.org/", "").replace(
-        "http://purl.org/dc/", "").replace("http://creativecommons.org/", "")  # nothing to fetch
+    assert '<td class="n">2</td>' in page and '<td class="n">2000.0000</td>' in page  # 2 × 10,000 / 10
+    assert "http://" not in page.replace("http://www.w3.org/", "").replace("http://purl.org/dc/", "").replace(
+        "http://creativecommons.org/", ""
+    )  # nothing to fetch
     # the inline SVG keeps the label as text, escaped, and `$` is not mathtext
-    svg = page[page.index("<svg"):page.index("</svg>") + 6]
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
     legend = next(g for g in ET.fromstring(svg).iter(f"{SVG}g") if g.get("id") == "legend-0")
     assert "".join(legend.itertext()).strip() == '<script>alert("x")</script> & $a$ \\x1b[31m'
     # the CSV keeps the label as it is
@@ -281,15 +333,20 @@ def test_timeline_gains_the_chart(corpus, tmp_path):
     assert r.stdout.splitlines()[:2] == ["2021  f.txt  共同富裕", "    2021年，各地贯彻新发展理念，推动共同富裕。"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--entity", "双循环"], "Error: no entity labelled '双循环' in the graph"),
-    (["--entity", "共同富裕", "--entity", "没有这个"], "Error: no entity labelled '没有这个' in the graph"),
-    (["--entity", "共同富裕", "--type", "Concept"],
-     "Error: no Concept labelled '共同富裕' in the graph (there is a Goal of that name)"),
-    (["--type", "Concept"], "Error: name at least one --entity LABEL, or --type TYPE --top N"),
-    (["--top", "2"], "Error: --top N needs --type TYPE"),
-    (["--type", "Concepts", "--top", "2"], "Error: unknown entity type 'Concepts'; use one of"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--entity", "双循环"], "Error: no entity labelled '双循环' in the graph"),
+        (["--entity", "共同富裕", "--entity", "没有这个"], "Error: no entity labelled '没有这个' in the graph"),
+        (
+            ["--entity", "共同富裕", "--type", "Concept"],
+            "Error: no Concept labelled '共同富裕' in the graph (there is a Goal of that name)",
+        ),
+        (["--type", "Concept"], "Error: name at least one --entity LABEL, or --type TYPE --top N"),
+        (["--top", "2"], "Error: --top N needs --type TYPE"),
+        (["--type", "Concepts", "--top", "2"], "Error: unknown entity type 'Concepts'; use one of"),
+    ],
+)
 def test_errors_are_one_line(corpus, tmp_path, args, message):
     r = run("trend", corpus, *args, "-o", tmp_path / "x.csv")
     assert r.exit_code == 1, r.output
@@ -318,7 +375,8 @@ def test_no_dated_speech(tmp_path):
     assert run("build", tmp_path / "a.txt", "-o", tmp_path / "a.ttl").exit_code == 0
     r = run("trend", tmp_path / "a.ttl", "--entity", "全总", "-o", tmp_path / "x.csv")
     assert r.exit_code == 1 and r.output.startswith(
-        "Error: no speech in the graph has a date that gives its year (left out: 1 without a date")
+        "Error: no speech in the graph has a date that gives its year (left out: 1 without a date"
+    )
 
 
 def test_periods_and_dates():
@@ -378,7 +436,8 @@ def test_real_news_slice(tmp_path):
             chars[p] = chars.get(p, 0) + len(str(ds.value(ds.value(sp, SKG.context), NIF.isString)))
         mine = {r["period"]: (int(r["mentions"]), int(r["speeches"]), r["per_10k"]) for r in got if r["entity"] == iri}
         assert {p: v for p, v in mine.items() if v[0]} == {
-            p: (n, len(s), f"{n * 10_000 / chars[p]:.4f}") for p, (n, s) in want.items()}, first["label"]
+            p: (n, len(s), f"{n * 10_000 / chars[p]:.4f}") for p, (n, s) in want.items()
+        }, first["label"]
     assert [r["label"] for r in got[:2]] == ["习近平", "中国共产党中央委员会"]
     assert sum(int(r["mentions"]) for r in got[::2]) == 28  # 习近平 in 11 of the 30 items
     assert sum(int(r["speeches"]) for r in got[::2]) == 11

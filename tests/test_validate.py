@@ -1,4 +1,5 @@
 """SHACL shapes: built graphs conform; broken graphs are caught with readable messages."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,15 +23,15 @@ def test_the_seed_graph_conforms(seed_ttl):
 def _broken(seed_ttl) -> Graph:
     g = Graph().parse(seed_ttl, format="turtle")
     body = sorted(g.subjects(RDF.type, SKG.Body))[0]
-    g.add((body, SKOS.prefLabel, Literal("第二个标签", lang="zh")))            # two prefLabels
+    g.add((body, SKOS.prefLabel, Literal("第二个标签", lang="zh")))  # two prefLabels
     date = sorted(g.subjects(RDF.type, SKG.Date))[0]
-    g.remove((date, RDF.value, None))                                          # Date without value
+    g.remove((date, RDF.value, None))  # Date without value
     mention = sorted(g.subjects(RDF.type, SKG.Mention))[0]
-    g.set((mention, NIF.endIndex, Literal(10 ** 7, datatype=XSD.nonNegativeInteger)))  # past the text
+    g.set((mention, NIF.endIndex, Literal(10**7, datatype=XSD.nonNegativeInteger)))  # past the text
     person = sorted(g.subjects(RDF.type, SKG.Person))[0]
-    g.add((person, SKG.organizer, body))                                       # Person is no Meeting
-    g.add((URIRef("https://w3id.org/speechkg/id/x"), RDF.type, SKG.Body))    # no label at all
-    g.add((body, RDF.type, SKG.Campaign))                                      # two contract types
+    g.add((person, SKG.organizer, body))  # Person is no Meeting
+    g.add((URIRef("https://w3id.org/speechkg/id/x"), RDF.type, SKG.Body))  # no label at all
+    g.add((body, RDF.type, SKG.Campaign))  # two contract types
     return g
 
 
@@ -43,8 +44,11 @@ def test_broken_graphs_are_caught(seed_ttl):
     assert "text[begin:end] == anchorOf" in text
     assert "an entity has exactly one type of the contract" in text
     # skg:organizer has a Meeting for its subject: the Person given one is named, with why
-    assert any(line.startswith("王东明 <https://w3id.org/speechkg/id/person/")
-               and line.endswith(": Value does not have class skg:Meeting") for line in report.lines()), text
+    assert any(
+        line.startswith("王东明 <https://w3id.org/speechkg/id/person/")
+        and line.endswith(": Value does not have class skg:Meeting")
+        for line in report.lines()
+    ), text
 
 
 def test_property_shapes_given_their_node_shapes_targets_report_the_same(seed_ttl):
@@ -164,7 +168,7 @@ def _subclass_type(g):  # counted as a contract type only when written directly,
 
 
 def _past_the_text(g):
-    g.set((_first(g, SKG.Mention), NIF.endIndex, Literal(10 ** 6, datatype=XSD.nonNegativeInteger)))
+    g.set((_first(g, SKG.Mention), NIF.endIndex, Literal(10**6, datatype=XSD.nonNegativeInteger)))
 
 
 def _wrong_anchor(g):
@@ -200,19 +204,37 @@ def _not_a_number(g):
     g.set((_first(g, SKG.Mention), NIF.beginIndex, Literal("one")))
 
 
-@pytest.mark.parametrize("breaking", [_two_types, _three_types, _other_type_is_fine, _subclass_type, _past_the_text,
-                                      _wrong_anchor, _store_integers_wrong, _second_context,
-                                      _sentence_is_not_checked, _mention_by_subclass, _not_a_number])
+@pytest.mark.parametrize(
+    "breaking",
+    [
+        _two_types,
+        _three_types,
+        _other_type_is_fine,
+        _subclass_type,
+        _past_the_text,
+        _wrong_anchor,
+        _store_integers_wrong,
+        _second_context,
+        _sentence_is_not_checked,
+        _mention_by_subclass,
+        _not_a_number,
+    ],
+)
 def test_the_sparql_checks_report_what_the_per_node_constraints_reported(breaking):
     g = _small()
     assert validate.validate(g).conforms
     breaking(g)
     new, old = _lines_with(g, validate.shapes()), _lines_with(g, _old_shapes())
     assert new == old
-    expected = {_two_types: "exactly one type of the contract", _three_types: "exactly one type of the contract",
-                _past_the_text: "text[begin:end] == anchorOf", _wrong_anchor: "text[begin:end] == anchorOf",
-                _store_integers_wrong: "text[begin:end] == anchorOf", _second_context: "text[begin:end] == anchorOf",
-                _mention_by_subclass: "text[begin:end] == anchorOf"}.get(breaking)
+    expected = {
+        _two_types: "exactly one type of the contract",
+        _three_types: "exactly one type of the contract",
+        _past_the_text: "text[begin:end] == anchorOf",
+        _wrong_anchor: "text[begin:end] == anchorOf",
+        _store_integers_wrong: "text[begin:end] == anchorOf",
+        _second_context: "text[begin:end] == anchorOf",
+        _mention_by_subclass: "text[begin:end] == anchorOf",
+    }.get(breaking)
     if expected:
         assert sum(expected in line for line in new) == 1, new
 
@@ -236,9 +258,13 @@ def _corpus() -> Dataset:
     from speechkg.graph.rdf import speech_iri, to_graph
 
     ds = Dataset()
-    for i, text in enumerate(["2022年3月1日，省委召开全省工会会议，全总开展“五大行动”。",
-                              "全总召开会议，省委书记讲话，开展“五大行动”。",
-                              "2022年3月1日，全国人大常委会召开会议。"]):
+    for i, text in enumerate(
+        [
+            "2022年3月1日，省委召开全省工会会议，全总开展“五大行动”。",
+            "全总召开会议，省委书记讲话，开展“五大行动”。",
+            "2022年3月1日，全国人大常委会召开会议。",
+        ]
+    ):
         doc = process(Speech(text, f"s{i}.txt", year=2022))
         to_graph(doc, ds.graph(speech_iri(doc)))
     return ds
@@ -259,22 +285,26 @@ def _broken_across_graphs(tmp_path) -> list[str]:
     a, b, c = _graphs(ds)
     zonghui = next(s for s in a.subjects(SKOS.prefLabel, None) if str(a.value(s, SKOS.prefLabel)) == "全总")
     assert (zonghui, RDF.type, SKG.Body) in b
-    b.add((zonghui, SKOS.prefLabel, Literal("总工会", lang="zh")))            # a second label, in another graph
-    c.add((zonghui, RDF.type, SKG.Person))                                     # a second type, in another graph
+    b.add((zonghui, SKOS.prefLabel, Literal("总工会", lang="zh")))  # a second label, in another graph
+    c.add((zonghui, RDF.type, SKG.Person))  # a second type, in another graph
     date = URIRef("https://w3id.org/speechkg/id/date/2022-03-01")
     assert (date, RDF.value, None) in a and (date, RDF.value, None) in c
-    a.remove((date, RDF.value, None))                                          # fine: c gives it
+    a.remove((date, RDF.value, None))  # fine: c gives it
     meeting = next(c.subjects(SKG.organizer, None))
     body = c.value(meeting, SKG.organizer)
-    c.remove((body, RDF.type, SKG.Body))                                       # fine: typed in the Turtle file
+    c.remove((body, RDF.type, SKG.Body))  # fine: typed in the Turtle file
     mention = sorted(b.subjects(RDF.type, SKG.Mention))[0]
     b.set((mention, NIF.referenceContext, a.value(_speech_of(a), SKG.context)))  # offsets into another text
-    b.add((_speech_of(a), SKG.sha256, Literal("0" * 64)))                     # D7: one speech, two hashes
+    b.add((_speech_of(a), SKG.sha256, Literal("0" * 64)))  # D7: one speech, two hashes
     union, member = URIRef(EX + "Union"), URIRef(EX + "member")
-    b.add((meeting, SKG.organizer, member))                                    # fine: a Body by subclass
+    b.add((meeting, SKG.organizer, member))  # fine: a Body by subclass
     near = URIRef(f"{meeting}x")  # next to the meeting, which is in two graphs: typed in the same chunk
-    for t in ((near, RDF.type, SKG.Body), (near, SKOS.prefLabel, Literal("近", lang="zh")),
-              (near, RDFS.label, Literal("近", lang="zh")), (meeting, SKG.organizer, near)):
+    for t in (
+        (near, RDF.type, SKG.Body),
+        (near, SKOS.prefLabel, Literal("近", lang="zh")),
+        (near, RDFS.label, Literal("近", lang="zh")),
+        (meeting, SKG.organizer, near),
+    ):
         b.add(t)
     trig = tmp_path / "corpus.trig"
     trig.write_bytes(store.serialize(ds, "trig"))
@@ -283,12 +313,17 @@ def _broken_across_graphs(tmp_path) -> list[str]:
     extra.add((union, RDFS.subClassOf, SKG.Body))
     extra.add((member, RDF.type, union))
     ttl = tmp_path / "extra.ttl"
-    ttl.write_bytes(store.serialize(extra, "turtle")
-                    + b'[] a <https://w3id.org/speechkg#Body> ; <http://www.w3.org/2000/01/rdf-schema#label> "x"@zh .\n'
-                    + b'_:same a <https://w3id.org/speechkg#Concept> .\n')
+    ttl.write_bytes(
+        store.serialize(extra, "turtle")
+        + b'[] a <https://w3id.org/speechkg#Body> ; <http://www.w3.org/2000/01/rdf-schema#label> "x"@zh .\n'
+        + b"_:same a <https://w3id.org/speechkg#Concept> .\n"
+    )
     nq = tmp_path / "more.nq"  # the same label as in the Turtle file: another blank node
-    nq.write_text('_:same <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/speechkg#Goal> '
-                  '<http://example.org/g> .\n', encoding="utf-8")
+    nq.write_text(
+        "_:same <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/speechkg#Goal> "
+        "<http://example.org/g> .\n",
+        encoding="utf-8",
+    )
     return [str(trig), str(ttl), str(nq)]
 
 
@@ -298,7 +333,7 @@ def _no_blank_ids(lines: list[str]) -> list[str]:
     return sorted(re.sub(r"^<[^:>]*>", "<_:b>", line) for line in lines)
 
 
-@pytest.mark.parametrize("chunk", [10 ** 6, 45])
+@pytest.mark.parametrize("chunk", [10**6, 45])
 def test_files_in_chunks_report_what_one_run_on_their_merge_reports(tmp_path, chunk, monkeypatch):
     paths = _broken_across_graphs(tmp_path)
     whole = validate.validate(store.load(paths))
@@ -330,11 +365,12 @@ def test_a_corpus_in_chunks_conforms_as_a_whole(tmp_path):
 
 def test_a_file_oxigraph_refuses_is_validated_as_rdflib_reads_it(tmp_path, seed_ttl):
     f = tmp_path / "odd.ttl"
-    f.write_bytes(seed_ttl.read_bytes() + b'<http://example.org/a b> a <https://w3id.org/speechkg#Body> .\n')
+    f.write_bytes(seed_ttl.read_bytes() + b"<http://example.org/a b> a <https://w3id.org/speechkg#Body> .\n")
     report = validate.validate_files([str(f)])
-    assert report.lines() == ["<http://example.org/a b>: skos:prefLabel: an entity has exactly one skos:prefLabel",
-                              "<http://example.org/a b>: rdfs:label: an entity has an rdfs:label"] or \
-        sorted(report.lines()) == sorted(validate.validate(store.load(str(f))).lines())
+    assert report.lines() == [
+        "<http://example.org/a b>: skos:prefLabel: an entity has exactly one skos:prefLabel",
+        "<http://example.org/a b>: rdfs:label: an entity has an rdfs:label",
+    ] or sorted(report.lines()) == sorted(validate.validate(store.load(str(f))).lines())
     assert not report.conforms
 
 
@@ -346,17 +382,23 @@ def test_what_the_shapes_read_is_known():
     assert SKOS.altLabel not in needs.keep and SKG.mentionedIn not in needs.keep
 
 
-@pytest.mark.parametrize("extra", [
-    "skgsh:Entity sh:property [ sh:path skg:organizer ; sh:node skgsh:Entity ] .",
-    "skgsh:Entity sh:property [ sh:path ( skg:organizer skos:prefLabel ) ; sh:minCount 1 ] .",
-    "skgsh:Entity sh:closed true .",
-    'skgsh:Entity sh:sparql [ sh:prefixes skgsh: ; sh:select "SELECT $this WHERE { $this ?p ?o }" ] .',
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "skgsh:Entity sh:property [ sh:path skg:organizer ; sh:node skgsh:Entity ] .",
+        "skgsh:Entity sh:property [ sh:path ( skg:organizer skos:prefLabel ) ; sh:minCount 1 ] .",
+        "skgsh:Entity sh:closed true .",
+        'skgsh:Entity sh:sparql [ sh:prefixes skgsh: ; sh:select "SELECT $this WHERE { $this ?p ?o }" ] .',
+    ],
+)
 def test_shapes_that_read_further_are_validated_in_one_run(extra, seed_ttl, monkeypatch):
     g = Graph().parse(validate.SHAPES_FILE, format="turtle")
-    g.parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix skg: <https://w3id.org/speechkg#> . "
-                 "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . "
-                 "@prefix skgsh: <https://w3id.org/speechkg/shapes#> . " + extra, format="turtle")
+    g.parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix skg: <https://w3id.org/speechkg#> . "
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> . "
+        "@prefix skgsh: <https://w3id.org/speechkg/shapes#> . " + extra,
+        format="turtle",
+    )
     assert validate.needs(g) is None
     monkeypatch.setattr(validate, "shapes", lambda: g)
     monkeypatch.setattr(validate, "_Chunked", None)  # would fail if used
@@ -369,8 +411,10 @@ def test_out_of_memory_while_validating_is_said_so(seed_ttl, monkeypatch):
 
     monkeypatch.setattr(validate._Chunked, "run", no_memory)
     r = CliRunner().invoke(cli, ["validate", str(seed_ttl)])
-    assert (r.exit_code, r.output) == (1, f"Error: out of memory validating {seed_ttl}; free memory, or validate "
-                                          "the files one at a time\n")
+    assert (r.exit_code, r.output) == (
+        1,
+        f"Error: out of memory validating {seed_ttl}; free memory, or validate the files one at a time\n",
+    )
 
 
 def test_out_of_memory_while_reading_a_graph_is_not_called_unreadable(seed_ttl, monkeypatch):

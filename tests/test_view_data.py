@@ -1,4 +1,5 @@
 """The library side of corpus pages: co-mentions, the page's data, streaming big files, determinism."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ def test_view_data_ranks_entities_and_keeps_mentions_per_sentence_of_each_speech
     assert counted == mentions
     assert [d for _, d, _ in v.speeches] == sorted(d for _, d, _ in v.speeches)
     # the one relation, asserted in the first (2020) speech, with its evidence sentence
-    (s, p, o, evidence), = v.relations
+    ((s, p, o, evidence),) = v.relations
     assert (v.entities[s].label, p, v.entities[o].label) == ("会议甲", "organizer", "全总")
     assert evidence == "会议甲，全总出席。" and v.relation_speeches == [[0]]
     zs = by_label["张三"][1]

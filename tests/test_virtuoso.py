@@ -34,8 +34,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 runner = CliRunner()
-SPEECHES = [ROOT / "seeds" / "provincial-union-2022.txt", ROOT / "tests" / "data" / "news-union.txt",
-            ROOT / "tests" / "data" / "state-council-news.txt"]
+SPEECHES = [
+    ROOT / "seeds" / "provincial-union-2022.txt",
+    ROOT / "tests" / "data" / "news-union.txt",
+    ROOT / "tests" / "data" / "state-council-news.txt",
+]
 USER, PASSWORD = "speechkg", "pushing-speeches"
 
 # A database of its own in a temporary directory, listening on 127.0.0.1 only. ResultSetMaxRows
@@ -75,14 +78,19 @@ class Virtuoso:
 
     def isql(self, statements: str) -> None:
         """Run SQL as dba (a new database's password is dba); AssertionError when it fails."""
-        r = subprocess.run([ISQL, f"127.0.0.1:{self.sql}", "dba", "dba", f"exec={statements}"],
-                           capture_output=True, text=True, timeout=30)
+        r = subprocess.run(
+            [ISQL, f"127.0.0.1:{self.sql}", "dba", "dba", f"exec={statements}"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert r.returncode == 0 and "*** Error" not in r.stderr, r.stderr  # isql exits 0 on SQL errors
 
     def select(self, query: str) -> list[dict]:
         data = urllib.parse.urlencode({"query": query}).encode()
-        req = urllib.request.Request(f"{self.base}/sparql", data=data,
-                                     headers={"Accept": "application/sparql-results+json"})
+        req = urllib.request.Request(
+            f"{self.base}/sparql", data=data, headers={"Accept": "application/sparql-results+json"}
+        )
         with urllib.request.urlopen(req, timeout=30) as resp:
             return json.loads(resp.read())["results"]["bindings"]
 
@@ -129,8 +137,10 @@ def virtuoso(tmp_path_factory, request):
             time.sleep(0.2)
         # the SPARQL endpoint runs as the user SPARQL, which may only read until granted SPARQL_UPDATE;
         # /sparql-auth runs as whoever logs in, here a user of our own
-        v.isql(f'GRANT SPARQL_UPDATE TO "SPARQL"; DB.DBA.USER_CREATE(\'{USER}\', \'{PASSWORD}\'); '
-               f'GRANT SPARQL_UPDATE TO "{USER}";')
+        v.isql(
+            f"GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.USER_CREATE('{USER}', '{PASSWORD}'); "
+            f'GRANT SPARQL_UPDATE TO "{USER}";'
+        )
         yield v
     finally:
         proc.terminate()
@@ -168,8 +178,10 @@ def test_each_speech_arrives_in_its_graph_with_its_chinese_literals_unchanged(vi
         assert virtuoso.count(name) == len(triples)
         assert virtuoso.triples(name) == triples  # every term, datatype and language tag as sent
     # the literals come back as the same strings with the same tags (not just equal as rdflib terms)
-    rows = virtuoso.select("SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } "
-                           "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/speechkg/') && lang(?o) != '') }")
+    rows = virtuoso.select(
+        "SELECT DISTINCT ?o WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/speechkg/') && lang(?o) != '') }"
+    )
     tagged = {(b["o"]["value"], b["o"]["xml:lang"]) for b in rows}
     sent = {(str(o), o.language) for g in local.values() for _, _, o in g if isinstance(o, Literal) and o.language}
     assert tagged == sent
@@ -206,8 +218,10 @@ def test_a_graph_past_virtuosos_insert_data_limit_arrives_whole(virtuoso, tmp_pa
     # one INSERT DATA of ~5,000 triples is past what Virtuoso's parser takes (SP030 memory exhausted)
     n = 6000
     big = tmp_path / "big.nq"
-    big.write_text("".join(f'<urn:s{i}> <urn:p> "第{i}条 \\"引语\\"\\n第二行\\t\\\\"@zh <urn:speechkg:big> .\n'
-                           for i in range(n)), encoding="utf-8")
+    big.write_text(
+        "".join(f'<urn:s{i}> <urn:p> "第{i}条 \\"引语\\"\\n第二行\\t\\\\"@zh <urn:speechkg:big> .\n' for i in range(n)),
+        encoding="utf-8",
+    )
     r = runner.invoke(cli, ["push", str(big), "--update", f"{virtuoso.base}/sparql", "--replace"])
     assert r.exit_code == 0, r.output
     assert virtuoso.count("urn:speechkg:big") == n
@@ -218,8 +232,11 @@ def test_a_graph_past_virtuosos_insert_data_limit_arrives_whole(virtuoso, tmp_pa
 def test_digest_login_at_sparql_auth(virtuoso, seed_ttl):
     url = f"{virtuoso.base}/sparql-auth"
     n = len(store.load([str(seed_ttl)]))
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--update", url, "--user", USER, "--graph", "urn:speechkg:auth",
-                            "--replace"], env={endpoint.PASSWORD_ENV: PASSWORD})
+    r = runner.invoke(
+        cli,
+        ["push", str(seed_ttl), "--update", url, "--user", USER, "--graph", "urn:speechkg:auth", "--replace"],
+        env={endpoint.PASSWORD_ENV: PASSWORD},
+    )
     assert r.output == f"pushed {n} triples in 1 graph(s) to {url}\n"
     assert virtuoso.count("urn:speechkg:auth") == n
 
@@ -231,8 +248,9 @@ def one_line(r, start: str) -> None:
 
 def test_refusals_are_one_line(virtuoso, seed_ttl):
     auth = f"{virtuoso.base}/sparql-auth"
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--update", auth, "--user", USER],
-                      env={endpoint.PASSWORD_ENV: "wrong-password"})
+    r = runner.invoke(
+        cli, ["push", str(seed_ttl), "--update", auth, "--user", USER], env={endpoint.PASSWORD_ENV: "wrong-password"}
+    )
     one_line(r, f"{auth} refused the login (HTTP 401 ")
     assert r.output.endswith("; check --user and SPEECHKG_PASSWORD\n")
     r = runner.invoke(cli, ["push", str(seed_ttl), "--update", auth], env={endpoint.PASSWORD_ENV: None})
@@ -246,5 +264,6 @@ def test_refusals_are_one_line(virtuoso, seed_ttl):
         virtuoso.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
     one_line(r, f"{plain} refused the graph (HTTP 500 ")
     assert "SECURITY: No permission" in r.output
-    assert r.output.endswith('; Virtuoso: GRANT SPARQL_UPDATE TO "SPARQL" (isql), '
-                             'or push to /sparql-auth with --user\n')
+    assert r.output.endswith(
+        '; Virtuoso: GRANT SPARQL_UPDATE TO "SPARQL" (isql), or push to /sparql-auth with --user\n'
+    )

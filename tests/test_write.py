@@ -2,6 +2,7 @@
 linearly), the bytes written depend only on the triples (not on their order or on how they
 come), every format reads back with Oxigraph's strict parsers as the graph built, and memory
 running out while writing is one line, never a traceback or an abort."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,14 @@ from rdflib import XSD, BNode, Literal, URIRef
 from speechkg.graph import pipeline, store
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nquads": ox.RdfFormat.N_QUADS,
-              "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
 
 
 def _ox(t):
@@ -56,17 +63,33 @@ def reference(quads, quad_format: bool) -> bytes:
 
 
 # terms whose N-Triples forms are prefixes of one another, escaped, typed, tagged, equal as forms
-IRIS = [URIRef(u) for u in ("http://e/a", "http://e/a/b", "http://e/a#b", "http://e/ab", "http://e/b",
-                            "http://e/中", "https://e/a")]
+IRIS = [
+    URIRef(u)
+    for u in ("http://e/a", "http://e/a/b", "http://e/a#b", "http://e/ab", "http://e/b", "http://e/中", "https://e/a")
+]
 BNODES = [BNode(b) for b in ("a", "ab", "a-b", "b1")]
 LITERALS = [Literal(x) for x in ("", "a", "a b", "ab", 'a"', "a\\", "a\nb", "\x01\x7f", "中文", "a\u2028")] + [
-    Literal("a", lang="zh"), Literal("a", lang="zh-Hant"), Literal("a", lang="en"), Literal(1), Literal(10),
-    Literal("1", datatype=XSD.integer), Literal("1", datatype=XSD.string), Literal("01", datatype=XSD.integer),
-    Literal(5, datatype=XSD.nonNegativeInteger)]
+    Literal("a", lang="zh"),
+    Literal("a", lang="zh-Hant"),
+    Literal("a", lang="en"),
+    Literal(1),
+    Literal(10),
+    Literal("1", datatype=XSD.integer),
+    Literal("1", datatype=XSD.string),
+    Literal("01", datatype=XSD.integer),
+    Literal(5, datatype=XSD.nonNegativeInteger),
+]
 GRAPHS = [None, URIRef("urn:x-rdflib:default"), URIRef("http://g/1"), URIRef("http://g/1/2"), BNode("g")]
 
-quads_st = st.lists(st.tuples(st.sampled_from(IRIS + BNODES), st.sampled_from(IRIS),
-                              st.sampled_from(IRIS + BNODES + LITERALS), st.sampled_from(GRAPHS)), max_size=60)
+quads_st = st.lists(
+    st.tuples(
+        st.sampled_from(IRIS + BNODES),
+        st.sampled_from(IRIS),
+        st.sampled_from(IRIS + BNODES + LITERALS),
+        st.sampled_from(GRAPHS),
+    ),
+    max_size=60,
+)
 
 
 def test_literals_are_written_as_pyoxigraph_writes_them():
@@ -74,9 +97,15 @@ def test_literals_are_written_as_pyoxigraph_writes_them():
     every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
     plain = "".join(c for c in every if not store._ESCAPED.search(c))
     assert len(plain) > 1_100_000
-    literals = [Literal(plain), Literal(plain, lang="zh-Hant"), Literal(plain, datatype=XSD.token),
-                Literal(plain, datatype=XSD.string), Literal(""), Literal(7),
-                *(Literal(f"a{c}b") for c in every if store._ESCAPED.search(c))]
+    literals = [
+        Literal(plain),
+        Literal(plain, lang="zh-Hant"),
+        Literal(plain, datatype=XSD.token),
+        Literal(plain, datatype=XSD.string),
+        Literal(""),
+        Literal(7),
+        *(Literal(f"a{c}b") for c in every if store._ESCAPED.search(c)),
+    ]
     for lit in literals:
         assert store._nt(lit) == str(_ox(lit)).encode("utf-8")
 
@@ -103,15 +132,17 @@ def test_many_terms_sort_as_their_forms():
     nodes = [URIRef(f"http://e/{rnd.randrange(10**6)}") for _ in range(30000)]
     lits = [Literal(rnd.randrange(10**6)) for _ in range(30000)] + [Literal(str(rnd.random())) for _ in range(9000)]
     objects, predicates = lits + nodes, nodes[:50]
-    quads = [(rnd.choice(nodes), rnd.choice(predicates), rnd.choice(objects), rnd.choice(GRAPHS))
-             for _ in range(40000)]
+    quads = [(rnd.choice(nodes), rnd.choice(predicates), rnd.choice(objects), rnd.choice(GRAPHS)) for _ in range(40000)]
     assert store.serialize(quads, "nquads") == reference(quads, True)
 
 
 def test_graph_names_given_with_their_triples_are_written_as_quads():
     s, p = URIRef("http://e/s"), URIRef("http://e/p")
-    graphs = [(URIRef("http://g/2"), [(s, p, Literal("b")), (s, p, Literal("a"))]),
-              (None, [(s, p, Literal("c"))]), (URIRef("http://g/1"), [(s, p, Literal("b"))])]
+    graphs = [
+        (URIRef("http://g/2"), [(s, p, Literal("b")), (s, p, Literal("a"))]),
+        (None, [(s, p, Literal("c"))]),
+        (URIRef("http://g/1"), [(s, p, Literal("b"))]),
+    ]
     quads = [(*t, g) for g, ts in graphs for t in ts]
     for fmt, quad_format in (("nquads", True), ("nt", False)):
         buf = io.BytesIO()
@@ -123,20 +154,27 @@ def test_graph_names_given_with_their_triples_are_written_as_quads():
 def two_speeches(tmp_path_factory, seed_path):
     d = tmp_path_factory.mktemp("two")
     (d / "seed.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
-    (d / "short.txt").write_text("2022年3月1日，中华全国总工会召开会议，部署开展“五大行动”。\n省总工会强调，"
-                                 "要深入学习贯彻党的二十大精神。", encoding="utf-8")
+    (d / "short.txt").write_text(
+        "2022年3月1日，中华全国总工会召开会议，部署开展“五大行动”。\n省总工会强调，要深入学习贯彻党的二十大精神。",
+        encoding="utf-8",
+    )
     return pipeline.build([str(d)])
 
 
 @pytest.mark.parametrize("fmt", sorted(store.FORMATS))
 def test_every_format_reads_back_strictly_as_the_graph_built(tmp_path, two_speeches, fmt):
     quad_format = fmt in store.QUAD_FORMATS
-    want = {(str(_ox(s)), str(_ox(p)), str(_ox(o)), str(_ox(g)) if quad_format else "")
-            for g, ts in two_speeches.graphs() for s, p, o in ts}
+    want = {
+        (str(_ox(s)), str(_ox(p)), str(_ox(o)), str(_ox(g)) if quad_format else "")
+        for g, ts in two_speeches.graphs()
+        for s, p, o in ts
+    }
     out = tmp_path / f"g.{fmt}"
     pipeline.write(two_speeches, str(out), fmt)
-    got = {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name) if quad_format else "")
-           for q in ox.parse(path=str(out), format=OX_FORMATS[fmt])}
+    got = {
+        (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name) if quad_format else "")
+        for q in ox.parse(path=str(out), format=OX_FORMATS[fmt])
+    }
     assert got == want
     assert len(want) > 3000
     again = tmp_path / f"again.{fmt}"
@@ -178,8 +216,9 @@ for n in (1000, 4000):
 def test_writing_memory_is_compact_and_grows_linearly(tmp_path):
     # D9: 80,000 quoted names (1.6 M triples) peaked at 1.4 GB, about 700 bytes a triple held
     # as rdflib terms, pyoxigraph terms, sort keys and the whole serialization at once
-    out = subprocess.run([sys.executable, "-c", PEAK, str(tmp_path)], cwd=ROOT, capture_output=True,
-                         text=True, check=True, timeout=120).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
     (n1, peak1), (n4, peak4) = [(int(a), int(b)) for a, b in zip(out[::2], out[1::2], strict=True)]
     assert n4 > 3.9 * n1 > 60000
     assert peak4 < 1.25 * (n4 / n1) * peak1  # linear, at most
@@ -209,8 +248,13 @@ def test_memory_running_out_in_a_build_is_one_line(tmp_path, headroom_mb):
     text.write_text("".join(f"开展“五大行动{i}”活动，" for i in range(3000)) + "。", encoding="utf-8")
     out = tmp_path / "g.ttl"
     out.write_text("previous graph\n", encoding="utf-8")
-    r = subprocess.run([sys.executable, "-c", CHILD, str(headroom_mb), str(text), str(out)], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", CHILD, str(headroom_mb), str(text), str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "Traceback" not in r.stderr and "memory allocation" not in r.stderr, r.stderr[-2000:]
     if r.returncode == 0:
         assert out.read_text(encoding="utf-8").startswith("@prefix")

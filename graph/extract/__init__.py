@@ -4,6 +4,7 @@
 (longer spans win; a span of another type may nest inside a longer one, as the
 body 省委 inside the meeting 省委经济工作会议), then finds the relations.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,13 @@ _RANK = {name: i for i, name in enumerate(COMPONENTS)}
 #: (inner, outer) type pairs where the inner span is part of a title, not a mention of its own:
 #: 习近平 in 习近平新时代中国特色社会主义思想 or in 《习近平法治思想学习纲要》; 高质量发展 and
 #: 2024年 in 《关于促进民营经济高质量发展的若干措施》, 《2024年工作要点》
-_NOT_NESTED = {("Person", "Concept"), ("Person", "Document"), ("Goal", "Document"), ("Concept", "Document"),
-               ("Date", "Document")}
+_NOT_NESTED = {
+    ("Person", "Concept"),
+    ("Person", "Document"),
+    ("Goal", "Document"),
+    ("Concept", "Document"),
+    ("Date", "Document"),
+}
 
 
 def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
@@ -138,8 +144,8 @@ def party_groups(doc: Doc, found: list[Mention]) -> list[Mention]:
     out = []
     for m in found:
         if m.type == "Body" and _PARTY_GROUP.match(doc.text, m.end):
-            start = m.start - 2 if doc.text[m.start - 2:m.start] == "中共" else m.start
-            span = doc.text[start:m.end + 2]
+            start = m.start - 2 if doc.text[m.start - 2 : m.start] == "中共" else m.start
+            span = doc.text[start : m.end + 2]
             out.append(Mention(start, m.end + 2, span, "Body", span, "party-group"))
     return out
 
@@ -155,8 +161,9 @@ def convened_meetings(doc: Doc, found: list[Mention]) -> list[Mention]:
         c = _CONVENED.match(doc.text, m.end) if m.type == "Body" else None
         if c:
             label = m.text + c.group("m")
-            out.append(Mention(c.start("m"), c.end("m"), c.group("m"), "Meeting", label, "convened-meeting",
-                               aliases=(label,)))
+            out.append(
+                Mention(c.start("m"), c.end("m"), c.group("m"), "Meeting", label, "convened-meeting", aliases=(label,))
+            )
     return out
 
 
@@ -179,7 +186,7 @@ def _titled(text: str, m: Mention) -> bool:
     if m.type != "Body":
         return False
     _, end = word_around(text, m.end)
-    return text[m.end:end] in TITLE_SET
+    return text[m.end : end] in TITLE_SET
 
 
 def on_word_boundaries(doc: Doc, m: Mention) -> Mention | None:
@@ -195,13 +202,13 @@ def on_word_boundaries(doc: Doc, m: Mention) -> Mention | None:
         return m
     if not (m.text[-1:] in "”》" or is_boundary(text, m.end) or _titled(text, m) or _glued(text, m.end)):
         _, stop = word_around(text, m.end)
-        if m.type != "Campaign" or text[m.end:stop] != "工作":
+        if m.type != "Campaign" or text[m.end : stop] != "工作":
             return None
-        m = replace(m, end=stop, text=text[m.start:stop], label=m.label + "工作")  # 试点 + 工作 → 试点工作
+        m = replace(m, end=stop, text=text[m.start : stop], label=m.label + "工作")  # 试点 + 工作 → 试点工作
     if m.text[:1] in "“《" or is_boundary(text, m.start):
         return m
     ws, we = word_around(text, m.start)
-    prefix = text[ws:m.start]
+    prefix = text[ws : m.start]
     if m.rule in _FIXED or m.type == "Person":
         # 学/雷锋 glued into 学雷锋: one character before a fixed name that ends the word
         return m if len(prefix) == 1 and we <= m.end else None
@@ -209,16 +216,15 @@ def on_word_boundaries(doc: Doc, m: Mention) -> Mention | None:
         return m  # 由市/总工会: a function word glued to the name's first character
     relabel = m.label == m.text
     if len(prefix) <= 2 and not governs(text[ws:we]) and not any(c in PUNCT for c in prefix):
-        span = text[ws:m.end]
+        span = text[ws : m.end]
         return replace(m, start=ws, text=span, label=span if relabel else m.label)
     if governs(text[ws:we]) and m.end - we >= 2:
-        span = text[we:m.end]
+        span = text[we : m.end]
         return replace(m, start=we, text=span, label=span if relabel else m.label)
     return None
 
 
-def extract(doc: Doc, lex: lexicon.Lexicon | None = None,
-            components: dict[str, Component] | None = None) -> Doc:
+def extract(doc: Doc, lex: lexicon.Lexicon | None = None, components: dict[str, Component] | None = None) -> Doc:
     """Fill `doc.mentions` and `doc.relations`."""
     lex = lex if lex is not None else lexicon.builtin()
     comps = dict(components if components is not None else COMPONENTS)

@@ -4,6 +4,7 @@ Chinese has no spaces, so a name's left edge is found by walking back from its
 head noun to punctuation or to a governing word (开展, 实施, 深入 …) that is not
 part of names. These lists are general features of official Chinese prose.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ HAN = "\u4e00-\u9fff"
 PROVINCES = "|".join(r[0] for r in rows("places.tsv"))
 _FULL_PLACES = "|".join(sorted((r[1] for r in rows("places.tsv")), key=len, reverse=True))
 #: A named or placeholder administrative area ("河南省", "广西壮族自治区", "XX省", "XX").
-PLACE = (rf"(?:{_FULL_PLACES}|{PROVINCES}|[XＸ×]{{1,3}}(?:省|市|县|区|自治区)?)")
+PLACE = rf"(?:{_FULL_PLACES}|{PROVINCES}|[XＸ×]{{1,3}}(?:省|市|县|区|自治区)?)"
 #: Characters that end a name to the left.
 PUNCT = set("，。、；：！？“”‘’（）()《》〈〉「」『』【】［］〔〕[],.;:!?\"' \t\n\u3000—…·")
 
@@ -117,11 +118,13 @@ def common_word(word: str) -> bool:
 def governs(word: str) -> bool:
     """A governing word, or a word ending in one (充分利用, 努力实现, 这是)."""
     return word in _GOVERNOR_SET or any(
-        word[i:] in _GOVERNOR_SET and (len(word) - i > 1 or word[i:] in _ENDING_FUNCTION) for i in range(1, len(word)))
+        word[i:] in _GOVERNOR_SET and (len(word) - i > 1 or word[i:] in _ENDING_FUNCTION) for i in range(1, len(word))
+    )
 
 
-def left_edge(text: str, head_start: int, max_len: int = 16,
-              keep: frozenset[str] = frozenset(), extra: tuple[str, ...] = ()) -> int:
+def left_edge(
+    text: str, head_start: int, max_len: int = 16, keep: frozenset[str] = frozenset(), extra: tuple[str, ...] = ()
+) -> int:
     """Where a name ending at `head_start` begins: after the nearest punctuation or the
     rightmost governing word within `max_len` characters. Governing words are whole words
     of the text's segmentation, so 要 in 重要 or 建设 in 基本建设 governs nothing (words in
@@ -138,7 +141,7 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
         word = text[a:b]
         if word in _VERB_OR_NOUN and b != naming and not any(word.endswith(e) for e in extra):
             # 建设保障性安居工程 (a verb at the head of its phrase) but 队伍建设改革行动 (a noun)
-            if a == lo or (k + 1 < len(words) and governs(text[words[k + 1][0]:words[k + 1][1]])):
+            if a == lo or (k + 1 < len(words) and governs(text[words[k + 1][0] : words[k + 1][1]])):
                 return b
             continue
         if b == naming and (word in _NAME_VERBS or _WEAK_REST.fullmatch(word)) and a > lo:
@@ -150,11 +153,10 @@ def left_edge(text: str, head_start: int, max_len: int = 16,
                 # first of them governs too and there is no name
                 return head_start
             # 打好碧水保卫战: a resultative complement after the verb belongs to the verb
-            complement = text[b:b + 1] in _COMPLEMENTS and b + 1 < head_start and is_boundary(text, b + 1)
+            complement = text[b : b + 1] in _COMPLEMENTS and b + 1 < head_start and is_boundary(text, b + 1)
             return b + 1 if complement else b
     # the window may start inside a word: the name then starts at the next word
-    return words[-1][0] if words and lo < head_start and text[lo - 1:lo] not in PUNCT and lo > 0 \
-        else lo
+    return words[-1][0] if words and lo < head_start and text[lo - 1 : lo] not in PUNCT and lo > 0 else lo
 
 
 def inside_quotes(spans: list[tuple[int, int]], pos: int) -> bool:

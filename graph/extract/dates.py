@@ -7,6 +7,7 @@ Handled: 2022年1月21日, 2022年1月, 2022年, 二〇二二年, 1月21日 (spe
 come), 今天/今日 (the speech date), 昨天/昨日, 前天. Not dates: durations (前瞻30年, 五年规划), ordinals in names
 (第十一次), deictic words without a calendar value (当前, 今后).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -28,11 +29,15 @@ _DATE = re.compile(
     rf"(?P<since>以来)?"
 )
 # what follows a dateline's day or 今天: a time of day, a comma, a place or the verb of the news
-_DATELINE_NEXT = (r"(?=上午|下午|晚上|晚间|晚|早上|中午|凌晨|[，,]|在|电|召开|举行|出席|主持|会见|会谈|"
-                  r"开幕|闭幕|发布|致电|致信|同|与|向|以视频)")
-_DAY_ONLY = re.compile(rf"(?:(?<=本月)|(?<![\d{_CN}月第至到—\-~～]))"
-                       rf"(?P<d>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])"
-                       rf"[日号]{_DATELINE_NEXT}")
+_DATELINE_NEXT = (
+    r"(?=上午|下午|晚上|晚间|晚|早上|中午|凌晨|[，,]|在|电|召开|举行|出席|主持|会见|会谈|"
+    r"开幕|闭幕|发布|致电|致信|同|与|向|以视频)"
+)
+_DAY_ONLY = re.compile(
+    rf"(?:(?<=本月)|(?<![\d{_CN}月第至到—\-~～]))"
+    rf"(?P<d>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])"
+    rf"[日号]{_DATELINE_NEXT}"
+)
 _DEICTIC_DAY = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2}
 _DEICTIC = re.compile(rf"(?<![{_CN}])(?:今天|今日|昨天|昨日|前天){_DATELINE_NEXT}")
 _PAST_YEAR = re.compile(r"过去(?:的)?一年")
@@ -65,7 +70,7 @@ def infer_year(text: str) -> int | None:
     """
     counts: Counter[int] = Counter()
     for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})年(?!代)", text):
-        if _TARGET_BEFORE.search(text[max(0, m.start() - 2):m.start()]) or _ends_a_span(text, m.start()):
+        if _TARGET_BEFORE.search(text[max(0, m.start() - 2) : m.start()]) or _ends_a_span(text, m.start()):
             continue
         counts[int(m.group(1))] += 1
     if not counts:
@@ -115,12 +120,10 @@ def datelines(text: str, on: _dt.date) -> list[Mention]:
         day = _num(m.group("d"))
         when = day_of_month(day, on) if day else None
         if when is not None:
-            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "dateline",
-                               value=when.isoformat()))
+            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "dateline", value=when.isoformat()))
     for m in _DEICTIC.finditer(text):
         when = on + _dt.timedelta(days=_DEICTIC_DAY[m.group(0)])
-        out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "dateline",
-                           value=when.isoformat()))
+        out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "dateline", value=when.isoformat()))
     return out
 
 
@@ -146,19 +149,18 @@ def dates(doc: Doc) -> list[Mention]:
         if not _valid(y, mo, d):
             continue
         end = m.end()
-        surface = text[m.start():end]
-        out.append(Mention(m.start(), end, surface, "Date", surface, "date",
-                           value=_value(y, mo, d)))
+        surface = text[m.start() : end]
+        out.append(Mention(m.start(), end, surface, "Date", surface, "date", value=_value(y, mo, d)))
     if doc.speech.date is not None:
         out.extend(datelines(text, doc.speech.date))
     if base is not None:
         for m in _PAST_YEAR.finditer(text):
-            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date",
-                               value=_value(base - 1, None, None)))
+            out.append(
+                Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date", value=_value(base - 1, None, None))
+            )
         for m in _HALF.finditer(text):
             y = base + _REL.get(m.group("rel") or "今年", 0)
             if not _valid(y, None, None):
                 continue
-            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date",
-                               value=_value(y, None, None)))
+            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date", value=_value(y, None, None)))
     return out

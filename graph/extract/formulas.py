@@ -5,6 +5,7 @@ Official prose names things in three ways: in quotation marks (“两个确立�
 or by a fixed formula from the lexicon. Quotes are also used for emphasis
 (“最后一公里”, “稳”); those are told apart by what stands around them.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,10 @@ def _heads(type_: str, tag: str) -> tuple[str, ...]:
 CAMPAIGN_HEADS = _heads("Campaign", "quoted")
 CONCEPT_HEADS = _heads("Concept", "quoted")
 # “X”主题宣传教育活动 takes the whole head; “X”教育 alone only when no fuller head follows
-_QUOTED_TAIL = re.compile(rf"^(?:主题)?[{HAN}]{{0,6}}?(?:{alternation(_heads('Campaign', 'after'))})"
-                          rf"|^(?:主题)?[{HAN}]{{0,4}}?教育")
+_QUOTED_TAIL = re.compile(
+    rf"^(?:主题)?[{HAN}]{{0,6}}?(?:{alternation(_heads('Campaign', 'after'))})"
+    rf"|^(?:主题)?[{HAN}]{{0,4}}?教育"
+)
 _CONCEPT_TAIL = re.compile(rf"^[{HAN}]{{0,4}}?(?:发展)?(?:{alternation(_heads('Concept', 'after'))})(?![{HAN}])")
 _GOAL_TAIL = re.compile(r"^的?(?:奋斗|建设|发展)?目标")
 _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|难题|现象|式|型|化)")
@@ -71,9 +74,9 @@ def quoted(doc: Doc) -> list[Mention]:
     out: list[Mention] = []
     for group in _groups(text):
         gstart, gend = group[0][0], group[-1][1]
-        after = text[gend:gend + 12]
-        before = text[max(0, gstart - 4):gstart]
-        inner = [text[s + 1:e - 1] for s, e in group]
+        after = text[gend : gend + 12]
+        before = text[max(0, gstart - 4) : gstart]
+        inner = [text[s + 1 : e - 1] for s, e in group]
         if any(len(q) > 20 or not q.strip() for q in inner):
             continue  # a citation, not a name
         if _EMPHASIS_AFTER.search(after) or _EMPHASIS_BEFORE.search(before):
@@ -85,8 +88,7 @@ def quoted(doc: Doc) -> list[Mention]:
             span = text[gstart:end]
             label = _unquote(span)
             aliases = tuple(_unquote(q) for q in inner)
-            out.append(Mention(gstart, end, span, "Campaign", label, "quoted-campaign",
-                               aliases=aliases))
+            out.append(Mention(gstart, end, span, "Campaign", label, "quoted-campaign", aliases=aliases))
             continue
         for (s, e), q in zip(group, inner, strict=False):
             m = _classify(text, s, e, q, len(group) > 1 or after.startswith("等"))
@@ -96,12 +98,12 @@ def quoted(doc: Doc) -> list[Mention]:
 
 
 def _unquote(s: str) -> str:
-    return "".join(c for c in s if c not in "“”‘’\"")
+    return "".join(c for c in s if c not in '“”‘’"')
 
 
 def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None:
-    after = text[e:e + 8]
-    before = text[max(0, s - 4):s]
+    after = text[e : e + 8]
+    before = text[max(0, s - 4) : s]
     label = _unquote(q)
     n = _numbered(label)
     if re.fullmatch(r"[一二三四五六七八九十]+五|[一二三四五六七八九十]{2,4}", label):
@@ -109,10 +111,22 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
     tail = _CONCEPT_TAIL.match(after)
     if tail:
         end = e + tail.end()
-        return Mention(s, end, text[s:end], "Concept", label, "quoted-concept",
-                       number=n, aliases=(label + tail.group(0),), canonical=True)
-    if _CITATION.search(label) or _SAYING_AFTER.match(after) \
-            or (_CLAUSES.search(label) and not _FORMULATION_BEFORE.search(before)):
+        return Mention(
+            s,
+            end,
+            text[s:end],
+            "Concept",
+            label,
+            "quoted-concept",
+            number=n,
+            aliases=(label + tail.group(0),),
+            canonical=True,
+        )
+    if (
+        _CITATION.search(label)
+        or _SAYING_AFTER.match(after)
+        or (_CLAUSES.search(label) and not _FORMULATION_BEFORE.search(before))
+    ):
         return None  # 苟日新，日日新，又日新。: a quoted saying or verse, not a formulation
     if ("、" in label or "，" in label) and len(label) >= 5:
         return Mention(s, e, text[s:e], "Concept", label, "slogan", number=n)
@@ -120,8 +134,11 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
         return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", number=n)
     if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
         return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", number=n)
-    if _GOAL_TAIL.match(after) or (n and n > 1 and _GOAL_VERBS_BEFORE.search(before)) \
-            or (n and _MEASURED.match(label) and _GOAL_CLAUSE.search(text, _clause_start(text, s), s)):
+    if (
+        _GOAL_TAIL.match(after)
+        or (n and n > 1 and _GOAL_VERBS_BEFORE.search(before))
+        or (n and _MEASURED.match(label) and _GOAL_CLAUSE.search(text, _clause_start(text, s), s))
+    ):
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", number=n)
     if n:
         return Mention(s, e, text[s:e], "Concept", label, rules.NUMBERED_FORMULA, number=n)
@@ -132,17 +149,56 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
 
 _CAMPAIGN_HEAD = re.compile(alternation(_heads("Campaign", "bare")))
 # the head is a modifier, not the end of a name, when a noun of this kind follows it
-_FOLLOW_BAD = re.compile(r"(?:体系|方式|机制|覆盖|领域|常态|长效|阵地|能力|水平|队伍|方案|经费|上|办公室|"
-                         r"骨干|平台|载体|内容|形式|中心|主体|对象|力度|计划|指南|目标|成效|效果|中来)")
-_GENERIC = {"实际", "具体", "各项", "相关", "系列", "竞赛", "创新", "群众", "专项", "主题", "这次",
-            "此次", "本次", "各类", "各种", "有关", "一系列", "宣传教育", "系统", "建功立业", "实践",
-            "一项", "重大", "重点", "民生", "形式", "多种形式", "共同", "统一", "集体", "重要", "伟大",
-            "携手", "大型", "各种各样", "丰富多彩", "社会系统"}
+_FOLLOW_BAD = re.compile(
+    r"(?:体系|方式|机制|覆盖|领域|常态|长效|阵地|能力|水平|队伍|方案|经费|上|办公室|"
+    r"骨干|平台|载体|内容|形式|中心|主体|对象|力度|计划|指南|目标|成效|效果|中来)"
+)
+_GENERIC = {
+    "实际",
+    "具体",
+    "各项",
+    "相关",
+    "系列",
+    "竞赛",
+    "创新",
+    "群众",
+    "专项",
+    "主题",
+    "这次",
+    "此次",
+    "本次",
+    "各类",
+    "各种",
+    "有关",
+    "一系列",
+    "宣传教育",
+    "系统",
+    "建功立业",
+    "实践",
+    "一项",
+    "重大",
+    "重点",
+    "民生",
+    "形式",
+    "多种形式",
+    "共同",
+    "统一",
+    "集体",
+    "重要",
+    "伟大",
+    "携手",
+    "大型",
+    "各种各样",
+    "丰富多彩",
+    "社会系统",
+}
 
 
 # activities named by their domain are not campaigns (非法宗教活动, 生产经营活动)
-_DOMAIN = re.compile(r"(?:经济|社会|文体|宗教|违法|犯罪|经营|商业|学术|政治|外事|破坏|分裂|渗透|恐怖|邪教|"
-                     r"非法|军事|日常|业务|体育|文化|娱乐|演出|节庆|群众|大型|线上|线下|管网|路网|系统)$")
+_DOMAIN = re.compile(
+    r"(?:经济|社会|文体|宗教|违法|犯罪|经营|商业|学术|政治|外事|破坏|分裂|渗透|恐怖|邪教|"
+    r"非法|军事|日常|业务|体育|文化|娱乐|演出|节庆|群众|大型|线上|线下|管网|路网|系统)$"
+)
 #: pronouns and qualities are no campaign's name (指导他们行动, 战略性工程, 形象工程)
 _NOT_A_NAME = re.compile(r"他们|我们|你们|大家|自己|人们|战略性|形象|面子|政绩|水毁|成为|全国$")
 #: a duration is no name (三年行动 alone is the plan's span, not its name)
@@ -164,13 +220,20 @@ def campaigns(doc: Doc) -> list[Mention]:
         q = _QUANTIFIER.match(text, start, m.start())
         if q:
             start = q.end()
-        content = text[start:m.start()]
-        if len(content) < 2 or content in _GENERIC or any(c in PUNCT for c in content) or content[-1] in "和与及" \
-                or _DOMAIN.search(content) or _DURATION.match(content) or _NOT_A_NAME.search(content):
+        content = text[start : m.start()]
+        if (
+            len(content) < 2
+            or content in _GENERIC
+            or any(c in PUNCT for c in content)
+            or content[-1] in "和与及"
+            or _DOMAIN.search(content)
+            or _DURATION.match(content)
+            or _NOT_A_NAME.search(content)
+        ):
             continue
-        if text[m.start() - 1:m.start()] == "”":
+        if text[m.start() - 1 : m.start()] == "”":
             continue  # the quoted rule owns “X”活动
-        span = text[start:m.end()]
+        span = text[start : m.end()]
         out.append(Mention(start, m.end(), span, "Campaign", span, "campaign-head"))
     return out
 
@@ -178,10 +241,12 @@ def campaigns(doc: Doc) -> list[Mention]:
 # ------------------------------------------------------------------ goals
 
 _GOAL_HEAD = re.compile(r"(?:奋斗目标|目标任务|新目标|目标|红线)(?!导向|责任|管理|考核|体系|值)")
-_GOAL_GENERIC = re.compile(r"^(?:各项|主要|总体|既定|工作|发展|这一|这个|目标|确定|规划|预期|年度|奋斗|"
-                           r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关|这些|那些|"
-                           r"改革|任务|我们的|我们|共同|同一|一个|新的|这样|那样|这种|政策|根本|重要|以下|重大|"
-                           r"长远|近中远|增长|最终|基本|核心|战略|阶段|宏伟|美好|远大)+$")
+_GOAL_GENERIC = re.compile(
+    r"^(?:各项|主要|总体|既定|工作|发展|这一|这个|目标|确定|规划|预期|年度|奋斗|"
+    r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关|这些|那些|"
+    r"改革|任务|我们的|我们|共同|同一|一个|新的|这样|那样|这种|政策|根本|重要|以下|重大|"
+    r"长远|近中远|增长|最终|基本|核心|战略|阶段|宏伟|美好|远大)+$"
+)
 # 经济社会发展的主要预期目标, X的目标任务: a goal named with 的 before a qualified head
 # (the targets of a development period: 经济社会发展的主要预期目标, “十五五”发展的目标任务)
 _GOAL_OF = re.compile(r"(?<=发展)的(?:主要预期目标|目标任务)")
@@ -192,9 +257,11 @@ _REACHED = re.compile(rf"(?:{_REACH_VERBS})$")
 #: 建设国际消费中心城市, 打造现代化都市圈: a place to be built, after a verb of building
 # 国际消费中心城市建设: a place to be built, named before 建设
 _BUILT = re.compile(r"(?:中心城市|都市圈|城市群|示范区|先行区)(?=建设)")
-_TO_BUILD = re.compile(r"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{2,20}?"
-                       r"(?:中心城市|(?:创新|金融|贸易|航运|消费)中心(?!城市)|都市圈|城市群|示范区|先行区|高地|"
-                       r"枢纽|粮仓|样板))")
+_TO_BUILD = re.compile(
+    r"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{2,20}?"
+    r"(?:中心城市|(?:创新|金融|贸易|航运|消费)中心(?!城市)|都市圈|城市群|示范区|先行区|高地|"
+    r"枢纽|粮仓|样板))"
+)
 _MODERN = re.compile(rf"(?:社会主义)?现代化新?(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
@@ -205,23 +272,23 @@ def goals(doc: Doc) -> list[Mention]:
     text = doc.text
     out = []
     for m in _GOAL_HEAD.finditer(text):
-        if text[m.start() - 1:m.start()] in ("”", "的"):
+        if text[m.start() - 1 : m.start()] in ("”", "的"):
             continue  # “两个确保”的奋斗目标: the quoted rule owns it
         start = _through_quotes(text, left_edge(text, m.start(), max_len=14))
-        content = text[start:m.start()]
+        content = text[start : m.start()]
         if len(content) < 2 or _GOAL_GENERIC.match(content):
             continue
-        label = content if m.group(0) == "新目标" else text[start:m.end()]
-        out.append(Mention(start, m.end(), text[start:m.end()], "Goal", label, "goal-head"))
+        label = content if m.group(0) == "新目标" else text[start : m.end()]
+        out.append(Mention(start, m.end(), text[start : m.end()], "Goal", label, "goal-head"))
     for m in _GOAL_OF.finditer(text):
         start = _through_quotes(text, left_edge(text, m.start(), max_len=14))
-        content = text[start:m.start()]
+        content = text[start : m.start()]
         if len(content) >= 2 and not _GOAL_GENERIC.match(content):
-            out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()], "goal-of"))
+            out.append(Mention(start, m.end(), text[start : m.end()], "Goal", text[start : m.end()], "goal-of"))
     for m in _MODERNISATION.finditer(text):
         start = left_edge(text, m.start(), max_len=14)
         if m.start() - start >= 2 and _REACHED.search(text, max(0, start - 4), start):
-            span = text[start:m.end()]
+            span = text[start : m.end()]
             out.append(Mention(start, m.end(), span, "Goal", span, "modernisation"))
     for m in _TO_BUILD.finditer(text):
         if is_boundary(text, m.end("g")):
@@ -229,11 +296,10 @@ def goals(doc: Doc) -> list[Mention]:
     for m in _BUILT.finditer(text):
         start = left_edge(text, m.start(), max_len=12)
         if m.start() - start >= 2:
-            out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()], "to-build"))
+            out.append(Mention(start, m.end(), text[start : m.end()], "Goal", text[start : m.end()], "to-build"))
     for m in _MODERN.finditer(text):
         key = "现代化" + m.group("place")
-        out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "modern-place",
-                           key=f"Goal:{key}"))
+        out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "modern-place", key=f"Goal:{key}"))
     qspans = quotes(text)
     for m in _STRONG.finditer(text):
         if inside_quotes(qspans, m.start()) or text.startswith("战略", m.end()):
@@ -244,17 +310,25 @@ def goals(doc: Doc) -> list[Mention]:
         # 建设现代农业强省: the goal is the 强省, not the building of it; 文化强省和教育强省: two
         start = left_edge(text, m.end() - 2, max_len=12, extra=("建设", "建成", "和", "与", "及"))
         if m.end() - start >= 4:
-            out.append(Mention(start, m.end(), text[start:m.end()], "Goal", text[start:m.end()],
-                               "strong-place"))
+            out.append(Mention(start, m.end(), text[start : m.end()], "Goal", text[start : m.end()], "strong-place"))
     for m in _SAFE.finditer(text):
-        out.append(Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "safe-place",
-                           key="Goal:" + m.group(0).removeprefix("更高水平的")))
+        out.append(
+            Mention(
+                m.start(),
+                m.end(),
+                m.group(0),
+                "Goal",
+                m.group(0),
+                "safe-place",
+                key="Goal:" + m.group(0).removeprefix("更高水平的"),
+            )
+        )
     return out
 
 
 def _through_quotes(text: str, start: int) -> int:
     """Extend a name's left edge over a quotation it continues (“十四五”规划目标任务)."""
-    if text[start - 1:start] == "”":
+    if text[start - 1 : start] == "”":
         open_ = text.rfind("“", max(0, start - 12), start)
         if open_ >= 0:
             return open_
@@ -266,8 +340,25 @@ def _through_quotes(text: str, start: int) -> int:
 _XI_THOUGHT = re.compile(rf"习近平[{HAN}]{{1,14}}?思想")
 _SPIRIT = re.compile(rf"[{HAN}]{{2,5}}精神(?=[、，。；和等]|薪火)")
 _STRATEGY = re.compile(rf"[{HAN}]{{2,10}}战略(?=[^{HAN}]|[和等的])")
-_SPIRIT_NOT = ("全会", "大会", "会议", "讲话", "指示", "批示", "文件", "规定", "细则", "重要", "这种",
-               "伟大", "革命", "奋斗", "拼搏", "创新", "斗争")
+_SPIRIT_NOT = (
+    "全会",
+    "大会",
+    "会议",
+    "讲话",
+    "指示",
+    "批示",
+    "文件",
+    "规定",
+    "细则",
+    "重要",
+    "这种",
+    "伟大",
+    "革命",
+    "奋斗",
+    "拼搏",
+    "创新",
+    "斗争",
+)
 _MEETING_END = re.compile(r"会$|[一二三四五六七八九十]大$")
 _SPIRIT_VERBS = ("发展", "丰富", "学习", "宣传", "秉承", "赓续", "汲取", "和", "及", "与")
 # verbs that begin strategy names (扩大内需战略, 促进消费战略) rather than govern them
@@ -288,30 +379,29 @@ def concepts(doc: Doc) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), m.group(0), "Concept", m.group(0), "xi-thought"))
     for m in _SPIRIT.finditer(text):
         start = left_edge(text, m.end() - 2, max_len=6, extra=_SPIRIT_VERBS)
-        if start == max(0, m.end() - 2 - 6) and text[start - 1:start] not in PUNCT:
+        if start == max(0, m.end() - 2 - 6) and text[start - 1 : start] not in PUNCT:
             continue  # no edge found: the name runs on further left than a spirit's name
-        content = text[start:m.end() - 2]
-        if len(content) < 2 or content.endswith(_SPIRIT_NOT) or content in _SPIRIT_NOT \
-                or _MEETING_END.search(content):
+        content = text[start : m.end() - 2]
+        if len(content) < 2 or content.endswith(_SPIRIT_NOT) or content in _SPIRIT_NOT or _MEETING_END.search(content):
             continue  # 全会精神, 两会精神, 二十大精神: a meeting's spirit, not a named spirit
-        out.append(Mention(start, m.end(), text[start:m.end()], "Concept", text[start:m.end()],
-                           "spirit"))
+        out.append(Mention(start, m.end(), text[start : m.end()], "Concept", text[start : m.end()], "spirit"))
     for m in _STRATEGY.finditer(text):
         start = left_edge(text, m.end() - 2, max_len=10, keep=_NAME_VERBS)
-        if text[start - 1:start] == "”":
+        if text[start - 1 : start] == "”":
             continue  # “X”…战略: the quoted rule owns it
-        content = text[start:m.end() - 2]
+        content = text[start : m.end() - 2]
         if len(content) < 2 or content in _STRATEGY_NOT:
             continue
-        out.append(Mention(start, m.end(), text[start:m.end()], "Concept", text[start:m.end()],
-                           "strategy"))
+        out.append(Mention(start, m.end(), text[start : m.end()], "Concept", text[start : m.end()], "strategy"))
     return out
 
 
 # ------------------------------------------------------------------ members of numbered formulas
 
-_MEMBERS = re.compile(r"“(?P<f>[^“”]{2,12})”(?:（(?P<paren>[^（）]{4,200})）"
-                      r"|(?:，即|即|：)(?P<list>[^。；]{4,200}))")
+_MEMBERS = re.compile(
+    r"“(?P<f>[^“”]{2,12})”(?:（(?P<paren>[^（）]{4,200})）"
+    r"|(?:，即|即|：)(?P<list>[^。；]{4,200}))"
+)
 _ITEM_LEAD = re.compile(r"^(?:和|及|以及|与)")
 
 
@@ -340,8 +430,7 @@ def members(doc: Doc) -> list[Mention]:
             continue
         for item, start in zip(items, offs, strict=True):
             type_ = "Campaign" if item.endswith(CAMPAIGN_HEADS) else "Concept"
-            out.append(Mention(start, start + len(item), item, type_, item, "formula-member",
-                               member_of=m.start()))
+            out.append(Mention(start, start + len(item), item, type_, item, "formula-member", member_of=m.start()))
     return out
 
 
@@ -359,11 +448,11 @@ def shared_heads(doc: Doc) -> list[Mention]:
     for m in _SHARED.finditer(text):
         head = m.group("head")
         first = left_edge(text, m.start() + len(m.group(1).split("、")[0]), max_len=8)
-        items_text = text[m.start():m.start("head")]
+        items_text = text[m.start() : m.start("head")]
         pos = m.start()
         parts = items_text.split("、")
         if first > pos and first < pos + len(parts[0]):
-            parts[0] = parts[0][first - pos:]
+            parts[0] = parts[0][first - pos :]
             pos = first
         if any(len(p) < 4 or p.endswith(head) for p in parts) or inside_quotes(qspans, m.start()):
             continue  # a list of whole names, of words (早发现、早干预), or a slogan in quotation marks

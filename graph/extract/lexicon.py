@@ -6,6 +6,7 @@ leaders, central formulations and goals. A user lexicon (CSV or YAML with
 `label, type, aliases`) is merged over it. Matching is Aho–Corasick (pyahocorasick),
 one pass over the text for every name.
 """
+
 from __future__ import annotations
 
 import csv
@@ -86,8 +87,10 @@ def _entry(type_: str, label: str, aliases: list[str], where: str) -> Entry:
         raise InputError(f"{where}: empty label")
     for form in (label, *aliases):
         if len(form) > MAX_LABEL:
-            raise InputError(f"{where}: a label or alias of {len(form):,} characters is over the "
-                             f"{MAX_LABEL}-character limit; names are short")
+            raise InputError(
+                f"{where}: a label or alias of {len(form):,} characters is over the "
+                f"{MAX_LABEL}-character limit; names are short"
+            )
     return Entry(type_, label.strip(), tuple(a.strip() for a in aliases if a.strip()))
 
 
@@ -113,8 +116,7 @@ def _no_alias_loader():
         def compose_node(self, parent, index):  # type: ignore[override]
             if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
                 event = self.peek_event()
-                raise yaml.YAMLError(f"anchors and aliases (&, *) are not allowed, line "
-                                     f"{event.start_mark.line + 1}")
+                raise yaml.YAMLError(f"anchors and aliases (&, *) are not allowed, line {event.start_mark.line + 1}")
             return super().compose_node(parent, index)
 
     return Loader
@@ -148,8 +150,7 @@ def load_user(path: str | Path) -> Lexicon:
             aliases = row.get("aliases") or []
             if isinstance(aliases, str):
                 aliases = aliases.split("|")
-            entries.append(_entry(str(row["type"]), str(row["label"]),
-                                  [str(a) for a in aliases], f"{p}: entry {n}"))
+            entries.append(_entry(str(row["type"]), str(row["label"]), [str(a) for a in aliases], f"{p}: entry {n}"))
     else:
         reader = csv.DictReader(io.StringIO(text))
         if not reader.fieldnames or not {"label", "type"} <= set(reader.fieldnames):
@@ -158,11 +159,18 @@ def load_user(path: str | Path) -> Lexicon:
             for n, row in enumerate(reader, 2):
                 if n - 1 > MAX_ENTRIES:
                     raise InputError(f"{p}: over the {MAX_ENTRIES:,} entries a lexicon may hold")
-                entries.append(_entry((row.get("type") or "").strip(), row.get("label") or "",
-                                      (row.get("aliases") or "").split("|"), f"{p}: line {n}"))
+                entries.append(
+                    _entry(
+                        (row.get("type") or "").strip(),
+                        row.get("label") or "",
+                        (row.get("aliases") or "").split("|"),
+                        f"{p}: line {n}",
+                    )
+                )
         except csv.Error as exc:
-            raise InputError(f"{p}: not a readable CSV lexicon ({exc}); labels and aliases are "
-                             f"at most {MAX_LABEL} characters") from None
+            raise InputError(
+                f"{p}: not a readable CSV lexicon ({exc}); labels and aliases are at most {MAX_LABEL} characters"
+            ) from None
     return Lexicon(entries)
 
 

@@ -14,6 +14,7 @@ the order they run; `DOC_RULES` read a document's head once. Kinds of rule:
   以X同志为主要代表的中国共产党人…形成了Y;
 - endorsements (…得到A批示肯定), leading bodies (A牵头…行动), members of a numbered formula.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,10 @@ Found = tuple[Mention, str, Mention]
 
 _TIME_OF_DAY = r"(?:上午|下午|晚上|晚间|晚|早上|中午|凌晨)"
 # what may stand between a person (or a date) and the verb: 同志, 于, a time of day, 在京, 以视频方式
-_FILL = (rf"(?:同志)?(?:于)?{_TIME_OF_DAY}?\s*(?:在[^，。；、“”]{{1,12}}?(?=主持|出席|召开|举行|会见|参加)"
-         r"|以视频(?:连线)?方式|通过视频(?:连线)?)?")
+_FILL = (
+    rf"(?:同志)?(?:于)?{_TIME_OF_DAY}?\s*(?:在[^，。；、“”]{{1,12}}?(?=主持|出席|召开|举行|会见|参加)"
+    r"|以视频(?:连线)?方式|通过视频(?:连线)?)?"
+)
 # a meeting named by a common noun, not a name: 会议, 座谈会, 闭幕会…
 _GENERIC_MEETING = r"(?:会议|全体会议|座谈会|闭幕会|开幕会|开幕式|闭幕式|大会|全会|常务会议|视频会议|会)"
 _SPEECH = r"(?:发表|作)?了?(?:重要|主旨|书面)?(?:讲话|致辞|演讲|发言|讲座)|致辞|作[^，。；]{0,12}?报告"
@@ -61,26 +64,34 @@ _AND_SPEAK = re.compile(rf"(?:开幕式|闭幕式|开幕会|闭幕会)?(?:上)?�
 
 _CHAIR = re.compile(rf"^{_FILL}(?:主持召开了?|主持了?)$")
 _SPEAK_AT = re.compile(rf"^{_FILL}(?:在|出席)$")
-_SPEAK_AFTER = re.compile(rf"^(?:等(?:重要)?会议)?(?:开幕式|闭幕式|开幕会|闭幕会)?"
-                          rf"(?:上(?:的)?[，,]?(?:{_SPEECH}|指出|强调|表示|宣布)|并{_SPEECH})")
+_SPEAK_AFTER = re.compile(
+    rf"^(?:等(?:重要)?会议)?(?:开幕式|闭幕式|开幕会|闭幕会)?"
+    rf"(?:上(?:的)?[，,]?(?:{_SPEECH}|指出|强调|表示|宣布)|并{_SPEECH})"
+)
 _LIST_SEP = re.compile(r"^(?:、|和|及|以及|，)$")
 # …主持会议 / 主持并讲话 / 主持召开座谈会 / 出席会议并讲话 / 在会上讲话 / 在发言中: the meeting in focus
 _CHAIR_HERE = re.compile(rf"^{_FILL}主持(?:召开了?)?(?:{_GENERIC_MEETING}(?=[，。；并\s]|$)|(?=并))")
-_SPEAK_HERE = re.compile(rf"^{_FILL}(?:出席(?:{_GENERIC_MEETING})?并{_SPEECH}|在(?:会上|会议上|大会上)"
-                         rf"(?:{_SPEECH}|指出|强调|表示)|在(?:会上的|会议上的)?(?:讲话|发言|致辞)中"
-                         r"|作(?:了)?(?:工作|主题|专题)?报告)")
+_SPEAK_HERE = re.compile(
+    rf"^{_FILL}(?:出席(?:{_GENERIC_MEETING})?并{_SPEECH}|在(?:会上|会议上|大会上)"
+    rf"(?:{_SPEECH}|指出|强调|表示)|在(?:会上的|会议上的)?(?:讲话|发言|致辞)中"
+    r"|作(?:了)?(?:工作|主题|专题)?报告)"
+)
 _THEN_SPEAK = re.compile(rf"^[^，。；]{{0,16}}?并{_SPEECH}")
 # A、B、C先后发言: each person of a list that ends at the verb
-_LIST_SPEAK = re.compile(r"(?:同志)?(?:等)?(?:先后|分别|相继|也|还)?"
-                         r"(?:发言|发了言|讲话|致辞|作了?(?:交流)?发言)(?![精要])")
+_LIST_SPEAK = re.compile(
+    r"(?:同志)?(?:等)?(?:先后|分别|相继|也|还)?"
+    r"(?:发言|发了言|讲话|致辞|作了?(?:交流)?发言)(?![精要])"
+)
 _SAYS = re.compile(r"(?:同志)?(?:在[^，。；]{0,10}?)?(?:说|表示|指出|强调|认为)[，：:]")
 _ATTENDS = re.compile(rf"(?:同志)?{_FILL}出席(?:了)?(?:{_GENERIC_MEETING}|活动)?[。，；]")
 # 会议由省妇联党组书记陈静主持: the chair named after 由, the meeting before it
 _CHAIR_BY_BEFORE = re.compile(r"(?:会议|大会|会)由[^，。；由]{0,20}$")
 _CHAIR_BY_AFTER = re.compile(r"(?:同志)?主持(?![召了会大])")
 _DATE_THEN_HOLD = re.compile(rf"{_FILL}(?:主持召开|召开|举行|主持|出席)了?")
-_DATE_THEN_GENERIC = re.compile(rf"[，,]?[^，。；]{{0,40}}?{_FILL}(?:主持召开|召开|举行|主持|出席)了?"
-                                rf"{_GENERIC_MEETING}(?=[，。；并\s]|$)")
+_DATE_THEN_GENERIC = re.compile(
+    rf"[，,]?[^，。；]{{0,40}}?{_FILL}(?:主持召开|召开|举行|主持|出席)了?"
+    rf"{_GENERIC_MEETING}(?=[，。；并\s]|$)"
+)
 # an organ named after a session number (…第三十二次会议) is not the organ of the meeting
 _DIGITS_BETWEEN = re.compile(r"第[〇一二三四五六七八九十百\d]+次")
 # 各民主党派中央、全国工商联负责人…座谈会: bodies in a list of participants, not the organ
@@ -98,8 +109,10 @@ _HOSTED_BY = re.compile(r"由(?P<who>[^，。；由]{2,60}?)(?:共同|联合)?(?
 _THIS_WORDS = "本此这该"
 _THIS_MEETING = re.compile(rf"(?:本次|本届|此次|这次|该)?(?:{_GENERIC_MEETING}|论坛|年会|峰会|博览会)")
 _HOSTS_OF = re.compile(r"^(?:共同|联合)?(?:主办|举办)的$")
-_LEAD = re.compile(r"^(?:——|—|本报讯|据[^，。]{0,15}|[^，。]{0,12}(?:电|消息))?\s*"
-                   r"(?:（[^）]{0,20}）|\([^)]{0,20}\))?\s*[：:]?\s*(?:当地时间|北京时间|本月)?(?:在|于)?$")
+_LEAD = re.compile(
+    r"^(?:——|—|本报讯|据[^，。]{0,15}|[^，。]{0,12}(?:电|消息))?\s*"
+    r"(?:（[^）]{0,20}）|\([^)]{0,20}\))?\s*[：:]?\s*(?:当地时间|北京时间|本月)?(?:在|于)?$"
+)
 _HELD_BEFORE = re.compile(r"(?:召开|举行|举办|主持召开|出席|参加)了?$|在$")
 _HELD_AFTER = re.compile(r"(?:上|召开|举行|开幕|闭幕|胜利召开|在[^，。]{1,10}(?:召开|举行))")
 _PROPOSE = re.compile(r"(?:鲜明|明确|首次|郑重|创造性地)?(?:提出|作出|确立|确定|部署)")
@@ -116,8 +129,10 @@ _DECISION = re.compile(r"关于(?P<what>[^。；]{2,80}?)(?:等)?(?:的)?(?:重�
 # 以江泽民同志为主要代表的中国共产党人…形成了…: the proposer is the person named
 _MAIN_REPRESENTATIVE = re.compile(r"(?:同志)?为(?:主要)?代表的中国共产党人")
 _FORMED = re.compile(r"(?:形成|创立|提出)了?")
-_ENDORSE = re.compile(r"(?:得到|受到|获得)(?P<who>[^，。；]{1,40}?)(?:批示)?(?:充分)?"
-                      r"(?:肯定|表扬|赞扬|称赞|点赞)")
+_ENDORSE = re.compile(
+    r"(?:得到|受到|获得)(?P<who>[^，。；]{1,40}?)(?:批示)?(?:充分)?"
+    r"(?:肯定|表扬|赞扬|称赞|点赞)"
+)
 _ENDORSE_ACTIVE = re.compile(r"^(?:同志)?(?:(?:作出|作)?批示)?(?:充分)?(?:肯定|表扬|赞扬)了?")
 _TITLE_AT = re.compile(r"在(?P<m>.+?)上的(?:讲话|重要讲话|报告|工作报告|致辞|发言|总结讲话)")
 _BYLINE = re.compile(r"^[（(]\s*(?P<d>[^（）()]{4,20}?)\s*[)）]$")
@@ -228,7 +243,7 @@ class Clause:
         out, pos = [], lo
         for d in self.ms:
             if d.type == "Date" and lo <= d.start and d.end <= hi:
-                out.append(self.text[pos:d.start])
+                out.append(self.text[pos : d.start])
                 pos = d.end
         out.append(self.text[pos:hi])
         return "".join(out)
@@ -252,7 +267,7 @@ def date_first(c: Clause) -> Iterator[Found]:
     """A clause opening with a date (after a news lead) dates the meeting it reports held:
     “3月3日，刘强同志主持召开市委常委会会议”."""
     first = min(c.ms, key=lambda m: (m.start, -m.end))
-    if first.type != "Date" or not _LEAD.match(c.text[c.sent.start:first.start]):
+    if first.type != "Date" or not _LEAD.match(c.text[c.sent.start : first.start]):
         return
     later = [m.start for m in c.ms if m.type == "Date" and m.start > first.start]
     stop = min(later, default=c.sent.end)
@@ -265,10 +280,10 @@ def date_first(c: Clause) -> Iterator[Found]:
 def _held_here(text: str, meeting: Mention, date: Mention) -> bool:
     """A date-first clause dates a meeting only when the clause is about its being held:
     召开/举行 … the meeting, the meeting 召开/开幕/上, or the meeting as the clause's subject."""
-    before = text[max(date.end, meeting.start - 5):meeting.start]
+    before = text[max(date.end, meeting.start - 5) : meeting.start]
     if _HELD_BEFORE.search(before) or _HELD_AFTER.match(text, meeting.end):
         return True
-    return re.fullmatch(r"[，,\s]*", text[date.end:meeting.start]) is not None
+    return re.fullmatch(r"[，,\s]*", text[date.end : meeting.start]) is not None
 
 
 def date_hold(c: Clause) -> Iterator[Found]:
@@ -290,7 +305,7 @@ def dateline(c: Clause) -> Iterator[Found]:
     for d in c.of("Date"):
         if (d.value or "").count("-") != 2:
             continue
-        if not (_LEAD.match(c.text[c.sent.start:d.start]) or d.start in subjects):
+        if not (_LEAD.match(c.text[c.sent.start : d.start]) or d.start in subjects):
             continue
         if _DATE_THEN_GENERIC.match(c.text, d.end):
             yield about, DATE, d
@@ -329,10 +344,10 @@ def speaker(c: Clause) -> Iterator[Found]:
         if not run:
             continue
         for mt in tops:  # a list of meetings: 在A、B和C上的讲话
-            if mt.start > run[-1].end and _LIST_SEP.match(text[run[-1].end:mt.start]):
+            if mt.start > run[-1].end and _LIST_SEP.match(text[run[-1].end : mt.start]):
                 run.append(mt)
         last = run[-1]
-        after = text[last.end:last.end + 24]
+        after = text[last.end : last.end + 24]
         when = re.match(r"^[^，。；]{0,20}?时的(?:重要)?讲话", after)
         if _SPEAK_AFTER.match(after) or (when and len(run) == 1):
             for mt in run:
@@ -349,7 +364,7 @@ def chair_here(c: Clause) -> Iterator[Found]:
         if v is None or _next_is_meeting(c, p):
             continue
         yield about, CHAIR, p
-        if _THEN_SPEAK.match(c.gap(p.end, c.sent.end)[v.end():]):
+        if _THEN_SPEAK.match(c.gap(p.end, c.sent.end)[v.end() :]):
             yield about, SPEAKER, p
 
 
@@ -375,9 +390,13 @@ def said(c: Clause) -> Iterator[Found]:
     if about is None or not c.focus.people:
         return
     heads = [m for m in c.top if m.type != "Date"]
-    if heads and heads[0].type == "Person" and heads[0].label in c.focus.people \
-            and _SUBJECT_PREFIX.match(c.gap(c.clause_start(heads[0].start), heads[0].start)) \
-            and _SAYS.match(c.text, heads[0].end):
+    if (
+        heads
+        and heads[0].type == "Person"
+        and heads[0].label in c.focus.people
+        and _SUBJECT_PREFIX.match(c.gap(c.clause_start(heads[0].start), heads[0].start))
+        and _SAYS.match(c.text, heads[0].end)
+    ):
         yield about, SPEAKER, heads[0]
 
 
@@ -406,8 +425,8 @@ def speaker_list(c: Clause) -> Iterator[Found]:
         if not _LIST_SPEAK.match(c.text, last.end):
             continue
         lo = c.clause_start(last.start)
-        group = [p for p in people[:i + 1] if p.start >= lo]
-        if all(_list_gap(c.text[a.end:b.start]) for a, b in zip(group, group[1:], strict=False)):
+        group = [p for p in people[: i + 1] if p.start >= lo]
+        if all(_list_gap(c.text[a.end : b.start]) for a, b in zip(group, group[1:], strict=False)):
             for p in group:
                 yield about, SPEAKER, p
 
@@ -427,11 +446,15 @@ def named_after(c: Clause) -> Iterator[Found]:
     for mt in c.meetings:
         ji = text.find("暨", mt.start, mt.end)
         first_part_end = ji if ji >= 0 else mt.end
-        inside = [b for b in c.idx.within(mt.start, first_part_end, "Body")
-                  if b.start - mt.start <= 12 and b.end < mt.end
-                  and not _DIGITS_BETWEEN.search(text, mt.start, b.start)
-                  and not _NOT_ORGAN_BEFORE.search(text, mt.start, b.start)
-                  and not _PEOPLE_OF.match(text, b.end)]
+        inside = [
+            b
+            for b in c.idx.within(mt.start, first_part_end, "Body")
+            if b.start - mt.start <= 12
+            and b.end < mt.end
+            and not _DIGITS_BETWEEN.search(text, mt.start, b.start)
+            and not _NOT_ORGAN_BEFORE.search(text, mt.start, b.start)
+            and not _PEOPLE_OF.match(text, b.end)
+        ]
         if inside:
             yield mt, ORGANIZER, max(inside, key=lambda b: (b.end, b.start))
 
@@ -451,8 +474,9 @@ def hosted_by(c: Clause) -> Iterator[Found]:
     for h in _HOSTED_BY.finditer(text, c.sent.start, c.sent.end):
         lo = c.clause_start(h.start())
         named = [mt for mt in _top(c.meetings) if lo <= mt.start and mt.end == h.start()]
-        this = _THIS_MEETING.fullmatch(text[lo:h.start()]) or (
-            lo == h.start() and _THIS_MEETING.match(text, c.sent.start) and text[c.sent.start] in _THIS_WORDS)
+        this = _THIS_MEETING.fullmatch(text[lo : h.start()]) or (
+            lo == h.start() and _THIS_MEETING.match(text, c.sent.start) and text[c.sent.start] in _THIS_WORDS
+        )
         target = named[0] if named else c.about() if this else None
         hosts = _top(c.idx.within(h.start("who"), h.end("who"), "Body"))
         if target is None or not hosts or not _only_list(text, h.start("who"), h.end("who"), hosts):
@@ -461,13 +485,13 @@ def hosted_by(c: Clause) -> Iterator[Found]:
             yield target, ORGANIZER, b
     bodies = _top(c.of("Body"))
     for mt in c.meetings:
-        last = [i for i, b in enumerate(bodies) if b.end <= mt.start and _HOSTS_OF.match(text[b.end:mt.start])]
+        last = [i for i, b in enumerate(bodies) if b.end <= mt.start and _HOSTS_OF.match(text[b.end : mt.start])]
         if not last:
             continue
         i = last[0]
         while i > 0 and _only_list(text, bodies[i - 1].end, bodies[i].start, []):
             i -= 1  # A、B和C联合主办的: back through the list
-        for b in bodies[i:last[0] + 1]:
+        for b in bodies[i : last[0] + 1]:
             yield mt, ORGANIZER, b
 
 
@@ -475,7 +499,7 @@ def _only_list(text: str, lo: int, hi: int, ms: list[Mention]) -> bool:
     """Whether text[lo:hi] is only the mentions `ms` joined by 、 和 及 与."""
     rest, pos = [], lo
     for m in ms:
-        rest.append(text[pos:m.start])
+        rest.append(text[pos : m.start])
         pos = m.end
     rest.append(text[pos:hi])
     return all(re.fullmatch(r"(?:、|和|及|与|以及|，)?", r) for r in rest)
@@ -529,11 +553,12 @@ def _verbs(c: Clause, lo: int) -> Iterator[re.Match]:
     not before 的 (X提出的Y is `proposed_de`'s) and not before a quotation."""
     spans = quotes(c.text)
     for v in _PROPOSE.finditer(c.text, lo, c.sent.end):
-        after = c.text[v.end():v.end() + 2]
+        after = c.text[v.end() : v.end() + 2]
         if inside_quotes(spans, v.start()) or after[:1] == "的" or after in ("，“", "：“", ":“"):
             continue
-        if v.group(0).endswith("部署") and (c.text[v.start() - 2:v.start()] in _NOUN_BEFORE_DEPLOY
-                                          or not _DEPLOY_WHAT.match(c.text, v.end())):
+        if v.group(0).endswith("部署") and (
+            c.text[v.start() - 2 : v.start()] in _NOUN_BEFORE_DEPLOY or not _DEPLOY_WHAT.match(c.text, v.end())
+        ):
             continue
         yield v
 
@@ -546,7 +571,7 @@ def _head(c: Clause) -> Mention | None:
     subj = heads[0]
     if not _SUBJECT_PREFIX.match(c.gap(c.clause_start(subj.start), subj.start)):
         return None  # 贯彻党中央部署: an object, not the subject
-    core = re.match(r"^(?:同志)?为核心的", c.text[subj.end:subj.end + 8])
+    core = re.match(r"^(?:同志)?为核心的", c.text[subj.end : subj.end + 8])
     if core:
         nxt = [m for m in heads[1:] if m.start == subj.end + core.end() and m.type in ("Body",)]
         return nxt[0] if nxt else None
@@ -559,7 +584,7 @@ def propose_quotation(c: Clause) -> Iterator[Found]:
     if subj is None:
         return
     v = _first_verb(c, subj.end, c.sent.end)
-    if v is None or v.start() - subj.end > 24 or c.text[v.end():v.end() + 2] not in ("，“", "：“", ":“"):
+    if v is None or v.start() - subj.end > 24 or c.text[v.end() : v.end() + 2] not in ("，“", "：“", ":“"):
         return
     sents = c.doc.sentences
     if c.k + 1 < len(sents):
@@ -573,7 +598,7 @@ def proposed_de(c: Clause) -> Iterator[Found]:
     """X提出的Y / X确立的Y."""
     starts = {o.start: o for o in c.of(*OBJECT_TYPES)}
     for m in c.of(*AGENTS):
-        if c.text[m.end:m.end + 3] in _PROPOSED_DE and m.end + 3 in starts:
+        if c.text[m.end : m.end + 3] in _PROPOSED_DE and m.end + 3 in starts:
             yield starts[m.end + 3], PROPOSED_BY, m
 
 
@@ -610,7 +635,7 @@ def endorsed_passive(c: Clause) -> Iterator[Found]:
         who = c.idx.within(e.start("who"), e.end("who"), "Body", "Person")
         start = c.clause_start(e.start())
         what = c.idx.within(start, e.start(), "Campaign")
-        if not what and not text[start:e.start()].strip("，；： "):
+        if not what and not text[start : e.start()].strip("，；： "):
             what = c.idx.within(sent.start, e.start(), "Campaign")
         for w in _top(what):
             for b in _top(who):
@@ -620,7 +645,7 @@ def endorsed_passive(c: Clause) -> Iterator[Found]:
 def endorsed_active(c: Clause) -> Iterator[Found]:
     """A (作出批示)充分肯定 CAMPAIGN."""
     for m in c.of("Body", "Person"):
-        v = _ENDORSE_ACTIVE.match(c.text[m.end:m.end + 12])
+        v = _ENDORSE_ACTIVE.match(c.text[m.end : m.end + 12])
         if v:
             for o in c.of("Campaign"):
                 if 0 <= o.start - (m.end + v.end()) <= 2:
@@ -630,7 +655,7 @@ def endorsed_active(c: Clause) -> Iterator[Found]:
 def lead(c: Clause) -> Iterator[Found]:
     """A牵头开展 CAMPAIGN: the first campaign after 牵头."""
     for m in c.of("Body"):
-        if c.text[m.end:m.end + 2] == "牵头":
+        if c.text[m.end : m.end + 2] == "牵头":
             after = [o for o in c.of("Campaign") if o.start > m.end]
             if after:
                 yield after[0], LED_BY, m
@@ -688,7 +713,7 @@ def title_byline(doc: Doc, idx: _Index) -> Iterator[tuple[Mention, str, Mention,
         if not meetings:
             continue
         meeting = _outermost(meetings[0], meetings)
-        for nxt in head[k + 1:k + 3]:
+        for nxt in head[k + 1 : k + 3]:
             dates = idx.within(nxt.start, nxt.end, "Date")
             if _BYLINE.match(nxt.text) and dates:
                 yield meeting, DATE, dates[0], sent.index
@@ -710,10 +735,10 @@ def _held_meetings(c: Clause) -> list[Mention]:
     text = c.text
     out = []
     for mt in _top(c.meetings):
-        before = text[max(c.sent.start, mt.start - 3):mt.start]
+        before = text[max(c.sent.start, mt.start - 3) : mt.start]
         if _TO_BE_HELD.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
             continue
-        if _HELD.match(text[mt.end:mt.end + 10]) or re.search(r"(?:召开|举行)了?$", before):
+        if _HELD.match(text[mt.end : mt.end + 10]) or re.search(r"(?:召开|举行)了?$", before):
             out.append(mt)
     return out
 
@@ -760,8 +785,9 @@ def _refocus(c: Clause, found: list[Relation]) -> None:
             f.people.add(p.label)
 
 
-def relations(doc: Doc, rules: dict[str, Rule] | None = None,
-              doc_rules: dict[str, DocRule] | None = None) -> list[Relation]:
+def relations(
+    doc: Doc, rules: dict[str, Rule] | None = None, doc_rules: dict[str, DocRule] | None = None
+) -> list[Relation]:
     """Every relation the rules find (default: `RULES`, `DOC_RULES`), sentence by sentence, each once."""
     rules = RULES if rules is None else rules
     doc_rules = DOC_RULES if doc_rules is None else doc_rules

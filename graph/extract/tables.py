@@ -4,6 +4,7 @@ Each table is a small TSV file (`#` starts a comment); adding a title, a head no
 organ suffix is one line there. The extractors build their regular expressions from
 these tables, so one idea lives in one place.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,7 @@ def rows(name: str) -> tuple[tuple[str, ...], ...]:
 
 def column(name: str, where: dict[int, str] | None = None) -> tuple[str, ...]:
     """The first column of the rows whose cells equal `where` ({column: value})."""
-    return tuple(r[0] for r in rows(name)
-                 if all(len(r) > i and r[i] == v for i, v in (where or {}).items()))
+    return tuple(r[0] for r in rows(name) if all(len(r) > i and r[i] == v for i, v in (where or {}).items()))
 
 
 def alternation(words: tuple[str, ...] | list[str]) -> str:
