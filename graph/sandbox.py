@@ -145,8 +145,12 @@ def _child(
         except MemoryError:
             outcome = ("memory", None)
         except BaseException as exc:  # noqa: BLE001 — handed back to the parent
+            # only the exception itself: no traceback, cause or context (which libraries that
+            # teach pickle to carry them, such as tblib under dask, would send along, and which
+            # need not unpickle: defusedxml's exceptions do not)
+            exc.__traceback__ = exc.__cause__ = exc.__context__ = None
             try:
-                pickle.dumps(exc)
+                pickle.loads(pickle.dumps(exc))
                 outcome = ("error", exc)
             except Exception:  # an exception that does not pickle: its text
                 outcome = ("error", RuntimeError(str(exc) or type(exc).__name__))
