@@ -18,7 +18,7 @@ from .store import FORMATS, format_for, refuse_hostile
 #: graph files larger than this (bytes, all together) are queried with Oxigraph
 LARGE = 20 * 1024 * 1024
 
-_OX_FORMATS = {
+OX_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "nt": ox.RdfFormat.N_TRIPLES,
     "nquads": ox.RdfFormat.N_QUADS,
@@ -132,7 +132,7 @@ _REMOVE = (
 def bulk_load(store: ox.Store, path: str | Path) -> None:
     """An N-Quads or TriG file of whole speeches into a new store, fast (Oxigraph's bulk
     loader), with the merged default graph that add_quads keeps."""
-    fmt = _OX_FORMATS[format_for(str(path))]
+    fmt = OX_FORMATS[format_for(str(path))]
     store.bulk_load(path=str(path), format=fmt)
     store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt))
     store.flush()
@@ -183,7 +183,7 @@ def _reading(path: str, lenient: bool = False) -> Iterator[Iterator[ox.Quad]]:
         raise GraphFileError(f"{p}: no such graph file")
     fmt = refuse_hostile(p)  # Oxigraph expands XML entities too
     try:
-        yield ox.parse(path=str(p), format=_OX_FORMATS[fmt], lenient=lenient)
+        yield ox.parse(path=str(p), format=OX_FORMATS[fmt], lenient=lenient)
     except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
         raise GraphFileError(
             f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a "
@@ -246,7 +246,7 @@ def _scan(path: str) -> _Scan:
     speeches: set[str] = set()
     loose = 0
     try:
-        for q in ox.parse(path=str(p), format=_OX_FORMATS[fmt]):
+        for q in ox.parse(path=str(p), format=OX_FORMATS[fmt]):
             scan.quads += 1
             g = q.graph_name
             if isinstance(g, ox.DefaultGraph):
@@ -359,7 +359,7 @@ def _with_default(scan: _Scan):
     """Each quad of the file in its named graph, and its triple in the default graph."""
     into = ox.NamedNode(scan.into) if scan.into else None
     default = ox.DefaultGraph()
-    for q in ox.parse(path=scan.path, format=_OX_FORMATS[scan.fmt], rename_blank_nodes=True):
+    for q in ox.parse(path=scan.path, format=OX_FORMATS[scan.fmt], rename_blank_nodes=True):
         s, p, o = q.subject, q.predicate, q.object
         yield ox.Quad(s, p, o, into or q.graph_name)
         yield ox.Quad(s, p, o, default)

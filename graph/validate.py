@@ -301,7 +301,7 @@ class _Chunked:
     # reading
 
     def _parse(self, index: int, path: str) -> Iterator:
-        from .oxstore import _OX_FORMATS
+        from .oxstore import OX_FORMATS
         from .store import refuse_hostile
 
         p = Path(path)
@@ -319,7 +319,7 @@ class _Chunked:
             return t
 
         try:
-            for q in self.ox.parse(path=str(p), format=_OX_FORMATS[fmt], base_iri=p.resolve().as_uri()):
+            for q in self.ox.parse(path=str(p), format=OX_FORMATS[fmt], base_iri=p.resolve().as_uri()):
                 yield node(q.subject), q.predicate, node(q.object)
         except MemoryError as exc:
             if not str(exc):  # out of memory; with a message, a token over the parser's 16 MiB

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rdflib import Dataset
 
 from speechkg.cli import cli
-from speechkg.graph import store, validate
+from speechkg.graph import oxstore, store, validate
 from speechkg.graph.errors import QueryError
 from speechkg.graph.model import Speech
 from speechkg.graph.pipeline import process
@@ -75,14 +75,7 @@ TOKENS = [
 texts = st.lists(
     st.one_of(st.sampled_from(TOKENS), st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)), max_size=60
 ).map("".join)
-FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+FORMATS = oxstore.OX_FORMATS  # format name → Oxigraph's strict parser
 
 
 def check(text: str, shacl: bool) -> None:
