@@ -424,42 +424,28 @@ def meetings(doc: Doc) -> list[Mention]:
                 aliases=aliases,
             )
         )
-    for m in _PLENUM.finditer(text):
-        t, n = cn_number(m.group("t")), cn_number(m.group("n"))
-        if not t or not n:
-            continue
-        label = f"党的{_cn(t)}届{_cn(n)}中全会"
-        aliases = (
-            f"{_cn(t)}届{_cn(n)}中全会",
-            f"中共{_cn(t)}届{_cn(n)}中全会",
-            f"中国共产党第{_cn(t)}届中央委员会第{_cn(n)}次全体会议",
-        )
-        out.append(
-            Mention(
-                m.start(),
-                m.end(),
-                m.group(0),
-                "Meeting",
-                label,
-                "party-plenum",
-                key=f"party-plenum-{t}-{n}",
-                aliases=aliases,
+    # 党的二十届三中全会 (the short form, which also names the full one) and 中国共产党第二十届中央
+    # 委员会第三次全体会议 (the full form): one meeting, keyed by term and session
+    for pattern, short in ((_PLENUM, True), (_FULL_PLENUM, False)):
+        for m in pattern.finditer(text):
+            t, n = cn_number(m.group("t")), cn_number(m.group("n"))
+            if not t or not n:
+                continue
+            aliases = (
+                f"{_cn(t)}届{_cn(n)}中全会",
+                f"中共{_cn(t)}届{_cn(n)}中全会",
+                f"中国共产党第{_cn(t)}届中央委员会第{_cn(n)}次全体会议",
             )
-        )
-    for m in _FULL_PLENUM.finditer(text):
-        t, n = cn_number(m.group("t")), cn_number(m.group("n"))
-        if t and n:
-            label = f"党的{_cn(t)}届{_cn(n)}中全会"
             out.append(
                 Mention(
                     m.start(),
                     m.end(),
                     m.group(0),
                     "Meeting",
-                    label,
+                    f"党的{_cn(t)}届{_cn(n)}中全会",
                     "party-plenum",
                     key=f"party-plenum-{t}-{n}",
-                    aliases=(f"{_cn(t)}届{_cn(n)}中全会",),
+                    aliases=aliases if short else aliases[:1],
                 )
             )
     for m in _BODY_MEETING.finditer(text):
