@@ -112,8 +112,9 @@ def ready(cluster):
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """40 small speeches (the test paragraphs four times under other names, so that entities
-    are shared across speeches), the seed, and one speech of about 124,000 characters that
-    takes a worker about two seconds: 0-big.txt, first in input order, so a build's first batch."""
+    are shared across speeches), the seed, and one speech of about 412,000 characters that
+    takes a worker about two seconds (six times the 0.3 s limit below, so that even a much faster
+    machine runs past it): 0-big.txt, first in input order, so a build's first batch."""
     d = tmp_path_factory.mktemp("corpus")
     texts = sorted(DATA.glob("*.txt"))
     for k in range(4):
@@ -121,7 +122,7 @@ def corpus(tmp_path_factory) -> Path:
             shutil.copy(p, d / f"{k}-{p.name}")
     shutil.copy(SEED, d / SEED.name)
     big = "\n".join(p.read_text(encoding="utf-8") for p in [SEED, *texts])
-    (d / "0-big.txt").write_text("\n".join([big] * 12), encoding="utf-8")
+    (d / "0-big.txt").write_text("\n".join([big] * 40), encoding="utf-8")
     return d
 
 
@@ -148,11 +149,11 @@ def test_same_bytes_as_a_local_build(ready, corpus, tmp_path, monkeypatch, suffi
 def test_a_failing_file_on_a_worker_is_reported_as_locally(ready, corpus, tmp_path):
     """--file-timeout holds on the workers: the big speech is skipped there as it is locally."""
     address, _ = ready
-    args = [str(corpus / "0-city-report.txt"), str(corpus / "0-big.txt"), "--file-timeout", "0.5"]
+    args = [str(corpus / "0-city-report.txt"), str(corpus / "0-big.txt"), "--file-timeout", "0.3"]
     local, remote = tmp_path / "local.nq", tmp_path / "dask.nq"
     code, err = _build(*args, "-o", str(local))
     assert code == 1
-    assert "Skipped: 0-big.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" in err
+    assert "Skipped: 0-big.txt: failed while extracting (TimeoutError: over the 0.3 s --file-timeout)\n" in err
     assert _build(*args, "-o", str(remote), "--scheduler", address) == (code, err.replace("local.nq", "dask.nq"))
     assert remote.read_bytes() == local.read_bytes()
 
