@@ -25,7 +25,16 @@ from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
 from .rdf import iter_triples, speech_iri
-from .store import CHUNKED_FORMATS, QUAD_FORMATS, check_output, format_for, serialize_chunks, serialize_to, write_output
+from .store import (
+    CHUNKED_FORMATS,
+    QUAD_FORMATS,
+    check_output,
+    format_for,
+    nquads_by_graph,
+    serialize_chunks,
+    serialize_to,
+    write_output,
+)
 
 
 @dataclass
@@ -558,12 +567,15 @@ def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
     return buf.getvalue()
 
 
+@_batch()
 def add_to_store(result: BuildResult, store_dir: str, done: Callable[[], None] | None = None) -> int:
-    """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph,
-    one transaction per speech (`done` is called after each)."""
-    from .oxstore import add_quads, open_store
+    """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph, with
+    the store's default graph kept their merge: the N-Quads `write` makes, bulk-loaded batch by
+    batch (oxstore.add_nquads; `done` is called for each speech once it is in). The store is the
+    one `speechkg load` makes of those N-Quads. Returns the number of quads loaded."""
+    from .oxstore import add_nquads, open_store
 
-    return add_quads(open_store(store_dir), result.quads, done)
+    return add_nquads(open_store(store_dir), nquads_by_graph(result.graphs()), done)
 
 
 __all__ = ["BuildResult", "build", "build_speeches", "process", "write", "QUAD_FORMATS"]

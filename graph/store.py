@@ -374,6 +374,16 @@ def serialize_chunks(graphs: Iterable[tuple[object, Iterable[tuple]]], fmt: str)
         yield chunk
 
 
+def nquads_by_graph(graphs: Iterable[tuple[object, Iterable[tuple]]]) -> Iterator[tuple[str, bytes]]:
+    """(graph name, triples) pairs → (graph name, its sorted N-Quads lines), one graph at a time:
+    together, the bytes serialize_chunks writes in N-Quads."""
+    terms = _Terms()
+    for name, triples in graphs:
+        gathered = _Sorted(True, terms)
+        gathered.add(triples, name)
+        yield str(name), b"".join(gathered.chunks())
+
+
 #: a hidden temporary file of ours (`.NAME.XXXXXXXX.tmp`) older than this (seconds) was left by
 #: a killed build, and is removed by the next write to the same path
 STALE_TMP_SECONDS = 3600
