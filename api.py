@@ -279,11 +279,22 @@ def build(
     jobs: int = 1,
     max_size_mib: float | None = None,
     file_timeout: float | None = None,
+    *,
+    text_field: str = "text",
+    date_field: str | None = None,
+    id_field: str | None = None,
+    title_field: str | None = None,
+    shard: str | None = None,
+    scheduler: str | None = None,
 ) -> KnowledgeGraph:
-    """Build the graph of speech files (.txt, .docx, .html) or directories of them.
+    """Build the graph of speech files (.txt, .docx, .html), directories of them, and corpora of
+    one speech per row (.jsonl, .jsonl.gz, .csv), as `speechkg build` does.
 
-    A file that cannot be read or built is skipped when others remain (see `kg.skipped`); when
-    none can be, InputError says why. `date` (a date or "YYYY-MM-DD") is the speeches' date."""
+    A file or row that cannot be read or built is skipped when others remain (see `kg.skipped`);
+    when none can be, InputError says why. `date` (a date or "YYYY-MM-DD") is the speeches' date.
+    `text_field`, `date_field`, `id_field` and `title_field` name a corpus row's fields (those
+    left None are looked for as date, id and title); `shard` ("I/N") builds every N-th speech
+    from the I-th; `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers."""
     paths = [str(inputs)] if isinstance(inputs, (str, Path)) else [str(p) for p in inputs]
     result = pipeline.build(
         paths,
@@ -292,6 +303,9 @@ def build(
         jobs=jobs,
         max_bytes=read.max_bytes_of(max_size_mib) if max_size_mib else read.DEFAULT_MAX_BYTES,
         file_timeout=file_timeout,
+        fields=read.Fields(text_field, date_field, id_field, title_field),
+        shard=pipeline.parse_shard(shard) if shard is not None else None,
+        scheduler=scheduler,
     )
     return KnowledgeGraph(result=result)
 

@@ -31,12 +31,12 @@ def _max_bytes(ctx, param, value):
 
 
 def _shard(ctx, param, value):
-    if value is None:
-        return None
-    i, _, n = value.partition("/")
-    if not (i.isdigit() and n.isdigit() and int(i) < int(n)):
-        raise click.BadParameter(f"{value!r} is not a shard; give I/N with 0 <= I < N, e.g. 0/4")
-    return int(i), int(n)
+    from speechkg.graph.pipeline import parse_shard
+
+    try:
+        return None if value is None else parse_shard(value)
+    except SpeechKGError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 class _Terminated(BaseException):

@@ -133,6 +133,14 @@ def _batch() -> Iterator[None]:
             gc.enable()
 
 
+def parse_shard(value: str) -> tuple[int, int]:
+    """ "I/N" (0 <= I < N) → (I, N), or an InputError."""
+    i, _, n = value.partition("/")
+    if not (i.isdigit() and n.isdigit() and int(i) < int(n)):
+        raise InputError(f"{value!r} is not a shard; give I/N with 0 <= I < N, e.g. 0/4")
+    return int(i), int(n)
+
+
 @_batch()
 def build(
     inputs: Iterable[str],

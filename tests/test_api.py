@@ -181,3 +181,63 @@ def test_build_errors_are_the_cli_messages(tmp_path):
     with pytest.raises(InputError) as exc:
         skg.build([big], max_size_mib=1)
     assert str(exc.value) == f"{big}: 2.29 MiB is over the 1 MiB limit; raise it with --max-size"
+
+
+SPEECHES = (
+    "SELECT ?source ?date ?title WHERE { ?s a skg:Speech ; skg:sourceFile ?source ; "
+    "dcterms:date ?date ; dcterms:title ?title } ORDER BY ?source"
+)
+
+
+def _news_csv(tmp_path):
+    path = tmp_path / "news.csv"
+    path.write_text(
+        "url,published,headline,body\n"
+        f"n1,2022-01-21,执委会会议,{NEWS}\n"
+        "n2,2023-03-02,市总全委会议,市总工会十五届三次全委会议召开。会议要求深入实施“技能强市”行动。\n"
+        "n3,2021-05-01,省委会议,省委召开全省工会工作会议，部署开展“五大行动”。\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_build_reads_a_corpus_by_the_row_fields_given(tmp_path):
+    corpus = _news_csv(tmp_path)
+    kg = skg.build(corpus, text_field="body", id_field="url", date_field="published", title_field="headline")
+    rows = kg.query(SPEECHES)
+    assert [(r["source"], str(r["date"]), r["title"]) for r in rows] == [
+        ("n1", "2022-01-21", "执委会会议"),
+        ("n2", "2023-03-02", "市总全委会议"),
+        ("n3", "2021-05-01", "省委会议"),
+    ]
+    assert kg.find("全总")  # the text is the body's
+    with pytest.raises(InputError, match=r"news\.csv.*text"):  # the default text field is not there
+        skg.build(corpus)
+
+
+def test_build_shard_builds_every_nth_speech(tmp_path):
+    corpus = _news_csv(tmp_path)
+    fields = {"text_field": "body", "id_field": "url"}
+    sources = "SELECT ?source WHERE { ?s a skg:Speech ; skg:sourceFile ?source } ORDER BY ?source"
+    shards = [[r["source"] for r in skg.build(corpus, shard=f"{i}/2", **fields).query(sources)] for i in range(2)]
+    assert shards == [["n1", "n3"], ["n2"]]
+    for bad in ("2/2", "1", "a/b"):
+        with pytest.raises(InputError) as exc:
+            skg.build(corpus, shard=bad, **fields)
+        assert str(exc.value) == f"{bad!r} is not a shard; give I/N with 0 <= I < N, e.g. 0/4"
+
+
+def test_build_on_an_unreachable_scheduler_is_the_cli_error(tmp_path):
+    import socket
+
+    from speechkg.graph.errors import SpeechKGError
+
+    pytest.importorskip("distributed")
+    with socket.socket() as s:  # a loopback port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(SpeechKGError) as exc:
+        skg.build([SEED], scheduler=f"tcp://127.0.0.1:{port}")
+    assert str(exc.value) == (
+        f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within 5 s; is `dask scheduler` running there?"
+    )

@@ -249,3 +249,19 @@ def test_a_worker_killed_mid_build_loses_nothing(ready, corpus, local_build, tmp
     assert victim not in client.nthreads()
     assert _deaths(client) > before  # the scheduler saw it die while it had a batch of the build
     assert remote.read_bytes() == local_build[0]
+
+
+def test_the_python_build_takes_a_scheduler(ready, tmp_path, monkeypatch):
+    """speechkg.api.build(..., scheduler=...) extracts on the cluster: the same graph as locally."""
+    import speechkg.api as skg
+    from speechkg.graph import pipeline
+
+    address, _ = ready
+    skg.build([SEED]).serialize(tmp_path / "local.nq")
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("extracted in this process, not on the cluster")
+
+    monkeypatch.setattr(pipeline, "_timed_process", not_here)  # the workers' own speechkg is not patched
+    skg.build([SEED], scheduler=address).serialize(tmp_path / "cluster.nq")
+    assert (tmp_path / "cluster.nq").read_bytes() == (tmp_path / "local.nq").read_bytes()
