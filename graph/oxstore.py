@@ -174,9 +174,10 @@ def _load_batch(store: ox.Store, batch: list[tuple[str, bytes]], done: Callable[
             if store.contains_named_graph(g):
                 store.update(_REMOVE.format(g=g))
         lines = [data for _, data in batch]
-        for chunks in (lines, map(_in_default_graph, lines)):
+        # the default graph's pass is lenient (IRIs not checked again): its terms are those just loaded
+        for chunks, lenient in ((lines, False), (map(_in_default_graph, lines), True)):
             try:
-                store.bulk_load(input=_Reader(chunks), format=ox.RdfFormat.N_QUADS)
+                store.bulk_load(input=_Reader(chunks), format=ox.RdfFormat.N_QUADS, lenient=lenient)
             except (OSError, SyntaxError, ValueError) as exc:  # the disk full, or a term Oxigraph refuses
                 raise OutputError(
                     f"the store refused a batch of {len(batch)} speech(es) ({_first(exc)[:200]}); "
