@@ -474,3 +474,25 @@ def test_memory_exhausted_while_writing_is_one_line_and_the_previous_output_stay
     r = _build(_corpus(tmp_path), "-o", out)
     assert (r.exit_code, r.output) == (1, "Error: out of memory (MemoryError); the command stopped before its end\n")
     assert out.read_text(encoding="utf-8") == "previous graph\n"
+
+
+def test_per_text_cache_is_by_object_not_value():
+    """A whole-text cache answers the same object from memory, but an equal text (a corpus's
+    repeated item) is worked out again rather than compared character by character."""
+    from speechkg.graph.extract.common import per_text
+
+    calls = []
+
+    @per_text(2)
+    def length(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    a = "会议" * 1000
+    b = "".join(["会议"] * 1000)  # equal to a, another object
+    assert a == b and a is not b
+    assert [length(a), length(a), length(b), length(b)] == [2000] * 4
+    assert len(calls) == 2
+    length("x"), length("y")  # two more texts push a and b out
+    length(a)
+    assert len(calls) == 5
