@@ -16,7 +16,7 @@ from rdflib import Dataset, URIRef
 
 from speechkg.ontology.namespace import bind_prefixes
 
-from . import read, segment, textforms
+from . import read, segment, store, textforms
 from .errors import InputError
 from .extract import extract
 from .extract.dates import infer_year
@@ -25,7 +25,15 @@ from .extract.lexicon import clean as lexicon_clean
 from .link import link
 from .model import Doc, Speech
 from .rdf import iter_triples, speech_iri
-from .store import CHUNKED_FORMATS, QUAD_FORMATS, check_output, format_for, serialize_chunks, serialize_to, write_output
+from .store import (
+    CHUNKED_FORMATS,
+    QUAD_FORMATS,
+    check_output,
+    format_for,
+    serialize_chunks,
+    serialize_to,
+    write_output,
+)
 
 
 @dataclass
@@ -261,7 +269,8 @@ class _Reader:
                     speech = read.read_speech(
                         path, date=given, max_bytes=self.max_bytes, source=source, warnings=self.result.warnings
                     )
-                speeches.append((path, speech))
+                    found = in_parts(speech, self.result.warnings)
+                speeches.extend((path, part) for part in found)
             except FileTimeout as exc:
                 self._skip(path, failure(read.display_name(path), "reading", TimeoutError(str(exc))), alone)
             except InputError as exc:
@@ -313,7 +322,8 @@ class _Reader:
             if row.speech is None:
                 self._skip(path, row.error or f"{row.where}: cannot be read")
             else:
-                yield path, row.speech
+                for part in in_parts(row.speech, self.result.warnings):
+                    yield path, part
 
 
 def _finish(result: BuildResult) -> BuildResult:
@@ -328,7 +338,25 @@ def _finish(result: BuildResult) -> BuildResult:
 @_batch()
 def build_speeches(speeches: Iterable[Speech], lex: Lexicon | None = None) -> BuildResult:
     """Speeches already in memory (texts given from Python) → the build `build` makes of files."""
-    return _finish(BuildResult(docs=[process(s, lex) for s in speeches]))
+    result = BuildResult()
+    result.docs = [process(part, lex) for s in speeches for part in in_parts(s, result.warnings)]
+    return _finish(result)
+
+
+def in_parts(speech: Speech, warnings: list[str]) -> list[Speech]:
+    """A speech too long to be written as one literal → its parts (read.parts), each its own
+    speech, with the year relative dates resolve against taken from the whole; said in
+    `warnings`. Any other speech → [speech]."""
+    if not read.too_long(speech.text):
+        return [speech]
+    year = speech.year or (speech.date.year if speech.date else infer_year(speech.text))
+    found = read.parts(dataclasses.replace(speech, year=year))
+    warnings.append(
+        f"{read.display_name(speech.source)}: {len(speech.text.encode('utf-8', 'surrogatepass')) / 2**20:.1f} MiB "
+        f"of text, more than one RDF literal may hold ({store.MAX_LITERAL_BYTES / 2**20:.1f} MiB, what strict parsers "
+        f"read): built as {len(found)} speeches, {found[0].source} to {found[-1].source}, split at line ends"
+    )
+    return found
 
 
 #: without --file-timeout, a file may take this many seconds to read or extract …

@@ -7,6 +7,7 @@ and undecodable bytes are refused with an `InputError` naming the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import math
 import os
@@ -400,7 +401,6 @@ def read_speech(
             text = html_text(data, str(p))
         else:
             text = decode(data, display_name(str(path)), warnings)
-    check_text_size(text, name)
     return Speech(text=text, source=name, date=date or byline_date(text), title=guess_title(text))
 
 
@@ -423,18 +423,58 @@ def _read_stdin(max_bytes: int) -> bytes:
     return b"".join(parts)
 
 
-def check_text_size(text: str, name: str) -> None:
-    """Refuse a text too long to be written as one literal that strict parsers read back."""
+def too_long(text: str) -> bool:
+    """Whether a text is too long to be written as one literal that strict parsers read back
+    (store.MAX_LITERAL_BYTES as RDF; the whole text is one nif:Context literal)."""
     from . import store
 
-    size = store.literal_size(text)
-    if size > store.MAX_LITERAL_BYTES:
-        raise InputError(
-            f"{name}: the text is {size / 2**20:.1f} MiB as RDF, over the "
-            f"{store.MAX_LITERAL_BYTES / 2**20:.1f} MiB a literal may have (the whole text is one "
-            "nif:Context literal, and strict parsers such as Oxigraph's read no longer ones); "
-            "split the speech into several files"
-        )
+    return len(text) * 4 > store.MAX_LITERAL_BYTES and store.literal_size(text) > store.MAX_LITERAL_BYTES
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+
+
+def parts(speech: Speech) -> list[Speech]:
+    """A speech too long for one literal (too_long) → consecutive parts, each short enough,
+    split at line ends (a longer line at sentence ends, a longer sentence anywhere), each its
+    own speech named NAME#K, as if they were files of those names, with the whole's date, year
+    and title; the parts' texts joined are the text. A speech short enough → [speech]."""
+    from . import store
+
+    if not too_long(speech.text):
+        return [speech]
+    budget = store.MAX_LITERAL_BYTES - 2  # the two quotes
+    texts: list[str] = []
+    held: list[str] = []
+    size = 0
+    for piece in _pieces(speech.text, budget):
+        n = store.literal_size(piece) - 2
+        if held and size + n > budget:
+            texts.append("".join(held))
+            held, size = [], 0
+        held.append(piece)
+        size += n
+    texts.append("".join(held))
+    return [
+        dataclasses.replace(speech, text=text, source=f"{speech.source}#{k}") for k, text in enumerate(texts, start=1)
+    ]
+
+
+def _pieces(text: str, budget: int) -> Iterator[str]:
+    """The text's lines (a line over `budget` bytes as a literal in sentences, a sentence over
+    it in runs of characters that are under it at 6 bytes each, the most one takes escaped)."""
+    from . import store
+
+    for line in text.splitlines(keepends=True):
+        if store.literal_size(line) - 2 <= budget:
+            yield line
+            continue
+        for sentence in _SENTENCE_END.split(line):
+            if store.literal_size(sentence) - 2 <= budget:
+                yield sentence
+            else:
+                step = budget // 6
+                yield from (sentence[i : i + step] for i in range(0, len(sentence), step))
 
 
 @dataclass
@@ -764,7 +804,6 @@ class Corpus:
             text = _row_text(text)
             source = self._id(ident) if ident not in (None, "") else f"{self.source}:{self.row}"
             date = _row_date(day) if day not in (None, "") else None
-            check_text_size(text, where)
         except InputError as exc:
             msg = str(exc)
             return Row(where, error=msg if msg.startswith(f"{where}: ") else f"{where}: {msg}")
