@@ -8,10 +8,11 @@ body 省委 inside the meeting 省委经济工作会议), then finds the relatio
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
+
+from sortedcontainers import SortedList
 
 from ..model import Doc, Mention
 from . import dates, formulas, lexicon, names, relations, rules
@@ -57,16 +58,14 @@ def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
     in a kept one. `candidates` are (rank, mention); a lower rank wins a tie."""
     order = sorted(candidates, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
     kept: list[Mention] = []
-    starts: list[tuple[int, int]] = []  # (start, index into kept), sorted
+    starts = SortedList()  # (start, index into kept): a list's insort moves half of it each time
     longest = 0
     seen_spans: set[tuple[int, int]] = set()
     for _, m in order:
         if m.end <= m.start or (m.start, m.end) in seen_spans:
             continue
         ok = True
-        lo = bisect_left(starts, (m.start - longest, -1))
-        hi = bisect_left(starts, (m.end, -1))
-        for _, i in starts[lo:hi]:
+        for _, i in starts.irange((m.start - longest, -1), (m.end, -1), inclusive=(True, False)):
             k = kept[i]
             if m.end <= k.start or m.start >= k.end:
                 continue
@@ -78,7 +77,7 @@ def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
                 ok = False
                 break
         if ok:
-            insort(starts, (m.start, len(kept)))
+            starts.add((m.start, len(kept)))
             kept.append(m)
             longest = max(longest, m.end - m.start)
             seen_spans.add((m.start, m.end))
