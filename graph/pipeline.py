@@ -47,10 +47,11 @@ class BuildResult:
     inputs: list[str] = field(default_factory=list)  # files read, which an output must not overwrite
     _dataset: Dataset | None = None
 
-    def graphs(self) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
-        """(speech graph name, its triples), speech by speech, made as they are asked for."""
+    def graphs(self, int_offsets: bool = False) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
+        """(speech graph name, its triples), speech by speech, made as they are asked for
+        (offsets as ints with `int_offsets`, for store's writer: see rdf.iter_triples)."""
         for doc in self.docs:
-            yield URIRef(str(speech_iri(doc))), iter_triples(doc)
+            yield URIRef(str(speech_iri(doc))), iter_triples(doc, int_offsets)
 
     @property
     def quads(self) -> Iterator[tuple]:
@@ -573,16 +574,16 @@ def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
     """Serialize a build to `out` (see store.write_output), or return the bytes when `out` is `-`."""
     fmt = format_for(out, fmt)
     if fmt in CHUNKED_FORMATS:  # speech by speech: a corpus never sits in memory twice
-        chunks = serialize_chunks(result.graphs(), fmt)
+        chunks = serialize_chunks(result.graphs(int_offsets=True), fmt)
         if out != "-":
             write_output(out, chunks, result.inputs)
             return b""
         return b"".join(chunks)
     if out != "-":  # written as it is made, the triples held compactly, speech by speech
-        write_output(out, lambda fh: serialize_to(fh, result.graphs(), fmt), result.inputs)
+        write_output(out, lambda fh: serialize_to(fh, result.graphs(int_offsets=True), fmt), result.inputs)
         return b""
     buf = io.BytesIO()
-    serialize_to(buf, result.graphs(), fmt)
+    serialize_to(buf, result.graphs(int_offsets=True), fmt)
     return buf.getvalue()
 
 

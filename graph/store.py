@@ -134,6 +134,8 @@ def _nt(t, xml: bool = False) -> bytes:
     IRI or language tag is a ValueError); for RDF/XML, characters XML 1.0 forbids become U+FFFD."""
     import pyoxigraph as ox
 
+    if type(t) is int:  # an offset (rdf.iter_triples with int_offsets)
+        return b'"%d"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>' % t
     if isinstance(t, Literal):
         text = str(t)
         if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:
