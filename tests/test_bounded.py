@@ -8,6 +8,8 @@ import os
 import signal
 import time
 
+import pytest
+
 from speechkg.graph import link
 from speechkg.graph.model import Mention
 
@@ -84,6 +86,32 @@ def test_a_sentence_of_thousands_of_quoted_campaigns_builds_in_seconds():
     doc = doc_of(text)
     assert time.perf_counter() - t < 10
     assert sum(e.type == "Campaign" for e in doc.entities) == 3000
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "{}省委",  # bodies (会议由一省委、二省委…共同召开): 43 s for 20,000, over the file's time limit
+        "{}号战略目标",  # items sharing a head (…、…战略)
+        "{}张",  # names of people before no verb of attending
+    ],
+)
+def test_a_sentence_listing_20000_items_builds_in_seconds(item):
+    """A list that a pattern reads as an enumeration (A、B、C) but that does not end as the
+    pattern wants: each pattern was tried again from every later item, quadratic in the list."""
+    text = "会议由" + "、".join(item.format("一二三四五六七八九十"[i % 10] * 2) for i in range(20000)) + "共同召开"
+    t = time.process_time()
+    doc_of(text)
+    assert time.process_time() - t < 8
+
+
+def test_a_list_of_names_is_still_read_whole_up_to_its_limit():
+    from speechkg.graph.extract.common import LIST_ITEMS
+
+    names = ["王晨", "李强", "赵乐际", "蔡奇", "丁薛祥"] * (LIST_ITEMS // 5)
+    doc = doc_of("、".join(names) + "等出席会议。")
+    persons = sorted((m.start, m.text) for m in doc.mentions if m.type == "Person")
+    assert [t for _, t in persons] == names
 
 
 def test_deeply_nested_html_is_read_in_linear_time(tmp_path):

@@ -22,6 +22,10 @@ PROVINCES = "|".join(r[0] for r in rows("places.tsv"))
 _FULL_PLACES = "|".join(sorted((r[1] for r in rows("places.tsv")), key=len, reverse=True))
 #: A named or placeholder administrative area ("河南省", "广西壮族自治区", "XX省", "XX").
 PLACE = rf"(?:{_FULL_PLACES}|{PROVINCES}|[XＸ×]{{1,3}}(?:省|市|县|区|自治区)?)"
+#: The most items an enumeration (A、B、C) is read with: a pattern that repeats "item、" without
+#: bound and then fails at the list's end is tried again from each later item, which is quadratic
+#: in a long list (20,000 bodies in one sentence took minutes).
+LIST_ITEMS = 40
 #: Characters that end a name to the left.
 PUNCT = set("，。、；：！？“”‘’（）()《》〈〉「」『』【】［］〔〕[],.;:!?\"' \t\n\u3000—…·")
 
