@@ -293,6 +293,7 @@ class _PageText:
         self._containers = builder.string_containers
         self.current_data: list[str] = []
         self.names: list[str] = []  # the open elements
+        self._names: dict[str, str] = {}
         self.flags: list[int] = []  # what each is (the bits below)
         self.open: dict[str, int] = {}  # name → how many of that name are open
         self.blank_kept = self.contained = self.dropped = 0  # open <pre>s, string containers, dropped
@@ -334,7 +335,7 @@ class _PageText:
             if name == "title" and self.title is None:
                 flags |= self._TITLE
                 self.title, self.title_open = [], True
-        self.names.append(name)
+        self.names.append(self._names.setdefault(name, name))  # one string a name, however many open
         self.flags.append(flags)
         self.open[name] = self.open.get(name, 0) + 1
         return _EMPTY if self._void(name) else _NOT_EMPTY
