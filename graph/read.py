@@ -17,9 +17,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .model import Speech
+
+if TYPE_CHECKING:
+    from bs4.builder import HTMLParserTreeBuilder
 
 #: File suffixes read as speeches when a directory is given.
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx")
@@ -282,7 +286,7 @@ class _PageText:
     text that the old tree walk found (see html_text): each innermost block's strings, each
     scope's lines, the first title's strings. Content of a _DROPPED element is skipped."""
 
-    def __init__(self, builder) -> None:
+    def __init__(self, builder: HTMLParserTreeBuilder) -> None:
         from bs4.element import CData, NavigableString
 
         self.builder = builder  # read by BeautifulSoupHTMLParser
@@ -306,7 +310,15 @@ class _PageText:
 
     _PRE, _CONTAINER, _DROP, _BLOCK, _SCOPE, _TITLE = 1, 2, 4, 8, 16, 32
 
-    def handle_starttag(self, name: str, namespace, nsprefix, attrs, sourceline=None, sourcepos=None) -> _Void:
+    def handle_starttag(
+        self,
+        name: str,
+        namespace: str | None,
+        nsprefix: str | None,
+        attrs: dict[str, str],
+        sourceline: int | None = None,
+        sourcepos: int | None = None,
+    ) -> _Void:
         self.endData()
         flags = 0
         if name in self._keep_blanks:
@@ -340,7 +352,7 @@ class _PageText:
         self.open[name] = self.open.get(name, 0) + 1
         return _EMPTY if self._void(name) else _NOT_EMPTY
 
-    def handle_endtag(self, name: str, nsprefix=None) -> None:
+    def handle_endtag(self, name: str, nsprefix: str | None = None) -> None:
         self.endData()
         if self.open.get(name):
             while self._pop() != name:
@@ -349,7 +361,7 @@ class _PageText:
     def handle_data(self, data: str) -> None:
         self.current_data.append(data)
 
-    def endData(self, container=None) -> None:  # BeautifulSoup's name, which the tokenizer calls
+    def endData(self, container: type | None = None) -> None:  # BeautifulSoup's name, which the tokenizer calls
         if not self.current_data:
             return
         data = "".join(self.current_data)
