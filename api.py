@@ -321,7 +321,6 @@ def build_text(
     is derived from `source` and the text, as a file's is from its name)."""
     if not isinstance(text, str):
         raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
-    read.check_text_size(text, source)
     speech = Speech(
         text=text, source=source, date=_date(date) or read.byline_date(text), title=title or read.guess_title(text)
     )

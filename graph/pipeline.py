@@ -16,7 +16,7 @@ from rdflib import Dataset, URIRef
 
 from speechkg.ontology.namespace import bind_prefixes
 
-from . import read, segment, textforms
+from . import read, segment, store, textforms
 from .errors import InputError
 from .extract import extract
 from .extract.dates import infer_year
@@ -48,10 +48,11 @@ class BuildResult:
     inputs: list[str] = field(default_factory=list)  # files read, which an output must not overwrite
     _dataset: Dataset | None = None
 
-    def graphs(self) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
-        """(speech graph name, its triples), speech by speech, made as they are asked for."""
+    def graphs(self, int_offsets: bool = False) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
+        """(speech graph name, its triples), speech by speech, made as they are asked for
+        (offsets as ints with `int_offsets`, for store's writer: see rdf.iter_triples)."""
         for doc in self.docs:
-            yield URIRef(str(speech_iri(doc))), iter_triples(doc)
+            yield URIRef(str(speech_iri(doc))), iter_triples(doc, int_offsets)
 
     @property
     def quads(self) -> Iterator[tuple]:
@@ -278,7 +279,8 @@ class _Reader:
                     speech = read.read_speech(
                         path, date=given, max_bytes=self.max_bytes, source=source, warnings=self.result.warnings
                     )
-                speeches.append((path, speech))
+                    found = in_parts(speech, self.result.warnings)
+                speeches.extend((path, part) for part in found)
             except FileTimeout as exc:
                 self._skip(path, failure(read.display_name(path), "reading", TimeoutError(str(exc))), alone)
             except InputError as exc:
@@ -330,7 +332,8 @@ class _Reader:
             if row.speech is None:
                 self._skip(path, row.error or f"{row.where}: cannot be read")
             else:
-                yield path, row.speech
+                for part in in_parts(row.speech, self.result.warnings):
+                    yield path, part
 
 
 def _finish(result: BuildResult) -> BuildResult:
@@ -345,7 +348,25 @@ def _finish(result: BuildResult) -> BuildResult:
 @_batch()
 def build_speeches(speeches: Iterable[Speech], lex: Lexicon | None = None) -> BuildResult:
     """Speeches already in memory (texts given from Python) → the build `build` makes of files."""
-    return _finish(BuildResult(docs=[process(s, lex) for s in speeches]))
+    result = BuildResult()
+    result.docs = [process(part, lex) for s in speeches for part in in_parts(s, result.warnings)]
+    return _finish(result)
+
+
+def in_parts(speech: Speech, warnings: list[str]) -> list[Speech]:
+    """A speech too long to be written as one literal → its parts (read.parts), each its own
+    speech, with the year relative dates resolve against taken from the whole; said in
+    `warnings`. Any other speech → [speech]."""
+    if not read.too_long(speech.text):
+        return [speech]
+    year = speech.year or (speech.date.year if speech.date else infer_year(speech.text))
+    found = read.parts(dataclasses.replace(speech, year=year))
+    warnings.append(
+        f"{read.display_name(speech.source)}: {len(speech.text.encode('utf-8', 'surrogatepass')) / 2**20:.1f} MiB "
+        f"of text, more than one RDF literal may hold ({store.MAX_LITERAL_BYTES / 2**20:.1f} MiB, what strict parsers "
+        f"read): built as {len(found)} speeches, {found[0].source} to {found[-1].source}, split at line ends"
+    )
+    return found
 
 
 #: without --file-timeout, a file may take this many seconds to read or extract …
@@ -562,16 +583,16 @@ def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
     """Serialize a build to `out` (see store.write_output), or return the bytes when `out` is `-`."""
     fmt = format_for(out, fmt)
     if fmt in CHUNKED_FORMATS:  # speech by speech: a corpus never sits in memory twice
-        chunks = serialize_chunks(result.graphs(), fmt)
+        chunks = serialize_chunks(result.graphs(int_offsets=True), fmt)
         if out != "-":
             write_output(out, chunks, result.inputs)
             return b""
         return b"".join(chunks)
     if out != "-":  # written as it is made, the triples held compactly, speech by speech
-        write_output(out, lambda fh: serialize_to(fh, result.graphs(), fmt), result.inputs)
+        write_output(out, lambda fh: serialize_to(fh, result.graphs(int_offsets=True), fmt), result.inputs)
         return b""
     buf = io.BytesIO()
-    serialize_to(buf, result.graphs(), fmt)
+    serialize_to(buf, result.graphs(int_offsets=True), fmt)
     return buf.getvalue()
 
 
@@ -583,7 +604,7 @@ def add_to_store(result: BuildResult, store_dir: str, done: Callable[[], None] |
     one `speechkg load` makes of those N-Quads. Returns the number of quads loaded."""
     from .oxstore import add_nquads, open_store
 
-    return add_nquads(open_store(store_dir), nquads_by_graph(result.graphs()), done)
+    return add_nquads(open_store(store_dir), nquads_by_graph(result.graphs(int_offsets=True)), done)
 
 
 __all__ = ["BuildResult", "build", "build_speeches", "process", "write", "QUAD_FORMATS"]

@@ -137,13 +137,16 @@ def triples(doc: Doc) -> list[tuple[URIRef, URIRef, object]]:
     return list(iter_triples(doc))
 
 
-def iter_triples(doc: Doc) -> Iterator[tuple[URIRef, URIRef, object]]:
+def iter_triples(doc: Doc, int_offsets: bool = False) -> Iterator[tuple[URIRef, URIRef, object]]:
     """The speech's triples as rdflib terms, made as they are asked for (a writer that takes
-    them one by one never holds them all)."""
+    them one by one never holds them all). With `int_offsets`, character offsets are plain
+    ints, which store's writer writes as xsd:nonNegativeInteger literals: a text's offsets are
+    mostly distinct, and an rdflib Literal costs more than the rest of a mention's triples."""
     text = doc.text
     sp = speech_iri(doc)
     ctx = URIRef(f"{sp}#char=0,{len(text)}")
-    nn, plain, label = _OFFSET.__getitem__, _PLAIN.__getitem__, _LABEL.__getitem__
+    nn = int if int_offsets else _OFFSET.__getitem__
+    plain, label = _PLAIN.__getitem__, _LABEL.__getitem__
 
     yield sp, _A, _SPEECH
     yield sp, _SOURCE, Literal(doc.speech.source)

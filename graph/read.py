@@ -7,6 +7,7 @@ and undecodable bytes are refused with an `InputError` naming the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import math
 import os
@@ -16,9 +17,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .model import Speech
+
+if TYPE_CHECKING:
+    from bs4.builder import HTMLParserTreeBuilder
 
 #: File suffixes read as speeches when a directory is given.
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx")
@@ -209,54 +214,212 @@ def _read_fifo(path: Path, name: str, max_bytes: int) -> bytes:
         os.close(fd)
 
 
-_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote", "pre")
+#: elements read as paragraphs (a <br> is a line break)
+_BLOCKS = frozenset(
+    ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote", "pre")
+)
+#: elements whose whole content is left out of a page's text
+_DROPPED = frozenset(
+    ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template")
+)
+#: where a page's text is looked for, the first found: the first <article>, <main>, <body>, else the page
+_SCOPES = ("article", "main", "body")
 
 
 def html_text(data: bytes, name: str) -> str:
     """The main text of a saved web page: scripts, styles, navigation, headers and footers
-    dropped; one paragraph a line."""
-    from bs4 import BeautifulSoup
+    dropped; one paragraph a line.
 
-    soup = BeautifulSoup(data, "html.parser")
-    for tag in soup(
-        ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg", "template"]
-    ):
-        if not tag.decomposed:  # one inside another already dropped: its subtree is gone
-            tag.decompose()
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    lines = []
-    for block in _innermost_blocks(root):  # so no paragraph is read twice
-        text = block.get_text("", strip=False)
-        lines.extend(ln.strip() for ln in text.split("\n"))
-    if not lines:
-        lines = [ln.strip() for ln in root.get_text("\n").split("\n")]
-    body = [ln for ln in lines if ln]
-    if title and (not body or body[0] != title):
-        body.insert(0, title)
-    return "\n".join(body)
+    The text is that of the innermost blocks (<p>, <div>, <li> … holding no other block) of the
+    page's first <article>, else <main>, else <body>, else of the whole page; a page with no
+    block there gives all its text, a line a string; the <title> comes first. The page is read
+    as it is parsed (Beautiful Soup's html.parser tokenizer and tree rules, see _PageText),
+    never held as a tree: memory grows with the text, not with the markup, and time linearly
+    with both. (libxml2, lxml's parser, stops at a depth of 256 and closes unclosed tags
+    otherwise, which would change the text of such pages.)"""
+    from bs4.builder import HTMLParserTreeBuilder, ParserRejectedMarkup
+    from bs4.builder._htmlparser import BeautifulSoupHTMLParser
+
+    builder = HTMLParserTreeBuilder()
+    try:
+        markup = next(iter(builder.prepare_markup(data)))[0]  # bytes → str, as BeautifulSoup decodes
+        page = _PageText(builder)
+        args, kwargs = builder.parser_args
+        parser = BeautifulSoupHTMLParser(page, *args, **kwargs)
+        parser.feed(markup)
+        parser.close()
+    except (AssertionError, ParserRejectedMarkup) as exc:
+        raise InputError(f"{display_name(name)}: the HTML parser rejected it ({_first_line(exc)})") from None
+    return page.text()
 
 
-def _innermost_blocks(root):
-    """The block elements under `root` that hold no other block, in document order, found in
-    one walk down the tree (asking each block whether it holds one searched its subtree
-    again: quadratic in the depth of nesting). A block holds another exactly when it is the
-    nearest block above some block."""
-    from bs4 import Tag
+class _Void:
+    """What _PageText.handle_starttag gives back: whether the element is an empty one (<br>)."""
 
-    blocks, holding = [], set()
-    stack = [(root, None)]
-    while stack:
-        node, above = stack.pop()
-        if node is not root and node.name in _BLOCKS:
-            if above is not None:
-                holding.add(id(above))
-            blocks.append(node)
-            above = node
-        stack.extend((child, above) for child in reversed(node.contents) if isinstance(child, Tag))
-    return [b for b in blocks if id(b) not in holding]
+    __slots__ = ("is_empty_element",)
+
+    def __init__(self, empty: bool) -> None:
+        self.is_empty_element = empty
+
+
+_EMPTY, _NOT_EMPTY = _Void(True), _Void(False)
+
+
+class _Scope:
+    """The text an element (<article>, <main>, <body>) or the page would give: the lines of the
+    innermost blocks below it and, while it has no block, all its strings."""
+
+    __slots__ = ("lines", "strings")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.strings: list[str] | None = []  # None once a block is found below it
+
+
+class _PageText:
+    """The sink of Beautiful Soup's html.parser tokenizer (BeautifulSoupHTMLParser) that makes
+    no tree: it keeps the stack of open elements by the rules BeautifulSoup builds its tree
+    with (an end tag closes up to the latest open element of its name, none if none is open;
+    no other tag closes one; ASCII-blank strings collapse to one space or line break outside
+    <pre> and <textarea>; strings in <rt>, <rp>, <script>, <style>, <template> and comments,
+    doctypes and processing instructions are no text; CDATA is), and gathers as it goes the
+    text that the old tree walk found (see html_text): each innermost block's strings, each
+    scope's lines, the first title's strings. Content of a _DROPPED element is skipped."""
+
+    def __init__(self, builder: HTMLParserTreeBuilder) -> None:
+        from bs4.element import CData, NavigableString
+
+        self.builder = builder  # read by BeautifulSoupHTMLParser
+        self.contains_replacement_characters = False
+        self._string, self._cdata = NavigableString, CData
+        self._void = builder.can_be_empty_element
+        self._keep_blanks = builder.preserve_whitespace_tags
+        self._containers = builder.string_containers
+        self.current_data: list[str] = []
+        self.names: list[str] = []  # the open elements
+        self._names: dict[str, str] = {}
+        self.flags: list[int] = []  # what each is (the bits below)
+        self.open: dict[str, int] = {}  # name → how many of that name are open
+        self.blank_kept = self.contained = self.dropped = 0  # open <pre>s, string containers, dropped
+        self.blocks: list[list[str] | None] = []  # open blocks' strings (None: it holds a block)
+        self.scopes: dict[str, _Scope] = {}  # the first <article>, <main>, <body>
+        self.page = _Scope()
+        self.inside: list[_Scope] = [self.page]  # the scopes open: the page and those open
+        self.title: list[str] | None = None
+        self.title_open = False
+
+    _PRE, _CONTAINER, _DROP, _BLOCK, _SCOPE, _TITLE = 1, 2, 4, 8, 16, 32
+
+    def handle_starttag(
+        self,
+        name: str,
+        namespace: str | None,
+        nsprefix: str | None,
+        attrs: dict[str, str],
+        sourceline: int | None = None,
+        sourcepos: int | None = None,
+    ) -> _Void:
+        self.endData()
+        flags = 0
+        if name in self._keep_blanks:
+            flags |= self._PRE
+            self.blank_kept += 1
+        if name in self._containers:
+            flags |= self._CONTAINER
+            self.contained += 1
+        if name in _DROPPED:
+            flags |= self._DROP
+            self.dropped += 1
+        elif not self.dropped:
+            if name == "br":  # a line break (the old walk replaced every <br> in its scope by one)
+                self._text("\n")
+            elif name in _BLOCKS:
+                flags |= self._BLOCK
+                if self.blocks:
+                    self.blocks[-1] = None  # it holds a block: not an innermost one
+                self.blocks.append([])
+                for scope in self.inside:
+                    scope.strings = None
+            if name in _SCOPES and name not in self.scopes:
+                flags |= self._SCOPE
+                self.scopes[name] = scope = _Scope()
+                self.inside.append(scope)
+            if name == "title" and self.title is None:
+                flags |= self._TITLE
+                self.title, self.title_open = [], True
+        self.names.append(self._names.setdefault(name, name))  # one string a name, however many open
+        self.flags.append(flags)
+        self.open[name] = self.open.get(name, 0) + 1
+        return _EMPTY if self._void(name) else _NOT_EMPTY
+
+    def handle_endtag(self, name: str, nsprefix: str | None = None) -> None:
+        self.endData()
+        if self.open.get(name):
+            while self._pop() != name:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        self.current_data.append(data)
+
+    def endData(self, container: type | None = None) -> None:  # BeautifulSoup's name, which the tokenizer calls
+        if not self.current_data:
+            return
+        data = "".join(self.current_data)
+        self.current_data = []
+        if not self.blank_kept and not data.strip("\x20\x0a\x09\x0c\x0d"):
+            data = "\n" if "\n" in data else " "
+        if self.dropped:
+            return
+        if container is self._cdata or (container in (None, self._string) and not self.contained):
+            self._text(data)
+            if self.title_open:
+                self.title.append(data)
+
+    def _text(self, data: str) -> None:
+        """A string (or a <br>'s line break) of the page, not in a dropped element."""
+        if self.blocks and self.blocks[-1] is not None:
+            self.blocks[-1].append(data)
+        for scope in self.inside:
+            if scope.strings is not None:
+                scope.strings.append(data)
+
+    def _pop(self) -> str:
+        name, flags = self.names.pop(), self.flags.pop()
+        self.open[name] -= 1
+        if flags:
+            if flags & self._PRE:
+                self.blank_kept -= 1
+            if flags & self._CONTAINER:
+                self.contained -= 1
+            if flags & self._DROP:
+                self.dropped -= 1
+            if flags & self._SCOPE:  # closed before its own lines are given out: it is no block of its own
+                self.inside.remove(self.scopes[name])
+            if flags & self._TITLE:
+                self.title_open = False
+            if flags & self._BLOCK:
+                strings = self.blocks.pop()
+                if strings is not None:  # an innermost block: its lines go to the scopes it is in
+                    lines = [ln.strip() for ln in "".join(strings).split("\n")]
+                    for scope in self.inside:
+                        scope.lines.extend(lines)
+        return name
+
+    def text(self) -> str:
+        """The page's text, once it is all parsed."""
+        self.endData()
+        while self.names:
+            self._pop()
+        root = next((self.scopes[n] for n in _SCOPES if n in self.scopes), self.page)
+        if root.strings is None:
+            lines = root.lines
+        else:  # no block in it: all its strings
+            lines = [ln.strip() for ln in "\n".join(root.strings).split("\n")]
+        title = " ".join(t for t in (s.strip() for s in self.title or ()) if t)
+        body = [ln for ln in lines if ln]
+        if title and (not body or body[0] != title):
+            body.insert(0, title)
+        return "\n".join(body)
 
 
 def mib(n: int) -> str:
@@ -400,7 +563,6 @@ def read_speech(
             text = html_text(data, str(p))
         else:
             text = decode(data, display_name(str(path)), warnings)
-    check_text_size(text, name)
     return Speech(text=text, source=name, date=date or byline_date(text), title=guess_title(text))
 
 
@@ -423,18 +585,58 @@ def _read_stdin(max_bytes: int) -> bytes:
     return b"".join(parts)
 
 
-def check_text_size(text: str, name: str) -> None:
-    """Refuse a text too long to be written as one literal that strict parsers read back."""
+def too_long(text: str) -> bool:
+    """Whether a text is too long to be written as one literal that strict parsers read back
+    (store.MAX_LITERAL_BYTES as RDF; the whole text is one nif:Context literal)."""
     from . import store
 
-    size = store.literal_size(text)
-    if size > store.MAX_LITERAL_BYTES:
-        raise InputError(
-            f"{name}: the text is {size / 2**20:.1f} MiB as RDF, over the "
-            f"{store.MAX_LITERAL_BYTES / 2**20:.1f} MiB a literal may have (the whole text is one "
-            "nif:Context literal, and strict parsers such as Oxigraph's read no longer ones); "
-            "split the speech into several files"
-        )
+    return len(text) * 4 > store.MAX_LITERAL_BYTES and store.literal_size(text) > store.MAX_LITERAL_BYTES
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+
+
+def parts(speech: Speech) -> list[Speech]:
+    """A speech too long for one literal (too_long) → consecutive parts, each short enough,
+    split at line ends (a longer line at sentence ends, a longer sentence anywhere), each its
+    own speech named NAME#K, as if they were files of those names, with the whole's date, year
+    and title; the parts' texts joined are the text. A speech short enough → [speech]."""
+    from . import store
+
+    if not too_long(speech.text):
+        return [speech]
+    budget = store.MAX_LITERAL_BYTES - 2  # the two quotes
+    texts: list[str] = []
+    held: list[str] = []
+    size = 0
+    for piece in _pieces(speech.text, budget):
+        n = store.literal_size(piece) - 2
+        if held and size + n > budget:
+            texts.append("".join(held))
+            held, size = [], 0
+        held.append(piece)
+        size += n
+    texts.append("".join(held))
+    return [
+        dataclasses.replace(speech, text=text, source=f"{speech.source}#{k}") for k, text in enumerate(texts, start=1)
+    ]
+
+
+def _pieces(text: str, budget: int) -> Iterator[str]:
+    """The text's lines (a line over `budget` bytes as a literal in sentences, a sentence over
+    it in runs of characters that are under it at 6 bytes each, the most one takes escaped)."""
+    from . import store
+
+    for line in text.splitlines(keepends=True):
+        if store.literal_size(line) - 2 <= budget:
+            yield line
+            continue
+        for sentence in _SENTENCE_END.split(line):
+            if store.literal_size(sentence) - 2 <= budget:
+                yield sentence
+            else:
+                step = budget // 6
+                yield from (sentence[i : i + step] for i in range(0, len(sentence), step))
 
 
 @dataclass
@@ -764,7 +966,6 @@ class Corpus:
             text = _row_text(text)
             source = self._id(ident) if ident not in (None, "") else f"{self.source}:{self.row}"
             date = _row_date(day) if day not in (None, "") else None
-            check_text_size(text, where)
         except InputError as exc:
             msg = str(exc)
             return Row(where, error=msg if msg.startswith(f"{where}: ") else f"{where}: {msg}")

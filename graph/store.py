@@ -58,9 +58,12 @@ SUFFIXES: dict[str, str] = {
 MAX_LITERAL_BYTES = 16 * 1024 * 1024 - 64 * 1024
 
 
+_CONTROLS = re.compile("[\x00-\x1f]")
+
+
 def literal_size(text: str) -> int:
     """An upper bound of the bytes `text` takes as a written literal (with its escapes)."""
-    controls = sum(text.count(chr(i)) for i in range(32))
+    controls = len(_CONTROLS.findall(text))
     return len(text.encode("utf-8")) + 5 * controls + text.count('"') + text.count("\\") + 2
 
 
@@ -131,6 +134,8 @@ def _nt(t, xml: bool = False) -> bytes:
     IRI or language tag is a ValueError); for RDF/XML, characters XML 1.0 forbids become U+FFFD."""
     import pyoxigraph as ox
 
+    if type(t) is int:  # an offset (rdf.iter_triples with int_offsets)
+        return b'"%d"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>' % t
     if isinstance(t, Literal):
         text = str(t)
         if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:

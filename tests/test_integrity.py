@@ -537,20 +537,77 @@ def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fm
     st.load(str(out))  # and rdflib reads it
 
 
-def test_d20_a_text_over_the_literal_limit_is_refused(tmp_path, monkeypatch):
-    from speechkg.graph import store as st
+def test_d20_parts_of_a_text_too_long_for_one_literal(monkeypatch):
+    """A text over the literal limit → consecutive parts under it, at line ends where it can,
+    else at sentence ends, else anywhere; the parts joined are the text."""
+    from speechkg.graph.model import Speech
+    from speechkg.graph.read import parts
 
-    monkeypatch.setattr(st, "MAX_LITERAL_BYTES", 1000)
-    f = tmp_path / "long.txt"
-    f.write_text("省委召开会议。\n" * 60, encoding="utf-8")  # 1,320 bytes as a literal
-    r = build(f, "-o", tmp_path / "g.ttl")
-    assert r.exit_code == 1
-    assert r.output == (
-        "Error: long.txt: the text is 0.0 MiB as RDF, over the 0.0 MiB a literal may "
-        "have (the whole text is one nif:Context literal, and strict parsers such as "
-        "Oxigraph's read no longer ones); split the speech into several files\n"
+    monkeypatch.setattr(store, "MAX_LITERAL_BYTES", 300)
+    line = "省委召开会议。\n"  # 22 bytes, 23 as a literal (the newline escaped)
+    long_line = "全总开展“两个确保”行动。" * 30  # one line of 1,110 bytes (60 quotes)
+    run = "好" * 500  # one sentence of 1,500 bytes
+    speech = Speech(text=line * 40 + long_line + "\n" + run, source="s.txt", year=2021, title="T")
+    found = parts(speech)
+    assert "".join(p.text for p in found) == speech.text
+    assert [p.source for p in found] == [f"s.txt#{k}" for k in range(1, len(found) + 1)]
+    assert all(store.literal_size(p.text) <= 300 for p in found)
+    assert {(p.year, p.title, p.date) for p in found} == {(2021, "T", None)}
+    first = found[0].text
+    assert first == line * first.count("\n") and store.literal_size(first + line) > 300  # as many lines as fit
+    assert any(p.text.startswith("全总") and p.text.endswith("行动。") for p in found)  # cut at sentence ends
+    # a run cut every 298 // 6 = 49 characters, then packed: two of 49 3-byte characters a part
+    assert [len(p.text) for p in found[-3:]] == [98, 98, 500 - 98 * 5]
+    assert parts(Speech(text=line * 10, source="s.txt")) == [Speech(text=line * 10, source="s.txt")]
+
+
+def test_d20_a_text_over_the_literal_limit_is_built_in_parts(tmp_path, monkeypatch):
+    """`build` of a text too long for one literal builds its parts, says so on one line, and
+    writes the graph the parts would give as files of their names."""
+    monkeypatch.setattr(store, "MAX_LITERAL_BYTES", 1000)
+    text = "".join(
+        f"{m}月{d}日，省委召开第{d}次常委会会议。全总开展“两个确保”行动。\n" for m in (3, 4) for d in range(1, 11)
     )
-    assert not (tmp_path / "g.ttl").exists()
+    f = tmp_path / "long.txt"
+    f.write_text(text, encoding="utf-8")
+    from speechkg.graph.model import Speech
+    from speechkg.graph.read import parts
+
+    found = parts(Speech(text=text, source="long.txt"))
+    assert len(found) > 1
+    r = runner.invoke(cli, ["build", str(f), "-o", str(tmp_path / "g.nq"), "--date", "2021-05-01"])
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines()[0] == (
+        "Warning: long.txt: 0.0 MiB of text, more than one RDF literal may hold (0.0 MiB, what strict "
+        f"parsers read): built as {len(found)} speeches, long.txt#1 to long.txt#{len(found)}, split at line ends"
+    )
+    assert r.stderr.splitlines()[1].startswith(f"{len(found)} speech(es), ")
+    (tmp_path / "parts").mkdir()
+    for part in found:
+        (tmp_path / "parts" / part.source).write_text(part.text, encoding="utf-8")
+    r = build(*(tmp_path / "parts" / p.source for p in found), "-o", tmp_path / "p.nq", "--date", "2021-05-01")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "g.nq").read_bytes() == (tmp_path / "p.nq").read_bytes()
+    for name in ("g.nq", "p.nq"):
+        assert f"long.txt#{len(found)}".encode() in (tmp_path / name).read_bytes()
+
+
+def test_d20_a_row_or_a_python_text_over_the_limit_is_built_in_parts(tmp_path, monkeypatch):
+    import json
+
+    import speechkg.api as skg
+
+    monkeypatch.setattr(store, "MAX_LITERAL_BYTES", 1000)
+    text = "省委召开常委会会议，研究部署全总开展的“两个确保”行动。\n" * 30
+    rows = tmp_path / "c.jsonl"
+    rows.write_text(json.dumps({"id": "a", "text": text, "date": "2021-01-02"}, ensure_ascii=False) + "\n")
+    r = runner.invoke(cli, ["build", str(rows), "-o", str(tmp_path / "g.nq")])
+    assert r.exit_code == 0, r.output
+    assert "built as 3 speeches, a#1 to a#3" in r.stderr
+    assert "\n3 speech(es), " in r.stderr
+    kg = skg.build_text(text, date="2021-01-02", source="a")
+    rows = kg.query("SELECT ?source { ?s skg:sourceFile ?source }")
+    assert sorted(str(row["source"]) for row in rows) == ["a#1", "a#2", "a#3"]
 
 
 def test_d20_the_writer_refuses_any_literal_over_the_limit(monkeypatch):

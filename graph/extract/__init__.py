@@ -8,7 +8,7 @@ body 省委 inside the meeting 省委经济工作会议), then finds the relatio
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
+from array import array
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -54,35 +54,43 @@ _NOT_NESTED = {
 
 def resolve(candidates: list[tuple[int, Mention]]) -> list[Mention]:
     """Keep the longest spans; drop spans that cross a kept one, and same-type spans nested
-    in a kept one. `candidates` are (rank, mention); a lower rank wins a tie."""
+    in a kept one. `candidates` are (rank, mention); a lower rank wins a tie.
+
+    Spans are taken longest first, so the kept ones never cross and each new one lies inside
+    those it overlaps: the kept spans over a candidate are those over its first or its last
+    character, found from the innermost kept span at each character (an array) through the
+    kept span just around it. Linear in the candidates and the text they cover."""
+    if not candidates:
+        return []
     order = sorted(candidates, key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
     kept: list[Mention] = []
-    starts: list[tuple[int, int]] = []  # (start, index into kept), sorted
-    longest = 0
+    around: list[int] = []  # for each kept span, the kept span just around it (-1: none)
+    inner = array("i", [-1]) * max(m.end for _, m in candidates)  # character → innermost kept span
     seen_spans: set[tuple[int, int]] = set()
     for _, m in order:
-        if m.end <= m.start or (m.start, m.end) in seen_spans:
+        if m.end <= m.start or (m.start, m.end) in seen_spans or not _fits(m, kept, around, inner):
             continue
-        ok = True
-        lo = bisect_left(starts, (m.start - longest, -1))
-        hi = bisect_left(starts, (m.end, -1))
-        for _, i in starts[lo:hi]:
+        around.append(inner[m.start])
+        inner[m.start : m.end] = array("i", [len(kept)]) * (m.end - m.start)
+        kept.append(m)
+        seen_spans.add((m.start, m.end))
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def _fits(m: Mention, kept: list[Mention], around: list[int], inner: array) -> bool:
+    """Whether `m` may be kept beside the kept spans over its first and last characters."""
+    for pos in (m.start, m.end - 1):
+        i = inner[pos]
+        while i >= 0:
             k = kept[i]
-            if m.end <= k.start or m.start >= k.end:
-                continue
             inside = k.start <= m.start and m.end <= k.end
             # a title written out (关于接受张三同志请辞的决定) names its persons; 《》 titles do not
             # a part of a meeting (…会议小范围会谈) holds the meeting it is part of
             same = k.type == m.type and k.rule != rules.MEETING_PART
             if not inside or same or ((m.type, k.type) in _NOT_NESTED and k.rule != rules.ABOUT_TITLE):
-                ok = False
-                break
-        if ok:
-            insort(starts, (m.start, len(kept)))
-            kept.append(m)
-            longest = max(longest, m.end - m.start)
-            seen_spans.add((m.start, m.end))
-    return sorted(kept, key=lambda m: (m.start, m.end))
+                return False
+            i = around[i]
+    return True
 
 
 def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:

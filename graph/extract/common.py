@@ -7,9 +7,12 @@ part of names. These lists are general features of official Chinese prose.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 from .tables import rows
 
@@ -19,6 +22,10 @@ PROVINCES = "|".join(r[0] for r in rows("places.tsv"))
 _FULL_PLACES = "|".join(sorted((r[1] for r in rows("places.tsv")), key=len, reverse=True))
 #: A named or placeholder administrative area ("河南省", "广西壮族自治区", "XX省", "XX").
 PLACE = rf"(?:{_FULL_PLACES}|{PROVINCES}|[XＸ×]{{1,3}}(?:省|市|县|区|自治区)?)"
+#: The most items an enumeration (A、B、C) is read with: a pattern that repeats "item、" without
+#: bound and then fails at the list's end is tried again from each later item, which is quadratic
+#: in a long list (20,000 bodies in one sentence took minutes).
+LIST_ITEMS = 40
 #: Characters that end a name to the left.
 PUNCT = set("，。、；：！？“”‘’（）()《》〈〉「」『』【】［］〔〕[],.;:!?\"' \t\n\u3000—…·")
 
@@ -72,7 +79,33 @@ def _words(text: str, pos: int) -> list[int]:
     return [start + b for b in _segment(text[start:end])] if start < end else []
 
 
-@lru_cache(maxsize=4)
+_R = TypeVar("_R")
+
+
+def per_text(size: int) -> Callable[[Callable[[str], _R]], Callable[[str], _R]]:
+    """Cache a function of a whole text by the text object, not its value, keeping the last
+    `size` results: an lru_cache compares a new text with an equal one it holds (a corpus's
+    repeated items) character by character at every call, a megabyte each time."""
+
+    def wrap(fn: Callable[[str], _R]) -> Callable[[str], _R]:
+        memo: list[tuple[str, _R]] = []
+
+        @functools.wraps(fn)
+        def call(text: str) -> _R:
+            for held, result in memo:
+                if held is text:
+                    return result
+            result = fn(text)
+            memo.append((text, result))
+            del memo[:-size]
+            return result
+
+        return call
+
+    return wrap
+
+
+@per_text(4)
 def _blocks(text: str) -> tuple[list[int], list[int]]:
     """The starts and ends of the text's blocks, found once per text."""
     starts, ends = [], []
@@ -167,7 +200,7 @@ def inside_quotes(spans: list[tuple[int, int]], pos: int) -> bool:
     return i >= 0 and spans[i][0] < pos < spans[i][1] - 1
 
 
-@lru_cache(maxsize=8)
+@per_text(8)
 def quotes(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of top-level “…” quotations, including the marks; nested ‘’ kept inside."""
     out = []

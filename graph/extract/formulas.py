@@ -13,7 +13,18 @@ import re
 from ..model import Doc, Mention
 from ..segment import cn_number
 from . import rules
-from .common import HAN, NUMBERED, NUMERAL_CHARS, PLACE, PUNCT, inside_quotes, is_boundary, left_edge, quotes
+from .common import (
+    HAN,
+    LIST_ITEMS,
+    NUMBERED,
+    NUMERAL_CHARS,
+    PLACE,
+    PUNCT,
+    inside_quotes,
+    is_boundary,
+    left_edge,
+    quotes,
+)
 from .tables import alternation, rows
 
 
@@ -437,7 +448,9 @@ def members(doc: Doc) -> list[Mention]:
 # ------------------------------------------------------------------ enumerations sharing a head
 
 _SHARED_HEADS = {r[0]: r[1] for r in rows("heads.tsv") if "shared" in r[2].split(",")}
-_SHARED = re.compile(rf"((?:[{HAN}]{{2,6}}、)+)[{HAN}]{{2,6}}(?P<head>{alternation(tuple(_SHARED_HEADS))})")
+_SHARED = re.compile(
+    rf"((?:[{HAN}]{{2,6}}、){{1,{LIST_ITEMS}}})[{HAN}]{{2,6}}(?P<head>{alternation(tuple(_SHARED_HEADS))})"
+)
 
 
 def shared_heads(doc: Doc) -> list[Mention]:

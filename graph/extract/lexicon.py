@@ -24,12 +24,12 @@ from ..model import Doc, Mention
 from . import rules
 
 BUILTIN = Path(__file__).with_name("data") / "lexicon.tsv"
-_STRIP = "“”‘’\"'《》"
+_STRIP = str.maketrans("", "", "“”‘’\"'《》")
 
 
 def clean(label: str) -> str:
     """A label as used for matching and linking: quotation marks and 《》 removed."""
-    return "".join(c for c in label if c not in _STRIP).strip()
+    return label.translate(_STRIP).strip()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from ..model import Doc, Mention
 from ..segment import cn_number
 from . import rules
-from .common import HAN, PLACE, PUNCT, common_word, is_boundary, left_edge
+from .common import HAN, LIST_ITEMS, PLACE, PUNCT, common_word, is_boundary, left_edge
 from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column, rows
 
 _CN = "〇一二三四五六七八九十百"
@@ -74,7 +74,9 @@ _UNIT_VERBS = (
 )
 
 _LEAD_FUNCTION = re.compile(r"^[与和同及跟对向强由在]+")
-_ENUM_UNITS = re.compile(rf"((?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}|[{HAN}]{{2,4}})等(?:有关|相关)?(?:单位|部门|机关)")
+_ENUM_UNITS = re.compile(
+    rf"((?:[{HAN}]{{2,4}}、){{1,{LIST_ITEMS}}}[{HAN}]{{2,4}}|[{HAN}]{{2,4}})等(?:有关|相关)?(?:单位|部门|机关)"
+)
 
 
 def bodies(doc: Doc) -> list[Mention]:
@@ -155,7 +157,7 @@ _TITLE_END = re.compile(rf"(?:{_TITLE_RX})$")
 _AFTER = re.compile(_AFTER_NAME)
 # A、B、C等参加 / A、B先后发言: a list of names before a verb of attending or speaking
 _NAME_LIST = re.compile(
-    rf"(?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}?"
+    rf"(?:[{HAN}]{{2,4}}、){{1,{LIST_ITEMS}}}[{HAN}]{{2,4}}?"
     rf"(?=等?(?:同志)?(?:参加|出席|陪同|参会|先后发言|发言|发了言|讲话|会见|主持|同志))"
 )
 # a name at the head of a sentence before a verb of official news (王晨主持座谈会。)
