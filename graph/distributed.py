@@ -76,6 +76,8 @@ def check(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
     except ImportError:
         raise ClusterError("--scheduler needs Dask distributed: pip install 'speechkg[dask]'") from None
 
+    _refused(address)
+
     async def probe() -> None:
         comm = await open_comm(address, timeout=timeout)
         await comm.close()
@@ -87,6 +89,29 @@ def check(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
         raise ClusterError(f"{address!r} is not a Dask scheduler address; give tcp://HOST:PORT") from None
     except OSError:
         raise ClusterError(_unreachable(address, timeout)) from None
+
+
+def _refused(address: str) -> None:
+    """ClusterError at once when nothing listens at a tcp:// address (Dask would try again
+    until its timeout)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return  # Dask's own parser says what is wrong with it
+    if parts.scheme != "tcp" or not host or port is None:
+        return
+    try:
+        socket.create_connection((host, port), timeout=1.0).close()
+    except ConnectionRefusedError:
+        raise ClusterError(
+            f"cannot reach the Dask scheduler at {address}: nothing listens there; is `dask scheduler` running?"
+        ) from None
+    except OSError:
+        return  # unreachable or slow: Dask tries for its whole timeout
 
 
 def _unreachable(address: str, timeout: float) -> str:

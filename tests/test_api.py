@@ -239,5 +239,6 @@ def test_build_on_an_unreachable_scheduler_is_the_cli_error(tmp_path):
     with pytest.raises(SpeechKGError) as exc:
         skg.build([SEED], scheduler=f"tcp://127.0.0.1:{port}")
     assert str(exc.value) == (
-        f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within 5 s; is `dask scheduler` running there?"
+        f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: nothing listens there; "
+        "is `dask scheduler` running?"
     )

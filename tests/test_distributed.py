@@ -166,11 +166,11 @@ def test_unreachable_scheduler_is_one_line(tmp_path):
     r = CliRunner().invoke(
         cli, ["build", str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", f"tcp://127.0.0.1:{port}"]
     )
-    assert time.monotonic() - t < 15
+    assert time.monotonic() - t < 3  # a refused connection is told at once, not after Dask's 5 s
     assert (r.exit_code, r.stdout) == (1, "")
     assert r.stderr == (
-        f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port} within 5 s; "
-        "is `dask scheduler` running there?\n"
+        f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: nothing listens there; "
+        "is `dask scheduler` running?\n"
     )
     assert not (tmp_path / "g.nq").exists()
 
