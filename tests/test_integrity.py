@@ -491,6 +491,7 @@ def test_a_store_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch):
         raise RuntimeError("Corruption: the MANIFEST is gone\nmore")
 
     monkeypatch.setattr(ox.Store, "read_only", staticmethod(broken))
+    monkeypatch.setattr(oxstore, "_READ_ATTEMPTS", 2)  # not the 3 s of backing off that six take
     r = runner.invoke(cli, ["query", "--store", str(where), "ASK { ?s ?p ?o }"])
     assert r.exit_code == 1
     assert r.output == f"Error: {where}: cannot open the store (Corruption: the MANIFEST is gone)\n"
