@@ -30,6 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 PEER = """
 import sys, pathlib, jieba, jieba.posseg as pg
@@ -143,11 +145,7 @@ def news(args: argparse.Namespace) -> None:
         f"Target (issue 11): speechkg at least 1.5× faster than jieba.posseg: {ratio:.2f}×, "
         f"{'met' if ratio >= 1.5 else 'not met'}.",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    emit(lines, args.out)
 
 
 def main() -> None:
@@ -196,11 +194,7 @@ def main() -> None:
     if len(rows) >= 2:
         (m1, c1, t1, *_), (m2, c2, t2, *_) = rows[0], rows[-1]
         lines += ["", f"Growth from {m1:g} MB to {m2:g} MB: {c2 / c1:.1f}× the text took {t2 / t1:.1f}× the time."]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    emit(lines, args.out)
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:

@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 READABLE = """
 const k = window.speechkg, n = k.network;
@@ -198,11 +200,7 @@ def main() -> None:
                 f"{b.get('n', '—')} | {b.get('overlaps', '—')} | {f(b.get('font'))} | "
                 f"{f(b.get('search'), digits=2)} | {f(b.get('filter'), digits=2)} |"
             )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    emit(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from bench_corpus import write_news
+from report import emit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,11 +176,7 @@ def main() -> None:
         f"{times['dask 1 warm'] / times['dask 2 warm']:.2f}× warm (`--jobs 1` → `--jobs 2`: "
         f"{times['jobs 1'] / times['jobs 2']:.2f}×).",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    emit(lines, args.out)
 
 
 if __name__ == "__main__":

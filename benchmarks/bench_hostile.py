@@ -23,6 +23,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "provincial-union-2022.txt"
 NUMERALS = "一二三四五六七八九十"
@@ -202,12 +204,7 @@ def main() -> None:
                 rows.append(row)
                 print(row, flush=True)
                 path.unlink()
-    table = "\n".join(rows) + "\n"
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + table)
-    else:
-        print("\n" + table)
+    emit(rows, args.out)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 PEER = """
 import gzip, json, sys, jieba, jieba.posseg as pg
@@ -143,11 +145,7 @@ def main() -> None:
         f"{'met' if pc / bc >= 2 else 'not met'}). build --store / build: {sc / bc:.2f}× in CPU, {sw / bw:.2f}× "
         f"in wall time (goal ≤ 1.5× in CPU: {'met' if sc / bc <= 1.5 else 'not met'}).",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    emit(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -148,11 +150,7 @@ def main() -> None:
         f"{cell(ox, dump)} s in memory and {cell(disk, dump)} s from the disk store; the query itself is "
         "a group over every mention, and making that many Python rows is much of the time."
     )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    emit(lines, args.out)
 
 
 if __name__ == "__main__":

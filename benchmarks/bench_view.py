@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from report import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -150,11 +152,7 @@ def main() -> None:
             f"| {n:,} | {go:.1f} | {gp:.1f} | {fmt(do)} | {fmt(so)} | {fmt(dp)} | {fmt(sp)} | {ratio} | "
             f"{'' if se is None else f'{se:.2f}'} |"
         )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as fh:
-            fh.write("\n" + text)
+    emit(lines, args.out)
 
 
 if __name__ == "__main__":
