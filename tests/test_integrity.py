@@ -12,6 +12,8 @@ import time
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from speechkg.cli import cli
 from speechkg.graph import store
@@ -560,6 +562,30 @@ def test_d20_parts_of_a_text_too_long_for_one_literal(monkeypatch):
     # a run cut every 298 // 6 = 49 characters, then packed: two of 49 3-byte characters a part
     assert [len(p.text) for p in found[-3:]] == [98, 98, 500 - 98 * 5]
     assert parts(Speech(text=line * 10, source="s.txt")) == [Speech(text=line * 10, source="s.txt")]
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list('省委召开会议全总。！？；\n\r\t\x0b\x1c\u2028\u0085"\\\x01') + ["\U0001f600"]),
+        max_size=3000,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_d20_parts_are_the_text_cut_under_the_limit(text):
+    """Whatever the text (line breaks of every kind, escaped characters, runs with no break), its
+    parts joined are the text and each is under the limit."""
+    from speechkg.graph.model import Speech
+    from speechkg.graph.read import parts
+
+    old = store.MAX_LITERAL_BYTES
+    store.MAX_LITERAL_BYTES = 200  # not monkeypatch: hypothesis runs the body many times
+    try:
+        found = parts(Speech(text=text, source="s"))
+    finally:
+        store.MAX_LITERAL_BYTES = old
+    assert "".join(p.text for p in found) == text
+    assert all(store.literal_size(p.text) <= 200 for p in found)
+    assert len(found) == 1 or all(p.text for p in found)
 
 
 def test_d20_a_text_over_the_literal_limit_is_built_in_parts(tmp_path, monkeypatch):
