@@ -141,23 +141,21 @@ def url_for(host: str, port: int, path: str = "/query") -> str:
 def check_location(location: str | Path) -> bool:
     """Whether `location` already holds an Oxigraph store (True), or is new or empty (False);
     EndpointError for a file or a directory holding anything else."""
+    from .oxstore import directory_kind
+
     p = Path(location)
-    if not p.exists():
-        return False
-    if not p.is_dir():
-        raise EndpointError(f"--location {p} is a file; give a new or empty directory")
     try:
-        names = {c.name for c in p.iterdir()}
+        kind = directory_kind(p)
     except OSError as exc:
         raise EndpointError(f"--location {p}: cannot read it ({exc.strerror})") from None
-    if not names:
-        return False
-    if "CURRENT" in names and any(n.startswith("OPTIONS-") or n.endswith(".sst") for n in names):
-        return True
-    raise EndpointError(
-        f"--location {p} is not empty and is not an Oxigraph store; "
-        "give a new or empty directory (its files would be mixed with the store's)"
-    )
+    if kind == "file":
+        raise EndpointError(f"--location {p} is a file; give a new or empty directory")
+    if kind == "other":
+        raise EndpointError(
+            f"--location {p} is not empty and is not an Oxigraph store; "
+            "give a new or empty directory (its files would be mixed with the store's)"
+        )
+    return kind == "store"
 
 
 def load_store(ds: Dataset, location: str | Path | None = None):

@@ -448,18 +448,31 @@ def load_graphs(
     return result
 
 
+def directory_kind(p: Path) -> str:
+    """What a store's directory is now: "missing", "empty", "store" (an Oxigraph store's
+    files), "file" or "other" (a directory holding anything else); OSError if it cannot be read."""
+    if not p.exists():
+        return "missing"
+    if not p.is_dir():
+        return "file"
+    names = {c.name for c in p.iterdir()}
+    if not names:
+        return "empty"
+    if "CURRENT" in names and any(n.startswith("OPTIONS-") or n.endswith(".sst") for n in names):
+        return "store"
+    return "other"
+
+
 def _check_target(p: Path) -> None:
     """OutputError unless `p` is missing, an empty directory or an Oxigraph store (a store's
     files would be mixed with whatever else a directory holds)."""
-    if not p.exists():
-        return
-    if not p.is_dir():
-        raise OutputError(f"{p}: is a file; give a store's directory (new, empty or a store)")
     try:
-        names = {c.name for c in p.iterdir()}
+        kind = directory_kind(p)
     except OSError as exc:
         raise OutputError(f"{p}: cannot read it ({exc.strerror})") from None
-    if names and not ("CURRENT" in names and any(n.startswith("OPTIONS-") or n.endswith(".sst") for n in names)):
+    if kind == "file":
+        raise OutputError(f"{p}: is a file; give a store's directory (new, empty or a store)")
+    if kind == "other":
         raise OutputError(
             f"{p}: is not empty and is not an Oxigraph store; give a new or empty directory "
             "(its files would be mixed with the store's)"
