@@ -296,15 +296,18 @@ def _reading(path: str, lenient: bool = False) -> Iterator[Iterator[ox.Quad]]:
     try:
         yield ox.parse(path=str(p), format=OX_FORMATS[fmt], lenient=lenient)
     except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
-        raise GraphFileError(
-            f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a "
-            "literal or IRI over 16 MiB, or too little memory); split the file's "
-            "long values"
-        ) from None
+        raise _unreadable(p, fmt, exc, "split the file's long values") from None
     except Exception as exc:  # noqa: BLE001 — the parsers raise several types
-        raise GraphFileError(
-            f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); check the file or its suffix"
-        ) from None
+        raise _unreadable(p, fmt, exc, "check the file or its suffix") from None
+
+
+def _unreadable(p: Path, fmt: str, exc: BaseException, then: str) -> GraphFileError:
+    """The one-line error for a graph file Oxigraph's parser stopped on (a MemoryError: a token
+    over its 16 MiB, or memory short), ending with what to do."""
+    why = _first(exc)[:200] + (
+        ": a literal or IRI over 16 MiB, or too little memory" if isinstance(exc, MemoryError) else ""
+    )
+    return GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({why}); {then}")
 
 
 def is_large(paths: list[str]) -> bool:
@@ -377,15 +380,8 @@ def _scan(path: str) -> _Scan:
                 )
     except GraphFileError:
         raise
-    except MemoryError as exc:
-        raise GraphFileError(
-            f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}: a literal or "
-            "IRI over 16 MiB, or too little memory); nothing was loaded"
-        ) from None
-    except Exception as exc:  # noqa: BLE001 — the parsers raise several types
-        raise GraphFileError(
-            f"{p}: not a readable {FORMATS[fmt][0]} graph ({_first(exc)[:200]}); nothing was loaded"
-        ) from None
+    except Exception as exc:  # noqa: BLE001 — the parsers raise several types; MemoryError too
+        raise _unreadable(p, fmt, exc, "nothing was loaded") from None
     if loose and scan.graphs:
         raise GraphFileError(
             f"{p}: {loose:,} triples are outside any named graph, beside {len(scan.graphs):,} "
