@@ -357,10 +357,11 @@ def in_parts(speech: Speech, warnings: list[str]) -> list[Speech]:
     """A speech too long to be written as one literal → its parts (read.parts), each its own
     speech, with the year relative dates resolve against taken from the whole; said in
     `warnings`. Any other speech → [speech]."""
-    if not read.too_long(speech.text):
-        return [speech]
+    found = read.parts(speech)
+    if len(found) == 1:
+        return found
     year = speech.year or (speech.date.year if speech.date else infer_year(speech.text))
-    found = read.parts(dataclasses.replace(speech, year=year))
+    found = [dataclasses.replace(part, year=year) for part in found]
     warnings.append(
         f"{read.display_name(speech.source)}: {len(speech.text.encode('utf-8', 'surrogatepass')) / 2**20:.1f} MiB "
         f"of text, more than one RDF literal may hold ({store.MAX_LITERAL_BYTES / 2**20:.1f} MiB, what strict parsers "
