@@ -20,8 +20,9 @@ from ..segment import cn_number
 _CN = "〇零一二三四五六七八九十"
 _REL = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1}
 
+# the lookahead: every part is optional, and without it each character would be an empty match
 _DATE = re.compile(
-    rf"(?<![\d{_CN}第])"
+    rf"(?=[\d{_CN}前去上今本明])(?<![\d{_CN}第])"
     rf"(?:(?P<y>(?:19|20)\d{{2}}|[〇零一二三四五六七八九]{{4}})年"
     rf"|(?P<rel>前年|去年|上年|今年|本年|明年))?"
     rf"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
