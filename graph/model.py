@@ -26,7 +26,7 @@ class Speech:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A numbered part of the speech: `一、…` (level 1) or `（一）…` (level 2)."""
 
@@ -41,7 +41,7 @@ class Section:
     parent: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     index: int
     start: int
@@ -50,7 +50,7 @@ class Sentence:
     section: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A typed span. `label` is the form used for linking (quotes and 《》 removed).
 
@@ -78,7 +78,7 @@ class Mention:
     member_of: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """subject --predicate--> object between two mentions, found in one sentence."""
 
@@ -89,7 +89,7 @@ class Relation:
     rule: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     """One referent in the document, with every surface form it takes."""
 
