@@ -247,27 +247,31 @@ def build(
         click.echo(f"Warning: {w}", err=True)
     for _path, why in result.skipped:
         click.echo(f"Skipped: {why}", err=True)
+    speeches = len(result.docs)
     ents = sum(len(d.entities) for d in result.docs)
     rels = sum(len(d.relations) for d in result.docs)
     if output:
-        data = pipeline.write(result, output, fmt)
+        # each speech freed as it is written, unless the store still needs it
+        data = pipeline.write(result, output, fmt, release=not store_dir)
         if output == "-":
             store.write_output("-", data)
         else:
-            click.echo(f"{len(result.docs)} speech(es), {ents} entities, {rels} relations → {output}", err=True)
+            click.echo(f"{speeches} speech(es), {ents} entities, {rels} relations → {output}", err=True)
     if store_dir:
         stored = [0]
         try:
-            n = pipeline.add_to_store(result, store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1))
+            n = pipeline.add_to_store(
+                result, store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1), release=True
+            )
         except (KeyboardInterrupt, _Terminated) as exc:
             word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
             click.echo(
-                f"Error: {word}; the store has {stored[0]} of the {len(result.docs)} speech(es) "
+                f"Error: {word}; the store has {stored[0]} of the {speeches} speech(es) "
                 "replaced, each whole, the others as they were; build again to add them",
                 err=True,
             )
             sys.exit(code)
-        click.echo(f"{len(result.docs)} speech(es), {n} quads → store {store_dir}", err=True)
+        click.echo(f"{speeches} speech(es), {n} quads → store {store_dir}", err=True)
     if result.skipped:
         sys.exit(1)
 

@@ -48,11 +48,23 @@ class BuildResult:
     inputs: list[str] = field(default_factory=list)  # files read, which an output must not overwrite
     _dataset: Dataset | None = None
 
-    def graphs(self, int_offsets: bool = False) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
+    def graphs(self, int_offsets: bool = False, release: bool = False) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
         """(speech graph name, its triples), speech by speech, made as they are asked for
-        (offsets as ints with `int_offsets`, for store's writer: see rdf.iter_triples)."""
-        for doc in self.docs:
-            yield URIRef(str(speech_iri(doc))), iter_triples(doc, int_offsets)
+        (offsets as ints with `int_offsets`, for store's writer: see rdf.iter_triples).
+
+        With `release`, the speeches leave `docs` as they are handed on, and each is freed once
+        its triples are read: a writer then never holds a big speech and its sorted lines at
+        once (the build is not usable after)."""
+        if not release:
+            for doc in self.docs:
+                yield URIRef(str(speech_iri(doc))), iter_triples(doc, int_offsets)
+            return
+        docs, self.docs = self.docs[::-1], []
+        while docs:
+            doc = docs.pop()
+            item = URIRef(str(speech_iri(doc))), iter_triples(doc, int_offsets)
+            del doc  # the triples' generator holds it until it is read through
+            yield item
 
     @property
     def quads(self) -> Iterator[tuple]:
@@ -580,32 +592,39 @@ def one_label_per_entity(docs: list[Doc]) -> None:
 
 
 @_batch()
-def write(result: BuildResult, out: str, fmt: str | None = None) -> bytes:
-    """Serialize a build to `out` (see store.write_output), or return the bytes when `out` is `-`."""
+def write(result: BuildResult, out: str, fmt: str | None = None, release: bool = False) -> bytes:
+    """Serialize a build to `out` (see store.write_output), or return the bytes when `out` is `-`.
+    With `release`, each speech is freed as it is written (BuildResult.graphs), and the build
+    is empty after: what a caller that needs nothing more of it saves in memory."""
     fmt = format_for(out, fmt)
+    graphs = result.graphs(int_offsets=True, release=release)
     if fmt in CHUNKED_FORMATS:  # speech by speech: a corpus never sits in memory twice
-        chunks = serialize_chunks(result.graphs(int_offsets=True), fmt)
+        chunks = serialize_chunks(graphs, fmt)
         if out != "-":
             write_output(out, chunks, result.inputs)
             return b""
         return b"".join(chunks)
     if out != "-":  # written as it is made, the triples held compactly, speech by speech
-        write_output(out, lambda fh: serialize_to(fh, result.graphs(int_offsets=True), fmt), result.inputs)
+        write_output(out, lambda fh: serialize_to(fh, graphs, fmt), result.inputs)
         return b""
     buf = io.BytesIO()
-    serialize_to(buf, result.graphs(int_offsets=True), fmt)
+    serialize_to(buf, graphs, fmt)
     return buf.getvalue()
 
 
 @_batch()
-def add_to_store(result: BuildResult, store_dir: str, done: Callable[[], None] | None = None) -> int:
+def add_to_store(
+    result: BuildResult, store_dir: str, done: Callable[[], None] | None = None, release: bool = False
+) -> int:
     """Add each speech of a build to an on-disk Oxigraph store, replacing its named graph, with
     the store's default graph kept their merge: the N-Quads `write` makes, bulk-loaded batch by
     batch (oxstore.add_nquads; `done` is called for each speech once it is in). The store is the
-    one `speechkg load` makes of those N-Quads. Returns the number of quads loaded."""
+    one `speechkg load` makes of those N-Quads. `release` as for write. Returns the number of
+    quads loaded."""
     from .oxstore import add_nquads, open_store
 
-    return add_nquads(open_store(store_dir), nquads_by_graph(result.graphs(int_offsets=True)), done)
+    graphs = result.graphs(int_offsets=True, release=release)
+    return add_nquads(open_store(store_dir), nquads_by_graph(graphs), done)
 
 
 __all__ = ["BuildResult", "build", "build_speeches", "process", "write", "QUAD_FORMATS"]

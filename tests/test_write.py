@@ -176,6 +176,32 @@ def test_every_format_reads_back_strictly_as_the_graph_built(tmp_path, two_speec
     assert pipeline.write(two_speeches, "-", fmt) == out.read_bytes()
 
 
+def test_a_build_released_as_it_is_written_gives_the_same_bytes_and_frees_each_speech(tmp_path):
+    # a big speech's Doc and its sorted lines were held at once: the writer's peak sat on the build's
+    import weakref
+
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(3):
+        (d / f"s{i}.txt").write_text(f"2022年3月{i + 1}日，省总工会召开会议，部署开展“五大行动”。", encoding="utf-8")
+    kept = pipeline.build([str(d)])
+    pipeline.write(kept, str(tmp_path / "kept.nq"))
+    released = pipeline.build([str(d)])
+    refs = [weakref.ref(doc) for doc in released.docs]
+    alive = []
+    for _name, triples in released.graphs(int_offsets=True, release=True):
+        assert released.docs == []
+        for _ in triples:
+            pass
+        del triples
+        alive.append(sum(r() is not None for r in refs))
+    assert alive == [2, 1, 0]  # each speech freed once its triples are read
+    released = pipeline.build([str(d)])
+    pipeline.write(released, str(tmp_path / "released.nq"), release=True)
+    assert (tmp_path / "released.nq").read_bytes() == (tmp_path / "kept.nq").read_bytes()
+    assert released.docs == []
+
+
 def test_a_writer_that_fails_midway_leaves_the_previous_file(tmp_path):
     out = tmp_path / "g.ttl"
     out.write_text("previous graph\n", encoding="utf-8")
