@@ -203,7 +203,11 @@ def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
     extra: dict[str, set[str]] = {}
     for k, full in full_names:
         extra.setdefault(uf.find(k), set()).add(full)
-    key_of = {m: uf.find(base_key(m)) for m in doc.mentions}
+    key_of: dict[Mention, str] = {}  # each mention to its entity's key, one string per entity
+    for k, ms in groups.items():
+        root = uf.find(k)
+        for m in ms:
+            key_of[m] = root
     entities = []
     for key, ms in merged.items():
         ms.sort(key=lambda m: (m.start, m.end))

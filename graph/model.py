@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import sys
 from dataclasses import dataclass, field
 
 
@@ -76,6 +77,13 @@ class Mention:
     canonical: bool = False
     number: int | None = None
     member_of: int | None = None
+
+    def __post_init__(self) -> None:
+        # equal strings held once: a text that names one body a hundred thousand times holds
+        # its name once, not twice a mention (the span's text and the label are mostly equal)
+        text = sys.intern(self.text)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "label", text if self.label == text else sys.intern(self.label))
 
 
 @dataclass(frozen=True, slots=True)

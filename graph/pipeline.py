@@ -19,6 +19,7 @@ from speechkg.ontology.namespace import bind_prefixes
 from . import read, segment, store, textforms
 from .errors import InputError
 from .extract import extract
+from .extract.common import forget_texts
 from .extract.dates import infer_year
 from .extract.lexicon import Lexicon, builtin, load_user
 from .extract.lexicon import clean as lexicon_clean
@@ -48,21 +49,21 @@ class BuildResult:
     inputs: list[str] = field(default_factory=list)  # files read, which an output must not overwrite
     _dataset: Dataset | None = None
 
-    def graphs(self, int_offsets: bool = False, release: bool = False) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
+    def graphs(self, compact: bool = False, release: bool = False) -> Iterator[tuple[URIRef, Iterator[tuple]]]:
         """(speech graph name, its triples), speech by speech, made as they are asked for
-        (offsets as ints with `int_offsets`, for store's writer: see rdf.iter_triples).
+        (with `compact`, the terms store's writer takes: see rdf.iter_triples).
 
         With `release`, the speeches leave `docs` as they are handed on, and each is freed once
         its triples are read: a writer then never holds a big speech and its sorted lines at
         once (the build is not usable after)."""
         if not release:
             for doc in self.docs:
-                yield URIRef(str(speech_iri(doc))), iter_triples(doc, int_offsets)
+                yield URIRef(str(speech_iri(doc))), iter_triples(doc, compact)
             return
         docs, self.docs = self.docs[::-1], []
         while docs:
             doc = docs.pop()
-            item = URIRef(str(speech_iri(doc))), iter_triples(doc, int_offsets)
+            item = URIRef(str(speech_iri(doc))), iter_triples(doc, compact)
             del doc  # the triples' generator holds it until it is read through
             yield item
 
@@ -101,8 +102,11 @@ def process(speech: Speech, lex: Lexicon | None = None) -> Doc:
     simplified = textforms.analysis_form(speech.text)
     doc = Doc(speech=dataclasses.replace(speech, text=simplified))
     segment.segment(doc)
-    extract(doc, lex)
-    link(doc, lex)
+    try:
+        extract(doc, lex)
+        link(doc, lex)
+    finally:
+        forget_texts()  # the text's word blocks and quotes, a big text's megabytes
     if simplified != speech.text:
         _restore_original(doc, speech)
     return doc
@@ -597,7 +601,7 @@ def write(result: BuildResult, out: str, fmt: str | None = None, release: bool =
     With `release`, each speech is freed as it is written (BuildResult.graphs), and the build
     is empty after: what a caller that needs nothing more of it saves in memory."""
     fmt = format_for(out, fmt)
-    graphs = result.graphs(int_offsets=True, release=release)
+    graphs = result.graphs(compact=True, release=release)
     if fmt in CHUNKED_FORMATS:  # speech by speech: a corpus never sits in memory twice
         chunks = serialize_chunks(graphs, fmt)
         if out != "-":
@@ -623,7 +627,7 @@ def add_to_store(
     quads loaded."""
     from .oxstore import add_nquads, open_store
 
-    graphs = result.graphs(int_offsets=True, release=release)
+    graphs = result.graphs(compact=True, release=release)
     return add_nquads(open_store(store_dir), nquads_by_graph(graphs), done)
 
 

@@ -137,15 +137,29 @@ def triples(doc: Doc) -> list[tuple[URIRef, URIRef, object]]:
     return list(iter_triples(doc))
 
 
-def iter_triples(doc: Doc, int_offsets: bool = False) -> Iterator[tuple[URIRef, URIRef, object]]:
+def iter_triples(doc: Doc, compact: bool = False) -> Iterator[tuple[URIRef, URIRef, object]]:
     """The speech's triples as rdflib terms, made as they are asked for (a writer that takes
-    them one by one never holds them all). With `int_offsets`, character offsets are plain
-    ints, which store's writer writes as xsd:nonNegativeInteger literals: a text's offsets are
-    mostly distinct, and an rdflib Literal costs more than the rest of a mention's triples."""
+    them one by one never holds them all).
+
+    With `compact`, terms come in the forms store's writer takes: character offsets as plain
+    ints (written as xsd:nonNegativeInteger literals), and the speech's own nodes (sections,
+    sentences, mentions, relations: hundreds of thousands in a long text) as their N-Triples
+    bytes; an rdflib term, checked as it is made, costs more than the rest of a mention's
+    triples. Those nodes are the speech's IRI, checked, with a fragment of safe characters."""
     text = doc.text
     sp = speech_iri(doc)
     ctx = URIRef(f"{sp}#char=0,{len(text)}")
-    nn = int if int_offsets else _OFFSET.__getitem__
+    nn = int if compact else _OFFSET.__getitem__
+    if compact:
+        prefix = f"<{sp}#".encode()
+
+        def own(fragment: str) -> bytes:
+            return b"%s%s>" % (prefix, fragment.encode())
+    else:
+
+        def own(fragment: str) -> URIRef:
+            return URIRef(f"{sp}#{fragment}")
+
     plain, label = _PLAIN.__getitem__, _LABEL.__getitem__
 
     yield sp, _A, _SPEECH
@@ -166,7 +180,7 @@ def iter_triples(doc: Doc, int_offsets: bool = False) -> Iterator[tuple[URIRef, 
     yield ctx, _END, nn(len(text))
     yield ctx, _DERIVED, sp
 
-    sec_iri = {s.index: URIRef(f"{sp}#section-{s.index + 1}") for s in doc.sections}
+    sec_iri = {s.index: own(f"section-{s.index + 1}") for s in doc.sections}
     for s in doc.sections:
         node = sec_iri[s.index]
         yield node, _A, _SECTION
@@ -181,7 +195,7 @@ def iter_triples(doc: Doc, int_offsets: bool = False) -> Iterator[tuple[URIRef, 
 
     sent_iri = {}
     for s in doc.sentences:
-        node = URIRef(f"{sp}#sentence-{s.index + 1}")
+        node = own(f"sentence-{s.index + 1}")
         sent_iri[s.index] = node
         yield node, _A, _SENTENCE
         yield node, _A, _OBS
@@ -213,7 +227,7 @@ def iter_triples(doc: Doc, int_offsets: bool = False) -> Iterator[tuple[URIRef, 
         yield node, _MENTIONED, sp
         yield node, _DERIVED, sp
         for m in e.mentions:
-            mn = URIRef(f"{sp}#offset_{m.start}_{m.end}")
+            mn = own(f"offset_{m.start}_{m.end}")
             yield mn, _A, _MENTION
             yield mn, _A, _PHRASE
             yield mn, _A, _OBS
@@ -236,7 +250,7 @@ def iter_triples(doc: Doc, int_offsets: bool = False) -> Iterator[tuple[URIRef, 
             continue
         pred = _CLASS[r.predicate]
         yield s, pred, o
-        node = URIRef(f"{sp}#relation-{_h(f'{s} {pred} {o} {r.sentence}', 12)}")
+        node = own(f"relation-{_h(f'{s} {pred} {o} {r.sentence}', 12)}")
         yield node, _A, _ASSERTION
         yield node, _SUBJECT, s
         yield node, _PREDICATE, pred

@@ -11,9 +11,11 @@ the triples by some 150 bytes each, not with their terms and text.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import functools
+import io
 import itertools
 import os
 import re
@@ -134,8 +136,10 @@ def _nt(t, xml: bool = False) -> bytes:
     IRI or language tag is a ValueError); for RDF/XML, characters XML 1.0 forbids become U+FFFD."""
     import pyoxigraph as ox
 
-    if type(t) is int:  # an offset (rdf.iter_triples with int_offsets)
+    if type(t) is int:  # an offset (rdf.iter_triples, compact)
         return b'"%d"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>' % t
+    if type(t) is bytes:  # a speech's own node, in its N-Triples form (rdf.iter_triples, compact)
+        return t
     if isinstance(t, Literal):
         text = str(t)
         if len(text) * 4 > MAX_LITERAL_BYTES and literal_size(text) > MAX_LITERAL_BYTES:
@@ -186,24 +190,34 @@ class _Terms:
         return form
 
 
+#: quads a writer holds at once (about 80 bytes each, 130 while they are sorted); past it, each
+#: run of that many is sorted into a temporary file and the runs are merged (an external sort):
+#: a speech of millions of triples is written in bounded memory, the same bytes
+RUN_QUADS = 1 << 19
+
+
 class _Sorted:
     """Quads (or triples) gathered compactly, then given back as sorted N-Quads (N-Triples)
     lines, each once: the order of a written file, the same on every run.
 
     Each distinct term is kept once, as its N-Triples form, and each quad as four numbers
-    (16 bytes), not as rdflib and pyoxigraph objects: millions of triples are sorted in a few
-    hundred MB. The order is that of the (graph, subject, predicate, object) N-Triples forms,
-    which tell every term apart (an IRI from a string, "1" from 1, @zh from @zh-Hant); the
-    default graph sorts first."""
+    (16 bytes), not as rdflib and pyoxigraph objects. The order is that of the (graph, subject,
+    predicate, object) N-Triples forms, which tell every term apart (an IRI from a string, "1"
+    from 1, @zh from @zh-Hant); the default graph sorts first. Past RUN_QUADS quads, the runs
+    go sorted to temporary files, merged when the lines are asked for."""
 
-    def __init__(self, quad_format: bool, terms: _Terms) -> None:
+    def __init__(self, quad_format: bool, terms: _Terms, one_graph: bool = False) -> None:
         from array import array
 
         self.quad_format = quad_format
+        # runs of several graphs' quads hold each line after its graph's form, to merge in order
+        self.graph_first = quad_format and not one_graph
         self.terms = terms
         self.nt: list[bytes] = [b""]  # term number → N-Triples form; 0 is the default graph
         self.numbers: dict[bytes, int] = {}  # N-Triples form → term number
         self.ids = array("I")  # (g, s, p, o) or (s, p, o) numbers, one after another
+        self.run_quads = RUN_QUADS
+        self.runs: list[BinaryIO] = []  # sorted runs written out, each a temporary file
 
     def _number(self, form: bytes) -> int:
         n = self.numbers[form] = len(self.nt)
@@ -212,8 +226,16 @@ class _Sorted:
 
     def add(self, triples: Iterable[tuple], graph=None) -> None:
         """Add (s, p, o) triples of the graph named `graph` (None: the default graph)."""
+        it = iter(triples)
+        while self._add_run(it, graph):
+            self._spill()
+
+    def _add_run(self, triples: Iterator[tuple], graph) -> bool:
+        """Add triples until they end (False) or the run is full (True)."""
         numbers, terms, append = self.numbers, self.terms, self.ids.append
         form_of, number_of, number = terms.forms.get, numbers.get, self._number
+        width = 4 if self.quad_format else 3
+        room = self.run_quads - len(self.ids) // width
         if self.quad_format:
             g = 0
             if graph is not None and str(graph) != "urn:x-rdflib:default":
@@ -221,7 +243,8 @@ class _Sorted:
                 g = number_of(f) or number(f)
         # the lookups are inlined (a form is never empty, and only the default graph's number
         # is 0): millions of calls cost more than the work they do
-        for s, p, o in triples:
+        before = len(self.ids)
+        for s, p, o in itertools.islice(triples, max(room, 1)):
             if self.quad_format:
                 append(g)
             f = form_of(id(s)) or terms(s)
@@ -230,6 +253,7 @@ class _Sorted:
             append(number_of(f) or number(f))
             f = form_of(id(o)) or terms(o)
             append(number_of(f) or number(f))
+        return (len(self.ids) - before) // width >= room
 
     def add_quads(self, quads: Iterable[tuple]) -> None:
         """Add (s, p, o, graph) quads, a run of quads of one graph at a time (the run's first
@@ -243,6 +267,25 @@ class _Sorted:
         released as it is sorted. `seen` holds the lines written by earlier calls, which are
         skipped, and gets this call's lines added, except those about nodes under the IRI
         `local` (a speech's own mentions and sentences, which no other speech has)."""
+        batches = self._merged() if self.runs else self._sorted_lines()
+        own = f"<{local}".encode() if local else None
+        for batch in batches:
+            if seen is not None:
+                kept = []
+                for line in batch:  # a line starts with its subject's form
+                    if not (own and line.startswith(own)):
+                        if line in seen:
+                            continue
+                        seen.add(line)
+                    kept.append(line)
+                batch = kept
+            if batch:
+                yield b"".join(batch)
+
+    def _sorted_lines(self, graph_first: bool = False) -> Iterator[list[bytes]]:
+        """The lines of what is held, sorted, each once, in lists of up to _CHUNK_LINES; it is
+        released as it is sorted. With `graph_first`, each line comes after its graph's form
+        and a space: lines of several graphs then sort as their quads do, as bytes."""
         from array import array
 
         nt, ids = self.nt, self.ids
@@ -268,30 +311,86 @@ class _Sorted:
         del ids, rank, it
         keys.sort()
         mask, bits2, bits3 = (1 << bits) - 1, 2 * bits, 3 * bits
-        own = f"<{local}".encode() if local else None
         quad_format, prev = self.quad_format, -1
         batch: list[bytes] = []
         for k in keys:
             if k == prev:
                 continue
             prev = k
-            s = forms[k >> bits2 & mask]
             g = forms[k >> bits3] if quad_format else b""
             line = (
-                b"%s %s %s %s .\n" % (s, forms[k >> bits & mask], forms[k & mask], g)
+                b"%s %s %s %s .\n" % (forms[k >> bits2 & mask], forms[k >> bits & mask], forms[k & mask], g)
                 if g
-                else b"%s %s %s .\n" % (s, forms[k >> bits & mask], forms[k & mask])
+                else b"%s %s %s .\n" % (forms[k >> bits2 & mask], forms[k >> bits & mask], forms[k & mask])
             )
-            if seen is not None and not (own and s.startswith(own)):
-                if line in seen:
-                    continue
-                seen.add(line)
-            batch.append(line)
+            batch.append(b"%s %s" % (g, line) if graph_first else line)
             if len(batch) == _CHUNK_LINES:
-                yield b"".join(batch)
-                batch.clear()
+                yield batch
+                batch = []
         if batch:
-            yield b"".join(batch)
+            yield batch
+
+    def _spill(self) -> None:
+        """Write what is held, sorted, to a new run (a temporary file, gone when closed)."""
+        import tempfile
+
+        if not self.ids:
+            return
+        try:
+            fh = tempfile.TemporaryFile(buffering=0)  # each batch, megabytes, in one write
+            self.runs.append(fh)
+            for batch in self._sorted_lines(self.graph_first):
+                fh.write(b"".join(batch))
+            fh.seek(0)
+        except OSError as exc:
+            self.close()
+            raise OutputError(
+                f"cannot write the writer's temporary files in {tempfile.gettempdir()} ({exc.strerror}); "
+                "set TMPDIR to a directory with room"
+            ) from None
+
+    def _merged(self) -> Iterator[list[bytes]]:
+        """The runs' lines and those still held, merged in order, each once, in lists; the runs
+        are closed (and so removed) at the end."""
+        try:
+            readers = [io.BufferedReader(fh, 1 << 16) for fh in self.runs]
+            runs = [iter(functools.partial(r.readlines, 1 << 16), []) for r in readers]
+            for batch in _merge_sorted([*runs, self._sorted_lines(self.graph_first)]):
+                yield [line[line.index(b" ") + 1 :] for line in batch] if self.graph_first else batch
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Remove the runs written so far."""
+        for fh in self.runs:
+            fh.close()
+        self.runs = []
+
+
+def _merge_sorted(runs: list[Iterator[list[bytes]]]) -> Iterator[list[bytes]]:
+    """Runs of sorted lines, each line once in a run, each run given as lists of lines →
+    their lines in order, each once, in lists. Round by round, every run's lines up to the
+    least of the runs' current last lines are taken and sorted together (sorting sorted pieces
+    is merging them, in C): a merge line by line in Python costs a microsecond a line."""
+    current = []  # [lines, position, run] of each run not yet read through
+    for run in runs:
+        lines = next(run, None)
+        if lines:
+            current.append([lines, 0, run])
+    while current:
+        bound = min(lines[-1] for lines, _, _ in current)
+        out: list[bytes] = []
+        for c in current:
+            lines, pos, run = c
+            end = bisect.bisect_right(lines, bound, pos)
+            out.extend(lines[pos:end])
+            if end == len(lines):  # its last line was the bound: its next lines are all past it
+                c[0], c[1] = next(run, None), 0
+            else:
+                c[1] = end
+        current = [c for c in current if c[0]]
+        out.sort()
+        yield list(dict.fromkeys(out))  # a line in two runs is twice in the same round
 
 
 #: lines per chunk handed on (N-Triples and N-Quads are written as they come)
@@ -337,8 +436,6 @@ def serialize(data, fmt: str) -> bytes:
     """A Graph, Dataset or iterable of (s, p, o, graph) → bytes in `fmt`, byte-identical for
     the same triples. Oxigraph's serializers write them, fed in sorted order; triple-only
     formats get the merge of all graphs."""
-    import io
-
     gathered = _gathered(fmt)
     if isinstance(data, Graph) and not isinstance(data, Dataset):
         gathered.add(data)
@@ -357,15 +454,13 @@ def serialize_chunks(graphs: Iterable[tuple[object, Iterable[tuple]]], fmt: str)
     """(graph name, triples) pairs → serialized chunks, one graph at a time, so a corpus is
     written without holding all of it. N-Quads and TriG keep each graph; N-Triples writes the
     merge (a triple already written is not written again)."""
-    import io
-
     if fmt not in CHUNKED_FORMATS:
         raise OutputError(f"{fmt} is not written in chunks; use serialize()")
     seen: set[bytes] | None = set() if fmt == "nt" else None
     first = True
     terms = _Terms()
     for name, triples in graphs:
-        gathered = _Sorted(fmt != "nt", terms)  # per speech: a corpus's triples are not all kept at once
+        gathered = _Sorted(fmt != "nt", terms, one_graph=True)  # per speech: a corpus is never all held
         gathered.add(triples, name)
         if fmt != "trig":
             yield from gathered.chunks(seen, str(name))
@@ -384,7 +479,7 @@ def nquads_by_graph(graphs: Iterable[tuple[object, Iterable[tuple]]]) -> Iterato
     together, the bytes serialize_chunks writes in N-Quads."""
     terms = _Terms()
     for name, triples in graphs:
-        gathered = _Sorted(True, terms)
+        gathered = _Sorted(True, terms, one_graph=True)
         gathered.add(triples, name)
         yield str(name), b"".join(gathered.chunks())
 

@@ -612,3 +612,71 @@ def test_resolve_is_linear_in_the_mentions():
     kept = resolve(candidates)
     assert len(kept) == len(candidates)
     assert time.process_time() - t < 5
+
+
+PROPAGATED = [
+    "省总工会召开全委会议。省总工会部署工作，市总工会和省总工会联合开展“五大行动”。",
+    "中华全国总工会召开会议。全国总工会、中华全国总工会和中华全国总工会女职工委员会出席。",
+    "习近平出席会议。习近平强调，习近平新时代中国特色社会主义思想是行动指南。李强、习近平出席。",
+    "开展“五大行动”。五大行动取得成效，“五大行动”深入推进，推进五大行动计划。",
+]
+
+
+@pytest.mark.parametrize("text", PROPAGATED)
+def test_propagate_makes_no_second_copy_of_a_mention_and_the_result_is_unchanged(text, monkeypatch):
+    """An occurrence of a name at the span of a found mention of its type, on word boundaries,
+    is not made again (a page naming one body 150,000 times held each mention twice); what
+    extraction keeps is what it kept with the copies."""
+    import speechkg.graph.extract as X
+    from speechkg.graph.extract import rules
+
+    def with_copies(doc, found):  # the occurrences as before: every one but the source's own
+        import ahocorasick
+
+        forms = {}
+        for m in found:
+            if m.type != "Date" and len(m.text) >= (2 if m.type == "Person" else 3):
+                forms.setdefault(m.text, m)
+        auto = ahocorasick.Automaton()
+        for form, m in forms.items():
+            auto.add_word(form, (form, m))
+        if not forms:
+            return []
+        auto.make_automaton()
+        return [
+            X.replace(m, start=end - len(form) + 1, end=end + 1, rule=rules.PROPAGATED, member_of=None)
+            for end, (form, m) in auto.iter(doc.text)
+            if end - len(form) + 1 != m.start
+        ]
+
+    made: list[int] = []
+    fewer = X.propagate
+    monkeypatch.setattr(X, "propagate", lambda doc, found: made.append(len(fewer(doc, found))) or fewer(doc, found))
+    got = doc_of(text)
+    monkeypatch.setattr(
+        X, "propagate", lambda doc, found: made.append(len(with_copies(doc, found))) or with_copies(doc, found)
+    )
+    want = doc_of(text)
+    assert got.mentions == want.mentions
+    assert got.relations == want.relations
+    assert made[0] < made[1]  # copies were left out
+
+
+def test_what_resolve_keeps_it_keeps_again():
+    """extract skips a resolve when a step adds nothing: that is right only if resolving kept
+    spans again keeps them all (random nested, crossing and equal spans of every type)."""
+    import random
+
+    from speechkg.graph.extract import resolve, rules
+
+    rng = random.Random(11)
+    types = ["Body", "Meeting", "Person", "Document", "Concept", "Goal", "Date"]
+    kinds = [rules.MEETING_PART, rules.ABOUT_TITLE, rules.LEXICON]
+    for _ in range(3000):
+        candidates = []
+        for _ in range(rng.randint(0, 20)):
+            start = rng.randint(0, 30)
+            end = rng.randint(start + 1, start + 12)
+            candidates.append((rng.randint(0, 2), Mention(start, end, "x", rng.choice(types), "x", rng.choice(kinds))))
+        kept = resolve(candidates)
+        assert resolve([(1, m) for m in kept]) == kept

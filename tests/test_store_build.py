@@ -84,7 +84,7 @@ def test_build_store_is_build_then_load_and_the_old_path(news, tmp_path, monkeyp
 def test_the_store_is_fed_the_bytes_the_writer_writes(news, tmp_path):
     corpus = write_rows(tmp_path / "news.jsonl", news[:5])
     result = pipeline.build([str(corpus)])
-    by_graph = list(nquads_by_graph(result.graphs(int_offsets=True)))  # as add_to_store makes them
+    by_graph = list(nquads_by_graph(result.graphs(compact=True)))  # as add_to_store makes them
     assert [g for g, _ in by_graph] == [str(g) for g, _ in result.graphs()]
     pipeline.write(result, str(tmp_path / "news.nq"))
     assert b"".join(data for _, data in by_graph) == (tmp_path / "news.nq").read_bytes()

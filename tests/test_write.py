@@ -119,6 +119,57 @@ def test_the_bytes_do_not_depend_on_the_order_of_the_triples(quads, rnd):
         assert store.serialize(shuffled, fmt) == store.serialize(quads, fmt)
 
 
+@settings(max_examples=60, deadline=None)
+@given(quads_st, st.integers(1, 7))
+def test_lines_written_in_sorted_runs_and_merged_are_the_same(quads, run):
+    # past RUN_QUADS the writer sorts runs into temporary files and merges them: same bytes
+    old = store.RUN_QUADS
+    store.RUN_QUADS = run
+    try:
+        assert store.serialize(quads, "nquads") == reference(quads, True)
+        assert store.serialize(quads, "nt") == reference(quads, False)
+        spilled = {fmt: store.serialize(quads, fmt) for fmt in store.FORMATS}
+    finally:
+        store.RUN_QUADS = old
+    assert spilled == {fmt: store.serialize(quads, fmt) for fmt in store.FORMATS}
+
+
+def test_runs_leave_no_temporary_file_and_a_full_disk_is_one_error(tmp_path, monkeypatch):
+    import tempfile
+
+    quads = [(URIRef(f"http://e/{i}"), IRIS[1], Literal(i), GRAPHS[2]) for i in range(500)]
+    monkeypatch.setattr(store, "RUN_QUADS", 64)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert store.serialize(quads, "nquads") == reference(quads, True)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    with pytest.raises(store.OutputError, match=r"temporary files in .*missing .*; set TMPDIR"):
+        store.serialize(quads, "nquads")
+
+
+RUNS = """
+import sys, tracemalloc
+from rdflib import URIRef
+from speechkg.graph import store
+store.RUN_QUADS = 5000
+p, g = URIRef("http://e/p"), URIRef("http://e/g")
+subjects = [URIRef(f"http://e/s{i}") for i in range(1000)]
+for n in (20000, 80000):
+    triples = ((subjects[i % 1000], p, i) for i in range(n))  # ints: offsets, as rdf.iter_triples gives them
+    tracemalloc.start()
+    size = sum(len(c) for c in store.serialize_chunks([(g, triples)], "nquads"))
+    print(size, tracemalloc.get_traced_memory()[1])
+    tracemalloc.stop()
+"""
+
+
+def test_writing_in_runs_holds_one_run_whatever_the_size():
+    out = subprocess.run([sys.executable, "-c", RUNS], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    (size1, peak1), (size4, peak4) = [map(int, line.split()) for line in out.splitlines()]
+    assert size4 > 3.9 * size1
+    assert peak4 < 1.3 * peak1  # a run, not the whole
+
+
 def test_many_terms_sort_as_their_forms():
     # tens of thousands of distinct terms: each quad is sorted as one integer of 4 × 17 bits
     rnd = random.Random(16)
@@ -189,7 +240,7 @@ def test_a_build_released_as_it_is_written_gives_the_same_bytes_and_frees_each_s
     released = pipeline.build([str(d)])
     refs = [weakref.ref(doc) for doc in released.docs]
     alive = []
-    for _name, triples in released.graphs(int_offsets=True, release=True):
+    for _name, triples in released.graphs(compact=True, release=True):
         assert released.docs == []
         for _ in triples:
             pass

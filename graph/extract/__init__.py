@@ -94,7 +94,10 @@ def _fits(m: Mention, kept: list[Mention], around: list[int], inner: array) -> b
 
 
 def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:
-    """Every other occurrence of a name already found (≥3 characters, not a date) is a mention too."""
+    """Every other occurrence of a name already found (≥3 characters, not a date) is a mention
+    too. An occurrence that is the span of a found mention of its type, on word boundaries, is
+    that mention (in `resolve` it fares as that mention does, which comes first) and is not made
+    again: a text that names one body a hundred thousand times holds those mentions once."""
     import ahocorasick
 
     forms: dict[str, Mention] = {}
@@ -108,11 +111,15 @@ def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:
     for form, m in forms.items():
         auto.add_word(form, (form, m))
     auto.make_automaton()
-    out = []
-    for end, (form, m) in auto.iter(doc.text):
+    typed = {(m.start, m.end, m.type) for m in found}
+    text, out = doc.text, []
+    for end, (form, m) in auto.iter(text):
         start = end - len(form) + 1
-        if start != m.start:
-            out.append(replace(m, start=start, end=end + 1, rule=rules.PROPAGATED, member_of=None))
+        if start == m.start:
+            continue
+        if (start, end + 1, m.type) in typed and is_boundary(text, start) and is_boundary(text, end + 1):
+            continue
+        out.append(replace(m, start=start, end=end + 1, rule=rules.PROPAGATED, member_of=None))
     return out
 
 
@@ -244,11 +251,17 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None, components: dict[str, 
     known = lex.forms()
     candidates = [(r, _as_known(m, known)) for r, m in candidates]
     candidates = [(r, b) for r, m in candidates if (b := on_word_boundaries(doc, m)) is not None]
-    first = _one_type_per_name(resolve(candidates))
-    first = resolve([(0, m) for m in party_groups(doc, first)] + [(1, m) for m in first])
-    first = resolve([(0, m) for m in first] + [(1, m) for m in convened_meetings(doc, first)])
+    # what resolve kept, it keeps again: each step below resolves only when it adds or retypes
+    resolved = resolve(candidates)
+    first = _one_type_per_name(resolved)
+    groups = party_groups(doc, first)
+    if groups or any(a is not b for a, b in zip(first, resolved, strict=True)):
+        first = resolve([(0, m) for m in groups] + [(1, m) for m in first])
+    convened = convened_meetings(doc, first)
+    if convened:
+        first = resolve([(0, m) for m in first] + [(1, m) for m in convened])
     more = [b for m in propagate(doc, first) if (b := on_word_boundaries(doc, m)) is not None]
-    doc.mentions = resolve([(0, m) for m in first] + [(len(rank), m) for m in more])
+    doc.mentions = resolve([(0, m) for m in first] + [(len(rank), m) for m in more]) if more else first
     doc.relations = relations.relations(doc)
     return doc
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
@@ -82,6 +83,16 @@ def _words(text: str, pos: int) -> list[int]:
 _R = TypeVar("_R")
 
 
+_MEMOS: list[list] = []
+
+
+def forget_texts() -> None:
+    """Drop what per_text holds: a text's results are of no use once its extraction is done,
+    and a big text's are megabytes."""
+    for memo in _MEMOS:
+        memo.clear()
+
+
 def per_text(size: int) -> Callable[[Callable[[str], _R]], Callable[[str], _R]]:
     """Cache a function of a whole text by the text object, not its value, keeping the last
     `size` results: an lru_cache compares a new text with an equal one it holds (a corpus's
@@ -89,6 +100,7 @@ def per_text(size: int) -> Callable[[Callable[[str], _R]], Callable[[str], _R]]:
 
     def wrap(fn: Callable[[str], _R]) -> Callable[[str], _R]:
         memo: list[tuple[str, _R]] = []
+        _MEMOS.append(memo)
 
         @functools.wraps(fn)
         def call(text: str) -> _R:
@@ -106,9 +118,10 @@ def per_text(size: int) -> Callable[[Callable[[str], _R]], Callable[[str], _R]]:
 
 
 @per_text(4)
-def _blocks(text: str) -> tuple[list[int], list[int]]:
-    """The starts and ends of the text's blocks, found once per text."""
-    starts, ends = [], []
+def _blocks(text: str) -> tuple[array, array]:
+    """The starts and ends of the text's blocks, found once per text (as arrays: a text of
+    millions of characters has hundreds of thousands of blocks)."""
+    starts, ends = array("q"), array("q")
     for m in _BLOCK_RUN.finditer(text):
         starts.append(m.start())
         ends.append(m.end())
