@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -680,3 +681,44 @@ def test_what_resolve_keeps_it_keeps_again():
             candidates.append((rng.randint(0, 2), Mention(start, end, "x", rng.choice(types), "x", rng.choice(kinds))))
         kept = resolve(candidates)
         assert resolve([(1, m) for m in kept]) == kept
+
+
+#: what dates() skips: the date pattern's empty matches and 以来 alone
+_NO_DATE = ("", "以来")
+
+
+def test_a_pattern_behind_its_first_characters_finds_what_it_found_without_them():
+    """starting_with only spares the pattern a try where it cannot start: on text made of the
+    characters these patterns read (and the seed), every guarded pattern finds the same spans
+    and groups as its unguarded body."""
+    import random
+    import re
+
+    from speechkg.graph.extract import dates, names
+
+    guarded = [dates._DATE, names._PARTY_CONGRESS, names._PLENUM, names._BODY_MEETING, names._LOCAL_CONGRESS]
+    alphabet = list("〇零一二三四五六七八九十百0123456789年月日号第次届大会全中共党的国务院省市县区委常政府人")
+    alphabet += list("代表议前去上今本明以来河南北京ＸX、，。")
+    alphabet += [
+        "中国共产党",
+        "党的",
+        "省委常委会",
+        "全国代表大会",
+        "河南省",
+        "2022年",
+        "1月21日",
+        "十九届",
+        "三中全会",
+    ]
+    alphabet += ["二十大", "第十一次党代会", "国务院常务会议", "省政府常务会议", "中共河南省委", "去年12月"]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    texts.append((Path(__file__).parent.parent / "seeds" / "provincial-union-2022.txt").read_text(encoding="utf-8"))
+    for p in guarded:
+        body = re.compile(re.fullmatch(r"\(\?=\[[^\]]*\]\)\(\?:(.*)\)", p.pattern, re.S).group(1))
+        found = 0
+        for text in texts:
+            got = [(m.span(), m.groupdict()) for m in p.finditer(text) if m.group(0) not in _NO_DATE]
+            assert got == [(m.span(), m.groupdict()) for m in body.finditer(text) if m.group(0) not in _NO_DATE]
+            found += len(got)
+        assert found > 10, p.pattern[:40]

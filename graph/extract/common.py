@@ -23,6 +23,17 @@ PROVINCES = "|".join(r[0] for r in rows("places.tsv"))
 _FULL_PLACES = "|".join(sorted((r[1] for r in rows("places.tsv")), key=len, reverse=True))
 #: A named or placeholder administrative area ("河南省", "广西壮族自治区", "XX省", "XX").
 PLACE = rf"(?:{_FULL_PLACES}|{PROVINCES}|[XＸ×]{{1,3}}(?:省|市|县|区|自治区)?)"
+#: the characters a PLACE can start with
+PLACE_FIRST = "".join(sorted({name[0] for row in rows("places.tsv") for name in row[:2]} | set("XＸ×")))
+
+
+def starting_with(chars: str, pattern: str) -> str:
+    """`pattern` behind a lookahead for the characters it can start with: a pattern that
+    starts with optional parts or long alternations is otherwise tried in full at every
+    character of a text."""
+    return f"(?=[{chars}])(?:{pattern})"
+
+
 #: The most items an enumeration (A、B、C) is read with: a pattern that repeats "item、" without
 #: bound and then fails at the list's end is tried again from each later item, which is quadratic
 #: in a long list (20,000 bodies in one sentence took minutes).

@@ -16,18 +16,22 @@ from collections import Counter
 
 from ..model import Doc, Mention
 from ..segment import cn_number
+from .common import starting_with
 
 _CN = "〇零一二三四五六七八九十"
 _REL = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1}
 
-# the lookahead: every part is optional, and without it each character would be an empty match
+# every part is optional: without the lookahead each character would be an empty match
 _DATE = re.compile(
-    rf"(?=[\d{_CN}前去上今本明])(?<![\d{_CN}第])"
-    rf"(?:(?P<y>(?:19|20)\d{{2}}|[〇零一二三四五六七八九]{{4}})年"
-    rf"|(?P<rel>前年|去年|上年|今年|本年|明年))?"
-    rf"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
-    rf"(?:(?P<d>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])[日号])?)?"
-    rf"(?P<since>以来)?"
+    starting_with(
+        rf"\d{_CN}前去上今本明",
+        rf"(?<![\d{_CN}第])"
+        rf"(?:(?P<y>(?:19|20)\d{{2}}|[〇零一二三四五六七八九]{{4}})年"
+        rf"|(?P<rel>前年|去年|上年|今年|本年|明年))?"
+        rf"(?:(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
+        rf"(?:(?P<d>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])[日号])?)?"
+        rf"(?P<since>以来)?",
+    )
 )
 # what follows a dateline's day or 今天: a time of day, a comma, a place or the verb of the news
 _DATELINE_NEXT = (

@@ -8,7 +8,7 @@ from dataclasses import replace
 from ..model import Doc, Mention
 from ..segment import cn_number
 from . import rules
-from .common import HAN, LIST_ITEMS, PLACE, PUNCT, common_word, is_boundary, left_edge
+from .common import HAN, LIST_ITEMS, PLACE, PLACE_FIRST, PUNCT, common_word, is_boundary, left_edge, starting_with
 from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column, rows
 
 _CN = "〇一二三四五六七八九十百"
@@ -315,11 +315,16 @@ def persons(doc: Doc) -> list[Mention]:
 # ------------------------------------------------------------------ meetings
 
 _PARTY_CONGRESS = re.compile(
-    rf"(?P<pre>中国共产党|中共|党的)?(?:第(?P<n1>[{_CN}]{{1,4}})次全国代表大会"
-    rf"|(?:(?<=中共)|(?<![{HAN}第]))(?P<n2>[十二三][{_CN}]{{1,2}})大(?![会学队家局力型批战])"
-    rf"|(?<=党的)(?P<n3>[{_CN}]{{1,3}})大(?![会学队家局力型批]))"
+    starting_with(
+        f"中党第{_CN}",
+        rf"(?P<pre>中国共产党|中共|党的)?(?:第(?P<n1>[{_CN}]{{1,4}})次全国代表大会"
+        rf"|(?:(?<=中共)|(?<![{HAN}第]))(?P<n2>[十二三][{_CN}]{{1,2}})大(?![会学队家局力型批战])"
+        rf"|(?<=党的)(?P<n3>[{_CN}]{{1,3}})大(?![会学队家局力型批]))",
+    )
 )
-_PLENUM = re.compile(rf"(?P<pre>中国共产党|中共|党的)?(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,2}})中全会")
+_PLENUM = re.compile(
+    starting_with(f"中党{_CN}", rf"(?P<pre>中国共产党|中共|党的)?(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,2}})中全会")
+)
 _ORG_SESSION = re.compile(
     rf"(?P<t>[{_CN}]{{1,3}})届(?P<n>[{_CN}]{{1,3}})次"
     rf"(?:全体会议|全会|(?:执委|全委|常委)(?:（扩大）|\(扩大\))?(?:会议|会)|会议|代表大会)"
@@ -331,18 +336,24 @@ _TERM_ORGAN_SESSION = re.compile(
 )
 _FULL_PLENUM = re.compile(rf"(?:中国共产党|中共)?第(?P<t>[{_CN}]{{1,3}})届中央委员会第(?P<n>[{_CN}]{{1,2}})次全体会议")
 _BODY_MEETING = re.compile(
-    rf"(?:中共)?(?:{PLACE})?(?:省|市|县|区)(?:委常委会|政府|人大常委会|政协常委会)"
-    rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|主任会议)"
-    rf"|(?:中央政治局常委会|中央政治局|国务院|中央全面深化改革委员会|中央财经委员会|中央书记处)"
-    rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|集体学习)"
+    starting_with(
+        f"中国省市县区{PLACE_FIRST}",
+        rf"(?:中共)?(?:{PLACE})?(?:省|市|县|区)(?:委常委会|政府|人大常委会|政协常委会)"
+        rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|主任会议)"
+        rf"|(?:中央政治局常委会|中央政治局|国务院|中央全面深化改革委员会|中央财经委员会|中央书记处)"
+        rf"(?:第[{_CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|集体学习)",
+    )
 )
 _NUMBERED_SESSION = re.compile(
     rf"(?:(?P<t>[{_CN}]{{1,3}})届)?(?P<body>[{HAN}XＸ]{{2,24}}?)第(?P<n>[{_CN}]{{1,4}})次"
     rf"(?P<kind>会议|全体会议|常务会议|主任会议|全国代表大会|代表大会)"
 )
 _LOCAL_CONGRESS = re.compile(
-    rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)"
-    rf"|(?:中共|中国共产党)(?P<place2>{PLACE}|省|市|县|区)第(?P<n2>[{_CN}]{{1,3}})次代表大会"
+    starting_with(
+        f"中第省市县区{PLACE_FIRST}",
+        rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{_CN}]{{1,3}})次党(?:代会|代表大会)"
+        rf"|(?:中共|中国共产党)(?P<place2>{PLACE}|省|市|县|区)第(?P<n2>[{_CN}]{{1,3}})次代表大会",
+    )
 )
 _SHORT_CONGRESS = re.compile(r"(?P<level>省|市|县|区)党代会")
 _SHORT_PLENUM = re.compile(r"(?P<org>省委|市委|县委|区委)全会")
