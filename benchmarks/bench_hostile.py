@@ -65,6 +65,13 @@ def html_unclosed(n: int) -> str:
     return "<html><body>" + "<p><b><i>全总开展送温暖活动。" * n + "</body></html>"
 
 
+def html_dense(n: int) -> str:
+    """D19's html_huge.html: n short paragraphs of two mentions each (100,000 is its 6.6 MB)."""
+    return (
+        "<html><body>" + "".join(f"<p>省委召开第{i}次会议，开展“五大行动”。</p>" for i in range(n)) + "</body></html>"
+    )
+
+
 def html_page(nbytes: int) -> str:
     """A page of <p> paragraphs, each a line of the seed, to about `nbytes` bytes."""
     lines = [ln for ln in SEED.read_text(encoding="utf-8").splitlines() if ln.strip()]
@@ -142,6 +149,7 @@ FAMILIES: dict[str, tuple[str, Callable[[Path, int], Path], int, str]] = {
     "nested": ("D10 nested <div>", text_file(html_nested, ".html"), 2_000, "levels"),
     "unclosed": ("D10 unclosed <p><b><i>", text_file(html_unclosed, ".html"), 3_000, "paragraphs"),
     "page": ("an HTML page of <p> paragraphs", text_file(html_page, ".html"), 1_000_000, "bytes"),
+    "dense": ("D19 an HTML page dense with mentions", text_file(html_dense, ".html"), 15_200, "paragraphs"),
     "docx": (".docx of paragraphs", docx_paragraphs, 2_000, "paragraphs"),
     "bomb": ("D11 .docx inflating to n MB (refused)", docx_bomb, 20, "MB"),
 }
