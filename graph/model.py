@@ -81,9 +81,11 @@ class Mention:
     def __post_init__(self) -> None:
         # equal strings held once: a text that names one body a hundred thousand times holds
         # its name once, not twice a mention (the span's text and the label are mostly equal)
-        text = sys.intern(self.text)
-        object.__setattr__(self, "text", text)
-        object.__setattr__(self, "label", text if self.label == text else sys.intern(self.label))
+        text, label = self.text, self.label
+        if type(text) is str and type(label) is str:
+            text = sys.intern(text)
+            object.__setattr__(self, "text", text)
+            object.__setattr__(self, "label", text if label == text else sys.intern(label))
 
 
 @dataclass(frozen=True, slots=True)

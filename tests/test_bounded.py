@@ -722,3 +722,13 @@ def test_a_pattern_behind_its_first_characters_finds_what_it_found_without_them(
             assert got == [(m.span(), m.groupdict()) for m in body.finditer(text) if m.group(0) not in _NO_DATE]
             found += len(got)
         assert found > 10, p.pattern[:40]
+
+
+def test_equal_strings_of_mentions_are_held_once():
+    """A page naming one body 150,000 times held its name twice a mention (the span's text and
+    the label, two slices): equal strings are now one object; other values pass as they are."""
+    a = Mention(0, 2, "".join(["省", "委"]), "Body", "".join(["省", "委"]), "t")
+    b = Mention(9, 11, "".join(["省", "委"]), "Body", "中共省委", "t")
+    assert a.text is a.label is b.text
+    assert b.label == "中共省委"
+    assert Mention(0, 2, "省委", "Body", None, "t").label is None  # type: ignore[arg-type]
