@@ -317,12 +317,9 @@ class _Sorted:
             if k == prev:
                 continue
             prev = k
+            s, p, o = forms[k >> bits2 & mask], forms[k >> bits & mask], forms[k & mask]
             g = forms[k >> bits3] if quad_format else b""
-            line = (
-                b"%s %s %s %s .\n" % (forms[k >> bits2 & mask], forms[k >> bits & mask], forms[k & mask], g)
-                if g
-                else b"%s %s %s .\n" % (forms[k >> bits2 & mask], forms[k >> bits & mask], forms[k & mask])
-            )
+            line = b"%s %s %s %s .\n" % (s, p, o, g) if g else b"%s %s %s .\n" % (s, p, o)
             batch.append(b"%s %s" % (g, line) if graph_first else line)
             if len(batch) == _CHUNK_LINES:
                 yield batch
