@@ -137,6 +137,26 @@ def test_persons():
     assert found == {"张建国", "刘晓红", "刘晓红同志"}
 
 
+def test_a_name_before_a_day_or_a_verb_of_a_list_of_speakers():
+    assert labels("市政协主席王建新、无党派人士代表席南华发了言。", "Person") == {"王建新", "席南华"}
+    assert labels("市总工会主席赵大勇、市妇联主席孙丽先后发言。", "Person") == {"赵大勇", "孙丽"}
+    assert labels("副市长钱红26日出席推进会。", "Person") == {"钱红"}
+    assert labels("副市长钱红5月26日出席推进会。", "Person") == {"钱红"}
+    # 等 ends a list, not a name
+    assert labels("市政协副主席周斌等分别就有关议题作了说明。", "Person") == {"周斌"}
+
+
+def test_what_holds_of_a_part_of_a_meeting_holds_of_the_meeting():
+    found = rels("5月5日，市委书记李明出席第三届长江经济带旅游博览会开幕式并致辞。")
+    for meeting in ("第三届长江经济带旅游博览会开幕式", "第三届长江经济带旅游博览会"):
+        assert {(meeting, "speaker", "李明"), (meeting, "date", "2022-05-05")} <= found
+    # who chaired a session need not have chaired the whole
+    found = rels("5月10日，第三届长江经济带旅游博览会闭幕式在武汉举行，副省长王红主持闭幕式。")
+    assert ("第三届长江经济带旅游博览会闭幕式", "chair", "王红") in found
+    assert ("第三届长江经济带旅游博览会", "date", "2022-05-10") in found
+    assert ("第三届长江经济带旅游博览会", "chair", "王红") not in found
+
+
 def test_leaders_from_lexicon():
     assert ("Person", "习近平") in ents("在以习近平同志为核心的党中央坚强领导下。")
 
@@ -369,6 +389,27 @@ def test_term_before_organ_sessions():
     assert ("十九届中央纪委六次全会", "organizer", "中央纪委") in got
     assert ("Meeting", "十四届全国人大二次会议") in ents("代表们出席十四届全国人大二次会议。")
     assert not labels("学习党的十九届六中全会精神。", "Meeting") & {"十九届六中全会精神"}
+
+
+def test_cppcc_national_committee_of_a_term_is_the_national_committee():
+    doc = doc_of("政协第十二届全国委员会常务委员会第九次会议闭幕。全国政协常委会召开座谈会。")
+    bodies = [e for e in doc.entities if e.type == "Body"]
+    assert len(bodies) == 1 and {"全国政协常委会", "政协第十二届全国委员会常务委员会"} <= bodies[0].aliases | {
+        bodies[0].label
+    }
+    got = rels("中国人民政治协商会议第十二届全国委员会第三次会议开幕。")
+    assert (
+        "中国人民政治协商会议第十二届全国委员会第三次会议",
+        "organizer",
+        "中国人民政治协商会议第十二届全国委员会",
+    ) in got
+    # the full name is the same meeting as the short forms
+    meetings = [
+        e
+        for e in doc_of("中国人民政治协商会议第十二届全国委员会第三次会议开幕。全国政协十二届三次会议闭幕。").entities
+        if e.type == "Meeting"
+    ]
+    assert len(meetings) == 1
 
 
 def test_rectification_campaigns():

@@ -33,6 +33,7 @@ _BODY = re.compile(
     rf"|(?P<youth>共青团(?:{PLACE})?(?:省|市|县|区)?委|团(?:省|市|县|区)委)"
     rf"|(?P<group>(?:{_LEVEL})[{HAN}]{{0,6}}?(?:领导小组|协调小组|工作小组))"
     rf"|(?P<special>(?:全国|[省市县区])(?:人大|政协)[{HAN}]{{2,10}}?委员会)"
+    rf"|(?P<cppcc>(?:中国人民政治协商会议|政协)第[{_CN}]{{1,3}}届全国委员会(?:常务委员会)?)"
 )
 # 北方工业大学, 城投公司, XX股份有限公司: a proper name before the suffix of a named unit
 _INSTITUTION_RX = re.compile(rf"(?:{_INSTITUTION})(?!长|员|生[^产活态]|制|区)")
@@ -127,11 +128,15 @@ def bodies(doc: Doc) -> list[Mention]:
 
 _YOUTH = re.compile(rf"^共青团(?:{PLACE})?(?P<level>[省市县区])委$")
 _TERM = re.compile(rf"^中共(?:{PLACE})?第[{_CN}]{{1,3}}届委员会$")
+_CPPCC_TERM = re.compile(r"届全国委员会(?P<standing>常务委员会)?$")
 
 
 def _body_label(span: str) -> str:
-    """共青团XX省委 is 团省委, 中共XX市第十二届委员会 is 市委; 省委 and XX省委 are linked later
-    by their level + organ."""
+    """共青团XX省委 is 团省委, 中共XX市第十二届委员会 is 市委, 政协第十四届全国委员会(常务委员会)
+    is 全国政协(常委会); 省委 and XX省委 are linked later by their level + organ."""
+    m = _CPPCC_TERM.search(span)
+    if m and span.startswith(("政协第", "中国人民政治协商会议第")):
+        return "全国政协常委会" if m.group("standing") else "全国政协"
     m = _YOUTH.match(span)
     if m:
         return f"团{m.group('level')}委"
@@ -146,8 +151,10 @@ def _body_label(span: str) -> str:
 #: what follows a person's name: a verb of official news, an honorific, or the end of a clause
 _AFTER_NAME = (
     "同志|总书记|主持|出席|强调|指出|表示|讲话|在|于|作|参加|会见|会谈|调研|要求|说|陪同|致辞|"
-    "发言|宣布|代表|看望|考察|视察|签署|介绍|回答|应约|应邀|先生|女士|总统|总理|主席|等|和|、|，|。|；|"
-    "：|（|\\s|$"
+    "发言|发了言|先后|分别|相继|宣布|代表|看望|考察|视察|签署|介绍|回答|应约|应邀|先生|女士|总统|总理|主席|等|和|、|，|。|；|"
+    "：|（|\\s|$|"
+    # a day right after the name: 市长张国强26日主持…
+    "[0-9０-９]{1,2}(?:月[0-9０-９]{1,2})?日"
 )
 _TITLE_RX = alternation(TITLES)
 _FOREIGN_TITLE_RX = alternation(FOREIGN_TITLES)
@@ -223,7 +230,7 @@ def _is_name(cand: str) -> bool:
     """A Chinese personal name: a surname and one or two given characters."""
     if not (2 <= len(cand) <= 4) or cand in _NOT_NAMES or cand[:2] in _NOT_NAMES:
         return False
-    if any(not ("\u4e00" <= c <= "\u9fff") for c in cand):
+    if any(not ("\u4e00" <= c <= "\u9fff") for c in cand) or cand[-1] == "等":
         return False
     if cand[:2] in COMPOUND_SURNAMES:
         return len(cand) in (3, 4)
@@ -540,7 +547,7 @@ def _national_session(text: str, m: Mention) -> Mention:
     span = m.text
     if m.key or "全国" not in span or not span.endswith("会议"):
         return m
-    cppcc = "政协" in span
+    cppcc = "政协" in span or "政治协商会议" in span
     npc = "人大" in span or "人民代表大会" in span
     nums = _SESSION_NUMBERS.search(span)
     if cppcc == npc or not nums:

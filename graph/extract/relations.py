@@ -13,6 +13,9 @@ the order they run; `DOC_RULES` read a document's head once. Kinds of rule:
 - proposals: 提出/作出/确立… after a meeting, body or person, “X提出的Y”, X关于Y的部署,
   以X同志为主要代表的中国共产党人…形成了Y;
 - endorsements (…得到A批示肯定), leading bodies (A牵头…行动), members of a numbered formula.
+
+The date, organizers and speakers found for a part of a meeting (…年会开幕式) are then its
+meeting's too (`WHOLE`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..model import Doc, Mention, Relation, Sentence
+from . import rules as mention_rules
 from .common import inside_quotes, quotes
 
 # ------------------------------------------------------------------ names
@@ -41,6 +45,11 @@ PREDICATES = (DATE, ORGANIZER, CHAIR, SPEAKER, PROPOSED_BY, ENDORSED_BY, LED_BY,
 
 #: the rule whose relations `link` reads to join an organ and a meeting name (省委 召开 X会议)
 CONVENE = "convene"
+#: the rule that gives a meeting what was found of its part (…年会开幕式 → …年会)
+WHOLE = "whole-of-part"
+#: what holds of a part of a meeting holds of the meeting: it was held that day, by those
+#: organs, and who spoke at its opening spoke at it (who chaired a session need not chair it all)
+_LIFTED = (DATE, ORGANIZER, SPEAKER)
 
 AGENTS = ("Meeting", "Body", "Person")
 OBJECT_TYPES = ("Goal", "Concept", "Campaign")
@@ -816,4 +825,16 @@ def relations(
     for name, doc_rule in doc_rules.items():
         for s, p, o, sentence in doc_rule(doc, idx):
             add(s, p, o, sentence, name)
+    for r in list(out):
+        whole = _whole(r.subject, idx) if r.predicate in _LIFTED else None
+        if whole is not None:
+            add(whole, r.predicate, r.object, r.sentence, WHOLE)
     return out
+
+
+def _whole(part: Mention, idx: _Index) -> Mention | None:
+    """The meeting a part of a meeting is named after (…年会 of …年会开幕式), if found."""
+    if part.rule != mention_rules.MEETING_PART:
+        return None
+    inside = [m for m in idx.within(part.start, part.end, "Meeting") if m.start == part.start and m.end < part.end]
+    return max(inside, key=lambda m: m.end, default=None)
