@@ -391,6 +391,23 @@ def test_term_before_organ_sessions():
     assert not labels("学习党的十九届六中全会精神。", "Meeting") & {"十九届六中全会精神"}
 
 
+def test_each_expected_target_of_a_work_report_is_a_goal():
+    text = (
+        "今年全市发展的主要预期目标是：地区生产总值增长5%左右，在实际工作中争取更好结果；城镇新增就业50万人以上；"
+        "固定资产投资达到194亿元，同比增长25%；居民收入增长和经济增长同步；文化事业繁荣发展。重点做好以下工作。"
+    )
+    targets = {m.text for m in doc_of(text).mentions if m.rule == "expected-target"}
+    assert targets == {
+        "地区生产总值增长5%左右",
+        "城镇新增就业50万人以上",
+        "固定资产投资达到194亿元",
+        "居民收入增长和经济增长同步",
+    }
+    # across a line break; a number alone names nothing
+    assert "一般公共预算收入增长3%左右" in labels("主要预期目标\n是：一般公共预算收入增长3%左右。", "Goal")
+    assert not {m for m in doc_of("经济增长的预期目标为7%左右，这是必要的。").mentions if m.rule == "expected-target"}
+
+
 def test_cppcc_national_committee_of_a_term_is_the_national_committee():
     doc = doc_of("政协第十二届全国委员会常务委员会第九次会议闭幕。全国政协常委会召开座谈会。")
     bodies = [e for e in doc.entities if e.type == "Body"]

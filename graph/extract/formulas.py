@@ -9,6 +9,7 @@ or by a fixed formula from the lexicon. Quotes are also used for emphasis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from ..model import Doc, Mention
 from ..segment import cn_number
@@ -273,6 +274,17 @@ _TO_BUILD = re.compile(
     r"(?:中心城市|(?:创新|金融|贸易|航运|消费)中心(?!城市)|都市圈|城市群|示范区|先行区|高地|"
     r"枢纽|粮仓|样板))"
 )
+#: 主要预期目标是：地区生产总值增长5%左右；城镇新增就业…: each target the list names is a goal
+_TARGETS = re.compile(r"预期目标\s*(?:是|为)[：:]?")
+_TARGET_END = re.compile(r"[。\n]")
+_TARGET_SPLIT = re.compile(r"[；;，,]")
+#: a target: a number (增长5%左右, 1.4万亿斤以上) or a state to keep (…同步, 基本平衡)
+_TARGET = re.compile(r"[0-9０-９]|(?:同步|基本平衡|保持稳定|基本稳定|持续改善|继续下降)$")
+#: a target names what it measures first (城镇新增就业…); clauses of the list that are no target
+#: (在实际工作中争取更好结果) or only the rest of one (同比增长21%) do not
+_TARGET_START = re.compile(
+    r"^(?!在实际工作中|实际工作中|争取|努力|力争|并|其中|同时|同比|比上年|比去年|增长|下降|年均)[\u4e00-\u9fff]{2}"
+)
 _MODERN = re.compile(rf"(?:社会主义)?现代化新?(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
@@ -296,6 +308,7 @@ def goals(doc: Doc) -> list[Mention]:
         content = text[start : m.start()]
         if len(content) >= 2 and not _GOAL_GENERIC.match(content):
             out.append(Mention(start, m.end(), text[start : m.end()], "Goal", text[start : m.end()], "goal-of"))
+    out.extend(_targets(text))
     for m in _MODERNISATION.finditer(text):
         start = left_edge(text, m.start(), max_len=14)
         if m.start() - start >= 2 and _REACHED.search(text, max(0, start - 4), start):
@@ -335,6 +348,20 @@ def goals(doc: Doc) -> list[Mention]:
             )
         )
     return out
+
+
+def _targets(text: str) -> Iterator[Mention]:
+    """The targets a list of expected targets names, one clause each (主要预期目标是：…)."""
+    for m in _TARGETS.finditer(text):
+        end = _TARGET_END.search(text, m.end())
+        stop = end.start() if end else len(text)
+        pos = m.end()
+        for part in _TARGET_SPLIT.split(text[pos:stop]):
+            item = part.strip()
+            lead = part.find(item) if item else 0
+            if 4 <= len(item) <= 40 and _TARGET.search(item) and _TARGET_START.match(item):
+                yield Mention(pos + lead, pos + lead + len(item), item, "Goal", item, "expected-target")
+            pos += len(part) + 1
 
 
 def _through_quotes(text: str, start: int) -> int:
