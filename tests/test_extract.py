@@ -106,6 +106,7 @@ def test_month_day_without_any_year_is_left_out():
 def test_bodies_from_lexicon_and_suffixes():
     found = labels("在市委、市政府的领导下，团市委和市妇联联合人社部、国务院国资委开展工作。", "Body")
     assert {"市委", "市政府", "团市委", "市妇联", "人社部", "人力资源社会保障部", "国务院国资委"} <= found
+    assert labels("省青联、省学联联合开展志愿服务。大学联合培养研究生。", "Body") == {"省青联", "省学联"}
 
 
 def test_abbreviation_and_full_name_are_one_body():
@@ -159,6 +160,8 @@ def test_what_holds_of_a_part_of_a_meeting_holds_of_the_meeting():
 
 def test_leaders_from_lexicon():
     assert ("Person", "习近平") in ents("在以习近平同志为核心的党中央坚强领导下。")
+    # the names an older text knows them by
+    assert {("Person", "毛泽东"), ("Person", "周恩来")} <= ents("毛主席说：要调动一切积极因素。周总理指出。")
 
 
 # ------------------------------------------------------------------ meetings
