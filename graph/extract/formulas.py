@@ -283,7 +283,7 @@ _TARGET = re.compile(r"[0-9０-９]|(?:同步|基本平衡|保持稳定|基本�
 #: a target names what it measures first (城镇新增就业…); clauses of the list that are no target
 #: (在实际工作中争取更好结果) or only the rest of one (同比增长21%) do not
 _TARGET_START = re.compile(
-    r"^(?!在实际工作中|实际工作中|争取|努力|力争|并|其中|同时|同比|比上年|比去年|增长|下降|年均)[\u4e00-\u9fff]{2}"
+    rf"^(?!在实际工作中|实际工作中|争取|努力|力争|并|其中|同时|同比|比上年|比去年|增长|下降|年均)[{HAN}]{{2}}"
 )
 _MODERN = re.compile(rf"(?:社会主义)?现代化新?(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
