@@ -411,6 +411,14 @@ def test_each_expected_target_of_a_work_report_is_a_goal():
     assert not {m for m in doc_of("经济增长的预期目标为7%左右，这是必要的。").mentions if m.rule == "expected-target"}
 
 
+def test_a_quoted_name_built_is_a_campaign():
+    assert ("Campaign", "好房子建设") in ents("有序推动“好房子”建设，开展物业服务提升。")
+    assert "好房子" in labels("推动“好房子”建设。", "Campaign")
+    assert not labels("“好房子”建设者们。", "Campaign")
+    # a name typed otherwise keeps its type
+    assert ("Concept", "一带一路") in ents("高质量推进“一带一路”建设。")
+
+
 def test_cppcc_national_committee_of_a_term_is_the_national_committee():
     doc = doc_of("政协第十二届全国委员会常务委员会第九次会议闭幕。全国政协常委会召开座谈会。")
     bodies = [e for e in doc.entities if e.type == "Body"]

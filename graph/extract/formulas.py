@@ -56,6 +56,8 @@ _FORMULATION_BEFORE = re.compile(r"(?:坚持|践行|树立|树牢|贯彻|落实|
 # 实现老城市新活力和“四个出新出彩”: a numbered formula in a clause of reaching something
 _GOAL_CLAUSE = re.compile(r"实现|达到|确保实现")
 _MEASURED = re.compile(r"^[一二两三四五六七八九十]+(?:个|大|项|件|条)")
+# “X”建设 as a whole word (not 建设者, 建设性)
+_BUILDING_AFTER = re.compile(rf"^建设(?![{HAN}])|^建设(?=[和与及、])")
 
 
 def _clause_start(text: str, pos: int) -> int:
@@ -154,6 +156,9 @@ def _classify(text: str, s: int, e: int, q: str, listed: bool) -> Mention | None
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", number=n)
     if n:
         return Mention(s, e, text[s:e], "Concept", label, rules.NUMBERED_FORMULA, number=n)
+    if _BUILDING_AFTER.match(after):  # 推动“好房子”建设: a programme of building, named by its quote
+        end = e + len("建设")
+        return Mention(s, end, text[s:end], "Campaign", label + "建设", "quoted-building", aliases=(label,))
     return None
 
 
