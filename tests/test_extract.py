@@ -411,6 +411,15 @@ def test_each_expected_target_of_a_work_report_is_a_goal():
     assert not {m for m in doc_of("经济增长的预期目标为7%左右，这是必要的。").mentions if m.rule == "expected-target"}
 
 
+def test_what_a_goal_is_said_to_build_is_a_goal():
+    got = labels("全面推进依法治国，总目标是建设中国特色社会主义法治体系、建设社会主义法治国家。", "Goal")
+    assert {"中国特色社会主义法治体系", "社会主义法治国家"} <= got
+    got = labels("强军目标是建设一支听党指挥、能打胜仗、作风优良的人民军队。", "Goal")
+    assert "一支听党指挥、能打胜仗、作风优良的人民军队" in got
+    # not a name cut at the verb's complement, nor one running past the clause
+    assert not {g for g in labels("目标是建立和完善院团人才辈出的体制机制。", "Goal") if g.startswith("和")}
+
+
 def test_a_quoted_name_built_is_a_campaign():
     assert ("Campaign", "好房子建设") in ents("有序推动“好房子”建设，开展物业服务提升。")
     assert "好房子" in labels("推动“好房子”建设。", "Campaign")

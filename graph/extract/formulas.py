@@ -279,6 +279,10 @@ _TO_BUILD = re.compile(
     r"(?:中心城市|(?:创新|金融|贸易|航运|消费)中心(?!城市)|都市圈|城市群|示范区|先行区|高地|"
     r"枢纽|粮仓|样板))"
 )
+#: 改革的目标是建立社会主义市场经济体制: what the goal is said to be built or reached is a goal
+_GOAL_VERBS = "建立|建设|实现|建成|达到|基本实现|全面建成"
+_GOAL_IS = re.compile(rf"目标(?:是|为)(?:{_GOAL_VERBS})(?P<g>(?![和与及并])[^，。；：“”\n]{{2,40}})(?=[，。；：\n]|$)")
+_GOAL_IS_SPLIT = re.compile(rf"、(?:{_GOAL_VERBS})")
 #: 主要预期目标是：地区生产总值增长5%左右；城镇新增就业…: each target the list names is a goal
 _TARGETS = re.compile(r"预期目标\s*(?:是|为)[：:]?")
 _TARGET_END = re.compile(r"[。\n]")
@@ -314,6 +318,13 @@ def goals(doc: Doc) -> list[Mention]:
         if len(content) >= 2 and not _GOAL_GENERIC.match(content):
             out.append(Mention(start, m.end(), text[start : m.end()], "Goal", text[start : m.end()], "goal-of"))
     out.extend(_targets(text))
+    for m in _GOAL_IS.finditer(text):
+        pos = m.start("g")
+        for part in _GOAL_IS_SPLIT.split(m.group("g")):
+            if 2 <= len(part) and is_boundary(text, pos + len(part)):
+                out.append(Mention(pos, pos + len(part), part, "Goal", part, "goal-is"))
+            verb = _GOAL_IS_SPLIT.match(text, pos + len(part))
+            pos += len(part) + (verb.end() - verb.start() if verb else 0)
     for m in _MODERNISATION.finditer(text):
         start = left_edge(text, m.start(), max_len=14)
         if m.start() - start >= 2 and _REACHED.search(text, max(0, start - 4), start):
