@@ -420,6 +420,11 @@ def test_what_a_goal_is_said_to_build_is_a_goal():
     assert not {g for g in labels("目标是建立和完善院团人才辈出的体制机制。", "Goal") if g.startswith("和")}
 
 
+def test_x_this_goal_names_x():
+    assert labels("紧紧围绕建设生态、宜居城市这一目标，加大投入。", "Goal") == {"生态、宜居城市"}
+    assert labels("围绕这一目标，我们要努力。", "Goal") == set()
+
+
 def test_a_quoted_name_built_is_a_campaign():
     assert ("Campaign", "好房子建设") in ents("有序推动“好房子”建设，开展物业服务提升。")
     assert "好房子" in labels("推动“好房子”建设。", "Campaign")

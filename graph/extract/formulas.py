@@ -283,6 +283,10 @@ _TO_BUILD = re.compile(
 _GOAL_VERBS = "建立|建设|实现|建成|达到|基本实现|全面建成"
 _GOAL_IS = re.compile(rf"目标(?:是|为)(?:{_GOAL_VERBS})(?P<g>(?![和与及并])[^，。；：“”\n]{{2,40}})(?=[，。；：\n]|$)")
 _GOAL_IS_SPLIT = re.compile(rf"、(?:{_GOAL_VERBS})")
+#: 围绕建设生态、宜居城市这一目标: the goal is what the verb governs, up to the demonstrative
+_THIS_GOAL = re.compile(
+    rf"(?:{_GOAL_VERBS}|打造)(?P<g>(?![和与及并])[^，。；：“”\n]{{2,30}}?)(?:这一|这个)(?:奋斗)?目标"
+)
 #: 主要预期目标是：地区生产总值增长5%左右；城镇新增就业…: each target the list names is a goal
 _TARGETS = re.compile(r"预期目标\s*(?:是|为)[：:]?")
 _TARGET_END = re.compile(r"[。\n]")
@@ -308,8 +312,8 @@ def goals(doc: Doc) -> list[Mention]:
             continue  # “两个确保”的奋斗目标: the quoted rule owns it
         start = _through_quotes(text, left_edge(text, m.start(), max_len=14))
         content = text[start : m.start()]
-        if len(content) < 2 or _GOAL_GENERIC.match(content):
-            continue
+        if len(content) < 2 or _GOAL_GENERIC.match(content) or content.endswith(("这一", "这个")):
+            continue  # X这一目标: the goal is X (below)
         label = content if m.group(0) == "新目标" else text[start : m.end()]
         out.append(Mention(start, m.end(), text[start : m.end()], "Goal", label, "goal-head"))
     for m in _GOAL_OF.finditer(text):
@@ -318,6 +322,9 @@ def goals(doc: Doc) -> list[Mention]:
         if len(content) >= 2 and not _GOAL_GENERIC.match(content):
             out.append(Mention(start, m.end(), text[start : m.end()], "Goal", text[start : m.end()], "goal-of"))
     out.extend(_targets(text))
+    for m in _THIS_GOAL.finditer(text):
+        if is_boundary(text, m.start("g")):
+            out.append(Mention(m.start("g"), m.end("g"), m.group("g"), "Goal", m.group("g"), "this-goal"))
     for m in _GOAL_IS.finditer(text):
         pos = m.start("g")
         for part in _GOAL_IS_SPLIT.split(m.group("g")):
