@@ -420,6 +420,11 @@ def test_what_a_goal_is_said_to_build_is_a_goal():
     assert not {g for g in labels("目标是建立和完善院团人才辈出的体制机制。", "Goal") if g.startswith("和")}
 
 
+def test_a_place_to_be_built_may_hold_a_quotation_or_be_a_centre():
+    assert "新时代更高水平的天府粮仓" in labels("打造新时代更高水平的“天府粮仓”。", "Goal")
+    assert "国际科技创新中心" in labels("积极推动国际科技创新中心建设，持续提升科技成果转化。", "Goal")
+
+
 def test_x_this_goal_names_x():
     assert labels("紧紧围绕建设生态、宜居城市这一目标，加大投入。", "Goal") == {"生态、宜居城市"}
     assert labels("围绕这一目标，我们要努力。", "Goal") == set()

@@ -273,11 +273,12 @@ _MODERNISATION = re.compile(rf"现代化(?![{HAN}XＸ])")
 _REACHED = re.compile(rf"(?:{_REACH_VERBS})$")
 #: 建设国际消费中心城市, 打造现代化都市圈: a place to be built, after a verb of building
 # 国际消费中心城市建设: a place to be built, named before 建设
-_BUILT = re.compile(r"(?:中心城市|都市圈|城市群|示范区|先行区)(?=建设)")
+_CENTRE = r"(?:创新|金融|贸易|航运|消费)中心(?!城市)"
+_BUILT = re.compile(rf"(?:中心城市|{_CENTRE}|都市圈|城市群|示范区|先行区)(?=建设)")
+# the name may hold a quotation (打造新时代更高水平的“天府粮仓”): its label is unquoted
 _TO_BUILD = re.compile(
-    r"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、“”\n]{2,20}?"
-    r"(?:中心城市|(?:创新|金融|贸易|航运|消费)中心(?!城市)|都市圈|城市群|示范区|先行区|高地|"
-    r"枢纽|粮仓|样板))"
+    r"(?:建设|打造|建成)[好成]?(?P<g>[^，。；、\n]{2,22}?"
+    rf"(?:中心城市|{_CENTRE}|都市圈|城市群|示范区|先行区|高地|枢纽|粮仓|样板)”?)"
 )
 #: 改革的目标是建立社会主义市场经济体制: what the goal is said to be built or reached is a goal
 _GOAL_VERBS = "建立|建设|实现|建成|达到|基本实现|全面建成"
@@ -338,8 +339,9 @@ def goals(doc: Doc) -> list[Mention]:
             span = text[start : m.end()]
             out.append(Mention(start, m.end(), span, "Goal", span, "modernisation"))
     for m in _TO_BUILD.finditer(text):
-        if is_boundary(text, m.end("g")):
-            out.append(Mention(m.start("g"), m.end("g"), m.group("g"), "Goal", m.group("g"), "to-build"))
+        g = m.group("g")
+        if is_boundary(text, m.end("g")) and g.count("“") == g.count("”") and not g.startswith("“"):
+            out.append(Mention(m.start("g"), m.end("g"), g, "Goal", _unquote(g), "to-build"))
     for m in _BUILT.finditer(text):
         start = left_edge(text, m.start(), max_len=12)
         if m.start() - start >= 2:
