@@ -430,6 +430,14 @@ def test_x_this_goal_names_x():
     assert labels("围绕这一目标，我们要努力。", "Goal") == set()
 
 
+def test_a_programme_carried_out_is_a_campaign():
+    assert labels("实施城乡居民增收计划，促进消费。", "Campaign") == {"城乡居民增收计划"}
+    assert labels("实施全民参保计划和社保扩面。", "Campaign") == {"全民参保计划"}
+    # an action plan is a document; a plan with no name is nothing
+    assert labels("实施新型城镇化五年行动计划。", "Campaign") == set()
+    assert labels("认真实施年度计划。实施这一计划。", "Campaign") == set()
+
+
 def test_a_quoted_name_built_is_a_campaign():
     assert ("Campaign", "好房子建设") in ents("有序推动“好房子”建设，开展物业服务提升。")
     assert "好房子" in labels("推动“好房子”建设。", "Campaign")

@@ -252,7 +252,17 @@ def campaigns(doc: Doc) -> list[Mention]:
             continue  # the quoted rule owns “X”活动
         span = text[start : m.end()]
         out.append(Mention(start, m.end(), span, "Campaign", span, "campaign-head"))
+    for m in _PROGRAMME.finditer(text):
+        c = m.group("c")
+        if is_boundary(text, m.end("c")) and not c.endswith(_PLAN_DOCUMENTS) and not _NOT_A_PROGRAMME.match(c):
+            out.append(Mention(m.start("c"), m.end("c"), c, "Campaign", c, "programme"))
     return out
+
+
+#: 实施城乡居民增收计划: a programme carried out is a campaign (a 行动计划 is a document)
+_PROGRAMME = re.compile(r"实施(?P<c>[^，。；、：“”（）\n]{2,20}?计划)")
+_PLAN_DOCUMENTS = ("行动计划", "工作计划", "年度计划")
+_NOT_A_PROGRAMME = re.compile(r"^(?:这一|这个|该|上述|本|各项|有关|相关|年度)")
 
 
 # ------------------------------------------------------------------ goals
