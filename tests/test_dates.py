@@ -59,3 +59,10 @@ def test_not_datelines(text):
 def test_no_dateline_without_the_items_date():
     assert values("国务院副总理张明18日在京出席论坛。", None) == {}
     assert values("3月5日，大会开幕。", ON) == {"3月5日": "2024-03-05"}
+
+
+def test_a_part_of_a_month_is_that_month():
+    assert values("6月底前要全面完成植树任务。", None) == {"6月底": "2024-06"}
+    assert values("去年12月中旬召开会议。", None) == {"去年12月中旬": "2023-12"}
+    # a month alone is too often a count of months
+    assert values("3个月内完成，共3月。", None) == {}

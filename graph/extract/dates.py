@@ -2,7 +2,8 @@
 
 Handled: 2022年1月21日, 2022年1月, 2022年, 二〇二二年, 1月21日 (speech year),
 去年/今年/明年/前年 with or without 月日, 过去一年, 上半年/下半年 (their year),
-2021年以来; with the speech's own date (`--date`), the datelines of news items: 26日 and
+2021年以来, 6月底 and 3月上旬 (that month of the speech year); with the speech's own date
+(`--date`), the datelines of news items: 26日 and
 当地时间26日 (that day of the speech's month, or of the month before when the day is still to
 come), 今天/今日 (the speech date), 昨天/昨日, 前天. Not dates: durations (前瞻30年, 五年规划), ordinals in names
 (第十一次), deictic words without a calendar value (当前, 今后).
@@ -46,6 +47,8 @@ _DAY_ONLY = re.compile(
 _DEICTIC_DAY = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2}
 _DEICTIC = re.compile(rf"(?<![{_CN}])(?:今天|今日|昨天|昨日|前天){_DATELINE_NEXT}")
 _PAST_YEAR = re.compile(r"过去(?:的)?一年")
+#: a part of a month after it (6月底, 3月上旬): the month as a time, not a count of months
+_PART_OF_MONTH = re.compile(r"底|初|末|上旬|中旬|下旬")
 _HALF = re.compile(r"(?P<rel>今年|去年|明年)?(?P<h>上半年|下半年)")
 # a year that is a target ("到2035年", "2035年远景目标") says nothing about the speech date
 _TARGET_BEFORE = re.compile(r"(?:到|至|截至|力争|预计|前)$")
@@ -143,8 +146,9 @@ def dates(doc: Doc) -> list[Mention]:
         y = _year_of(m)
         rel = m.group("rel")
         mo, d = _num(m.group("m")), _num(m.group("d"))
-        if m.group("m") and not m.group("y") and not rel and not m.group("d"):
-            continue  # "3月" alone is too often a duration ("3个月") or a list item
+        part = _PART_OF_MONTH.match(text, m.end()) if m.group("m") and not m.group("d") else None
+        if m.group("m") and not m.group("y") and not rel and not m.group("d") and part is None:
+            continue  # "3月" alone is too often a duration ("3个月") or a list item; 6月底 is a time
         if m.group("y") and _ends_a_span(text, m.start()):
             continue
         if y is None:
@@ -153,7 +157,7 @@ def dates(doc: Doc) -> list[Mention]:
             y = base + _REL.get(rel, 0) if rel else base
         if not _valid(y, mo, d):
             continue
-        end = m.end()
+        end = part.end() if part else m.end()
         surface = text[m.start() : end]
         out.append(Mention(m.start(), end, surface, "Date", surface, "date", value=_value(y, mo, d)))
     if doc.speech.date is not None:
