@@ -425,6 +425,19 @@ def test_a_place_to_be_built_may_hold_a_quotation_or_be_a_centre():
     assert "国际科技创新中心" in labels("积极推动国际科技创新中心建设，持续提升科技成果转化。", "Goal")
 
 
+def test_what_a_thing_is_to_be_made_into_is_a_goal():
+    got = labels("努力把新区打造成极具魅力的商贸城、充满活力的创业城。", "Goal")
+    assert "极具魅力的商贸城、充满活力的创业城" in got
+    got = labels("为把我国建设成为富强民主文明和谐美丽的社会主义现代化强国而奋斗。", "Goal")
+    assert "富强民主文明和谐美丽的社会主义现代化强国" in got
+    # 打造 成渝…, 建设 成效: 成 starts another word; a goal inside a longer noun is not one
+    assert labels("打造成渝绵科技创新金三角。生态建设成效显著。", "Goal") == set()
+    assert not labels("肩负起打造成为引领对外开放的重要门户的光荣使命。", "Goal")
+    # the proposer is not the body in a phrase of time before the verb
+    got = rels("李强表示，习近平主席在亚投行组建之初提出将亚投行打造成专业、高效、廉洁的新型多边开发银行。")
+    assert got == {("专业、高效、廉洁的新型多边开发银行", "proposedBy", "习近平")}
+
+
 def test_x_this_goal_names_x():
     assert labels("紧紧围绕建设生态、宜居城市这一目标，加大投入。", "Goal") == {"生态、宜居城市"}
     assert labels("围绕这一目标，我们要努力。", "Goal") == set()

@@ -294,6 +294,14 @@ _TO_BUILD = re.compile(
 _GOAL_VERBS = "建立|建设|实现|建成|达到|基本实现|全面建成"
 _GOAL_IS = re.compile(rf"目标(?:是|为)(?:{_GOAL_VERBS})(?P<g>(?![和与及并])[^，。；：“”\n]{{2,40}})(?=[，。；：\n]|$)")
 _GOAL_IS_SPLIT = re.compile(rf"、(?:{_GOAL_VERBS})")
+#: 把亚投行打造成专业、高效、廉洁的新型多边开发银行: what a thing is to be made into is a goal
+_BECOME = re.compile(
+    r"(?P<v>建设成为|打造成为|建成为|打造成)(?P<g>(?![和与及并])[^，。；：“”\n]{4,40}?)"
+    r"(?=而?(?:努力|不懈)?奋斗|而努力|[，。；：！？\n]|$)"
+)
+#: not a goal of its own: one of two fates (…还是…), or a goal named inside a longer noun
+#: (打造成为…门户的光荣使命, 建设成为…国家的战略思想)
+_NOT_BECOME = re.compile(r"还是|的[^的]{0,4}(?:使命|任务|思想|要求|目标|道路)$")
 #: 围绕建设生态、宜居城市这一目标: the goal is what the verb governs, up to the demonstrative
 _THIS_GOAL = re.compile(
     rf"(?:{_GOAL_VERBS}|打造)(?P<g>(?![和与及并])[^，。；：“”\n]{{2,30}}?)(?:这一|这个)(?:奋斗)?目标"
@@ -333,16 +341,18 @@ def goals(doc: Doc) -> list[Mention]:
         if len(content) >= 2 and not _GOAL_GENERIC.match(content):
             out.append(Mention(start, m.end(), text[start : m.end()], "Goal", text[start : m.end()], "goal-of"))
     out.extend(_targets(text))
+    for m in _BECOME.finditer(text):
+        g = m.group("g")
+        # after a bare 打造成 only a description (…的…): 打造成渝绵… is 打造 成渝绵…
+        if (m.group("v") == "打造成" and "的" not in g) or _NOT_BECOME.search(g):
+            continue
+        if is_boundary(text, m.start("g")):
+            out.extend(_governed_goals(text, m.start("g"), m.end("g"), "to-become"))
     for m in _THIS_GOAL.finditer(text):
         if is_boundary(text, m.start("g")):
             out.append(Mention(m.start("g"), m.end("g"), m.group("g"), "Goal", m.group("g"), "this-goal"))
     for m in _GOAL_IS.finditer(text):
-        pos = m.start("g")
-        for part in _GOAL_IS_SPLIT.split(m.group("g")):
-            if 2 <= len(part) and is_boundary(text, pos + len(part)):
-                out.append(Mention(pos, pos + len(part), part, "Goal", part, "goal-is"))
-            verb = _GOAL_IS_SPLIT.match(text, pos + len(part))
-            pos += len(part) + (verb.end() - verb.start() if verb else 0)
+        out.extend(_governed_goals(text, m.start("g"), m.end("g"), "goal-is"))
     for m in _MODERNISATION.finditer(text):
         start = left_edge(text, m.start(), max_len=14)
         if m.start() - start >= 2 and _REACHED.search(text, max(0, start - 4), start):
@@ -383,6 +393,17 @@ def goals(doc: Doc) -> list[Mention]:
             )
         )
     return out
+
+
+def _governed_goals(text: str, start: int, end: int, rule: str) -> Iterator[Mention]:
+    """The goals a verb governs in text[start:end], one per 、VERB (建设X、建设Y), each ending
+    on a word boundary."""
+    pos = start
+    for part in _GOAL_IS_SPLIT.split(text[start:end]):
+        if 2 <= len(part) and is_boundary(text, pos + len(part)):
+            yield Mention(pos, pos + len(part), part, "Goal", part, rule)
+        verb = _GOAL_IS_SPLIT.match(text, pos + len(part))
+        pos += len(part) + (verb.end() - verb.start() if verb else 0)
 
 
 def _targets(text: str) -> Iterator[Mention]:

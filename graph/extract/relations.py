@@ -133,6 +133,8 @@ _DECIDED = re.compile(r"(?:部署|决策|决定|战略)")
 _NOUN_BEFORE_DEPLOY = ("决策", "工作", "战略", "重要", "重大", "统一", "中央", "总体")
 _DEPLOY_WHAT = re.compile(r"了?(?:开展|实施|推进|启动|推动)")
 _PROPOSED_DE = ("提出的", "确立的", "作出的", "确定的")
+# 在X组建之初, 在X成立时: an agent in a phrase of time before the verb is not its subject
+_WHEN_TAIL = re.compile(r"[^，。；]{0,10}?(?:之初|之际|之时|时|期间|以来)")
 # 党中央关于A、B等战略部署: A and B put forward by the one whose 部署 it is
 _DECISION = re.compile(r"关于(?P<what>[^。；]{2,80}?)(?:等)?(?:的)?(?:重大)?(?:战略|决策)?部署")
 # 以江泽民同志为主要代表的中国共产党人…形成了…: the proposer is the person named
@@ -537,7 +539,7 @@ def propose(c: Clause) -> Iterator[Found]:
     agents = [m for m in c.top if m.type in AGENTS]
     for v in _verbs(c, head.end):
         lo, hi = c.clause_start(v.start()), c.clause_end(v.end())
-        own = [m for m in agents if lo <= m.start and m.end <= v.start()]
+        own = [m for m in agents if lo <= m.start and m.end <= v.start() and not _when_of(c.text, m, v.start())]
         before = [m for m in agents if m.end <= v.start()]
         if own:
             subj = own[-1]
@@ -555,6 +557,11 @@ def propose(c: Clause) -> Iterator[Found]:
         for o in c.top:
             if o.type in OBJECT_TYPES and v.end() <= o.start and o.end <= hi:
                 yield o, PROPOSED_BY, subj
+
+
+def _when_of(text: str, m: Mention, verb: int) -> bool:
+    """Whether `m` only says when the verb happened (习近平在亚投行组建之初提出…: not 亚投行)."""
+    return text[m.start - 1 : m.start] == "在" and _WHEN_TAIL.fullmatch(text, m.end, verb) is not None
 
 
 def _verbs(c: Clause, lo: int) -> Iterator[re.Match]:
