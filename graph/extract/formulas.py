@@ -309,6 +309,7 @@ _THIS_GOAL = re.compile(
 #: 主要预期目标是：地区生产总值增长5%左右；城镇新增就业…: each target the list names is a goal
 _TARGETS = re.compile(r"预期目标\s*(?:是|为)[：:]?")
 _TARGET_END = re.compile(r"[。\n]")
+_TARGET_REACH = 400
 _TARGET_SPLIT = re.compile(r"[；;，,]")
 #: a target: a number (增长5%左右, 1.4万亿斤以上) or a state to keep (…同步, 基本平衡)
 _TARGET = re.compile(r"[0-9０-９]|(?:同步|基本平衡|保持稳定|基本稳定|持续改善|继续下降)$")
@@ -409,8 +410,11 @@ def _governed_goals(text: str, start: int, end: int, rule: str) -> Iterator[Ment
 def _targets(text: str) -> Iterator[Mention]:
     """The targets a list of expected targets names, one clause each (主要预期目标是：…)."""
     for m in _TARGETS.finditer(text):
-        end = _TARGET_END.search(text, m.end())
-        stop = end.start() if end else len(text)
+        # a list of targets is one sentence: read at most _TARGET_REACH characters of it, so
+        # that a text repeating 预期目标是 without a full stop is not read once per repeat
+        limit = min(len(text), m.end() + _TARGET_REACH)
+        end = _TARGET_END.search(text, m.end(), limit)
+        stop = end.start() if end else limit
         pos = m.end()
         for part in _TARGET_SPLIT.split(text[pos:stop]):
             item = part.strip()
