@@ -21,7 +21,7 @@ meeting's too (`WHOLE`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -55,6 +55,10 @@ AGENTS = ("Meeting", "Body", "Person")
 OBJECT_TYPES = ("Goal", "Concept", "Campaign")
 #: how many sentences a meeting reported as held stays the one the text is about
 FOCUS_SPAN = 6
+#: how far (characters, dates included) a verb phrase joining a person or body to a meeting
+#: may run: 张三（DATE）上午在北京主持召开 MEETING; rules look no further, so that a sentence
+#: listing thousands of names and meetings is read in linear time
+REACH = 120
 
 Found = tuple[Mention, str, Mention]
 
@@ -247,17 +251,52 @@ class Clause:
             return f.held
         return f.item
 
+    @cached_property
+    def _dates(self) -> tuple[list[int], list[Mention]]:
+        dates = self.of("Date")  # in the order of `ms`: by start
+        return [d.start for d in dates], dates
+
     def gap(self, lo: int, hi: int) -> str:
         """text[lo:hi] with the dates in it cut out (“\\0” when hi < lo)."""
         if hi < lo:
             return "\0"
+        starts, dates = self._dates
         out, pos = [], lo
-        for d in self.ms:
-            if d.type == "Date" and lo <= d.start and d.end <= hi:
+        for i in range(bisect_left(starts, lo), bisect_left(starts, hi)):
+            d = dates[i]
+            if d.end <= hi:
                 out.append(self.text[pos : d.start])
                 pos = d.end
         out.append(self.text[pos:hi])
         return "".join(out)
+
+    def near(self, pos: int, pool: str = "meetings") -> list[Mention]:
+        """The meetings (or top meetings: `pool` "tops") that start within REACH characters after
+        `pos`: the verb phrases that join a person or body to a meeting are short."""
+        return self.starting(pos, pos + REACH, pool)
+
+    def starting(self, lo: int, hi: int, pool: str = "meetings") -> list[Mention]:
+        """The meetings (or top meetings) that start in [lo, hi], by start."""
+        starts, ms = self._starts(pool)
+        return ms[bisect_left(starts, lo) : bisect_left(starts, hi + 1)]
+
+    def _starts(self, pool: str) -> tuple[list[int], list[Mention]]:
+        if pool not in self._pools:
+            ms = self.meetings if pool == "meetings" else self.top_meetings
+            self._pools[pool] = ([m.start for m in ms], ms)
+        return self._pools[pool]
+
+    @cached_property
+    def _pools(self) -> dict[str, tuple[list[int], list[Mention]]]:
+        return {}
+
+    @cached_property
+    def top_meetings(self) -> list[Mention]:
+        return _top(self.meetings)
+
+    def window(self, pos: int) -> str:
+        """The gap from `pos` to REACH characters on, at most to the sentence's end."""
+        return self.gap(pos, min(self.sent.end, pos + REACH))
 
     def clause_start(self, pos: int) -> int:
         """Where the clause holding `pos` begins (after the last ，；： before it)."""
@@ -339,8 +378,8 @@ def held_on(c: Clause) -> Iterator[Found]:
 def chair(c: Clause) -> Iterator[Found]:
     """PERSON (DATE)(在X) 主持召开 MEETING."""
     for p in c.of("Person"):
-        for mt in c.meetings:
-            if mt.start >= p.end and _CHAIR.match(c.gap(p.end, mt.start)):
+        for mt in c.near(p.end):
+            if _CHAIR.match(c.gap(p.end, mt.start)):
                 yield mt, CHAIR, p
                 if _AND_SPEAK.match(c.text, mt.end):
                     yield mt, SPEAKER, p
@@ -349,14 +388,20 @@ def chair(c: Clause) -> Iterator[Found]:
 def speaker(c: Clause) -> Iterator[Found]:
     """PERSON 在/出席 MEETING(、MEETING) 上发表讲话 / 并讲话 / 上的重要讲话 / 上指出."""
     text = c.text
-    tops = _top(c.meetings)
     for p in c.of("Person"):
-        run = [mt for mt in tops if mt.start >= p.end and _SPEAK_AT.match(c.gap(p.end, mt.start))][:1]
+        run = [mt for mt in c.near(p.end, "tops") if _SPEAK_AT.match(c.gap(p.end, mt.start))][:1]
         if not run:
             continue
-        for mt in tops:  # a list of meetings: 在A、B和C上的讲话
-            if mt.start > run[-1].end and _LIST_SEP.match(text[run[-1].end : mt.start]):
-                run.append(mt)
+        more = True
+        while more:  # a list of meetings: 在A、B和C上的讲话 (a separator is at most 2 characters)
+            more = False
+            for mt in c.near(run[-1].end + 1, "tops"):
+                if mt.start - run[-1].end > 2:
+                    break
+                if _LIST_SEP.match(text[run[-1].end : mt.start]):
+                    run.append(mt)
+                    more = True
+                    break
         last = run[-1]
         after = text[last.end : last.end + 24]
         when = re.match(r"^[^，。；]{0,20}?时的(?:重要)?讲话", after)
@@ -371,17 +416,17 @@ def chair_here(c: Clause) -> Iterator[Found]:
     if about is None:
         return
     for p in c.of("Person"):
-        v = _CHAIR_HERE.match(c.gap(p.end, c.sent.end))
+        v = _CHAIR_HERE.match(c.window(p.end))
         if v is None or _next_is_meeting(c, p):
             continue
         yield about, CHAIR, p
-        if _THEN_SPEAK.match(c.gap(p.end, c.sent.end)[v.end() :]):
+        if _THEN_SPEAK.match(c.window(p.end)[v.end() :]):
             yield about, SPEAKER, p
 
 
 def _next_is_meeting(c: Clause, p: Mention) -> bool:
     """Whether a meeting name follows the person's verb (then `chair` has it)."""
-    return any(mt.start > p.end and _CHAIR.match(c.gap(p.end, mt.start)) for mt in c.meetings)
+    return any(mt.start > p.end and _CHAIR.match(c.gap(p.end, mt.start)) for mt in c.near(p.end))
 
 
 def speaker_here(c: Clause) -> Iterator[Found]:
@@ -473,8 +518,8 @@ def named_after(c: Clause) -> Iterator[Found]:
 def convene(c: Clause) -> Iterator[Found]:
     """BODY (DATE) 召开/举行/举办 MEETING."""
     for b in c.of("Body"):
-        for mt in c.meetings:
-            if mt.start >= b.end and _CONVENE.match(c.gap(b.end, mt.start)):
+        for mt in c.near(b.end):
+            if _CONVENE.match(c.gap(b.end, mt.start)):
                 yield mt, ORGANIZER, b
 
 
@@ -484,7 +529,7 @@ def hosted_by(c: Clause) -> Iterator[Found]:
     text = c.text
     for h in _HOSTED_BY.finditer(text, c.sent.start, c.sent.end):
         lo = c.clause_start(h.start())
-        named = [mt for mt in _top(c.meetings) if lo <= mt.start and mt.end == h.start()]
+        named = [mt for mt in c.starting(max(lo, h.start() - REACH), h.start(), "tops") if mt.end == h.start()]
         this = _THIS_MEETING.fullmatch(text[lo : h.start()]) or (
             lo == h.start() and _THIS_MEETING.match(text, c.sent.start) and text[c.sent.start] in _THIS_WORDS
         )
@@ -495,8 +540,10 @@ def hosted_by(c: Clause) -> Iterator[Found]:
         for b in hosts:
             yield target, ORGANIZER, b
     bodies = _top(c.of("Body"))
+    ends = [b.end for b in bodies]  # top spans neither nest nor cross: their ends rise with their starts
     for mt in c.meetings:
-        last = [i for i, b in enumerate(bodies) if b.end <= mt.start and _HOSTS_OF.match(text[b.end : mt.start])]
+        window = range(bisect_left(ends, mt.start - REACH), bisect_right(ends, mt.start))
+        last = [i for i in window if _HOSTS_OF.match(text[bodies[i].end : mt.start])]
         if not last:
             continue
         i = last[0]
@@ -797,7 +844,7 @@ def _refocus(c: Clause, found: list[Relation]) -> None:
         if r.predicate in (CHAIR, SPEAKER) and r.subject.label == about.label:
             f.people.add(r.object.label)
     for p in c.of("Person"):
-        if _ATTENDS.match(c.gap(p.end, c.sent.end)):
+        if _ATTENDS.match(c.window(p.end)):
             f.people.add(p.label)
 
 
