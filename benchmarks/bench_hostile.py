@@ -52,6 +52,13 @@ def mentions_in_one_sentence(n: int) -> str:
     return "会议由" + "、".join(f"{NUMERALS[i % 10]}省委" for i in range(n)) + "共同召开"
 
 
+def meetings_in_one_sentence(n: int) -> str:
+    """n bodies and persons each convening, chairing or hosting a meeting in one sentence, no 。
+    (each was paired with every meeting after it: cubic until fcad443)."""
+    units = ("{}市委召开全市工作会议、", "市长张{}主持召开全市工作会议、", "由{}市委主办的全市工作会议、")
+    return "".join(units[i % 3].format(NUMERALS[i % 10]) for i in range(n))
+
+
 def headings(n: int) -> str:
     """n numbered headings with a subheading each (一、标题0 / （一）小节)."""
     return "".join(f"{NUMERALS[i % 10]}、标题{i}\n（一）小节\n" for i in range(n))
@@ -144,6 +151,12 @@ FAMILIES: dict[str, tuple[str, Callable[[Path, int], Path], int, str]] = {
     "quotes": ("D9 quoted numbered campaigns in one sentence", text_file(quoted_campaigns), 5_000, "campaigns"),
     "line": ("one line with punctuation and no sentence end", text_file(one_line), 500_000, "characters"),
     "mentions": ("bodies listed in one sentence", text_file(mentions_in_one_sentence), 2_000, "bodies"),
+    "meetings": (
+        "bodies and persons holding meetings in one sentence",
+        text_file(meetings_in_one_sentence),
+        2_000,
+        "meetings",
+    ),
     "headings": ("numbered headings and subheadings", text_file(headings), 2_000, "headings"),
     "speech": ("a speech (the seed repeated)", text_file(seed_text), 1_000_000, "bytes"),
     "nested": ("D10 nested <div>", text_file(html_nested, ".html"), 2_000, "levels"),
