@@ -293,7 +293,8 @@ _TO_BUILD = re.compile(
 #: 改革的目标是建立社会主义市场经济体制: what the goal is said to be built or reached is a goal
 _GOAL_VERBS = "建立|建设|实现|建成|达到|基本实现|全面建成"
 _GOAL_IS = re.compile(rf"目标(?:是|为)(?:{_GOAL_VERBS})(?P<g>(?![和与及并])[^，。；：“”\n]{{2,40}})(?=[，。；：\n]|$)")
-_GOAL_IS_SPLIT = re.compile(rf"、(?:{_GOAL_VERBS})")
+#: 建设X、建设Y: the next of the goals one verb phrase names
+_NEXT_GOAL = re.compile(rf"、(?:{_GOAL_VERBS})")
 #: 把亚投行打造成专业、高效、廉洁的新型多边开发银行: what a thing is to be made into is a goal
 _BECOME = re.compile(
     r"(?P<v>建设成为|打造成为|建成为|打造成)(?P<g>(?![和与及并])[^，。；：“”\n]{4,40}?)"
@@ -324,7 +325,8 @@ _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|
 
 
 def goals(doc: Doc) -> list[Mention]:
-    """…奋斗目标 / …目标任务 / …新目标, 现代化XX, …强省, 平安XX."""
+    """…奋斗目标 / …目标任务 / …新目标, 现代化XX, …强省, 平安XX; what a verb says is to be built
+    or reached (目标是建设X, 建设成为X, X这一目标); the targets of a list of expected targets."""
     text = doc.text
     out = []
     for m in _GOAL_HEAD.finditer(text):
@@ -400,10 +402,10 @@ def _governed_goals(text: str, start: int, end: int, rule: str) -> Iterator[Ment
     """The goals a verb governs in text[start:end], one per 、VERB (建设X、建设Y), each ending
     on a word boundary."""
     pos = start
-    for part in _GOAL_IS_SPLIT.split(text[start:end]):
+    for part in _NEXT_GOAL.split(text[start:end]):
         if 2 <= len(part) and is_boundary(text, pos + len(part)):
             yield Mention(pos, pos + len(part), part, "Goal", part, rule)
-        verb = _GOAL_IS_SPLIT.match(text, pos + len(part))
+        verb = _NEXT_GOAL.match(text, pos + len(part))
         pos += len(part) + (verb.end() - verb.start() if verb else 0)
 
 

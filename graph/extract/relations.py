@@ -277,18 +277,13 @@ class Clause:
 
     def starting(self, lo: int, hi: int, pool: str = "meetings") -> list[Mention]:
         """The meetings (or top meetings) that start in [lo, hi], by start."""
-        starts, ms = self._starts(pool)
+        starts, ms = self._by_start[pool]
         return ms[bisect_left(starts, lo) : bisect_left(starts, hi + 1)]
 
-    def _starts(self, pool: str) -> tuple[list[int], list[Mention]]:
-        if pool not in self._pools:
-            ms = self.meetings if pool == "meetings" else self.top_meetings
-            self._pools[pool] = ([m.start for m in ms], ms)
-        return self._pools[pool]
-
     @cached_property
-    def _pools(self) -> dict[str, tuple[list[int], list[Mention]]]:
-        return {}
+    def _by_start(self) -> dict[str, tuple[list[int], list[Mention]]]:
+        pools = (("meetings", self.meetings), ("tops", self.top_meetings))
+        return {name: ([m.start for m in ms], ms) for name, ms in pools}
 
     @cached_property
     def top_meetings(self) -> list[Mention]:
