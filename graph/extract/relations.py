@@ -387,16 +387,12 @@ def speaker(c: Clause) -> Iterator[Found]:
         run = [mt for mt in c.near(p.end, "tops") if _SPEAK_AT.match(c.gap(p.end, mt.start))][:1]
         if not run:
             continue
-        more = True
-        while more:  # a list of meetings: 在A、B和C上的讲话 (a separator is at most 2 characters)
-            more = False
-            for mt in c.near(run[-1].end + 1, "tops"):
-                if mt.start - run[-1].end > 2:
-                    break
-                if _LIST_SEP.match(text[run[-1].end : mt.start]):
-                    run.append(mt)
-                    more = True
-                    break
+        while True:  # a list of meetings: 在A、B和C上的讲话 (a separator is at most 2 characters)
+            end = run[-1].end
+            nxt = [mt for mt in c.starting(end + 1, end + 2, "tops") if _LIST_SEP.match(text[end : mt.start])]
+            if not nxt:
+                break
+            run.append(nxt[0])
         last = run[-1]
         after = text[last.end : last.end + 24]
         when = re.match(r"^[^，。；]{0,20}?时的(?:重要)?讲话", after)
