@@ -23,10 +23,23 @@ import networkx as nx
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
-from speechkg.graph import analyze, html, pipeline, read, store
-from speechkg.graph import query as _query
+from speechkg.graph.build import pipeline
+from speechkg.graph.build.pipeline import BuildResult, build_speeches, parse_shard, write
+from speechkg.graph.build.steps import lexicon_for
 from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.model import Speech
+from speechkg.graph.query.engines import StorePath, rdflib_term, run
+from speechkg.graph.query.saved import bind
+from speechkg.graph.rdf import oxstore, parse
+from speechkg.graph.rdf.formats import format_for
+from speechkg.graph.rdf.output import write_output
+from speechkg.graph.rdf.write import serialize
+from speechkg.graph.read.corpus import Fields
+from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, max_bytes_of
+from speechkg.graph.read.reader import byline_date, guess_title
+from speechkg.graph.views import page as html
+from speechkg.graph.views.data import co_mentions, dataset_triples
+from speechkg.graph.views.network import entity_graph, evidence_of
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG, bind_prefixes
 
 __all__ = [
@@ -117,7 +130,7 @@ class KnowledgeGraph:
         self,
         dataset: Dataset | None = None,
         *,
-        result: pipeline.BuildResult | None = None,
+        result: BuildResult | None = None,
         store_dir: str | None = None,
     ) -> None:
         self._dataset = dataset
@@ -137,11 +150,9 @@ class KnowledgeGraph:
             else:
                 import pyoxigraph as ox
 
-                from speechkg.graph import oxstore
-
                 ds = Dataset(default_union=True)
                 bind_prefixes(ds)
-                term = _query.rdflib_term
+                term = rdflib_term
                 for q in oxstore.open_store(self._store_dir, read_only=True):
                     if not isinstance(q.graph_name, ox.DefaultGraph):  # the store's default graph is their merge
                         ds.graph(term(q.graph_name)).add((term(q.subject), term(q.predicate), term(q.object)))
@@ -160,12 +171,12 @@ class KnowledgeGraph:
 
     def co_mentions(self) -> dict[tuple[str, str], int]:
         """Entities named in the same sentence: (IRI a, IRI b) with a < b → how many sentences name both."""
-        return analyze.co_mentions(analyze.dataset_triples(self.dataset))
+        return co_mentions(dataset_triples(self.dataset))
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Entities as nodes (type, label, aliases, mentions), relations as edges keyed by predicate."""
         if self._nx is None:
-            self._nx = analyze.entity_graph(self.dataset)
+            self._nx = entity_graph(self.dataset)
         return self._nx
 
     def entities(self, type: str | None = None) -> list[Entity]:
@@ -184,7 +195,7 @@ class KnowledgeGraph:
     def relations(self, predicate: str | None = None) -> list[Relation]:
         """Every relation between entities (or those of one predicate, e.g. "organizer")."""
         g = self.to_networkx()
-        evidence = analyze.evidence_of(self.dataset)
+        evidence = evidence_of(self.dataset)
         rows = [
             Relation(
                 s, g.nodes[s]["label"], d["relation"], o, g.nodes[o]["label"], evidence.get((s, d["relation"], o), "")
@@ -234,9 +245,9 @@ class KnowledgeGraph:
         updates refused, `timeout` seconds and a memory limit enforced in a child process.
         Keyword arguments give variables values, as `--param` does (`l="全总"` binds ?l to the
         string and to the @zh label). SELECT → Rows, ASK → bool, CONSTRUCT/DESCRIBE → Graph."""
-        text = _query.bind(sparql, params)
-        data = _query.StorePath(self._store_dir) if self._dataset is None and self._store_dir else self.dataset
-        result = _query.run(data, text, allow_service=allow_service, timeout=timeout)
+        text = bind(sparql, params)
+        data = StorePath(self._store_dir) if self._dataset is None and self._store_dir else self.dataset
+        result = run(data, text, allow_service=allow_service, timeout=timeout)
         if result.type == "ASK":
             return bool(result.boolean)
         if result.type == "GRAPH":
@@ -252,9 +263,9 @@ class KnowledgeGraph:
         if path == "-":
             raise InputError("serialize needs a file path; use kg.dataset.serialize() for a string")
         if self._result is not None:
-            pipeline.write(self._result, path, format)
+            write(self._result, path, format)
             return
-        store.write_output(path, store.serialize(self.dataset, store.format_for(path, format)))
+        write_output(path, serialize(self.dataset, format_for(path, format)))
 
     def view(
         self,
@@ -269,7 +280,7 @@ class KnowledgeGraph:
         opts = html.ViewOptions(
             title=title, types=html.check_types(types), min_degree=min_degree, physics=physics, max_nodes=max_nodes
         )
-        store.write_output(str(path), html.render(self.dataset, opts).encode("utf-8"))
+        write_output(str(path), html.render(self.dataset, opts).encode("utf-8"))
 
 
 def build(
@@ -301,10 +312,10 @@ def build(
         date=_date(date),
         user_lexicon=str(lexicon) if lexicon else None,
         jobs=jobs,
-        max_bytes=read.max_bytes_of(max_size_mib) if max_size_mib else read.DEFAULT_MAX_BYTES,
+        max_bytes=max_bytes_of(max_size_mib) if max_size_mib else DEFAULT_MAX_BYTES,
         file_timeout=file_timeout,
-        fields=read.Fields(text_field, date_field, id_field, title_field),
-        shard=pipeline.parse_shard(shard) if shard is not None else None,
+        fields=Fields(text_field, date_field, id_field, title_field),
+        shard=parse_shard(shard) if shard is not None else None,
         scheduler=scheduler,
     )
     return KnowledgeGraph(result=result)
@@ -321,12 +332,8 @@ def build_text(
     is derived from `source` and the text, as a file's is from its name)."""
     if not isinstance(text, str):
         raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
-    speech = Speech(
-        text=text, source=source, date=_date(date) or read.byline_date(text), title=title or read.guess_title(text)
-    )
-    return KnowledgeGraph(
-        result=pipeline.build_speeches([speech], pipeline.lexicon_for(str(lexicon) if lexicon else None))
-    )
+    speech = Speech(text=text, source=source, date=_date(date) or byline_date(text), title=title or guess_title(text))
+    return KnowledgeGraph(result=build_speeches([speech], lexicon_for(str(lexicon) if lexicon else None)))
 
 
 def load(
@@ -337,14 +344,13 @@ def load(
     if store_dir is not None:
         if paths:
             raise InputError("give graph files or store_dir, not both")
-        from speechkg.graph import oxstore
 
         oxstore.check_store(store_dir)
         return KnowledgeGraph(store_dir=str(store_dir))
     if paths is None:
         raise InputError("name a graph file to load, or give store_dir")
     files = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
-    return KnowledgeGraph(store.load(files))
+    return KnowledgeGraph(parse.load(files))
 
 
 def _date(value: _dt.date | str | None) -> _dt.date | None:

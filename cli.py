@@ -22,7 +22,7 @@ def _date(ctx, param, value):
 
 
 def _max_bytes(ctx, param, value):
-    from speechkg.graph.read import max_bytes_of
+    from speechkg.graph.read.decode import max_bytes_of
 
     try:
         return max_bytes_of(value)
@@ -31,7 +31,7 @@ def _max_bytes(ctx, param, value):
 
 
 def _shard(ctx, param, value):
-    from speechkg.graph.pipeline import parse_shard
+    from speechkg.graph.build.pipeline import parse_shard
 
     try:
         return None if value is None else parse_shard(value)
@@ -202,7 +202,8 @@ def build(
 
     Example: speechkg build news.jsonl.gz --id-field url -o news.nq
     """
-    from speechkg.graph import pipeline, store
+    from speechkg.graph.build import pipeline
+    from speechkg.graph.rdf.output import write_output
 
     if output or store_dir:  # the writer's library is mapped now: a build short of memory then
         import pyoxigraph  # noqa: F401  fails with a MemoryError (one line), not an ImportError
@@ -211,7 +212,8 @@ def build(
         raise click.UsageError("give -o OUT, --store DIR, or both")
     if scheduler and jobs > 1:
         raise click.UsageError("--jobs and --scheduler do not go together: the cluster's workers extract")
-    from speechkg.graph.read import Fields, read_dates
+    from speechkg.graph.read.corpus import Fields
+    from speechkg.graph.read.reader import read_dates
 
     dates = read_dates(dates_file) if dates_file else None
     bar = None
@@ -254,7 +256,7 @@ def build(
         # each speech freed as it is written, unless the store still needs it
         data = pipeline.write(result, output, fmt, release=not store_dir)
         if output == "-":
-            store.write_output("-", data)
+            write_output("-", data)
         else:
             click.echo(f"{speeches} speech(es), {ents} entities, {rels} relations → {output}", err=True)
     if store_dir:
@@ -293,7 +295,7 @@ def load(graphs, store_dir, replace):
 
     Example: speechkg load corpus.nq --store corpus.db
     """
-    from speechkg.graph import oxstore
+    from speechkg.graph.rdf import oxstore
 
     loaded = []
     try:
@@ -373,25 +375,26 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
 
     Example: speechkg query seed.ttl 'SELECT ?l WHERE { ?e a skg:Body ; skos:prefLabel ?l }'
     """
-    from speechkg.graph import query as q
+    from speechkg.graph.query import engines
+    from speechkg.graph.query.saved import load_saved, read_query_file
 
     files = list(args)
     if query_file is not None:
-        text = q.read_query_file(query_file)
+        text = read_query_file(query_file)
     elif saved:
-        text = q.load_saved(saved)
+        text = load_saved(saved)
     elif files and (len(files) > 1 or store_dir):
         text = files.pop()
     else:
         raise click.UsageError("give GRAPH... QUERY, GRAPH... --file Q.rq or GRAPH... --saved NAME")
     if not files and not store_dir:
         raise click.UsageError("name at least one graph file, or --store DIR")
-    from speechkg.graph.store import write_output
+    from speechkg.graph.rdf.output import write_output
 
-    hint = q.store_hint(files)
+    hint = engines.store_hint(files)
     if hint:
         click.echo(f"Note: {hint}", err=True)
-    with q.result_file(
+    with engines.result_file(
         files,
         text,
         fmt,
@@ -410,9 +413,9 @@ def queries():
 
     Example: speechkg queries
     """
-    from speechkg.graph import query as q
+    from speechkg.graph.query.saved import saved
 
-    items = q.saved()
+    items = saved()
     w = max(len(n) for n in items)
     for name, (desc, _) in items.items():
         click.echo(f"{name:<{w}}  {desc}")
@@ -448,16 +451,17 @@ def view(graph, output, title, types, min_degree, physics, max_nodes, open_):
 
     Example: speechkg view seed.ttl -o seed.html --title 省总工会执委会议讲话
     """
-    from speechkg.graph import html, store
+    from speechkg.graph.rdf.output import check_output, write_output
+    from speechkg.graph.views import page as html
 
     try:
         wanted = html.check_types(types.split(",") if types else None)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc), param_hint="--types") from None
     opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics, max_nodes=max_nodes)
-    store.check_output(output, graph)
+    check_output(output, graph)
     page = html.render_files(list(graph), opts)
-    store.write_output(output, page.encode("utf-8"), graph)
+    write_output(output, page.encode("utf-8"), graph)
     if output == "-":
         return
     click.echo(f"→ {output}", err=True)
@@ -473,10 +477,11 @@ def stats(graph, top):
 
     Example: speechkg stats seed.ttl
     """
-    from speechkg.graph import analyze, store
-    from speechkg.graph.query import printable, width
+    from speechkg.graph.query.results import printable, width
+    from speechkg.graph.rdf import parse
+    from speechkg.graph.views import network
 
-    s = analyze.stats(store.load(list(graph)), top=top)
+    s = network.stats(parse.load(list(graph)), top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
     click.echo("entities:")
     for t, n in s.by_type.items():
@@ -516,7 +521,8 @@ def eval_(graph, gold, set_dir, errors, as_json):
     """
     import json
 
-    from speechkg.graph import evaluate, store
+    from speechkg.graph.quality import evaluate
+    from speechkg.graph.rdf import parse
 
     if set_dir is not None:
         if graph or gold:
@@ -529,7 +535,7 @@ def eval_(graph, gold, set_dir, errors, as_json):
         return
     if not graph or not gold:
         raise click.UsageError("give GRAPH... --gold GOLD.json, or --set DIR")
-    report = evaluate.evaluate(store.load(list(graph)), evaluate.load_gold(gold))
+    report = evaluate.evaluate(parse.load(list(graph)), evaluate.load_gold(gold))
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -547,7 +553,7 @@ def validate(graph):
 
     Example: speechkg validate seed.ttl
     """
-    from speechkg.graph import validate as v
+    from speechkg.graph.quality import validate as v
 
     report = v.validate_files(list(graph))
     for line in report.lines():
@@ -591,9 +597,10 @@ def serve(graph, host, port, timeout, max_memory, location):
 
     Example: speechkg serve seed.ttl --port 7878
     """
-    from speechkg.graph import endpoint, store
+    from speechkg.graph.query import endpoint
+    from speechkg.graph.rdf import parse
 
-    ds = store.load(list(graph))
+    ds = parse.load(list(graph))
     if location and endpoint.check_location(location):
         click.echo(
             f"Warning: {location} is an existing Oxigraph store: the graphs are added to it, "
@@ -634,13 +641,14 @@ def push(graph, gsp, update, into, replace, user):
 
     Example: speechkg push seed.ttl --endpoint http://127.0.0.1:7878/store --replace
     """
-    from speechkg.graph import endpoint, store
+    from speechkg.graph.query import push as pushing
+    from speechkg.graph.rdf import parse
 
-    password = os.environ.get(endpoint.PASSWORD_ENV) if user is not None else None
-    triples, graphs = endpoint.push(
-        store.load(list(graph)), endpoint=gsp, update=update, graph=into, replace=replace, user=user, password=password
+    password = os.environ.get(pushing.PASSWORD_ENV) if user is not None else None
+    triples, graphs = pushing.push(
+        parse.load(list(graph)), endpoint=gsp, update=update, graph=into, replace=replace, user=user, password=password
     )
-    click.echo(f"pushed {triples} triples in {graphs} graph(s) to {endpoint.redact(gsp or update)}")
+    click.echo(f"pushed {triples} triples in {graphs} graph(s) to {pushing.redact(gsp or update)}")
 
 
 @cli.command()
@@ -657,19 +665,19 @@ def compare(graphs, speeches, as_json):
     """
     import json
 
-    from speechkg.graph import compare as c
-    from speechkg.graph import store
+    from speechkg.graph.rdf import parse
+    from speechkg.graph.views import compare as c
 
     if speeches:
         if len(speeches) != 2 or len(graphs) != 1:
             raise click.UsageError("give one corpus graph and --speech A --speech B")
-        ds = store.load(list(graphs))
+        ds = parse.load(list(graphs))
         a, b = (c.speech_graph(ds, s) for s in speeches)
         names = speeches
     else:
         if len(graphs) != 2:
             raise click.UsageError("give two graphs, or one corpus graph and --speech A --speech B")
-        a, b = store.load([graphs[0]]), store.load([graphs[1]])
+        a, b = parse.load([graphs[0]]), parse.load([graphs[1]])
         names = graphs
     result = c.compare(a, b, names[0], names[1])
     if as_json:
@@ -702,10 +710,10 @@ def timeline(graph, entity, output, by, per_10k):
         return
     if by or per_10k:
         raise click.UsageError("--by and --per-10k shape the chart: give -o OUT with them")
-    from speechkg.graph import compare as c
-    from speechkg.graph import store
+    from speechkg.graph.rdf import parse
+    from speechkg.graph.views import compare as c
 
-    click.echo(c.format_timeline(c.timeline(store.load(list(graph)), entity)), nl=False)
+    click.echo(c.format_timeline(c.timeline(parse.load(list(graph)), entity)), nl=False)
 
 
 @cli.command()
@@ -749,15 +757,16 @@ def trend(graph, store_dir, entities, type_, top, by, per_10k, output):
 
 
 def _trend(graph, store_dir, entities, type_, top, by, per_10k, output):
-    from speechkg.graph import trend as tr
+    from speechkg.graph.views import charts
+    from speechkg.graph.views import trend as tr
 
-    tr.check_output(output, graph)
+    charts.check_output(output, graph)
     tr.check_type(type_)
     result = tr.trend(tr.open_graphs(graph, store_dir), entities, type_=type_, top=top, by=by, per_10k=per_10k)
     note = result.note()
     if note:
         click.echo(f"Note: {note}", err=True)
-    tr.write(result, output, graph)
+    charts.write(result, output, graph)
     if output != "-":
         click.echo(
             f"{len(result.series)} entit{'y' if len(result.series) == 1 else 'ies'}, "

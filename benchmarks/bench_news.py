@@ -117,7 +117,7 @@ def main() -> None:
     ap.add_argument("--items", type=int, help="the first N items (default: all)")
     ap.add_argument("--out", help="append the table to this Markdown file")
     args = ap.parse_args()
-    from speechkg.graph.query import saved
+    from speechkg.graph.query.saved import saved
 
     load_before = os.getloadavg()[0]
     rows: list[tuple[str, float, float, float]] = []

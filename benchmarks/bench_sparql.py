@@ -25,10 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_graph(path: Path, copies: int) -> int:
-    from speechkg.graph import pipeline, store
+    from speechkg.graph.build.pipeline import build
+    from speechkg.graph.rdf.write import serialize
 
-    result = pipeline.build([str(ROOT / "seeds" / "provincial-union-2022.txt")])
-    nq = store.serialize(result.dataset, "nquads").decode("utf-8")
+    result = build([str(ROOT / "seeds" / "provincial-union-2022.txt")])
+    nq = serialize(result.dataset, "nquads").decode("utf-8")
     speech = re.search(r"https://w3id\.org/speechkg/id/speech/[0-9a-f]+", nq).group(0)
     n = 0
     with path.open("w", encoding="utf-8") as fh:
@@ -40,7 +41,9 @@ def make_graph(path: Path, copies: int) -> int:
 
 
 def run_engine(engine: str, path: str, timeout: float) -> dict:
-    from speechkg.graph import query as q
+    from speechkg.graph.query.engines import run
+    from speechkg.graph.query.results import format_result
+    from speechkg.graph.query.saved import bind, saved
 
     out: dict = {"engine": engine, "queries": {}}
     t = time.perf_counter()
@@ -62,14 +65,14 @@ def run_engine(engine: str, path: str, timeout: float) -> dict:
     # the saved queries as they are used: provenance of one entity, the sections of one speech;
     # and the sections of the whole corpus at once, a dump of every (section, entity) pair
     params = {"provenance": {"label": "全总"}, "sections": {"source": "speech-0007.txt"}}
-    runs = [(name, q.bind(text, params.get(name, {}))) for name, (_, text) in q.saved().items()]
-    runs.append(("sections, all speeches", q.saved()["sections"][1]))
+    runs = [(name, bind(text, params.get(name, {}))) for name, (_, text) in saved().items()]
+    runs.append(("sections, all speeches", saved()["sections"][1]))
     for name, text in runs:
         t = time.perf_counter()
         try:
-            res = q.run(data, text, timeout=timeout)
+            res = run(data, text, timeout=timeout)
             out["queries"][name] = {"s": time.perf_counter() - t, "rows": len(res.rows)}
-            out["queries"][name]["check"] = q.format_result(res, "csv")
+            out["queries"][name]["check"] = format_result(res, "csv")
         except Exception as exc:  # a timeout is a result here
             out["queries"][name] = {"s": None, "error": str(exc)[:80]}
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -105,7 +105,7 @@ def main() -> None:
     ap.add_argument("--cap", type=float, default=120)
     ap.add_argument("--out")
     args = ap.parse_args()
-    from speechkg.graph import html
+    from speechkg.graph.views import page as html
     from tests.browser import chromium
 
     rows = []

@@ -23,3 +23,9 @@ class OutputError(SpeechKGError):
 
 class ResourceError(SpeechKGError):
     """The work needs more memory than there is."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message as one line (its first), or its type's name when it has none."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

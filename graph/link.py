@@ -16,10 +16,10 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from .extract.common import PLACE
-from .extract.lexicon import Lexicon, builtin, clean
-from .extract.relations import CONVENE
-from .model import Doc, Entity, Mention
+from speechkg.graph.extract.common import PLACE
+from speechkg.graph.extract.lexicon import Lexicon, builtin, clean
+from speechkg.graph.extract.relations import CONVENE
+from speechkg.graph.model import Doc, Entity, Mention
 
 _LEVEL_PREFIXES = {
     "省",

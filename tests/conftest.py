@@ -46,9 +46,9 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_build():
-    from speechkg.graph import pipeline
+    from speechkg.graph.build.pipeline import build
 
-    return pipeline.build([str(SEED)])
+    return build([str(SEED)])
 
 
 @pytest.fixture(scope="session")
@@ -58,17 +58,17 @@ def seed_doc(seed_build):
 
 @pytest.fixture(scope="session")
 def seed_ttl(tmp_path_factory, seed_build) -> Path:
-    from speechkg.graph import pipeline
+    from speechkg.graph.build.pipeline import write
 
     out = tmp_path_factory.mktemp("seed") / "seed.ttl"
-    pipeline.write(seed_build, str(out))
+    write(seed_build, str(out))
     return out
 
 
 def doc_of(text: str, year: int | None = 2022):
     """A processed Doc for a short inline text (the speech year given)."""
+    from speechkg.graph.build.steps import process
     from speechkg.graph.model import Speech
-    from speechkg.graph.pipeline import process
 
     return process(Speech(text=text, source="inline.txt", year=year))
 

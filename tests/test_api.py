@@ -78,13 +78,13 @@ def test_python_dash_m_and_a_users_own_modules_do_not_shadow(tmp_path):
     )
     assert r.returncode == 0 and r.stdout.startswith("speechkg"), r.stderr
     r = subprocess.run(
-        [sys.executable, "-c", "from speechkg.graph import pipeline; print(pipeline.__name__)"],
+        [sys.executable, "-c", "from speechkg.graph.build import pipeline; print(pipeline.__name__)"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert r.stdout.strip() == "speechkg.graph.pipeline", r.stderr
+    assert r.stdout.strip() == "speechkg.graph.build.pipeline", r.stderr
 
 
 def test_entities_relations_and_mentions_agree_with_the_text(kg):
@@ -152,9 +152,10 @@ def test_build_text_is_the_build_of_the_same_file(tmp_path):
 
 def test_load_files_and_store_give_the_same_graph(kg, tmp_path):
     kg.serialize(tmp_path / "seed.trig")
-    from speechkg.graph import oxstore, pipeline
+    from speechkg.graph.build.pipeline import build
+    from speechkg.graph.rdf import oxstore
 
-    oxstore.add_quads(oxstore.open_store(tmp_path / "db"), pipeline.build([str(SEED)]).quads)
+    oxstore.add_quads(oxstore.open_store(tmp_path / "db"), build([str(SEED)]).quads)
     from_file = skg.load(tmp_path / "seed.trig")
     from_store = skg.load(store_dir=tmp_path / "db")
     assert from_file.entities() == from_store.entities() == kg.entities()

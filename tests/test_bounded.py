@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from speechkg.graph import link
+from speechkg.graph.build import steps as build_steps
 from speechkg.graph.model import Mention
+from speechkg.graph.read import reader
 
 from .conftest import doc_of
 
@@ -138,22 +140,22 @@ def test_a_list_of_names_is_still_read_whole_up_to_its_limit():
 
 def test_deeply_nested_html_is_read_in_linear_time(tmp_path):
     # D10: 20,000 nested <div> took 18 s (each block searched its whole subtree again)
-    from speechkg.graph import read
+    from speechkg.graph.read.markup import html_text
 
     data = (
         "<html><body>" + "<div>" * 20000 + "省委召开会议。" + "</div>" * 20000 + "<p>第二段</p></body></html>"
     ).encode()
     t = time.perf_counter()
-    assert read.html_text(data, "n.html") == "省委召开会议。\n第二段"
+    assert html_text(data, "n.html") == "省委召开会议。\n第二段"
     assert time.perf_counter() - t < 3
 
 
 def test_unclosed_html_tags_are_read_in_linear_time():
-    from speechkg.graph import read
+    from speechkg.graph.read.markup import html_text
 
     data = ("<html><body>" + "<p><b><i>" * 10000 + "全总召开会议。").encode()
     t = time.perf_counter()
-    assert read.html_text(data, "u.html") == "全总召开会议。"
+    assert html_text(data, "u.html") == "全总召开会议。"
     assert time.perf_counter() - t < 3
 
 
@@ -162,9 +164,9 @@ def test_html_text_memory_grows_with_the_text_not_the_markup():
     # these 300 KB of markup, 3 GB for a 17 MB page); read as it is parsed it takes about 1 MB
     import tracemalloc
 
-    from speechkg.graph import read
+    from speechkg.graph.read.markup import html_text
 
-    read.html_text(b"<p>x</p>", "warm.html")  # imports and their caches are not the page's
+    html_text(b"<p>x</p>", "warm.html")  # imports and their caches are not the page's
     data = (
         "<html><head><title>标题</title></head><body>"
         + "<div>" * 20000
@@ -175,7 +177,7 @@ def test_html_text_memory_grows_with_the_text_not_the_markup():
     ).encode()
     tracemalloc.start()
     try:
-        text = read.html_text(data, "m.html")
+        text = html_text(data, "m.html")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -184,14 +186,14 @@ def test_html_text_memory_grows_with_the_text_not_the_markup():
 
 
 def test_html_text_reads_only_innermost_blocks_once():
-    from speechkg.graph import read
+    from speechkg.graph.read.markup import html_text
 
     data = (
         "<html><head><title>标题</title></head><body><div>前言<div><p>一段<br>二段</p>"
         "<aside><aside><p>旁注</p></aside></aside><ul><li>甲</li><li>乙</li></ul></div>"
         "</div><script>x</script></body></html>"
     ).encode()
-    assert read.html_text(data, "h.html") == "标题\n一段\n二段\n甲\n乙"
+    assert html_text(data, "h.html") == "标题\n一段\n二段\n甲\n乙"
 
 
 def _docx_bytes(paragraphs: list[str]) -> bytes:
@@ -353,9 +355,9 @@ def _failing_on(monkeypatch, module, name, source, exc):
 
 
 def test_a_file_that_exhausts_memory_while_extracting_does_not_stop_the_corpus(tmp_path, monkeypatch):
-    from speechkg.graph import pipeline
+    pass
 
-    _failing_on(monkeypatch, pipeline, "process", "bad.txt", MemoryError())
+    _failing_on(monkeypatch, build_steps, "process", "bad.txt", MemoryError())
     out = tmp_path / "g.nt"
     r = _build(_corpus(tmp_path), "-o", out)
     assert r.exit_code == 1
@@ -366,9 +368,9 @@ def test_a_file_that_exhausts_memory_while_extracting_does_not_stop_the_corpus(t
 
 
 def test_a_recursion_error_while_reading_is_one_line_and_the_others_are_built(tmp_path, monkeypatch):
-    from speechkg.graph import read
+    pass
 
-    _failing_on(monkeypatch, read, "read_speech", "bad.txt", RecursionError("maximum recursion depth\nexceeded"))
+    _failing_on(monkeypatch, reader, "read_speech", "bad.txt", RecursionError("maximum recursion depth\nexceeded"))
     out = tmp_path / "g.nt"
     r = _build(_corpus(tmp_path), "-o", out)
     assert r.exit_code == 1
@@ -380,9 +382,9 @@ def test_a_recursion_error_while_reading_is_one_line_and_the_others_are_built(tm
 
 
 def test_a_single_failing_file_leaves_the_previous_output(tmp_path, monkeypatch):
-    from speechkg.graph import pipeline
+    pass
 
-    _failing_on(monkeypatch, pipeline, "process", "bad.txt", ValueError("a bug"))
+    _failing_on(monkeypatch, build_steps, "process", "bad.txt", ValueError("a bug"))
     out = tmp_path / "g.ttl"
     out.write_text("previous graph\n", encoding="utf-8")
     r = _build(_corpus(tmp_path) / "bad.txt", "-o", out)
@@ -399,18 +401,18 @@ def _process_failing_on_bad(speech, lex=None):
 
 
 def _real_process():
-    from speechkg.graph import pipeline
+    from speechkg.graph.build.steps import process
 
-    return pipeline.process
+    return process
 
 
 _REAL_PROCESS = _real_process()
 
 
 def test_a_failing_file_with_jobs_costs_only_itself(tmp_path, monkeypatch):
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import steps as build_steps
 
-    monkeypatch.setattr(pipeline, "process", _process_failing_on_bad)
+    monkeypatch.setattr(build_steps, "process", _process_failing_on_bad)
     out = tmp_path / "g.nt"
     r = _build(_corpus(tmp_path), "-o", out, "--jobs", "2")
     assert r.exit_code == 1
@@ -427,9 +429,9 @@ def _process_spinning_on_bad(speech, lex=None):
 
 
 def test_file_timeout_skips_a_file_that_runs_too_long(tmp_path, monkeypatch):
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import steps as build_steps
 
-    monkeypatch.setattr(pipeline, "process", _process_spinning_on_bad)
+    monkeypatch.setattr(build_steps, "process", _process_spinning_on_bad)
     out = tmp_path / "g.nt"
     t = time.perf_counter()
     r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5")
@@ -441,9 +443,9 @@ def test_file_timeout_skips_a_file_that_runs_too_long(tmp_path, monkeypatch):
 
 
 def test_file_timeout_in_worker_processes(tmp_path, monkeypatch):
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import steps as build_steps
 
-    monkeypatch.setattr(pipeline, "process", _process_spinning_on_bad)
+    monkeypatch.setattr(build_steps, "process", _process_spinning_on_bad)
     out = tmp_path / "g.nt"
     r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5", "--jobs", "2")
     assert r.exit_code == 1
@@ -476,9 +478,9 @@ def _more_files(corpus, n=6):
 def test_a_worker_killed_costs_only_its_own_file(tmp_path, monkeypatch):
     """Every other file of the corpus is still built (before: all files in flight or queued
     were lost with the pool); the file that killed its worker is named."""
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import steps as build_steps
 
-    monkeypatch.setattr(pipeline, "process", _process_killing_its_worker_on_bad)
+    monkeypatch.setattr(build_steps, "process", _process_killing_its_worker_on_bad)
     out = tmp_path / "g.nt"
     r = _build(_more_files(_corpus(tmp_path)), "-o", out, "--jobs", "2")
     assert r.exit_code == 1
@@ -492,9 +494,9 @@ def test_a_worker_killed_costs_only_its_own_file(tmp_path, monkeypatch):
 def test_a_worker_stuck_in_c_is_stopped_and_replaced(tmp_path, monkeypatch):
     """SIGALRM waits for the end of a call into C; the worker's CPU limit (twice the time
     limit) ends it, and the pool goes on without it."""
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import steps as build_steps
 
-    monkeypatch.setattr(pipeline, "process", _process_stuck_in_c_on_bad)
+    monkeypatch.setattr(build_steps, "process", _process_stuck_in_c_on_bad)
     out = tmp_path / "g.nt"
     t = time.perf_counter()
     r = _build(_more_files(_corpus(tmp_path), 2), "-o", out, "--jobs", "2", "--file-timeout", "0.2")
@@ -505,24 +507,24 @@ def test_a_worker_stuck_in_c_is_stopped_and_replaced(tmp_path, monkeypatch):
 
 
 def test_the_default_file_timeout_grows_with_the_file():
-    from speechkg.graph import pipeline
+    from speechkg.graph.build.limits import FILE_TIMEOUT_BASE, FILE_TIMEOUT_PER_MIB, timeout_for
 
-    assert pipeline.timeout_for(0, None) == pipeline.FILE_TIMEOUT_BASE
-    assert pipeline.timeout_for(40 * 2**20, None) == pipeline.FILE_TIMEOUT_BASE + 40 * pipeline.FILE_TIMEOUT_PER_MIB
-    assert pipeline.timeout_for(40 * 2**20, 2.5) == 2.5
+    assert timeout_for(0, None) == FILE_TIMEOUT_BASE
+    assert timeout_for(40 * 2**20, None) == FILE_TIMEOUT_BASE + 40 * FILE_TIMEOUT_PER_MIB
+    assert timeout_for(40 * 2**20, 2.5) == 2.5
 
 
 def test_file_timeout_covers_reading(tmp_path, monkeypatch):
-    from speechkg.graph import read
+    from speechkg.graph.read import reader
 
-    real = read.read_speech
+    real = reader.read_speech
 
     def slow(path, *args, **kwargs):
         while str(path).endswith("bad.txt"):
             pass
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(read, "read_speech", slow)
+    monkeypatch.setattr(reader, "read_speech", slow)
     r = _build(_corpus(tmp_path) / "bad.txt", "-o", tmp_path / "g.ttl", "--file-timeout", "0.3")
     assert (r.exit_code, r.output) == (
         1,
@@ -539,12 +541,12 @@ def test_file_timeout_is_a_positive_number(tmp_path):
 
 
 def test_memory_exhausted_while_writing_is_one_line_and_the_previous_output_stays(tmp_path, monkeypatch):
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import pipeline as build_pipeline
 
     def no_memory(*args, **kwargs):
         raise MemoryError()
 
-    monkeypatch.setattr(pipeline, "write", no_memory)
+    monkeypatch.setattr(build_pipeline, "write", no_memory)
     out = tmp_path / "g.ttl"
     out.write_text("previous graph\n", encoding="utf-8")
     r = _build(_corpus(tmp_path), "-o", out)

@@ -12,9 +12,17 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import endpoint, oxstore, sandbox, store
-from speechkg.graph import query as q
 from speechkg.graph.errors import GraphFileError, QueryError
+from speechkg.graph.query import results as query_results
+from speechkg.graph.query import sandbox
+from speechkg.graph.query.endpoint import answer, load_store
+from speechkg.graph.query.engines import query_sources
+from speechkg.graph.query.results import _json_term, format_result
+from speechkg.graph.query.saved import bind, saved
+from speechkg.graph.rdf import oxstore
+from speechkg.graph.rdf import parse as rdf_parse
+from speechkg.graph.rdf.parse import MAX_FILE_PREFIXES, load
+from speechkg.graph.rdf.write import serialize
 
 runner = CliRunner()
 
@@ -64,7 +72,7 @@ def test_d18_a_billion_laughs_is_refused_at_once(tmp_path):
     f = tmp_path / "lol.rdf"
     f.write_text(laughs(9), encoding="utf-8")  # 30 GB once expanded
     with pytest.raises(GraphFileError, match="declares entities"):
-        store.load([str(f)])
+        load([str(f)])
 
 
 def test_d18_the_oxigraph_path_refuses_them_too(tmp_path, monkeypatch):
@@ -73,7 +81,7 @@ def test_d18_the_oxigraph_path_refuses_them_too(tmp_path, monkeypatch):
     f.write_text(laughs(5), encoding="utf-8")
     monkeypatch.setattr(oxstore, "LARGE", 10)
     with pytest.raises(GraphFileError, match="declares entities"):
-        q.query_sources([str(f)], "ASK { ?s ?p ?o }")
+        query_sources([str(f)], "ASK { ?s ?p ?o }")
     with pytest.raises(GraphFileError, match="declares entities"):
         oxstore.load_files([str(f)])
 
@@ -82,27 +90,27 @@ def test_d18_parameter_and_external_entities_are_refused(tmp_path):
     f = tmp_path / "pe.rdf"
     f.write_text(laughs(1).replace('<!ENTITY lol0 "', '<!ENTITY % pe "x">\n<!ENTITY lol0 "'), encoding="utf-8")
     with pytest.raises(GraphFileError, match=r"<!ENTITY pe"):
-        store.load([str(f)])
+        load([str(f)])
     f.write_text(
         laughs(1).replace('<!ENTITY lol0 "' + "lol" * 10 + '">', '<!ENTITY lol0 SYSTEM "file:///etc/hostname">'),
         encoding="utf-8",
     )
     with pytest.raises(GraphFileError, match="declares entities"):
-        store.load([str(f)])
+        load([str(f)])
 
 
 def test_d18_rdfxml_without_entities_still_loads(tmp_path, seed_ttl):
     """What speechkg writes, and a DOCTYPE that declares nothing, read as before."""
     out = tmp_path / "seed.rdf"
-    ds = store.load([str(seed_ttl)])
-    out.write_bytes(store.serialize(ds, "xml"))
-    assert len(store.load([str(out)])) == len(ds)
+    ds = load([str(seed_ttl)])
+    out.write_bytes(serialize(ds, "xml"))
+    assert len(load([str(out)])) == len(ds)
     plain = tmp_path / "plain.rdf"
     plain.write_text(
         laughs(0).split("<!DOCTYPE")[0] + "<!DOCTYPE rdf:RDF>\n" + laughs(0).split("]>\n")[1].replace("&lol0;", "text"),
         encoding="utf-8",
     )
-    assert [str(o) for o in store.load([str(plain)]).objects()] == ["text"]
+    assert [str(o) for o in load([str(plain)]).objects()] == ["text"]
 
 
 def test_d18_malformed_xml_is_one_line(tmp_path):
@@ -135,10 +143,10 @@ def test_d17_many_prefixes_load_in_linear_time(tmp_path, fmt):
     for n in (1_000, 10_000):
         f = tmp_path / f"p{n}.{fmt}"
         f.write_text(prefixes(n, fmt), encoding="utf-8")
-        seconds[n] = min(timed(lambda f=f: store.load([str(f)]))[1] for _ in range(2))
-    ds = store.load([str(tmp_path / f"p10000.{fmt}")])
+        seconds[n] = min(timed(lambda f=f: load([str(f)]))[1] for _ in range(2))
+    ds = load([str(tmp_path / f"p10000.{fmt}")])
     assert len(ds) == 1
-    assert len(list(ds.namespaces())) <= len(list(store.load([]).namespaces())) + store.MAX_FILE_PREFIXES
+    assert len(list(ds.namespaces())) <= len(list(load([]).namespaces())) + MAX_FILE_PREFIXES
     assert seconds[10_000] < 2.5
     assert seconds[10_000] / max(seconds[1_000], 0.01) < 30, seconds
 
@@ -157,7 +165,7 @@ def test_d17_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
 def test_d13_binding_is_linear_in_the_number_of_parameters():
     """One VALUES block of three values per variable: 12 parameters were a table of 3**12 rows."""
     text = "SELECT * WHERE { " + " ".join(f"?s <x:p{i}> ?v{i} ." for i in range(12)) + " }"
-    bound, seconds = timed(lambda: q.bind(text, {f"v{i}": "值" for i in range(12)}))
+    bound, seconds = timed(lambda: bind(text, {f"v{i}": "值" for i in range(12)}))
     assert bound.count("VALUES") == 12
     assert len(bound) < len(text) + 12 * 60
     assert seconds < 0.5
@@ -166,7 +174,7 @@ def test_d13_binding_is_linear_in_the_number_of_parameters():
 @pytest.mark.parametrize(
     "text",
     [
-        q.saved()["bodies"][1],
+        saved()["bodies"][1],
         'SELECT ?s WHERE { ?s ?p "?p1" }',  # in a string
         "SELECT ?s WHERE { ?s <http://example.org/a?p1=1> ?o }",  # in an IRI
         "# ?p1\nSELECT ?s WHERE { ?s ?p ?o }",  # in a comment
@@ -218,14 +226,14 @@ def test_d14_parsing_is_under_the_timeout(seed_ttl):
 
 
 def test_d14_loading_is_under_the_timeout(seed_ttl, monkeypatch):
-    monkeypatch.setattr(store, "load", lambda files: time.sleep(30))  # the child loads: it sees this
+    monkeypatch.setattr(rdf_parse, "load", lambda files: time.sleep(30))  # the child loads: it sees this
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", "1"]))
     one_line_error(r, "ran past the --timeout of 1 s while the graph files were loaded")
     assert seconds < 2.5
 
 
 def test_d14_loading_is_under_the_memory_limit(seed_ttl, monkeypatch):
-    monkeypatch.setattr(store, "load", lambda files: bytearray(1 << 30))
+    monkeypatch.setattr(rdf_parse, "load", lambda files: bytearray(1 << 30))
     r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--max-memory", "100"])
     one_line_error(r, "needed more than the --max-memory of 100 MB while the graph files were loaded")
 
@@ -244,9 +252,9 @@ def test_d14_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, mo
         out.write("half of it")
         time.sleep(30)
 
-    loaded = store.load([str(seed_ttl)])
-    monkeypatch.setattr(store, "load", lambda files: loaded)  # the child has it at once
-    monkeypatch.setattr(q, "write_result", slow)
+    loaded = load([str(seed_ttl)])
+    monkeypatch.setattr(rdf_parse, "load", lambda files: loaded)  # the child has it at once
+    monkeypatch.setattr(query_results, "write_result", slow)
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", "3"]))
     one_line_error(r, "ran past the --timeout of 3 s while its result was written")
     assert "half" not in r.output
@@ -270,32 +278,32 @@ def test_d14_the_result_written_by_the_child_is_format_results(tmp_path):
     lines = (f"<http://example.org/s{i}> <http://example.org/p> {v} .\n" for i, v in enumerate(values * 20))
     f.write_text("".join(lines), encoding="utf-8")
     text = "SELECT ?s ?o ?n WHERE { ?s ?p ?o OPTIONAL { ?s <x:none> ?n } } ORDER BY ?s"
-    res = q.query_sources([str(f)], text)
+    res = query_sources([str(f)], text)
     assert len(res.rows) == 160
     for fmt in ("table", "csv", "tsv", "json"):
         r = runner.invoke(cli, ["query", str(f), text, "--format", fmt])
         assert r.exit_code == 0, r.output
-        assert r.output_bytes == q.format_result(res, fmt).encode(), fmt
+        assert r.output_bytes == format_result(res, fmt).encode(), fmt
     whole = {
         "head": {"vars": res.vars},
         "results": {
             "bindings": [
-                {n: q._json_term(v) for n, v in zip(res.vars, row, strict=True) if v is not None} for row in res.rows
+                {n: _json_term(v) for n, v in zip(res.vars, row, strict=True) if v is not None} for row in res.rows
             ]
         },
     }
-    assert q.format_result(res, "json") == json.dumps(whole, ensure_ascii=False) + "\n"
+    assert format_result(res, "json") == json.dumps(whole, ensure_ascii=False) + "\n"
 
 
 def test_d14_serve_parses_within_its_timeout(seed_ttl):
-    served = endpoint.load_store(store.load([str(seed_ttl)]))
+    served = load_store(load([str(seed_ttl)]))
     start = time.monotonic()
     with pytest.raises(sandbox.TimedOut, match="while it was parsed"):
-        endpoint.answer(served, long_filter(3000), timeout=1)
+        answer(served, long_filter(3000), timeout=1)
     assert time.monotonic() - start < 2.5
     start = time.monotonic()
     with pytest.raises(QueryError, match="malformed SPARQL"):  # refusals still come from the child, clearly
-        endpoint.answer(served, "SELECT * WHERE {", timeout=5)
+        answer(served, "SELECT * WHERE {", timeout=5)
     assert time.monotonic() - start < 3
 
 

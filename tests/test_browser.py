@@ -84,14 +84,14 @@ def seed_page(tmp_path_factory, seed_ttl):
 
 
 def test_seed_page_loads_offline_and_draws_every_entity(driver, seed_page, seed_ttl):
-    from speechkg.graph import store
-    from speechkg.graph.analyze import entity_graph
+    from speechkg.graph.rdf import parse as rdf_parse
+    from speechkg.graph.views.network import entity_graph
 
     load(driver, seed_page)
     assert network_requests(driver) == []
     assert driver.execute_script("return performance.getEntriesByType('resource').length") == 0
     assert js_errors(driver) == []
-    n = entity_graph(store.load([str(seed_ttl)])).number_of_nodes()
+    n = entity_graph(rdf_parse.load([str(seed_ttl)])).number_of_nodes()
     assert driver.execute_script("return window.speechkg.drawnCount()") == n > 50
 
 

@@ -229,12 +229,12 @@ def test_empty_speech_is_a_warning_and_a_graph(tmp_path):
 
 
 def test_a_bug_is_one_line_not_a_traceback(tmp_path, monkeypatch):
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import pipeline as build_pipeline
 
     def broken(*args, **kwargs):
         raise ValueError("boom\nsecond line")
 
-    monkeypatch.setattr(pipeline, "write", broken)
+    monkeypatch.setattr(build_pipeline, "write", broken)
     monkeypatch.delenv("SPEECHKG_DEBUG", raising=False)
     r = CliRunner().invoke(cli, ["build", str(SEED), "-o", str(tmp_path / "g.ttl")])
     assert (r.exit_code, r.output) == (

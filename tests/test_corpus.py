@@ -169,7 +169,7 @@ def test_parallel_jobs_give_the_same_bytes(corpus, tmp_path):
 
 
 def test_short_gbk_and_big5_texts_decode():
-    from speechkg.graph.read import decode
+    from speechkg.graph.read.decode import decode
 
     for text, enc in [("省委召开会议。", "gbk"), ("全总充分肯定。", "gb18030"), ("省委召開會議，全總肯定。", "big5")]:
         assert decode(text.encode(enc), "x") == text
@@ -182,7 +182,7 @@ def test_mentions_link_to_entities_in_every_graph(built):
 
 
 def test_the_corpus_graph_validates(built):
-    from speechkg.graph import validate
+    from speechkg.graph.quality import validate
 
     ds, _ = built
     report = validate.validate(ds)

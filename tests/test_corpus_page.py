@@ -72,9 +72,10 @@ def co_edges(driver) -> list[list]:
 
 
 def top_by_mentions(corpus, k: int) -> set[str]:
-    from speechkg.graph import analyze, store
+    from speechkg.graph.rdf import parse as rdf_parse
+    from speechkg.graph.views.data import dataset_triples, view_data
 
-    v = analyze.view_data(analyze.dataset_triples(store.load([str(corpus)])))
+    v = view_data(dataset_triples(rdf_parse.load([str(corpus)])))
     return {e.label for e in v.entities[:k]}
 
 
@@ -89,7 +90,7 @@ def test_overview_shows_the_most_mentioned_with_readable_labels(driver, corpus, 
 
 
 def test_the_default_overview_of_300_keeps_every_label_apart_and_legible(driver, tmp_path):
-    from speechkg.graph import html
+    from speechkg.graph.views import page as html
 
     out = tmp_path / "big.html"
     out.write_text(html.render(make_corpus(330, per=40)), encoding="utf-8")

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import distributed as speechkg_distributed
+from speechkg.graph.build import cluster as speechkg_distributed
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
@@ -254,7 +254,7 @@ def test_a_worker_killed_mid_build_loses_nothing(ready, corpus, local_build, tmp
 def test_the_python_build_takes_a_scheduler(ready, tmp_path, monkeypatch):
     """speechkg.api.build(..., scheduler=...) extracts on the cluster: the same graph as locally."""
     import speechkg.api as skg
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import limits as build_limits
 
     address, _ = ready
     skg.build([SEED]).serialize(tmp_path / "local.nq")
@@ -262,6 +262,6 @@ def test_the_python_build_takes_a_scheduler(ready, tmp_path, monkeypatch):
     def not_here(*args, **kwargs):
         raise AssertionError("extracted in this process, not on the cluster")
 
-    monkeypatch.setattr(pipeline, "_timed_process", not_here)  # the workers' own speechkg is not patched
+    monkeypatch.setattr(build_limits, "timed_process", not_here)  # the workers' own speechkg is not patched
     skg.build([SEED], scheduler=address).serialize(tmp_path / "cluster.nq")
     assert (tmp_path / "cluster.nq").read_bytes() == (tmp_path / "local.nq").read_bytes()

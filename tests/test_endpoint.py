@@ -14,9 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import query as q
-from speechkg.graph import store
-from speechkg.graph.endpoint import oxigraph_binary
+from speechkg.graph.query.endpoint import oxigraph_binary
+from speechkg.graph.query.engines import run
+from speechkg.graph.query.guard import prologue
+from speechkg.graph.query.results import format_result
+from speechkg.graph.query.saved import saved
+from speechkg.graph.rdf.parse import load
 
 from .conftest import ROOT
 
@@ -75,7 +78,7 @@ def test_push_then_query_back_over_http(oxigraph_server, seed_ttl):
     runner = CliRunner()
     r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", f"http://127.0.0.1:{port}/store", "--replace"])
     assert r.exit_code == 0, r.output
-    n = len(store.load([str(seed_ttl)]))
+    n = len(load([str(seed_ttl)]))
     assert r.output == f"pushed {n} triples in 1 graph(s) to http://127.0.0.1:{port}/store\n"
     # pushing again with --replace does not duplicate
     runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", f"http://127.0.0.1:{port}/store", "--replace"])
@@ -83,12 +86,12 @@ def test_push_then_query_back_over_http(oxigraph_server, seed_ttl):
     assert len(got) == 1 and int(got[0]["n"]["value"]) == n
     assert got[0]["g"]["value"].startswith("https://w3id.org/speechkg/id/speech/")
     # the same query gives the same rows remotely and locally
-    text = q.saved()["timeline"][1]
+    text = saved()["timeline"][1]
     remote = sparql(
         port,
-        q.prologue() + text.replace("WHERE {", "WHERE { GRAPH ?speech {", 1).replace("} ORDER BY", "} } ORDER BY", 1),
+        prologue() + text.replace("WHERE {", "WHERE { GRAPH ?speech {", 1).replace("} ORDER BY", "} } ORDER BY", 1),
     )
-    local = json.loads(q.format_result(q.run(store.load([str(seed_ttl)]), text), "json"))
+    local = json.loads(format_result(run(load([str(seed_ttl)]), text), "json"))
     assert [(b["date"]["value"], b["entity"]["value"]) for b in remote["results"]["bindings"]] == [
         (b["date"]["value"], b["entity"]["value"]) for b in local["results"]["bindings"]
     ]
@@ -101,9 +104,7 @@ def test_push_through_sparql_update(oxigraph_server, seed_ttl):
     )
     assert r.exit_code == 0, r.output
     got = sparql(port, COUNT_BY_GRAPH)["results"]["bindings"]
-    assert [(b["g"]["value"], int(b["n"]["value"])) for b in got] == [
-        ("urn:speechkg:test", len(store.load([str(seed_ttl)])))
-    ]
+    assert [(b["g"]["value"], int(b["n"]["value"])) for b in got] == [("urn:speechkg:test", len(load([str(seed_ttl)])))]
 
 
 def test_push_errors_are_one_line(oxigraph_server, seed_ttl):
@@ -130,7 +131,7 @@ def test_serve_answers_sparql_over_http(seed_ttl, tmp_path):
     )
     try:
         wait_ready(port, proc, seconds=60)
-        got = sparql(port, q.prologue() + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a skg:Person }")
+        got = sparql(port, prologue() + "SELECT (COUNT(?p) AS ?n) WHERE { ?p a skg:Person }")
         assert got["results"]["bindings"][0]["n"]["value"] == "3"
         # read-only: updates are refused by the server itself
         req = urllib.request.Request(

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from rdflib import RDF, Dataset, Graph
 
 from speechkg.cli import cli
-from speechkg.graph import evaluate
+from speechkg.graph.quality import evaluate
 from speechkg.ontology.namespace import SKG
 
 from .conftest import ROOT, SHARED, need_shared

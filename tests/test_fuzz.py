@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from rdflib import Dataset
 
 from speechkg.cli import cli
-from speechkg.graph import oxstore, store, validate
+from speechkg.graph.build.steps import process
 from speechkg.graph.errors import QueryError
 from speechkg.graph.model import Speech
-from speechkg.graph.pipeline import process
-from speechkg.graph.query import prepare
-from speechkg.graph.rdf import speech_iri, to_graph
+from speechkg.graph.quality import validate
+from speechkg.graph.query.guard import prepare
+from speechkg.graph.rdf import oxstore
+from speechkg.graph.rdf.emit import speech_iri, to_graph
+from speechkg.graph.rdf.write import serialize
 
 TOKENS = [
     "省委",
@@ -86,7 +88,7 @@ def check(text: str, shacl: bool) -> None:
     to_graph(doc, ds.graph(speech_iri(doc)))
     n_triples = len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})
     for fmt, oxfmt in FORMATS.items():
-        data = store.serialize(ds, fmt)
+        data = serialize(ds, fmt)
         parsed = list(ox.parse(data, format=oxfmt))
         assert len({(q.subject, q.predicate, q.object) for q in parsed}) == n_triples, fmt
     if shacl:
@@ -179,9 +181,9 @@ nested_pages = st.tuples(
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(nested_pages)
 def test_markup_nested_deep_or_never_closed_reads_and_builds(page):
-    from speechkg.graph import read
+    from speechkg.graph.read.markup import html_text
 
-    text = read.html_text(page.encode("utf-8"), "page.html")
+    text = html_text(page.encode("utf-8"), "page.html")
     assert "省委召开会议。" in text
     check(text, shacl=False)
 

@@ -16,8 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from speechkg.cli import cli
-from speechkg.graph import store
 from speechkg.graph.errors import OutputError
+from speechkg.graph.rdf import terms as rdf_terms
+from speechkg.graph.rdf.output import STALE_TMP_SECONDS, write_atomic
+from speechkg.graph.rdf.terms import MAX_LITERAL_BYTES, literal_size
 
 runner = CliRunner()
 
@@ -99,7 +101,7 @@ def test_d5_write_atomic_never_renames_over_a_non_regular_file(tmp_path):
     fifo = tmp_path / "f"
     os.mkfifo(fifo)
     with pytest.raises(OutputError, match="is not a regular file"):
-        store.write_atomic(fifo, b"x")
+        write_atomic(fifo, b"x")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
@@ -138,7 +140,7 @@ def test_d46_stale_temporary_files_of_ours_are_removed(tmp_path, speech):
     other = tmp_path / ".other.ttl.abcd1234.tmp"
     for f in (stale, fresh, other):
         f.write_bytes(b"partial")
-    old = time.time() - store.STALE_TMP_SECONDS - 60
+    old = time.time() - STALE_TMP_SECONDS - 60
     os.utime(stale, (old, old))
     os.utime(other, (old, old))
     r = build(speech, "-o", out)
@@ -166,8 +168,8 @@ def test_d43_view_dash_writes_to_stdout(tmp_path, speech, monkeypatch):
 
 
 def test_d7_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
-    from speechkg.graph import store as st
-    from speechkg.graph import validate
+    from speechkg.graph.quality import validate
+    from speechkg.graph.rdf.parse import load
     from speechkg.ontology.namespace import SKG
 
     (tmp_path / "A").mkdir()
@@ -178,23 +180,23 @@ def test_d7_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
         out = tmp_path / "c.trig"
         r = build(*args, "-o", out)
         assert r.exit_code == 0, r.output
-        ds = st.load(str(out))
+        ds = load(str(out))
         sources = sorted(str(o) for o in ds.objects(None, SKG.sourceFile))
         assert sources == ["A/speech.txt", "B/speech.txt"]
         assert validate.validate(ds).conforms
 
 
 def test_d7_a_single_file_keeps_its_iri(tmp_path, speech):
-    from speechkg.graph import pipeline
-    from speechkg.graph.rdf import _h, speech_iri
+    from speechkg.graph.build import pipeline as build_pipeline
+    from speechkg.graph.rdf.emit import _h, speech_iri
 
-    doc = pipeline.build([str(speech)]).docs[0]
+    doc = build_pipeline.build([str(speech)]).docs[0]
     assert str(speech_iri(doc)).endswith("/speech/" + _h("source:s.txt"))
 
 
 def test_d7_colliding_names_are_an_error(tmp_path):
     from speechkg.graph.errors import InputError
-    from speechkg.graph.read import resolve_inputs
+    from speechkg.graph.read.inputs import resolve_inputs
 
     (tmp_path / "d" / "x").mkdir(parents=True)
     (tmp_path / "x").mkdir()
@@ -233,7 +235,7 @@ def test_d22_a_file_name_that_is_not_utf8(tmp_path):
 
 def test_d31_closed_stdin(monkeypatch, tmp_path):
     from speechkg.graph.errors import InputError
-    from speechkg.graph.read import read_speech
+    from speechkg.graph.read.reader import read_speech
 
     monkeypatch.setattr("sys.stdin", None)
     with pytest.raises(InputError, match=r"^-: standard input is closed; give a file, or pipe the text in$"):
@@ -241,7 +243,7 @@ def test_d31_closed_stdin(monkeypatch, tmp_path):
 
 
 def test_d35_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
-    from speechkg.graph.read import decode
+    from speechkg.graph.read.decode import decode
 
     warnings: list[str] = []
     assert decode("省委".encode("gbk"), "g.txt", warnings) == "省委"  # valid UTF-8 too: ʡί
@@ -260,7 +262,7 @@ def test_d35_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
 
 
 def test_d35_text_that_is_not_chinese_in_any_encoding_is_warned(tmp_path):
-    from speechkg.graph.read import decode
+    from speechkg.graph.read.decode import decode
 
     warnings: list[str] = []
     decode("héllo wörld café, ça va".encode("cp1252"), "l.txt", warnings)
@@ -277,7 +279,7 @@ def test_d36_a_nul_after_the_first_8_kb_is_refused(tmp_path):
 
 @pytest.mark.parametrize("enc", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
 def test_d38_utf16_and_utf32_with_bom_are_decoded(tmp_path, enc):
-    from speechkg.graph.read import decode
+    from speechkg.graph.read.decode import decode
 
     data = TEXT.encode(enc)
     if enc.endswith("-be"):
@@ -376,7 +378,7 @@ def test_d32_a_relative_date_past_year_9999_is_not_a_date(tmp_path):
 
 
 def _corpus(tmp_path, year: int, n: int = 8):
-    from speechkg.graph import pipeline
+    from speechkg.graph.build import pipeline as build_pipeline
 
     from .conftest import SEED
 
@@ -386,7 +388,7 @@ def _corpus(tmp_path, year: int, n: int = 8):
     d.mkdir()
     for i in range(n):
         (d / f"s{i:02d}.txt").write_text(text.replace("2021年", f"{year + i}年"), encoding="utf-8")
-    return pipeline.build([str(d)])
+    return build_pipeline.build([str(d)])
 
 
 def _store_state(path) -> tuple[bool, bool, dict[str, frozenset]]:
@@ -411,7 +413,7 @@ def test_d6_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
     import shutil
     import signal
 
-    from speechkg.graph import oxstore
+    from speechkg.graph.rdf import oxstore
 
     old, new = _corpus(tmp_path, 1800), _corpus(tmp_path, 1500)
     base = tmp_path / "base"
@@ -472,7 +474,7 @@ def test_a_store_that_cannot_be_opened_is_one_line(tmp_path, monkeypatch):
     failure is retried away; a lasting one is a one-line error."""
     import pyoxigraph as ox
 
-    from speechkg.graph import oxstore
+    from speechkg.graph.rdf import oxstore
 
     where = tmp_path / "st"
     oxstore.add_quads(oxstore.open_store(where), [])
@@ -519,7 +521,7 @@ HOSTILE = "省委召开会议\x0b。全总开展“两\x1b[31m个确保”行动
 def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fmt):
     import pyoxigraph as ox
 
-    from speechkg.graph import store as st
+    from speechkg.graph.rdf.parse import load
 
     f = tmp_path / "vt.txt"
     f.write_text(HOSTILE, encoding="utf-8")
@@ -537,16 +539,16 @@ def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fm
             .replace("\ufffe", "\ufffd")
         )
     assert text == [want]
-    st.load(str(out))  # and rdflib reads it
+    load(str(out))  # and rdflib reads it
 
 
 def test_d20_parts_of_a_text_too_long_for_one_literal(monkeypatch):
     """A text over the literal limit → consecutive parts under it, at line ends where it can,
     else at sentence ends, else anywhere; the parts joined are the text."""
+    from speechkg.graph.build.parts import parts
     from speechkg.graph.model import Speech
-    from speechkg.graph.read import parts
 
-    monkeypatch.setattr(store, "MAX_LITERAL_BYTES", 300)
+    monkeypatch.setattr(rdf_terms, "MAX_LITERAL_BYTES", 300)
     line = "省委召开会议。\n"  # 22 bytes, 23 as a literal (the newline escaped)
     long_line = "全总开展“两个确保”行动。" * 30  # one line of 1,110 bytes (60 quotes)
     run = "好" * 500  # one sentence of 1,500 bytes
@@ -554,10 +556,10 @@ def test_d20_parts_of_a_text_too_long_for_one_literal(monkeypatch):
     found = parts(speech)
     assert "".join(p.text for p in found) == speech.text
     assert [p.source for p in found] == [f"s.txt#{k}" for k in range(1, len(found) + 1)]
-    assert all(store.literal_size(p.text) <= 300 for p in found)
+    assert all(literal_size(p.text) <= 300 for p in found)
     assert {(p.year, p.title, p.date) for p in found} == {(2021, "T", None)}
     first = found[0].text
-    assert first == line * first.count("\n") and store.literal_size(first + line) > 300  # as many lines as fit
+    assert first == line * first.count("\n") and literal_size(first + line) > 300  # as many lines as fit
     assert any(p.text.startswith("全总") and p.text.endswith("行动。") for p in found)  # cut at sentence ends
     # a run cut every 298 // 6 = 49 characters, then packed: two of 49 3-byte characters a part
     assert [len(p.text) for p in found[-3:]] == [98, 98, 500 - 98 * 5]
@@ -574,31 +576,31 @@ def test_d20_parts_of_a_text_too_long_for_one_literal(monkeypatch):
 def test_d20_parts_are_the_text_cut_under_the_limit(text):
     """Whatever the text (line breaks of every kind, escaped characters, runs with no break), its
     parts joined are the text and each is under the limit."""
+    from speechkg.graph.build.parts import parts
     from speechkg.graph.model import Speech
-    from speechkg.graph.read import parts
 
-    old = store.MAX_LITERAL_BYTES
-    store.MAX_LITERAL_BYTES = 200  # not monkeypatch: hypothesis runs the body many times
+    old = MAX_LITERAL_BYTES
+    rdf_terms.MAX_LITERAL_BYTES = 200  # not monkeypatch: hypothesis runs the body many times
     try:
         found = parts(Speech(text=text, source="s"))
     finally:
-        store.MAX_LITERAL_BYTES = old
+        rdf_terms.MAX_LITERAL_BYTES = old
     assert "".join(p.text for p in found) == text
-    assert all(store.literal_size(p.text) <= 200 for p in found)
+    assert all(literal_size(p.text) <= 200 for p in found)
     assert len(found) == 1 or all(p.text for p in found)
 
 
 def test_d20_a_text_over_the_literal_limit_is_built_in_parts(tmp_path, monkeypatch):
     """`build` of a text too long for one literal builds its parts, says so on one line, and
     writes the graph the parts would give as files of their names."""
-    monkeypatch.setattr(store, "MAX_LITERAL_BYTES", 1000)
+    monkeypatch.setattr(rdf_terms, "MAX_LITERAL_BYTES", 1000)
     text = "".join(
         f"{m}月{d}日，省委召开第{d}次常委会会议。全总开展“两个确保”行动。\n" for m in (3, 4) for d in range(1, 11)
     )
     f = tmp_path / "long.txt"
     f.write_text(text, encoding="utf-8")
+    from speechkg.graph.build.parts import parts
     from speechkg.graph.model import Speech
-    from speechkg.graph.read import parts
 
     found = parts(Speech(text=text, source="long.txt"))
     assert len(found) > 1
@@ -624,7 +626,7 @@ def test_d20_a_row_or_a_python_text_over_the_limit_is_built_in_parts(tmp_path, m
 
     import speechkg.api as skg
 
-    monkeypatch.setattr(store, "MAX_LITERAL_BYTES", 1000)
+    monkeypatch.setattr(rdf_terms, "MAX_LITERAL_BYTES", 1000)
     text = "省委召开常委会会议，研究部署全总开展的“两个确保”行动。\n" * 30
     rows = tmp_path / "c.jsonl"
     rows.write_text(json.dumps({"id": "a", "text": text, "date": "2021-01-02"}, ensure_ascii=False) + "\n")
@@ -640,15 +642,16 @@ def test_d20_a_row_or_a_python_text_over_the_limit_is_built_in_parts(tmp_path, m
 def test_d20_the_writer_refuses_any_literal_over_the_limit(monkeypatch):
     from rdflib import Literal, URIRef
 
-    from speechkg.graph import store as st
+    from speechkg.graph.rdf import terms as rdf_terms
+    from speechkg.graph.rdf.write import serialize
 
-    monkeypatch.setattr(st, "MAX_LITERAL_BYTES", 100)
+    monkeypatch.setattr(rdf_terms, "MAX_LITERAL_BYTES", 100)
     with pytest.raises(OutputError, match="over the 0.0 MiB strict parsers read"):
-        st.serialize([(URIRef("http://e/s"), URIRef("http://e/p"), Literal("x" * 200), None)], "nt")
+        serialize([(URIRef("http://e/s"), URIRef("http://e/p"), Literal("x" * 200), None)], "nt")
 
 
 def test_d33_a_literal_over_16_mib_is_a_one_line_error(tmp_path, monkeypatch):
-    from speechkg.graph import oxstore
+    from speechkg.graph.rdf import oxstore
 
     f = tmp_path / "long.nt"
     with open(f, "w", encoding="ascii") as fh:
@@ -689,7 +692,7 @@ def test_d8_no_control_character_reaches_a_terminal_table(hostile_graph):
 
 
 def test_d8_printable_keeps_text_and_escapes_controls():
-    from speechkg.graph.query import printable
+    from speechkg.graph.query.results import printable
 
     assert printable("省委\x1b[2J\x07\x9b\x7f ok") == "省委\\x1b[2J\\x07\\x9b\\x7f ok"
 
@@ -787,7 +790,7 @@ def test_d34_a_plain_yaml_lexicon_still_loads(tmp_path):
 
 @pytest.mark.parametrize("nest", ["list", "bnode"])
 def test_d48_deep_turtle_nesting_reads_and_too_deep_is_clear(tmp_path, nest, monkeypatch):
-    from speechkg.graph import store as st
+    from speechkg.graph.rdf import parse as rdf_parse
 
     def deep(d: int) -> str:
         inner = "(" * d + "1" + ")" * d if nest == "list" else "[ <http://e/p> " * d + "1" + " ]" * d
@@ -797,7 +800,7 @@ def test_d48_deep_turtle_nesting_reads_and_too_deep_is_clear(tmp_path, nest, mon
     ok.write_text(deep(2000), encoding="ascii")
     r = runner.invoke(cli, ["query", str(ok), "ASK { ?s ?p ?o }"])
     assert (r.exit_code, r.output) == (0, "true\n")
-    monkeypatch.setattr(st, "MAX_NESTING", 100)
+    monkeypatch.setattr(rdf_parse, "MAX_NESTING", 100)
     r = runner.invoke(cli, ["query", str(ok), "ASK { ?s ?p ?o }"])
     assert r.exit_code == 1
     assert r.output == (

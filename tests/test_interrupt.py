@@ -86,7 +86,8 @@ def test_a_signal_just_after_the_temporary_file_is_made_leaves_nothing(tmp_path,
     """The window the writing test found under load: SIGINT arrives once the temporary file
     exists but before the call that made it has returned (to this process: any of its threads
     may take it, so blocking it in the main thread would not be enough)."""
-    from speechkg.graph import store
+    from speechkg.graph.rdf import output as rdf_output
+    from speechkg.graph.rdf.output import write_atomic
 
     real_open = os.open
 
@@ -96,11 +97,11 @@ def test_a_signal_just_after_the_temporary_file_is_made_leaves_nothing(tmp_path,
             os.kill(os.getpid(), signal.SIGINT)
         return fd
 
-    monkeypatch.setattr(store.os, "open", open_then_signal)
+    monkeypatch.setattr(rdf_output.os, "open", open_then_signal)
     out = tmp_path / "g.nq"
     out.write_bytes(b"previous\n")
     for _ in range(20):
         with pytest.raises(KeyboardInterrupt):
-            store.write_atomic(out, [b"new\n"])
+            write_atomic(out, [b"new\n"])
     assert out.read_bytes() == b"previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["g.nq"]

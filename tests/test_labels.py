@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from speechkg.graph import labels
 from speechkg.graph.model import Entity
+from speechkg.graph.rdf import labels
 
 from .conftest import doc_of
 
@@ -59,7 +59,7 @@ def test_people_in_pinyin(name, romanized):
 
 
 def test_a_built_speech_carries_them():
-    from speechkg.graph.rdf import triples
+    from speechkg.graph.rdf.emit import triples
 
     doc = doc_of("河南省总工会召开会议，王东明同志出席。全总充分肯定。")
     english = {str(o) for _, p, o in triples(doc) if getattr(o, "language", None) == "en"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from speechkg.graph.analyze import SPRING_LIMIT, layout
+from speechkg.graph.views.network import SPRING_LIMIT, layout
 
 
 @pytest.mark.parametrize("n", [50, SPRING_LIMIT + 500])

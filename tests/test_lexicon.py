@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
+from speechkg.graph.build.steps import lexicon_for, process
 from speechkg.graph.errors import InputError
 from speechkg.graph.extract.lexicon import builtin, load_user
 from speechkg.graph.model import Speech
-from speechkg.graph.pipeline import lexicon_for, process
 
 TEXT = "中原工匠之家牵头开展“豫工惠”行动，市总工会大力支持。"
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import query as q
+from speechkg.graph.query import engines as query_engines
 
 runner = CliRunner()
 
@@ -145,7 +145,7 @@ def test_query_on_a_large_file_says_once_that_a_store_would_be_fast(speeches, tm
     text = "ASK { ?s ?p ?o }"
     r = ok("query", tmp_path / "c.nq", tmp_path / "c.trig", text)
     assert r.stderr == ""
-    monkeypatch.setattr(q, "SLOW_FILE", 1000)
+    monkeypatch.setattr(query_engines, "SLOW_FILE", 1000)
     r = ok("query", tmp_path / "c.nq", tmp_path / "c.trig", text)
     size = (tmp_path / "c.nq").stat().st_size + (tmp_path / "c.trig").stat().st_size
     assert r.stdout == "true\n"

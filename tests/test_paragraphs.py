@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from speechkg.graph.build.steps import process
 from speechkg.graph.model import Speech
-from speechkg.graph.pipeline import process
 
 from .conftest import ROOT
 

@@ -10,9 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import oxstore, store
-from speechkg.graph import query as q
 from speechkg.graph.errors import QueryError
+from speechkg.graph.query.engines import StorePath, query_sources, run
+from speechkg.graph.query.results import format_result
+from speechkg.graph.query.saved import bind, saved
+from speechkg.graph.rdf import oxstore
+from speechkg.graph.rdf.parse import load
 
 runner = CliRunner()
 
@@ -27,7 +30,7 @@ def test_queries_lists_every_saved_query():
     r = runner.invoke(cli, ["queries"])
     assert r.exit_code == 0
     names = [line.split()[0] for line in r.output.splitlines()]
-    assert names == sorted(q.saved())
+    assert names == sorted(saved())
     assert {"timeline", "campaigns", "goals", "bodies", "formulas", "provenance", "sections"} <= set(names)
     assert all(len(line.split(None, 1)) == 2 for line in r.output.splitlines())
 
@@ -156,9 +159,9 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 def test_timeout_stops_a_runaway_query(seed_ttl, engine):
-    data = store.load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
+    data = load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
     with pytest.raises(QueryError, match=r"ran past the --timeout of 0.5 s"):
-        q.run(data, RUNAWAY, timeout=0.5)
+        run(data, RUNAWAY, timeout=0.5)
 
 
 def test_timeout_through_the_cli(seed_ttl):
@@ -183,13 +186,13 @@ def corpus_trig(tmp_path_factory, seed_path):
 def test_both_engines_give_the_same_rows(seed_ttl, corpus_trig):
     """Entities described in several speeches count once on both engines (set semantics)."""
     for path in (seed_ttl, corpus_trig):
-        on_rdflib, on_oxigraph = store.load([str(path)]), oxstore.load_files([str(path)])
-        for name, (_, text) in q.saved().items():
-            text = q.bind(text, {"label": "全总"}) if name == "provenance" else text
-            a = q.format_result(q.run(on_rdflib, text), "csv")
-            b = q.format_result(q.run(on_oxigraph, text), "csv")
+        on_rdflib, on_oxigraph = load([str(path)]), oxstore.load_files([str(path)])
+        for name, (_, text) in saved().items():
+            text = bind(text, {"label": "全总"}) if name == "provenance" else text
+            a = format_result(run(on_rdflib, text), "csv")
+            b = format_result(run(on_oxigraph, text), "csv")
             assert a == b, (path.name, name)
-    bodies = q.run(oxstore.load_files([str(corpus_trig)]), q.saved()["bodies"][1])
+    bodies = run(oxstore.load_files([str(corpus_trig)]), saved()["bodies"][1])
     assert [str(c) for c in bodies.rows[0]] == ["全总", "8"]  # 6 in the seed, 2 in b.txt
 
 
@@ -205,8 +208,8 @@ def test_store_build_replaces_a_speech_and_keeps_others(tmp_path, seed_path):
     assert both > seed_only
     a.write_text("2月22日，市委召开农村工作会议。", encoding="utf-8")
     assert runner.invoke(cli, ["build", str(a), "--store", str(db), "--date", "2022-03-01"]).exit_code == 0
-    meetings = q.format_result(
-        q.query_sources([], "SELECT ?l WHERE { ?m a skg:Meeting ; skos:prefLabel ?l } ORDER BY ?l", store_dir=str(db)),
+    meetings = format_result(
+        query_sources([], "SELECT ?l WHERE { ?m a skg:Meeting ; skos:prefLabel ?l } ORDER BY ?l", store_dir=str(db)),
         "tsv",
     )
     assert "市委农村工作会议" in meetings and "工青妇工作会议\n" not in meetings.replace("省委工青妇", "")
@@ -214,7 +217,7 @@ def test_store_build_replaces_a_speech_and_keeps_others(tmp_path, seed_path):
 
 
 def rows_store(db, text) -> int:
-    res = q.query_sources([], text, store_dir=str(db))
+    res = query_sources([], text, store_dir=str(db))
     return int(res.rows[0][0])
 
 
@@ -226,18 +229,18 @@ def test_query_a_missing_store(tmp_path):
 
 def test_large_files_use_oxigraph(seed_ttl, monkeypatch):
     monkeypatch.setattr(oxstore, "LARGE", 10)
-    res = q.query_sources([str(seed_ttl)], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(res.rows[0][0]) == len(store.load([str(seed_ttl)]))
+    res = query_sources([str(seed_ttl)], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(res.rows[0][0]) == len(load([str(seed_ttl)]))
 
 
 def test_parameters_open_the_where_group_and_match_labels_in_any_form():
     text = "# a WHERE { in a comment\nSELECT ?e WHERE { ?e skos:prefLabel ?label . FILTER(?x != <http://a#WHERE>) }"
-    bound = q.bind(text, {"label": "全总"})
+    bound = bind(text, {"label": "全总"})
     assert bound.startswith(
         '# a WHERE { in a comment\nSELECT ?e WHERE {\n  VALUES ?label { "全总" "全总"@zh "全总"@zh-Hant }\n'
     )
-    assert q.bind("ASK { ?s ?p ?o }", {"o": "x"}).endswith('VALUES ?o { "x" "x"@zh "x"@zh-Hant }\n')
-    two = q.bind("SELECT * WHERE { ?a ?b ?c }", {"b": "1", "c": "2"})
+    assert bind("ASK { ?s ?p ?o }", {"o": "x"}).endswith('VALUES ?o { "x" "x"@zh "x"@zh-Hant }\n')
+    two = bind("SELECT * WHERE { ?a ?b ?c }", {"b": "1", "c": "2"})
     assert 'VALUES ?b { "1" "1"@zh "1"@zh-Hant }\n  VALUES ?c { "2" "2"@zh "2"@zh-Hant }' in two  # one block each
 
 
@@ -255,12 +258,12 @@ def test_a_parameter_picks_rows_before_grouping(tmp_path):
         ).exit_code
         == 0
     )
-    text = q.saved()["sections"][1]
-    whole = q.run(store.load([str(out)]), text)
+    text = saved()["sections"][1]
+    whole = run(load([str(out)]), text)
     sources = sorted({str(r[0]) for r in whole.rows})
     assert sources == ["a.txt", "b.txt"]
-    for engine in (store.load, oxstore.load_files):
-        one = q.run(engine([str(out)]), q.bind(text, {"source": "a.txt"}))
+    for engine in (load, oxstore.load_files):
+        one = run(engine([str(out)]), bind(text, {"source": "a.txt"}))
         assert [list(map(str, r)) for r in one.rows] == [list(map(str, r)) for r in whole.rows if str(r[0]) == "a.txt"]
         assert len(one.rows) >= 3
 
@@ -277,7 +280,7 @@ def test_store_default_graph_stays_the_merge_when_a_speech_is_replaced(tmp_path)
         del st
 
     def default():  # the default graph, read by a child that opens the store itself
-        res = q.run(q.StorePath(str(tmp_path / "db")), "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+        res = run(StorePath(str(tmp_path / "db")), "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
         return {tuple(map(str, r)) for r in res.rows}
 
     add([(*shared, a), (*only_a, a), (*shared, b)])
@@ -300,8 +303,8 @@ def test_a_store_is_queried_in_a_child_that_opens_it(tmp_path):
     oxstore.add_quads(st, [(URIRef(ex + "a"), URIRef(ex + "p"), URIRef(ex + "b"), URIRef(ex + "g"))])
     del st
     code = (
-        "from speechkg.graph import query, sandbox; "
-        f"r = query.query_sources([], 'SELECT ?s WHERE {{ ?s ?p ?o }}', store_dir={str(tmp_path / 'db')!r}, "
+        "from speechkg.graph.query import engines, sandbox; "
+        f"r = engines.query_sources([], 'SELECT ?s WHERE {{ ?s ?p ?o }}', store_dir={str(tmp_path / 'db')!r}, "
         "timeout=10); print(len(r.rows), sandbox.native_threads())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -15,7 +15,9 @@ from rdflib import RDF, Dataset
 from rdflib.namespace import DCTERMS
 
 from speechkg.cli import cli
-from speechkg.graph import pipeline, read
+from speechkg.graph.build import pipeline as build_pipeline
+from speechkg.graph.read.corpus import Corpus
+from speechkg.graph.read.decode import InputError
 from speechkg.ontology.namespace import SKG
 
 from .conftest import SHARED, need_shared
@@ -236,7 +238,7 @@ def test_a_row_over_the_size_limit_is_refused_without_being_read_whole(tmp_path)
     del bomb
     assert corpus.stat().st_size < 2**20
     tracemalloc.start()
-    rows = list(read.Corpus(str(corpus), "c.jsonl.gz", max_bytes=2**20))
+    rows = list(Corpus(str(corpus), "c.jsonl.gz", max_bytes=2**20))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 8 * 2**20
@@ -270,11 +272,11 @@ def test_a_truncated_gzip_keeps_the_rows_before(tmp_path):
     corpus.write_bytes(data[: len(data) - 12])  # the trailer and a little data gone
     rows = []
     with pytest.raises(
-        read.InputError,
+        InputError,
         match=r"c\.jsonl\.gz: cannot read it after row \d; the rows after it "
         r"were not read \(Compressed file ended",
     ):
-        for row in read.Corpus(str(corpus), "c.jsonl.gz"):
+        for row in Corpus(str(corpus), "c.jsonl.gz"):
             rows.append(row)
     assert rows and all(r.speech for r in rows)
     r = build(corpus, "-o", tmp_path / "g.nq")
@@ -291,5 +293,5 @@ def test_rows_and_files_in_one_build(tmp_path):
     f = tmp_path / "speech.txt"
     f.write_text(ROWS[1]["text"], encoding="utf-8")
     corpus = write_jsonl(tmp_path / "c.jsonl", ROWS[:1])
-    result = pipeline.build([str(f), str(corpus)])
+    result = build_pipeline.build([str(f), str(corpus)])
     assert [d.speech.source for d in result.docs] == ["speech.txt", "report-2022.txt"]

@@ -23,9 +23,22 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import endpoint, oxstore, sandbox, store
-from speechkg.graph import query as q
 from speechkg.graph.errors import GraphFileError, QueryError
+from speechkg.graph.query import sandbox
+from speechkg.graph.query.endpoint import (
+    EndpointError,
+    bind,
+    check_iri,
+    check_location,
+    exposure_warning,
+    load_store,
+    port_of,
+)
+from speechkg.graph.query.engines import query_sources, run
+from speechkg.graph.query.guard import prologue
+from speechkg.graph.query.push import PASSWORD_ENV, UPDATE_BATCH
+from speechkg.graph.rdf import oxstore
+from speechkg.graph.rdf.parse import load
 
 from .conftest import ROOT
 from .test_endpoint import COUNT_BY_GRAPH, free_port, sparql, wait_ready
@@ -128,7 +141,7 @@ def listener():
 @pytest.fixture()
 def writable_oxigraph(tmp_path):
     """A real, writable Oxigraph server holding a canary graph."""
-    from speechkg.graph.endpoint import oxigraph_binary
+    from speechkg.graph.query.endpoint import oxigraph_binary
 
     port = free_port()
     proc = subprocess.Popen(
@@ -239,7 +252,7 @@ def test_d1_hostile_literals_arrive_as_data(writable_oxigraph, tmp_path):
 
 
 def test_d1_iri_check():
-    assert endpoint.check_iri("https://w3id.org/speechkg/id/é") == "<https://w3id.org/speechkg/id/é>"
+    assert check_iri("https://w3id.org/speechkg/id/é") == "<https://w3id.org/speechkg/id/é>"
     for bad in (
         "http://x>y",
         "http://x y",
@@ -253,7 +266,7 @@ def test_d1_iri_check():
         "relative/iri",
     ):
         with pytest.raises(GraphFileError):
-            endpoint.check_iri(bad)
+            check_iri(bad)
 
 
 # ------------------------------------------------------------------ D2, D3, D16 serve
@@ -262,10 +275,10 @@ def test_d1_iri_check():
 @pytest.fixture()
 def served(seed_ttl):
     """speechkg's endpoint over the seed, in a thread of this process, with a 2 s timeout."""
-    server = endpoint.bind(endpoint.load_store(store.load([str(seed_ttl)])), port=0, timeout=2, max_memory=512)
+    server = bind(load_store(load([str(seed_ttl)])), port=0, timeout=2, max_memory=512)
     th = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     th.start()
-    yield endpoint.port_of(server)
+    yield port_of(server)
     server.shutdown()
     server.server_close()
 
@@ -324,7 +337,7 @@ def test_d2_serve_refuses_exactly_as_query_does(served, listener, seed_ttl, text
 
 def test_d2_serve_is_read_only_and_answers_queries(served, listener):
     lst = listener("sparql")
-    code, body = http(served, "/query", q.prologue().encode() + b"SELECT (COUNT(?p) AS ?n) WHERE { ?p a skg:Person }")
+    code, body = http(served, "/query", prologue().encode() + b"SELECT (COUNT(?p) AS ?n) WHERE { ?p a skg:Person }")
     assert code == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "3"
     code, body = http(served, "/query", b"SELECT (COUNT(?p) AS ?n) WHERE { ?p a skg:Person }", accept="text/csv")
     assert (code, body) == (200, b"n\r\n3\r\n")  # the project's prefixes, as in `speechkg query`
@@ -351,9 +364,9 @@ def test_d2_serve_is_read_only_and_answers_queries(served, listener):
 
 def test_d3_non_loopback_hosts_get_a_warning():
     for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"):
-        assert endpoint.exposure_warning(host) is None
+        assert exposure_warning(host) is None
     for host in ("0.0.0.0", "::", "192.168.1.5", "example.org"):
-        assert endpoint.exposure_warning(host).startswith(f"listening on {host}: anyone who can reach this machine")
+        assert exposure_warning(host).startswith(f"listening on {host}: anyone who can reach this machine")
 
 
 def test_d16_serve_stops_a_query_at_its_timeout(served):
@@ -369,13 +382,13 @@ def test_d16_serve_stops_a_query_at_its_timeout(served):
 
 
 def test_d16_serve_stops_the_work_when_the_client_leaves(seed_ttl):
-    server = endpoint.bind(endpoint.load_store(store.load([str(seed_ttl)])), port=0, timeout=60)
+    server = bind(load_store(load([str(seed_ttl)])), port=0, timeout=60)
     th = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     th.start()
     try:
         before = children(os.getpid())
         body = RUNAWAY.encode()
-        with socket.create_connection(("127.0.0.1", endpoint.port_of(server)), timeout=5) as s:
+        with socket.create_connection(("127.0.0.1", port_of(server)), timeout=5) as s:
             s.sendall(
                 b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                 b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
@@ -472,13 +485,13 @@ def test_d49_serve_location_must_be_new_empty_or_a_store(seed_ttl, tmp_path):
     r = runner.invoke(cli, ["serve", str(seed_ttl), "--location", str(mine), "--port", "0"])
     one_line_error(r, f"--location {mine} is not empty and is not an Oxigraph store; give a new or empty directory")
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
-    with pytest.raises(endpoint.EndpointError, match="is a file; give a new or empty directory"):
-        endpoint.check_location(mine / "notes.txt")
+    with pytest.raises(EndpointError, match="is a file; give a new or empty directory"):
+        check_location(mine / "notes.txt")
     built = tmp_path / "built"
     del_ = oxstore.open_store(built)
     del del_
-    assert endpoint.check_location(built) is True
-    assert endpoint.check_location(tmp_path / "new") is False
+    assert check_location(built) is True
+    assert check_location(tmp_path / "new") is False
 
 
 # ------------------------------------------------------------------ push: URLs, answers, reports
@@ -528,26 +541,24 @@ def test_user_logs_in_with_the_password_from_the_environment(tmp_path, listener)
     g.write_text('<http://ex/s> <http://ex/p> "讲话"@zh <http://ex/g> .\n', encoding="utf-8")
     lst = listener("login")
     url = lst.url + "/store"
-    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={endpoint.PASSWORD_ENV: "s3cret"})
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={PASSWORD_ENV: "s3cret"})
     assert r.exit_code == 0, r.output
     assert r.output == f"pushed 1 triples in 1 graph(s) to {url}\n"
     # the store asked (401), then the same request came back logged in
     assert [q["headers"].get("Authorization") for q in lst.requests] == [None, "Basic dXNlcjpzM2NyZXQ="]
     assert lst.requests[0]["body"] == lst.requests[1]["body"] != b""
-    r = runner.invoke(
-        cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={endpoint.PASSWORD_ENV: "wrong-s3cret"}
-    )
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={PASSWORD_ENV: "wrong-s3cret"})
     one_line_error(r, f"{url} refused the login (HTTP 401 Unauthorized); check --user and SPEECHKG_PASSWORD")
     assert "s3cret" not in r.output
     r = runner.invoke(cli, ["push", str(g), "--endpoint", url])
     one_line_error(r, f"{url} refused the login (HTTP 401 Unauthorized); give --user NAME and set SPEECHKG_PASSWORD")
     sent = len(lst.requests)
-    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={endpoint.PASSWORD_ENV: None})
+    r = runner.invoke(cli, ["push", str(g), "--endpoint", url, "--user", "user"], env={PASSWORD_ENV: None})
     one_line_error(r, "--user user needs a password: set the SPEECHKG_PASSWORD environment variable")
     r = runner.invoke(
         cli,
         ["push", str(g), "--endpoint", f"http://u:p@127.0.0.1:{lst.port}/store", "--user", "user"],
-        env={endpoint.PASSWORD_ENV: "s3cret"},
+        env={PASSWORD_ENV: "s3cret"},
     )
     one_line_error(r, "give the user either with --user or in the URL, not both")
     assert len(lst.requests) == sent  # refused before anything was sent
@@ -555,7 +566,7 @@ def test_user_logs_in_with_the_password_from_the_environment(tmp_path, listener)
 
 def test_sparql_update_goes_in_batches_and_replaces_once(tmp_path, listener):
     g = tmp_path / "big.nq"
-    n = 2 * endpoint.UPDATE_BATCH + 5
+    n = 2 * UPDATE_BATCH + 5
     g.write_text(
         "".join(f'<http://ex/s{i}> <http://ex/p> "第{i}行\\n" <http://ex/g> .\n' for i in range(n)), encoding="utf-8"
     )
@@ -566,7 +577,7 @@ def test_sparql_update_goes_in_batches_and_replaces_once(tmp_path, listener):
     assert len(bodies) == 3
     assert bodies[0].startswith("DROP SILENT GRAPH <http://ex/g> ;\nINSERT DATA { GRAPH <http://ex/g> {\n")
     assert all(b.startswith("INSERT DATA { GRAPH <http://ex/g> {\n") and b.endswith("} }") for b in bodies[1:])
-    assert [b.count(" .\n") for b in bodies] == [endpoint.UPDATE_BATCH, endpoint.UPDATE_BATCH, 5]
+    assert [b.count(" .\n") for b in bodies] == [UPDATE_BATCH, UPDATE_BATCH, 5]
     assert all(b.count("INSERT DATA") == 1 for b in bodies)
     # a store that fails part-way through a graph: what was stored is said
     lst = listener("fail2")
@@ -574,7 +585,7 @@ def test_sparql_update_goes_in_batches_and_replaces_once(tmp_path, listener):
     one_line_error(
         r,
         f"{lst.url}/update refused the graph (HTTP 507 Insufficient Storage: disk full); "
-        f"before that, {endpoint.UPDATE_BATCH} of the {n} triples of 'http://ex/g' were stored; pushing again is safe",
+        f"before that, {UPDATE_BATCH} of the {n} triples of 'http://ex/g' were stored; pushing again is safe",
     )
 
 
@@ -624,7 +635,7 @@ def test_d4_large_jsonld_on_the_oxigraph_path_is_refused_too(tmp_path, listener,
     f.write_text(json.dumps({"@context": f"{lst.url}/ctx", "@id": "http://ex/a", "x": "hello"}), encoding="utf-8")
     monkeypatch.setattr(oxstore, "LARGE", 10)
     with pytest.raises(GraphFileError, match="names a remote @context"):
-        q.query_sources([str(f)], "ASK { ?s ?p ?o }")
+        query_sources([str(f)], "ASK { ?s ?p ?o }")
     assert lst.requests == []
 
 
@@ -640,7 +651,7 @@ def test_d4_inline_contexts_still_load(tmp_path):
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 def test_d15_a_query_past_its_memory_limit_ends_with_a_clear_error(seed_ttl, engine):
-    data = store.load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
+    data = load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
     mb = 40 if engine == "rdflib" else 150
     before = children(os.getpid())
     with pytest.raises(
@@ -648,7 +659,7 @@ def test_d15_a_query_past_its_memory_limit_ends_with_a_clear_error(seed_ttl, eng
         match=rf"^the query needed more than the --max-memory of {mb} MB and was "
         r"stopped; simplify it \(LIMIT, fewer joins\) or raise --max-memory$",
     ):
-        q.run(data, HOG if engine == "rdflib" else CARTESIAN, timeout=30, max_memory=mb)
+        run(data, HOG if engine == "rdflib" else CARTESIAN, timeout=30, max_memory=mb)
     assert children(os.getpid()) <= before
 
 
@@ -662,7 +673,7 @@ def test_d15_timeout_really_stops_the_query(seed_ttl):
     data = oxstore.load_files([str(seed_ttl)])
     before = children(os.getpid())
     with pytest.raises(sandbox.TimedOut):
-        q.run(data, RUNAWAY, timeout=0.3)
+        run(data, RUNAWAY, timeout=0.3)
     assert children(os.getpid()) <= before  # no engine left computing in the background
 
 
@@ -689,7 +700,7 @@ def test_d15_queries_run_under_a_ulimit(seed_ttl, tmp_path):
     hard limit it inherits (raising it failed, and every query ended 'stopped unexpectedly')."""
     st = tmp_path / "st"
     ox_store = oxstore.open_store(st)
-    oxstore.add_dataset(ox_store, store.load([str(seed_ttl)]))
+    oxstore.add_dataset(ox_store, load([str(seed_ttl)]))
     del ox_store
     for args in ([str(seed_ttl), "ASK { ?s ?p ?o }"], ["--store", str(st), "ASK { ?s ?p ?o }"]):
         r = _query_under_ulimit(args, 2_000_000)
@@ -744,7 +755,7 @@ def test_d28_a_non_utf8_query_file_is_one_line(seed_ttl, tmp_path):
 
 def test_queries_in_a_child_keep_their_errors(seed_ttl):
     with pytest.raises(QueryError, match="^the query failed: "):
-        q.run(oxstore.load_files([str(seed_ttl)]), "SELECT * WHERE { BIND(<x:a> AS ?x) BIND(<x:b> AS ?x) }")
+        run(oxstore.load_files([str(seed_ttl)]), "SELECT * WHERE { BIND(<x:a> AS ?x) BIND(<x:b> AS ?x) }")
 
 
 def test_d51_engines_differ_only_where_oxigraph_merges_integer_types(seed_ttl):
@@ -753,16 +764,16 @@ def test_d51_engines_differ_only_where_oxigraph_merges_integer_types(seed_ttl):
     With the same merge done on the rdflib side, both engines give the same rows."""
     from rdflib import XSD, Dataset, Literal
 
-    ds = store.load([str(seed_ttl)])
+    ds = load([str(seed_ttl)])
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?s (skg:date|!skg:date)* ?o }"
-    ox_rows = int(q.run(oxstore.load_files([str(seed_ttl)]), text, timeout=30).rows[0][0])
-    assert int(q.run(ds, text, timeout=30).rows[0][0]) > ox_rows
+    ox_rows = int(run(oxstore.load_files([str(seed_ttl)]), text, timeout=30).rows[0][0])
+    assert int(run(ds, text, timeout=30).rows[0][0]) > ox_rows
     merged = Dataset(default_union=True)
     for s_, p, o, g in ds.quads((None, None, None, None)):
         if isinstance(o, Literal) and o.datatype == XSD.nonNegativeInteger:
             o = Literal(str(o), datatype=XSD.integer)
         merged.graph(g).add((s_, p, o))
-    assert int(q.run(merged, text, timeout=30).rows[0][0]) == ox_rows
+    assert int(run(merged, text, timeout=30).rows[0][0]) == ox_rows
 
 
 def test_serve_stops_quietly_on_sigterm_and_its_query_with_it(seed_ttl, tmp_path):

@@ -11,7 +11,7 @@ import json
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import pipeline
+from speechkg.graph.build.pipeline import build, write
 
 from .conftest import SHARED, need_shared
 
@@ -26,7 +26,7 @@ LABELS = (
 
 def nquads(inputs, tmp_path, name, shard=None) -> list[str]:
     out = tmp_path / name
-    pipeline.write(pipeline.build(list(map(str, inputs)), shard=shard), str(out))
+    write(build(list(map(str, inputs)), shard=shard), str(out))
     return out.read_text(encoding="utf-8").splitlines()
 
 

@@ -14,9 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import oxstore, pipeline
-from speechkg.graph import query as q
-from speechkg.graph.store import nquads_by_graph, serialize_chunks
+from speechkg.graph.build.pipeline import build, write
+from speechkg.graph.query.engines import query_sources
+from speechkg.graph.query.results import format_result
+from speechkg.graph.query.saved import bind, saved
+from speechkg.graph.rdf import oxstore
+from speechkg.graph.rdf.write import nquads_by_graph, serialize_chunks
 
 from .conftest import SHARED, need_shared
 from .test_load import quads
@@ -45,7 +48,7 @@ def write_rows(path, rows):
 
 def old_path(db, corpus) -> None:
     """The store as build --store made it before: one SPARQL update per speech."""
-    oxstore.add_quads(oxstore.open_store(db), pipeline.build([str(corpus)]).quads)
+    oxstore.add_quads(oxstore.open_store(db), build([str(corpus)]).quads)
 
 
 def test_build_store_is_build_then_load_and_the_old_path(news, tmp_path, monkeypatch):
@@ -71,11 +74,9 @@ def test_build_store_is_build_then_load_and_the_old_path(news, tmp_path, monkeyp
     assert not any(gone in x[2] for x in now)
     assert any(news[12]["text"][20:40] in x[2] for x in now)
     rows = 0
-    for name, (_, text) in sorted(q.saved().items()):  # the saved queries answer alike
+    for name, (_, text) in sorted(saved().items()):  # the saved queries answer alike
         params = {"provenance": {"label": "习近平"}, "sections": {"source": "n0"}}.get(name, {})
-        a, b = (
-            q.format_result(q.query_sources([], q.bind(text, params), store_dir=str(d)), "csv") for d in (built, old)
-        )
+        a, b = (format_result(query_sources([], bind(text, params), store_dir=str(d)), "csv") for d in (built, old))
         assert a == b, name
         rows += a.count("\n") - 1
     assert rows > 20
@@ -83,10 +84,10 @@ def test_build_store_is_build_then_load_and_the_old_path(news, tmp_path, monkeyp
 
 def test_the_store_is_fed_the_bytes_the_writer_writes(news, tmp_path):
     corpus = write_rows(tmp_path / "news.jsonl", news[:5])
-    result = pipeline.build([str(corpus)])
+    result = build([str(corpus)])
     by_graph = list(nquads_by_graph(result.graphs(compact=True)))  # as add_to_store makes them
     assert [g for g, _ in by_graph] == [str(g) for g, _ in result.graphs()]
-    pipeline.write(result, str(tmp_path / "news.nq"))
+    write(result, str(tmp_path / "news.nq"))
     assert b"".join(data for _, data in by_graph) == (tmp_path / "news.nq").read_bytes()
     assert b"".join(data for _, data in nquads_by_graph(result.graphs())) == b"".join(
         serialize_chunks(result.graphs(), "nquads")
@@ -101,9 +102,9 @@ def test_an_interruption_takes_effect_between_batches(news, tmp_path, monkeypatc
     """Ctrl-C in the middle of a batch (between its named graphs and its default graph) is
     held until the batch is in: every speech is then old or new, the batches done new, the
     later ones old, and the default graph the merge."""
-    v1 = pipeline.build([str(write_rows(tmp_path / "v1.jsonl", news[:12]))])
+    v1 = build([str(write_rows(tmp_path / "v1.jsonl", news[:12]))])
     moved = [dict(r, date="2021-06-30") for r in news[:12]]  # every speech changes (its date)
-    v2 = pipeline.build([str(write_rows(tmp_path / "v2.jsonl", moved))])
+    v2 = build([str(write_rows(tmp_path / "v2.jsonl", moved))])
     sizes = [len(data) for _, data in nquads_by_graph(v2.graphs())]
     monkeypatch.setattr(oxstore, "BATCH_BYTES", sizes[0] + sizes[1])  # the first batch: 2 speeches
     for db, result in ((tmp_path / "v1", v1), (tmp_path / "v2", v2)):

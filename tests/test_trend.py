@@ -15,7 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
-from speechkg.graph import trend as tr
+from speechkg.graph.views import charts as views_charts
+from speechkg.graph.views.charts import cjk_font
+from speechkg.graph.views.trend import InputError, period_of, periods_between
 
 from .conftest import SHARED, need_shared
 
@@ -241,7 +243,7 @@ def test_outputs_identical_across_runs(corpus, tmp_path):
 
 
 def test_png(corpus, tmp_path):
-    if tr.cjk_font() is None:
+    if cjk_font() is None:
         pytest.skip("no CJK font on this system (Debian: fonts-noto-cjk)")
     _, a = trend(corpus, tmp_path, "--entity", "共同富裕", "--by", "quarter", name="a.png")
     _, b = trend(corpus, tmp_path, "--entity", "共同富裕", "--by", "quarter", name="b.png")
@@ -253,7 +255,7 @@ def test_png(corpus, tmp_path):
 
 
 def test_png_without_cjk_font_is_one_line(corpus, tmp_path, monkeypatch):
-    monkeypatch.setattr(tr, "cjk_font", lambda: None)
+    monkeypatch.setattr(views_charts, "cjk_font", lambda: None)
     r = run("trend", corpus, "--entity", "共同富裕", "-o", tmp_path / "x.png")
     assert r.exit_code == 1 and len(r.output.strip().splitlines()) == 1
     assert r.output.startswith("Error: no CJK font") and "fonts-noto-cjk" in r.output and ".svg" in r.output
@@ -308,7 +310,7 @@ def test_html_escapes_a_hostile_label(hostile, tmp_path):
 
 def test_store_gives_the_same_table(corpus, tmp_path):
     store = tmp_path / "corpus.db"
-    from speechkg.graph import oxstore
+    from speechkg.graph.rdf import oxstore
 
     s = oxstore.open_store(store)
     oxstore.bulk_load(s, corpus)
@@ -380,17 +382,17 @@ def test_no_dated_speech(tmp_path):
 
 
 def test_periods_and_dates():
-    assert tr.period_of("2021-08-03", "quarter") == "2021-Q3"
-    assert tr.period_of("2021-08-03+08:00", "month") == "2021-08"
-    assert tr.period_of("2021-12", "quarter") == "2021-Q4"
-    assert tr.period_of("2021", "quarter") is None and tr.period_of("2021", "year") == "2021"
-    assert tr.period_of("not a date", "year") is None
-    assert tr.periods_between("2020-Q3", "2021-Q2", "quarter") == ["2020-Q3", "2020-Q4", "2021-Q1", "2021-Q2"]
-    assert tr.periods_between("2020-11", "2021-02", "month") == ["2020-11", "2020-12", "2021-01", "2021-02"]
-    assert tr.periods_between("0998", "1001", "year") == ["0998", "0999", "1000", "1001"]
-    assert tr.period_of("0999-02-01", "quarter") == "0999-Q1" and tr.period_of("-0044-03-15", "year") == "-0044"
-    with pytest.raises(tr.InputError, match="from 0001-01 to 2021-12"):
-        tr.periods_between("0001-01", "2021-12", "month")
+    assert period_of("2021-08-03", "quarter") == "2021-Q3"
+    assert period_of("2021-08-03+08:00", "month") == "2021-08"
+    assert period_of("2021-12", "quarter") == "2021-Q4"
+    assert period_of("2021", "quarter") is None and period_of("2021", "year") == "2021"
+    assert period_of("not a date", "year") is None
+    assert periods_between("2020-Q3", "2021-Q2", "quarter") == ["2020-Q3", "2020-Q4", "2021-Q1", "2021-Q2"]
+    assert periods_between("2020-11", "2021-02", "month") == ["2020-11", "2020-12", "2021-01", "2021-02"]
+    assert periods_between("0998", "1001", "year") == ["0998", "0999", "1000", "1001"]
+    assert period_of("0999-02-01", "quarter") == "0999-Q1" and period_of("-0044-03-15", "year") == "-0044"
+    with pytest.raises(InputError, match="from 0001-01 to 2021-12"):
+        periods_between("0001-01", "2021-12", "month")
 
 
 def test_real_news_slice(tmp_path):
@@ -417,22 +419,22 @@ def test_real_news_slice(tmp_path):
     from rdflib import RDF, URIRef
     from rdflib.namespace import DCTERMS, PROV
 
-    from speechkg.graph import store
+    from speechkg.graph.rdf.parse import load
     from speechkg.ontology.namespace import ITSRDF, NIF, SKG
 
-    ds = store.load([str(nq)])
+    ds = load([str(nq)])
     for first in got[:2]:  # 习近平, and 党中央 under its fullest name here
         iri = first["entity"]
         want: dict[str, list] = {}
         for m in ds.subjects(ITSRDF.taIdentRef, URIRef(iri)):
             sp = ds.value(m, PROV.wasDerivedFrom)
-            period = tr.period_of(str(ds.value(sp, DCTERMS.date)), "quarter")
+            period = period_of(str(ds.value(sp, DCTERMS.date)), "quarter")
             w = want.setdefault(period, [0, set()])
             w[0] += 1
             w[1].add(sp)
         chars: dict[str, int] = {}
         for sp in set(ds.subjects(RDF.type, SKG.Speech)):
-            p = tr.period_of(str(ds.value(sp, DCTERMS.date)), "quarter")
+            p = period_of(str(ds.value(sp, DCTERMS.date)), "quarter")
             chars[p] = chars.get(p, 0) + len(str(ds.value(ds.value(sp, SKG.context), NIF.isString)))
         mine = {r["period"]: (int(r["mentions"]), int(r["speeches"]), r["per_10k"]) for r in got if r["entity"] == iri}
         assert {p: v for p, v in mine.items() if v[0]} == {

@@ -7,8 +7,10 @@ from click.testing import CliRunner
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, URIRef
 
 from speechkg.cli import cli
-from speechkg.graph import store, validate
 from speechkg.graph.errors import ResourceError
+from speechkg.graph.quality import validate
+from speechkg.graph.rdf.parse import load
+from speechkg.graph.rdf.write import serialize
 from speechkg.ontology.namespace import NIF, SKG
 
 
@@ -76,9 +78,9 @@ def test_integer_offsets_from_a_store_are_accepted(seed_ttl):
 
 @pytest.mark.parametrize("text", ["", "同志们：", "“”《》（（（", "<script>alert(1)</script>"])
 def test_small_and_odd_inputs_conform(text):
+    from speechkg.graph.build.steps import process
     from speechkg.graph.model import Speech
-    from speechkg.graph.pipeline import process
-    from speechkg.graph.rdf import to_graph
+    from speechkg.graph.rdf.emit import to_graph
 
     assert validate.validate(to_graph(process(Speech(text, "odd.txt", year=2022)))).conforms
 
@@ -137,9 +139,9 @@ EX = "http://example.org/"
 
 
 def _small() -> Graph:
+    from speechkg.graph.build.steps import process
     from speechkg.graph.model import Speech
-    from speechkg.graph.pipeline import process
-    from speechkg.graph.rdf import to_graph
+    from speechkg.graph.rdf.emit import to_graph
 
     return to_graph(process(Speech("2022年3月1日，省委召开全省工会会议，全总开展“五大行动”。", "s.txt", year=2022)))
 
@@ -253,9 +255,9 @@ def test_the_seed_validates_in_well_under_the_old_time(seed_ttl):
 
 def _corpus() -> Dataset:
     """Three short speeches sharing entities (全总, 省委, a date), one named graph each."""
+    from speechkg.graph.build.steps import process
     from speechkg.graph.model import Speech
-    from speechkg.graph.pipeline import process
-    from speechkg.graph.rdf import speech_iri, to_graph
+    from speechkg.graph.rdf.emit import speech_iri, to_graph
 
     ds = Dataset()
     for i, text in enumerate(
@@ -307,14 +309,14 @@ def _broken_across_graphs(tmp_path) -> list[str]:
     ):
         b.add(t)
     trig = tmp_path / "corpus.trig"
-    trig.write_bytes(store.serialize(ds, "trig"))
+    trig.write_bytes(serialize(ds, "trig"))
     extra = Graph()
     extra.add((body, RDF.type, SKG.Body))
     extra.add((union, RDFS.subClassOf, SKG.Body))
     extra.add((member, RDF.type, union))
     ttl = tmp_path / "extra.ttl"
     ttl.write_bytes(
-        store.serialize(extra, "turtle")
+        serialize(extra, "turtle")
         + b'[] a <https://w3id.org/speechkg#Body> ; <http://www.w3.org/2000/01/rdf-schema#label> "x"@zh .\n'
         + b"_:same a <https://w3id.org/speechkg#Concept> .\n"
     )
@@ -336,7 +338,7 @@ def _no_blank_ids(lines: list[str]) -> list[str]:
 @pytest.mark.parametrize("chunk", [10**6, 45])
 def test_files_in_chunks_report_what_one_run_on_their_merge_reports(tmp_path, chunk, monkeypatch):
     paths = _broken_across_graphs(tmp_path)
-    whole = validate.validate(store.load(paths))
+    whole = validate.validate(load(paths))
     runs = []
     check = validate._check
     monkeypatch.setattr(validate, "_check", lambda g, *a, **k: runs.append(len(g)) or check(g, *a, **k))
@@ -357,8 +359,8 @@ def test_files_in_chunks_report_what_one_run_on_their_merge_reports(tmp_path, ch
 
 def test_a_corpus_in_chunks_conforms_as_a_whole(tmp_path):
     f = tmp_path / "c.nq"
-    f.write_bytes(store.serialize(_corpus(), "nquads"))
-    whole = validate.validate(store.load(str(f)))
+    f.write_bytes(serialize(_corpus(), "nquads"))
+    whole = validate.validate(load(str(f)))
     chunked = validate.validate_files([str(f)], chunk=40)
     assert whole.conforms and chunked.conforms and chunked.nodes == whole.nodes
 
@@ -370,7 +372,7 @@ def test_a_file_oxigraph_refuses_is_validated_as_rdflib_reads_it(tmp_path, seed_
     assert report.lines() == [
         "<http://example.org/a b>: skos:prefLabel: an entity has exactly one skos:prefLabel",
         "<http://example.org/a b>: rdfs:label: an entity has an rdfs:label",
-    ] or sorted(report.lines()) == sorted(validate.validate(store.load(str(f))).lines())
+    ] or sorted(report.lines()) == sorted(validate.validate(load(str(f))).lines())
     assert not report.conforms
 
 
@@ -423,4 +425,4 @@ def test_out_of_memory_while_reading_a_graph_is_not_called_unreadable(seed_ttl, 
 
     monkeypatch.setattr(Graph, "parse", no_memory)
     with pytest.raises(ResourceError, match=r"out of memory reading it \(0 MB as written\); free memory, or split"):
-        store.load(str(seed_ttl))
+        load(str(seed_ttl))

@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 import re
 
-from speechkg.graph import analyze, html, oxstore, store
+from speechkg.graph.rdf import oxstore
+from speechkg.graph.rdf.output import write_output
+from speechkg.graph.rdf.parse import load
+from speechkg.graph.rdf.write import serialize
+from speechkg.graph.views import page as html
+from speechkg.graph.views.data import co_mentions, dataset_triples, view_data
 
 from .corpus_graph import corpus, entity, write_corpus
 
@@ -17,7 +22,7 @@ def page_json(page: str) -> dict:
 
 def test_co_mentions_count_sentences_naming_both():
     ds = corpus(6)
-    co = analyze.co_mentions(analyze.dataset_triples(ds))
+    co = co_mentions(dataset_triples(ds))
     qz, zs, ls, hy = (str(entity(k)) for k in ("qz", "zs", "ls", "hy"))
     assert co[tuple(sorted((qz, zs)))] == 4 and co[tuple(sorted((qz, ls)))] == 4
     assert co[tuple(sorted((qz, hy)))] == 1 and tuple(sorted((zs, ls))) not in co
@@ -25,7 +30,7 @@ def test_co_mentions_count_sentences_naming_both():
 
 
 def test_view_data_ranks_entities_and_keeps_mentions_per_sentence_of_each_speech():
-    v = analyze.view_data(analyze.dataset_triples(corpus(30, english={"e0": "Entity Zero"})), max_sentences=2)
+    v = view_data(dataset_triples(corpus(30, english={"e0": "Entity Zero"})), max_sentences=2)
     mentions = [e.mentions for e in v.entities]
     assert mentions == sorted(mentions, reverse=True)
     by_label = {e.label: (i, e) for i, e in enumerate(v.entities)}
@@ -53,7 +58,7 @@ def test_view_data_ranks_entities_and_keeps_mentions_per_sentence_of_each_speech
 
 
 def test_tail_entities_keep_fewer_sentences():
-    v = analyze.view_data(analyze.dataset_triples(corpus(30)), max_sentences=3, top=5, tail_sentences=1)
+    v = view_data(dataset_triples(corpus(30)), max_sentences=3, top=5, tail_sentences=1)
     assert all(len(e.sentences) <= 3 for e in v.entities[:5]) and any(len(e.sentences) == 3 for e in v.entities[:5])
     assert all(len(e.sentences) <= 1 for e in v.entities[5:])
 
@@ -66,14 +71,14 @@ def test_a_big_file_streamed_through_oxigraph_gives_the_same_page(tmp_path, monk
     assert oxstore.is_large([str(path)])
     assert html.render_files([str(path)], opts) == small
     nq = tmp_path / "c.nq"
-    store.write_output(nq, store.serialize(store.load([str(path)]), "nquads"))
+    write_output(nq, serialize(load([str(path)]), "nquads"))
     assert html.render_files([str(nq)], opts) == small
 
 
 def test_the_page_is_the_same_bytes_for_the_same_graph(tmp_path):
     path = write_corpus(tmp_path / "c.trig", 30)
-    a = html.render(store.load([str(path)]), html.ViewOptions(max_nodes=10))
-    b = html.render(store.load([str(path)]), html.ViewOptions(max_nodes=10))
+    a = html.render(load([str(path)]), html.ViewOptions(max_nodes=10))
+    b = html.render(load([str(path)]), html.ViewOptions(max_nodes=10))
     assert a == b
     data = page_json(a)
     assert data["mode"] == "overview" and data["maxNodes"] == 10 and len(data["ent"]["label"]) == 34

@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from rdflib import RDFS, BNode, Dataset, Literal, URIRef
 
 from speechkg.cli import cli
-from speechkg.graph import endpoint, store
+from speechkg.graph.query.push import PASSWORD_ENV, UPDATE_BATCH
+from speechkg.graph.rdf.parse import load
 
 from .conftest import ROOT
 from .test_endpoint import free_port
@@ -161,7 +162,7 @@ def corpus(tmp_path_factory):
 
 
 def named_graphs(path) -> dict[str, set]:
-    ds = store.load([str(path)])
+    ds = load([str(path)])
     return {str(g.identifier): set(g) for g in ds.graphs() if len(g) and str(g.identifier) != "urn:x-rdflib:default"}
 
 
@@ -173,7 +174,7 @@ def test_each_speech_arrives_in_its_graph_with_its_chinese_literals_unchanged(vi
     r = runner.invoke(cli, ["push", str(corpus), "--update", url, "--replace"])
     assert r.output == f"pushed {total} triples in 3 graph(s) to {url}\n"
     # the largest speech is several batches of endpoint.UPDATE_BATCH triples
-    assert max(map(len, local.values())) > 3 * endpoint.UPDATE_BATCH
+    assert max(map(len, local.values())) > 3 * UPDATE_BATCH
     for name, triples in local.items():
         assert virtuoso.count(name) == len(triples)
         assert virtuoso.triples(name) == triples  # every term, datatype and language tag as sent
@@ -231,11 +232,11 @@ def test_a_graph_past_virtuosos_insert_data_limit_arrives_whole(virtuoso, tmp_pa
 
 def test_digest_login_at_sparql_auth(virtuoso, seed_ttl):
     url = f"{virtuoso.base}/sparql-auth"
-    n = len(store.load([str(seed_ttl)]))
+    n = len(load([str(seed_ttl)]))
     r = runner.invoke(
         cli,
         ["push", str(seed_ttl), "--update", url, "--user", USER, "--graph", "urn:speechkg:auth", "--replace"],
-        env={endpoint.PASSWORD_ENV: PASSWORD},
+        env={PASSWORD_ENV: PASSWORD},
     )
     assert r.output == f"pushed {n} triples in 1 graph(s) to {url}\n"
     assert virtuoso.count("urn:speechkg:auth") == n
@@ -249,11 +250,11 @@ def one_line(r, start: str) -> None:
 def test_refusals_are_one_line(virtuoso, seed_ttl):
     auth = f"{virtuoso.base}/sparql-auth"
     r = runner.invoke(
-        cli, ["push", str(seed_ttl), "--update", auth, "--user", USER], env={endpoint.PASSWORD_ENV: "wrong-password"}
+        cli, ["push", str(seed_ttl), "--update", auth, "--user", USER], env={PASSWORD_ENV: "wrong-password"}
     )
     one_line(r, f"{auth} refused the login (HTTP 401 ")
     assert r.output.endswith("; check --user and SPEECHKG_PASSWORD\n")
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--update", auth], env={endpoint.PASSWORD_ENV: None})
+    r = runner.invoke(cli, ["push", str(seed_ttl), "--update", auth], env={PASSWORD_ENV: None})
     one_line(r, f"{auth} refused the login (HTTP 401 ")
     assert r.output.endswith("; give --user NAME and set SPEECHKG_PASSWORD\n")
     plain = f"{virtuoso.base}/sparql"

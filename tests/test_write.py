@@ -17,8 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import XSD, BNode, Literal, URIRef
 
-from speechkg.graph import pipeline, store
-from speechkg.graph.oxstore import OX_FORMATS
+from speechkg.graph.build.pipeline import build, write
+from speechkg.graph.rdf import write as rdf_write
+from speechkg.graph.rdf.formats import FORMATS, QUAD_FORMATS, OutputError
+from speechkg.graph.rdf.output import write_output
+from speechkg.graph.rdf.oxstore import OX_FORMATS
+from speechkg.graph.rdf.terms import _ESCAPED, _nt
+from speechkg.graph.rdf.write import RUN_QUADS, serialize, serialize_to
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -88,7 +93,7 @@ quads_st = st.lists(
 def test_literals_are_written_as_pyoxigraph_writes_them():
     # text without characters to escape is quoted by the writer itself: every character checked
     every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    plain = "".join(c for c in every if not store._ESCAPED.search(c))
+    plain = "".join(c for c in every if not _ESCAPED.search(c))
     assert len(plain) > 1_100_000
     literals = [
         Literal(plain),
@@ -97,17 +102,17 @@ def test_literals_are_written_as_pyoxigraph_writes_them():
         Literal(plain, datatype=XSD.string),
         Literal(""),
         Literal(7),
-        *(Literal(f"a{c}b") for c in every if store._ESCAPED.search(c)),
+        *(Literal(f"a{c}b") for c in every if _ESCAPED.search(c)),
     ]
     for lit in literals:
-        assert store._nt(lit) == str(_ox(lit)).encode("utf-8")
+        assert _nt(lit) == str(_ox(lit)).encode("utf-8")
 
 
 @settings(max_examples=60, deadline=None)
 @given(quads_st)
 def test_lines_are_the_sorted_n_triples_forms_each_once(quads):
-    assert store.serialize(quads, "nquads") == reference(quads, True)
-    assert store.serialize(quads, "nt") == reference(quads, False)
+    assert serialize(quads, "nquads") == reference(quads, True)
+    assert serialize(quads, "nt") == reference(quads, False)
 
 
 @settings(max_examples=25, deadline=None)
@@ -115,49 +120,49 @@ def test_lines_are_the_sorted_n_triples_forms_each_once(quads):
 def test_the_bytes_do_not_depend_on_the_order_of_the_triples(quads, rnd):
     shuffled = quads[:]
     rnd.shuffle(shuffled)
-    for fmt in store.FORMATS:
-        assert store.serialize(shuffled, fmt) == store.serialize(quads, fmt)
+    for fmt in FORMATS:
+        assert serialize(shuffled, fmt) == serialize(quads, fmt)
 
 
 @settings(max_examples=60, deadline=None)
 @given(quads_st, st.integers(1, 7))
 def test_lines_written_in_sorted_runs_and_merged_are_the_same(quads, run):
     # past RUN_QUADS the writer sorts runs into temporary files and merges them: same bytes
-    old = store.RUN_QUADS
-    store.RUN_QUADS = run
+    old = RUN_QUADS
+    rdf_write.RUN_QUADS = run
     try:
-        assert store.serialize(quads, "nquads") == reference(quads, True)
-        assert store.serialize(quads, "nt") == reference(quads, False)
-        spilled = {fmt: store.serialize(quads, fmt) for fmt in store.FORMATS}
+        assert serialize(quads, "nquads") == reference(quads, True)
+        assert serialize(quads, "nt") == reference(quads, False)
+        spilled = {fmt: serialize(quads, fmt) for fmt in FORMATS}
     finally:
-        store.RUN_QUADS = old
-    assert spilled == {fmt: store.serialize(quads, fmt) for fmt in store.FORMATS}
+        rdf_write.RUN_QUADS = old
+    assert spilled == {fmt: serialize(quads, fmt) for fmt in FORMATS}
 
 
 def test_runs_leave_no_temporary_file_and_a_full_disk_is_one_error(tmp_path, monkeypatch):
     import tempfile
 
     quads = [(URIRef(f"http://e/{i}"), IRIS[1], Literal(i), GRAPHS[2]) for i in range(500)]
-    monkeypatch.setattr(store, "RUN_QUADS", 64)
+    monkeypatch.setattr(rdf_write, "RUN_QUADS", 64)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    assert store.serialize(quads, "nquads") == reference(quads, True)
+    assert serialize(quads, "nquads") == reference(quads, True)
     assert list(tmp_path.iterdir()) == []
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
-    with pytest.raises(store.OutputError, match=r"temporary files in .*missing .*; set TMPDIR"):
-        store.serialize(quads, "nquads")
+    with pytest.raises(OutputError, match=r"temporary files in .*missing .*; set TMPDIR"):
+        serialize(quads, "nquads")
 
 
 RUNS = """
 import sys, tracemalloc
 from rdflib import URIRef
-from speechkg.graph import store
-store.RUN_QUADS = 5000
+from speechkg.graph.rdf import write
+write.RUN_QUADS = 5000
 p, g = URIRef("http://e/p"), URIRef("http://e/g")
 subjects = [URIRef(f"http://e/s{i}") for i in range(1000)]
 for n in (20000, 80000):
     triples = ((subjects[i % 1000], p, i) for i in range(n))  # ints: offsets, as rdf.iter_triples gives them
     tracemalloc.start()
-    size = sum(len(c) for c in store.serialize_chunks([(g, triples)], "nquads"))
+    size = sum(len(c) for c in write.serialize_chunks([(g, triples)], "nquads"))
     print(size, tracemalloc.get_traced_memory()[1])
     tracemalloc.stop()
 """
@@ -177,7 +182,7 @@ def test_many_terms_sort_as_their_forms():
     lits = [Literal(rnd.randrange(10**6)) for _ in range(30000)] + [Literal(str(rnd.random())) for _ in range(9000)]
     objects, predicates = lits + nodes, nodes[:50]
     quads = [(rnd.choice(nodes), rnd.choice(predicates), rnd.choice(objects), rnd.choice(GRAPHS)) for _ in range(40000)]
-    assert store.serialize(quads, "nquads") == reference(quads, True)
+    assert serialize(quads, "nquads") == reference(quads, True)
 
 
 def test_graph_names_given_with_their_triples_are_written_as_quads():
@@ -190,7 +195,7 @@ def test_graph_names_given_with_their_triples_are_written_as_quads():
     quads = [(*t, g) for g, ts in graphs for t in ts]
     for fmt, quad_format in (("nquads", True), ("nt", False)):
         buf = io.BytesIO()
-        store.serialize_to(buf, ((g, iter(ts)) for g, ts in graphs), fmt)
+        serialize_to(buf, ((g, iter(ts)) for g, ts in graphs), fmt)
         assert buf.getvalue() == reference(quads, quad_format)
 
 
@@ -202,19 +207,19 @@ def two_speeches(tmp_path_factory, seed_path):
         "2022年3月1日，中华全国总工会召开会议，部署开展“五大行动”。\n省总工会强调，要深入学习贯彻党的二十大精神。",
         encoding="utf-8",
     )
-    return pipeline.build([str(d)])
+    return build([str(d)])
 
 
-@pytest.mark.parametrize("fmt", sorted(store.FORMATS))
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_reads_back_strictly_as_the_graph_built(tmp_path, two_speeches, fmt):
-    quad_format = fmt in store.QUAD_FORMATS
+    quad_format = fmt in QUAD_FORMATS
     want = {
         (str(_ox(s)), str(_ox(p)), str(_ox(o)), str(_ox(g)) if quad_format else "")
         for g, ts in two_speeches.graphs()
         for s, p, o in ts
     }
     out = tmp_path / f"g.{fmt}"
-    pipeline.write(two_speeches, str(out), fmt)
+    write(two_speeches, str(out), fmt)
     got = {
         (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name) if quad_format else "")
         for q in ox.parse(path=str(out), format=OX_FORMATS[fmt])
@@ -222,9 +227,9 @@ def test_every_format_reads_back_strictly_as_the_graph_built(tmp_path, two_speec
     assert got == want
     assert len(want) > 3000
     again = tmp_path / f"again.{fmt}"
-    pipeline.write(two_speeches, str(again), fmt)
+    write(two_speeches, str(again), fmt)
     assert again.read_bytes() == out.read_bytes()
-    assert pipeline.write(two_speeches, "-", fmt) == out.read_bytes()
+    assert write(two_speeches, "-", fmt) == out.read_bytes()
 
 
 def test_a_build_released_as_it_is_written_gives_the_same_bytes_and_frees_each_speech(tmp_path):
@@ -235,9 +240,9 @@ def test_a_build_released_as_it_is_written_gives_the_same_bytes_and_frees_each_s
     d.mkdir()
     for i in range(3):
         (d / f"s{i}.txt").write_text(f"2022年3月{i + 1}日，省总工会召开会议，部署开展“五大行动”。", encoding="utf-8")
-    kept = pipeline.build([str(d)])
-    pipeline.write(kept, str(tmp_path / "kept.nq"))
-    released = pipeline.build([str(d)])
+    kept = build([str(d)])
+    write(kept, str(tmp_path / "kept.nq"))
+    released = build([str(d)])
     refs = [weakref.ref(doc) for doc in released.docs]
     alive = []
     for _name, triples in released.graphs(compact=True, release=True):
@@ -247,8 +252,8 @@ def test_a_build_released_as_it_is_written_gives_the_same_bytes_and_frees_each_s
         del triples
         alive.append(sum(r() is not None for r in refs))
     assert alive == [2, 1, 0]  # each speech freed once its triples are read
-    released = pipeline.build([str(d)])
-    pipeline.write(released, str(tmp_path / "released.nq"), release=True)
+    released = build([str(d)])
+    write(released, str(tmp_path / "released.nq"), release=True)
     assert (tmp_path / "released.nq").read_bytes() == (tmp_path / "kept.nq").read_bytes()
     assert released.docs == []
 
@@ -259,23 +264,24 @@ def test_a_writer_that_fails_midway_leaves_the_previous_file(tmp_path):
 
     def writer(fh):
         fh.write(b"half a graph")
-        raise store.OutputError("stopped")
+        raise OutputError("stopped")
 
-    with pytest.raises(store.OutputError, match="stopped"):
-        store.write_output(out, writer)
+    with pytest.raises(OutputError, match="stopped"):
+        write_output(out, writer)
     assert out.read_text(encoding="utf-8") == "previous graph\n"
     assert [p.name for p in tmp_path.iterdir()] == ["g.ttl"]
 
 
 PEAK = """
 import os, sys, tracemalloc
-from speechkg.graph import pipeline, rdf
+from speechkg.graph.build import pipeline
+from speechkg.graph.rdf import emit
 for n in (1000, 4000):
     path = os.path.join(sys.argv[1], f"names{n}.txt")
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("".join(f"开展“五大行动{i}”活动，" for i in range(n)) + "。")
     result = pipeline.build([path])
-    triples = len(rdf.triples(result.docs[0]))
+    triples = len(emit.triples(result.docs[0]))
     tracemalloc.start()
     pipeline.write(result, os.path.join(sys.argv[1], "out.ttl"))
     print(triples, tracemalloc.get_traced_memory()[1])
@@ -299,9 +305,9 @@ CHILD = """
 import os, resource, sys
 import pyoxigraph
 from speechkg.cli import cli
-from speechkg.graph import pipeline
+from speechkg.graph.build import steps
 from speechkg.graph.model import Speech
-pipeline.process(Speech(text="2022年1月1日，省委召开全省工会工作会议。", source="warm-up"))
+steps.process(Speech(text="2022年1月1日，省委召开全省工会工作会议。", source="warm-up"))
 with open("/proc/self/status") as fh:
     vm = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize"))
 limit = vm + int(sys.argv[1]) * 2**20

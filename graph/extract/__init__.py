@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from ..model import Doc, Mention
-from . import dates, formulas, lexicon, names, relations, rules
-from .common import PUNCT, governs, is_boundary, word_around
-from .tables import TITLES
+from speechkg.graph.extract import dates, formulas, lexicon, names, relations, rules
+from speechkg.graph.extract.common import PUNCT, governs, is_boundary, word_around
+from speechkg.graph.extract.tables import TITLES
+from speechkg.graph.model import Doc, Mention
 
 TITLE_SET = frozenset(TITLES)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TypeVar
 
-from .tables import rows
+from speechkg.graph.extract.tables import rows
 
 HAN = "\u4e00-\u9fff"
 #: the provincial-level divisions, by the names running text uses and their full names

@@ -15,9 +15,9 @@ import datetime as _dt
 import re
 from collections import Counter
 
-from ..model import Doc, Mention
-from ..segment import cn_number
-from .common import starting_with
+from speechkg.graph.extract.common import starting_with
+from speechkg.graph.model import Doc, Mention
+from speechkg.graph.segment import cn_number
 
 _CN = "〇零一二三四五六七八九十"
 _REL = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "明年": 1}

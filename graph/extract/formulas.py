@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..model import Doc, Mention
-from ..segment import cn_number
-from . import rules
-from .common import (
+from speechkg.graph.extract import rules
+from speechkg.graph.extract.common import (
     HAN,
     LIST_ITEMS,
     NUMBERED,
@@ -26,7 +24,9 @@ from .common import (
     left_edge,
     quotes,
 )
-from .tables import alternation, rows
+from speechkg.graph.extract.tables import alternation, rows
+from speechkg.graph.model import Doc, Mention
+from speechkg.graph.segment import cn_number
 
 
 def _heads(type_: str, tag: str) -> tuple[str, ...]:

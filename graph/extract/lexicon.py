@@ -17,11 +17,10 @@ from pathlib import Path
 
 import ahocorasick
 
+from speechkg.graph.errors import InputError
+from speechkg.graph.extract import rules
+from speechkg.graph.model import Doc, Mention
 from speechkg.ontology.namespace import ENTITY_TYPES
-
-from ..errors import InputError
-from ..model import Doc, Mention
-from . import rules
 
 BUILTIN = Path(__file__).with_name("data") / "lexicon.tsv"
 _STRIP = str.maketrans("", "", "“”‘’\"'《》")

@@ -5,11 +5,30 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import Doc, Mention
-from ..segment import cn_number
-from . import rules
-from .common import HAN, LIST_ITEMS, PLACE, PLACE_FIRST, PUNCT, common_word, is_boundary, left_edge, starting_with
-from .tables import COMPOUND_SURNAMES, FOREIGN_TITLES, SURNAMES, TITLES, TRANSLIT, alternation, column, rows
+from speechkg.graph.extract import rules
+from speechkg.graph.extract.common import (
+    HAN,
+    LIST_ITEMS,
+    PLACE,
+    PLACE_FIRST,
+    PUNCT,
+    common_word,
+    is_boundary,
+    left_edge,
+    starting_with,
+)
+from speechkg.graph.extract.tables import (
+    COMPOUND_SURNAMES,
+    FOREIGN_TITLES,
+    SURNAMES,
+    TITLES,
+    TRANSLIT,
+    alternation,
+    column,
+    rows,
+)
+from speechkg.graph.model import Doc, Mention
+from speechkg.graph.segment import cn_number
 
 _CN = "〇一二三四五六七八九十百"
 

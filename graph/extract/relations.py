@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ..model import Doc, Mention, Relation, Sentence
-from . import rules as mention_rules
-from .common import inside_quotes, quotes
+from speechkg.graph.extract import rules as mention_rules
+from speechkg.graph.extract.common import inside_quotes, quotes
+from speechkg.graph.model import Doc, Mention, Relation, Sentence
 
 # ------------------------------------------------------------------ names
 

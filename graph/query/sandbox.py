@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from .errors import QueryError
+from speechkg.graph.errors import QueryError
 
 T = TypeVar("T")
 

@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from speechkg.graph.model import Doc, Entity
+from speechkg.graph.rdf import labels
 from speechkg.ontology.namespace import ID, ITSRDF, NIF, SKG, bind_prefixes
-
-from . import labels
-from .model import Doc, Entity
 
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
@@ -45,7 +44,7 @@ def entity_iri(e: Entity) -> URIRef:
 
 def lang(text: str) -> str:
     """`zh-Hant` for text written in traditional characters, else `zh`."""
-    from .textforms import is_traditional
+    from speechkg.graph.text import is_traditional
 
     return "zh-Hant" if is_traditional(text) else "zh"
 

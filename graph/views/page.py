@@ -1,7 +1,7 @@
 """The interactive HTML page of a graph: one self-contained file that works offline.
 
-pyvis's bundled vis-network script is inlined; the page itself is our own (page/page.html,
-page/app.js), because pyvis 0.3.2 links Bootstrap and vis-network from CDNs even with
+pyvis's bundled vis-network script is inlined; the page itself is our own (assets/page.html,
+assets/app.js), because pyvis 0.3.2 links Bootstrap and vis-network from CDNs even with
 cdn_resources="in_line" (pyvis #228, #229), writes files without an encoding, and does not
 escape its inputs. Every string from the input goes into the page as JSON inside a
 <script type="application/json"> block (with <, > and & escaped) and is put into the DOM
@@ -29,10 +29,10 @@ import networkx as nx
 import pyvis
 from rdflib import RDFS, Dataset, Graph
 
+from speechkg.graph.errors import InputError
+from speechkg.graph.views.data import VIEW_CLASSES, VIEW_PREDICATES, Triple, dataset_triples, view_data
+from speechkg.graph.views.network import layout
 from speechkg.ontology.namespace import ENTITY_TYPES, ID, ONTOLOGY_FILE, RELATION_TYPES, SKG
-
-from .analyze import VIEW_CLASSES, VIEW_PREDICATES, Triple, dataset_triples, layout, view_data
-from .errors import InputError
 
 COLORS = {
     "Campaign": "#e6550d",
@@ -71,7 +71,7 @@ TYPE_LABELS = {
 #: graphs with more nodes than this get a precomputed layout and start with physics off
 PHYSICS_LIMIT = 400
 _LIB = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
-_PAGE = Path(__file__).with_name("page")
+_PAGE = Path(__file__).with_name("assets")
 # nothing may be fetched: scripts and styles are inline, images only data: URIs
 _CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
 
@@ -219,12 +219,13 @@ def render(source: Dataset | Iterable[Triple], opts: ViewOptions | None = None) 
 
 def render_files(paths: list[str], opts: ViewOptions | None = None) -> str:
     """The page of graph files: big ones (graph.oxstore.LARGE) streamed through Oxigraph's parser,
-    small ones read with rdflib (store.load)."""
-    from . import oxstore, store
+    small ones read with rdflib (load)."""
+    from speechkg.graph.rdf import oxstore
+    from speechkg.graph.rdf.parse import load
 
     if oxstore.is_large(paths):
         return render(oxstore.iter_triples(paths, VIEW_PREDICATES, VIEW_CLASSES), opts)
-    return render(store.load(paths), opts)
+    return render(load(paths), opts)
 
 
 def open_in_browser(path: str) -> None:

@@ -1,37 +1,30 @@
-"""How often entities are mentioned over time: mentions and speeches per year, quarter or
-month, counted by Oxigraph in aggregate queries, and written as CSV, a line chart (SVG or
-PNG, matplotlib) or an offline HTML page with the chart and its table.
-
-A speech's period comes from its `dcterms:date`; its size from the length of its
-`nif:Context` text. Entities are found by any of their labels (`skos:prefLabel` /
-`skos:altLabel`, compared through evaluate.norm, as `timeline` does)."""
+"""How often entities are mentioned, period by period, over a corpus of dated speeches."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import html
-import io
-import logging
 import re
-import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyoxigraph as ox
 
+from speechkg.graph.errors import InputError
+from speechkg.graph.quality.evaluate import norm
 from speechkg.ontology.namespace import ENTITY_TYPES
 
-from .errors import InputError, OutputError
-from .evaluate import norm
-
 PERIODS = ("year", "quarter", "month")
+
+
 #: what `-o` may end with, and what each writes
 OUTPUTS = {".csv": "a table", ".svg": "a chart", ".png": "a chart", ".html": "the chart and its table"}
+
+
 #: more periods than this is a date gone wrong (year 1) or the wrong --by; refused
 MAX_PERIODS = 1200
+
+
 #: characters the rate is given per
 PER = 10_000
+
 
 _PREFIXES = """PREFIX skg: <https://w3id.org/speechkg#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -40,6 +33,7 @@ PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
+
 
 #: each speech once, with its (earliest) date and its text's length, summed by date
 _SPEECHES = (
@@ -55,6 +49,7 @@ SELECT ?date (COUNT(?sp) AS ?speeches) (SUM(?len) AS ?chars) WHERE {
 """
 )
 
+
 #: mentions and mentioning speeches of the chosen entities, by entity and speech date
 _COUNTS = (
     _PREFIXES
@@ -67,6 +62,7 @@ SELECT ?e ?date (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?sp) AS ?speeches) WHER
 """
 )
 
+
 #: every label of every entity, with its type(s) and preferred label
 _LABELS = (
     _PREFIXES
@@ -77,6 +73,7 @@ SELECT ?e ?type ?pref ?label WHERE {
 }
 """
 )
+
 
 _DATE = re.compile(r"(-?\d{4,})(?:-(\d\d)(?:-\d\d)?)?")
 
@@ -159,12 +156,9 @@ class Trend:
         return f"{' and '.join(parts)} left out; give dates with `speechkg build --date` or `--dates`"
 
 
-# ------------------------------------------------------------------ reading
-
-
 def open_graphs(files: list[str], store_dir: str | None = None) -> ox.Store:
     """Graph files loaded into an in-memory Oxigraph store, or an on-disk store opened read-only."""
-    from . import oxstore
+    from speechkg.graph.rdf import oxstore
 
     if store_dir:
         if files:
@@ -363,248 +357,3 @@ def _labels(store: ox.Store, iris: list[str], type_: str) -> dict[str, str]:
         if e in out and (not out[e] or pref < out[e]):  # one of several, the same every time
             out[e] = pref
     return {iri: label or iri for iri, label in out.items()}
-
-
-# ------------------------------------------------------------------ writing
-
-
-def _legend_labels(t: Trend) -> list[str]:
-    """Each series' label, with its type when two series share a label."""
-    from .query import printable
-
-    seen: dict[str, int] = {}
-    for s in t.series:
-        seen[s.label] = seen.get(s.label, 0) + 1
-    return [printable(f"{s.label} ({s.type})" if seen[s.label] > 1 else s.label) for s in t.series]
-
-
-def to_csv(t: Trend) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["period", "entity", "label", "type", "mentions", "speeches"] + (["per_10k"] if t.per_10k else []))
-    for r in t.rows:
-        w.writerow(
-            [r.period, r.entity, r.label, r.type, r.mentions, r.speeches] + ([f"{r.per_10k:.4f}"] if t.per_10k else [])
-        )
-    return buf.getvalue().encode("utf-8")
-
-
-#: CJK-capable fonts, best first; the SVG names them all (the viewer picks the first it has)
-CJK_FONTS = [
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "Noto Sans SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Hiragino Sans GB",
-    "SimHei",
-    "Droid Sans Fallback",
-]
-
-
-def cjk_font() -> str | None:
-    """The first of CJK_FONTS matplotlib finds on this system, or None."""
-    from matplotlib import font_manager
-
-    have = {f.name for f in font_manager.fontManager.ttflist}
-    return next((f for f in CJK_FONTS if f in have), None)
-
-
-def _mpl_text(s: str) -> str:
-    """Text matplotlib shows as is: `$` would start mathtext."""
-    return s.replace("$", r"\$")
-
-
-def _figure(t: Trend):
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    fig = Figure(figsize=(10, 5.6), dpi=100)
-    ax = fig.add_subplot()
-    x = list(range(len(t.periods)))
-    for i, (s, label) in enumerate(zip(t.series, _legend_labels(t), strict=True)):
-        ax.plot(
-            x,
-            t.values(s),
-            marker="o" if len(x) <= 40 else None,
-            markersize=3,
-            linewidth=1.6,
-            label=_mpl_text(label),
-            gid=f"series-{i}",
-        )
-    step = max(1, -(-len(x) // 24))  # at most 24 period labels
-    ax.set_xticks(
-        x[::step],
-        [t.periods[i] for i in x[::step]],
-        rotation=45 if len(x) > 8 else 0,
-        ha="right" if len(x) > 8 else "center",
-    )
-    ax.set_xlim(-0.5, len(x) - 0.5)
-    ax.set_ylim(bottom=0)
-    if not t.per_10k:
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(t.by)
-    ax.set_ylabel(t.measure)
-    ax.set_title(_mpl_text(t.title))
-    ax.grid(True, axis="y", alpha=0.3)
-    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    for i, text in enumerate(legend.get_texts()):
-        text.set_gid(f"legend-{i}")
-    fig.tight_layout()
-    return fig
-
-
-def _rc(font: str | None) -> dict:
-    families = ([font] if font else []) + [f for f in CJK_FONTS if f != font] + ["sans-serif"]
-    return {
-        "font.family": families,
-        "svg.fonttype": "none",
-        "svg.hashsalt": "speechkg-trend",
-        "path.simplify": False,
-        "axes.unicode_minus": False,
-    }
-
-
-def to_svg(t: Trend) -> bytes:
-    """The chart as SVG: text kept as text, in a list of CJK font families, so the labels read
-    (and search) in any browser with a CJK font; the same bytes on every run."""
-    import matplotlib
-
-    buf = io.BytesIO()
-    with matplotlib.rc_context(_rc(cjk_font())), _quiet_fonts():
-        _figure(t).savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Title": _mpl_text(t.title)})
-    return buf.getvalue()
-
-
-@contextlib.contextmanager
-def _quiet_fonts():
-    """matplotlib logs each family of the list this system lacks, and warns of glyphs its
-    fallback font lacks (only text widths in an SVG's layout: the text stays text)."""
-    log = logging.getLogger("matplotlib.font_manager")
-    before = log.disabled
-    log.disabled = True
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-            warnings.filterwarnings("ignore", "findfont", UserWarning)
-            yield
-    finally:
-        log.disabled = before
-
-
-_NO_FONT = (
-    "no CJK font for the PNG's labels on this system (matplotlib finds none of "
-    f"{', '.join(CJK_FONTS[:3])}, …; Debian: apt-get install fonts-noto-cjk); write .svg instead, "
-    "which keeps the text as text"
-)
-
-
-def to_png(t: Trend) -> bytes:
-    import matplotlib
-
-    font = cjk_font()
-    if font is None:
-        raise OutputError(_NO_FONT)
-    buf = io.BytesIO()
-    with matplotlib.rc_context(_rc(font)), _quiet_fonts():
-        _figure(t).savefig(buf, format="png", dpi=120, metadata={"Software": None})
-    return buf.getvalue()
-
-
-_HTML = """<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<title>{title}</title>
-<style>
-body {{ font-family: {fonts}, sans-serif; margin: 1.5em; color: #222; }}
-svg {{ max-width: 100%; height: auto; }}
-table {{ border-collapse: collapse; font-size: 14px; margin-top: 1em; }}
-th, td {{ border: 1px solid #ccc; padding: 2px 8px; }}
-td.n {{ text-align: right; font-variant-numeric: tabular-nums; }}
-caption {{ text-align: left; font-weight: bold; padding-bottom: .4em; }}
-p.note {{ color: #666; }}
-</style>
-</head>
-<body>
-<h1>{title}</h1>
-<figure>
-{svg}
-</figure>
-{note}<table>
-<caption>{caption}</caption>
-<thead><tr>{head}</tr></thead>
-<tbody>
-{body}
-</tbody>
-</table>
-</body>
-</html>
-"""
-
-
-def to_html(t: Trend) -> bytes:
-    """A page that opens offline: the SVG chart inline, the table under it, every text escaped."""
-    from .query import printable
-
-    def e(s: object) -> str:
-        return html.escape(printable(str(s)), quote=True)
-
-    svg = to_svg(t).decode("utf-8")
-    svg = svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE inside HTML
-    head = ["period", "entity", "label", "type", "mentions", "speeches"] + (["per 10k chars"] if t.per_10k else [])
-    body = []
-    for r in t.rows:
-        cells = [
-            f"<td>{e(r.period)}</td>",
-            f"<td>{e(r.label)}</td>",
-            f"<td>{e(r.type)}</td>",
-            f'<td class="n">{r.mentions}</td>',
-            f'<td class="n">{r.speeches}</td>',
-        ]
-        if t.per_10k:
-            cells.append(f'<td class="n">{r.per_10k:.4f}</td>')
-        cells.insert(1, f"<td>{e(r.entity)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    note = t.note()
-    return _HTML.format(
-        title=e(t.title),
-        fonts=", ".join(f'"{f}"' for f in CJK_FONTS),
-        svg=svg.strip(),
-        note=f'<p class="note">{e(note[0].upper() + note[1:])}.</p>\n' if note else "",
-        caption=e(f"{t.measure} and mentioning speeches by {t.by}"),
-        head="".join(f"<th>{e(h)}</th>" for h in head),
-        body="\n".join(body),
-    ).encode("utf-8")
-
-
-def render(t: Trend, path: str) -> bytes:
-    """The bytes of `t` for the output `path`, by its extension (`-`: CSV)."""
-    check_output(path)
-    ext = ".csv" if path == "-" else Path(path).suffix.lower()
-    return {".csv": to_csv, ".svg": to_svg, ".png": to_png, ".html": to_html}[ext](t)
-
-
-def check_output(path: str, inputs: list[str] = ()) -> None:
-    """Refuse, before any work, an output whose extension is not one of OUTPUTS, a PNG when
-    no CJK font is here, and any path store.check_output refuses."""
-    from .store import check_output as check_path
-
-    ext = ".csv" if path == "-" else Path(path).suffix.lower()
-    if ext not in OUTPUTS:
-        raise OutputError(
-            f"{path}: cannot tell what to write from its extension; use "
-            + ", ".join(f"{k} ({v})" for k, v in OUTPUTS.items())
-        )
-    if ext == ".png" and cjk_font() is None:
-        raise OutputError(_NO_FONT)
-    check_path(path, inputs)
-
-
-def write(t: Trend, path: str, inputs: list[str] = ()) -> None:
-    """Write `t` to `path` (atomically; `-` is standard output, as CSV)."""
-    from .store import write_output
-
-    write_output(path, render(t, path), inputs)

@@ -1,32 +1,22 @@
-"""A read-only SPARQL endpoint over graph files, and pushing graphs into any SPARQL 1.1 store
-(Graph Store HTTP Protocol, or SPARQL Update where a store has no GSP).
-
-The endpoint is a small HTTP server in this process over an Oxigraph store: every query goes
-through the same guard as `speechkg query` (graph.query.prepare: no updates, SERVICE or FROM)
-and runs in a child process with a time and memory limit (graph.sandbox), stopped when its
-client leaves. Nothing else is served but a small query page.
-"""
+"""A SPARQL 1.1 Protocol endpoint over a built graph (serve)."""
 
 from __future__ import annotations
 
-import base64
 import errno
 import html
-import http.client
 import ipaddress
 import socket
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
-from . import sandbox
-from .errors import GraphFileError, OutputError, QueryError, SpeechKGError
+from speechkg.graph.errors import GraphFileError, QueryError, SpeechKGError, first_line
+from speechkg.graph.query.engines import sandbox
 
 
 class EndpointError(SpeechKGError):
@@ -55,12 +45,13 @@ def check_iri(iri: str, what: str = "IRI") -> str:
         ) from None
 
 
-# ------------------------------------------------------------------ serve
-
 #: queries evaluated at once; more get 503
 MAX_RUNNING = 4
+
+
 #: largest query accepted, in bytes
 MAX_QUERY_BYTES = 1 << 20
+
 
 _RESULT_TYPES = {  # media type → (pyoxigraph QueryResultsFormat name, content type sent)
     "application/sparql-results+json": ("JSON", "application/sparql-results+json"),
@@ -69,18 +60,23 @@ _RESULT_TYPES = {  # media type → (pyoxigraph QueryResultsFormat name, content
     "text/csv": ("CSV", "text/csv; charset=utf-8"),
     "text/tab-separated-values": ("TSV", "text/tab-separated-values; charset=utf-8"),
 }
+
+
 _GRAPH_TYPES = {  # media type → (pyoxigraph RdfFormat name, content type sent)
     "text/turtle": ("TURTLE", "text/turtle; charset=utf-8"),
     "application/n-triples": ("N_TRIPLES", "application/n-triples"),
     "application/rdf+xml": ("RDF_XML", "application/rdf+xml"),
     "application/ld+json": ("JSON_LD", "application/ld+json"),
 }
+
+
 _FORMAT_PARAM = {
     "json": "application/sparql-results+json",
     "xml": "application/sparql-results+xml",
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
+
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>speechkg SPARQL endpoint</title>
@@ -141,7 +137,7 @@ def url_for(host: str, port: int, path: str = "/query") -> str:
 def check_location(location: str | Path) -> bool:
     """Whether `location` already holds an Oxigraph store (True), or is new or empty (False);
     EndpointError for a file or a directory holding anything else."""
-    from .oxstore import directory_kind
+    from speechkg.graph.rdf.oxstore import directory_kind
 
     p = Path(location)
     try:
@@ -163,7 +159,7 @@ def load_store(ds: Dataset, location: str | Path | None = None):
     the merge of its named graphs."""
     import pyoxigraph as ox
 
-    from .oxstore import add_dataset, open_store
+    from speechkg.graph.rdf.oxstore import add_dataset, open_store
 
     if location is not None:
         check_location(location)
@@ -204,7 +200,9 @@ def answer(
     parsed, evaluated and serialized in the child, so the limits cover all of it."""
     import pyoxigraph as ox
 
-    from . import query as q
+    from speechkg.graph.query.engines import _from_oxigraph
+    from speechkg.graph.query.guard import prepare, prologue
+    from speechkg.graph.query.results import format_result
 
     wanted = _FORMAT_PARAM.get(fmt or "", "") if fmt != "table" else "table"
     if fmt and not wanted:
@@ -212,23 +210,23 @@ def answer(
 
     def go() -> tuple[str, bytes]:
         sandbox.stage("while it was parsed")
-        q.prepare(text, service_hint="")
+        prepare(text, service_hint="")
         sandbox.stage("")
         try:
-            res = store.query(q.prologue() + text)
+            res = store.query(prologue() + text)
             if isinstance(res, ox.QueryTriples):
                 media = _negotiate(accept, _GRAPH_TYPES) or "text/turtle"
                 name, ctype = _GRAPH_TYPES[media]
                 return ctype, res.serialize(format=getattr(ox.RdfFormat, name))
             if wanted == "table":
-                return "text/plain; charset=utf-8", q.format_result(q._from_oxigraph(res), "table").encode()
+                return "text/plain; charset=utf-8", format_result(_from_oxigraph(res), "table").encode()
             media = wanted or _negotiate(accept, _RESULT_TYPES) or "application/sparql-results+json"
             name, ctype = _RESULT_TYPES[media]
             return ctype, res.serialize(format=getattr(ox.QueryResultsFormat, name))
         except (QueryError, MemoryError):
             raise
         except Exception as exc:
-            raise QueryError(f"the query failed: {q._first_line(exc)}") from None
+            raise QueryError(f"the query failed: {first_line(exc)}") from None
 
     return sandbox.run_limited(go, timeout=timeout, memory_mb=max_memory, client=client)
 
@@ -389,216 +387,3 @@ def serve(server: _Server) -> int:
 def port_of(server: _Server) -> int:
     """The port a server listens on (the real one when 0 was asked for)."""
     return server.server_address[1]
-
-
-# ------------------------------------------------------------------ push
-
-
-def _graphs(ds: Dataset, into: str | None) -> Iterator[tuple[str, Graph]]:
-    if into:
-        g = Graph()
-        for s, p, o, _ in ds.quads((None, None, None, None)):
-            g.add((s, p, o))
-        yield into, g
-        return
-    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        if len(ctx) and str(ctx.identifier) != "urn:x-rdflib:default":
-            yield str(ctx.identifier), ctx
-
-
-def redact(url: str) -> str:
-    """`url` without its query and with any user:password replaced by ***, for messages."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        netloc = parts.netloc.rpartition("@")[2]
-        if "@" in parts.netloc:
-            netloc = "***@" + netloc
-        return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-    except ValueError:
-        return url.split("?")[0].rpartition("@")[2]
-
-
-def check_url(url: str, option: str) -> tuple[str, dict[str, str]]:
-    """(URL without credentials, headers to send) for an http(s) URL; EndpointError for one that
-    is malformed, holds spaces or control characters, or is not http(s). user:password in the
-    URL becomes HTTP Basic authentication (never echoed)."""
-    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):
-        raise EndpointError(
-            f"{option} {redact(url)!r} holds a space or control character; percent-encode it (a space is %20)"
-        )
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 — raises ValueError for a bad port
-    except ValueError as exc:
-        raise EndpointError(
-            f"{option} {redact(url)} is not a valid URL ({exc}); "
-            "e.g. http://127.0.0.1:7878/store or http://[::1]:7878/store"
-        ) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EndpointError(
-            f"{option} {redact(url)} is not an http(s) URL with a host; e.g. http://127.0.0.1:7878/store"
-        )
-    headers = {}
-    if parts.username is not None or parts.password is not None:
-        user = urllib.parse.unquote(parts.username or "")
-        password = urllib.parse.unquote(parts.password or "")
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        headers["Authorization"] = f"Basic {token}"
-        netloc = parts.netloc.rpartition("@")[2]
-        url = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-    return url, headers
-
-
-#: environment variable holding the password for `push --user` (never taken from the command line)
-PASSWORD_ENV = "SPEECHKG_PASSWORD"
-
-#: triples in one SPARQL Update request. Virtuoso's SPARQL parser refuses an INSERT DATA of about
-#: 5,000 triples or more ("SP030: SPARQL compiler ... memory exhausted", openlink/virtuoso-opensource#581),
-#: and the seed speech of 7,563 characters already makes 4,000. So each request holds one INSERT DATA
-#: of at most this many triples, for every store alike: no request grows with the graph (Oxigraph too
-#: takes a 100,000-triple INSERT DATA slower than 100 small ones). With --replace the first request of
-#: a graph also drops it; until the last one, the store holds only part of that graph.
-UPDATE_BATCH = 1000
-
-
-def opener_for(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector | None:
-    """None without `user`; else an opener that logs in as `user` with HTTP Basic or Digest
-    authentication, whichever the server asks for when it answers 401 (Virtuoso's /sparql-auth
-    asks for Digest, which a password in the URL cannot give)."""
-    if user is None:
-        return None
-    if not user:
-        raise EndpointError("--user is empty; give the name to log in as")
-    if password is None:
-        raise EndpointError(
-            f"--user {user} needs a password: set the {PASSWORD_ENV} environment variable "
-            "(it is never read from the command line)"
-        )
-    if "@" in urllib.parse.urlsplit(url).netloc:
-        raise EndpointError("give the user either with --user or in the URL, not both")
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, url, user, password)
-    return urllib.request.build_opener(
-        urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)
-    )
-
-
-def _request(
-    url: str,
-    data: bytes,
-    method: str,
-    content_type: str,
-    timeout: float,
-    headers: dict[str, str],
-    opener: urllib.request.OpenerDirector | None = None,
-) -> None:
-    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": content_type, **headers})
-    where = redact(url)
-    try:
-        with (opener.open if opener else urllib.request.urlopen)(req, timeout=timeout) as resp:
-            resp.read()
-    except urllib.error.HTTPError as exc:
-        if exc.code == 401:
-            logged_in = opener is not None or "Authorization" in headers
-            raise EndpointError(
-                f"{where} refused the login (HTTP 401 {exc.reason}); "
-                + (f"check --user and {PASSWORD_ENV}" if logged_in else f"give --user NAME and set {PASSWORD_ENV}")
-            ) from None
-        try:
-            body = exc.read().decode("utf-8", "replace").strip().splitlines()
-        except (OSError, http.client.HTTPException):
-            body = []
-        hint = ""
-        if any("Virtuoso" in line and "SECURITY" in line for line in body[:3]):
-            # Virtuoso runs /sparql as its user SPARQL, which may not update until it is granted to
-            hint = '; Virtuoso: GRANT SPARQL_UPDATE TO "SPARQL" (isql), or push to /sparql-auth with --user'
-        raise EndpointError(
-            f"{where} refused the graph (HTTP {exc.code} {exc.reason}{': ' + body[0][:160] if body else ''}){hint}"
-        ) from None
-    except http.client.IncompleteRead as exc:
-        raise EndpointError(
-            f"{where} cut its answer short ({len(exc.partial)} of "
-            f"{len(exc.partial) + (exc.expected or 0)} bytes); the graph may not be stored"
-        ) from None
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or str(exc) or type(exc).__name__
-        raise EndpointError(f"cannot reach {where} ({reason}); is the server running?") from None
-
-
-def _batches(nt: bytes, size: int) -> list[bytes]:
-    """N-Triples `nt` cut into pieces of at most `size` triples (one per line: N-Triples escapes
-    line breaks inside literals, and IRIs may hold none)."""
-    lines = [line + b"\n" for line in nt.split(b"\n") if line.strip()]
-    return [b"".join(lines[i : i + size]) for i in range(0, len(lines), size)] or [b""]
-
-
-def push(
-    ds: Dataset,
-    endpoint: str | None = None,
-    update: str | None = None,
-    graph: str | None = None,
-    replace: bool = False,
-    timeout: float = 60.0,
-    user: str | None = None,
-    password: str | None = None,
-) -> tuple[int, int]:
-    """Send each named graph of `ds` (or all of it into `graph`) to a SPARQL store.
-
-    Graph Store HTTP Protocol at `endpoint` (PUT replaces, POST adds), or SPARQL Update
-    INSERT DATA at `update`, UPDATE_BATCH triples a request (with --replace the first request
-    of a graph drops it first). Every IRI is checked and every graph serialized (N-Triples, by
-    Oxigraph) before anything is sent. `user` logs in with `password` (Basic or Digest, as the
-    server asks). Returns (triples sent, graphs sent)."""
-    from .store import serialize
-
-    if bool(endpoint) == bool(update):
-        raise QueryError("give one of --endpoint URL (Graph Store Protocol) or --update URL")
-    url, headers = check_url(endpoint or update or "", "--endpoint" if endpoint else "--update")
-    opener = opener_for(endpoint or update or "", user, password)
-    if graph is not None:
-        check_iri(graph, "--graph")
-    payloads: list[tuple[str, str, bytes, int]] = []
-    for name, g in _graphs(ds, graph):
-        node = check_iri(name, "graph name")
-        try:
-            nt = serialize(g, "nt")
-        except ValueError as exc:
-            raise GraphFileError(
-                f"the graph {name[:120]!r} holds an IRI or literal that is not valid RDF "
-                f"({str(exc).splitlines()[0][:160]}); nothing was sent; fix the graph file"
-            ) from None
-        payloads.append((name, node, nt, len(g)))
-    if not payloads:
-        raise OutputError("the graph is empty: nothing to push")
-    triples = graphs = 0
-    for name, node, nt, n in payloads:
-        sent = 0  # triples of this graph already stored
-        try:
-            if endpoint:
-                sep = "&" if "?" in url else "?"
-                target = f"{url}{sep}graph={urllib.parse.quote(node[1:-1], safe='')}"
-                _request(target, nt, "PUT" if replace else "POST", "application/n-triples", timeout, headers, opener)
-            else:
-                for i, batch in enumerate(_batches(nt, UPDATE_BATCH)):
-                    body = (
-                        (b"DROP SILENT GRAPH " + node.encode() + b" ;\n" if replace and i == 0 else b"")
-                        + b"INSERT DATA { GRAPH "
-                        + node.encode()
-                        + b" {\n"
-                        + batch
-                        + b"} }"
-                    )
-                    _request(url, body, "POST", "application/sparql-update", timeout, headers, opener)
-                    sent += batch.count(b"\n")
-        except EndpointError as exc:
-            part = f"{sent} of the {n} triples of {name[:120]!r}" if sent else ""
-            if graphs or part:
-                done = f"{graphs} of {len(payloads)} graph(s) ({triples} triples)" if graphs else ""
-                raise EndpointError(
-                    f"{exc}; before that, {done}{' and ' if done and part else ''}{part} were stored; "
-                    "pushing again is safe"
-                ) from None
-            raise
-        triples += n
-        graphs += 1
-    return triples, graphs

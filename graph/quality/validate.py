@@ -28,9 +28,8 @@ from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.graph import Dataset
 from rdflib.term import Node
 
+from speechkg.graph.errors import ResourceError
 from speechkg.ontology.namespace import SHAPES_FILE
-
-from .errors import ResourceError
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -266,7 +265,7 @@ def validate_files(paths: list[str], chunk: int = CHUNK) -> Report:
     """Validate graph files as one graph (their merge) in chunks of about `chunk` triples:
     the report of `validate` on all of them loaded, in bounded memory. Files Oxigraph's
     strict parsers refuse are loaded by rdflib and validated in one run, as before."""
-    from .store import load
+    from speechkg.graph.rdf.parse import load
 
     sg = shapes()
     plan = needs(sg)
@@ -301,8 +300,8 @@ class _Chunked:
     # reading
 
     def _parse(self, index: int, path: str) -> Iterator:
-        from .oxstore import OX_FORMATS
-        from .store import refuse_hostile
+        from speechkg.graph.rdf.oxstore import OX_FORMATS
+        from speechkg.graph.rdf.parse import refuse_hostile
 
         p = Path(path)
         if not p.is_file():

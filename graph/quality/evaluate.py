@@ -18,9 +18,8 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
 
+from speechkg.graph.errors import InputError
 from speechkg.ontology.namespace import ENTITY_TYPES, SKG
-
-from .errors import InputError
 
 CORE = ("Campaign", "Body", "Goal", "Date")
 RELATIONS = ("date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy")
@@ -328,7 +327,7 @@ def read_plan(set_dir: str | Path) -> list[SetText]:
 def evaluate_set(set_dir: str | Path) -> SetReport:
     """Build every text of an annotated set alone, with its date, and score it against its gold;
     the figures pooled over the set. Every gold file is checked before anything is built."""
-    from .pipeline import build
+    from speechkg.graph.build.pipeline import build
 
     items = read_plan(set_dir)
     golds = [load_gold(item.gold) for item in items]

@@ -10,11 +10,10 @@ from dataclasses import asdict, dataclass, field
 from rdflib import RDF, SKOS, Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from speechkg.graph.errors import InputError
+from speechkg.graph.quality.evaluate import norm
+from speechkg.graph.rdf.parse import integer
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
-
-from .errors import InputError
-from .evaluate import norm
-from .store import integer
 
 #: how alike two labels must be (difflib's ratio) to count as one formulation reworded
 WORDING_SIMILARITY = 0.8
@@ -98,7 +97,7 @@ def items(g: Graph) -> list[Item]:
 
 def _head(item: Item) -> tuple[int | None, str]:
     m = _NUMBERED.match(norm(item.label))
-    from .segment import cn_number
+    from speechkg.graph.segment import cn_number
 
     return (cn_number(m.group(1)), m.group(3)) if m else (None, "")
 
@@ -156,7 +155,7 @@ def _wording_change(x: Item, y: Item) -> str | None:
 
 
 def format_comparison(c: Comparison) -> str:
-    from .query import printable, width
+    from speechkg.graph.query.results import printable, width
 
     lines = [f"{'type':10} {'appeared':>9} {'disappeared':>12} {'persisted':>10}"]
     counts = c.as_dict()["counts"]
@@ -212,7 +211,7 @@ def timeline(ds: Dataset, label: str) -> list[Appearance]:
 
 
 def format_timeline(rows: list[Appearance]) -> str:
-    from .query import printable
+    from speechkg.graph.query.results import printable
 
     lines = []
     for a in rows:

@@ -1,7 +1,7 @@
 """Extraction on a Dask distributed cluster (`build --scheduler tcp://HOST:PORT`).
 
 The client reads every input, as in a local build; batches of speeches (their texts, so the
-workers need no access to the files) go to the cluster's workers, which run pipeline.process
+workers need no access to the files) go to the cluster's workers, which run process
 on each under the same per-file time limit; the Docs come back in input order, and what is
 done across speeches (one label per entity, writing) stays on the client, as locally. So the
 output is the same bytes as a local build, however the corpus was split.
@@ -33,10 +33,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import pipeline
-from .errors import SpeechKGError
-from .extract.lexicon import Lexicon
-from .model import Doc, Speech
+from speechkg.graph.build.limits import FileTimeout, deadline, timeout_for
+from speechkg.graph.build.steps import process, warm_up
+from speechkg.graph.build.workers import _processed
+from speechkg.graph.errors import SpeechKGError
+from speechkg.graph.extract.lexicon import Lexicon
+from speechkg.graph.model import Doc, Speech
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -122,7 +124,7 @@ def processed(
     speeches: list[Speech], lex: Lexicon, file_timeout: float | None, address: str
 ) -> Iterator[Doc | Exception]:
     """Each speech's Doc, in input order, or the exception that stopped it (as
-    pipeline._processed), extracted by the workers of the Dask cluster at `address`. Dask's
+    _processed), extracted by the workers of the Dask cluster at `address`. Dask's
     client-side logging is muted meanwhile (see _dask_logs_muted)."""
     with _dask_logs_muted():
         client = connect(address)
@@ -332,7 +334,7 @@ _lexicons: dict[str, Lexicon] = {}  # the lexicons met in this worker, by the di
 def _extract_batch(
     speeches: list[Speech], lexicon: tuple[str, bytes], file_timeout: float | None
 ) -> tuple[str, str, list[Doc | Exception]]:
-    """A Dask task: each speech of a batch through pipeline.process under its time limit →
+    """A Dask task: each speech of a batch through process under its time limit →
     (this worker's fingerprint, its address, each speech's Doc or the exception that stopped it)."""
     digest, blob = lexicon
     lex = _lexicons.get(digest)
@@ -340,7 +342,7 @@ def _extract_batch(
         if len(_lexicons) >= 4:
             _lexicons.clear()
         lex = _lexicons[digest] = pickle.loads(blob)
-    pipeline.warm_up(lex)
+    warm_up(lex)
     try:
         from distributed import get_worker
 
@@ -351,13 +353,13 @@ def _extract_batch(
 
 
 def _extract(speech: Speech, lex: Lexicon, file_timeout: float | None) -> Doc | Exception:
-    """pipeline.process under the speech's time limit (pipeline.timeout_for), in a worker thread."""
-    seconds = pipeline.timeout_for(len(speech.text.encode("utf-8", "surrogatepass")), file_timeout)
+    """process under the speech's time limit (timeout_for), in a worker thread."""
+    seconds = timeout_for(len(speech.text.encode("utf-8", "surrogatepass")), file_timeout)
     try:
         with _thread_deadline(seconds):
-            return pipeline.process(speech, lex)
+            return process(speech, lex)
     except _Expired:
-        return TimeoutError(str(pipeline.FileTimeout(seconds)))
+        return TimeoutError(str(FileTimeout(seconds)))
     except Exception as exc:  # a bug, or memory or recursion exhausted, on one speech
         try:
             pickle.dumps(exc)
@@ -372,7 +374,7 @@ class _Expired(BaseException):
 
 @contextlib.contextmanager
 def _thread_deadline(seconds: float) -> Iterator[None]:
-    """Raise _Expired in this thread after `seconds` (pipeline.deadline's SIGALRM reaches only
+    """Raise _Expired in this thread after `seconds` (deadline's SIGALRM reaches only
     a main thread, and Dask runs tasks in others). As there, Python code is stopped between two
     steps, and one long call into C ends before it is."""
     tid = threading.get_ident()

@@ -14,8 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
-from .errors import GraphFileError, OutputError
-from .store import FORMATS, format_for, refuse_hostile
+from speechkg.graph.errors import GraphFileError, OutputError, first_line
+from speechkg.graph.rdf.formats import FORMATS, format_for
+from speechkg.graph.rdf.parse import refuse_hostile
 
 #: graph files larger than this (bytes, all together) are queried with Oxigraph
 LARGE = 20 * 1024 * 1024
@@ -42,7 +43,7 @@ def open_store(path: str | Path, must_exist: bool = False, read_only: bool = Fal
             return ox.Store.read_only(str(p)) if read_only else ox.Store(str(p))
         except (OSError, RuntimeError) as exc:  # RocksDB: IO errors, and "Corruption" for a missing file
             if attempt == attempts:
-                raise OutputError(f"{p}: cannot open the store ({_first(exc)[:300]})") from None
+                raise OutputError(f"{p}: cannot open the store ({first_line(exc)[:300]})") from None
             time.sleep(0.05 * 2**attempt)
     raise AssertionError("not reached")
 
@@ -57,10 +58,6 @@ def check_store(path: str | Path) -> None:
     p = Path(path)
     if not p.is_dir():
         raise GraphFileError(f"{p}: no store here; create one with `speechkg build … --store {p}`")
-
-
-def _first(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _ox(t):
@@ -111,7 +108,7 @@ def add_quads(store: ox.Store, quads, done: Callable[[], None] | None = None) ->
             terms = [(_ox(s), _ox(p), _ox(o)) for s, p, o in triples]
         except ValueError as exc:
             raise GraphFileError(
-                f"the graph {name[:200]!r} holds a term Oxigraph refuses ({_first(exc)[:200]}); fix the graph file"
+                f"the graph {name[:200]!r} holds a term Oxigraph refuses ({first_line(exc)[:200]}); fix the graph file"
             ) from None
         data = " .\n".join(f"{s} {p} {o}" for s, p, o in terms)
         # one update, one transaction: the speech's old share goes and its new one comes together;
@@ -180,7 +177,7 @@ def _load_batch(store: ox.Store, batch: list[tuple[str, bytes]], done: Callable[
                 store.bulk_load(input=_Reader(chunks), format=ox.RdfFormat.N_QUADS, lenient=lenient)
             except (OSError, SyntaxError, ValueError) as exc:  # the disk full, or a term Oxigraph refuses
                 raise OutputError(
-                    f"the store refused a batch of {len(batch)} speech(es) ({_first(exc)[:200]}); "
+                    f"the store refused a batch of {len(batch)} speech(es) ({first_line(exc)[:200]}); "
                     "it may hold part of them: build them again (each speech built replaces its graph)"
                 ) from None
         if done is not None:  # before a signal held is delivered
@@ -304,7 +301,7 @@ def _reading(path: str, lenient: bool = False) -> Iterator[Iterator[ox.Quad]]:
 def _unreadable(p: Path, fmt: str, exc: BaseException, then: str) -> GraphFileError:
     """The one-line error for a graph file Oxigraph's parser stopped on (a MemoryError: a token
     over its 16 MiB, or memory short), ending with what to do."""
-    why = _first(exc)[:200] + (
+    why = first_line(exc)[:200] + (
         ": a literal or IRI over 16 MiB, or too little memory" if isinstance(exc, MemoryError) else ""
     )
     return GraphFileError(f"{p}: not a readable {FORMATS[fmt][0]} graph ({why}); {then}")
@@ -435,7 +432,7 @@ def load_graphs(
             store.bulk_extend(_with_default(scan))
         except (OSError, SyntaxError, ValueError) as exc:  # the disk full, or the file changed since it was read
             raise OutputError(
-                f"{store_dir}: loading {scan.path} failed ({_first(exc)[:200]}); the store may hold "
+                f"{store_dir}: loading {scan.path} failed ({first_line(exc)[:200]}); the store may hold "
                 "part of it: load the files again (each graph loaded replaces itself)"
             ) from None
         if done is not None:

@@ -1,4 +1,4 @@
-"""networkx views of a built graph: the entity graph, statistics, layouts."""
+"""What the page shows, read from a stream of triples: co-mentions, entities, relations and sentences."""
 
 from __future__ import annotations
 
@@ -6,110 +6,11 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-import networkx as nx
 from rdflib import RDF, SKOS, Dataset, Literal
 from rdflib.namespace import DCTERMS
 
+from speechkg.graph.rdf.parse import integer
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, RELATION_TYPES, SKG
-
-from .store import integer
-
-
-def entity_graph(ds: Dataset) -> nx.MultiDiGraph:
-    """Entities as nodes (type, label, aliases, mentions) and relations as labelled edges."""
-    g = nx.MultiDiGraph()
-    mentions = Counter(o for _, _, o in ds.triples((None, ITSRDF.taIdentRef, None)))
-    for t in ENTITY_TYPES:
-        for node in sorted(set(ds.subjects(RDF.type, SKG[t]))):
-            labels = sorted(str(o) for o in ds.objects(node, SKOS.prefLabel))
-            aliases = sorted({str(o) for o in ds.objects(node, SKOS.altLabel)})
-            g.add_node(
-                str(node),
-                type=t,
-                label=labels[0] if labels else str(node),
-                aliases=aliases,
-                mentions=mentions.get(node, 0),
-            )
-    for p in RELATION_TYPES:
-        for s, o in sorted(ds.subject_objects(SKG[p])):
-            if str(s) in g and str(o) in g:
-                g.add_edge(str(s), str(o), key=p, relation=p)
-    return g
-
-
-def evidence_of(ds: Dataset) -> dict[tuple[str, str, str], str]:
-    """(subject, relation name, object) → the sentence the relation was read from (the first)."""
-    out: dict[tuple[str, str, str], str] = {}
-    for a in sorted(ds.subjects(RDF.type, SKG.RelationAssertion)):
-        s, p, o = ds.value(a, RDF.subject), ds.value(a, RDF.predicate), ds.value(a, RDF.object)
-        sent = ds.value(a, SKG.evidence)
-        if sent is not None and s is not None:
-            out.setdefault((str(s), str(p).rsplit("#", 1)[-1], str(o)), str(ds.value(sent, NIF.anchorOf) or ""))
-    return out
-
-
-@dataclass
-class Stats:
-    speeches: int
-    triples: int
-    by_type: dict[str, int] = field(default_factory=dict)
-    by_relation: dict[str, int] = field(default_factory=dict)
-    top: list[tuple[str, str, int, int]] = field(default_factory=list)  # label, type, degree, mentions
-
-
-def stats(ds: Dataset, top: int = 10) -> Stats:
-    """Counts by entity type and relation, and the most connected entities."""
-    g = entity_graph(ds)
-    by_type = Counter(d["type"] for _, d in g.nodes(data=True))
-    by_rel = Counter(d["relation"] for _, _, d in g.edges(data=True))
-    ranked = sorted(g.nodes(data=True), key=lambda nd: (-g.degree(nd[0]), -nd[1]["mentions"], nd[1]["label"]))
-    return Stats(
-        speeches=len(set(ds.subjects(RDF.type, SKG.Speech))),
-        triples=len(ds),
-        by_type={t: by_type.get(t, 0) for t in ENTITY_TYPES},
-        by_relation={r: by_rel.get(r, 0) for r in RELATION_TYPES},
-        top=[(d["label"], d["type"], g.degree(n), d["mentions"]) for n, d in ranked[:top]],
-    )
-
-
-#: graphs with more nodes than this are laid out by igraph (networkx's spring layout is O(n²))
-SPRING_LIMIT = 1500
-
-
-def layout(g: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Node positions in about [-1, 1]²: networkx's spring layout for small graphs; beyond
-    SPRING_LIMIT nodes igraph's grid Fruchterman–Reingold, which is O(n) a step (20,000 nodes
-    in about a second where spring takes minutes and spectral crowds a tree into its hubs)."""
-    if g.number_of_nodes() == 0:
-        return {}
-    simple = nx.Graph(g)
-    if simple.number_of_nodes() <= SPRING_LIMIT:
-        pos = nx.spring_layout(simple, seed=seed, k=None, iterations=80)
-        return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
-    import random
-
-    import igraph
-
-    nodes = sorted(simple.nodes)
-    index = {n: i for i, n in enumerate(nodes)}
-    ig = igraph.Graph(n=len(nodes), edges=sorted((index[a], index[b]) for a, b in simple.edges))
-    igraph.set_random_number_generator(random.Random(seed))  # the same graph, the same layout
-    try:
-        coords = ig.layout_fruchterman_reingold(niter=500, grid="auto").coords
-    finally:
-        igraph.set_random_number_generator(random)
-    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    half = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9) / 2
-    return {n: ((x - cx) / half, (y - cy) / half) for n, x, y in zip(nodes, xs, ys, strict=True)}
-
-
-# ------------------------------------------------------------------ co-mentions and the corpus view
-# These read a graph as a stream of triples, keeping only the properties they use: a Dataset's, or
-# a big graph file's straight from Oxigraph's parser (graph.oxstore.iter_triples). Measured on the
-# 2020–21 news corpus (3.2 M quads): parsing the file takes 15 s where loading it into an Oxigraph
-# store takes 40–60 s, and counting co-mentions from the 153 k (entity, sentence) rows in Python
-# takes under 1 s where one aggregate SPARQL query over a loaded store takes 7.5 s.
 
 #: (subject, predicate, object, language tag of a literal object or None), all as strings
 Triple = tuple[str, str, str, "str | None"]
@@ -189,7 +90,11 @@ def _lang_of(tag: str | None) -> str:
 
 
 _NS_SKG = str(SKG._NS)
+
+
 _RELATIONS = {_NS_SKG + p: p for p in RELATION_TYPES}
+
+
 #: predicate → the table of _Tables it fills (subject → values)
 _KEEP = {
     str(p): name
@@ -218,8 +123,12 @@ _KEEP = {
 
 #: the properties that may have several values (kept as lists); the others keep their greatest value
 _MANY = ("pref", "ident", "context")
+
+
 #: what view_data reads: these predicates, and rdf:type only for these classes
 VIEW_PREDICATES = frozenset(list(_KEEP) + list(_RELATIONS) + [str(SKOS.altLabel), str(RDF.type)])
+
+
 VIEW_CLASSES = frozenset(_NS_SKG + t for t in (*ENTITY_TYPES, "Speech", "Section", "RelationAssertion"))
 
 

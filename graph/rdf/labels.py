@@ -15,8 +15,8 @@ from functools import cache
 
 from pypinyin import Style, lazy_pinyin
 
-from .extract.tables import COMPOUND_SURNAMES, SURNAMES, TRANSLIT, alternation, rows
-from .model import Entity
+from speechkg.graph.extract.tables import COMPOUND_SURNAMES, SURNAMES, TRANSLIT, alternation, rows
+from speechkg.graph.model import Entity
 
 #: language tags of the labels made here
 ENGLISH, PINYIN = "en", "zh-Latn-pinyin"

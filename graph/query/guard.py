@@ -1,0 +1,110 @@
+"""What a query may do: parsed, read-only, and without SERVICE unless allowed."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.sparql import Query as PreparedQuery
+
+from speechkg.graph.errors import QueryError, first_line
+from speechkg.ontology.namespace import PREFIXES
+
+_UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
+
+
+_IRI = re.compile(r"<[^\s<>\"{}|^`]*>")
+
+
+def prologue() -> str:
+    """PREFIX declarations for the project's prefixes."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def prepare(
+    query: str, allow_service: bool = False, service_hint: str = "; pass --allow-service to permit it"
+) -> PreparedQuery:
+    """Parse a query (once) with the project's prefixes predeclared; refuse updates, SERVICE and
+    FROM. Returns rdflib's prepared query, which the rdflib engine evaluates as it is.
+    `service_hint` ends the SERVICE refusal (`serve` has no --allow-service to suggest)."""
+    text = query.strip()
+    if not text:
+        raise QueryError("the query is empty; give a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
+    try:
+        parsed = parseQuery(prologue() + text)
+    except Exception as exc:
+        words = set(re.findall(r"[A-Za-z]+", text.upper()))
+        if words & set(_UPDATE_WORDS) and not words & {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}:
+            raise QueryError(
+                "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused: queries are read-only"
+            ) from None
+        raise QueryError(f"malformed SPARQL: {first_line(exc)}") from None
+    if not allow_service and _has(parsed, "ServiceGraphPattern"):
+        raise QueryError(f"SERVICE (federated query) is refused: it makes network requests{service_hint}")
+    if _has(parsed, "DatasetClause"):
+        raise QueryError(
+            "FROM / FROM NAMED are refused: they load graphs from the network; "
+            "name the graph files on the command line instead"
+        )
+    try:
+        return translateQuery(parsed)
+    except Exception as exc:
+        raise QueryError(f"malformed SPARQL: {first_line(exc)}") from None
+
+
+def _walk(node):
+    """Every node of a parsed query (pyparsing results, rdflib CompValues, lists)."""
+    from pyparsing import ParseResults
+
+    yield node
+    if isinstance(node, dict):
+        for v in node.values():
+            yield from _walk(v)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for v in node:
+            yield from _walk(v)
+
+
+def _has(parsed, name: str) -> bool:
+    return any(getattr(n, "name", None) == name for n in _walk(parsed))
+
+
+def _code_only(query: str) -> str:
+    """The query with comments, strings and IRIs blanked out (same length): where its variables are."""
+    return _without_comments(query, blank=True)
+
+
+def _without_comments(query: str, blank: bool = False) -> str:
+    """The query with # comments blanked out (same length), so a WHERE in a comment is not found.
+    A # inside an IRI or a string ends no comment. `blank`: strings and IRIs blanked too."""
+    out, in_iri, quote = [], False, ""
+    i = 0
+    while i < len(query):
+        c = query[i]
+        if quote:
+            if c == "\\":
+                out.append("  " if blank else query[i : i + 2])
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+            elif blank:
+                c = " "
+        elif in_iri:
+            in_iri = c != ">"
+            if blank and in_iri:
+                c = " "
+        elif c in "\"'":
+            quote = c
+        elif c == "<" and _IRI.match(query, i):
+            in_iri = True
+        elif c == "#":
+            end = query.find("\n", i)
+            end = len(query) if end < 0 else end
+            out.append(" " * (end - i))
+            i = end
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)

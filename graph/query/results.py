@@ -1,0 +1,127 @@
+"""Query results as a table, CSV, TSV or SPARQL JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from rdflib import BNode, Graph, URIRef
+
+from speechkg.graph.errors import QueryError
+from speechkg.ontology.namespace import bind_prefixes
+
+
+@dataclass
+class Result:
+    """A query result independent of the engine that produced it."""
+
+    type: str  # SELECT, ASK or GRAPH
+    vars: list[str] = field(default_factory=list)
+    rows: list[list[object]] = field(default_factory=list)  # rdflib terms or None
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+
+OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(s: str) -> str:
+    """Text for a terminal: control characters (ESC, BEL, …, which could drive the terminal)
+    shown as \\x1b and the like. Every table printed to a terminal goes through this."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+
+
+def width(s: str) -> int:
+    """Display width: East Asian wide and fullwidth characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _pad(s: str, w: int) -> str:
+    return s + " " * (w - width(s))
+
+
+def _cell(v) -> str:
+    return "" if v is None else str(v)
+
+
+def _json_term(v) -> dict:
+    if isinstance(v, URIRef):
+        return {"type": "uri", "value": str(v)}
+    if isinstance(v, BNode):
+        return {"type": "bnode", "value": str(v)}
+    out = {"type": "literal", "value": str(v)}
+    if getattr(v, "language", None):
+        out["xml:lang"] = v.language
+    elif getattr(v, "datatype", None):
+        out["datatype"] = str(v.datatype)
+    return out
+
+
+def format_result(result: Result, fmt: str = "table") -> str:
+    """A result as text: aligned table, csv, tsv or SPARQL 1.1 JSON; graphs as Turtle."""
+    buf = io.StringIO()
+    write_result(result, fmt, buf)
+    return buf.getvalue()
+
+
+def write_result(result: Result, fmt: str, out: TextIO) -> None:
+    """format_result written to `out`, row by row for csv, tsv and json."""
+    if fmt not in OUTPUT_FORMATS:
+        raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    if result.type == "GRAPH":
+        from speechkg.graph.rdf.write import serialize
+
+        g = result.graph if result.graph is not None else Graph()
+        bind_prefixes(g)
+        out.write(serialize(g, "turtle").decode("utf-8"))
+        return
+    if result.type == "ASK":
+        if fmt == "json":
+            out.write(json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n")
+        else:
+            out.write(("true" if result.boolean else "false") + "\n")
+        return
+    names = result.vars
+    if fmt == "json":  # as json.dumps writes the whole object, one binding at a time
+        out.write('{"head": ' + json.dumps({"vars": names}, ensure_ascii=False) + ', "results": {"bindings": [')
+        for i, row in enumerate(result.rows):
+            binding = {n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None}
+            out.write((", " if i else "") + json.dumps(binding, ensure_ascii=False))
+        out.write("]}}\n")
+        return
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\r\n")
+        w.writerow(names)
+        for r in result.rows:
+            w.writerow([_cell(c) for c in r])
+        return
+    if fmt == "tsv":
+        out.write("\t".join(names) + "\n")
+        for r in result.rows:
+            out.write("\t".join(_cell(c).replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+        return
+    shown: dict[str, tuple[str, int]] = {}  # cells repeat from row to row: each is escaped and measured once
+
+    def show(c) -> tuple[str, int]:
+        text = _cell(c)
+        hit = shown.get(text)
+        if hit is None:
+            clean = printable(text.replace("\n", " "))
+            hit = shown[text] = (clean, width(clean))
+        return hit
+
+    rows = [[show(c) for c in r] for r in result.rows]
+    names = [printable(n) for n in names]
+    widths = [max([width(n)] + [r[i][1] for r in rows]) for i, n in enumerate(names)]
+    out.write("  ".join(_pad(n, widths[i]) for i, n in enumerate(names)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        out.write("  ".join(c + " " * (widths[i] - w) for i, (c, w) in enumerate(r)).rstrip() + "\n")
