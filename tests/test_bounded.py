@@ -717,9 +717,15 @@ def test_a_pattern_behind_its_first_characters_finds_what_it_found_without_them(
     import random
     import re
 
-    from speechkg.graph.extract import dates, names
+    from speechkg.graph.extract import dates, meetings
 
-    guarded = [dates._DATE, names._PARTY_CONGRESS, names._PLENUM, names._BODY_MEETING, names._LOCAL_CONGRESS]
+    guarded = [
+        dates._DATE,
+        meetings._PARTY_CONGRESS,
+        meetings._PLENUM,
+        meetings._BODY_MEETING,
+        meetings._LOCAL_CONGRESS,
+    ]
     alphabet = list("〇零一二三四五六七八九十百0123456789年月日号第次届大会全中共党的国务院省市县区委常政府人")
     alphabet += list("代表议前去上今本明以来河南北京ＸX、，。")
     alphabet += [

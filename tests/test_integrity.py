@@ -621,6 +621,23 @@ def test_d20_a_text_over_the_literal_limit_is_built_in_parts(tmp_path, monkeypat
         assert f"long.txt#{len(found)}".encode() in (tmp_path / name).read_bytes()
 
 
+def test_d20_the_parts_of_an_undated_text_share_the_year_of_the_whole(monkeypatch):
+    """Without a date, the year that relative dates resolve against is inferred from the whole
+    text once (its most frequent explicit year), and every part keeps it: a part that names no
+    year still reads 去年 as the year before it."""
+    from speechkg.graph.build.parts import in_parts
+    from speechkg.graph.model import Speech
+
+    monkeypatch.setattr(rdf_terms, "MAX_LITERAL_BYTES", 1000)
+    text = "2019年，省委召开全会。\n" * 20 + "去年12月，全总开展“两个确保”行动。\n" * 40
+    warnings: list[str] = []
+    found = in_parts(Speech(text=text, source="long.txt"), warnings)
+    assert len(found) > 2
+    assert {part.year for part in found} == {2019}
+    assert "2019" not in found[-1].text
+    assert len(warnings) == 1 and warnings[0].startswith("long.txt: ")
+
+
 def test_d20_a_row_or_a_python_text_over_the_limit_is_built_in_parts(tmp_path, monkeypatch):
     import json
 

@@ -33,9 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from speechkg.graph.build.limits import FileTimeout, deadline, timeout_for
+from speechkg.graph.build.limits import FileTimeout, timeout_for
 from speechkg.graph.build.steps import process, warm_up
-from speechkg.graph.build.workers import _processed
 from speechkg.graph.errors import SpeechKGError
 from speechkg.graph.extract.lexicon import Lexicon
 from speechkg.graph.model import Doc, Speech

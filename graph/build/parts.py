@@ -6,6 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
+from speechkg.graph.extract.dates import infer_year
 from speechkg.graph.model import Speech
 from speechkg.graph.rdf import terms
 from speechkg.graph.read.decode import display_name

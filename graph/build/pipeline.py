@@ -1,40 +1,34 @@
 """The build: inputs → speeches → graphs, strung together once (read → segment → extract → link → rdf), and written."""
 
 from __future__ import annotations
+
 import contextlib
-import dataclasses
 import datetime as _dt
 import gc
 import io
-import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
 from rdflib import Dataset, URIRef
-from speechkg.ontology.namespace import bind_prefixes
+
+from speechkg.graph.build import steps
+from speechkg.graph.build.limits import FileTimeout, _size, deadline, failure, timeout_for
+from speechkg.graph.build.parts import in_parts
+from speechkg.graph.build.steps import lexicon_for
+from speechkg.graph.build.workers import _processed
+from speechkg.graph.errors import InputError
+from speechkg.graph.extract.lexicon import Lexicon
+from speechkg.graph.model import Doc, Speech
+from speechkg.graph.rdf.emit import iter_triples, speech_iri
+from speechkg.graph.rdf.formats import CHUNKED_FORMATS, format_for
+from speechkg.graph.rdf.output import check_output, write_output
+from speechkg.graph.rdf.write import nquads_by_graph, serialize_chunks, serialize_to
+from speechkg.graph.read import reader
 from speechkg.graph.read.corpus import Corpus, Fields, is_corpus
 from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, display_name
 from speechkg.graph.read.inputs import resolve_inputs
-from speechkg.graph.read import reader
-from speechkg.graph.rdf.output import check_output, write_output
-from speechkg.graph import segment
-from speechkg.graph.errors import InputError
-from speechkg.graph.extract import extract
-from speechkg.graph.extract.common import forget_texts
-from speechkg.graph.extract.dates import infer_year
-from speechkg.graph.extract.lexicon import Lexicon, builtin, load_user
-from speechkg.graph.extract.lexicon import clean as lexicon_clean
-from speechkg.graph.link import link
-from speechkg.graph.model import Doc, Speech
-from speechkg.graph.rdf.emit import iter_triples, speech_iri
-from speechkg.graph.rdf.formats import CHUNKED_FORMATS, QUAD_FORMATS, format_for
-from speechkg.graph.rdf.output import check_output, write_output
-from speechkg.graph.rdf.write import nquads_by_graph, serialize_chunks, serialize_to
-from speechkg.graph.build.limits import FileTimeout, _size, deadline, failure, timeout_for
-from speechkg.graph.build.parts import in_parts
-from speechkg.graph.build import steps
-from speechkg.graph.build.steps import lexicon_for
-from speechkg.graph.build.workers import _processed
+from speechkg.ontology.namespace import bind_prefixes
 
 
 @dataclass
@@ -373,4 +367,4 @@ def add_to_store(
     return add_nquads(open_store(store_dir), nquads_by_graph(graphs), done)
 
 
-__all__ = ["BuildResult", "build", "build_speeches", "process", "write", "QUAD_FORMATS"]
+__all__ = ["BuildResult", "build", "build_speeches", "write"]

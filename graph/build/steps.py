@@ -1,20 +1,11 @@
 """One speech through the steps: segment → extract → link."""
 
 from __future__ import annotations
-import contextlib
+
 import dataclasses
-import datetime as _dt
-import gc
-import io
-import math
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from rdflib import Dataset, URIRef
-from speechkg.ontology.namespace import bind_prefixes
+
 from speechkg.graph import segment
 from speechkg.graph import text as textforms
-from speechkg.graph.errors import InputError
 from speechkg.graph.extract import extract
 from speechkg.graph.extract.common import forget_texts
 from speechkg.graph.extract.dates import infer_year
@@ -22,10 +13,6 @@ from speechkg.graph.extract.lexicon import Lexicon, builtin, load_user
 from speechkg.graph.extract.lexicon import clean as lexicon_clean
 from speechkg.graph.link import link
 from speechkg.graph.model import Doc, Speech
-from speechkg.graph.rdf.emit import iter_triples, speech_iri
-from speechkg.graph.rdf.formats import CHUNKED_FORMATS, QUAD_FORMATS, format_for
-from speechkg.graph.rdf.output import check_output, write_output
-from speechkg.graph.rdf.write import nquads_by_graph, serialize_chunks, serialize_to
 
 
 def process(speech: Speech, lex: Lexicon | None = None) -> Doc:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from speechkg.graph.extract import dates, formulas, lexicon, names, relations, rules
+from speechkg.graph.extract import bodies, dates, documents, formulas, lexicon, meetings, persons, relations, rules
 from speechkg.graph.extract.common import PUNCT, governs, is_boundary, word_around
 from speechkg.graph.extract.tables import TITLES
 from speechkg.graph.model import Doc, Mention
@@ -25,11 +25,11 @@ Component = Callable[[Doc], list[Mention]]
 #: name → component; order is the tie-break when two rules find the same span.
 COMPONENTS: dict[str, Component] = {
     "dates": dates.dates,
-    "meetings": names.meetings,
-    "documents": names.documents,
+    "meetings": meetings.meetings,
+    "documents": documents.documents,
     "quoted": formulas.quoted,
-    "bodies": names.bodies,
-    "persons": names.persons,
+    "bodies": bodies.bodies,
+    "persons": persons.persons,
     "campaigns": formulas.campaigns,
     "goals": formulas.goals,
     "concepts": formulas.concepts,

@@ -247,3 +247,6 @@ NUMERAL = "一二两三四五六七八九十百千万"
 NUMERAL_CHARS = NUMERAL + "〇零"
 #: A numbered formulation: 五大行动, 两个确立, 四风, 十件实事, 五赛一争.
 NUMBERED = re.compile(rf"^([{NUMERAL}]{{1,3}})(?:个|大|项|件|条|种|类|支|化|位|张|大类)?[{HAN}]")
+
+#: Chinese numerals, as in 第十四届 and 第三次
+CN = "〇一二三四五六七八九十百"

@@ -1,0 +1,95 @@
+"""Documents: titles in 《》, plans and opinions named before a document head."""
+
+from __future__ import annotations
+
+import re
+
+from speechkg.graph.extract import rules
+from speechkg.graph.extract.common import (
+    CN,
+    HAN,
+    left_edge,
+)
+from speechkg.graph.extract.tables import (
+    alternation,
+    rows,
+)
+from speechkg.graph.model import Doc, Mention
+
+_BOOK = re.compile(r"《([^《》\n]{1,120})》")
+
+
+_PLAN = re.compile(
+    rf"[{HAN}]{{0,10}}“[{CN}]{{2,4}}”(?:[{HAN}]{{0,8}}?)规划(?:纲要)?"
+    rf"|[{HAN}]{{2,12}}?五年规划"
+)
+
+
+# 关于…的决定: a title of a decision, report or opinion written without 《》
+_ABOUT = re.compile(
+    r"关于[^，。；：“”《》\n]{2,60}?的(?:决定|决议|报告|意见|通知|规定|说明|批复|建议|方案|办法)"
+    r"(?:（草案）)?"
+)
+
+
+_DOC_HEAD = re.compile(alternation(tuple(r[0] for r in rows("heads.tsv") if r[1] == "Document")))
+
+
+#: verbs that stand before a document's name (审议通过…, 印发…)
+_DOC_VERBS = (
+    "审议",
+    "通过",
+    "印发",
+    "出台",
+    "制定",
+    "修订",
+    "颁布",
+    "发布",
+    "听取",
+    "签署",
+    "批准",
+    "表决",
+    "编制",
+    "实施",
+    "落实",
+    "执行",
+    "贯彻",
+)
+
+
+_REPORTING_ORGAN = re.compile(r"(?:政府|委员会|常委会|法院|检察院|总工会|工会|妇联|团委|政协|人大|监委|纪委)$")
+
+
+#: words that make a document head a kind of document, not a name (年度工作报告, 有关条例)
+_DOC_GENERIC = re.compile(
+    r"^(?:年度|有关|相关|各项|各类|这个|这一|该|本|上述|有关部门|专项|配套|具体|"
+    r"政府|我们的|一批|多项)?$"
+)
+
+
+def documents(doc: Doc) -> list[Mention]:
+    """Titles in 《》, five-year plans (“十四五”规划, …五年规划), titles written without 《》
+    (关于…的决定, …法（草案）, …实施方案, …工作报告)."""
+    text = doc.text
+    out = []
+    for m in _ABOUT.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(0), rules.ABOUT_TITLE))
+    for m in _DOC_HEAD.finditer(text):
+        start = left_edge(text, m.start(), max_len=24, extra=_DOC_VERBS)
+        content = text[start : m.start()]
+        if m.group(0) == "工作报告" and not _REPORTING_ORGAN.search(content):
+            continue  # a work report is named after the organ that reports (政府工作报告)
+        if len(content) >= 2 and not _DOC_GENERIC.match(content) and "《" not in content and "》" not in content:
+            span = text[start : m.end()]
+            out.append(Mention(start, m.end(), span, "Document", span, "document-head"))
+    for m in _BOOK.finditer(text):
+        out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(1).strip(), "book-title"))
+    for m in _PLAN.finditer(text):
+        start = max(m.start(), left_edge(text, m.end() - 2, max_len=m.end() - 2 - m.start()))
+        quote = text.find("“", m.start(), m.end())
+        if quote >= 0:  # 妇女儿童发展“十四五”规划: the words before the quote belong to it
+            start = max(m.start(), left_edge(text, quote, max_len=quote - m.start()))
+        span = text[start : m.end()]
+        if len(span) > 4:
+            out.append(Mention(start, m.end(), span, "Document", span.replace("“", "").replace("”", ""), "plan"))
+    return out
