@@ -477,8 +477,8 @@ def stats(graph, top):
 
     Example: speechkg stats seed.ttl
     """
-    from speechkg.graph.query.results import printable, width
     from speechkg.graph.rdf import parse
+    from speechkg.graph.text import printable, width
     from speechkg.graph.views import network
 
     s = network.stats(parse.load(list(graph)), top=top)

@@ -13,13 +13,13 @@ import bisect
 import dataclasses
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterator
 
 from speechkg.graph.extract.common import PLACE
 from speechkg.graph.extract.lexicon import Lexicon, builtin, clean
 from speechkg.graph.extract.relations import CONVENE
 from speechkg.graph.model import Doc, Entity, Mention
+from speechkg.graph.text import norm
 
 _LEVEL_PREFIXES = {
     "省",
@@ -38,14 +38,8 @@ _LEVEL_PREFIXES = {
     "中央",
 }
 _PRONOUNS = {"我们党", "我党", "党", "我们"}
-_DROP = set("“”‘’\"'《》〈〉「」『』 \t\r\n\u3000")
 _BODY_PREFIX = re.compile(rf"^(?:中共)?(?:{PLACE})(?=[省市县区])|^中共(?=[省市县区])")
 _JURISDICTION = re.compile(rf"(?:中华人民共和国|{PLACE}|国家|全国)$")
-
-
-def norm(label: str) -> str:
-    """NFKC, quotation marks and 《》 removed: the form two labels are compared in."""
-    return "".join(c for c in unicodedata.normalize("NFKC", label) if c not in _DROP)
 
 
 def base_key(m: Mention) -> str:

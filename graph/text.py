@@ -1,7 +1,10 @@
-"""Traditional/simplified character forms (OpenCC), for language tags and extraction."""
+"""Text helpers every step shares: traditional/simplified forms (OpenCC), the one normaliser labels
+are compared in, and text as a terminal shows it."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,3 +68,25 @@ def analysis_form(text: str) -> str:
     """The text as extraction reads it, of the same length so that offsets carry over:
     simplified characters and ASCII digits and letters (１９９８年 is 1998年)."""
     return simplified_same_length(text).translate(_HALF_WIDTH)
+
+
+_DROP = set("“”‘’\"'《》〈〉「」『』 \t\r\n\u3000")
+
+
+def norm(text: str) -> str:
+    """NFKC, quotation marks, 《》 and spaces removed: the form two labels are compared in."""
+    return "".join(c for c in unicodedata.normalize("NFKC", str(text)) if c not in _DROP)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(s: str) -> str:
+    """Text for a terminal: control characters (ESC, BEL, …, which could drive the terminal)
+    shown as \\x1b and the like. Every table printed to a terminal goes through this."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+
+
+def width(s: str) -> int:
+    """Display width: East Asian wide and fullwidth characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)

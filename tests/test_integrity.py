@@ -709,7 +709,7 @@ def test_d8_no_control_character_reaches_a_terminal_table(hostile_graph):
 
 
 def test_d8_printable_keeps_text_and_escapes_controls():
-    from speechkg.graph.query.results import printable
+    from speechkg.graph.text import printable
 
     assert printable("省委\x1b[2J\x07\x9b\x7f ok") == "省委\\x1b[2J\\x07\\x9b\\x7f ok"
 

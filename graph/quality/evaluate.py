@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,15 +18,11 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
 
 from speechkg.graph.errors import InputError
+from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES, SKG
 
 CORE = ("Campaign", "Body", "Goal", "Date")
 RELATIONS = ("date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy")
-_DROP = set("“”‘’\"'《》〈〉「」『』 \t\r\n\u3000")
-
-
-def norm(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKC", str(text)) if c not in _DROP)
 
 
 @dataclass

@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from rdflib import BNode, Graph, URIRef
 
 from speechkg.graph.errors import QueryError
+from speechkg.graph.text import printable, width
 from speechkg.ontology.namespace import bind_prefixes
 
 
@@ -28,20 +27,6 @@ class Result:
 
 
 OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(s: str) -> str:
-    """Text for a terminal: control characters (ESC, BEL, …, which could drive the terminal)
-    shown as \\x1b and the like. Every table printed to a terminal goes through this."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
-
-
-def width(s: str) -> int:
-    """Display width: East Asian wide and fullwidth characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 def _pad(s: str, w: int) -> str:

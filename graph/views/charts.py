@@ -16,7 +16,7 @@ from speechkg.graph.views.trend import OUTPUTS, Trend
 
 def _legend_labels(t: Trend) -> list[str]:
     """Each series' label, with its type when two series share a label."""
-    from speechkg.graph.query.results import printable
+    from speechkg.graph.text import printable
 
     seen: dict[str, int] = {}
     for s in t.series:
@@ -193,7 +193,7 @@ p.note {{ color: #666; }}
 
 def to_html(t: Trend) -> bytes:
     """A page that opens offline: the SVG chart inline, the table under it, every text escaped."""
-    from speechkg.graph.query.results import printable
+    from speechkg.graph.text import printable
 
     def e(s: object) -> str:
         return html.escape(printable(str(s)), quote=True)

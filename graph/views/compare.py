@@ -11,8 +11,8 @@ from rdflib import RDF, SKOS, Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from speechkg.graph.errors import InputError
-from speechkg.graph.quality.evaluate import norm
 from speechkg.graph.rdf.parse import integer
+from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
 
 #: how alike two labels must be (difflib's ratio) to count as one formulation reworded
@@ -155,7 +155,7 @@ def _wording_change(x: Item, y: Item) -> str | None:
 
 
 def format_comparison(c: Comparison) -> str:
-    from speechkg.graph.query.results import printable, width
+    from speechkg.graph.text import printable, width
 
     lines = [f"{'type':10} {'appeared':>9} {'disappeared':>12} {'persisted':>10}"]
     counts = c.as_dict()["counts"]
@@ -211,7 +211,7 @@ def timeline(ds: Dataset, label: str) -> list[Appearance]:
 
 
 def format_timeline(rows: list[Appearance]) -> str:
-    from speechkg.graph.query.results import printable
+    from speechkg.graph.text import printable
 
     lines = []
     for a in rows:

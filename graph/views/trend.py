@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from speechkg.graph.errors import InputError
-from speechkg.graph.quality.evaluate import norm
+from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES
 
 PERIODS = ("year", "quarter", "month")
