@@ -1,7 +1,7 @@
 """Extraction on a Dask distributed cluster (`build --scheduler tcp://HOST:PORT`).
 
 The client reads every input, as in a local build; batches of speeches (their texts, so the
-workers need no access to the files) go to the cluster's workers, which run process
+workers need no access to the files) go to the cluster's workers, which run steps.process
 on each under the same per-file time limit; the Docs come back in input order, and what is
 done across speeches (one label per entity, writing) stays on the client, as locally. So the
 output is the same bytes as a local build, however the corpus was split.
@@ -123,7 +123,7 @@ def processed(
     speeches: list[Speech], lex: Lexicon, file_timeout: float | None, address: str
 ) -> Iterator[Doc | Exception]:
     """Each speech's Doc, in input order, or the exception that stopped it (as
-    _processed), extracted by the workers of the Dask cluster at `address`. Dask's
+    workers.extracted_docs), extracted by the workers of the Dask cluster at `address`. Dask's
     client-side logging is muted meanwhile (see _dask_logs_muted)."""
     with _dask_logs_muted():
         client = connect(address)
@@ -333,7 +333,7 @@ _lexicons: dict[str, Lexicon] = {}  # the lexicons met in this worker, by the di
 def _extract_batch(
     speeches: list[Speech], lexicon: tuple[str, bytes], file_timeout: float | None
 ) -> tuple[str, str, list[Doc | Exception]]:
-    """A Dask task: each speech of a batch through process under its time limit →
+    """A Dask task: each speech of a batch through steps.process under its time limit →
     (this worker's fingerprint, its address, each speech's Doc or the exception that stopped it)."""
     digest, blob = lexicon
     lex = _lexicons.get(digest)

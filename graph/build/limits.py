@@ -28,7 +28,7 @@ def timeout_for(nbytes: int, file_timeout: float | None) -> float:
     return FILE_TIMEOUT_BASE + FILE_TIMEOUT_PER_MIB * nbytes / 2**20
 
 
-def _size(path: str, otherwise: int) -> int:
+def file_size(path: str, otherwise: int) -> int:
     """A file's size in bytes (`otherwise` for standard input or what cannot be stat'ed)."""
     try:
         return Path(path).stat().st_size if path != "-" else otherwise

@@ -63,7 +63,7 @@ def _pieces(text: str, budget: int) -> Iterator[str]:
 
 
 def in_parts(speech: Speech, warnings: list[str]) -> list[Speech]:
-    """A speech too long to be written as one literal → its parts (parts), each its own
+    """A speech too long to be written as one literal → its parts (`parts`), each its own
     speech, with the year relative dates resolve against taken from the whole; said in
     `warnings`. Any other speech → [speech]."""
     found = parts(speech)

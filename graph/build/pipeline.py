@@ -13,10 +13,10 @@ from pathlib import Path
 from rdflib import Dataset, URIRef
 
 from speechkg.graph.build import steps
-from speechkg.graph.build.limits import FileTimeout, _size, deadline, failure, timeout_for
+from speechkg.graph.build.limits import FileTimeout, deadline, failure, file_size, timeout_for
 from speechkg.graph.build.parts import in_parts
 from speechkg.graph.build.steps import lexicon_for
-from speechkg.graph.build.workers import _processed
+from speechkg.graph.build.workers import extracted_docs
 from speechkg.graph.errors import InputError
 from speechkg.graph.extract.lexicon import Lexicon
 from speechkg.graph.model import Doc, Speech
@@ -126,11 +126,11 @@ def build(
     (MemoryError, RecursionError, a bug), is skipped and reported in `skipped` with one
     line when `keep_going` and other inputs remain; otherwise an InputError propagates.
     `file_timeout` (seconds) bounds the reading and the extraction of each file or row. `dates` maps file names
-    (or source names, or row ids) to speech dates; `fields` names a corpus's fields (Fields);
+    (or source names, or row ids) to speech dates; `fields` names a corpus's fields (read.corpus.Fields);
     `jobs` > 1 extracts in that many processes, with the same output as one; `total` is called
     with the number of speeches to extract once all are read, `progress` once per speech done.
     `shard` (I, N) builds every N-th speech from the I-th (0-based), in input order. An `output` path
-    that is one of the inputs (or otherwise unwritable, see check_output) is refused
+    that is one of the inputs (or otherwise unwritable, see rdf.output.check_output) is refused
     before anything is read.
 
     `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers instead, with the same
@@ -164,7 +164,7 @@ def build(
         )
     if total is not None:
         total(len(speeches))
-    extracted = _processed([s for _, s in speeches], lex, jobs, file_timeout, scheduler)
+    extracted = extracted_docs([s for _, s in speeches], lex, jobs, file_timeout, scheduler)
     for (path, speech), outcome in zip(speeches, extracted, strict=True):
         if isinstance(outcome, Doc):
             result.docs.append(outcome)
@@ -185,7 +185,7 @@ def build(
 
 class _Reader:
     """The speeches of a build's inputs, in order: a file is one input, and so is each row of a
-    corpus (see Corpus). Rows are read one at a time, each within its time limit; a
+    corpus (see read.corpus.Corpus). Rows are read one at a time, each within its time limit; a
     shard keeps only its own speeches (every row is still read, so that every shard knows
     every id). Two inputs that would be one speech (the same id, or a row's id a file's name)
     are an error naming both."""
@@ -235,7 +235,7 @@ class _Reader:
                 continue
             given = self.date or self.dates.get(source) or self.dates.get(Path(path).name)
             try:
-                with deadline(timeout_for(_size(path, self.max_bytes), self.file_timeout)):
+                with deadline(timeout_for(file_size(path, self.max_bytes), self.file_timeout)):
                     speech = reader.read_speech(
                         path, date=given, max_bytes=self.max_bytes, source=source, warnings=self.result.warnings
                     )
@@ -333,7 +333,7 @@ def one_label_per_entity(docs: list[Doc]) -> None:
 
 @_batch()
 def write(result: BuildResult, out: str, fmt: str | None = None, release: bool = False) -> bytes:
-    """Serialize a build to `out` (see write_output), or return the bytes when `out` is `-`.
+    """Serialize a build to `out` (see rdf.output.write_output), or return the bytes when `out` is `-`.
     With `release`, each speech is freed as it is written (BuildResult.graphs), and the build
     is empty after: what a caller that needs nothing more of it saves in memory."""
     fmt = format_for(out, fmt)

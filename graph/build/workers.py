@@ -9,12 +9,12 @@ from speechkg.graph.extract.lexicon import Lexicon
 from speechkg.graph.model import Doc, Speech
 
 
-def _processed(
+def extracted_docs(
     speeches: list[Speech], lex: Lexicon, jobs: int, file_timeout: float | None = None, scheduler: str | None = None
 ) -> Iterator[Doc | Exception]:
     """Each speech's Doc, in order, or the exception that stopped it: one speech that fails
     (MemoryError, RecursionError, a bug, a time limit) costs only itself. With a `scheduler`,
-    the workers of that Dask cluster extract (distributed.processed)."""
+    the workers of that Dask cluster extract (cluster.processed)."""
     if scheduler:
         from speechkg.graph.build.cluster import processed
 
@@ -33,7 +33,7 @@ def _processed(
 
 
 def _pooled(speeches: list[Speech], lex: Lexicon, jobs: int, file_timeout: float | None) -> Iterator[Doc | Exception]:
-    """_processed over `jobs` worker processes. A worker that dies (killed by the system for
+    """extracted_docs over `jobs` worker processes. A worker that dies (killed by the system for
     memory, or by its CPU limit, see _cpu_limit) breaks the whole pool: the speeches not yet
     started are given to a new pool, and each one that had started is built again alone, in a
     pool of its own; if that worker dies too, the speech alone is reported."""

@@ -159,7 +159,7 @@ def _sources(files: list[str], store_dir: str | None) -> Callable[[], object]:
 
 def _reserved(files: list[str], store_dir: str | None) -> int:
     """The address space the child maps for loading the files besides what it uses: the stack of
-    rdflib's parsing thread (load), when it is rdflib that reads them."""
+    rdflib's parsing thread (rdf.parse.load), when it is rdflib that reads them."""
     from speechkg.graph.rdf import oxstore
 
     return 0 if store_dir or not files or oxstore.is_large(files) else PARSE_STACK_BYTES

@@ -70,12 +70,12 @@ def _has(parsed, name: str) -> bool:
     return any(getattr(n, "name", None) == name for n in _walk(parsed))
 
 
-def _code_only(query: str) -> str:
+def code_only(query: str) -> str:
     """The query with comments, strings and IRIs blanked out (same length): where its variables are."""
-    return _without_comments(query, blank=True)
+    return without_comments(query, blank=True)
 
 
-def _without_comments(query: str, blank: bool = False) -> str:
+def without_comments(query: str, blank: bool = False) -> str:
     """The query with # comments blanked out (same length), so a WHERE in a comment is not found.
     A # inside an IRI or a string ends no comment. `blank`: strings and IRIs blanked too."""
     out, in_iri, quote = [], False, ""

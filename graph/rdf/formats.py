@@ -31,6 +31,16 @@ SUFFIXES: dict[str, str] = {
 }
 
 
+#: format name → the name of Oxigraph's RdfFormat for it (a name, so that this table needs no
+#: pyoxigraph import)
+OX_FORMAT_NAMES: dict[str, str] = {
+    "turtle": "TURTLE",
+    "nt": "N_TRIPLES",
+    "nquads": "N_QUADS",
+    "trig": "TRIG",
+    "jsonld": "JSON_LD",
+    "xml": "RDF_XML",
+}
 #: formats that keep named graphs
 QUAD_FORMATS = ("trig", "nquads", "jsonld")
 

@@ -15,20 +15,14 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 
 from speechkg.graph.errors import GraphFileError, OutputError, first_line
-from speechkg.graph.rdf.formats import FORMATS, format_for
+from speechkg.graph.rdf.formats import FORMATS, OX_FORMAT_NAMES, format_for
 from speechkg.graph.rdf.parse import refuse_hostile
 
 #: graph files larger than this (bytes, all together) are queried with Oxigraph
 LARGE = 20 * 1024 * 1024
 
-OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+#: format name → Oxigraph's RdfFormat
+OX_FORMATS = {fmt: getattr(ox.RdfFormat, name) for fmt, name in OX_FORMAT_NAMES.items()}
 
 
 def open_store(path: str | Path, must_exist: bool = False, read_only: bool = False) -> ox.Store:

@@ -27,16 +27,6 @@ def literal_size(text: str) -> int:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-_OX_FORMAT_NAMES = {
-    "turtle": "TURTLE",
-    "nt": "N_TRIPLES",
-    "nquads": "N_QUADS",
-    "trig": "TRIG",
-    "jsonld": "JSON_LD",
-    "xml": "RDF_XML",
-}
-
-
 #: characters pyoxigraph escapes in a literal (or cannot hold): text without them is written as it is
 _ESCAPED = re.compile(r'[\x00-\x1f"\\\x7f\ufffe\uffff\ud800-\udfff]')
 
@@ -95,7 +85,7 @@ def _nt(t, xml: bool = False) -> bytes:
     return str(v).encode("utf-8")
 
 
-class _Terms:
+class Terms:
     """rdflib terms → their N-Triples forms, found again by identity: a node in each of its
     triples, a predicate, a literal shared by several speeches. The terms are kept alive while
     cached (so no other object takes their id), at most `size` of them."""

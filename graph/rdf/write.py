@@ -13,8 +13,8 @@ from typing import BinaryIO
 from rdflib import Dataset, Graph
 
 from speechkg.graph.errors import OutputError
-from speechkg.graph.rdf.formats import CHUNKED_FORMATS, FORMATS, QUAD_FORMATS
-from speechkg.graph.rdf.terms import _OX_FORMAT_NAMES, _Terms
+from speechkg.graph.rdf.formats import CHUNKED_FORMATS, FORMATS, OX_FORMAT_NAMES, QUAD_FORMATS
+from speechkg.graph.rdf.terms import Terms
 
 
 def _quads(data) -> Iterable[tuple]:
@@ -45,7 +45,7 @@ class _Sorted:
     from 1, @zh from @zh-Hant); the default graph sorts first. Past RUN_QUADS quads, the runs
     go sorted to temporary files, merged when the lines are asked for."""
 
-    def __init__(self, quad_format: bool, terms: _Terms, one_graph: bool = False) -> None:
+    def __init__(self, quad_format: bool, terms: Terms, one_graph: bool = False) -> None:
         from array import array
 
         self.quad_format = quad_format
@@ -249,13 +249,13 @@ def _write_sorted(sorted_quads: _Sorted, fmt: str, out: BinaryIO) -> None:
         ox.parse(chunk, format=ox.RdfFormat.N_QUADS, lenient=True) for chunk in chunks
     )
     prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
-    ox.serialize(parsed, out, format=getattr(ox.RdfFormat, _OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
+    ox.serialize(parsed, out, format=getattr(ox.RdfFormat, OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
 
 
 def _gathered(fmt: str) -> _Sorted:
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return _Sorted(fmt in QUAD_FORMATS, _Terms(xml=fmt == "xml"))
+    return _Sorted(fmt in QUAD_FORMATS, Terms(xml=fmt == "xml"))
 
 
 def serialize_to(out: BinaryIO, graphs: Iterable[tuple[object, Iterable[tuple]]], fmt: str) -> None:
@@ -290,7 +290,7 @@ def serialize_chunks(graphs: Iterable[tuple[object, Iterable[tuple]]], fmt: str)
         raise OutputError(f"{fmt} is not written in chunks; use serialize()")
     seen: set[bytes] | None = set() if fmt == "nt" else None
     first = True
-    terms = _Terms()
+    terms = Terms()
     for name, triples in graphs:
         gathered = _Sorted(fmt != "nt", terms, one_graph=True)  # per speech: a corpus is never all held
         gathered.add(triples, name)
@@ -309,7 +309,7 @@ def serialize_chunks(graphs: Iterable[tuple[object, Iterable[tuple]]], fmt: str)
 def nquads_by_graph(graphs: Iterable[tuple[object, Iterable[tuple]]]) -> Iterator[tuple[str, bytes]]:
     """(graph name, triples) pairs → (graph name, its sorted N-Quads lines), one graph at a time:
     together, the bytes serialize_chunks writes in N-Quads."""
-    terms = _Terms()
+    terms = Terms()
     for name, triples in graphs:
         gathered = _Sorted(True, terms, one_graph=True)
         gathered.add(triples, name)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from speechkg.graph.errors import QueryError
-from speechkg.graph.query.guard import _code_only, _without_comments
+from speechkg.graph.query.guard import code_only, without_comments
 
 SAVED_DIR = Path(__file__).parent
 
@@ -74,7 +74,7 @@ def bind(query: str, params: dict[str, str]) -> str:
                 f"--param {name}: the value holds {escape.group(0)!r}, which SPARQL reads as a "
                 "character escape before anything else; give the character itself"
             )
-        code = _code_only(query) if code is None else code
+        code = code_only(query) if code is None else code
         if not re.search(rf"[?$]{name}\b", code):
             known = sorted(set(re.findall(r"[?$](\w+)", code)))
             raise QueryError(
@@ -88,7 +88,7 @@ def bind(query: str, params: dict[str, str]) -> str:
         f"VALUES ?{name} {{ {' '.join(_sparql_string(value) + f for f in _PARAM_FORMS)} }}"
         for name, value in params.items()
     )
-    where = _WHERE.search(_without_comments(query))
+    where = _WHERE.search(without_comments(query))
     if where is None:
         return f"{query.rstrip()}\n{block}\n"
     return f"{query[: where.end()]}\n  {block}\n{query[where.end() :]}"
