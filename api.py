@@ -30,7 +30,7 @@ from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.model import Speech
 from speechkg.graph.query.engines import StorePath, rdflib_term, run
 from speechkg.graph.query.saved import bind
-from speechkg.graph.rdf import oxstore, parse
+from speechkg.graph.rdf import parse
 from speechkg.graph.rdf.formats import format_for
 from speechkg.graph.rdf.output import write_output
 from speechkg.graph.rdf.write import serialize
@@ -149,6 +149,8 @@ class KnowledgeGraph:
                 self._dataset = self._result.dataset
             else:
                 import pyoxigraph as ox
+
+                from speechkg.graph.rdf import oxstore
 
                 ds = Dataset(default_union=True)
                 bind_prefixes(ds)
@@ -344,6 +346,7 @@ def load(
     if store_dir is not None:
         if paths:
             raise InputError("give graph files or store_dir, not both")
+        from speechkg.graph.rdf import oxstore
 
         oxstore.check_store(store_dir)
         return KnowledgeGraph(store_dir=str(store_dir))
