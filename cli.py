@@ -10,6 +10,8 @@ import click
 
 from speechkg.graph import __version__
 from speechkg.graph.errors import SpeechKGError
+from speechkg.graph.model import PERIODS
+from speechkg.graph.rdf.formats import FORMATS
 
 
 def _date(ctx, param, value):
@@ -37,6 +39,43 @@ def _shard(ctx, param, value):
         return None if value is None else parse_shard(value)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+# ---------------------------------------------------------------- options several commands share
+
+
+def _graph_files(required: bool = True):
+    """GRAPH...: graph files in any RDF format (by suffix)."""
+    return click.argument("graph", nargs=-1, required=required)
+
+
+def _store(help: str, required: bool = False):
+    """--store DIR: an on-disk Oxigraph store."""
+    return click.option("--store", "store_dir", required=required, type=click.Path(file_okay=False), help=help)
+
+
+def _limits(timeout: float | None, timeout_help: str, memory_help: str):
+    """--timeout and --max-memory: what one query may take."""
+
+    def apply(f):
+        f = click.option("--max-memory", type=float, default=2048, show_default=True, help=memory_help)(f)
+        return click.option(
+            "--timeout", type=float, default=timeout, show_default=timeout is not None, help=timeout_help
+        )(f)
+
+    return apply
+
+
+def _by(help: str, default: str | None = None):
+    """--by year|quarter|month: the period mentions are counted by."""
+    return click.option(
+        "--by", type=click.Choice(PERIODS), default=default, show_default=default is not None, help=help
+    )
+
+
+def _as_json(help: str):
+    """--json: print the report as JSON."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
 
 
 class _Terminated(BaseException):
@@ -96,12 +135,7 @@ def cli():
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", help="Output file, or - for standard output.")
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False),
-    help="Also add each speech to an on-disk Oxigraph store (its named graph replaced).",
-)
+@_store("Also add each speech to an on-disk Oxigraph store (its named graph replaced).")
 @click.option(
     "--date",
     callback=_date,
@@ -111,7 +145,7 @@ def cli():
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml"]),
+    type=click.Choice(list(FORMATS)),
     help="RDF format. Default: from the output's extension, else Turtle.",
 )
 @click.option(
@@ -280,13 +314,7 @@ def build(
 
 @cli.command()
 @click.argument("graphs", nargs=-1, required=True, metavar="GRAPH...")
-@click.option(
-    "--store",
-    "store_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="The on-disk Oxigraph store to load into (created when missing).",
-)
+@_store("The on-disk Oxigraph store to load into (created when missing).", required=True)
 @click.option("--replace", is_flag=True, help="Empty the store first (else each graph loaded replaces its namesake).")
 def load(graphs, store_dir, replace):
     """Bulk-load graph files written by `speechkg build` into an on-disk store, without
@@ -339,12 +367,7 @@ def _params(ctx, param, values):
     metavar="NAME=VALUE",
     help="Give ?NAME the string VALUE (e.g. --param label=全总).",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False),
-    help="Query an on-disk Oxigraph store made by `build --store`.",
-)
+@_store("Query an on-disk Oxigraph store made by `build --store`.")
 @click.option(
     "--format",
     "fmt",
@@ -353,17 +376,10 @@ def _params(ctx, param, values):
     show_default=True,
     help="Output format for SELECT and ASK.",
 )
-@click.option(
-    "--timeout",
-    type=float,
-    help="Stop the query after this many seconds (reading the files and writing the result included).",
-)
-@click.option(
-    "--max-memory",
-    type=float,
-    default=2048,
-    show_default=True,
-    help="Stop the query when it needs more than this many MB (reading the files included).",
+@_limits(
+    None,
+    "Stop the query after this many seconds (reading the files and writing the result included).",
+    "Stop the query when it needs more than this many MB (reading the files included).",
 )
 @click.option("--allow-service", is_flag=True, help="Permit SERVICE (federated) clauses.")
 def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, allow_service):
@@ -422,7 +438,7 @@ def queries():
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option("-o", "--output", required=True, help="The HTML file to write, or - for standard output.")
 @click.option("--title", default="speechkg", show_default=True, help="Page title.")
 @click.option("--types", help="Comma-separated entity types to show, e.g. Campaign,Body,Goal.")
@@ -470,7 +486,7 @@ def view(graph, output, title, types, min_degree, physics, max_nodes, open_):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option("--top", default=10, show_default=True, help="How many entities to rank.")
 def stats(graph, top):
     """Counts by entity type and relation, and the most connected entities.
@@ -497,7 +513,7 @@ def stats(graph, top):
 
 
 @cli.command("eval")
-@click.argument("graph", nargs=-1)
+@_graph_files(required=False)
 @click.option(
     "--gold",
     type=click.Path(dir_okay=False),
@@ -510,7 +526,7 @@ def stats(graph, top):
     help="An annotated set to build and score: plan.tsv, texts/NAME.txt, gold/NAME.json.",
 )
 @click.option("--errors", is_flag=True, help="List misses and false positives.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_as_json("Print the report as JSON.")
 def eval_(graph, gold, set_dir, errors, as_json):
     """Precision, recall and F1 per type and for relations: of graphs against a gold annotation,
     or of speechkg over an annotated set (every text built with its date, figures pooled, headline last).
@@ -543,7 +559,7 @@ def eval_(graph, gold, set_dir, errors, as_json):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 def validate(graph):
     """Check graph files against the SHACL shapes of ontology/shapes.ttl.
 
@@ -564,7 +580,7 @@ def validate(graph):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (others than loopback get a warning)."
 )
@@ -575,14 +591,7 @@ def validate(graph):
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port).",
 )
-@click.option("--timeout", type=float, default=60, show_default=True, help="Stop each query after this many seconds.")
-@click.option(
-    "--max-memory",
-    type=float,
-    default=2048,
-    show_default=True,
-    help="Stop a query when it needs more than this many MB.",
-)
+@_limits(60, "Stop each query after this many seconds.", "Stop a query when it needs more than this many MB.")
 @click.option(
     "--location",
     type=click.Path(file_okay=False),
@@ -622,7 +631,7 @@ def serve(graph, host, port, timeout, max_memory, location):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option(
     "--endpoint",
     "gsp",
@@ -656,7 +665,7 @@ def push(graph, gsp, update, into, replace, user):
 @click.option(
     "--speech", "speeches", multiple=True, help="Compare two speeches of one corpus graph by file name (give it twice)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@_as_json("Print the comparison as JSON.")
 def compare(graphs, speeches, as_json):
     """What changed between two speeches: entities that appear, disappear or persist, by
     type, and formulations whose wording or number changed.
@@ -690,12 +699,10 @@ _CHART_HELP = "by its extension: .csv, .svg, .png, .html (the chart with its tab
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option("--entity", required=True, help="Any label of the entity, e.g. 全总 or 两个确立.")
 @click.option("-o", "--output", help="Instead of the text, write the mentions per period, " + _CHART_HELP)
-@click.option(
-    "--by", type=click.Choice(["year", "quarter", "month"]), help="The period of the chart (with -o; default year)."
-)
+@_by("The period of the chart (with -o; default year).")
 @click.option("--per-10k", is_flag=True, help="Chart mentions per 10,000 characters of text (with -o).")
 def timeline(graph, entity, output, by, per_10k):
     """In which speeches, on which dates, an entity appears, with the sentences; with -o,
@@ -717,13 +724,8 @@ def timeline(graph, entity, output, by, per_10k):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1)
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False),
-    help="Read an on-disk Oxigraph store made by `build --store` (read-only).",
-)
+@_graph_files(required=False)
+@_store("Read an on-disk Oxigraph store made by `build --store` (read-only).")
 @click.option("--entity", "entities", multiple=True, help="Any label of an entity (repeat for more lines).")
 @click.option("--type", "type_", help="Only entities of this type (Concept, Body, …); needed by --top.")
 @click.option(
@@ -731,13 +733,7 @@ def timeline(graph, entity, output, by, per_10k):
     type=click.IntRange(min=1),
     help="Also chart the N entities of --type whose mentions changed most between the first and the last period.",
 )
-@click.option(
-    "--by",
-    type=click.Choice(["year", "quarter", "month"]),
-    default="year",
-    show_default=True,
-    help="The period mentions are counted by.",
-)
+@_by("The period mentions are counted by.", default="year")
 @click.option(
     "--per-10k", is_flag=True, help="Also give mentions per 10,000 characters of the period's text, and chart that."
 )
