@@ -23,20 +23,23 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _max_bytes(ctx, param, value):
+def _max_size(ctx, param, value):
+    """The MiB given, once the library takes it."""
     from speechkg.graph.read.decode import max_bytes_of
 
     try:
-        return max_bytes_of(value)
+        max_bytes_of(value)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc)) from None
+    return value
 
 
 def _shard(ctx, param, value):
+    """The I/N given, once the library takes it."""
     from speechkg.graph.build.pipeline import parse_shard
 
     try:
-        return None if value is None else parse_shard(value)
+        return None if value is None else (parse_shard(value) and value)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc)) from None
 
@@ -158,7 +161,7 @@ def cli():
     type=float,
     default=50.0,
     show_default=True,
-    callback=_max_bytes,
+    callback=_max_size,
     help="Largest input read, in MiB (2**20 bytes); a .docx's text counts unzipped.",
 )
 @click.option(
@@ -236,8 +239,7 @@ def build(
 
     Example: speechkg build news.jsonl.gz --id-field url -o news.nq
     """
-    from speechkg.graph.build import pipeline
-    from speechkg.graph.rdf.output import write_output
+    from speechkg import api
 
     if output or store_dir:  # the writer's library is mapped now: a build short of memory then
         import pyoxigraph  # noqa: F401  fails with a MemoryError (one line), not an ImportError
@@ -246,10 +248,6 @@ def build(
         raise click.UsageError("give -o OUT, --store DIR, or both")
     if scheduler and jobs > 1:
         raise click.UsageError("--jobs and --scheduler do not go together: the cluster's workers extract")
-    from speechkg.graph.read.corpus import Fields
-    from speechkg.graph.read.reader import read_dates
-
-    dates = read_dates(dates_file) if dates_file else None
     bar = None
 
     def start(n):
@@ -261,44 +259,40 @@ def build(
             bar.__enter__()
 
     try:
-        result = pipeline.build(
+        kg = api.build(
             inputs,
             date=date,
-            user_lexicon=lexicon,
-            dates=dates,
+            lexicon=lexicon,
             jobs=jobs,
-            max_bytes=max_size,
-            output=output,
+            max_size_mib=max_size,
             file_timeout=file_timeout,
-            fields=Fields(text_field, date_field, id_field, title_field),
+            text_field=text_field,
+            date_field=date_field,
+            id_field=id_field,
+            title_field=title_field,
             shard=shard,
             scheduler=scheduler,
+            dates=dates_file,
+            output=output,
             total=start,
             progress=lambda s: bar.update(1, s) if bar is not None else None,
         )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for w in result.warnings:
+    for w in kg.warnings:
         click.echo(f"Warning: {w}", err=True)
-    for _path, why in result.skipped:
+    for _path, why in kg.skipped:
         click.echo(f"Skipped: {why}", err=True)
-    speeches = len(result.docs)
-    ents = sum(len(d.entities) for d in result.docs)
-    rels = sum(len(d.relations) for d in result.docs)
+    speeches, ents, rels = kg.counts()
     if output:
-        # each speech freed as it is written, unless the store still needs it
-        data = pipeline.write(result, output, fmt, release=not store_dir)
-        if output == "-":
-            write_output("-", data)
-        else:
+        kg.serialize(output, fmt, release=not store_dir)  # unless the store still needs each speech
+        if output != "-":
             click.echo(f"{speeches} speech(es), {ents} entities, {rels} relations → {output}", err=True)
     if store_dir:
         stored = [0]
         try:
-            n = pipeline.add_to_store(
-                result, store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1), release=True
-            )
+            n = kg.add_to_store(store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1), release=True)
         except (KeyboardInterrupt, _Terminated) as exc:
             word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
             click.echo(
@@ -308,7 +302,7 @@ def build(
             )
             sys.exit(code)
         click.echo(f"{speeches} speech(es), {n} quads → store {store_dir}", err=True)
-    if result.skipped:
+    if kg.skipped:
         sys.exit(1)
 
 
@@ -391,6 +385,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
 
     Example: speechkg query seed.ttl 'SELECT ?l WHERE { ?e a skg:Body ; skos:prefLabel ?l }'
     """
+    from speechkg import api
     from speechkg.graph.query import engines
     from speechkg.graph.query.saved import load_saved, read_query_file
 
@@ -410,15 +405,9 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
     hint = engines.store_hint(files)
     if hint:
         click.echo(f"Note: {hint}", err=True)
-    with engines.result_file(
-        files,
-        text,
-        fmt,
-        params,
-        store_dir=store_dir,
-        timeout=timeout,
-        allow_service=allow_service,
-        max_memory=max_memory,
+    kg = api.open_graph(files, store_dir=store_dir)
+    with kg.query_result(
+        text, fmt, params, timeout=timeout, allow_service=allow_service, max_memory=max_memory
     ) as result:
         write_output("-", iter(lambda: result.read(1 << 20), b""))
 
@@ -467,17 +456,16 @@ def view(graph, output, title, types, min_degree, physics, max_nodes, open_):
 
     Example: speechkg view seed.ttl -o seed.html --title 省总工会执委会议讲话
     """
-    from speechkg.graph.rdf.output import check_output, write_output
+    from speechkg import api
     from speechkg.graph.views import page as html
 
     try:
         wanted = html.check_types(types.split(",") if types else None)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc), param_hint="--types") from None
-    opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics, max_nodes=max_nodes)
-    check_output(output, graph)
-    page = html.render_files(list(graph), opts)
-    write_output(output, page.encode("utf-8"), graph)
+    api.open_graph(graph).view(
+        output, title=title, types=wanted, min_degree=min_degree, physics=physics, max_nodes=max_nodes
+    )
     if output == "-":
         return
     click.echo(f"→ {output}", err=True)
@@ -493,11 +481,10 @@ def stats(graph, top):
 
     Example: speechkg stats seed.ttl
     """
-    from speechkg.graph.rdf import parse
+    from speechkg import api
     from speechkg.graph.text import printable, width
-    from speechkg.graph.views import network
 
-    s = network.stats(parse.load(list(graph)), top=top)
+    s = api.load(graph).stats(top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
     click.echo("entities:")
     for t, n in s.by_type.items():
@@ -537,8 +524,8 @@ def eval_(graph, gold, set_dir, errors, as_json):
     """
     import json
 
+    from speechkg import api
     from speechkg.graph.quality import evaluate
-    from speechkg.graph.rdf import parse
 
     if set_dir is not None:
         if graph or gold:
@@ -551,7 +538,7 @@ def eval_(graph, gold, set_dir, errors, as_json):
         return
     if not graph or not gold:
         raise click.UsageError("give GRAPH... --gold GOLD.json, or --set DIR")
-    report = evaluate.evaluate(parse.load(list(graph)), evaluate.load_gold(gold))
+    report = api.load(graph).evaluate(gold)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -569,9 +556,9 @@ def validate(graph):
 
     Example: speechkg validate seed.ttl
     """
-    from speechkg.graph.quality import validate as v
+    from speechkg import api
 
-    report = v.validate_files(list(graph))
+    report = api.open_graph(graph).validate()
     for line in report.lines():
         click.echo(line)
     if not report.conforms:
@@ -606,19 +593,17 @@ def serve(graph, host, port, timeout, max_memory, location):
 
     Example: speechkg serve seed.ttl --port 7878
     """
+    from speechkg import api
     from speechkg.graph.query import endpoint
-    from speechkg.graph.rdf import parse
 
-    ds = parse.load(list(graph))
+    kg = api.load(graph)
     if location and endpoint.check_location(location):
         click.echo(
             f"Warning: {location} is an existing Oxigraph store: the graphs are added to it, "
             "each named graph replacing its namesake",
             err=True,
         )
-    server = endpoint.bind(
-        endpoint.load_store(ds, location), host=host, port=port, timeout=timeout, max_memory=max_memory
-    )
+    server = kg.endpoint(host=host, port=port, timeout=timeout, max_memory=max_memory, location=location)
     warning = endpoint.exposure_warning(host)
     if warning:
         click.echo(f"Warning: {warning}", err=True)
@@ -650,12 +635,12 @@ def push(graph, gsp, update, into, replace, user):
 
     Example: speechkg push seed.ttl --endpoint http://127.0.0.1:7878/store --replace
     """
+    from speechkg import api
     from speechkg.graph.query import push as pushing
-    from speechkg.graph.rdf import parse
 
     password = os.environ.get(pushing.PASSWORD_ENV) if user is not None else None
-    triples, graphs = pushing.push(
-        parse.load(list(graph)), endpoint=gsp, update=update, graph=into, replace=replace, user=user, password=password
+    triples, graphs = api.load(graph).push(
+        endpoint=gsp, update=update, graph=into, replace=replace, user=user, password=password
     )
     click.echo(f"pushed {triples} triples in {graphs} graph(s) to {pushing.redact(gsp or update)}")
 
@@ -674,21 +659,18 @@ def compare(graphs, speeches, as_json):
     """
     import json
 
-    from speechkg.graph.rdf import parse
+    from speechkg import api
     from speechkg.graph.views import compare as c
 
     if speeches:
         if len(speeches) != 2 or len(graphs) != 1:
             raise click.UsageError("give one corpus graph and --speech A --speech B")
-        ds = parse.load(list(graphs))
-        a, b = (c.speech_graph(ds, s) for s in speeches)
-        names = speeches
+        result = api.load(graphs).compare_speeches(*speeches)
     else:
         if len(graphs) != 2:
             raise click.UsageError("give two graphs, or one corpus graph and --speech A --speech B")
-        a, b = parse.load([graphs[0]]), parse.load([graphs[1]])
-        names = graphs
-    result = c.compare(a, b, names[0], names[1])
+        a, b = api.load(graphs[0]), api.load(graphs[1])
+        result = a.compare(b, names=(graphs[0], graphs[1]))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -717,10 +699,10 @@ def timeline(graph, entity, output, by, per_10k):
         return
     if by or per_10k:
         raise click.UsageError("--by and --per-10k shape the chart: give -o OUT with them")
-    from speechkg.graph.rdf import parse
+    from speechkg import api
     from speechkg.graph.views import compare as c
 
-    click.echo(c.format_timeline(c.timeline(parse.load(list(graph)), entity)), nl=False)
+    click.echo(c.format_timeline(api.load(graph).timeline(entity)), nl=False)
 
 
 @cli.command()
@@ -753,12 +735,12 @@ def trend(graph, store_dir, entities, type_, top, by, per_10k, output):
 
 
 def _trend(graph, store_dir, entities, type_, top, by, per_10k, output):
+    from speechkg import api
     from speechkg.graph.views import charts
-    from speechkg.graph.views import trend as tr
 
     charts.check_output(output, graph)
-    tr.check_type(type_)
-    result = tr.trend(tr.open_graphs(graph, store_dir), entities, type_=type_, top=top, by=by, per_10k=per_10k)
+    kg = api.open_graph(graph, store_dir=store_dir)
+    result = kg.trend(entities, type=type_, top=top, by=by, per_10k=per_10k)
     note = result.note()
     if note:
         click.echo(f"Note: {note}", err=True)

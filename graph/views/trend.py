@@ -13,7 +13,6 @@ from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES
 
 
-
 #: what `-o` may end with, and what each writes
 OUTPUTS = {".csv": "a table", ".svg": "a chart", ".png": "a chart", ".html": "the chart and its table"}
 
