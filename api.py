@@ -15,32 +15,40 @@ with the one-line messages the CLI prints).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import networkx as nx
 from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from speechkg.graph.build import pipeline
-from speechkg.graph.build.pipeline import BuildResult, build_speeches, parse_shard, write
+from speechkg.graph.build.pipeline import BuildResult
 from speechkg.graph.build.steps import lexicon_for
 from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.model import Speech
-from speechkg.graph.query.engines import StorePath, rdflib_term, run
+from speechkg.graph.query.engines import StorePath, rdflib_term, result_file, run
 from speechkg.graph.query.saved import bind
 from speechkg.graph.rdf import parse
 from speechkg.graph.rdf.formats import format_for
-from speechkg.graph.rdf.output import write_output
+from speechkg.graph.rdf.output import check_output, write_output
 from speechkg.graph.rdf.write import serialize
 from speechkg.graph.read.corpus import Fields
 from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, max_bytes_of
-from speechkg.graph.read.reader import byline_date, guess_title
+from speechkg.graph.read.reader import byline_date, guess_title, read_dates
 from speechkg.graph.views import page as html
 from speechkg.graph.views.data import co_mentions, dataset_triples
-from speechkg.graph.views.network import entity_graph, evidence_of
+from speechkg.graph.views.network import Stats, entity_graph, evidence_of
+from speechkg.graph.views.network import stats as network_stats
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG, bind_prefixes
+
+if TYPE_CHECKING:  # imported where they are used: `import speechkg.api` stays light
+    from speechkg.graph.quality.evaluate import Report
+    from speechkg.graph.quality.validate import Report as ValidationReport
+    from speechkg.graph.views.compare import Appearance, Comparison
+    from speechkg.graph.views.trend import Trend
 
 __all__ = [
     "ENTITY_TYPES",
@@ -53,6 +61,7 @@ __all__ = [
     "build",
     "build_text",
     "load",
+    "open_graph",
 ]
 
 
@@ -132,10 +141,12 @@ class KnowledgeGraph:
         *,
         result: BuildResult | None = None,
         store_dir: str | None = None,
+        files: Iterable[str] = (),
     ) -> None:
         self._dataset = dataset
         self._result = result
         self._store_dir = store_dir
+        self._files = [str(f) for f in files]
         self._nx: nx.MultiDiGraph | None = None
 
     def __repr__(self) -> str:
@@ -147,6 +158,8 @@ class KnowledgeGraph:
         if self._dataset is None:
             if self._result is not None:
                 self._dataset = self._result.dataset
+            elif self._files:
+                self._dataset = parse.load(self._files)
             else:
                 import pyoxigraph as ox
 
@@ -170,6 +183,13 @@ class KnowledgeGraph:
     def skipped(self) -> list[tuple[str, str]]:
         """(file, why) for every input that could not be built."""
         return list(self._result.skipped) if self._result is not None else []
+
+    def counts(self) -> tuple[int, int, int]:
+        """(speeches, entities, relations) a build extracted, each speech counted on its own."""
+        if self._result is None:
+            raise InputError("counts are of a build; for graph files see kg.stats()")
+        docs = self._result.docs
+        return len(docs), sum(len(d.entities) for d in docs), sum(len(d.relations) for d in docs)
 
     def co_mentions(self) -> dict[tuple[str, str], int]:
         """Entities named in the same sentence: (IRI a, IRI b) with a < b → how many sentences name both."""
@@ -258,16 +278,26 @@ class KnowledgeGraph:
             ({v: _value(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows), list(result.vars)
         )
 
-    def serialize(self, path: str | Path, format: str | None = None) -> None:
+    def serialize(self, path: str | Path, format: str | None = None, *, release: bool = False) -> None:
         """Write the graph to `path` (format by suffix, or `format`: turtle, trig, nquads, nt,
-        xml, json-ld …), atomically: a failed write leaves an existing file as it was."""
+        xml, json-ld …), atomically: a failed write leaves an existing file as it was. `-` is
+        standard output. With `release`, a build frees each speech as it is written (and is
+        empty after): for a corpus written once."""
         path = str(path)
-        if path == "-":
-            raise InputError("serialize needs a file path; use kg.dataset.serialize() for a string")
         if self._result is not None:
-            write(self._result, path, format)
-            return
-        write_output(path, serialize(self.dataset, format_for(path, format)))
+            data = pipeline.write(self._result, path, format, release=release)
+        else:
+            data = serialize(self.dataset, format_for(path, format))
+        if path == "-" or self._result is None:
+            write_output(path, data)
+
+    def add_to_store(self, store_dir: str | Path, done: Callable[[], None] | None = None, release: bool = False) -> int:
+        """Add each speech of a build to an on-disk Oxigraph store (its named graph replaced, the
+        default graph their merge), as `speechkg build --store` does; `done` is called for each
+        speech once it is in. Returns the number of quads loaded."""
+        if self._result is None:
+            raise InputError("add_to_store adds a build; load graph files into a store with speechkg load")
+        return pipeline.add_to_store(self._result, str(store_dir), done=done, release=release)
 
     def view(
         self,
@@ -278,11 +308,139 @@ class KnowledgeGraph:
         physics: bool | None = None,
         max_nodes: int = 300,
     ) -> None:
-        """Write the interactive HTML page of the graph (offline; the same page as `speechkg view`)."""
+        """Write the interactive HTML page of the graph (offline; the same page as `speechkg view`);
+        `-` is standard output. Graph files opened and not yet read are streamed when large."""
         opts = html.ViewOptions(
             title=title, types=html.check_types(types), min_degree=min_degree, physics=physics, max_nodes=max_nodes
         )
-        write_output(str(path), html.render(self.dataset, opts).encode("utf-8"))
+        path = str(path)
+        check_output(path, self._files)
+        page = html.render(self.dataset, opts) if self._read else html.render_files(self._files, opts)
+        write_output(path, page.encode("utf-8"), self._files)
+
+    @property
+    def _built(self) -> bool:
+        """Whether the graph was built or given in memory, not opened from files or a store."""
+        return self._result is not None or (self._dataset is not None and not self._files)
+
+    @property
+    def _read(self) -> bool:
+        """Whether the graph is held in memory (else it is graph files, read by what needs them)."""
+        return self._dataset is not None or not self._files
+
+    def stats(self, top: int = 10) -> Stats:
+        """Counts by entity type and relation, and the `top` most connected entities."""
+        return network_stats(self.dataset, top=top)
+
+    def evaluate(self, gold: str | Path) -> Report:
+        """Precision, recall and F1 per type and for relations against a gold annotation (JSON)."""
+        from speechkg.graph.quality import evaluate
+
+        return evaluate.evaluate(self.dataset, evaluate.load_gold(str(gold)))
+
+    def validate(self) -> ValidationReport:
+        """The graph checked against the SHACL shapes; graph files in chunks, so memory stays bounded."""
+        from speechkg.graph.quality import validate
+
+        return validate.validate(self.dataset) if self._read else validate.validate_files(self._files)
+
+    def compare(self, other: KnowledgeGraph, names: tuple[str, str] = ("A", "B")) -> Comparison:
+        """What changed from this graph's speech to `other`'s: entities that appear, disappear or
+        persist, and formulations whose wording or number changed."""
+        from speechkg.graph.views import compare
+
+        return compare.compare(self.dataset, other.dataset, *names)
+
+    def compare_speeches(self, a: str, b: str) -> Comparison:
+        """compare for two speeches of this graph, named by file name."""
+        from speechkg.graph.views import compare
+
+        ds = self.dataset
+        return compare.compare(compare.speech_graph(ds, a), compare.speech_graph(ds, b), a, b)
+
+    def timeline(self, entity: str) -> list[Appearance]:
+        """In which speeches, on which dates, an entity (any label) appears, with the sentences."""
+        from speechkg.graph.views import compare
+
+        return compare.timeline(self.dataset, entity)
+
+    def trend(
+        self,
+        entities: Iterable[str] = (),
+        type: str | None = None,
+        top: int | None = None,
+        by: str = "year",
+        per_10k: bool = False,
+    ) -> Trend:
+        """Mentions of entities (labels), or of the `top` entities of a type, per period, by each
+        speech's date, read from the graph files or the store through Oxigraph."""
+        from speechkg.graph.views import trend
+
+        trend.check_type(type)
+        if self._built and not self._files and not self._store_dir:
+            raise InputError("trend reads graph files or a store; serialize a built graph first")
+        store = trend.open_graphs(self._files, self._store_dir)
+        return trend.trend(store, list(entities), type_=type, top=top, by=by, per_10k=per_10k)
+
+    def push(
+        self,
+        endpoint: str | None = None,
+        update: str | None = None,
+        graph: str | None = None,
+        replace: bool = False,
+        user: str | None = None,
+        password: str | None = None,
+    ) -> tuple[int, int]:
+        """Load the graph into a SPARQL 1.1 store (Graph Store Protocol `endpoint`, or SPARQL
+        Update `update`), each speech into its named graph (or all into `graph`). Returns
+        (triples, graphs) pushed."""
+        from speechkg.graph.query import push
+
+        return push.push(
+            self.dataset, endpoint=endpoint, update=update, graph=graph, replace=replace, user=user, password=password
+        )
+
+    def endpoint(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 7878,
+        timeout: float = 60,
+        max_memory: float = 2048,
+        location: str | Path | None = None,
+    ):
+        """A read-only SPARQL 1.1 endpoint of the graph, bound and not yet serving
+        (graph.query.endpoint.serve runs it)."""
+        from speechkg.graph.query import endpoint
+
+        store = endpoint.load_store(self.dataset, location)
+        return endpoint.bind(store, host=host, port=port, timeout=timeout, max_memory=max_memory)
+
+    def query_result(
+        self,
+        sparql: str,
+        fmt: str = "table",
+        params: dict[str, str] | None = None,
+        *,
+        timeout: float | None = None,
+        max_memory: float | None = 2048,
+        allow_service: bool = False,
+    ):
+        """The query's result written in `fmt` (table, csv, tsv, json; RDF for CONSTRUCT) as
+        `speechkg query` prints it, in a temporary binary file read from its start (the caller
+        closes it). The files or the store are read, and the query run, in a child process
+        within `timeout` seconds and `max_memory` MB; large files are queried with Oxigraph."""
+        if self._built and not self._files and not self._store_dir:
+            raise InputError("query_result reads graph files or a store; for a graph in memory use kg.query")
+        return result_file(
+            self._files,
+            sparql,
+            fmt,
+            params or {},
+            store_dir=self._store_dir,
+            timeout=timeout,
+            allow_service=allow_service,
+            max_memory=max_memory,
+        )
 
 
 def build(
@@ -299,6 +457,10 @@ def build(
     title_field: str | None = None,
     shard: str | None = None,
     scheduler: str | None = None,
+    dates: str | Path | None = None,
+    output: str | Path | None = None,
+    total: Callable[[int], None] | None = None,
+    progress: Callable[[Speech], None] | None = None,
 ) -> KnowledgeGraph:
     """Build the graph of speech files (.txt, .docx, .html), directories of them, and corpora of
     one speech per row (.jsonl, .jsonl.gz, .csv), as `speechkg build` does.
@@ -307,7 +469,10 @@ def build(
     when none can be, InputError says why. `date` (a date or "YYYY-MM-DD") is the speeches' date.
     `text_field`, `date_field`, `id_field` and `title_field` name a corpus row's fields (those
     left None are looked for as date, id and title); `shard` ("I/N") builds every N-th speech
-    from the I-th; `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers."""
+    from the I-th; `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers.
+    `dates` is a CSV of file,date giving each speech's date. An `output` path that is one of the
+    inputs is refused before anything is read. `total` is called with the number of speeches
+    once all are read, `progress` with each speech as it is done."""
     paths = [str(inputs)] if isinstance(inputs, (str, Path)) else [str(p) for p in inputs]
     result = pipeline.build(
         paths,
@@ -317,8 +482,12 @@ def build(
         max_bytes=max_bytes_of(max_size_mib) if max_size_mib else DEFAULT_MAX_BYTES,
         file_timeout=file_timeout,
         fields=Fields(text_field, date_field, id_field, title_field),
-        shard=parse_shard(shard) if shard is not None else None,
+        shard=pipeline.parse_shard(shard) if shard is not None else None,
         scheduler=scheduler,
+        dates=read_dates(str(dates)) if dates else None,
+        output=str(output) if output else None,
+        total=total,
+        progress=progress,
     )
     return KnowledgeGraph(result=result)
 
@@ -335,7 +504,15 @@ def build_text(
     if not isinstance(text, str):
         raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
     speech = Speech(text=text, source=source, date=_date(date) or byline_date(text), title=title or guess_title(text))
-    return KnowledgeGraph(result=build_speeches([speech], lexicon_for(str(lexicon) if lexicon else None)))
+    return KnowledgeGraph(result=pipeline.build_speeches([speech], lexicon_for(str(lexicon) if lexicon else None)))
+
+
+def open_graph(paths: str | Path | Iterable[str | Path] = (), *, store_dir: str | Path | None = None) -> KnowledgeGraph:
+    """Graph files or an on-disk store, opened and not read yet: each method reads what it needs
+    (the page and the SHACL check stream large files, queries and trends run on Oxigraph), and
+    errors in the files surface there. `load` reads at once. The command line opens graphs so."""
+    files = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
+    return KnowledgeGraph(files=files, store_dir=str(store_dir) if store_dir is not None else None)
 
 
 def load(
@@ -353,7 +530,7 @@ def load(
     if paths is None:
         raise InputError("name a graph file to load, or give store_dir")
     files = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
-    return KnowledgeGraph(parse.load(files))
+    return KnowledgeGraph(parse.load(files), files=files)
 
 
 def _date(value: _dt.date | str | None) -> _dt.date | None:

@@ -10,6 +10,8 @@ import click
 
 from speechkg.graph import __version__
 from speechkg.graph.errors import SpeechKGError
+from speechkg.graph.model import PERIODS
+from speechkg.graph.rdf.formats import FORMATS
 
 
 def _date(ctx, param, value):
@@ -21,22 +23,62 @@ def _date(ctx, param, value):
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-def _max_bytes(ctx, param, value):
+def _max_size(ctx, param, value):
+    """The MiB given, once the library takes it."""
     from speechkg.graph.read.decode import max_bytes_of
 
     try:
-        return max_bytes_of(value)
+        max_bytes_of(value)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc)) from None
+    return value
 
 
 def _shard(ctx, param, value):
+    """The I/N given, once the library takes it."""
     from speechkg.graph.build.pipeline import parse_shard
 
     try:
-        return None if value is None else parse_shard(value)
+        return None if value is None else (parse_shard(value) and value)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc)) from None
+
+
+# ---------------------------------------------------------------- options several commands share
+
+
+def _graph_files(required: bool = True):
+    """GRAPH...: graph files in any RDF format (by suffix)."""
+    return click.argument("graph", nargs=-1, required=required)
+
+
+def _store(help: str, required: bool = False):
+    """--store DIR: an on-disk Oxigraph store."""
+    return click.option("--store", "store_dir", required=required, type=click.Path(file_okay=False), help=help)
+
+
+def _limits(timeout: float | None, timeout_help: str, memory_help: str):
+    """--timeout and --max-memory: what one query may take."""
+
+    def apply(f):
+        f = click.option("--max-memory", type=float, default=2048, show_default=True, help=memory_help)(f)
+        return click.option(
+            "--timeout", type=float, default=timeout, show_default=timeout is not None, help=timeout_help
+        )(f)
+
+    return apply
+
+
+def _by(help: str, default: str | None = None):
+    """--by year|quarter|month: the period mentions are counted by."""
+    return click.option(
+        "--by", type=click.Choice(PERIODS), default=default, show_default=default is not None, help=help
+    )
+
+
+def _as_json(help: str):
+    """--json: print the report as JSON."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
 
 
 class _Terminated(BaseException):
@@ -96,12 +138,7 @@ def cli():
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", help="Output file, or - for standard output.")
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False),
-    help="Also add each speech to an on-disk Oxigraph store (its named graph replaced).",
-)
+@_store("Also add each speech to an on-disk Oxigraph store (its named graph replaced).")
 @click.option(
     "--date",
     callback=_date,
@@ -111,7 +148,7 @@ def cli():
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml"]),
+    type=click.Choice(list(FORMATS)),
     help="RDF format. Default: from the output's extension, else Turtle.",
 )
 @click.option(
@@ -124,7 +161,7 @@ def cli():
     type=float,
     default=50.0,
     show_default=True,
-    callback=_max_bytes,
+    callback=_max_size,
     help="Largest input read, in MiB (2**20 bytes); a .docx's text counts unzipped.",
 )
 @click.option(
@@ -202,8 +239,7 @@ def build(
 
     Example: speechkg build news.jsonl.gz --id-field url -o news.nq
     """
-    from speechkg.graph.build import pipeline
-    from speechkg.graph.rdf.output import write_output
+    from speechkg import api
 
     if output or store_dir:  # the writer's library is mapped now: a build short of memory then
         import pyoxigraph  # noqa: F401  fails with a MemoryError (one line), not an ImportError
@@ -212,10 +248,6 @@ def build(
         raise click.UsageError("give -o OUT, --store DIR, or both")
     if scheduler and jobs > 1:
         raise click.UsageError("--jobs and --scheduler do not go together: the cluster's workers extract")
-    from speechkg.graph.read.corpus import Fields
-    from speechkg.graph.read.reader import read_dates
-
-    dates = read_dates(dates_file) if dates_file else None
     bar = None
 
     def start(n):
@@ -227,44 +259,40 @@ def build(
             bar.__enter__()
 
     try:
-        result = pipeline.build(
+        kg = api.build(
             inputs,
             date=date,
-            user_lexicon=lexicon,
-            dates=dates,
+            lexicon=lexicon,
             jobs=jobs,
-            max_bytes=max_size,
-            output=output,
+            max_size_mib=max_size,
             file_timeout=file_timeout,
-            fields=Fields(text_field, date_field, id_field, title_field),
+            text_field=text_field,
+            date_field=date_field,
+            id_field=id_field,
+            title_field=title_field,
             shard=shard,
             scheduler=scheduler,
+            dates=dates_file,
+            output=output,
             total=start,
             progress=lambda s: bar.update(1, s) if bar is not None else None,
         )
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
-    for w in result.warnings:
+    for w in kg.warnings:
         click.echo(f"Warning: {w}", err=True)
-    for _path, why in result.skipped:
+    for _path, why in kg.skipped:
         click.echo(f"Skipped: {why}", err=True)
-    speeches = len(result.docs)
-    ents = sum(len(d.entities) for d in result.docs)
-    rels = sum(len(d.relations) for d in result.docs)
+    speeches, ents, rels = kg.counts()
     if output:
-        # each speech freed as it is written, unless the store still needs it
-        data = pipeline.write(result, output, fmt, release=not store_dir)
-        if output == "-":
-            write_output("-", data)
-        else:
+        kg.serialize(output, fmt, release=not store_dir)  # unless the store still needs each speech
+        if output != "-":
             click.echo(f"{speeches} speech(es), {ents} entities, {rels} relations → {output}", err=True)
     if store_dir:
         stored = [0]
         try:
-            n = pipeline.add_to_store(
-                result, store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1), release=True
-            )
+            n = kg.add_to_store(store_dir, done=lambda: stored.__setitem__(0, stored[0] + 1), release=True)
         except (KeyboardInterrupt, _Terminated) as exc:
             word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
             click.echo(
@@ -274,19 +302,13 @@ def build(
             )
             sys.exit(code)
         click.echo(f"{speeches} speech(es), {n} quads → store {store_dir}", err=True)
-    if result.skipped:
+    if kg.skipped:
         sys.exit(1)
 
 
 @cli.command()
 @click.argument("graphs", nargs=-1, required=True, metavar="GRAPH...")
-@click.option(
-    "--store",
-    "store_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="The on-disk Oxigraph store to load into (created when missing).",
-)
+@_store("The on-disk Oxigraph store to load into (created when missing).", required=True)
 @click.option("--replace", is_flag=True, help="Empty the store first (else each graph loaded replaces its namesake).")
 def load(graphs, store_dir, replace):
     """Bulk-load graph files written by `speechkg build` into an on-disk store, without
@@ -339,12 +361,7 @@ def _params(ctx, param, values):
     metavar="NAME=VALUE",
     help="Give ?NAME the string VALUE (e.g. --param label=全总).",
 )
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False),
-    help="Query an on-disk Oxigraph store made by `build --store`.",
-)
+@_store("Query an on-disk Oxigraph store made by `build --store`.")
 @click.option(
     "--format",
     "fmt",
@@ -353,17 +370,10 @@ def _params(ctx, param, values):
     show_default=True,
     help="Output format for SELECT and ASK.",
 )
-@click.option(
-    "--timeout",
-    type=float,
-    help="Stop the query after this many seconds (reading the files and writing the result included).",
-)
-@click.option(
-    "--max-memory",
-    type=float,
-    default=2048,
-    show_default=True,
-    help="Stop the query when it needs more than this many MB (reading the files included).",
+@_limits(
+    None,
+    "Stop the query after this many seconds (reading the files and writing the result included).",
+    "Stop the query when it needs more than this many MB (reading the files included).",
 )
 @click.option("--allow-service", is_flag=True, help="Permit SERVICE (federated) clauses.")
 def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, allow_service):
@@ -375,6 +385,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
 
     Example: speechkg query seed.ttl 'SELECT ?l WHERE { ?e a skg:Body ; skos:prefLabel ?l }'
     """
+    from speechkg import api
     from speechkg.graph.query import engines
     from speechkg.graph.query.saved import load_saved, read_query_file
 
@@ -394,15 +405,9 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
     hint = engines.store_hint(files)
     if hint:
         click.echo(f"Note: {hint}", err=True)
-    with engines.result_file(
-        files,
-        text,
-        fmt,
-        params,
-        store_dir=store_dir,
-        timeout=timeout,
-        allow_service=allow_service,
-        max_memory=max_memory,
+    kg = api.open_graph(files, store_dir=store_dir)
+    with kg.query_result(
+        text, fmt, params, timeout=timeout, allow_service=allow_service, max_memory=max_memory
     ) as result:
         write_output("-", iter(lambda: result.read(1 << 20), b""))
 
@@ -422,7 +427,7 @@ def queries():
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option("-o", "--output", required=True, help="The HTML file to write, or - for standard output.")
 @click.option("--title", default="speechkg", show_default=True, help="Page title.")
 @click.option("--types", help="Comma-separated entity types to show, e.g. Campaign,Body,Goal.")
@@ -451,17 +456,16 @@ def view(graph, output, title, types, min_degree, physics, max_nodes, open_):
 
     Example: speechkg view seed.ttl -o seed.html --title 省总工会执委会议讲话
     """
-    from speechkg.graph.rdf.output import check_output, write_output
+    from speechkg import api
     from speechkg.graph.views import page as html
 
     try:
         wanted = html.check_types(types.split(",") if types else None)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc), param_hint="--types") from None
-    opts = html.ViewOptions(title=title, types=wanted, min_degree=min_degree, physics=physics, max_nodes=max_nodes)
-    check_output(output, graph)
-    page = html.render_files(list(graph), opts)
-    write_output(output, page.encode("utf-8"), graph)
+    api.open_graph(graph).view(
+        output, title=title, types=wanted, min_degree=min_degree, physics=physics, max_nodes=max_nodes
+    )
     if output == "-":
         return
     click.echo(f"→ {output}", err=True)
@@ -470,18 +474,17 @@ def view(graph, output, title, types, min_degree, physics, max_nodes, open_):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option("--top", default=10, show_default=True, help="How many entities to rank.")
 def stats(graph, top):
     """Counts by entity type and relation, and the most connected entities.
 
     Example: speechkg stats seed.ttl
     """
-    from speechkg.graph.rdf import parse
+    from speechkg import api
     from speechkg.graph.text import printable, width
-    from speechkg.graph.views import network
 
-    s = network.stats(parse.load(list(graph)), top=top)
+    s = api.load(graph).stats(top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
     click.echo("entities:")
     for t, n in s.by_type.items():
@@ -497,7 +500,7 @@ def stats(graph, top):
 
 
 @cli.command("eval")
-@click.argument("graph", nargs=-1)
+@_graph_files(required=False)
 @click.option(
     "--gold",
     type=click.Path(dir_okay=False),
@@ -510,7 +513,7 @@ def stats(graph, top):
     help="An annotated set to build and score: plan.tsv, texts/NAME.txt, gold/NAME.json.",
 )
 @click.option("--errors", is_flag=True, help="List misses and false positives.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_as_json("Print the report as JSON.")
 def eval_(graph, gold, set_dir, errors, as_json):
     """Precision, recall and F1 per type and for relations: of graphs against a gold annotation,
     or of speechkg over an annotated set (every text built with its date, figures pooled, headline last).
@@ -521,8 +524,8 @@ def eval_(graph, gold, set_dir, errors, as_json):
     """
     import json
 
+    from speechkg import api
     from speechkg.graph.quality import evaluate
-    from speechkg.graph.rdf import parse
 
     if set_dir is not None:
         if graph or gold:
@@ -535,7 +538,7 @@ def eval_(graph, gold, set_dir, errors, as_json):
         return
     if not graph or not gold:
         raise click.UsageError("give GRAPH... --gold GOLD.json, or --set DIR")
-    report = evaluate.evaluate(parse.load(list(graph)), evaluate.load_gold(gold))
+    report = api.load(graph).evaluate(gold)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -543,7 +546,7 @@ def eval_(graph, gold, set_dir, errors, as_json):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 def validate(graph):
     """Check graph files against the SHACL shapes of ontology/shapes.ttl.
 
@@ -553,9 +556,9 @@ def validate(graph):
 
     Example: speechkg validate seed.ttl
     """
-    from speechkg.graph.quality import validate as v
+    from speechkg import api
 
-    report = v.validate_files(list(graph))
+    report = api.open_graph(graph).validate()
     for line in report.lines():
         click.echo(line)
     if not report.conforms:
@@ -564,7 +567,7 @@ def validate(graph):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (others than loopback get a warning)."
 )
@@ -575,14 +578,7 @@ def validate(graph):
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port).",
 )
-@click.option("--timeout", type=float, default=60, show_default=True, help="Stop each query after this many seconds.")
-@click.option(
-    "--max-memory",
-    type=float,
-    default=2048,
-    show_default=True,
-    help="Stop a query when it needs more than this many MB.",
-)
+@_limits(60, "Stop each query after this many seconds.", "Stop a query when it needs more than this many MB.")
 @click.option(
     "--location",
     type=click.Path(file_okay=False),
@@ -597,19 +593,17 @@ def serve(graph, host, port, timeout, max_memory, location):
 
     Example: speechkg serve seed.ttl --port 7878
     """
+    from speechkg import api
     from speechkg.graph.query import endpoint
-    from speechkg.graph.rdf import parse
 
-    ds = parse.load(list(graph))
+    kg = api.load(graph)
     if location and endpoint.check_location(location):
         click.echo(
             f"Warning: {location} is an existing Oxigraph store: the graphs are added to it, "
             "each named graph replacing its namesake",
             err=True,
         )
-    server = endpoint.bind(
-        endpoint.load_store(ds, location), host=host, port=port, timeout=timeout, max_memory=max_memory
-    )
+    server = kg.endpoint(host=host, port=port, timeout=timeout, max_memory=max_memory, location=location)
     warning = endpoint.exposure_warning(host)
     if warning:
         click.echo(f"Warning: {warning}", err=True)
@@ -622,7 +616,7 @@ def serve(graph, host, port, timeout, max_memory, location):
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option(
     "--endpoint",
     "gsp",
@@ -641,12 +635,12 @@ def push(graph, gsp, update, into, replace, user):
 
     Example: speechkg push seed.ttl --endpoint http://127.0.0.1:7878/store --replace
     """
+    from speechkg import api
     from speechkg.graph.query import push as pushing
-    from speechkg.graph.rdf import parse
 
     password = os.environ.get(pushing.PASSWORD_ENV) if user is not None else None
-    triples, graphs = pushing.push(
-        parse.load(list(graph)), endpoint=gsp, update=update, graph=into, replace=replace, user=user, password=password
+    triples, graphs = api.load(graph).push(
+        endpoint=gsp, update=update, graph=into, replace=replace, user=user, password=password
     )
     click.echo(f"pushed {triples} triples in {graphs} graph(s) to {pushing.redact(gsp or update)}")
 
@@ -656,7 +650,7 @@ def push(graph, gsp, update, into, replace, user):
 @click.option(
     "--speech", "speeches", multiple=True, help="Compare two speeches of one corpus graph by file name (give it twice)."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@_as_json("Print the comparison as JSON.")
 def compare(graphs, speeches, as_json):
     """What changed between two speeches: entities that appear, disappear or persist, by
     type, and formulations whose wording or number changed.
@@ -665,21 +659,18 @@ def compare(graphs, speeches, as_json):
     """
     import json
 
-    from speechkg.graph.rdf import parse
+    from speechkg import api
     from speechkg.graph.views import compare as c
 
     if speeches:
         if len(speeches) != 2 or len(graphs) != 1:
             raise click.UsageError("give one corpus graph and --speech A --speech B")
-        ds = parse.load(list(graphs))
-        a, b = (c.speech_graph(ds, s) for s in speeches)
-        names = speeches
+        result = api.load(graphs).compare_speeches(*speeches)
     else:
         if len(graphs) != 2:
             raise click.UsageError("give two graphs, or one corpus graph and --speech A --speech B")
-        a, b = parse.load([graphs[0]]), parse.load([graphs[1]])
-        names = graphs
-    result = c.compare(a, b, names[0], names[1])
+        a, b = api.load(graphs[0]), api.load(graphs[1])
+        result = a.compare(b, names=(graphs[0], graphs[1]))
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -690,12 +681,10 @@ _CHART_HELP = "by its extension: .csv, .svg, .png, .html (the chart with its tab
 
 
 @cli.command()
-@click.argument("graph", nargs=-1, required=True)
+@_graph_files()
 @click.option("--entity", required=True, help="Any label of the entity, e.g. 全总 or 两个确立.")
 @click.option("-o", "--output", help="Instead of the text, write the mentions per period, " + _CHART_HELP)
-@click.option(
-    "--by", type=click.Choice(["year", "quarter", "month"]), help="The period of the chart (with -o; default year)."
-)
+@_by("The period of the chart (with -o; default year).")
 @click.option("--per-10k", is_flag=True, help="Chart mentions per 10,000 characters of text (with -o).")
 def timeline(graph, entity, output, by, per_10k):
     """In which speeches, on which dates, an entity appears, with the sentences; with -o,
@@ -710,20 +699,15 @@ def timeline(graph, entity, output, by, per_10k):
         return
     if by or per_10k:
         raise click.UsageError("--by and --per-10k shape the chart: give -o OUT with them")
-    from speechkg.graph.rdf import parse
+    from speechkg import api
     from speechkg.graph.views import compare as c
 
-    click.echo(c.format_timeline(c.timeline(parse.load(list(graph)), entity)), nl=False)
+    click.echo(c.format_timeline(api.load(graph).timeline(entity)), nl=False)
 
 
 @cli.command()
-@click.argument("graph", nargs=-1)
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False),
-    help="Read an on-disk Oxigraph store made by `build --store` (read-only).",
-)
+@_graph_files(required=False)
+@_store("Read an on-disk Oxigraph store made by `build --store` (read-only).")
 @click.option("--entity", "entities", multiple=True, help="Any label of an entity (repeat for more lines).")
 @click.option("--type", "type_", help="Only entities of this type (Concept, Body, …); needed by --top.")
 @click.option(
@@ -731,13 +715,7 @@ def timeline(graph, entity, output, by, per_10k):
     type=click.IntRange(min=1),
     help="Also chart the N entities of --type whose mentions changed most between the first and the last period.",
 )
-@click.option(
-    "--by",
-    type=click.Choice(["year", "quarter", "month"]),
-    default="year",
-    show_default=True,
-    help="The period mentions are counted by.",
-)
+@_by("The period mentions are counted by.", default="year")
 @click.option(
     "--per-10k", is_flag=True, help="Also give mentions per 10,000 characters of the period's text, and chart that."
 )
@@ -757,12 +735,12 @@ def trend(graph, store_dir, entities, type_, top, by, per_10k, output):
 
 
 def _trend(graph, store_dir, entities, type_, top, by, per_10k, output):
+    from speechkg import api
     from speechkg.graph.views import charts
-    from speechkg.graph.views import trend as tr
 
     charts.check_output(output, graph)
-    tr.check_type(type_)
-    result = tr.trend(tr.open_graphs(graph, store_dir), entities, type_=type_, top=top, by=by, per_10k=per_10k)
+    kg = api.open_graph(graph, store_dir=store_dir)
+    result = kg.trend(entities, type=type_, top=top, by=by, per_10k=per_10k)
     note = result.note()
     if note:
         click.echo(f"Note: {note}", err=True)

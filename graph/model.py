@@ -11,6 +11,9 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 
+#: the periods a corpus's mentions are counted by (trend, timeline)
+PERIODS = ("year", "quarter", "month")
+
 
 @dataclass(frozen=True)
 class Speech:

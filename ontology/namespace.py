@@ -6,13 +6,12 @@ AttributeError at import or first use, not a silently wrong triple.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ONTOLOGY_FILE = Path(__file__).with_name("speechkg.ttl")
-SHAPES_FILE = Path(__file__).with_name("shapes.ttl")
+from speechkg.ontology.types import ENTITY_TYPES as ENTITY_TYPES
+from speechkg.ontology.types import ONTOLOGY_FILE as ONTOLOGY_FILE
+from speechkg.ontology.types import SHAPES_FILE as SHAPES_FILE
 
 #: Base for the IRIs of things speechkg mints (speeches, entities, mentions).
 ID = Namespace("https://w3id.org/speechkg/id/")
@@ -30,16 +29,9 @@ class SKG(DefinedNamespace):
     _fail = True
     _NS = Namespace("https://w3id.org/speechkg#")
 
-    # classes
+    # classes; the entity classes are the rows of types.tsv
+    _extras = list(ENTITY_TYPES)
     Entity: URIRef
-    Campaign: URIRef
-    Body: URIRef
-    Goal: URIRef
-    Date: URIRef
-    Meeting: URIRef
-    Person: URIRef
-    Document: URIRef
-    Concept: URIRef
     Speech: URIRef
     Section: URIRef
     Mention: URIRef
@@ -71,18 +63,6 @@ class SKG(DefinedNamespace):
     rule: URIRef
     evidence: URIRef
 
-
-#: The entity classes of the contract, in the order the scorer lists them.
-ENTITY_TYPES: tuple[str, ...] = (
-    "Campaign",
-    "Body",
-    "Goal",
-    "Date",
-    "Meeting",
-    "Person",
-    "Document",
-    "Concept",
-)
 
 #: The relation predicates of the contract, plus our own.
 RELATION_TYPES: tuple[str, ...] = (

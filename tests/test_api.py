@@ -243,3 +243,26 @@ def test_build_on_an_unreachable_scheduler_is_the_cli_error(tmp_path):
         f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: nothing listens there; "
         "is `dask scheduler` running?"
     )
+
+
+def test_the_commands_are_methods_of_one_object(kg, tmp_path):
+    """What `speechkg stats`, `validate`, `timeline`, `compare` and `query` print comes from
+    KnowledgeGraph methods; open_graph reads a file only when a method needs it."""
+    seed = tmp_path / "seed.ttl"
+    kg.serialize(seed)
+    speeches, entities, relations = kg.counts()
+    assert speeches == 1 and entities == len(kg.entities()) and relations > 0
+    opened = skg.open_graph(seed)
+    stats = opened.stats(top=3)
+    assert sum(stats.by_type.values()) == entities and len(stats.top) == 3
+    assert opened.validate().conforms
+    assert [a.source for a in opened.timeline("全总")] == ["provincial-union-2022.txt"]
+    same = opened.compare(skg.load(seed))
+    assert (same.appeared, same.disappeared, len(same.persisted)) == ([], [], entities)
+    with opened.query_result("SELECT (COUNT(*) AS ?n) WHERE { ?s a skg:Speech }", "csv") as out:
+        assert out.read() == b"n\r\n1\r\n"
+    missing = skg.open_graph(tmp_path / "missing.ttl")  # opened, not read
+    with pytest.raises(GraphFileError, match="no such graph file"):
+        missing.stats()
+    with pytest.raises(InputError, match="trend reads graph files or a store"):
+        kg.trend(["全总"])

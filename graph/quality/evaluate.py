@@ -20,8 +20,10 @@ from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
 from speechkg.graph.errors import InputError
 from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES, SKG
+from speechkg.ontology.types import CORE_TYPES
 
-CORE = ("Campaign", "Body", "Goal", "Date")
+#: the types of the core-F1 (ontology/types.tsv)
+CORE = CORE_TYPES
 RELATIONS = ("date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy")
 
 

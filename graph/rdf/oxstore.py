@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +21,21 @@ from speechkg.graph.rdf.parse import refuse_hostile
 #: graph files larger than this (bytes, all together) are queried with Oxigraph
 LARGE = 20 * 1024 * 1024
 
-#: format name → Oxigraph's RdfFormat
-OX_FORMATS = {fmt: getattr(ox.RdfFormat, name) for fmt, name in OX_FORMAT_NAMES.items()}
+
+class _OxFormats(Mapping):
+    """format name → Oxigraph's RdfFormat, for every format of the registry (as it is now)."""
+
+    def __getitem__(self, fmt: str) -> ox.RdfFormat:
+        return getattr(ox.RdfFormat, OX_FORMAT_NAMES[fmt])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(OX_FORMAT_NAMES)
+
+    def __len__(self) -> int:
+        return len(OX_FORMAT_NAMES)
+
+
+OX_FORMATS = _OxFormats()
 
 
 def open_store(path: str | Path, must_exist: bool = False, read_only: bool = False) -> ox.Store:

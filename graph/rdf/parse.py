@@ -9,7 +9,7 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import NamespaceManager
 
 from speechkg.graph.errors import GraphFileError, ResourceError
-from speechkg.graph.rdf.formats import FORMATS, format_for
+from speechkg.graph.rdf.formats import REGISTRY, format_for
 from speechkg.ontology.namespace import bind_prefixes
 
 
@@ -212,11 +212,12 @@ def load(paths: list[str] | str) -> Dataset:
         p = Path(path)
         if not p.is_file():
             raise GraphFileError(f"{p}: no such graph file")
-        fmt = FORMATS[refuse_hostile(p)][0]
+        kind = REGISTRY[refuse_hostile(p)]
+        fmt = kind.rdflib
         try:
             if fmt == "json-ld":
                 _deep(lambda: _parse_jsonld(ds, p))  # noqa: B023 — run before the next path
-            elif fmt in ("trig", "nquads"):
+            elif kind.quads:
                 _deep(lambda: ds.parse(str(p), format=fmt))  # noqa: B023
             else:
                 g = Graph()

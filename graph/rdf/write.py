@@ -13,7 +13,7 @@ from typing import BinaryIO
 from rdflib import Dataset, Graph
 
 from speechkg.graph.errors import OutputError
-from speechkg.graph.rdf.formats import CHUNKED_FORMATS, FORMATS, OX_FORMAT_NAMES, QUAD_FORMATS
+from speechkg.graph.rdf.formats import CHUNKED_FORMATS, FORMATS, OX_FORMAT_NAMES, QUAD_FORMATS, REGISTRY
 from speechkg.graph.rdf.terms import Terms
 
 
@@ -241,21 +241,21 @@ def _write_sorted(sorted_quads: _Sorted, fmt: str, out: BinaryIO) -> None:
     from speechkg.ontology.namespace import PREFIXES
 
     chunks = sorted_quads.chunks()
-    if fmt in ("nt", "nquads"):
+    if REGISTRY[fmt].line_based:
         for chunk in chunks:
             out.write(chunk)
         return
     parsed = itertools.chain.from_iterable(
         ox.parse(chunk, format=ox.RdfFormat.N_QUADS, lenient=True) for chunk in chunks
     )
-    prefixes = PREFIXES if fmt in ("turtle", "trig", "xml", "jsonld") else None
+    prefixes = PREFIXES if REGISTRY[fmt].prefixed else None
     ox.serialize(parsed, out, format=getattr(ox.RdfFormat, OX_FORMAT_NAMES[fmt]), prefixes=prefixes)
 
 
 def _gathered(fmt: str) -> _Sorted:
     if fmt not in FORMATS:
         raise OutputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return _Sorted(fmt in QUAD_FORMATS, Terms(xml=fmt == "xml"))
+    return _Sorted(fmt in QUAD_FORMATS, Terms(xml=REGISTRY[fmt].xml))
 
 
 def serialize_to(out: BinaryIO, graphs: Iterable[tuple[object, Iterable[tuple]]], fmt: str) -> None:

@@ -14,12 +14,10 @@ from speechkg.graph.errors import InputError
 from speechkg.graph.rdf.parse import integer
 from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
+from speechkg.ontology.types import REWORDED_TYPES
 
 #: how alike two labels must be (difflib's ratio) to count as one formulation reworded
 WORDING_SIMILARITY = 0.8
-#: the types whose names are formulations that get reworded (dates, people, bodies and meetings
-#: that differ by a character are different things)
-REWORDED_TYPES = frozenset({"Campaign", "Goal", "Concept", "Document"})
 
 _NUMBERED = re.compile(r"^([一二两三四五六七八九十百千万]{1,3})(个|大|项|件|条|种|类|支|化|位|张)?(.+)$")
 

@@ -33,41 +33,12 @@ from speechkg.graph.errors import InputError
 from speechkg.graph.views.data import VIEW_CLASSES, VIEW_PREDICATES, Triple, dataset_triples, view_data
 from speechkg.graph.views.network import layout
 from speechkg.ontology.namespace import ENTITY_TYPES, ID, ONTOLOGY_FILE, RELATION_TYPES, SKG
+from speechkg.ontology.types import ENTITY, NODE_TYPES
 
-COLORS = {
-    "Campaign": "#e6550d",
-    "Body": "#3182bd",
-    "Goal": "#31a354",
-    "Date": "#756bb1",
-    "Meeting": "#de2d26",
-    "Person": "#fd8d3c",
-    "Document": "#636363",
-    "Concept": "#c9a227",
-    "Speech": "#222222",
-    "Section": "#999999",
-}
-SHAPES = {
-    "Campaign": "diamond",
-    "Body": "box",
-    "Goal": "star",
-    "Date": "ellipse",
-    "Meeting": "triangle",
-    "Person": "dot",
-    "Document": "square",
-    "Concept": "hexagon",
-    "Speech": "database",
-    "Section": "text",
-}
-TYPE_LABELS = {
-    "Campaign": "行动/活动 Campaign",
-    "Body": "机构 Body",
-    "Goal": "目标 Goal",
-    "Date": "日期 Date",
-    "Meeting": "会议 Meeting",
-    "Person": "人物 Person",
-    "Document": "文件 Document",
-    "Concept": "提法 Concept",
-}
+#: how the page draws and names each type of node (ontology/types.tsv)
+COLORS = {t.name: t.colour for t in NODE_TYPES}
+SHAPES = {t.name: t.shape for t in NODE_TYPES}
+TYPE_LABELS = {t.name: t.page_label for t in NODE_TYPES if t.kind == ENTITY}
 #: graphs with more nodes than this get a precomputed layout and start with physics off
 PHYSICS_LIMIT = 400
 _LIB = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"

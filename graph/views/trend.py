@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from speechkg.graph.errors import InputError
+from speechkg.graph.model import PERIODS
 from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES
-
-PERIODS = ("year", "quarter", "month")
 
 
 #: what `-o` may end with, and what each writes
