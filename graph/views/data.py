@@ -141,30 +141,41 @@ def view_data(
     order = sorted(kept, key=lambda e: (-mentions[e], entities[e].label, e))
     index = {e: i for i, e in enumerate(order)}
     degree = _degrees(rels)
-    shown = []
-    for rank, e in enumerate(order):
-        limit = max_sentences if top is None or rank < top else min(tail_sentences, max_sentences)
-        shown.append(_view_entity(entities[e], mentions[e], degree[e], _panel(rows, sorted(chosen.get(e, [])), limit)))
+    shown = [
+        _view_entity(entities[e], mentions[e], degree[e], _panel(rows, sorted(chosen.get(e, [])), limit))
+        for e, limit in zip(order, _limits(len(order), max_sentences, top, tail_sentences), strict=True)
+    ]
     relations, relation_speeches = _relations(rows, rels, index, speeches)
-    sentences: list[list[list[int]]] = [[] for _ in speeches.order]
-    for (k, _), row in sorted(by_sentence.items()):
-        sentences[k].append([row[0], *sorted(index[e] for e in row[1:])])
-    co = sorted(
-        (
-            (a, b, n)
-            for (a, b), n in _pairs(row[1:] for per_speech in sentences for row in per_speech if len(row) > 2).items()
-        ),
-        key=lambda x: (-x[2], x[0], x[1]),
-    )
+    sentences = _sentences(by_sentence, index, len(speeches.order))
     return ViewData(
         entities=shown,
         relations=relations,
         relation_speeches=relation_speeches,
-        co=co,
+        co=_co(sentences),
         speeches=[(sp, *speeches.info[sp]) for sp in speeches.order],
         sections=speeches.section_rows(),
         sentences=sentences,
     )
+
+
+def _sentences(by_sentence: dict, index: dict[str, int], n: int) -> list[list[list[int]]]:
+    """Per speech, its sentences naming kept entities as [section index, entity index, …]."""
+    sentences: list[list[list[int]]] = [[] for _ in range(n)]
+    for (k, _), row in sorted(by_sentence.items()):
+        sentences[k].append([row[0], *sorted(index[e] for e in row[1:])])
+    return sentences
+
+
+def _co(sentences: list[list[list[int]]]) -> list[tuple[int, int, int]]:
+    """Co-mentions counted from the sentence lists: (a, b, sentences), strongest first."""
+    pairs = _pairs(row[1:] for per_speech in sentences for row in per_speech if len(row) > 2)
+    return sorted(((a, b, n) for (a, b), n in pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
+
+
+def _limits(n: int, max_sentences: int, top: int | None, tail_sentences: int) -> list[int]:
+    """How many sentences each of `n` entities (most mentioned first) shows."""
+    tail = max_sentences if top is None else min(tail_sentences, max_sentences)
+    return [max_sentences if top is None or rank < top else tail for rank in range(n)]
 
 
 def _mentions(rows: Rows, kept: set[str], speeches: _Speeches) -> tuple[Counter[str], dict, dict[str, list[tuple]]]:
