@@ -7,8 +7,8 @@ import difflib
 import re
 from dataclasses import asdict, dataclass, field
 
-from rdflib import RDF, SKOS, Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib import RDF, SKOS, Dataset, Graph
+from rdflib.namespace import DCTERMS
 
 from speechkg.graph.errors import InputError
 from speechkg.graph.rdf.rows import Entity, Rows
@@ -197,26 +197,45 @@ class Appearance:
     sentences: list[str]
 
 
+#: what `timeline` reads of a graph
+_TIMELINE_PREDICATES = tuple(
+    str(p)
+    for p in (
+        RDF.type,
+        SKOS.prefLabel,
+        SKOS.altLabel,
+        ITSRDF.taIdentRef,
+        NIF.referenceContext,
+        SKG.context,
+        NIF.sentence,
+        NIF.beginIndex,
+        NIF.anchorOf,
+        SKG.sourceFile,
+        DCTERMS.date,
+    )
+)
+
+
 def timeline(ds: Dataset, label: str) -> list[Appearance]:
-    """Each speech an entity (found by any of its labels) appears in, by date, with its sentences."""
+    """Each speech an entity (found by any of its labels) appears in, by date, with its sentences
+    in the order they come in the speech."""
     want = norm(label)
-    nodes = {s for p in (SKOS.prefLabel, SKOS.altLabel) for s, o in ds.subject_objects(p) if norm(o) == want}
+    rows = Rows.of(ds, _TIMELINE_PREDICATES)
+    nodes = {e.iri: e for e in rows.entities if want in {norm(x) for x in (*e.labels, *(t for _, t in e.aliases))}}
     if not nodes:
         raise InputError(f"no entity labelled {label!r} in the graph; try `speechkg query … --saved bodies`")
+    speeches = {sp.iri: sp for sp in rows.speeches}
     found: dict[tuple[str, str], Appearance] = {}
-    for node in sorted(nodes):
-        pref = str(ds.value(node, SKOS.prefLabel) or label)
-        for m in ds.subjects(ITSRDF.taIdentRef, node):
-            sp = ds.value(m, PROV.wasDerivedFrom)
-            if not isinstance(sp, URIRef):
-                continue
-            src = str(ds.value(sp, SKG.sourceFile) or sp)
-            date = str(ds.value(sp, DCTERMS.date) or "")
-            a = found.setdefault((src, pref), Appearance(src, date, pref, []))
-            sent = ds.value(m, NIF.sentence)
-            text = str(ds.value(sent, NIF.anchorOf) or "") if sent is not None else ""
-            if text and text not in a.sentences:
-                a.sentences.append(text)
+    for m in sorted(rows.mentions, key=lambda m: (-1 if m.start is None else m.start, m.iri)):
+        e = nodes.get(m.entity)
+        if e is None or m.speech is None:
+            continue
+        sp = speeches[m.speech]
+        pref = e.labels[0] if e.labels else label
+        a = found.setdefault((sp.source or sp.iri, pref), Appearance(sp.source or sp.iri, sp.date or "", pref, []))
+        text = rows.sentence(m.sentence).text if m.sentence is not None else ""
+        if text and text not in a.sentences:
+            a.sentences.append(text)
     return sorted(found.values(), key=lambda a: (a.date or "9999", a.source, a.entity))
 
 
