@@ -358,3 +358,110 @@ def _table(name: str, pairs: list[tuple[str, str]]) -> dict:
         return many
     pairs.sort()  # so that with several values the greatest wins whatever the input order
     return dict(pairs)
+
+
+# ------------------------------------------------------------------ counts of an Oxigraph store
+
+_PREFIXES = """PREFIX skg: <https://w3id.org/speechkg#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+#: each speech once, with its (earliest) date and its text's length, summed by date
+_SPEECH_DATES = (
+    _PREFIXES
+    + """
+SELECT ?date (COUNT(?sp) AS ?speeches) (SUM(?len) AS ?chars) WHERE {
+  { SELECT ?sp (MIN(STR(?d)) AS ?date) (MAX(?l) AS ?len) WHERE {
+      ?sp a skg:Speech .
+      OPTIONAL { ?sp dcterms:date ?d }
+      OPTIONAL { ?sp skg:context/nif:isString ?text BIND(STRLEN(?text) AS ?l) }
+    } GROUP BY ?sp }
+} GROUP BY ?date
+"""
+)
+
+#: mentions and mentioning speeches of the chosen entities, by entity and speech date
+_MENTION_COUNTS = (
+    _PREFIXES
+    + """
+SELECT ?e ?date (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?sp) AS ?speeches) WHERE {
+  { SELECT ?sp (MIN(STR(?d)) AS ?date) WHERE { ?sp a skg:Speech ; dcterms:date ?d } GROUP BY ?sp }
+  %s
+  ?m itsrdf:taIdentRef ?e ; prov:wasDerivedFrom ?sp .
+} GROUP BY ?e ?date
+"""
+)
+
+#: every label of every entity, with its type(s) and preferred label
+_LABELS = (
+    _PREFIXES
+    + """
+SELECT ?e ?type ?pref ?label WHERE {
+  ?e a ?type ; skos:prefLabel ?pref .
+  { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label }
+}
+"""
+)
+
+
+@dataclass(frozen=True)
+class DateCount:
+    """The speeches of one date (None: undated) and the characters of their texts."""
+
+    date: str | None
+    speeches: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class MentionCount:
+    """The mentions of an entity in the speeches of one date, and how many speeches they are in."""
+
+    entity: str
+    date: str
+    mentions: int
+    speeches: int
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label (preferred or other) of an entity of class `type` (an IRI) whose preferred label is `pref`."""
+
+    entity: str
+    type: str
+    pref: str
+    label: str
+
+
+def speech_dates(store: ox.Store) -> Iterator[DateCount]:
+    """The speeches by date (each speech at its earliest), with their texts' length."""
+    for s in store.query(_SPEECH_DATES):
+        date, chars = s["date"], s["chars"]
+        yield DateCount(
+            None if date is None else date.value, int(s["speeches"].value), 0 if chars is None else int(chars.value)
+        )
+
+
+def mention_counts(store: ox.Store, type_: str | None = None, entities: Iterable[str] = ()) -> Iterator[MentionCount]:
+    """The mentions of the entities of class skg:`type_`, or else of `entities` (IRIs), by
+    entity and date of the dated speeches they are in."""
+    where = f"?e a skg:{type_} ." if type_ is not None else f"VALUES ?e {{ {' '.join(f'<{e}>' for e in entities)} }}"
+    for s in store.query(_MENTION_COUNTS % where):
+        yield MentionCount(s["e"].value, s["date"].value, int(s["mentions"].value), int(s["speeches"].value))
+
+
+def labels(store: ox.Store) -> Iterator[Label]:
+    """Every label of every entity with a preferred label, once per class of the entity."""
+    for s in store.query(_LABELS):
+        yield Label(s["e"].value, s["type"].value, s["pref"].value, s["label"].value)
+
+
+def preferred_labels(store: ox.Store, type_: str) -> Iterator[tuple[str, str]]:
+    """(entity, preferred label) of the entities of class skg:`type_`."""
+    q = _PREFIXES + f"SELECT ?e ?pref WHERE {{ ?e a skg:{type_} ; skos:prefLabel ?pref }}"
+    for s in store.query(q):
+        yield s["e"].value, s["pref"].value
