@@ -52,6 +52,7 @@ def test_the_same_rows_from_a_store_and_from_a_dataset(seed, tmp_path):
     store = oxstore.open_store(tmp_path / "db")
     oxstore.add_dataset(store, ds)
     a, b = Rows(dataset_triples(ds)), Rows(store_triples(store))
+    assert Rows.of(store).entities == b.entities
     assert a.entities == b.entities and a.speeches == b.speeches and a.sections == b.sections
     assert sorted(a.mentions, key=repr) == sorted(b.mentions, key=repr)
     assert a.relations == b.relations and a.assertions == b.assertions

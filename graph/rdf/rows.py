@@ -242,9 +242,13 @@ class Rows:
         self.direct = set(rels)
 
     @classmethod
-    def of(cls, source: Dataset | Graph | Iterable[Triple], predicates: Iterable[str] | None = None) -> Rows:
-        """The rows of an rdflib Dataset or Graph, or of a stream of triples."""
-        return cls(dataset_triples(source) if isinstance(source, Graph) else source, predicates)
+    def of(cls, source: Dataset | Graph | ox.Store | Iterable[Triple], predicates: Iterable[str] | None = None) -> Rows:
+        """The rows of an rdflib Dataset or Graph, an Oxigraph store, or a stream of triples."""
+        if isinstance(source, Graph):
+            return cls(dataset_triples(source), predicates)
+        if hasattr(source, "quads_for_pattern"):  # a store (pyoxigraph is not imported for the others)
+            return cls(store_triples(source), predicates)
+        return cls(source, predicates)
 
     def one(self, name: str, s: str) -> str | None:
         """The value of property `name` of `s` (the least of several), or None."""
