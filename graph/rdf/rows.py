@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS
 
 from speechkg.graph.rdf.parse import integer
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, RELATION_TYPES, SKG
@@ -193,7 +193,6 @@ TABLES = {
         (SKG.number, "number"),
         (RDF.value, "value"),
         (RDFS.label, "rdfs_label"),
-        (PROV.wasDerivedFrom, "derived"),
     )
 }
 
@@ -297,9 +296,9 @@ class Rows:
         for t in ENTITY_TYPES:
             for e in self.of_class(t):
                 types.setdefault(e, []).append(t)
-        return [self.entity(e, tuple(ts)) for e, ts in types.items()]
+        return [self._entity(e, tuple(ts)) for e, ts in types.items()]
 
-    def entity(self, e: str, types: tuple[str, ...]) -> Entity:
+    def _entity(self, e: str, types: tuple[str, ...]) -> Entity:
         t = self.t
         return Entity(
             iri=e,
