@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from speechkg.cli import cli
 
+from .conftest import ROOT
+
 runner = CliRunner()
 Y2021 = (
     "2021年工作报告\n（2021年2月3日）\n要增强“四个意识”，深入实施“五大行动”，常态化开展送温暖活动，"
@@ -104,3 +106,14 @@ def test_errors(graphs):
     assert r.exit_code == 1 and r.output.startswith("Error: no speech 'x.txt' in the graph")
     r = runner.invoke(cli, ["compare", str(graphs / "r2021.ttl")])
     assert r.exit_code == 2
+
+
+def test_timeline_sentences_come_in_the_order_of_the_speech(seed_ttl):
+    """The sentences of an appearance in text order, the same in every run (they came in the
+    order of rdflib's index, which changed with Python's string hashing)."""
+    r = runner.invoke(cli, ["timeline", str(seed_ttl), "--entity", "全总"])
+    assert r.exit_code == 0, r.output
+    sentences = [line.strip() for line in r.output.splitlines() if line.startswith("    ")]
+    text = (ROOT / "seeds" / "provincial-union-2022.txt").read_text(encoding="utf-8")
+    assert len(sentences) > 3
+    assert [text.index(s) for s in sentences] == sorted(text.index(s) for s in sentences)

@@ -15,9 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SKOS, Dataset, URIRef
+from rdflib import RDF, RDFS, SKOS, Dataset
 
 from speechkg.graph.errors import InputError
+from speechkg.graph.rdf.rows import Entity, Rows
 from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES, SKG
 from speechkg.ontology.types import CORE_TYPES
@@ -134,93 +135,100 @@ def check_gold(gold: object, where: str = "gold") -> dict:
     return gold
 
 
+#: what `evaluate` reads of a graph: types, labels, values and the relations scored
+_PREDICATES = (
+    *(str(p) for p in (RDF.type, SKOS.prefLabel, SKOS.altLabel, RDFS.label, RDF.value)),
+    *(str(SKG[p]) for p in RELATIONS),
+)
+
+
 def evaluate(ds: Dataset, gold: dict) -> Report:
     """Score a graph (all its named graphs together) against `gold` (as `load_gold` returns it)."""
-    ents = gold["entities"]
+    rows = Rows.of(ds, _PREDICATES)
+    types, node_hits = _entity_scores(rows, gold["entities"])
+    return Report(types, _relation_score(rows, gold, node_hits))
+
+
+def _score(gold: int, predicted: int, ok: int, found: int, missed: list[str], fps: list[str]) -> Score:
+    """Precision over `predicted` (`ok` right), recall over `gold` required (`found`), and F1."""
+    p = ok / predicted if predicted else (1.0 if not gold else 0.0)
+    r = found / gold if gold else 1.0
+    return Score(gold, predicted, round(p, 4), round(r, 4), round(_f1(p, r), 4), missed, sorted(fps))
+
+
+def _entity_scores(rows: Rows, ents: list[dict]) -> tuple[dict[str, Score], dict[str, set[int]]]:
+    """The score of each entity type, and the gold entities (by index) each node matches."""
     names = [{norm(g["label"])} | {norm(a) for a in g.get("aliases", [])} for g in ents]
-    label_props = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
-    node_hits: dict[URIRef, set[int]] = defaultdict(set)
-    rows = {t: {"pred": 0, "ok": 0, "fp": [], "matched": set()} for t in ENTITY_TYPES}
-    for t in ENTITY_TYPES:
-        for node in sorted(set(ds.subjects(RDF.type, SKG[t]))):
-            labels = {norm(o) for p in label_props for o in ds.objects(node, p)} - {""}
-            values = [str(o) for o in ds.objects(node, RDF.value)]
-            value = values[0] if values else None
-            hits = {
-                i
-                for i, g in enumerate(ents)
-                if g["type"] == t
-                and ((value is not None and value == g.get("value")) if t == "Date" else labels & names[i])
-            }
-            node_hits[node] |= hits
-            row = rows[t]
-            row["pred"] += 1
-            if hits:
-                row["ok"] += 1
-                row["matched"] |= hits
-            else:
-                row["fp"].append(value if t == "Date" else (sorted(labels)[0] if labels else str(node)))
+    node_hits: dict[str, set[int]] = defaultdict(set)
+    entities = sorted(rows.entities, key=lambda e: e.iri)
     types = {}
     for t in ENTITY_TYPES:
+        predicted, ok, fps, matched = 0, 0, [], set()
+        for e in entities:
+            if t not in e.types:
+                continue
+            labels, value, hits = _matches(e, t, ents, names)
+            node_hits[e.iri] |= hits
+            predicted += 1
+            if hits:
+                ok += 1
+                matched |= hits
+            else:
+                fps.append(value if t == "Date" else (sorted(labels)[0] if labels else e.iri))
         req = [i for i, g in enumerate(ents) if g["type"] == t and not g.get("optional")]
-        row = rows[t]
-        p = row["ok"] / row["pred"] if row["pred"] else (1.0 if not req else 0.0)
-        r = len(set(req) & row["matched"]) / len(req) if req else 1.0
-        types[t] = Score(
-            len(req),
-            row["pred"],
-            round(p, 4),
-            round(r, 4),
-            round(_f1(p, r), 4),
-            [ents[i]["label"] for i in req if i not in row["matched"]],
-            sorted(row["fp"]),
-        )
+        missed = [ents[i]["label"] for i in req if i not in matched]
+        types[t] = _score(len(req), predicted, ok, len(set(req) & matched), missed, fps)
+    return types, node_hits
+
+
+def _matches(e: Entity, t: str, ents: list[dict], names: list[set[str]]) -> tuple[set[str], str | None, set[int]]:
+    """An entity's labels (normalised), value, and the gold entities of type `t` it matches:
+    by a label in common, a Date by its value."""
+    labels = {norm(x) for x in (*e.labels, *(a for _, a in e.aliases), *e.rdfs_labels)} - {""}
+    value = e.values[0] if e.values else None
+    hits = {
+        i
+        for i, g in enumerate(ents)
+        if g["type"] == t and ((value is not None and value == g.get("value")) if t == "Date" else labels & names[i])
+    }
+    return labels, value, hits
+
+
+def _relation_score(rows: Rows, gold: dict, node_hits: dict[str, set[int]]) -> Score:
+    """The score of the relations scored (RELATIONS), matched through the gold entities of their ends."""
     by_label = defaultdict(set)
-    for i, g in enumerate(ents):
+    for i, g in enumerate(gold["entities"]):
         by_label[g["label"]].add(i)
     gold_rels = gold.get("relations", [])
     found: set[int] = set()
     pred = ok = 0
     fps = []
-    for pname in RELATIONS:
-        for s, o in sorted(ds.subject_objects(SKG[pname])):
-            pred += 1
-            hit = [
-                k
-                for k, rel in enumerate(gold_rels)
-                if rel["predicate"] == pname
-                and node_hits[s] & by_label[rel["subject"]]
-                and node_hits[o] & by_label[rel["object"]]
-            ]
-            found.update(hit)
-            if hit:
-                ok += 1
-            else:
-                fps.append(f"{_show(ds, s)} {pname} {_show(ds, o)}")
+    for r in rows.relations:
+        if r.predicate not in RELATIONS:
+            continue
+        pred += 1
+        hit = [
+            k
+            for k, rel in enumerate(gold_rels)
+            if rel["predicate"] == r.predicate
+            and node_hits[r.subject] & by_label[rel["subject"]]
+            and node_hits[r.object] & by_label[rel["object"]]
+        ]
+        found.update(hit)
+        if hit:
+            ok += 1
+        else:
+            fps.append(f"{_show(rows, r.subject)} {r.predicate} {_show(rows, r.object)}")
     req = [k for k, rel in enumerate(gold_rels) if not rel.get("optional")]
-    p = ok / pred if pred else (1.0 if not req else 0.0)
-    r = len(set(req) & found) / len(req) if req else 1.0
-    rel = Score(
-        len(req),
-        pred,
-        round(p, 4),
-        round(r, 4),
-        round(_f1(p, r), 4),
-        [
-            f"{gold_rels[k]['subject']} {gold_rels[k]['predicate']} {gold_rels[k]['object']}"
-            for k in req
-            if k not in found
-        ],
-        sorted(fps),
-    )
-    return Report(types, rel)
+    missed = [
+        f"{gold_rels[k]['subject']} {gold_rels[k]['predicate']} {gold_rels[k]['object']}" for k in req if k not in found
+    ]
+    return _score(len(req), pred, ok, len(set(req) & found), missed, fps)
 
 
-def _show(ds: Dataset, node) -> str:
-    for p in (SKOS.prefLabel, RDFS.label, RDF.value):
-        for o in ds.objects(node, p):
-            return str(o)
-    return str(node)
+def _show(rows: Rows, node: str) -> str:
+    """A node by its preferred label, else its rdfs:label, else its value, else its IRI."""
+    return rows.one("pref", node) or rows.one("rdfs_label", node) or rows.one("value", node) or node
 
 
 def format_report(report: Report, errors: bool = False) -> str:

@@ -348,9 +348,17 @@ class _Chunked:
     # the three reads
 
     def run(self) -> Report:
+        n_nodes, spread, wanted = self._index()
+        several, facts = self._gather(spread, wanted)
+        violations, failed = self._check_chunks(spread, several, facts)
+        return Report(not failed, n_nodes, sorted(violations, key=_order))
+
+    def _index(self) -> tuple[int, set[int], set[int]]:
+        """1. Which chunks describe each node, which links cross chunks (8-byte keys, no
+        objects): the number of nodes, the keys of those described in several chunks, and of
+        those whose facts a link from another chunk reads. Gathers the subclass triples."""
         from array import array
 
-        # 1. which chunks describe each node; which links cross chunks (8-byte keys, no objects)
         nodes: list[array] = []  # per chunk: its subjects
         owners: list[array] = []  # per chunk: the subjects of its kept triples
         link_s, link_o, link_c = array("q"), array("q"), array("q")  # links: subject, object, chunk
@@ -365,36 +373,38 @@ class _Chunked:
                     link_c.append(c)
                 if p == self.subclass:
                     self.classes.add(_triple(s, p, o, {}))
-        spread: set[int] = set()
-        wanted: set[int] = set()
         if len(nodes) <= 1:  # one chunk: nothing crosses
-            n_nodes = len(nodes[0]) if nodes else 0
-        else:
-            n_nodes, spread, wanted = _crossing(nodes, owners, link_s, link_o, link_c)
-        del nodes, owners, link_s, link_o, link_c
+            return (len(nodes[0]) if nodes else 0), set(), set()
+        return _crossing(nodes, owners, link_s, link_o, link_c)
 
-        # 2. the triples of nodes described in several chunks, and the facts of linked nodes
-        #    described in other chunks than the link
+    def _gather(self, spread: set[int], wanted: set[int]) -> tuple[dict[Node, set[tuple]], dict[Node, set[tuple]]]:
+        """2. The triples of nodes described in several chunks, and the facts of linked nodes
+        described in other chunks than the link."""
         several: dict[Node, set[tuple]] = {}
         facts: dict[Node, set[tuple]] = {}
-        if spread or wanted:
-            for kept, _ in self.chunks():
-                terms: dict = {}
-                for s, p, o in kept:
-                    k = hash(s)
-                    if k in spread:
-                        t = _triple(s, p, o, terms)
-                        several.setdefault(t[0], set()).add(t)
-                    if k in wanted and p in self.facts:
-                        t = _triple(s, p, o, terms)
-                        facts.setdefault(t[0], set()).add(t)
+        if not (spread or wanted):
+            return several, facts
+        for kept, _ in self.chunks():
+            terms: dict = {}
+            for s, p, o in kept:
+                k = hash(s)
+                if k in spread:
+                    t = _triple(s, p, o, terms)
+                    several.setdefault(t[0], set()).add(t)
+                if k in wanted and p in self.facts:
+                    t = _triple(s, p, o, terms)
+                    facts.setdefault(t[0], set()).add(t)
+        return several, facts
 
-        # 3. each chunk, for the nodes it alone describes; then the nodes of several chunks
+    def _check_chunks(
+        self, spread: set[int], several: dict[Node, set[tuple]], facts: dict[Node, set[tuple]]
+    ) -> tuple[list[Violation], bool]:
+        """3. Each chunk, for the nodes it alone describes; then the nodes of several chunks."""
         violations: list[Violation] = []
         failed = False
         links = {URIRef(p.value) for p in self.links}
         for kept, _ in self.chunks():
-            terms = {}
+            terms: dict = {}
             own = {_term(s, terms) for s, _, _ in kept if hash(s) not in spread}
             v, f = self._validate((_triple(s, p, o, terms) for s, p, o in kept), own, links, facts)
             violations += v
@@ -413,7 +423,7 @@ class _Chunked:
             v, f = self._validate(batch, own, links, facts)
             violations += v
             failed = failed or f
-        return Report(not failed, n_nodes, sorted(violations, key=_order))
+        return violations, failed
 
     def _validate(
         self, triples: Iterable[tuple], own: set[Node], links: set[URIRef], facts: dict[Node, set[tuple]]

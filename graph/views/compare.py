@@ -7,11 +7,11 @@ import difflib
 import re
 from dataclasses import asdict, dataclass, field
 
-from rdflib import RDF, SKOS, Dataset, Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib import RDF, SKOS, Dataset, Graph
+from rdflib.namespace import DCTERMS
 
 from speechkg.graph.errors import InputError
-from speechkg.graph.rdf.parse import integer
+from speechkg.graph.rdf.rows import Entity, Rows
 from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
 from speechkg.ontology.types import REWORDED_TYPES
@@ -74,23 +74,19 @@ def speech_graph(ds: Dataset, source: str) -> Graph:
     raise InputError(f"no speech {source!r} in the graph; it has {', '.join(names[:10]) or 'none'}")
 
 
+#: what `items` reads of a graph
+_ITEM_PREDICATES = tuple(str(p) for p in (RDF.type, SKOS.prefLabel, SKOS.altLabel, SKG.number))
+
+
 def items(g: Graph) -> list[Item]:
-    out = []
-    for t in ENTITY_TYPES:
-        for node in sorted(set(g.subjects(RDF.type, SKG[t]))):
-            labels = {norm(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in g.objects(node, p)} - {""}
-            pref = g.value(node, SKOS.prefLabel)
-            num = g.value(node, SKG.number)
-            out.append(
-                Item(
-                    str(node),
-                    t,
-                    str(pref) if pref is not None else str(node),
-                    frozenset(labels),
-                    integer(num, node, "skg:number") if num is not None else None,
-                )
-            )
-    return out
+    """The entities of a graph, type by type (an entity of two types under each), by IRI."""
+    ents = sorted(Rows.of(g, _ITEM_PREDICATES).entities, key=lambda e: e.iri)
+    return [_item(e, t) for t in ENTITY_TYPES for e in ents if t in e.types]
+
+
+def _item(e: Entity, type_: str) -> Item:
+    labels = {norm(x) for x in (*e.labels, *(text for _, text in e.aliases))} - {""}
+    return Item(e.iri, type_, e.label, frozenset(labels), e.number)
 
 
 def _head(item: Item) -> tuple[int | None, str]:
@@ -104,6 +100,16 @@ def compare(a: Graph, b: Graph, name_a: str = "A", name_b: str = "B") -> Compari
     """Entities of speech `a` against those of speech `b` (same IRI, or same type and a shared label)."""
     ia, ib = items(a), items(b)
     out = Comparison(name_a, name_b)
+    rest_a, rest_b = _match(ia, ib, out.persisted)
+    changed_a, changed_b = _reworded(rest_a, rest_b, out.changed)
+    out.disappeared = [x for x in rest_a if x.iri not in changed_a]
+    out.appeared = [y for y in rest_b if y.iri not in changed_b]
+    return out
+
+
+def _match(ia: list[Item], ib: list[Item], persisted: list[tuple[Item, Item]]) -> tuple[list[Item], list[Item]]:
+    """Pair each item of `ia` with one of `ib` of the same IRI, or else of its type with a label
+    in common, into `persisted`; the items of each side left over."""
     matched_b: set[str] = set()
     rest_a = []
     by_iri = {x.iri: x for x in ib}
@@ -113,10 +119,16 @@ def compare(a: Graph, b: Graph, name_a: str = "A", name_b: str = "B") -> Compari
         )
         if y is not None and y.iri not in matched_b:
             matched_b.add(y.iri)
-            out.persisted.append((x, y))
+            persisted.append((x, y))
         else:
             rest_a.append(x)
-    rest_b = [y for y in ib if y.iri not in matched_b]
+    return rest_a, [y for y in ib if y.iri not in matched_b]
+
+
+def _reworded(
+    rest_a: list[Item], rest_b: list[Item], changed: list[tuple[Item, Item, str]]
+) -> tuple[set[str], set[str]]:
+    """Pair the items left over whose wording changed into `changed`; the IRIs paired on each side."""
     changed_a, changed_b = set(), set()
     for x in rest_a:
         for y in rest_b:
@@ -124,13 +136,11 @@ def compare(a: Graph, b: Graph, name_a: str = "A", name_b: str = "B") -> Compari
                 continue
             how = _wording_change(x, y)
             if how:
-                out.changed.append((x, y, how))
+                changed.append((x, y, how))
                 changed_a.add(x.iri)
                 changed_b.add(y.iri)
                 break
-    out.disappeared = [x for x in rest_a if x.iri not in changed_a]
-    out.appeared = [y for y in rest_b if y.iri not in changed_b]
-    return out
+    return changed_a, changed_b
 
 
 def _wording_change(x: Item, y: Item) -> str | None:
@@ -185,26 +195,45 @@ class Appearance:
     sentences: list[str]
 
 
+#: what `timeline` reads of a graph
+_TIMELINE_PREDICATES = tuple(
+    str(p)
+    for p in (
+        RDF.type,
+        SKOS.prefLabel,
+        SKOS.altLabel,
+        ITSRDF.taIdentRef,
+        NIF.referenceContext,
+        SKG.context,
+        NIF.sentence,
+        NIF.beginIndex,
+        NIF.anchorOf,
+        SKG.sourceFile,
+        DCTERMS.date,
+    )
+)
+
+
 def timeline(ds: Dataset, label: str) -> list[Appearance]:
-    """Each speech an entity (found by any of its labels) appears in, by date, with its sentences."""
+    """Each speech an entity (found by any of its labels) appears in, by date, with its sentences
+    in the order they come in the speech."""
     want = norm(label)
-    nodes = {s for p in (SKOS.prefLabel, SKOS.altLabel) for s, o in ds.subject_objects(p) if norm(o) == want}
+    rows = Rows.of(ds, _TIMELINE_PREDICATES)
+    nodes = {e.iri: e for e in rows.entities if want in {norm(x) for x in (*e.labels, *(t for _, t in e.aliases))}}
     if not nodes:
         raise InputError(f"no entity labelled {label!r} in the graph; try `speechkg query … --saved bodies`")
+    speeches = {sp.iri: sp for sp in rows.speeches}
     found: dict[tuple[str, str], Appearance] = {}
-    for node in sorted(nodes):
-        pref = str(ds.value(node, SKOS.prefLabel) or label)
-        for m in ds.subjects(ITSRDF.taIdentRef, node):
-            sp = ds.value(m, PROV.wasDerivedFrom)
-            if not isinstance(sp, URIRef):
-                continue
-            src = str(ds.value(sp, SKG.sourceFile) or sp)
-            date = str(ds.value(sp, DCTERMS.date) or "")
-            a = found.setdefault((src, pref), Appearance(src, date, pref, []))
-            sent = ds.value(m, NIF.sentence)
-            text = str(ds.value(sent, NIF.anchorOf) or "") if sent is not None else ""
-            if text and text not in a.sentences:
-                a.sentences.append(text)
+    for m in sorted(rows.mentions, key=lambda m: (-1 if m.start is None else m.start, m.iri)):
+        e = nodes.get(m.entity)
+        if e is None or m.speech is None:
+            continue
+        sp = speeches[m.speech]
+        pref = e.labels[0] if e.labels else label
+        a = found.setdefault((sp.source or sp.iri, pref), Appearance(sp.source or sp.iri, sp.date or "", pref, []))
+        text = rows.sentence(m.sentence).text if m.sentence is not None else ""
+        if text and text not in a.sentences:
+            a.sentences.append(text)
     return sorted(found.values(), key=lambda a: (a.date or "9999", a.source, a.entity))
 
 

@@ -1,40 +1,26 @@
-"""What the page shows, read from a stream of triples: co-mentions, entities, relations and sentences."""
+"""What the page shows, read from a graph's rows: co-mentions, entities, relations and sentences."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import RDF, SKOS, Dataset, Literal
-from rdflib.namespace import DCTERMS
+from rdflib import RDF, SKOS
 
-from speechkg.graph.rdf.parse import integer
-from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, RELATION_TYPES, SKG
+from speechkg.graph.rdf.rows import CLASSES, RELATIONS, TABLES, Rows, Triple, dataset_triples
+from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF
 
-#: (subject, predicate, object, language tag of a literal object or None), all as strings
-Triple = tuple[str, str, str, "str | None"]
-
-
-def dataset_triples(ds: Dataset) -> Iterator[Triple]:
-    """The triples of a Dataset (the union of its graphs) as plain strings."""
-    for s, p, o in ds.triples((None, None, None)):
-        yield str(s), str(p), str(o), (o.language if isinstance(o, Literal) else None)
+__all__ = ["VIEW_CLASSES", "VIEW_PREDICATES", "Triple", "ViewData", "ViewEntity", "co_mentions", "dataset_triples"]
 
 
 def co_mentions(triples: Iterable[Triple]) -> dict[tuple[str, str], int]:
     """Entities mentioned in the same sentence: (a, b) with a < b → how many sentences name both."""
-    entity, sentence = {}, {}
-    ident, in_sentence = str(ITSRDF.taIdentRef), str(NIF.sentence)
-    for s, p, o, _ in triples:
-        if p == ident:
-            entity[s] = o
-        elif p == in_sentence:
-            sentence[s] = o
+    rows = Rows(triples, (str(ITSRDF.taIdentRef), str(NIF.sentence)))
     groups: dict[str, set[str]] = {}
-    for m, e in entity.items():
-        if m in sentence:
-            groups.setdefault(sentence[m], set()).add(e)
+    for m in rows.mentions:
+        if m.sentence is not None:
+            groups.setdefault(m.sentence, set()).add(m.entity)
     return dict(_pairs(groups.values()))
 
 
@@ -80,100 +66,56 @@ class ViewData:
     sentences: list[list[list[int]]]
 
 
-def _lang_of(tag: str | None) -> str:
-    tag = (tag or "").lower()
-    if tag == "en" or tag.startswith("en-"):
-        return "en"
-    if tag.startswith("zh-latn"):
-        return "pinyin"
-    return "zh"
-
-
-_NS_SKG = str(SKG._NS)
-
-
-_RELATIONS = {_NS_SKG + p: p for p in RELATION_TYPES}
-
-
-#: predicate → the table of _Tables it fills (subject → values)
-_KEEP = {
-    str(p): name
-    for p, name in (
-        (SKOS.prefLabel, "pref"),
-        (ITSRDF.taIdentRef, "ident"),
-        (NIF.sentence, "sentence"),
-        (NIF.referenceContext, "refctx"),
-        (SKG.context, "context"),
-        (SKG.section, "section"),
-        (NIF.beginIndex, "begin"),
-        (NIF.endIndex, "end"),
-        (NIF.anchorOf, "anchor"),
-        (RDF.subject, "subject"),
-        (RDF.predicate, "predicate"),
-        (RDF.object, "object"),
-        (SKG.evidence, "evidence"),
-        (DCTERMS.date, "date"),
-        (DCTERMS.title, "title"),
-        (SKG.sourceFile, "source"),
-        (SKG.heading, "heading"),
-        (DCTERMS.isPartOf, "parent"),
-    )
-}
-
-
-#: the properties that may have several values (kept as lists); the others keep their greatest value
-_MANY = ("pref", "ident", "context")
-
+#: the properties the page reads (not the rules, numbers, values or rdfs:labels of rows)
+_VIEW_TABLES = {
+    "pref", "ident", "sentence", "refctx", "context", "section", "begin", "end", "anchor",
+    "subject", "predicate", "object", "evidence", "date", "title", "source", "heading", "parent",
+}  # fmt: skip
 
 #: what view_data reads: these predicates, and rdf:type only for these classes
-VIEW_PREDICATES = frozenset(list(_KEEP) + list(_RELATIONS) + [str(SKOS.altLabel), str(RDF.type)])
+VIEW_PREDICATES = frozenset(
+    [p for p, name in TABLES.items() if name in _VIEW_TABLES] + list(RELATIONS) + [str(SKOS.altLabel), str(RDF.type)]
+)
+
+VIEW_CLASSES = CLASSES
 
 
-VIEW_CLASSES = frozenset(_NS_SKG + t for t in (*ENTITY_TYPES, "Speech", "Section", "RelationAssertion"))
+def _degrees(relations: Iterable[tuple[str, str, str]]) -> Counter[str]:
+    degree: Counter[str] = Counter()
+    for s, _, o in relations:
+        degree[s] += 1
+        degree[o] += 1
+    return degree
 
 
-class _Tables:
-    """The triples the page uses, by property: subject → value (or values, for _MANY)."""
+class _Speeches:
+    """The speeches by date and their sections, by index; the speech index of a node."""
 
-    def __init__(self, triples: Iterable[Triple]) -> None:
-        buckets: dict[str, list] = {name: [] for name in set(_KEEP.values())}
-        types: list[tuple[str, str]] = []
-        alt: list[tuple[str, str, str | None]] = []
-        rels: list[tuple[str, str, str]] = []
-        rdf_type, alt_label, keep, relations = str(RDF.type), str(SKOS.altLabel), _KEEP, _RELATIONS
-        for s, p, o, tag in triples:
-            name = keep.get(p)
-            if name is not None:
-                buckets[name].append((s, o))
-            elif p == rdf_type:
-                types.append((o, s))
-            elif p == alt_label:
-                alt.append((s, o, tag))
-            elif p in relations:
-                rels.append((s, relations[p], o))
-        self.t: dict[str, dict] = {}
-        for name, pairs in buckets.items():
-            if name in _MANY:
-                many: dict[str, list[str]] = {}
-                for k, v in pairs:
-                    many.setdefault(k, []).append(v)
-                self.t[name] = many
-            else:  # sorted, so that with several values the greatest wins whatever the input order
-                pairs.sort()
-                self.t[name] = dict(pairs)
-        self.types: dict[str, list[str]] = {}
-        for o, s in types:
-            self.types.setdefault(o, []).append(s)
-        self.alt: dict[str, list[tuple[str, str]]] = {}
-        for s, o, tag in alt:
-            self.alt.setdefault(s, []).append((_lang_of(tag), o))
-        self.rels = set(rels)
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
+        self.info = {sp.iri: (sp.date or "", sp.title or sp.source or sp.iri) for sp in rows.speeches}
+        self.order = sorted(self.info, key=lambda sp: (self.info[sp][0], sp))
+        self.index = {sp: i for i, sp in enumerate(self.order)}
+        self.sections = [s.iri for s in rows.sections]
+        self.section_index = {s: i for i, s in enumerate(self.sections)}
 
-    def one(self, name: str, s: str) -> str | None:
-        v = self.t[name].get(s)
-        if v is None or name not in _MANY:
-            return v
-        return min(v)
+    def of(self, node: str) -> int:
+        """The index of the speech `node` refers to, or -1."""
+        return self.index.get(self.rows.speech_of(node) or "", -1)
+
+    def section_rows(self) -> list[tuple[str, str, int | None]]:
+        out = []
+        for sec in self.rows.sections:
+            up = sec.parent
+            parent = (
+                self.section_index[up]
+                if up in self.section_index
+                else -1 - self.index[up]
+                if up in self.index
+                else None
+            )
+            out.append((sec.iri, sec.heading, parent))
+        return out
 
 
 def view_data(
@@ -187,131 +129,124 @@ def view_data(
     """The entities of `types` with at least `min_degree` relations, their relations, co-mentions,
     mentions per sentence of each speech, and up to `max_sentences` source sentences each (only
     `tail_sentences` past the `top` most mentioned, to keep a corpus page small)."""
-    g = _Tables(triples)
-    kind: dict[str, str] = {}
-    for t in ENTITY_TYPES:  # as entity_graph: the type listed last wins
-        for e in g.types.get(_NS_SKG + t, ()):
-            kind[e] = t
-    degree: Counter[str] = Counter()
-    rels = sorted(r for r in g.rels if r[0] in kind and r[2] in kind)
-    for s, _, o in rels:
-        degree[s] += 1
-        degree[o] += 1
+    rows = Rows(triples, VIEW_PREDICATES)
+    kind = {e.iri: e.type for e in rows.entities}
+    rels = [(r.subject, r.predicate, r.object) for r in rows.relations if r.subject in kind and r.object in kind]
+    degree = _degrees(rels)
     kept = {e for e, t in kind.items() if t in types and degree[e] >= min_degree}
     rels = [r for r in rels if r[0] in kept and r[2] in kept]
-    degree = Counter()
-    for s, _, o in rels:
-        degree[s] += 1
-        degree[o] += 1
-
-    speech_of_ctx: dict[str, str] = {}
-    rows: dict[str, tuple[str, str]] = {}
-    for sp in set(g.types.get(_NS_SKG + "Speech", ())):
-        for c in g.t["context"].get(sp, ()):
-            speech_of_ctx.setdefault(c, sp)
-        rows[sp] = (g.one("date", sp) or "", g.one("title", sp) or g.one("source", sp) or sp)
-    speech_order = sorted(rows, key=lambda sp: (rows[sp][0], sp))
-    speech_index = {sp: i for i, sp in enumerate(speech_order)}
-    sec_order = sorted(set(g.types.get(_NS_SKG + "Section", ())))
-    sec_index = {s: i for i, s in enumerate(sec_order)}
-
-    def speech_of(node: str) -> int:
-        c = g.one("refctx", node)
-        return speech_index.get(speech_of_ctx.get(c, ""), -1) if c else -1
-
-    mentions: Counter[str] = Counter()
-    by_sentence: dict[tuple[int, str], list] = {}
-    chosen: dict[str, list[tuple]] = {}
-    for m, es in g.t["ident"].items():
-        k, s, b = speech_of(m), g.one("sentence", m), g.one("begin", m)
-        for e in es:
-            mentions[e] += 1
-            if e not in kept:
-                continue
-            if k >= 0:
-                sec = g.one("section", m)
-                by_sentence.setdefault((k, s or m), [sec_index.get(sec, -1) if sec else -1]).append(e)
-            if s is not None and b is not None:
-                chosen.setdefault(e, []).append(
-                    (k if k >= 0 else len(speech_order), integer(b, m, "nif:beginIndex"), m, s)
-                )
-    label = {e: min(g.t["pref"].get(e, [e])) for e in kept}
-    order = sorted(kept, key=lambda e: (-mentions[e], label[e], e))
+    speeches = _Speeches(rows)
+    mentions, by_sentence, chosen = _mentions(rows, kept, speeches)
+    entities = {e.iri: e for e in rows.entities}
+    order = sorted(kept, key=lambda e: (-mentions[e], entities[e].label, e))
     index = {e: i for i, e in enumerate(order)}
-
-    entities = []
-    for rank, e in enumerate(order):
-        names: dict[str, set[str]] = {}
-        for lang, text in g.alt.get(e, ()):
-            names.setdefault(lang, set()).add(text)
-        limit = max_sentences if top is None or rank < top else min(tail_sentences, max_sentences)
-        entities.append(
-            ViewEntity(
-                iri=e,
-                type=kind[e],
-                label=label[e],
-                aliases=sorted(names.get("zh", ())),
-                en=min(names["en"]) if names.get("en") else None,
-                pinyin=min(names["pinyin"]) if names.get("pinyin") else None,
-                mentions=mentions[e],
-                degree=degree[e],
-                sentences=_panel_sentences(g, sorted(chosen.get(e, [])), limit),
-            )
-        )
-
-    asserted: dict[tuple[str, str, str], tuple[set[int], str | None]] = {}
-    for a in sorted(set(g.types.get(_NS_SKG + "RelationAssertion", ()))):
-        s, p, o, ev = g.one("subject", a), g.one("predicate", a), g.one("object", a), g.one("evidence", a)
-        if s is None or p not in _RELATIONS or o is None:
-            continue
-        speeches, evidence = asserted.setdefault((s, _RELATIONS[p], o), (set(), None))
-        if ev is not None:
-            if speech_of(ev) >= 0:
-                speeches.add(speech_of(ev))
-            if evidence is None:
-                asserted[(s, _RELATIONS[p], o)] = (speeches, ev)
-    relations, relation_speeches = [], []
-    for s, p, o in rels:
-        speeches, ev = asserted.get((s, p, o), (set(), None))
-        relations.append((index[s], p, index[o], (g.one("anchor", ev) or "") if ev else ""))
-        relation_speeches.append(sorted(speeches))
-
-    sentences: list[list[list[int]]] = [[] for _ in speech_order]
-    for (k, _), row in sorted(by_sentence.items()):
-        sentences[k].append([row[0], *sorted(index[e] for e in row[1:])])
-    co = sorted(
-        (
-            (a, b, n)
-            for (a, b), n in _pairs(row[1:] for per_speech in sentences for row in per_speech if len(row) > 2).items()
-        ),
-        key=lambda x: (-x[2], x[0], x[1]),
-    )
-    sections = []
-    for sec in sec_order:
-        parent = g.one("parent", sec)
-        up = sec_index[parent] if parent in sec_index else -1 - speech_index[parent] if parent in speech_index else None
-        sections.append((sec, g.one("heading", sec) or "", up))
+    degree = _degrees(rels)
+    shown = [
+        _view_entity(entities[e], mentions[e], degree[e], _panel(rows, sorted(chosen.get(e, [])), limit))
+        for e, limit in zip(order, _limits(len(order), max_sentences, top, tail_sentences), strict=True)
+    ]
+    relations, relation_speeches = _relations(rows, rels, index, speeches)
+    sentences = _sentences(by_sentence, index, len(speeches.order))
     return ViewData(
-        entities=entities,
+        entities=shown,
         relations=relations,
         relation_speeches=relation_speeches,
-        co=co,
-        speeches=[(sp, *rows[sp]) for sp in speech_order],
-        sections=sections,
+        co=_co(sentences),
+        speeches=[(sp, *speeches.info[sp]) for sp in speeches.order],
+        sections=speeches.section_rows(),
         sentences=sentences,
     )
 
 
-def _panel_sentences(g: _Tables, mentions: list[tuple], limit: int) -> list[tuple[str, int, int]]:
-    """(text, start, end) of up to `limit` distinct sentences of `mentions` (speech, begin, mention, sentence)."""
+def _sentences(by_sentence: dict, index: dict[str, int], n: int) -> list[list[list[int]]]:
+    """Per speech, its sentences naming kept entities as [section index, entity index, …]."""
+    sentences: list[list[list[int]]] = [[] for _ in range(n)]
+    for (k, _), row in sorted(by_sentence.items()):
+        sentences[k].append([row[0], *sorted(index[e] for e in row[1:])])
+    return sentences
+
+
+def _co(sentences: list[list[list[int]]]) -> list[tuple[int, int, int]]:
+    """Co-mentions counted from the sentence lists: (a, b, sentences), strongest first."""
+    pairs = _pairs(row[1:] for per_speech in sentences for row in per_speech if len(row) > 2)
+    return sorted(((a, b, n) for (a, b), n in pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
+
+
+def _limits(n: int, max_sentences: int, top: int | None, tail_sentences: int) -> list[int]:
+    """How many sentences each of `n` entities (most mentioned first) shows."""
+    tail = max_sentences if top is None else min(tail_sentences, max_sentences)
+    return [max_sentences if top is None or rank < top else tail for rank in range(n)]
+
+
+def _mentions(rows: Rows, kept: set[str], speeches: _Speeches) -> tuple[Counter[str], dict, dict[str, list[tuple]]]:
+    """Mentions per entity; the kept entities of each sentence of each speech, after the
+    sentence's section index (the first mention's); and the (speech, begin, mention, sentence)
+    of each kept entity's mentions in a sentence."""
+    mentions: Counter[str] = Counter()
+    by_sentence: dict[tuple[int, str], list] = {}
+    chosen: dict[str, list[tuple]] = {}
+    unplaced = len(speeches.order)
+    for m in rows.mentions:
+        e = m.entity
+        mentions[e] += 1
+        if e not in kept:
+            continue
+        k = speeches.of(m.iri)
+        if k >= 0:
+            sec = speeches.section_index.get(m.section, -1) if m.section else -1
+            by_sentence.setdefault((k, m.sentence or m.iri), [sec]).append(e)
+        if m.sentence is not None and m.start is not None:
+            chosen.setdefault(e, []).append((k if k >= 0 else unplaced, m.start, m.iri, m.sentence, m.end))
+    return mentions, by_sentence, chosen
+
+
+def _view_entity(e, mentions: int, degree: int, sentences: list[tuple[str, int, int]]) -> ViewEntity:
+    en, pinyin = e.names("en"), e.names("pinyin")
+    return ViewEntity(
+        iri=e.iri,
+        type=e.type,
+        label=e.label,
+        aliases=e.names("zh"),
+        en=en[0] if en else None,
+        pinyin=pinyin[0] if pinyin else None,
+        mentions=mentions,
+        degree=degree,
+        sentences=sentences,
+    )
+
+
+def _relations(
+    rows: Rows, rels: list[tuple[str, str, str]], index: dict[str, int], speeches: _Speeches
+) -> tuple[list[tuple[int, str, int, str]], list[list[int]]]:
+    """The kept relations by entity index with the first evidence sentence's text, and the
+    speeches asserting each."""
+    asserted: dict[tuple[str, str, str], tuple[set[int], str | None]] = {}
+    for a in rows.assertions:
+        key = (a.subject, a.predicate, a.object)
+        found, evidence = asserted.setdefault(key, (set(), None))
+        if a.evidence is not None:
+            if speeches.of(a.evidence) >= 0:
+                found.add(speeches.of(a.evidence))
+            if evidence is None:
+                asserted[key] = (found, a.evidence)
+    relations, relation_speeches = [], []
+    for s, p, o in rels:
+        found, ev = asserted.get((s, p, o), (set(), None))
+        relations.append((index[s], p, index[o], (rows.one("anchor", ev) or "") if ev else ""))
+        relation_speeches.append(sorted(found))
+    return relations, relation_speeches
+
+
+def _panel(rows: Rows, mentions: list[tuple], limit: int) -> list[tuple[str, int, int]]:
+    """(text, start, end) of up to `limit` distinct sentences of `mentions` (speech, begin,
+    mention, sentence, end)."""
     out, seen = [], set()
-    for _, mb, m, s in mentions:
+    for _, mb, _, s, me in mentions:
         if len(out) >= limit:
             break
-        sb, me = g.one("begin", s), g.one("end", m)
-        if s in seen or sb is None or me is None:
+        sentence = rows.sentence(s)
+        if s in seen or sentence.start is None or me is None:
             continue
         seen.add(s)
-        sb = integer(sb, s, "nif:beginIndex")
-        out.append((g.one("anchor", s) or "", mb - sb, integer(me, m, "nif:endIndex") - sb))
+        out.append((sentence.text, mb - sentence.start, me - sentence.start))
     return out

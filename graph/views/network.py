@@ -8,39 +8,42 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import RDF, SKOS, Dataset
 
+from speechkg.graph.rdf.rows import Rows
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, RELATION_TYPES, SKG
+
+#: what `entity_graph` reads of a graph: entities, their labels and mentions, and relations
+_GRAPH_PREDICATES = (
+    *(str(p) for p in (RDF.type, SKOS.prefLabel, SKOS.altLabel, ITSRDF.taIdentRef)),
+    *(str(SKG[p]) for p in RELATION_TYPES),
+)
+
+#: what `evidence_of` reads: the reified relations and the text of their sentences
+_EVIDENCE_PREDICATES = tuple(
+    str(p) for p in (RDF.type, RDF.subject, RDF.predicate, RDF.object, SKG.evidence, NIF.anchorOf)
+)
 
 
 def entity_graph(ds: Dataset) -> nx.MultiDiGraph:
     """Entities as nodes (type, label, aliases, mentions) and relations as labelled edges."""
+    rows = Rows.of(ds, _GRAPH_PREDICATES)
     g = nx.MultiDiGraph()
-    mentions = Counter(o for _, _, o in ds.triples((None, ITSRDF.taIdentRef, None)))
-    for t in ENTITY_TYPES:
-        for node in sorted(set(ds.subjects(RDF.type, SKG[t]))):
-            labels = sorted(str(o) for o in ds.objects(node, SKOS.prefLabel))
-            aliases = sorted({str(o) for o in ds.objects(node, SKOS.altLabel)})
-            g.add_node(
-                str(node),
-                type=t,
-                label=labels[0] if labels else str(node),
-                aliases=aliases,
-                mentions=mentions.get(node, 0),
-            )
-    for p in RELATION_TYPES:
-        for s, o in sorted(ds.subject_objects(SKG[p])):
-            if str(s) in g and str(o) in g:
-                g.add_edge(str(s), str(o), key=p, relation=p)
+    mentions = Counter(m.entity for m in rows.mentions)
+    for e in rows.entities:
+        g.add_node(e.iri, type=e.type, label=e.label, aliases=e.names(), mentions=mentions.get(e.iri, 0))
+    order = {p: i for i, p in enumerate(RELATION_TYPES)}
+    for r in sorted(rows.relations, key=lambda r: (order[r.predicate], r.subject, r.object)):
+        if r.subject in g and r.object in g:
+            g.add_edge(r.subject, r.object, key=r.predicate, relation=r.predicate)
     return g
 
 
 def evidence_of(ds: Dataset) -> dict[tuple[str, str, str], str]:
     """(subject, relation name, object) → the sentence the relation was read from (the first)."""
+    rows = Rows.of(ds, _EVIDENCE_PREDICATES)
     out: dict[tuple[str, str, str], str] = {}
-    for a in sorted(ds.subjects(RDF.type, SKG.RelationAssertion)):
-        s, p, o = ds.value(a, RDF.subject), ds.value(a, RDF.predicate), ds.value(a, RDF.object)
-        sent = ds.value(a, SKG.evidence)
-        if sent is not None and s is not None:
-            out.setdefault((str(s), str(p).rsplit("#", 1)[-1], str(o)), str(ds.value(sent, NIF.anchorOf) or ""))
+    for a in rows.assertions:
+        if a.evidence is not None:
+            out.setdefault((a.subject, a.predicate, a.object), rows.one("anchor", a.evidence) or "")
     return out
 
 

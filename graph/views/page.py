@@ -21,7 +21,7 @@ import html as _html
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +30,7 @@ import pyvis
 from rdflib import RDFS, Dataset, Graph
 
 from speechkg.graph.errors import InputError
-from speechkg.graph.views.data import VIEW_CLASSES, VIEW_PREDICATES, Triple, dataset_triples, view_data
+from speechkg.graph.views.data import VIEW_CLASSES, VIEW_PREDICATES, Triple, ViewData, dataset_triples, view_data
 from speechkg.graph.views.network import layout
 from speechkg.ontology.namespace import ENTITY_TYPES, ID, ONTOLOGY_FILE, RELATION_TYPES, SKG
 from speechkg.ontology.types import ENTITY, NODE_TYPES
@@ -118,32 +118,11 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
     def text(t: str) -> int:
         return texts.setdefault(t, len(texts))
 
-    ent = {
-        "id": [_short(e.iri) for e in v.entities],
-        "label": [e.label for e in v.entities],
-        "type": [ENTITY_TYPES.index(e.type) for e in v.entities],
-        "mentions": [e.mentions for e in v.entities],
-        "degree": [e.degree for e in v.entities],
-        "aliases": [e.aliases for e in v.entities],
-        "en": [e.en for e in v.entities],
-        "py": [e.pinyin for e in v.entities],
-        "sent": [[[text(t), a, b] for t, a, b in e.sentences] for e in v.entities],
-    }
+    ent = _entity_columns(v, text)
     if not overview:
         ent["size"] = [round(8 + 4 * math.sqrt(e.mentions + e.degree), 2) for e in v.entities]
     if not overview and not physics:
-        g = nx.Graph()
-        g.add_nodes_from(range(n))
-        g.add_edges_from((s, o) for s, _, o, _ in v.relations)
-        strongest: dict[int, int] = {}
-        for a, b, _ in v.co:  # each entity's strongest co-mentions shape the layout too
-            if strongest.get(a, 0) < 3 or strongest.get(b, 0) < 3:
-                g.add_edge(a, b)
-                strongest[a], strongest[b] = strongest.get(a, 0) + 1, strongest.get(b, 0) + 1
-        pos = layout(g)
-        scale = 40.0 * math.sqrt(max(n, 1))
-        ent["x"] = [round(pos[i][0] * scale, 2) for i in range(n)]
-        ent["y"] = [round(pos[i][1] * scale, 2) for i in range(n)]
+        ent["x"], ent["y"] = _positions(v)
     return {
         "mode": "overview" if overview else "full",
         "maxNodes": opts.max_nodes,
@@ -166,6 +145,37 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
         "colors": COLORS,
         "shapes": SHAPES,
     }
+
+
+def _entity_columns(v: ViewData, text: Callable[[str], int]) -> dict[str, list]:
+    """The entities' fields as columns; sentence texts by their index in `text`."""
+    return {
+        "id": [_short(e.iri) for e in v.entities],
+        "label": [e.label for e in v.entities],
+        "type": [ENTITY_TYPES.index(e.type) for e in v.entities],
+        "mentions": [e.mentions for e in v.entities],
+        "degree": [e.degree for e in v.entities],
+        "aliases": [e.aliases for e in v.entities],
+        "en": [e.en for e in v.entities],
+        "py": [e.pinyin for e in v.entities],
+        "sent": [[[text(t), a, b] for t, a, b in e.sentences] for e in v.entities],
+    }
+
+
+def _positions(v: ViewData) -> tuple[list[float], list[float]]:
+    """x and y of each entity, laid out beforehand from its relations and its strongest co-mentions."""
+    n = len(v.entities)
+    g = nx.Graph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((s, o) for s, _, o, _ in v.relations)
+    strongest: dict[int, int] = {}
+    for a, b, _ in v.co:  # each entity's strongest co-mentions shape the layout too
+        if strongest.get(a, 0) < 3 or strongest.get(b, 0) < 3:
+            g.add_edge(a, b)
+            strongest[a], strongest[b] = strongest.get(a, 0) + 1, strongest.get(b, 0) + 1
+    pos = layout(g)
+    scale = 40.0 * math.sqrt(max(n, 1))
+    return [round(pos[i][0] * scale, 2) for i in range(n)], [round(pos[i][1] * scale, 2) for i in range(n)]
 
 
 def render(source: Dataset | Iterable[Triple], opts: ViewOptions | None = None) -> str:

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from speechkg.graph.errors import InputError
 from speechkg.graph.model import PERIODS
+from speechkg.graph.rdf import rows
 from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES
-
 
 #: what `-o` may end with, and what each writes
 OUTPUTS = {".csv": "a table", ".svg": "a chart", ".png": "a chart", ".html": "the chart and its table"}
@@ -23,55 +23,6 @@ MAX_PERIODS = 1200
 
 #: characters the rate is given per
 PER = 10_000
-
-
-_PREFIXES = """PREFIX skg: <https://w3id.org/speechkg#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-PREFIX itsrdf: <http://www.w3.org/2005/11/its/rdf#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
-
-
-#: each speech once, with its (earliest) date and its text's length, summed by date
-_SPEECHES = (
-    _PREFIXES
-    + """
-SELECT ?date (COUNT(?sp) AS ?speeches) (SUM(?len) AS ?chars) WHERE {
-  { SELECT ?sp (MIN(STR(?d)) AS ?date) (MAX(?l) AS ?len) WHERE {
-      ?sp a skg:Speech .
-      OPTIONAL { ?sp dcterms:date ?d }
-      OPTIONAL { ?sp skg:context/nif:isString ?text BIND(STRLEN(?text) AS ?l) }
-    } GROUP BY ?sp }
-} GROUP BY ?date
-"""
-)
-
-
-#: mentions and mentioning speeches of the chosen entities, by entity and speech date
-_COUNTS = (
-    _PREFIXES
-    + """
-SELECT ?e ?date (COUNT(?m) AS ?mentions) (COUNT(DISTINCT ?sp) AS ?speeches) WHERE {
-  { SELECT ?sp (MIN(STR(?d)) AS ?date) WHERE { ?sp a skg:Speech ; dcterms:date ?d } GROUP BY ?sp }
-  %s
-  ?m itsrdf:taIdentRef ?e ; prov:wasDerivedFrom ?sp .
-} GROUP BY ?e ?date
-"""
-)
-
-
-#: every label of every entity, with its type(s) and preferred label
-_LABELS = (
-    _PREFIXES
-    + """
-SELECT ?e ?type ?pref ?label WHERE {
-  ?e a ?type ; skos:prefLabel ?pref .
-  { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label }
-}
-"""
-)
 
 
 _DATE = re.compile(r"(-?\d{4,})(?:-(\d\d)(?:-\d\d)?)?")
@@ -119,6 +70,11 @@ class Trend:
     @property
     def speeches(self) -> int:
         return sum(self.period_speeches.values())
+
+    def rate(self, n: int, period: str) -> float:
+        """`n` mentions per PER characters of the period's speeches (0 when it has none)."""
+        chars = self.period_chars.get(period, 0)
+        return n * PER / chars if chars else 0.0
 
     def value(self, row: Row) -> float:
         """What is charted and ranked: the rate with --per-10k, else the mentions."""
@@ -168,14 +124,6 @@ def open_graphs(files: list[str], store_dir: str | None = None) -> ox.Store:
     return oxstore.load_files(files)
 
 
-def _solutions(store: ox.Store, query: str):
-    return store.query(query)
-
-
-def _str(term) -> str | None:
-    return None if term is None else term.value
-
-
 def _type_name(iri: str) -> str | None:
     name = iri.rsplit("#", 1)[-1]
     return name if iri == f"https://w3id.org/speechkg#{name}" and name in ENTITY_TYPES else None
@@ -192,11 +140,11 @@ def find(store: ox.Store, labels: list[str], type_: str | None = None) -> list[S
     in the order of the labels; an InputError names the first label nothing has."""
     want = {norm(label) for label in labels}
     found: dict[str, set[Series]] = {}
-    for s in _solutions(store, _LABELS):
-        key = norm(s["label"].value)
-        t = _type_name(s["type"].value)
+    for row in rows.labels(store):
+        key = norm(row.label)
+        t = _type_name(row.type)
         if key in want and t is not None:
-            found.setdefault(key, set()).add(Series(s["e"].value, s["pref"].value, t))
+            found.setdefault(key, set()).add(Series(row.entity, row.pref, t))
     out: list[Series] = []
     for label in labels:
         hits = found.get(norm(label), set())
@@ -269,6 +217,34 @@ def trend(
     """Mentions and mentioning speeches per period of the entities labelled `entities`, and with
     `top` the `top` entities of `type_` whose value changed most between the first and the
     last period (ties by label)."""
+    _check_arguments(entities, type_, top, by)
+    chosen = find(store, list(entities), type_) if entities else []
+    t = _periods(store, by, per_10k)
+    # the counts, in one aggregate query (with --top the named entities are of the type too)
+    counts: dict[str, dict[str, list[int]]] = {}
+    found = (
+        rows.mention_counts(store, type_)
+        if top is not None
+        else rows.mention_counts(store, None, [s.iri for s in chosen])
+    )
+    for row in found:
+        p = period_of(row.date, by)
+        if p is None:
+            continue
+        c = counts.setdefault(row.entity, {}).setdefault(p, [0, 0])
+        c[0] += row.mentions
+        c[1] += row.speeches
+    if top is not None:
+        chosen += _top(store, t, counts, {s.iri for s in chosen}, type_, top)
+    t.series = chosen
+    for p in t.periods:
+        for s in chosen:
+            m, sp = counts.get(s.iri, {}).get(p, [0, 0])
+            t.rows.append(Row(p, s.iri, s.label, s.type, m, sp, t.rate(m, p) if per_10k else None))
+    return t
+
+
+def _check_arguments(entities: list[str], type_: str | None, top: int | None, by: str) -> None:
     if by not in PERIODS:
         raise InputError(f"unknown period {by!r}; use one of {', '.join(PERIODS)}")
     check_type(type_)
@@ -276,22 +252,21 @@ def trend(
         raise InputError("--top N needs --type TYPE and N of at least 1")
     if not entities and top is None:
         raise InputError("name at least one --entity LABEL, or --type TYPE --top N")
-    chosen = find(store, list(entities), type_) if entities else []
 
-    # the speeches: periods, their size, and what is left out
+
+def _periods(store: ox.Store, by: str, per_10k: bool) -> Trend:
+    """A Trend with its periods, their speeches and size, and the speeches left out."""
     t = Trend(by=by, per_10k=per_10k, periods=[], series=[], rows=[])
-    for s in _solutions(store, _SPEECHES):
-        n = int(s["speeches"].value)
-        date = _str(s["date"])
-        if date is None:
-            t.undated += n
+    for row in rows.speech_dates(store):
+        if row.date is None:
+            t.undated += row.speeches
             continue
-        p = period_of(date, by)
+        p = period_of(row.date, by)
         if p is None:
-            t.coarse += n
+            t.coarse += row.speeches
             continue
-        t.period_speeches[p] = t.period_speeches.get(p, 0) + n
-        t.period_chars[p] = t.period_chars.get(p, 0) + (int(s["chars"].value) if s["chars"] is not None else 0)
+        t.period_speeches[p] = t.period_speeches.get(p, 0) + row.speeches
+        t.period_chars[p] = t.period_chars.get(p, 0) + row.chars
     if not t.period_speeches:
         raise InputError(
             f"no speech in the graph has a date that gives its {by} (left out: {t.undated:,} "
@@ -300,49 +275,30 @@ def trend(
         )
     known = sorted(t.period_speeches, key=lambda p: _ordinal(p, by))
     t.periods = periods_between(known[0], known[-1], by)
-
-    # the counts, in one aggregate query
-    if top is not None:  # the named entities are of the type too
-        where = f"?e a skg:{type_} ."
-    else:
-        where = f"VALUES ?e {{ {' '.join(f'<{s.iri}>' for s in chosen)} }}"
-    counts: dict[str, dict[str, list[int]]] = {}
-    for s in _solutions(store, _COUNTS % where):
-        p = period_of(s["date"].value, by)
-        if p is None:
-            continue
-        c = counts.setdefault(s["e"].value, {}).setdefault(p, [0, 0])
-        c[0] += int(s["mentions"].value)
-        c[1] += int(s["speeches"].value)
-
-    def rate(n: int, p: str) -> float:
-        chars = t.period_chars.get(p, 0)
-        return n * PER / chars if chars else 0.0
-
-    if top is not None:
-        named = {s.iri for s in chosen}
-        first, last = t.periods[0], t.periods[-1]
-        labels = _labels(store, [iri for iri in counts if iri not in named], type_)
-
-        def value(iri: str, p: str) -> float:
-            n = counts[iri].get(p, [0, 0])[0]
-            return rate(n, p) if per_10k else n
-
-        ranked = sorted(
-            ((abs(value(iri, last) - value(iri, first)), label, iri) for iri, label in labels.items()),
-            key=lambda x: (-x[0], x[1], x[2]),
-        )
-        moved = [Series(iri, label, type_) for change, label, iri in ranked[:top] if change > 0]
-        t.top = (type_, len(moved))
-        chosen += moved
-        if not chosen:
-            raise InputError(f"no {type_} changed between {first} and {last}")
-    t.series = chosen
-    for p in t.periods:
-        for s in chosen:
-            m, sp = counts.get(s.iri, {}).get(p, [0, 0])
-            t.rows.append(Row(p, s.iri, s.label, s.type, m, sp, rate(m, p) if per_10k else None))
     return t
+
+
+def _top(
+    store: ox.Store, t: Trend, counts: dict[str, dict[str, list[int]]], named: set[str], type_: str, top: int
+) -> list[Series]:
+    """The `top` entities of `type_` not `named` whose value changed most between the first and
+    the last period (ties by label); sets `t.top`."""
+    first, last = t.periods[0], t.periods[-1]
+    labels = _labels(store, [iri for iri in counts if iri not in named], type_)
+
+    def value(iri: str, p: str) -> float:
+        n = counts[iri].get(p, [0, 0])[0]
+        return t.rate(n, p) if t.per_10k else n
+
+    ranked = sorted(
+        ((abs(value(iri, last) - value(iri, first)), label, iri) for iri, label in labels.items()),
+        key=lambda x: (-x[0], x[1], x[2]),
+    )
+    moved = [Series(iri, label, type_) for change, label, iri in ranked[:top] if change > 0]
+    t.top = (type_, len(moved))
+    if not named and not moved:
+        raise InputError(f"no {type_} changed between {first} and {last}")
+    return moved
 
 
 def _labels(store: ox.Store, iris: list[str], type_: str) -> dict[str, str]:
@@ -350,9 +306,7 @@ def _labels(store: ox.Store, iris: list[str], type_: str) -> dict[str, str]:
     out = dict.fromkeys(iris, "")
     if not iris:
         return out
-    q = _PREFIXES + f"SELECT ?e ?pref WHERE {{ ?e a skg:{type_} ; skos:prefLabel ?pref }}"
-    for s in _solutions(store, q):
-        e, pref = s["e"].value, s["pref"].value
+    for e, pref in rows.preferred_labels(store, type_):
         if e in out and (not out[e] or pref < out[e]):  # one of several, the same every time
             out[e] = pref
     return {iri: label or iri for iri, label in out.items()}
