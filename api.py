@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import networkx as nx
-from rdflib import RDF, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib import Dataset, Graph, Literal
 
 from speechkg.graph.build import pipeline
 from speechkg.graph.build.pipeline import BuildResult
@@ -31,7 +30,7 @@ from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.model import Speech
 from speechkg.graph.query.engines import StorePath, rdflib_term, result_file, run
 from speechkg.graph.query.saved import bind
-from speechkg.graph.rdf import parse
+from speechkg.graph.rdf import parse, rows
 from speechkg.graph.rdf.formats import format_for
 from speechkg.graph.rdf.output import check_output, write_output
 from speechkg.graph.rdf.write import serialize
@@ -42,7 +41,7 @@ from speechkg.graph.views import page as html
 from speechkg.graph.views.data import co_mentions, dataset_triples
 from speechkg.graph.views.network import Stats, entity_graph, evidence_of
 from speechkg.graph.views.network import stats as network_stats
-from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG, bind_prefixes
+from speechkg.ontology.namespace import ENTITY_TYPES, bind_prefixes
 
 if TYPE_CHECKING:  # imported where they are used: `import speechkg.api` stays light
     from speechkg.graph.quality.evaluate import Report
@@ -148,6 +147,7 @@ class KnowledgeGraph:
         self._store_dir = store_dir
         self._files = [str(f) for f in files]
         self._nx: nx.MultiDiGraph | None = None
+        self._read_rows: rows.Rows | None = None
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph: {len(self.entities())} entities, {len(self.relations())} relations>"
@@ -239,26 +239,31 @@ class KnowledgeGraph:
             if not found:
                 raise InputError(f"no entity is labelled {iri!r}; see kg.entities() for the labels")
             iri = found[0].iri
-        ds = self.dataset
-        out = []
-        for m in set(ds.subjects(ITSRDF.taIdentRef, URIRef(iri))):
-            sentence = ds.value(m, NIF.sentence)
-            out.append(
-                Mention(
-                    entity=iri,
-                    text=str(ds.value(m, NIF.anchorOf) or ""),
-                    speech=str(ds.value(m, PROV.wasDerivedFrom)),
-                    start=int(ds.value(m, NIF.beginIndex)),
-                    end=int(ds.value(m, NIF.endIndex)),
-                    sentence=str(ds.value(sentence, NIF.anchorOf) or "") if sentence is not None else "",
-                    rule=str(ds.value(m, SKG.rule) or ""),
-                )
+        rows = self._rows()
+        out = [
+            Mention(
+                entity=iri,
+                text=m.text,
+                speech=str(m.speech),
+                start=m.start,
+                end=m.end,
+                sentence=rows.sentence(m.sentence).text if m.sentence is not None else "",
+                rule=m.rule,
             )
+            for m in rows.mentions
+            if m.entity == iri
+        ]
         return sorted(out, key=lambda m: (m.speech, m.start, m.end))
 
     def speeches(self) -> list[str]:
         """The IRIs of the speeches in the graph."""
-        return sorted(str(s) for s in set(self.dataset.subjects(RDF.type, SKG.Speech)))
+        return sorted(s.iri for s in self._rows().speeches)
+
+    def _rows(self) -> rows.Rows:
+        """The graph read as rows (rdf.rows), once."""
+        if self._read_rows is None:
+            self._read_rows = rows.Rows.of(self.dataset)
+        return self._read_rows
 
     def query(
         self, sparql: str, *, timeout: float | None = None, allow_service: bool = False, **params: str
