@@ -40,7 +40,7 @@ from speechkg.graph.query.push import PASSWORD_ENV, UPDATE_BATCH
 from speechkg.graph.rdf import oxstore
 from speechkg.graph.rdf.parse import load
 
-from .conftest import ROOT
+from ..conftest import ROOT
 from .test_endpoint import COUNT_BY_GRAPH, free_port, sparql, wait_ready
 
 runner = CliRunner()

@@ -22,13 +22,13 @@ from click.testing import CliRunner
 from speechkg.cli import cli
 from speechkg.graph.build import cluster as speechkg_distributed
 
+from ..conftest import ROOT, SEED
+
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the scheduler runs _allow without this module
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
-SEED = ROOT / "seeds" / "provincial-union-2022.txt"
 FIRST_BATCH = re.compile(r"speechkg-extract-[0-9a-f]+-0")  # the key of a build's first task
 
 

@@ -11,7 +11,7 @@ import pytest
 from speechkg.graph.build.steps import process
 from speechkg.graph.model import Speech
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 DATA = ROOT / "tests" / "data"
 

@@ -380,7 +380,7 @@ def test_d32_a_relative_date_past_year_9999_is_not_a_date(tmp_path):
 def _corpus(tmp_path, year: int, n: int = 8):
     from speechkg.graph.build import pipeline as build_pipeline
 
-    from .conftest import SEED
+    from ..conftest import SEED
 
     text = SEED.read_text(encoding="utf-8")
     text = text[: len(text) // 3]

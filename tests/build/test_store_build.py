@@ -21,8 +21,8 @@ from speechkg.graph.query.saved import bind, saved
 from speechkg.graph.rdf import oxstore
 from speechkg.graph.rdf.write import nquads_by_graph, serialize_chunks
 
-from .conftest import SHARED, need_shared
-from .test_load import quads
+from ..conftest import SHARED, need_shared
+from ..rdf.test_load import quads
 
 runner = CliRunner()
 

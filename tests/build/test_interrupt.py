@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from speechkg.cli import cli
 
-from .conftest import ROOT, SEED
+from ..conftest import ROOT, SEED
 
 
 @pytest.fixture(scope="module")

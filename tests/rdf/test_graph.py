@@ -13,7 +13,7 @@ from speechkg.graph.build.steps import process
 from speechkg.graph.rdf.write import serialize
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, SKG
 
-from .conftest import ROOT, SEED
+from ..conftest import ROOT, SEED
 
 CONTRACT_RELATIONS = ("date", "organizer", "chair", "speaker", "proposedBy", "endorsedBy")
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from speechkg.cli import cli
 from speechkg.graph.build.pipeline import build, write
 
-from .conftest import SHARED, need_shared
+from ..conftest import SHARED, need_shared
 
 runner = CliRunner()
 

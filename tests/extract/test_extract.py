@@ -7,7 +7,7 @@ import pytest
 from speechkg.graph.extract import dates as dates_mod
 from speechkg.graph.segment import cn_number, sections, sentences
 
-from .conftest import doc_of, ents, labels
+from ..conftest import doc_of, ents, labels
 
 
 def rels(text: str, year: int | None = 2022) -> set[tuple[str, str, str]]:

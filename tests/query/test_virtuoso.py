@@ -23,7 +23,7 @@ from speechkg.cli import cli
 from speechkg.graph.query.push import PASSWORD_ENV, UPDATE_BATCH
 from speechkg.graph.rdf.parse import load
 
-from .conftest import ROOT
+from ..conftest import ROOT
 from .test_endpoint import free_port
 
 VIRTUOSO = shutil.which("virtuoso-t")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import doc_of, ents
+from ..conftest import doc_of, ents
 
 
 def named(text: str, type_: str) -> set[str]:

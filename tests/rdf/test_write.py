@@ -6,7 +6,6 @@ running out while writing is one line, never a traceback or an abort."""
 from __future__ import annotations
 
 import io
-import os
 import random
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from speechkg.graph.rdf.oxstore import OX_FORMATS
 from speechkg.graph.rdf.terms import _ESCAPED, _nt
 from speechkg.graph.rdf.write import RUN_QUADS, serialize, serialize_to
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from ..conftest import ROOT
 
 
 def _ox(t):

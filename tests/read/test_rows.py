@@ -20,7 +20,7 @@ from speechkg.graph.read.corpus import Corpus
 from speechkg.graph.read.decode import InputError
 from speechkg.ontology.namespace import SKG
 
-from .conftest import SHARED, need_shared
+from ..conftest import SHARED, need_shared
 
 runner = CliRunner()
 

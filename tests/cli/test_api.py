@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -15,8 +14,8 @@ from rdflib import Graph
 import speechkg.api as skg
 from speechkg.graph.errors import GraphFileError, InputError, QueryError
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "provincial-union-2022.txt"
+from ..conftest import ROOT, SEED
+
 NEWS = "2022年1月21日，全总召开第十八届执委会第二次会议，王东明同志主持会议并讲话。"
 
 

@@ -7,7 +7,7 @@ import pytest
 from speechkg.graph.model import Entity
 from speechkg.graph.rdf import labels
 
-from .conftest import doc_of
+from ..conftest import doc_of
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from speechkg.graph.views import charts as views_charts
 from speechkg.graph.views.charts import cjk_font
 from speechkg.graph.views.trend import InputError, period_of, periods_between
 
-from .conftest import SHARED, need_shared
+from ..conftest import SHARED, need_shared
 
 SVG = "{http://www.w3.org/2000/svg}"
 GOAL = "https://w3id.org/speechkg/id/goal/ef87cff5ea482585"  # 共同富裕

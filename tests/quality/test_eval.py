@@ -16,7 +16,7 @@ from speechkg.cli import cli
 from speechkg.graph.quality import evaluate
 from speechkg.ontology.namespace import SKG
 
-from .conftest import ROOT, SHARED, need_shared
+from ..conftest import ROOT, SHARED, need_shared
 
 
 def _ds(path) -> Dataset:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from speechkg.cli import cli
 
-from .conftest import ROOT, SEED
+from ..conftest import ROOT, SEED
 
 runner = CliRunner()
 

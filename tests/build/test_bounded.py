@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +15,7 @@ from speechkg.graph.build import steps as build_steps
 from speechkg.graph.model import Mention
 from speechkg.graph.read import reader
 
-from .conftest import doc_of
+from ..conftest import SEED, doc_of
 
 
 def _groups(labels: list[tuple[str, str]]) -> dict[str, list[Mention]]:
@@ -742,7 +741,7 @@ def test_a_pattern_behind_its_first_characters_finds_what_it_found_without_them(
     alphabet += ["二十大", "第十一次党代会", "国务院常务会议", "省政府常务会议", "中共河南省委", "去年12月"]
     rng = random.Random(5)
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
-    texts.append((Path(__file__).parent.parent / "seeds" / "provincial-union-2022.txt").read_text(encoding="utf-8"))
+    texts.append(SEED.read_text(encoding="utf-8"))
     for p in guarded:
         body = re.compile(re.fullmatch(r"\(\?=\[[^\]]*\]\)\(\?:(.*)\)", p.pattern, re.S).group(1))
         found = 0

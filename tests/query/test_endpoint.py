@@ -21,7 +21,7 @@ from speechkg.graph.query.results import format_result
 from speechkg.graph.query.saved import saved
 from speechkg.graph.rdf.parse import load
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
