@@ -40,7 +40,8 @@ def build(*args: str):
 # ------------------------------------------------------------------ D5, D43, D46, D47: -o
 
 
-def test_d5_output_to_a_character_device_writes_through_it(tmp_path, speech):
+@pytest.mark.defect("D5")
+def test_output_to_a_character_device_writes_through_it(tmp_path, speech):
     dev = tmp_path / "mynull"
     try:
         os.mknod(dev, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # our own /dev/null
@@ -53,7 +54,8 @@ def test_d5_output_to_a_character_device_writes_through_it(tmp_path, speech):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mynull", "s.txt"]
 
 
-def test_d5_output_to_a_fifo_feeds_its_reader_and_keeps_it(tmp_path, speech):
+@pytest.mark.defect("D5")
+def test_output_to_a_fifo_feeds_its_reader_and_keeps_it(tmp_path, speech):
     fifo = tmp_path / "myfifo"
     os.mkfifo(fifo)
     got: list[bytes] = []
@@ -67,7 +69,8 @@ def test_d5_output_to_a_fifo_feeds_its_reader_and_keeps_it(tmp_path, speech):
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
-def test_d5_output_to_a_fifo_nobody_reads_is_an_error_not_a_hang(tmp_path, speech):
+@pytest.mark.defect("D5")
+def test_output_to_a_fifo_nobody_reads_is_an_error_not_a_hang(tmp_path, speech):
     fifo = tmp_path / "myfifo"
     os.mkfifo(fifo)
     r = build(speech, "-o", fifo)
@@ -76,7 +79,8 @@ def test_d5_output_to_a_fifo_nobody_reads_is_an_error_not_a_hang(tmp_path, speec
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
-def test_d5_a_symlink_is_followed_and_kept(tmp_path, speech):
+@pytest.mark.defect("D5")
+def test_a_symlink_is_followed_and_kept(tmp_path, speech):
     target = tmp_path / "real.ttl"
     target.write_text("old\n")
     link = tmp_path / "link.ttl"
@@ -88,7 +92,8 @@ def test_d5_a_symlink_is_followed_and_kept(tmp_path, speech):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.ttl", "real.ttl", "s.txt"]
 
 
-def test_d5_a_dangling_symlink_is_refused(tmp_path, speech):
+@pytest.mark.defect("D5")
+def test_a_dangling_symlink_is_refused(tmp_path, speech):
     link = tmp_path / "link.ttl"
     link.symlink_to("nowhere.ttl")
     r = build(speech, "-o", link)
@@ -97,7 +102,8 @@ def test_d5_a_dangling_symlink_is_refused(tmp_path, speech):
     assert not (tmp_path / "nowhere.ttl").exists()
 
 
-def test_d5_write_atomic_never_renames_over_a_non_regular_file(tmp_path):
+@pytest.mark.defect("D5")
+def test_write_atomic_never_renames_over_a_non_regular_file(tmp_path):
     fifo = tmp_path / "f"
     os.mkfifo(fifo)
     with pytest.raises(OutputError, match="is not a regular file"):
@@ -105,7 +111,8 @@ def test_d5_write_atomic_never_renames_over_a_non_regular_file(tmp_path):
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 
-def test_d47_output_equal_to_an_input_is_refused(tmp_path, speech):
+@pytest.mark.defect("D47")
+def test_output_equal_to_an_input_is_refused(tmp_path, speech):
     r = build(speech, "-o", tmp_path / "." / "s.txt")
     assert r.exit_code == 1
     assert r.output == (
@@ -115,7 +122,8 @@ def test_d47_output_equal_to_an_input_is_refused(tmp_path, speech):
     assert speech.read_text(encoding="utf-8") == TEXT
 
 
-def test_d47_output_equal_to_the_lexicon_is_refused(tmp_path, speech):
+@pytest.mark.defect("D47")
+def test_output_equal_to_the_lexicon_is_refused(tmp_path, speech):
     lex = tmp_path / "lex.csv"
     lex.write_text("label,type,aliases\n全总,Body,\n", encoding="utf-8")
     r = build(speech, "-o", lex, "--lexicon", lex, "--format", "nt")
@@ -123,7 +131,8 @@ def test_d47_output_equal_to_the_lexicon_is_refused(tmp_path, speech):
     assert lex.read_text(encoding="utf-8") == "label,type,aliases\n全总,Body,\n"
 
 
-def test_d47_read_only_output_is_refused(tmp_path, speech):
+@pytest.mark.defect("D47")
+def test_read_only_output_is_refused(tmp_path, speech):
     out = tmp_path / "g.ttl"
     out.write_text("keep\n")
     out.chmod(0o444)
@@ -133,7 +142,8 @@ def test_d47_read_only_output_is_refused(tmp_path, speech):
     assert out.read_text() == "keep\n"
 
 
-def test_d46_stale_temporary_files_of_ours_are_removed(tmp_path, speech):
+@pytest.mark.defect("D46")
+def test_stale_temporary_files_of_ours_are_removed(tmp_path, speech):
     out = tmp_path / "g.ttl"
     stale = tmp_path / ".g.ttl.abcd1234.tmp"  # as a SIGKILLed write leaves it
     fresh = tmp_path / ".g.ttl.wxyz5678.tmp"  # another build writing right now
@@ -153,7 +163,8 @@ def test_d46_stale_temporary_files_of_ours_are_removed(tmp_path, speech):
     ]
 
 
-def test_d43_view_dash_writes_to_stdout(tmp_path, speech, monkeypatch):
+@pytest.mark.defect("D43")
+def test_view_dash_writes_to_stdout(tmp_path, speech, monkeypatch):
     g = tmp_path / "g.ttl"
     assert build(speech, "-o", g).exit_code == 0
     monkeypatch.chdir(tmp_path)
@@ -167,7 +178,8 @@ def test_d43_view_dash_writes_to_stdout(tmp_path, speech, monkeypatch):
 # ------------------------------------------------------------------ D7, D45: speech identity
 
 
-def test_d7_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
+@pytest.mark.defect("D7")
+def test_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
     from speechkg.graph.quality import validate
     from speechkg.graph.rdf.parse import load
     from speechkg.ontology.namespace import SKG
@@ -186,7 +198,8 @@ def test_d7_same_file_name_in_two_folders_gives_two_speeches(tmp_path):
         assert validate.validate(ds).conforms
 
 
-def test_d7_a_single_file_keeps_its_iri(tmp_path, speech):
+@pytest.mark.defect("D7")
+def test_a_single_file_keeps_its_iri(tmp_path, speech):
     from speechkg.graph.build import pipeline as build_pipeline
     from speechkg.graph.rdf.emit import _h, speech_iri
 
@@ -194,7 +207,8 @@ def test_d7_a_single_file_keeps_its_iri(tmp_path, speech):
     assert str(speech_iri(doc)).endswith("/speech/" + _h("source:s.txt"))
 
 
-def test_d7_colliding_names_are_an_error(tmp_path):
+@pytest.mark.defect("D7")
+def test_colliding_names_are_an_error(tmp_path):
     from speechkg.graph.errors import InputError
     from speechkg.graph.read.inputs import resolve_inputs
 
@@ -209,7 +223,8 @@ def test_d7_colliding_names_are_an_error(tmp_path):
         resolve_inputs([str(tmp_path / "d"), str(tmp_path / "x" / "s.txt"), str(tmp_path / "y" / "s.txt")])
 
 
-def test_d45_a_file_given_twice_is_read_once_with_a_warning(tmp_path, speech, monkeypatch):
+@pytest.mark.defect("D45")
+def test_a_file_given_twice_is_read_once_with_a_warning(tmp_path, speech, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = runner.invoke(cli, ["build", "s.txt", "./s.txt", str(speech), "-o", "g.ttl"])
     assert r.exit_code == 0, r.output
@@ -223,7 +238,8 @@ def test_d45_a_file_given_twice_is_read_once_with_a_warning(tmp_path, speech, mo
 # ------------------------------------------------------------------ inputs: D22, D31, D35–D38, D50
 
 
-def test_d22_a_file_name_that_is_not_utf8(tmp_path):
+@pytest.mark.defect("D22")
+def test_a_file_name_that_is_not_utf8(tmp_path):
     name = os.fsdecode(b"bad\xffname.txt")
     (tmp_path / name).write_text(TEXT, encoding="utf-8")
     out = tmp_path / "g.nt"
@@ -233,7 +249,8 @@ def test_d22_a_file_name_that_is_not_utf8(tmp_path):
         assert '"bad\\\\xffname.txt"' in out.read_text(encoding="utf-8")
 
 
-def test_d31_closed_stdin(monkeypatch, tmp_path):
+@pytest.mark.defect("D31")
+def test_a_closed_standard_input_is_one_line(monkeypatch, tmp_path):
     from speechkg.graph.errors import InputError
     from speechkg.graph.read.reader import read_speech
 
@@ -242,7 +259,8 @@ def test_d31_closed_stdin(monkeypatch, tmp_path):
         read_speech("-")
 
 
-def test_d35_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
+@pytest.mark.defect("D35")
+def test_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
     from speechkg.graph.read.decode import decode
 
     warnings: list[str] = []
@@ -261,7 +279,8 @@ def test_d35_short_gbk_is_read_as_gb18030_with_a_warning(tmp_path):
     assert warnings == []
 
 
-def test_d35_text_that_is_not_chinese_in_any_encoding_is_warned(tmp_path):
+@pytest.mark.defect("D35")
+def test_text_that_is_not_chinese_in_any_encoding_is_warned(tmp_path):
     from speechkg.graph.read.decode import decode
 
     warnings: list[str] = []
@@ -269,7 +288,8 @@ def test_d35_text_that_is_not_chinese_in_any_encoding_is_warned(tmp_path):
     assert len(warnings) == 1 and "does not read as Chinese" in warnings[0]
 
 
-def test_d36_a_nul_after_the_first_8_kb_is_refused(tmp_path):
+@pytest.mark.defect("D36")
+def test_a_nul_after_the_first_8_kb_is_refused(tmp_path):
     f = tmp_path / "late.txt"
     f.write_bytes(TEXT.encode() * 200 + b"\x00" + TEXT.encode())
     r = build(f, "-o", tmp_path / "g.ttl")
@@ -278,7 +298,8 @@ def test_d36_a_nul_after_the_first_8_kb_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("enc", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
-def test_d38_utf16_and_utf32_with_bom_are_decoded(tmp_path, enc):
+@pytest.mark.defect("D38")
+def test_utf16_and_utf32_with_bom_are_decoded(tmp_path, enc):
     from speechkg.graph.read.decode import decode
 
     data = TEXT.encode(enc)
@@ -311,7 +332,8 @@ def _as_nobody(fn):
     return value
 
 
-def test_d37_an_unreadable_subfolder_is_reported_and_exits_1():
+@pytest.mark.defect("D37")
+def test_an_unreadable_subfolder_is_reported_and_exits_1():
     import shutil
     import tempfile
 
@@ -342,7 +364,8 @@ def test_d37_an_unreadable_subfolder_is_reported_and_exits_1():
         shutil.rmtree(top)
 
 
-def test_d50_a_fifo_with_no_writer_is_refused_not_waited_on(tmp_path):
+@pytest.mark.defect("D50")
+def test_a_fifo_with_no_writer_is_refused_not_waited_on(tmp_path):
     fifo = tmp_path / "in.txt"
     os.mkfifo(fifo)
     started = time.monotonic()
@@ -354,7 +377,8 @@ def test_d50_a_fifo_with_no_writer_is_refused_not_waited_on(tmp_path):
     assert time.monotonic() - started < 5
 
 
-def test_d50_a_fifo_with_a_writer_is_read(tmp_path):
+@pytest.mark.defect("D50")
+def test_a_fifo_with_a_writer_is_read(tmp_path):
     fifo = tmp_path / "in.txt"
     os.mkfifo(fifo)
     writer = threading.Thread(target=lambda: fifo.write_text(TEXT, encoding="utf-8"))
@@ -366,7 +390,8 @@ def test_d50_a_fifo_with_a_writer_is_read(tmp_path):
     assert "两个确保" in (tmp_path / "g.ttl").read_text(encoding="utf-8")
 
 
-def test_d32_a_relative_date_past_year_9999_is_not_a_date(tmp_path):
+@pytest.mark.defect("D32")
+def test_a_relative_date_past_year_9999_is_not_a_date(tmp_path):
     f = tmp_path / "one.txt"
     f.write_text("明年3月，开展“五大行动”。下半年，全总开展活动。\n", encoding="utf-8")
     r = build(f, "-o", tmp_path / "g.ttl", "--date", "9999-06-01")
@@ -406,7 +431,8 @@ def _store_state(path) -> tuple[bool, bool, dict[str, frozenset]]:
     return not named_missing, not orphans, {g: frozenset(t) for g, t in graphs.items()}
 
 
-def test_d6_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
+@pytest.mark.defect("D6")
+def test_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
     """Interrupt the store update at several moments (a SIGALRM raising KeyboardInterrupt, as
     Ctrl-C does): each speech is old or new, never half, and the default graph their merge."""
     import gc
@@ -518,7 +544,8 @@ HOSTILE = "省委召开会议\x0b。全总开展“两\x1b[31m个确保”行动
         (".rdf", "RDF_XML"),
     ],
 )
-def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fmt):
+@pytest.mark.defect("D21")
+def test_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fmt):
     import pyoxigraph as ox
 
     from speechkg.graph.rdf.parse import load
@@ -542,7 +569,8 @@ def test_d21_every_format_parses_strictly_whatever_the_text(tmp_path, suffix, fm
     load(str(out))  # and rdflib reads it
 
 
-def test_d20_parts_of_a_text_too_long_for_one_literal(monkeypatch):
+@pytest.mark.defect("D20")
+def test_parts_of_a_text_too_long_for_one_literal(monkeypatch):
     """A text over the literal limit → consecutive parts under it, at line ends where it can,
     else at sentence ends, else anywhere; the parts joined are the text."""
     from speechkg.graph.build.parts import parts
@@ -573,7 +601,8 @@ def test_d20_parts_of_a_text_too_long_for_one_literal(monkeypatch):
     )
 )
 @settings(max_examples=200, deadline=None)
-def test_d20_parts_are_the_text_cut_under_the_limit(text):
+@pytest.mark.defect("D20")
+def test_parts_are_the_text_cut_under_the_limit(text):
     """Whatever the text (line breaks of every kind, escaped characters, runs with no break), its
     parts joined are the text and each is under the limit."""
     from speechkg.graph.build.parts import parts
@@ -590,7 +619,8 @@ def test_d20_parts_are_the_text_cut_under_the_limit(text):
     assert len(found) == 1 or all(p.text for p in found)
 
 
-def test_d20_a_text_over_the_literal_limit_is_built_in_parts(tmp_path, monkeypatch):
+@pytest.mark.defect("D20")
+def test_a_text_over_the_literal_limit_is_built_in_parts(tmp_path, monkeypatch):
     """`build` of a text too long for one literal builds its parts, says so on one line, and
     writes the graph the parts would give as files of their names."""
     monkeypatch.setattr(rdf_terms, "MAX_LITERAL_BYTES", 1000)
@@ -621,7 +651,8 @@ def test_d20_a_text_over_the_literal_limit_is_built_in_parts(tmp_path, monkeypat
         assert f"long.txt#{len(found)}".encode() in (tmp_path / name).read_bytes()
 
 
-def test_d20_the_parts_of_an_undated_text_share_the_year_of_the_whole(monkeypatch):
+@pytest.mark.defect("D20")
+def test_the_parts_of_an_undated_text_share_the_year_of_the_whole(monkeypatch):
     """Without a date, the year that relative dates resolve against is inferred from the whole
     text once (its most frequent explicit year), and every part keeps it: a part that names no
     year still reads 去年 as the year before it."""
@@ -638,7 +669,8 @@ def test_d20_the_parts_of_an_undated_text_share_the_year_of_the_whole(monkeypatc
     assert len(warnings) == 1 and warnings[0].startswith("long.txt: ")
 
 
-def test_d20_a_row_or_a_python_text_over_the_limit_is_built_in_parts(tmp_path, monkeypatch):
+@pytest.mark.defect("D20")
+def test_a_row_or_a_python_text_over_the_limit_is_built_in_parts(tmp_path, monkeypatch):
     import json
 
     import speechkg.api as skg
@@ -656,7 +688,8 @@ def test_d20_a_row_or_a_python_text_over_the_limit_is_built_in_parts(tmp_path, m
     assert sorted(str(row["source"]) for row in rows) == ["a#1", "a#2", "a#3"]
 
 
-def test_d20_the_writer_refuses_any_literal_over_the_limit(monkeypatch):
+@pytest.mark.defect("D20")
+def test_the_writer_refuses_any_literal_over_the_limit(monkeypatch):
     from rdflib import Literal, URIRef
 
     from speechkg.graph.rdf import terms as rdf_terms
@@ -667,7 +700,8 @@ def test_d20_the_writer_refuses_any_literal_over_the_limit(monkeypatch):
         serialize([(URIRef("http://e/s"), URIRef("http://e/p"), Literal("x" * 200), None)], "nt")
 
 
-def test_d33_a_literal_over_16_mib_is_a_one_line_error(tmp_path, monkeypatch):
+@pytest.mark.defect("D33")
+def test_a_literal_over_16_mib_is_a_one_line_error(tmp_path, monkeypatch):
     from speechkg.graph.rdf import oxstore
 
     f = tmp_path / "long.nt"
@@ -693,7 +727,8 @@ def hostile_graph(tmp_path):
     return g
 
 
-def test_d8_no_control_character_reaches_a_terminal_table(hostile_graph):
+@pytest.mark.defect("D8")
+def test_no_control_character_reaches_a_terminal_table(hostile_graph):
     outputs = [
         runner.invoke(cli, ["query", str(hostile_graph), "SELECT ?l WHERE { ?e skos:prefLabel ?l }"]),
         runner.invoke(cli, ["timeline", str(hostile_graph), "--entity", "全总"]),
@@ -708,7 +743,8 @@ def test_d8_no_control_character_reaches_a_terminal_table(hostile_graph):
     assert "两\\x1b[31m个确保\\x07" in outputs[2].stdout
 
 
-def test_d8_printable_keeps_text_and_escapes_controls():
+@pytest.mark.defect("D8")
+def test_printable_keeps_text_and_escapes_controls():
     from speechkg.graph.text import printable
 
     assert printable("省委\x1b[2J\x07\x9b\x7f ok") == "省委\\x1b[2J\\x07\\x9b\\x7f ok"
@@ -717,7 +753,8 @@ def test_d8_printable_keeps_text_and_escapes_controls():
 # ------------------------------------------------------------------ D27, D29, D30, D34, D48
 
 
-def test_d27_non_integer_values_in_a_graph_are_one_line_errors(tmp_path, hostile_graph):
+@pytest.mark.defect("D27")
+def test_non_integer_values_in_a_graph_are_one_line_errors(tmp_path, hostile_graph):
     text = hostile_graph.read_text(encoding="utf-8")
     bad = tmp_path / "bad.ttl"
     bad.write_text(
@@ -747,7 +784,8 @@ def test_d27_non_integer_values_in_a_graph_are_one_line_errors(tmp_path, hostile
     )
 
 
-def test_d29_csv_fields_over_the_csv_limit_are_one_line_errors(tmp_path, speech):
+@pytest.mark.defect("D29")
+def test_csv_fields_over_the_csv_limit_are_one_line_errors(tmp_path, speech):
     lex = tmp_path / "l.csv"
     lex.write_text("label,type,aliases\n全总,Body," + "a" * 300_000 + "\n", encoding="utf-8")
     r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
@@ -766,13 +804,15 @@ def test_d29_csv_fields_over_the_csv_limit_are_one_line_errors(tmp_path, speech)
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1"])
-def test_d30_max_size_must_be_a_positive_finite_number(tmp_path, speech, value):
+@pytest.mark.defect("D30")
+def test_max_size_must_be_a_positive_finite_number(tmp_path, speech, value):
     r = build(speech, "-o", tmp_path / "g.ttl", "--max-size", value)
     assert r.exit_code == 2
     assert f"Invalid value for '--max-size': {float(value)!r} is not a size; give a positive number of MiB" in r.output
 
 
-def test_d34_long_lexicon_names_are_refused(tmp_path, speech):
+@pytest.mark.defect("D34")
+def test_long_lexicon_names_are_refused(tmp_path, speech):
     lex = tmp_path / "l.yaml"
     lex.write_text("- label: 全总\n  type: Body\n  aliases: [" + "a" * 100_000 + "]\n", encoding="utf-8")
     r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
@@ -783,7 +823,8 @@ def test_d34_long_lexicon_names_are_refused(tmp_path, speech):
     )
 
 
-def test_d34_yaml_aliases_are_refused(tmp_path, speech):
+@pytest.mark.defect("D34")
+def test_yaml_aliases_are_refused(tmp_path, speech):
     lex = tmp_path / "bomb.yaml"
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for i, name in enumerate("bcdefgh"):
@@ -797,7 +838,8 @@ def test_d34_yaml_aliases_are_refused(tmp_path, speech):
     assert time.monotonic() - started < 5
 
 
-def test_d34_a_plain_yaml_lexicon_still_loads(tmp_path):
+@pytest.mark.defect("D34")
+def test_a_plain_yaml_lexicon_still_loads(tmp_path):
     from speechkg.graph.extract.lexicon import load_user
 
     lex = tmp_path / "l.yaml"
@@ -806,7 +848,8 @@ def test_d34_a_plain_yaml_lexicon_still_loads(tmp_path):
 
 
 @pytest.mark.parametrize("nest", ["list", "bnode"])
-def test_d48_deep_turtle_nesting_reads_and_too_deep_is_clear(tmp_path, nest, monkeypatch):
+@pytest.mark.defect("D48")
+def test_deep_turtle_nesting_reads_and_too_deep_is_clear(tmp_path, nest, monkeypatch):
     from speechkg.graph.rdf import parse as rdf_parse
 
     def deep(d: int) -> str:

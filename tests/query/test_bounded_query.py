@@ -1,4 +1,5 @@
-"""Queries and graph files in bounded time and memory (issue 16; the attack report's defect in each test's name).
+"""Queries and graph files in bounded time and memory (issue 16; each test's `defect` marker names the
+attack report's defect).
 
 Each input is sized so that the old code clearly blows past the limit asserted here (tens of seconds,
 or a growth ratio near 100 for ten times the input) while the new code stays well inside it."""
@@ -58,7 +59,8 @@ def laughs(levels: int) -> str:
 
 @pytest.mark.parametrize("suffix", [".rdf", ".owl", ".xml"])
 @pytest.mark.parametrize("command", [["query", "ASK { ?s ?p ?o }", "--timeout", "20"], ["stats"], ["validate"]])
-def test_d18_xml_entities_are_refused_before_they_are_expanded(tmp_path, suffix, command):
+@pytest.mark.defect("D18")
+def test_xml_entities_are_refused_before_they_are_expanded(tmp_path, suffix, command):
     """3 MB once expanded: rdflib took 50 s over it (3 GB for nine levels: no end)."""
     f = tmp_path / f"bomb{suffix}"
     f.write_text(laughs(5), encoding="utf-8")
@@ -68,14 +70,16 @@ def test_d18_xml_entities_are_refused_before_they_are_expanded(tmp_path, suffix,
     assert seconds < 3
 
 
-def test_d18_a_billion_laughs_is_refused_at_once(tmp_path):
+@pytest.mark.defect("D18")
+def test_a_billion_laughs_is_refused_at_once(tmp_path):
     f = tmp_path / "lol.rdf"
     f.write_text(laughs(9), encoding="utf-8")  # 30 GB once expanded
     with pytest.raises(GraphFileError, match="declares entities"):
         load([str(f)])
 
 
-def test_d18_the_oxigraph_path_refuses_them_too(tmp_path, monkeypatch):
+@pytest.mark.defect("D18")
+def test_the_oxigraph_path_refuses_them_too(tmp_path, monkeypatch):
     """Oxigraph's RDF/XML parser expands entities as well (files over oxstore.LARGE are read by it)."""
     f = tmp_path / "bomb.rdf"
     f.write_text(laughs(5), encoding="utf-8")
@@ -86,7 +90,8 @@ def test_d18_the_oxigraph_path_refuses_them_too(tmp_path, monkeypatch):
         oxstore.load_files([str(f)])
 
 
-def test_d18_parameter_and_external_entities_are_refused(tmp_path):
+@pytest.mark.defect("D18")
+def test_parameter_and_external_entities_are_refused(tmp_path):
     f = tmp_path / "pe.rdf"
     f.write_text(laughs(1).replace('<!ENTITY lol0 "', '<!ENTITY % pe "x">\n<!ENTITY lol0 "'), encoding="utf-8")
     with pytest.raises(GraphFileError, match=r"<!ENTITY pe"):
@@ -99,7 +104,8 @@ def test_d18_parameter_and_external_entities_are_refused(tmp_path):
         load([str(f)])
 
 
-def test_d18_rdfxml_without_entities_still_loads(tmp_path, seed_ttl):
+@pytest.mark.defect("D18")
+def test_rdfxml_without_entities_still_loads(tmp_path, seed_ttl):
     """What speechkg writes, and a DOCTYPE that declares nothing, read as before."""
     out = tmp_path / "seed.rdf"
     ds = load([str(seed_ttl)])
@@ -113,7 +119,8 @@ def test_d18_rdfxml_without_entities_still_loads(tmp_path, seed_ttl):
     assert [str(o) for o in load([str(plain)]).objects()] == ["text"]
 
 
-def test_d18_malformed_xml_is_one_line(tmp_path):
+@pytest.mark.defect("D18")
+def test_malformed_xml_is_one_line(tmp_path):
     f = tmp_path / "bad.rdf"
     f.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ELEMENT a ', encoding="utf-8")
     one_line_error(runner.invoke(cli, ["stats", str(f)]), "not a readable xml graph")
@@ -136,7 +143,8 @@ def prefixes(n: int, fmt: str) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "trig", "jsonld"])
-def test_d17_many_prefixes_load_in_linear_time(tmp_path, fmt):
+@pytest.mark.defect("D17")
+def test_many_prefixes_load_in_linear_time(tmp_path, fmt):
     """rdflib's namespace manager took time quadratic in the prefixes (20,000: 23 s); ten times
     the prefixes now take about ten times as long, not a hundred."""
     seconds = {}
@@ -151,7 +159,8 @@ def test_d17_many_prefixes_load_in_linear_time(tmp_path, fmt):
     assert seconds[10_000] / max(seconds[1_000], 0.01) < 30, seconds
 
 
-def test_d17_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
+@pytest.mark.defect("D17")
+def test_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
     f = tmp_path / "p.ttl"
     f.write_text(prefixes(20_000, "ttl"), encoding="utf-8")
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(f), "ASK { ?s ?p ?o }", "--timeout", "3"]))
@@ -162,7 +171,8 @@ def test_d17_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
 # ------------------------------------------------------------------ D13: --param
 
 
-def test_d13_binding_is_linear_in_the_number_of_parameters():
+@pytest.mark.defect("D13")
+def test_binding_is_linear_in_the_number_of_parameters():
     """One VALUES block of three values per variable: 12 parameters were a table of 3**12 rows."""
     text = "SELECT * WHERE { " + " ".join(f"?s <x:p{i}> ?v{i} ." for i in range(12)) + " }"
     bound, seconds = timed(lambda: bind(text, {f"v{i}": "值" for i in range(12)}))
@@ -180,13 +190,15 @@ def test_d13_binding_is_linear_in_the_number_of_parameters():
         "# ?p1\nSELECT ?s WHERE { ?s ?p ?o }",  # in a comment
     ],
 )
-def test_d13_a_parameter_that_names_no_variable_is_refused(seed_ttl, text):
+@pytest.mark.defect("D13")
+def test_a_parameter_that_names_no_variable_is_refused(seed_ttl, text):
     """Its values would only repeat every row (9 of them: 3**9 copies of each)."""
     r = runner.invoke(cli, ["query", str(seed_ttl), text, "--param", "p1=x", "--param", "p2=y"])
     one_line_error(r, "--param p1: the query has no variable ?p1", "name one of its variables: ?")
 
 
-def test_d13_a_parameter_is_found_however_the_variable_is_written(seed_ttl):
+@pytest.mark.defect("D13")
+def test_a_parameter_is_found_however_the_variable_is_written(seed_ttl):
     text = "SELECT $label WHERE { ?e skos:prefLabel $label }"
     r = runner.invoke(cli, ["query", str(seed_ttl), text, "--param", "label=全总", "--format", "csv"])
     assert r.exit_code == 0 and r.output_bytes == "label\r\n全总\r\n".encode(), r.output
@@ -196,7 +208,8 @@ NINE = "SELECT ?e WHERE { ?e skos:prefLabel " + ", ".join(f"?p{i}" for i in rang
 NINE_PARAMS = [a for i in range(1, 10) for a in ("--param", f"p{i}=x")]
 
 
-def test_d13_nine_parameters_answer_within_the_timeout(seed_ttl, monkeypatch):
+@pytest.mark.defect("D13")
+def test_nine_parameters_answer_within_the_timeout(seed_ttl, monkeypatch):
     """The old VALUES block of 3**9 rows was parsed for minutes before the timeout began."""
     monkeypatch.setattr(oxstore, "LARGE", 10)  # the Oxigraph engine, which joins the blocks well
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), NINE, *NINE_PARAMS, "--timeout", "10"]))
@@ -204,7 +217,8 @@ def test_d13_nine_parameters_answer_within_the_timeout(seed_ttl, monkeypatch):
     assert seconds < 3
 
 
-def test_d13_nine_parameters_on_rdflib_stay_within_the_timeout(seed_ttl):
+@pytest.mark.defect("D13")
+def test_nine_parameters_on_rdflib_stay_within_the_timeout(seed_ttl):
     """rdflib joins the nine blocks before the pattern (3**9 rows to try): the timeout stops it."""
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), NINE, *NINE_PARAMS, "--timeout", "1.5"]))
     assert r.exit_code in (0, 1) and len(r.output.strip().splitlines()) >= 1 and "Traceback" not in r.output
@@ -218,27 +232,31 @@ def long_filter(n: int) -> str:
     return "SELECT * WHERE { ?s ?p ?o FILTER(" + " || ".join(f"?o = {i}" for i in range(n)) + ") }"
 
 
-def test_d14_parsing_is_under_the_timeout(seed_ttl):
+@pytest.mark.defect("D14")
+def test_parsing_is_under_the_timeout(seed_ttl):
     """A FILTER of 3000 terms takes rdflib's parser seconds (it was parsed 5 times, outside the timeout)."""
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), long_filter(3000), "--timeout", "1"]))
     one_line_error(r, "ran past the --timeout of 1 s while it was parsed")
     assert seconds < 2.5
 
 
-def test_d14_loading_is_under_the_timeout(seed_ttl, monkeypatch):
+@pytest.mark.defect("D14")
+def test_loading_is_under_the_timeout(seed_ttl, monkeypatch):
     monkeypatch.setattr(rdf_parse, "load", lambda files: time.sleep(30))  # the child loads: it sees this
     r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", "1"]))
     one_line_error(r, "ran past the --timeout of 1 s while the graph files were loaded")
     assert seconds < 2.5
 
 
-def test_d14_loading_is_under_the_memory_limit(seed_ttl, monkeypatch):
+@pytest.mark.defect("D14")
+def test_loading_is_under_the_memory_limit(seed_ttl, monkeypatch):
     monkeypatch.setattr(rdf_parse, "load", lambda files: bytearray(1 << 30))
     r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--max-memory", "100"])
     one_line_error(r, "needed more than the --max-memory of 100 MB while the graph files were loaded")
 
 
-def test_d14_files_load_under_a_small_memory_limit(tmp_path):
+@pytest.mark.defect("D14")
+def test_files_load_under_a_small_memory_limit(tmp_path):
     """The thread that parses a file maps a 512 MB stack at once: the limit leaves room for it,
     so a small file reads under --max-memory 100, deep nesting included (10,000 levels)."""
     f = tmp_path / "deep.ttl"
@@ -247,7 +265,8 @@ def test_d14_files_load_under_a_small_memory_limit(tmp_path):
     assert (r.exit_code, r.output) == (0, "true\n")
 
 
-def test_d14_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, monkeypatch):
+@pytest.mark.defect("D14")
+def test_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, monkeypatch):
     def slow(result, fmt, out):
         out.write("half of it")
         time.sleep(30)
@@ -261,7 +280,8 @@ def test_d14_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, mo
     assert seconds < 5
 
 
-def test_d14_the_result_written_by_the_child_is_format_results(tmp_path):
+@pytest.mark.defect("D14")
+def test_the_result_written_by_the_child_is_format_results(tmp_path):
     """The child formats the result row by row into a temporary file, which the CLI copies out:
     the same bytes as format_result; and the JSON writer's output is json.dumps's."""
     f = tmp_path / "g.ttl"
@@ -295,7 +315,8 @@ def test_d14_the_result_written_by_the_child_is_format_results(tmp_path):
     assert format_result(res, "json") == json.dumps(whole, ensure_ascii=False) + "\n"
 
 
-def test_d14_serve_parses_within_its_timeout(seed_ttl):
+@pytest.mark.defect("D14")
+def test_serve_parses_within_its_timeout(seed_ttl):
     served = load_store(load([str(seed_ttl)]))
     start = time.monotonic()
     with pytest.raises(sandbox.TimedOut, match="while it was parsed"):

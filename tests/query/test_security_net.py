@@ -205,7 +205,8 @@ EVIL_GRAPH = "http://x> { } } ; DROP ALL ; INSERT DATA { GRAPH <http://y"
 # ------------------------------------------------------------------ D1 push injection
 
 
-def test_d1_hostile_graph_name_in_a_file_cannot_drop_the_store(writable_oxigraph, tmp_path):
+@pytest.mark.defect("D1")
+def test_hostile_graph_name_in_a_file_cannot_drop_the_store(writable_oxigraph, tmp_path):
     evil = tmp_path / "evil.trig"
     evil.write_text(EVIL_TRIG, encoding="utf-8")
     port = writable_oxigraph
@@ -219,7 +220,8 @@ def test_d1_hostile_graph_name_in_a_file_cannot_drop_the_store(writable_oxigraph
     assert graphs_in(port) == {"http://canary/g": 1}
 
 
-def test_d1_hostile_graph_option_cannot_drop_the_store(writable_oxigraph, seed_ttl):
+@pytest.mark.defect("D1")
+def test_hostile_graph_option_cannot_drop_the_store(writable_oxigraph, seed_ttl):
     port = writable_oxigraph
     for extra in ([], ["--replace"]):
         r = runner.invoke(
@@ -229,7 +231,8 @@ def test_d1_hostile_graph_option_cannot_drop_the_store(writable_oxigraph, seed_t
     assert graphs_in(port) == {"http://canary/g": 1}
 
 
-def test_d1_hostile_literals_arrive_as_data(writable_oxigraph, tmp_path):
+@pytest.mark.defect("D1")
+def test_hostile_literals_arrive_as_data(writable_oxigraph, tmp_path):
     """Literals that look like SPARQL, escapes and quotes go through INSERT DATA unchanged."""
     values = [
         '" } } ; DROP ALL ; INSERT DATA { GRAPH <http://y> { <a:a> <a:b> "x',
@@ -251,7 +254,8 @@ def test_d1_hostile_literals_arrive_as_data(writable_oxigraph, tmp_path):
     assert {b["s"]["value"]: b["o"]["value"] for b in got} == {f"http://ex/s{i}": v for i, v in enumerate(values)}
 
 
-def test_d1_iri_check():
+@pytest.mark.defect("D1")
+def test_iris_that_could_inject_are_refused():
     assert check_iri("https://w3id.org/speechkg/id/é") == "<https://w3id.org/speechkg/id/é>"
     for bad in (
         "http://x>y",
@@ -320,7 +324,8 @@ def query_error(seed_ttl, text: str) -> str:
         "INSERT DATA { <a:b> <a:c> <a:d> }",
     ],
 )
-def test_d2_serve_refuses_exactly_as_query_does(served, listener, seed_ttl, text):
+@pytest.mark.defect("D2")
+def test_serve_refuses_exactly_as_query_does(served, listener, seed_ttl, text):
     lst = listener("sparql")
     text = text.replace("LISTENER", lst.url)
     # the same refusal, less the hint of `query --allow-service`, an option serve does not have
@@ -335,7 +340,8 @@ def test_d2_serve_refuses_exactly_as_query_does(served, listener, seed_ttl, text
     assert lst.requests == []
 
 
-def test_d2_serve_is_read_only_and_answers_queries(served, listener):
+@pytest.mark.defect("D2")
+def test_serve_is_read_only_and_answers_queries(served, listener):
     lst = listener("sparql")
     code, body = http(served, "/query", prologue().encode() + b"SELECT (COUNT(?p) AS ?n) WHERE { ?p a skg:Person }")
     assert code == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "3"
@@ -362,14 +368,16 @@ def test_d2_serve_is_read_only_and_answers_queries(served, listener):
     assert lst.requests == []
 
 
-def test_d3_non_loopback_hosts_get_a_warning():
+@pytest.mark.defect("D3")
+def test_non_loopback_hosts_get_a_warning():
     for host in ("127.0.0.1", "127.0.0.2", "::1", "[::1]", "localhost"):
         assert exposure_warning(host) is None
     for host in ("0.0.0.0", "::", "192.168.1.5", "example.org"):
         assert exposure_warning(host).startswith(f"listening on {host}: anyone who can reach this machine")
 
 
-def test_d16_serve_stops_a_query_at_its_timeout(served):
+@pytest.mark.defect("D16")
+def test_serve_stops_a_query_at_its_timeout(served):
     before = children(os.getpid())
     t0 = time.monotonic()
     code, body = http(served, "/query", RUNAWAY.encode())
@@ -381,7 +389,8 @@ def test_d16_serve_stops_a_query_at_its_timeout(served):
     assert wait_for(lambda: children(os.getpid()) <= before, 3)
 
 
-def test_d16_serve_stops_the_work_when_the_client_leaves(seed_ttl):
+@pytest.mark.defect("D16")
+def test_serve_stops_the_work_when_the_client_leaves(seed_ttl):
     server = bind(load_store(load([str(seed_ttl)])), port=0, timeout=60)
     th = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     th.start()
@@ -417,7 +426,8 @@ def start_serve(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen, str]
     return proc, line
 
 
-def test_d40_d41_serve_shows_the_real_port_and_leaves_nothing_after_sigkill(seed_ttl, tmp_path):
+@pytest.mark.defect("D40", "D41")
+def test_serve_shows_the_real_port_and_leaves_nothing_after_sigkill(seed_ttl, tmp_path):
     proc, banner = start_serve([str(seed_ttl), "--port", "0", "--timeout", "30"], tmp_path)
     try:
         assert banner.startswith("SPARQL endpoint on http://127.0.0.1:") and banner.endswith(
@@ -449,7 +459,8 @@ def test_d40_d41_serve_shows_the_real_port_and_leaves_nothing_after_sigkill(seed
         proc.wait(timeout=10)
 
 
-def test_d40_ipv6_url_has_brackets(seed_ttl, tmp_path):
+@pytest.mark.defect("D40")
+def test_serve_shows_an_ipv6_url_in_brackets(seed_ttl, tmp_path):
     proc, banner = start_serve([str(seed_ttl), "--host", "::1", "--port", "0"], tmp_path)
     try:
         assert banner.startswith("SPARQL endpoint on http://[::1]:"), banner
@@ -458,7 +469,8 @@ def test_d40_ipv6_url_has_brackets(seed_ttl, tmp_path):
         proc.wait(timeout=10)
 
 
-def test_d25_d40_serve_option_errors(seed_ttl):
+@pytest.mark.defect("D25", "D40")
+def test_serve_option_errors_are_one_line(seed_ttl):
     r = runner.invoke(cli, ["serve", str(seed_ttl), "--port", "99999"])
     assert r.exit_code == 2 and "Error: Invalid value for '--port': 99999 is not in the range 0<=x<=65535." in r.output
     r = runner.invoke(cli, ["serve", str(seed_ttl), "--host", "no such host"])
@@ -467,7 +479,8 @@ def test_d25_d40_serve_option_errors(seed_ttl):
     one_line_error(r, "--timeout must be a positive number of seconds, not 0.0")
 
 
-def test_d24_iri_oxigraph_refuses_is_one_line(tmp_path, listener):
+@pytest.mark.defect("D24")
+def test_iri_oxigraph_refuses_is_one_line(tmp_path, listener):
     bad = tmp_path / "b.trig"
     bad.write_text('<http://g1> { <http://x\\u003E y> <http://ex/p> "o" . }\n', encoding="utf-8")
     r = runner.invoke(cli, ["serve", str(bad), "--port", "0"])
@@ -478,7 +491,8 @@ def test_d24_iri_oxigraph_refuses_is_one_line(tmp_path, listener):
     assert lst.requests == []
 
 
-def test_d49_serve_location_must_be_new_empty_or_a_store(seed_ttl, tmp_path):
+@pytest.mark.defect("D49")
+def test_serve_location_must_be_new_empty_or_a_store(seed_ttl, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me", encoding="utf-8")
@@ -497,7 +511,8 @@ def test_d49_serve_location_must_be_new_empty_or_a_store(seed_ttl, tmp_path):
 # ------------------------------------------------------------------ push: URLs, answers, reports
 
 
-def test_d23_malformed_urls_and_cut_answers_are_one_line(seed_ttl, listener):
+@pytest.mark.defect("D23")
+def test_malformed_urls_and_cut_answers_are_one_line(seed_ttl, listener):
     r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", "http://[::1/store"])
     one_line_error(r, "--endpoint http://[::1/store is not a valid URL (Invalid IPv6 URL)")
     r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", "http://127.0.0.1:9/st ore"])
@@ -511,7 +526,8 @@ def test_d23_malformed_urls_and_cut_answers_are_one_line(seed_ttl, listener):
     one_line_error(r, f"{lst.url}/store cut its answer short (5 of 1000 bytes); the graph may not be stored")
 
 
-def test_d39_partial_failure_says_what_was_stored(tmp_path, listener):
+@pytest.mark.defect("D39")
+def test_partial_failure_says_what_was_stored(tmp_path, listener):
     g = tmp_path / "three.nq"
     g.write_text("".join(f'<http://ex/s> <http://ex/p> "{i}" <http://ex/g{i}> .\n' for i in range(3)), encoding="utf-8")
     lst = listener("fail2")
@@ -524,7 +540,8 @@ def test_d39_partial_failure_says_what_was_stored(tmp_path, listener):
     assert len(lst.requests) == 2
 
 
-def test_d39_credentials_are_sent_not_echoed(seed_ttl, listener):
+@pytest.mark.defect("D39")
+def test_credentials_are_sent_not_echoed(seed_ttl, listener):
     lst = listener()
     url = f"http://user:s3cret@127.0.0.1:{lst.port}/store"
     r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", url])
@@ -596,7 +613,8 @@ def test_sparql_update_goes_in_batches_and_replaces_once(tmp_path, listener):
     "command", ["query", "stats", "validate", "view", "compare", "timeline", "serve", "push", "eval"]
 )
 @pytest.mark.parametrize("shape", ["string", "list", "import", "scoped"])
-def test_d4_remote_jsonld_context_is_refused_and_not_fetched(command, shape, tmp_path, listener, seed_ttl):
+@pytest.mark.defect("D4")
+def test_remote_jsonld_context_is_refused_and_not_fetched(command, shape, tmp_path, listener, seed_ttl):
     lst = listener("jsonld")
     ctx = f"{lst.url}/ctx"
     doc = {
@@ -629,7 +647,8 @@ def test_d4_remote_jsonld_context_is_refused_and_not_fetched(command, shape, tmp
     assert lst.requests == []
 
 
-def test_d4_large_jsonld_on_the_oxigraph_path_is_refused_too(tmp_path, listener, monkeypatch):
+@pytest.mark.defect("D4")
+def test_large_jsonld_on_the_oxigraph_path_is_refused_too(tmp_path, listener, monkeypatch):
     lst = listener("jsonld")
     f = tmp_path / "ctx.jsonld"
     f.write_text(json.dumps({"@context": f"{lst.url}/ctx", "@id": "http://ex/a", "x": "hello"}), encoding="utf-8")
@@ -639,7 +658,8 @@ def test_d4_large_jsonld_on_the_oxigraph_path_is_refused_too(tmp_path, listener,
     assert lst.requests == []
 
 
-def test_d4_inline_contexts_still_load(tmp_path):
+@pytest.mark.defect("D4")
+def test_inline_contexts_still_load(tmp_path):
     f = tmp_path / "ok.jsonld"
     f.write_text(json.dumps({"@context": {"x": "http://ex/x"}, "@id": "http://ex/a", "x": "hello"}), encoding="utf-8")
     r = runner.invoke(cli, ["query", str(f), "SELECT ?o WHERE { ?s <http://ex/x> ?o }", "--format", "csv"])
@@ -650,7 +670,8 @@ def test_d4_inline_contexts_still_load(tmp_path):
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
-def test_d15_a_query_past_its_memory_limit_ends_with_a_clear_error(seed_ttl, engine):
+@pytest.mark.defect("D15")
+def test_a_query_past_its_memory_limit_ends_with_a_clear_error(seed_ttl, engine):
     data = load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
     mb = 40 if engine == "rdflib" else 150
     before = children(os.getpid())
@@ -663,13 +684,15 @@ def test_d15_a_query_past_its_memory_limit_ends_with_a_clear_error(seed_ttl, eng
     assert children(os.getpid()) <= before
 
 
-def test_d15_through_the_cli(seed_ttl, monkeypatch):
+@pytest.mark.defect("D15")
+def test_a_query_past_its_memory_limit_through_the_cli_is_one_line(seed_ttl, monkeypatch):
     monkeypatch.setattr(oxstore, "LARGE", 10)  # the Oxigraph engine, which used to abort the whole program
     r = runner.invoke(cli, ["query", str(seed_ttl), CARTESIAN, "--max-memory", "150"])
     one_line_error(r, "the query needed more than the --max-memory of 150 MB and was stopped")
 
 
-def test_d15_timeout_really_stops_the_query(seed_ttl):
+@pytest.mark.defect("D15")
+def test_timeout_really_stops_the_query(seed_ttl):
     data = oxstore.load_files([str(seed_ttl)])
     before = children(os.getpid())
     with pytest.raises(sandbox.TimedOut):
@@ -695,7 +718,8 @@ def _query_under_ulimit(args: list[str], kib: int) -> subprocess.CompletedProces
     )
 
 
-def test_d15_queries_run_under_a_ulimit(seed_ttl, tmp_path):
+@pytest.mark.defect("D15")
+def test_queries_run_under_a_ulimit(seed_ttl, tmp_path):
     """The report's own D15 command runs under `ulimit -v 2000000`: the child must keep within the
     hard limit it inherits (raising it failed, and every query ended 'stopped unexpectedly')."""
     st = tmp_path / "st"
@@ -714,14 +738,16 @@ def test_d15_queries_run_under_a_ulimit(seed_ttl, tmp_path):
 
 
 @pytest.mark.parametrize("value", ["1e10", "1e308"])
-def test_d42_huge_finite_timeouts_are_no_limit_in_practice(seed_ttl, value):
+@pytest.mark.defect("D42")
+def test_huge_finite_timeouts_are_no_limit_in_practice(seed_ttl, value):
     """select() takes no wait past time_t: a timeout of 1e10 s used to end in a traceback."""
     r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", value, "--max-memory", "1e30"])
     assert (r.exit_code, r.output) == (0, "true\n"), r.output
 
 
 @pytest.mark.parametrize("value", ["-1", "0", "inf", "nan", "1e308000"])
-def test_d42_bad_timeouts_are_refused(seed_ttl, value):
+@pytest.mark.defect("D42")
+def test_bad_timeouts_are_refused(seed_ttl, value):
     r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", value])
     one_line_error(r, "--timeout must be a positive number of seconds, not ")
     r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--max-memory", value])
@@ -729,7 +755,8 @@ def test_d42_bad_timeouts_are_refused(seed_ttl, value):
 
 
 @pytest.mark.parametrize("value", ["\\U0001F600", "\\u5168\\u603b", "x\\uD800", "\\u0022 } DROP ALL"])
-def test_d44_codepoint_escapes_in_params_are_refused_clearly(seed_ttl, value):
+@pytest.mark.defect("D44")
+def test_codepoint_escapes_in_params_are_refused_clearly(seed_ttl, value):
     r = runner.invoke(cli, ["query", str(seed_ttl), "--saved", "provenance", "--param", f"label={value}"])
     one_line_error(r, "--param label: the value holds '\\\\")
     assert r.output.endswith(
@@ -737,14 +764,16 @@ def test_d44_codepoint_escapes_in_params_are_refused_clearly(seed_ttl, value):
     )
 
 
-def test_d44_a_lone_backslash_is_still_a_value(seed_ttl):
+@pytest.mark.defect("D44")
+def test_a_lone_backslash_is_still_a_value(seed_ttl):
     r = runner.invoke(
         cli, ["query", str(seed_ttl), "--saved", "provenance", "--param", "label=a\\b", "--format", "csv"]
     )
     assert r.stdout_bytes == b"entity,source,begin,sentence\r\n"
 
 
-def test_d28_a_non_utf8_query_file_is_one_line(seed_ttl, tmp_path):
+@pytest.mark.defect("D28")
+def test_a_non_utf8_query_file_is_one_line(seed_ttl, tmp_path):
     f = tmp_path / "q.rq"
     f.write_bytes(b"SELECT * WHERE { ?s ?p \xff\xfe }")
     r = runner.invoke(cli, ["query", str(seed_ttl), "--file", str(f)])
@@ -758,7 +787,8 @@ def test_queries_in_a_child_keep_their_errors(seed_ttl):
         run(oxstore.load_files([str(seed_ttl)]), "SELECT * WHERE { BIND(<x:a> AS ?x) BIND(<x:b> AS ?x) }")
 
 
-def test_d51_engines_differ_only_where_oxigraph_merges_integer_types(seed_ttl):
+@pytest.mark.defect("D51")
+def test_engines_differ_only_where_oxigraph_merges_integer_types(seed_ttl):
     """Oxigraph stores "10"^^xsd:nonNegativeInteger as "10"^^xsd:integer, so a nif:beginIndex of 10 and
     a skg:number of 10 are one node there and two in rdflib: paths reaching them count fewer rows.
     With the same merge done on the rdflib side, both engines give the same rows."""
