@@ -105,7 +105,19 @@ def test_month_day_without_any_year_is_left_out():
 
 def test_bodies_from_lexicon_and_suffixes():
     found = labels("在市委、市政府的领导下，团市委和市妇联联合人社部、国务院国资委开展工作。", "Body")
-    assert {"市委", "市政府", "团市委", "市妇联", "人社部", "人力资源社会保障部", "国务院国资委"} <= found
+    # with the full names and short forms the lexicon gives
+    assert found == {
+        "市委",
+        "市政府",
+        "团市委",
+        "市妇联",
+        "人社部",
+        "人力资源社会保障部",
+        "人力资源和社会保障部",
+        "国务院国资委",
+        "国资委",
+        "国务院国有资产监督管理委员会",
+    }
     assert labels("省青联、省学联联合开展志愿服务。大学联合培养研究生。", "Body") == {"省青联", "省学联"}
 
 
@@ -113,13 +125,13 @@ def test_abbreviation_and_full_name_are_one_body():
     doc = doc_of("中华全国总工会召开会议。全总主要负责同志出席。")
     bodies = [e for e in doc.entities if e.type == "Body"]
     assert len(bodies) == 1
-    assert {bodies[0].label, *bodies[0].aliases} >= {"全总", "中华全国总工会"}
+    assert (bodies[0].label, bodies[0].aliases) == ("中华全国总工会", {"全国总工会", "全总"})
 
 
 def test_place_prefixed_and_bare_organs_are_one_body():
     doc = doc_of("中共湖南省委召开全会。省委要求各地抓好落实。")
     bodies = [e for e in doc.entities if e.type == "Body"]
-    assert len(bodies) == 1 and {"中共湖南省委", "省委"} <= {bodies[0].label, *bodies[0].aliases}
+    assert len(bodies) == 1 and (bodies[0].label, bodies[0].aliases) == ("中共湖南省委", {"省委"})
 
 
 def test_areas_are_not_bodies():
@@ -149,19 +161,24 @@ def test_a_name_before_a_day_or_a_verb_of_a_list_of_speakers():
 
 def test_what_holds_of_a_part_of_a_meeting_holds_of_the_meeting():
     found = rels("5月5日，市委书记李明出席第三届长江经济带旅游博览会开幕式并致辞。")
-    for meeting in ("第三届长江经济带旅游博览会开幕式", "第三届长江经济带旅游博览会"):
-        assert {(meeting, "speaker", "李明"), (meeting, "date", "2022-05-05")} <= found
+    assert found == {
+        (meeting, p, o)
+        for meeting in ("第三届长江经济带旅游博览会开幕式", "第三届长江经济带旅游博览会")
+        for p, o in (("speaker", "李明"), ("date", "2022-05-05"))
+    }
     # who chaired a session need not have chaired the whole
     found = rels("5月10日，第三届长江经济带旅游博览会闭幕式在武汉举行，副省长王红主持闭幕式。")
-    assert ("第三届长江经济带旅游博览会闭幕式", "chair", "王红") in found
-    assert ("第三届长江经济带旅游博览会", "date", "2022-05-10") in found
-    assert ("第三届长江经济带旅游博览会", "chair", "王红") not in found
+    assert found == {
+        ("第三届长江经济带旅游博览会闭幕式", "chair", "王红"),
+        ("第三届长江经济带旅游博览会闭幕式", "date", "2022-05-10"),
+        ("第三届长江经济带旅游博览会", "date", "2022-05-10"),
+    }
 
 
 def test_leaders_from_lexicon():
-    assert ("Person", "习近平") in ents("在以习近平同志为核心的党中央坚强领导下。")
+    assert ents("在以习近平同志为核心的党中央坚强领导下。") == {("Person", "习近平"), ("Body", "党中央")}
     # the names an older text knows them by
-    assert {("Person", "毛泽东"), ("Person", "周恩来")} <= ents("毛主席说：要调动一切积极因素。周总理指出。")
+    assert ents("毛主席说：要调动一切积极因素。周总理指出。") == {("Person", "毛泽东"), ("Person", "周恩来")}
 
 
 # ------------------------------------------------------------------ meetings
@@ -172,7 +189,13 @@ def test_party_congress_forms_are_one_meeting():
     meetings = [e for e in doc.entities if e.type == "Meeting"]
     assert len(meetings) == 1
     assert meetings[0].label == "党的第十九次全国代表大会"
-    assert {"党的十九大", "十九大", "第十九次全国代表大会"} <= meetings[0].aliases
+    assert meetings[0].aliases == {
+        "党的十九大",
+        "十九大",
+        "第十九次全国代表大会",
+        "中共十九大",
+        "中国共产党第十九次全国代表大会",
+    }
 
 
 def test_plenum_short_and_full_forms_are_one_meeting():
@@ -180,7 +203,7 @@ def test_plenum_short_and_full_forms_are_one_meeting():
     meetings = [e for e in doc.entities if e.type == "Meeting"]
     assert len(meetings) == 1
     assert meetings[0].label == "中国共产党第二十届中央委员会第三次全体会议"
-    assert "党的二十届三中全会" in meetings[0].aliases
+    assert meetings[0].aliases == {"党的二十届三中全会", "二十届三中全会", "中共二十届三中全会"}
 
 
 def test_sessions_and_work_meetings():
@@ -191,21 +214,20 @@ def test_sessions_and_work_meetings():
         )
         if t == "Meeting"
     }
-    assert "市总工会十五届三次全委会议" in found
-    assert "市委农村工作会议" in found
+    assert found == {"市总工会十五届三次全委会议", "市委农村工作会议", "市政府第12次常务会议"}
 
 
 def test_local_congress_short_form_links_to_full_form():
     doc = doc_of("市第九次党代会提出目标。市党代会确定的任务要落实。")
     meetings = [e for e in doc.entities if e.type == "Meeting"]
-    assert len(meetings) == 1 and "市党代会" in meetings[0].aliases
+    assert [(e.label, e.aliases) for e in meetings] == [("市第九次党代会", {"市党代会"})]
 
 
 def test_joint_meeting():
     doc = doc_of("市委九届五次全会暨市委经济工作会议召开。")
     m = [e for e in doc.entities if e.type == "Meeting"]
     assert [e.label for e in m] == ["市委九届五次全会暨市委经济工作会议"]
-    assert {"市委九届五次全会", "市委经济工作会议"} <= m[0].aliases
+    assert m[0].aliases == {"市委九届五次全会", "市委经济工作会议"}
 
 
 def test_the_word_meeting_alone_is_no_meeting():
@@ -219,7 +241,7 @@ def test_document_short_and_full_titles_are_one_document():
     doc = doc_of("认真学习《中华人民共和国安全生产法》，把《安全生产法》落到实处。")
     docs = [e for e in doc.entities if e.type == "Document"]
     assert len(docs) == 1
-    assert docs[0].label == "中华人民共和国安全生产法" and "安全生产法" in docs[0].aliases
+    assert (docs[0].label, docs[0].aliases) == ("中华人民共和国安全生产法", {"安全生产法"})
 
 
 # ------------------------------------------------------------------ quoted formulas
@@ -228,20 +250,17 @@ def test_document_short_and_full_titles_are_one_document():
 def test_numbered_formulas_keep_their_number():
     doc = doc_of("深入实施“三大攻坚行动”，办好“十项民生实事”，牢记“三个务必”。")
     got = {(e.type, e.label, e.number) for e in doc.entities}
-    assert ("Campaign", "三大攻坚行动", 3) in got
-    assert ("Campaign", "十项民生实事", 10) in got
-    assert ("Concept", "三个务必", 3) in got
+    assert got == {("Campaign", "三大攻坚行动", 3), ("Campaign", "十项民生实事", 10), ("Concept", "三个务必", 3)}
 
 
 def test_quoted_campaign_takes_its_head():
     found = ents("广泛开展“强国复兴有我”主题宣传教育活动，扎实开展“作风建设年”活动。")
-    assert ("Campaign", "强国复兴有我主题宣传教育活动") in found
-    assert ("Campaign", "作风建设年活动") in found
+    assert found == {("Campaign", "强国复兴有我主题宣传教育活动"), ("Campaign", "作风建设年活动")}
 
 
 def test_quoted_name_with_concept_tail():
     found = labels("严格落实“三会一课”制度，贯彻“两个毫不动摇”方针。", "Concept")
-    assert {"三会一课", "两个毫不动摇"} <= found
+    assert found == {"三会一课", "三会一课制度", "两个毫不动摇", "两个毫不动摇方针"}  # the tails are aliases
 
 
 def test_emphasis_quotes_are_not_names():
@@ -250,13 +269,12 @@ def test_emphasis_quotes_are_not_names():
 
 
 def test_goal_from_quoted_formula_with_target():
-    assert ("Goal", "三个确保") in ents("锚定“三个确保”的奋斗目标，为实现“三个确保”而奋斗。")
-    assert ("Concept", "三个确保") not in ents("锚定“三个确保”的奋斗目标，为实现“三个确保”而奋斗。")
+    assert ents("锚定“三个确保”的奋斗目标，为实现“三个确保”而奋斗。") == {("Goal", "三个确保")}  # not a Concept
 
 
 def test_members_of_a_numbered_formula():
     got = rels("要坚定“四个自信”（道路自信、理论自信、制度自信、文化自信）。")
-    assert {("四个自信", "member", m) for m in ("道路自信", "理论自信", "制度自信", "文化自信")} <= got
+    assert got == {("四个自信", "member", m) for m in ("道路自信", "理论自信", "制度自信", "文化自信")}
 
 
 # ------------------------------------------------------------------ campaigns, goals, concepts
@@ -264,7 +282,7 @@ def test_members_of_a_numbered_formula():
 
 def test_campaigns_by_head():
     found = labels("常态化开展金秋助学活动，深入实施技能人才培育工程，持续推进安全生产专项整治行动。", "Campaign")
-    assert {"金秋助学活动", "技能人才培育工程", "安全生产专项整治行动"} <= found
+    assert found == {"金秋助学活动", "技能人才培育工程", "安全生产专项整治行动"}
 
 
 def test_generic_heads_are_not_campaigns():
@@ -273,7 +291,8 @@ def test_generic_heads_are_not_campaigns():
 
 def test_goals():
     found = labels("为建设社会主义现代化湖南而奋斗，加快建设文化强省，促进共同富裕新目标。", "Goal")
-    assert {"社会主义现代化湖南", "文化强省", "共同富裕"} <= found
+    # 共同富裕 with the lexicon's full name and the form the text gives it
+    assert found == {"社会主义现代化湖南", "文化强省", "共同富裕", "全体人民共同富裕", "共同富裕新目标"}
 
 
 def test_concepts():
@@ -282,13 +301,13 @@ def test_concepts():
         "深入实施区域协调发展战略，学习习近平总书记关于安全生产的重要论述。",
         "Concept",
     )
-    assert {
+    assert found == {
         "习近平新时代中国特色社会主义思想",
         "焦裕禄精神",
         "红旗渠精神",
         "区域协调发展战略",
         "习近平总书记关于安全生产的重要论述",
-    } <= found
+    }
 
 
 def test_a_meetings_spirit_is_not_a_named_spirit():
@@ -300,58 +319,65 @@ def test_a_meetings_spirit_is_not_a_named_spirit():
 
 def test_date_first_clause_gives_date_chair_and_organizer():
     got = rels("3月3日，刘强同志主持召开市委常委会会议，研究部署重点工作。")
-    assert ("市委常委会会议", "date", "2022-03-03") in got
-    assert ("市委常委会会议", "chair", "刘强") in got
-    assert ("市委常委会会议", "organizer", "市委常委会") in got
+    assert got == {
+        ("市委常委会会议", "date", "2022-03-03"),
+        ("市委常委会会议", "chair", "刘强"),
+        ("市委常委会会议", "organizer", "市委常委会"),
+    }
 
 
 def test_speaker_and_convener():
     got = rels("5月9日，省委召开民营经济工作会议。周立新同志在省民营经济工作会议上发表讲话。")
-    assert ("省委民营经济工作会议", "organizer", "省委") in got
-    assert ("省委民营经济工作会议", "date", "2022-05-09") in got
+    assert got == {
+        ("省委民营经济工作会议", "organizer", "省委"),
+        ("省委民营经济工作会议", "date", "2022-05-09"),
+        ("省委民营经济工作会议", "speaker", "周立新"),  # the meeting named again, with 省 for 省委
+    }
 
 
 def test_meeting_held_on_a_date():
     got = rels("市妇联九届三次执委会议于6月18日在市会议中心召开。")
-    assert ("市妇联九届三次执委会议", "date", "2022-06-18") in got
-    assert ("市妇联九届三次执委会议", "organizer", "市妇联") in got
+    assert got == {("市妇联九届三次执委会议", "date", "2022-06-18"), ("市妇联九届三次执委会议", "organizer", "市妇联")}
 
 
 def test_proposals():
     got = rels("市第八次党代会提出“三个高地”的建设目标，作出实施“五大工程”的部署。")
-    assert ("三个高地", "proposedBy", "市第八次党代会") in got
-    assert ("五大工程", "proposedBy", "市第八次党代会") in got
+    assert got == {("三个高地", "proposedBy", "市第八次党代会"), ("五大工程", "proposedBy", "市第八次党代会")}
 
 
 def test_proposal_followed_by_a_quotation_names_the_next_formula():
     got = rels("党的十九届六中全会鲜明提出，“坚持党的全面领导，坚持人民至上”。“十个坚持”是党和人民共同创造的精神财富。")
-    assert ("十个坚持", "proposedBy", "党的十九届六中全会") in got
+    assert got == {("十个坚持", "proposedBy", "党的十九届六中全会")}
 
 
 def test_endorsements():
     got = rels("“金秋助学”行动、技能培育工程等工作得到市委、市政府主要领导批示肯定。")
-    assert {("金秋助学行动", "endorsedBy", "市委"), ("金秋助学行动", "endorsedBy", "市政府")} <= got
+    assert got == {(w, "endorsedBy", b) for w in ("金秋助学行动", "技能培育工程") for b in ("市委", "市政府")}
 
 
 def test_leading_body():
     got = rels("由市总工会牵头开展“安康杯”竞赛。")
-    assert ("安康杯竞赛", "ledBy", "市总工会") in got
+    assert got == {("安康杯竞赛", "ledBy", "市总工会")}
 
 
 def test_endorsement_in_its_own_clause_covers_the_work_before_it():
     got = rels("各级团组织深入开展“青春护航”行动和“红领巾”寻访活动，实施“希望工程”，得到团中央充分肯定。")
-    assert {
+    assert got == {
         ("青春护航行动", "endorsedBy", "共青团中央"),
         ("红领巾寻访活动", "endorsedBy", "共青团中央"),
         ("希望工程", "endorsedBy", "共青团中央"),
-    } <= got
+    }
 
 
 def test_chair_named_after_you():
     got = rels("11月3日，市科协九届三次全委会议在市会议中心召开。会议由市科协党组书记赵明主持。")
-    assert ("市科协九届三次全委会议", "chair", "赵明") in got
+    assert got == {
+        ("市科协九届三次全委会议", "chair", "赵明"),
+        ("市科协九届三次全委会议", "date", "2022-11-03"),
+        ("市科协九届三次全委会议", "organizer", "市科协"),
+    }
     got = rels("市妇联八届二次执委会议由副主席钱芳同志主持。")
-    assert ("市妇联八届二次执委会议", "chair", "钱芳") in got
+    assert got == {("市妇联八届二次执委会议", "chair", "钱芳"), ("市妇联八届二次执委会议", "organizer", "市妇联")}
 
 
 def test_enlarged_session_is_the_same_meeting():
@@ -367,8 +393,7 @@ def test_a_formula_in_quotes_is_not_a_proposing_verb():
 
 def test_strong_province_goals_take_their_whole_name():
     found = labels("为全面建设社会主义现代化强省贡献力量，奋力建设文化强省和教育强省。", "Goal")
-    assert {"社会主义现代化强省", "文化强省", "教育强省"} <= found
-    assert not any(g.startswith(("会主义", "力建设", "面建设")) for g in found)
+    assert found == {"社会主义现代化强省", "文化强省", "教育强省"}  # none cut short (会主义…, 力建设…, 面建设…)
 
 
 def test_year_spans_are_no_dates_and_no_speech_year():
@@ -383,15 +408,26 @@ def test_report_head_gives_the_meeting_its_date_and_speaker():
         "现在，我代表县人民政府向大会报告工作。",
         None,
     )
-    assert ("XX县第十八届人民代表大会第二次会议", "date", "2023-02-08") in got
-    assert ("XX县第十八届人民代表大会第二次会议", "speaker", "孙立平") in got
+    assert got == {
+        ("XX县第十八届人民代表大会第二次会议", "date", "2023-02-08"),
+        ("XX县第十八届人民代表大会第二次会议", "speaker", "孙立平"),
+    }
 
 
 def test_term_before_organ_sessions():
     got = rels("会议传达学习了十九届中央纪委六次全会精神。代表们出席十四届全国人大二次会议。")
-    assert ("十九届中央纪委六次全会", "organizer", "中央纪委") in got
-    assert ("Meeting", "十四届全国人大二次会议") in ents("代表们出席十四届全国人大二次会议。")
-    assert not labels("学习党的十九届六中全会精神。", "Meeting") & {"十九届六中全会精神"}
+    assert got == {
+        ("十九届中央纪委六次全会", "organizer", "中央纪委"),
+        ("十四届全国人大二次会议", "organizer", "全国人大"),
+    }
+    assert ents("代表们出席十四届全国人大二次会议。") == {("Meeting", "十四届全国人大二次会议"), ("Body", "全国人大")}
+    # the meeting without its 精神, with the lexicon's names of it
+    assert labels("学习党的十九届六中全会精神。", "Meeting") == {
+        "党的十九届六中全会",
+        "十九届六中全会",
+        "中共十九届六中全会",
+        "中国共产党第十九届中央委员会第六次全体会议",
+    }
 
 
 def test_each_expected_target_of_a_work_report_is_a_goal():
@@ -407,29 +443,29 @@ def test_each_expected_target_of_a_work_report_is_a_goal():
         "居民收入增长和经济增长同步",
     }
     # across a line break; a number alone names nothing
-    assert "一般公共预算收入增长3%左右" in labels("主要预期目标\n是：一般公共预算收入增长3%左右。", "Goal")
+    assert labels("主要预期目标\n是：一般公共预算收入增长3%左右。", "Goal") == {"一般公共预算收入增长3%左右"}
     assert not {m for m in doc_of("经济增长的预期目标为7%左右，这是必要的。").mentions if m.rule == "expected-target"}
 
 
 def test_what_a_goal_is_said_to_build_is_a_goal():
     got = labels("全面推进依法治国，总目标是建设中国特色社会主义法治体系、建设社会主义法治国家。", "Goal")
-    assert {"中国特色社会主义法治体系", "社会主义法治国家"} <= got
+    assert got == {"中国特色社会主义法治体系", "社会主义法治国家"}
     got = labels("强军目标是建设一支听党指挥、能打胜仗、作风优良的人民军队。", "Goal")
-    assert "一支听党指挥、能打胜仗、作风优良的人民军队" in got
-    # not a name cut at the verb's complement, nor one running past the clause
-    assert not {g for g in labels("目标是建立和完善院团人才辈出的体制机制。", "Goal") if g.startswith("和")}
+    assert got == {"一支听党指挥、能打胜仗、作风优良的人民军队", "强军目标"}  # 强军目标 names a goal too
+    # not a name cut at the verb's complement (和完善…), nor one running past the clause
+    assert labels("目标是建立和完善院团人才辈出的体制机制。", "Goal") == set()
 
 
 def test_a_place_to_be_built_may_hold_a_quotation_or_be_a_centre():
-    assert "新时代更高水平的天府粮仓" in labels("打造新时代更高水平的“天府粮仓”。", "Goal")
-    assert "国际科技创新中心" in labels("积极推动国际科技创新中心建设，持续提升科技成果转化。", "Goal")
+    assert labels("打造新时代更高水平的“天府粮仓”。", "Goal") == {"新时代更高水平的天府粮仓"}
+    assert labels("积极推动国际科技创新中心建设，持续提升科技成果转化。", "Goal") == {"国际科技创新中心"}
 
 
 def test_what_a_thing_is_to_be_made_into_is_a_goal():
     got = labels("努力把新区打造成极具魅力的商贸城、充满活力的创业城。", "Goal")
-    assert "极具魅力的商贸城、充满活力的创业城" in got
+    assert got == {"极具魅力的商贸城、充满活力的创业城"}
     got = labels("为把我国建设成为富强民主文明和谐美丽的社会主义现代化强国而奋斗。", "Goal")
-    assert "富强民主文明和谐美丽的社会主义现代化强国" in got
+    assert got == {"富强民主文明和谐美丽的社会主义现代化强国"}
     # 打造 成渝…, 建设 成效: 成 starts another word; a goal inside a longer noun is not one
     assert labels("打造成渝绵科技创新金三角。生态建设成效显著。", "Goal") == set()
     assert not labels("肩负起打造成为引领对外开放的重要门户的光荣使命。", "Goal")
@@ -452,25 +488,33 @@ def test_a_programme_carried_out_is_a_campaign():
 
 
 def test_a_quoted_name_built_is_a_campaign():
-    assert ("Campaign", "好房子建设") in ents("有序推动“好房子”建设，开展物业服务提升。")
-    assert "好房子" in labels("推动“好房子”建设。", "Campaign")
+    assert ents("有序推动“好房子”建设，开展物业服务提升。") == {("Campaign", "好房子建设")}
+    assert labels("推动“好房子”建设。", "Campaign") == {"好房子建设", "好房子"}
     assert not labels("“好房子”建设者们。", "Campaign")
     # a name typed otherwise keeps its type
-    assert ("Concept", "一带一路") in ents("高质量推进“一带一路”建设。")
+    assert ents("高质量推进“一带一路”建设。") == {("Concept", "一带一路")}
 
 
 def test_cppcc_national_committee_of_a_term_is_the_national_committee():
     doc = doc_of("政协第十二届全国委员会常务委员会第九次会议闭幕。全国政协常委会召开座谈会。")
     bodies = [e for e in doc.entities if e.type == "Body"]
-    assert len(bodies) == 1 and {"全国政协常委会", "政协第十二届全国委员会常务委员会"} <= bodies[0].aliases | {
-        bodies[0].label
-    }
+    assert len(bodies) == 1 and (bodies[0].label, bodies[0].aliases) == (
+        "政协第十二届全国委员会常务委员会",
+        {
+            "全国政协常委会",
+            "全国政协常务委员会",
+            "政协全国委员会常务委员会",
+            "中国人民政治协商会议全国委员会常务委员会",
+        },
+    )
     got = rels("中国人民政治协商会议第十二届全国委员会第三次会议开幕。")
-    assert (
-        "中国人民政治协商会议第十二届全国委员会第三次会议",
-        "organizer",
-        "中国人民政治协商会议第十二届全国委员会",
-    ) in got
+    assert got == {
+        (
+            "中国人民政治协商会议第十二届全国委员会第三次会议",
+            "organizer",
+            "中国人民政治协商会议第十二届全国委员会",
+        )
+    }
     # the full name is the same meeting as the short forms
     meetings = [
         e
@@ -482,13 +526,13 @@ def test_cppcc_national_committee_of_a_term_is_the_national_committee():
 
 def test_rectification_campaigns():
     found = labels("县纪委监委牵头开展漠视侵害群众利益问题集中整治，扎实开展政法队伍教育整顿。", "Campaign")
-    assert {"漠视侵害群众利益问题集中整治", "政法队伍教育整顿"} <= found
-    assert ("漠视侵害群众利益问题集中整治", "ledBy", "县纪委监委") in rels(
-        "县纪委监委牵头开展漠视侵害群众利益问题集中整治。"
-    )
+    assert found == {"漠视侵害群众利益问题集中整治", "政法队伍教育整顿"}
+    assert rels("县纪委监委牵头开展漠视侵害群众利益问题集中整治。") == {
+        ("漠视侵害群众利益问题集中整治", "ledBy", "县纪委监委")
+    }
 
 
 def test_goals_concepts_and_dates_inside_a_document_title_are_the_title():
     found = ents("市政府印发《关于推动高质量发展的若干措施》和《2024年工作要点》。")
-    assert ("Document", "关于推动高质量发展的若干措施") in found
-    assert not {e for e in found if e[0] in ("Goal", "Concept", "Date")}
+    # no Goal, Concept or Date inside the titles
+    assert found == {("Body", "市政府"), ("Document", "关于推动高质量发展的若干措施"), ("Document", "2024年工作要点")}
