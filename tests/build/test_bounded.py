@@ -98,6 +98,7 @@ def test_a_sentence_of_thousands_of_quoted_campaigns_builds_in_seconds():
         "{}张",  # names of people before no verb of attending
     ],
 )
+@pytest.mark.slow
 def test_a_sentence_listing_20000_items_builds_in_seconds(item):
     """A list that a pattern reads as an enumeration (A、B、C) but that does not end as the
     pattern wants: each pattern was tried again from every later item, quadratic in the list."""
@@ -118,6 +119,7 @@ def test_a_sentence_listing_20000_items_builds_in_seconds(item):
         "预期目标是：地区生产总值增长5%左右，",  # lists of targets without a full stop
     ],
 )
+@pytest.mark.slow
 def test_a_sentence_of_5000_bodies_persons_and_meetings_builds_in_seconds(unit):
     """Relation rules paired every person or body of a sentence with every meeting after it, and
     cut the dates out of the text between each pair: cubic in a long sentence."""
@@ -158,6 +160,7 @@ def test_unclosed_html_tags_are_read_in_linear_time():
     assert time.perf_counter() - t < 3
 
 
+@pytest.mark.slow
 def test_html_text_memory_grows_with_the_text_not_the_markup():
     # issue 16: the page was held as a Beautiful Soup tree, about 100 times its size (31 MB for
     # these 300 KB of markup, 3 GB for a 17 MB page); read as it is parsed it takes about 1 MB
@@ -267,6 +270,7 @@ def test_a_bomb_is_refused_whatever_the_max_size(tmp_path):
     assert r.output.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_max_size_applies_to_the_unzipped_xml_of_a_docx(tmp_path):
     f = tmp_path / "long.docx"
     f.write_bytes(_docx_bytes([f"第{i}段，省委召开会议，部署全年工作。" for i in range(4000)]))
@@ -490,6 +494,7 @@ def test_a_worker_killed_costs_only_its_own_file(tmp_path, monkeypatch):
     assert all(f"第{i + 1}次全体会议" in text for i in range(6))
 
 
+@pytest.mark.slow
 def test_a_worker_stuck_in_c_is_stopped_and_replaced(tmp_path, monkeypatch):
     """SIGALRM waits for the end of a call into C; the worker's CPU limit (twice the time
     limit) ends it, and the pool goes on without it."""
@@ -621,6 +626,7 @@ def test_resolve_keeps_what_the_pairwise_rule_keeps():
     assert nested > 300  # the cases exercise nesting, not only disjoint spans
 
 
+@pytest.mark.slow
 def test_resolve_is_linear_in_the_mentions():
     """200,000 candidates, a tenth of them inside others, in a few seconds (a list's insort made
     it quadratic: a 5 M-character line of mentions spent minutes here)."""

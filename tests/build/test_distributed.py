@@ -24,6 +24,8 @@ from speechkg.graph.build import cluster as speechkg_distributed
 
 from ..conftest import ROOT, SEED
 
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
 cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the scheduler runs _allow without this module

@@ -96,7 +96,7 @@ def check(text: str, shacl: bool) -> None:
         assert report.conforms, report.lines()[:3]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 def test_any_text_gives_a_valid_graph(text):
     check(text, shacl=True)
@@ -148,6 +148,7 @@ hostile_texts = st.lists(
 ).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(hostile_texts)
 def test_hostile_structures_give_a_valid_graph(text):
@@ -201,6 +202,7 @@ def test_markup_nested_deep_or_never_closed_reads_and_builds(page):
         "1月21日" * 1000,
     ],
 )
+@pytest.mark.slow
 def test_extreme_inputs(content):
     check(content, shacl=len(content) < 5000)
 

@@ -432,6 +432,7 @@ def _store_state(path) -> tuple[bool, bool, dict[str, frozenset]]:
 
 
 @pytest.mark.defect("D6")
+@pytest.mark.slow
 def test_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
     """Interrupt the store update at several moments (a SIGALRM raising KeyboardInterrupt, as
     Ctrl-C does): each speech is old or new, never half, and the default graph their merge."""

@@ -44,6 +44,7 @@ def _writing(directory: Path) -> bool:
         (signal.SIGTERM, 143, "terminated", "writing"),
     ],
 )
+@pytest.mark.slow
 def test_interrupted_build_keeps_the_previous_output(tmp_path, big_speech, sig, code, word, phase):
     """The signal is sent once the build is in the phase named, by what can be seen from outside
     (its CPU time past start-up, or its temporary output file), not after a guessed delay."""

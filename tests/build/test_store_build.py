@@ -51,6 +51,7 @@ def old_path(db, corpus) -> None:
     oxstore.add_quads(oxstore.open_store(db), build([str(corpus)]).quads)
 
 
+@pytest.mark.slow
 def test_build_store_is_build_then_load_and_the_old_path(news, tmp_path, monkeypatch):
     monkeypatch.setattr(oxstore, "BATCH_BYTES", 40_000)  # several batches of a few speeches
     v1 = write_rows(tmp_path / "v1.jsonl", news[:12])
@@ -98,6 +99,7 @@ def test_the_store_is_fed_the_bytes_the_writer_writes(news, tmp_path):
         assert oxstore._in_default_graph(data).splitlines() == [ln[: -len(name)] + b" ." for ln in data.splitlines()]
 
 
+@pytest.mark.slow
 def test_an_interruption_takes_effect_between_batches(news, tmp_path, monkeypatch):
     """Ctrl-C in the middle of a batch (between its named graphs and its default graph) is
     held until the batch is in: every speech is then old or new, the batches done new, the

@@ -24,6 +24,7 @@ def kg():
     return skg.build([SEED])
 
 
+@pytest.mark.slow
 def test_readme_python_examples_run(tmp_path, monkeypatch):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Python") :]
@@ -39,6 +40,7 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     assert "<html" in (tmp_path / "seed.html").read_text(encoding="utf-8")[:500].lower()
 
 
+@pytest.mark.slow
 def test_wheel_installs_one_top_level_name(tmp_path):
     subprocess.run(
         [
@@ -69,6 +71,7 @@ def test_wheel_installs_one_top_level_name(tmp_path):
     assert not any(n.startswith(("speechkg/tests/", "speechkg/benchmarks/")) for n in names)
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_a_users_own_modules_do_not_shadow(tmp_path):
     for name in ("graph.py", "cli.py", "ontology.py"):  # a user's own files in the working directory
         (tmp_path / name).write_text("raise SystemExit('shadowed')\n")
@@ -149,6 +152,7 @@ def test_build_text_is_the_build_of_the_same_file(tmp_path):
         skg.build_text(NEWS, date="21 Jan")
 
 
+@pytest.mark.slow
 def test_load_files_and_store_give_the_same_graph(kg, tmp_path):
     kg.serialize(tmp_path / "seed.trig")
     from speechkg.graph.build.pipeline import build

@@ -87,6 +87,7 @@ def test_query_table(seed_ttl):
     ]
 
 
+@pytest.mark.slow
 def test_query_csv_json_ask_construct(seed_ttl, tmp_path):
     q = "SELECT ?l WHERE { ?p a skg:Person ; skos:prefLabel ?l } ORDER BY ?l"
     r = runner.invoke(cli, ["query", str(seed_ttl), q, "--format", "csv"])

@@ -43,6 +43,7 @@ def _damaged(seed_ttl, tmp_path):
 
 
 @pytest.mark.parametrize("which", ["seed", "damaged"])
+@pytest.mark.slow
 def test_eval_agrees_with_the_scorer(seed_ttl, tmp_path, scorer, gold, gold_file, which):
     path = seed_ttl if which == "seed" else _damaged(seed_ttl, tmp_path)
     ours = evaluate.evaluate(_ds(path), gold).as_dict()
@@ -70,6 +71,7 @@ def test_seed_figures_are_pinned(seed_ttl, gold):
     assert r.relations.f1 >= 0.85
 
 
+@pytest.mark.slow
 def test_eval_command(seed_ttl, gold_file):
     runner = CliRunner()
     r = runner.invoke(cli, ["eval", str(seed_ttl), "--gold", str(gold_file)])
@@ -81,6 +83,7 @@ def test_eval_command(seed_ttl, gold_file):
     assert set(json.loads(r.output)) == {"types", "relations", "core_f1"}
 
 
+@pytest.mark.slow
 def test_eval_errors_lists_misses(seed_ttl, tmp_path, gold_file):
     r = CliRunner().invoke(cli, ["eval", str(_damaged(seed_ttl, tmp_path)), "--gold", str(gold_file), "--errors"])
     assert r.exit_code == 0
@@ -162,14 +165,14 @@ _BODY = {"type": "Body", "label": "全总"}
         (b"\xff\xfe{}", None),
     ],
 )
-def test_malformed_gold_is_one_line_error(seed_ttl, tmp_path, text, problem):
+def test_malformed_gold_is_one_line_error(small_ttl, tmp_path, text, problem):
     """D26: every malformed gold gives `Error: FILE: what is wrong`, exit 1, no traceback."""
     bad = tmp_path / "gold.json"
     if isinstance(text, bytes):
         bad.write_bytes(text)
     else:
         bad.write_text(text, encoding="utf-8")
-    r = CliRunner().invoke(cli, ["eval", str(seed_ttl), "--gold", str(bad)])
+    r = CliRunner().invoke(cli, ["eval", str(small_ttl), "--gold", str(bad)])
     assert r.exit_code == 1, r.output
     assert r.exception is None or isinstance(r.exception, SystemExit)
     assert r.output.count("\n") == 1
@@ -199,10 +202,17 @@ def _dev_pair(tmp_path) -> Path:
     return out
 
 
-def _score_set(set_dir: Path, *flags: str) -> str:
+KEPT = """
+import shutil, sys
+kept, text, out = sys.argv[1], sys.argv[3], sys.argv[sys.argv.index("-o") + 1]
+shutil.copy(f"{kept}/{text.rsplit('/', 1)[-1][:-4]}.ttl", out)
+"""
+
+
+def _score_set(set_dir: Path, *flags: str, kg: str | None = None) -> str:
     script = need_shared(SHARED / "eval" / "score_set.py")
     p = subprocess.run(
-        [sys.executable, str(script), str(set_dir), "--kg", f"{sys.executable} -m speechkg", *flags],
+        [sys.executable, str(script), str(set_dir), "--kg", kg or f"{sys.executable} -m speechkg", *flags],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -212,11 +222,15 @@ def _score_set(set_dir: Path, *flags: str) -> str:
     return p.stdout
 
 
+@pytest.mark.slow
 def test_eval_set_agrees_with_score_set(tmp_path):
     """`eval --set` builds in-process and prints score_set.py's pooled figures, text and JSON
-    (on two real windows of the dev set; score_set.py builds each text in a process of its own)."""
+    (on two real windows of the dev set; score_set.py builds each text in a process of its own,
+    once: its --errors run is given the graphs its --json run built and kept)."""
     set_dir = _dev_pair(tmp_path)
-    theirs = json.loads(_score_set(set_dir, "--json"))
+    kept = tmp_path / "kept"
+    theirs = json.loads(_score_set(set_dir, "--json", "--keep", str(kept)))
+    (tmp_path / "kept.py").write_text(KEPT, encoding="utf-8")
     report = evaluate.evaluate_set(set_dir)
     assert report.as_dict() == theirs
     assert len(report.texts) == 2
@@ -225,7 +239,7 @@ def test_eval_set_agrees_with_score_set(tmp_path):
     assert r.exit_code == 0 and json.loads(r.output) == theirs
     r = runner.invoke(cli, ["eval", "--set", str(set_dir), "--errors"])
     assert r.exit_code == 0
-    assert r.output == _score_set(set_dir, "--errors")
+    assert r.output == _score_set(set_dir, "--errors", kg=f"{sys.executable} {tmp_path / 'kept.py'} {kept}")
     assert r.output.splitlines()[-1].startswith(f"{len(report.texts)} texts: pooled core-F1 ")
 
 

@@ -14,6 +14,7 @@ from speechkg.graph.rdf.write import serialize
 from speechkg.ontology.namespace import NIF, SKG
 
 
+@pytest.mark.slow
 def test_the_seed_graph_conforms(seed_ttl):
     report = validate.validate(Graph().parse(seed_ttl, format="turtle"))
     assert report.conforms, report.lines()[:5]
@@ -37,6 +38,7 @@ def _broken(seed_ttl) -> Graph:
     return g
 
 
+@pytest.mark.slow
 def test_broken_graphs_are_caught(seed_ttl):
     report = validate.validate(_broken(seed_ttl))
     assert not report.conforms
@@ -53,12 +55,14 @@ def test_broken_graphs_are_caught(seed_ttl):
     ), text
 
 
+@pytest.mark.slow
 def test_property_shapes_given_their_node_shapes_targets_report_the_same(seed_ttl):
     g = _broken(seed_ttl)
     assert _lines_with(g, validate.shapes()) == _lines_with(g, Graph().parse(validate.SHAPES_FILE, format="turtle"))
     assert not list(validate.shapes().subject_objects(validate.SH.property))  # none left nested
 
 
+@pytest.mark.slow
 def test_validate_command_fails_on_violations(seed_ttl, tmp_path):
     bad = tmp_path / "bad.ttl"
     _broken(seed_ttl).serialize(bad, format="turtle")
@@ -68,6 +72,7 @@ def test_validate_command_fails_on_violations(seed_ttl, tmp_path):
     assert last.startswith("Error: ") and "SHACL violation(s) in " in last
 
 
+@pytest.mark.slow
 def test_integer_offsets_from_a_store_are_accepted(seed_ttl):
     g = Graph().parse(seed_ttl, format="turtle")
     offsets = [t for p in (NIF.beginIndex, NIF.endIndex) for t in g.triples((None, p, None))]
@@ -222,6 +227,7 @@ def _not_a_number(g):
         _not_a_number,
     ],
 )
+@pytest.mark.slow
 def test_the_sparql_checks_report_what_the_per_node_constraints_reported(breaking):
     g = _small()
     assert validate.validate(g).conforms
@@ -241,6 +247,7 @@ def test_the_sparql_checks_report_what_the_per_node_constraints_reported(breakin
         assert sum(expected in line for line in new) == 1, new
 
 
+@pytest.mark.slow
 def test_the_seed_validates_in_well_under_the_old_time(seed_ttl):
     import time
 
@@ -336,6 +343,7 @@ def _no_blank_ids(lines: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("chunk", [10**6, 45])
+@pytest.mark.slow
 def test_files_in_chunks_report_what_one_run_on_their_merge_reports(tmp_path, chunk, monkeypatch):
     paths = _broken_across_graphs(tmp_path)
     whole = validate.validate(load(paths))
@@ -365,6 +373,7 @@ def test_a_corpus_in_chunks_conforms_as_a_whole(tmp_path):
     assert whole.conforms and chunked.conforms and chunked.nodes == whole.nodes
 
 
+@pytest.mark.slow
 def test_a_file_oxigraph_refuses_is_validated_as_rdflib_reads_it(tmp_path, seed_ttl):
     f = tmp_path / "odd.ttl"
     f.write_bytes(seed_ttl.read_bytes() + b"<http://example.org/a b> a <https://w3id.org/speechkg#Body> .\n")
@@ -393,6 +402,7 @@ def test_what_the_shapes_read_is_known():
         'skgsh:Entity sh:sparql [ sh:prefixes skgsh: ; sh:select "SELECT $this WHERE { $this ?p ?o }" ] .',
     ],
 )
+@pytest.mark.slow
 def test_shapes_that_read_further_are_validated_in_one_run(extra, seed_ttl, monkeypatch):
     g = Graph().parse(validate.SHAPES_FILE, format="turtle")
     g.parse(

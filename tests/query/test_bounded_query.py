@@ -105,6 +105,7 @@ def test_parameter_and_external_entities_are_refused(tmp_path):
 
 
 @pytest.mark.defect("D18")
+@pytest.mark.slow
 def test_rdfxml_without_entities_still_loads(tmp_path, seed_ttl):
     """What speechkg writes, and a DOCTYPE that declares nothing, read as before."""
     out = tmp_path / "seed.rdf"
@@ -144,6 +145,7 @@ def prefixes(n: int, fmt: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["ttl", "trig", "jsonld"])
 @pytest.mark.defect("D17")
+@pytest.mark.slow
 def test_many_prefixes_load_in_linear_time(tmp_path, fmt):
     """rdflib's namespace manager took time quadratic in the prefixes (20,000: 23 s); ten times
     the prefixes now take about ten times as long, not a hundred."""
@@ -256,6 +258,7 @@ def test_loading_is_under_the_memory_limit(seed_ttl, monkeypatch):
 
 
 @pytest.mark.defect("D14")
+@pytest.mark.slow
 def test_files_load_under_a_small_memory_limit(tmp_path):
     """The thread that parses a file maps a 512 MB stack at once: the limit leaves room for it,
     so a small file reads under --max-memory 100, deep nesting included (10,000 levels)."""
@@ -266,6 +269,7 @@ def test_files_load_under_a_small_memory_limit(tmp_path):
 
 
 @pytest.mark.defect("D14")
+@pytest.mark.slow
 def test_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, monkeypatch):
     def slow(result, fmt, out):
         out.write("half of it")

@@ -23,6 +23,8 @@ from speechkg.graph.rdf.parse import load
 
 from ..conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 COUNT_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 

@@ -35,6 +35,7 @@ def test_queries_lists_every_saved_query():
     assert all(len(line.split(None, 1)) == 2 for line in r.output.splitlines())
 
 
+@pytest.mark.slow
 def test_timeline_lists_dated_meetings_in_order(seed_ttl):
     got = [(d, e) for d, e, t in rows(seed_ttl, "--saved", "timeline")[1:] if t == "Meeting" and len(d) == 10]
     assert got == [
@@ -45,6 +46,7 @@ def test_timeline_lists_dated_meetings_in_order(seed_ttl):
     ]
 
 
+@pytest.mark.slow
 def test_campaigns_with_endorsers(seed_ttl):
     got = {tuple(r) for r in rows(seed_ttl, "--saved", "campaigns")[1:]}
     assert {
@@ -54,6 +56,7 @@ def test_campaigns_with_endorsers(seed_ttl):
     } <= got
 
 
+@pytest.mark.slow
 def test_goals_with_proposers(seed_ttl):
     assert ["两个确保", "省第十一次党代会"] in rows(seed_ttl, "--saved", "goals")
 
@@ -83,6 +86,7 @@ def test_provenance_of_an_entity(seed_ttl):
     assert sentence.startswith("1月21日，王沪宁同志主持召开中央书记处办公会议")
 
 
+@pytest.mark.slow
 def test_entities_by_section(seed_ttl):
     got = rows(seed_ttl, "--saved", "sections")[1:]
     assert [
@@ -100,6 +104,7 @@ def test_entities_by_section(seed_ttl):
     assert rows(seed_ttl, "--saved", "sections", "--param", "source=provincial-union-2022.txt")[1:] == got
 
 
+@pytest.mark.slow
 def test_parameters_are_literals_not_code(seed_ttl):
     got = rows(seed_ttl, "--saved", "provenance", "--param", 'label=x" } DELETE WHERE { ?s ?p ?o } #')
     assert got == [["entity", "source", "begin", "sentence"]]
@@ -111,6 +116,7 @@ def test_unknown_saved_query(seed_ttl):
     assert r.output.startswith("Error: no saved query 'nope'; `speechkg queries` lists them: ")
 
 
+@pytest.mark.slow
 def test_json_is_sparql_results_json(seed_ttl):
     r = runner.invoke(cli, ["query", str(seed_ttl), "--saved", "timeline", "--format", "json"])
     doc = json.loads(r.output)
@@ -120,6 +126,7 @@ def test_json_is_sparql_results_json(seed_ttl):
     assert first["entity"]["xml:lang"] == "zh"
 
 
+@pytest.mark.slow
 def test_tsv_and_construct(seed_ttl):
     r = runner.invoke(
         cli,
@@ -158,6 +165,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+@pytest.mark.slow
 def test_timeout_stops_a_runaway_query(seed_ttl, engine):
     data = load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
     with pytest.raises(QueryError, match=r"ran past the --timeout of 0.5 s"):
@@ -183,6 +191,7 @@ def corpus_trig(tmp_path_factory, seed_path):
     return out
 
 
+@pytest.mark.slow
 def test_both_engines_give_the_same_rows(seed_ttl, corpus_trig):
     """Entities described in several speeches count once on both engines (set semantics)."""
     for path in (seed_ttl, corpus_trig):

@@ -325,6 +325,7 @@ def query_error(seed_ttl, text: str) -> str:
     ],
 )
 @pytest.mark.defect("D2")
+@pytest.mark.slow
 def test_serve_refuses_exactly_as_query_does(served, listener, seed_ttl, text):
     lst = listener("sparql")
     text = text.replace("LISTENER", lst.url)
@@ -427,8 +428,8 @@ def start_serve(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen, str]
 
 
 @pytest.mark.defect("D40", "D41")
-def test_serve_shows_the_real_port_and_leaves_nothing_after_sigkill(seed_ttl, tmp_path):
-    proc, banner = start_serve([str(seed_ttl), "--port", "0", "--timeout", "30"], tmp_path)
+def test_serve_shows_the_real_port_and_leaves_nothing_after_sigkill(small_ttl, tmp_path):
+    proc, banner = start_serve([str(small_ttl), "--port", "0", "--timeout", "30"], tmp_path)
     try:
         assert banner.startswith("SPARQL endpoint on http://127.0.0.1:") and banner.endswith(
             "/query (Ctrl-C to stop)\n"
@@ -460,8 +461,8 @@ def test_serve_shows_the_real_port_and_leaves_nothing_after_sigkill(seed_ttl, tm
 
 
 @pytest.mark.defect("D40")
-def test_serve_shows_an_ipv6_url_in_brackets(seed_ttl, tmp_path):
-    proc, banner = start_serve([str(seed_ttl), "--host", "::1", "--port", "0"], tmp_path)
+def test_serve_shows_an_ipv6_url_in_brackets(small_ttl, tmp_path):
+    proc, banner = start_serve([str(small_ttl), "--host", "::1", "--port", "0"], tmp_path)
     try:
         assert banner.startswith("SPARQL endpoint on http://[::1]:"), banner
     finally:
@@ -470,12 +471,12 @@ def test_serve_shows_an_ipv6_url_in_brackets(seed_ttl, tmp_path):
 
 
 @pytest.mark.defect("D25", "D40")
-def test_serve_option_errors_are_one_line(seed_ttl):
-    r = runner.invoke(cli, ["serve", str(seed_ttl), "--port", "99999"])
+def test_serve_option_errors_are_one_line(small_ttl):
+    r = runner.invoke(cli, ["serve", str(small_ttl), "--port", "99999"])
     assert r.exit_code == 2 and "Error: Invalid value for '--port': 99999 is not in the range 0<=x<=65535." in r.output
-    r = runner.invoke(cli, ["serve", str(seed_ttl), "--host", "no such host"])
+    r = runner.invoke(cli, ["serve", str(small_ttl), "--host", "no such host"])
     one_line_error(r, "cannot listen on 'no such host' (Name or service not known); give an address such as")
-    r = runner.invoke(cli, ["serve", str(seed_ttl), "--timeout", "0"])
+    r = runner.invoke(cli, ["serve", str(small_ttl), "--timeout", "0"])
     one_line_error(r, "--timeout must be a positive number of seconds, not 0.0")
 
 
@@ -492,11 +493,11 @@ def test_iri_oxigraph_refuses_is_one_line(tmp_path, listener):
 
 
 @pytest.mark.defect("D49")
-def test_serve_location_must_be_new_empty_or_a_store(seed_ttl, tmp_path):
+def test_serve_location_must_be_new_empty_or_a_store(small_ttl, tmp_path):
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep me", encoding="utf-8")
-    r = runner.invoke(cli, ["serve", str(seed_ttl), "--location", str(mine), "--port", "0"])
+    r = runner.invoke(cli, ["serve", str(small_ttl), "--location", str(mine), "--port", "0"])
     one_line_error(r, f"--location {mine} is not empty and is not an Oxigraph store; give a new or empty directory")
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
     with pytest.raises(EndpointError, match="is a file; give a new or empty directory"):
@@ -512,17 +513,17 @@ def test_serve_location_must_be_new_empty_or_a_store(seed_ttl, tmp_path):
 
 
 @pytest.mark.defect("D23")
-def test_malformed_urls_and_cut_answers_are_one_line(seed_ttl, listener):
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", "http://[::1/store"])
+def test_malformed_urls_and_cut_answers_are_one_line(small_ttl, listener):
+    r = runner.invoke(cli, ["push", str(small_ttl), "--endpoint", "http://[::1/store"])
     one_line_error(r, "--endpoint http://[::1/store is not a valid URL (Invalid IPv6 URL)")
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", "http://127.0.0.1:9/st ore"])
+    r = runner.invoke(cli, ["push", str(small_ttl), "--endpoint", "http://127.0.0.1:9/st ore"])
     one_line_error(r, "--endpoint 'http://127.0.0.1:9/st ore' holds a space or control character")
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--update", "http://127.0.0.1:99999/update"])
+    r = runner.invoke(cli, ["push", str(small_ttl), "--update", "http://127.0.0.1:99999/update"])
     one_line_error(r, "--update http://127.0.0.1:99999/update is not a valid URL")
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--update", "http:///update"])
+    r = runner.invoke(cli, ["push", str(small_ttl), "--update", "http:///update"])
     one_line_error(r, "--update http:///update is not an http(s) URL with a host")
     lst = listener("partial")
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", lst.url + "/store"])
+    r = runner.invoke(cli, ["push", str(small_ttl), "--endpoint", lst.url + "/store"])
     one_line_error(r, f"{lst.url}/store cut its answer short (5 of 1000 bytes); the graph may not be stored")
 
 
@@ -541,14 +542,14 @@ def test_partial_failure_says_what_was_stored(tmp_path, listener):
 
 
 @pytest.mark.defect("D39")
-def test_credentials_are_sent_not_echoed(seed_ttl, listener):
+def test_credentials_are_sent_not_echoed(small_ttl, listener):
     lst = listener()
     url = f"http://user:s3cret@127.0.0.1:{lst.port}/store"
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", url])
+    r = runner.invoke(cli, ["push", str(small_ttl), "--endpoint", url])
     assert r.exit_code == 0, r.output
     assert r.output.endswith(f"graph(s) to http://***@127.0.0.1:{lst.port}/store\n")
     assert lst.requests[0]["headers"]["Authorization"] == "Basic dXNlcjpzM2NyZXQ="
-    r = runner.invoke(cli, ["push", str(seed_ttl), "--endpoint", f"http://user:s3cret@127.0.0.1:{free_port()}/store"])
+    r = runner.invoke(cli, ["push", str(small_ttl), "--endpoint", f"http://user:s3cret@127.0.0.1:{free_port()}/store"])
     one_line_error(r, "cannot reach http://127.0.0.1:")
     assert "s3cret" not in r.output
 
@@ -614,7 +615,7 @@ def test_sparql_update_goes_in_batches_and_replaces_once(tmp_path, listener):
 )
 @pytest.mark.parametrize("shape", ["string", "list", "import", "scoped"])
 @pytest.mark.defect("D4")
-def test_remote_jsonld_context_is_refused_and_not_fetched(command, shape, tmp_path, listener, seed_ttl):
+def test_remote_jsonld_context_is_refused_and_not_fetched(command, shape, tmp_path, listener, small_ttl):
     lst = listener("jsonld")
     ctx = f"{lst.url}/ctx"
     doc = {
@@ -636,7 +637,7 @@ def test_remote_jsonld_context_is_refused_and_not_fetched(command, shape, tmp_pa
         "stats": ["stats", str(f)],
         "validate": ["validate", str(f)],
         "view": ["view", str(f), "-o", str(tmp_path / "v.html")],
-        "compare": ["compare", str(f), str(seed_ttl)],
+        "compare": ["compare", str(f), str(small_ttl)],
         "timeline": ["timeline", str(f), "--entity", "全总"],
         "serve": ["serve", str(f), "--port", "0"],
         "push": ["push", str(f), "--endpoint", lst.url + "/store"],
@@ -719,6 +720,7 @@ def _query_under_ulimit(args: list[str], kib: int) -> subprocess.CompletedProces
 
 
 @pytest.mark.defect("D15")
+@pytest.mark.slow
 def test_queries_run_under_a_ulimit(seed_ttl, tmp_path):
     """The report's own D15 command runs under `ulimit -v 2000000`: the child must keep within the
     hard limit it inherits (raising it failed, and every query ended 'stopped unexpectedly')."""
@@ -739,25 +741,25 @@ def test_queries_run_under_a_ulimit(seed_ttl, tmp_path):
 
 @pytest.mark.parametrize("value", ["1e10", "1e308"])
 @pytest.mark.defect("D42")
-def test_huge_finite_timeouts_are_no_limit_in_practice(seed_ttl, value):
+def test_huge_finite_timeouts_are_no_limit_in_practice(small_ttl, value):
     """select() takes no wait past time_t: a timeout of 1e10 s used to end in a traceback."""
-    r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", value, "--max-memory", "1e30"])
+    r = runner.invoke(cli, ["query", str(small_ttl), "ASK { ?s ?p ?o }", "--timeout", value, "--max-memory", "1e30"])
     assert (r.exit_code, r.output) == (0, "true\n"), r.output
 
 
 @pytest.mark.parametrize("value", ["-1", "0", "inf", "nan", "1e308000"])
 @pytest.mark.defect("D42")
-def test_bad_timeouts_are_refused(seed_ttl, value):
-    r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--timeout", value])
+def test_bad_timeouts_are_refused(small_ttl, value):
+    r = runner.invoke(cli, ["query", str(small_ttl), "ASK { ?s ?p ?o }", "--timeout", value])
     one_line_error(r, "--timeout must be a positive number of seconds, not ")
-    r = runner.invoke(cli, ["query", str(seed_ttl), "ASK { ?s ?p ?o }", "--max-memory", value])
+    r = runner.invoke(cli, ["query", str(small_ttl), "ASK { ?s ?p ?o }", "--max-memory", value])
     one_line_error(r, "--max-memory must be a positive number of MB, not ")
 
 
 @pytest.mark.parametrize("value", ["\\U0001F600", "\\u5168\\u603b", "x\\uD800", "\\u0022 } DROP ALL"])
 @pytest.mark.defect("D44")
-def test_codepoint_escapes_in_params_are_refused_clearly(seed_ttl, value):
-    r = runner.invoke(cli, ["query", str(seed_ttl), "--saved", "provenance", "--param", f"label={value}"])
+def test_codepoint_escapes_in_params_are_refused_clearly(small_ttl, value):
+    r = runner.invoke(cli, ["query", str(small_ttl), "--saved", "provenance", "--param", f"label={value}"])
     one_line_error(r, "--param label: the value holds '\\\\")
     assert r.output.endswith(
         "which SPARQL reads as a character escape before anything else; give the character itself\n"
@@ -765,20 +767,20 @@ def test_codepoint_escapes_in_params_are_refused_clearly(seed_ttl, value):
 
 
 @pytest.mark.defect("D44")
-def test_a_lone_backslash_is_still_a_value(seed_ttl):
+def test_a_lone_backslash_is_still_a_value(small_ttl):
     r = runner.invoke(
-        cli, ["query", str(seed_ttl), "--saved", "provenance", "--param", "label=a\\b", "--format", "csv"]
+        cli, ["query", str(small_ttl), "--saved", "provenance", "--param", "label=a\\b", "--format", "csv"]
     )
     assert r.stdout_bytes == b"entity,source,begin,sentence\r\n"
 
 
 @pytest.mark.defect("D28")
-def test_a_non_utf8_query_file_is_one_line(seed_ttl, tmp_path):
+def test_a_non_utf8_query_file_is_one_line(small_ttl, tmp_path):
     f = tmp_path / "q.rq"
     f.write_bytes(b"SELECT * WHERE { ?s ?p \xff\xfe }")
-    r = runner.invoke(cli, ["query", str(seed_ttl), "--file", str(f)])
+    r = runner.invoke(cli, ["query", str(small_ttl), "--file", str(f)])
     one_line_error(r, f"{f}: the query file is not UTF-8 text (byte 23); save it as UTF-8")
-    r = runner.invoke(cli, ["query", str(seed_ttl), "--file", str(tmp_path / "none.rq")])
+    r = runner.invoke(cli, ["query", str(small_ttl), "--file", str(tmp_path / "none.rq")])
     one_line_error(r, f"{tmp_path / 'none.rq'}: cannot read the query file (No such file or directory)")
 
 
@@ -788,6 +790,7 @@ def test_queries_in_a_child_keep_their_errors(seed_ttl):
 
 
 @pytest.mark.defect("D51")
+@pytest.mark.slow
 def test_engines_differ_only_where_oxigraph_merges_integer_types(seed_ttl):
     """Oxigraph stores "10"^^xsd:nonNegativeInteger as "10"^^xsd:integer, so a nif:beginIndex of 10 and
     a skg:number of 10 are one node there and two in rdflib: paths reaching them count fewer rows.
@@ -806,6 +809,7 @@ def test_engines_differ_only_where_oxigraph_merges_integer_types(seed_ttl):
     assert int(run(merged, text, timeout=30).rows[0][0]) == ox_rows
 
 
+@pytest.mark.slow
 def test_serve_stops_quietly_on_sigterm_and_its_query_with_it(seed_ttl, tmp_path):
     """SIGTERM is how a server is stopped: exit 0 as the docs say, no 'Error: … no output was
     written' (that is build's message), and the query being answered is stopped too."""

@@ -28,11 +28,14 @@ from .test_endpoint import free_port
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt")
-pytestmark = pytest.mark.skipif(
-    not (VIRTUOSO and ISQL),
-    reason="Virtuoso is not installed (no virtuoso-t / isql-vt): apt-get install virtuoso-opensource "
-    "(scripts/test.sh does)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (VIRTUOSO and ISQL),
+        reason="Virtuoso is not installed (no virtuoso-t / isql-vt): apt-get install virtuoso-opensource "
+        "(scripts/test.sh does)",
+    ),
+]
 
 runner = CliRunner()
 SPEECHES = [

@@ -51,6 +51,7 @@ def ok(*args):
     return r
 
 
+@pytest.mark.slow
 def test_load_gives_the_store_build_store_gives(speeches, tmp_path):
     ok("build", speeches, "--store", tmp_path / "built")
     built = quads(tmp_path / "built")
@@ -74,6 +75,7 @@ def test_one_speech_in_turtle_goes_into_its_own_graph(speeches, tmp_path):
     assert quads(tmp_path / "db") == quads(tmp_path / "built")
 
 
+@pytest.mark.slow
 def test_a_speech_loaded_again_is_replaced(speeches, tmp_path):
     """Loading a rebuilt speech replaces its graph and its share of the default graph: the
     store is then the one `build --store` makes of the same steps."""

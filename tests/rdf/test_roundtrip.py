@@ -36,6 +36,7 @@ def strict_count(path, fmt) -> list:
 
 
 @pytest.mark.parametrize("suffix", sorted(FORMATS))
+@pytest.mark.slow
 def test_seed_round_trip(tmp_path, seed_path, suffix):
     out = tmp_path / f"seed.{suffix}"
     assert CliRunner().invoke(cli, ["build", str(seed_path), "-o", str(out)]).exit_code == 0

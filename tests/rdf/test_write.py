@@ -89,6 +89,7 @@ quads_st = st.lists(
 )
 
 
+@pytest.mark.slow
 def test_literals_are_written_as_pyoxigraph_writes_them():
     # text without characters to escape is quoted by the writer itself: every character checked
     every = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
@@ -125,6 +126,7 @@ def test_the_bytes_do_not_depend_on_the_order_of_the_triples(quads, rnd):
 
 @settings(max_examples=60, deadline=None)
 @given(quads_st, st.integers(1, 7))
+@pytest.mark.slow
 def test_lines_written_in_sorted_runs_and_merged_are_the_same(quads, run):
     # past RUN_QUADS the writer sorts runs into temporary files and merges them: same bytes
     old = RUN_QUADS
@@ -167,6 +169,7 @@ for n in (20000, 80000):
 """
 
 
+@pytest.mark.slow
 def test_writing_in_runs_holds_one_run_whatever_the_size():
     out = subprocess.run([sys.executable, "-c", RUNS], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     (size1, peak1), (size4, peak4) = [map(int, line.split()) for line in out.splitlines()]
@@ -174,6 +177,7 @@ def test_writing_in_runs_holds_one_run_whatever_the_size():
     assert peak4 < 1.3 * peak1  # a run, not the whole
 
 
+@pytest.mark.slow
 def test_many_terms_sort_as_their_forms():
     # tens of thousands of distinct terms: each quad is sorted as one integer of 4 × 17 bits
     rnd = random.Random(16)
@@ -288,6 +292,7 @@ for n in (1000, 4000):
 """
 
 
+@pytest.mark.slow
 def test_writing_memory_is_compact_and_grows_linearly(tmp_path):
     # D9: 80,000 quoted names (1.6 M triples) peaked at 1.4 GB, about 700 bytes a triple held
     # as rdflib terms, pyoxigraph terms, sort keys and the whole serialization at once
@@ -318,6 +323,7 @@ cli()
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limits as on Linux")
 @pytest.mark.parametrize("headroom_mb", [8, 64])
+@pytest.mark.slow
 def test_memory_running_out_in_a_build_is_one_line(tmp_path, headroom_mb):
     text = tmp_path / "names.txt"
     text.write_text("".join(f"开展“五大行动{i}”活动，" for i in range(3000)) + "。", encoding="utf-8")

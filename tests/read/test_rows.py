@@ -98,6 +98,7 @@ def test_a_row_builds_the_same_bytes_as_a_file_of_its_text(tmp_path):
             assert out.read_bytes() == expected, corpus.name
 
 
+@pytest.mark.slow
 def test_the_news_corpus_builds_as_it_is(tmp_path):
     """The first 20 items of the CCTV news corpus (date, num, title, text; no id): one named
     graph per row, named by the row number, with the row's date and title."""

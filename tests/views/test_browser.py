@@ -16,10 +16,13 @@ from speechkg.cli import cli
 
 from .browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors, network_requests
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
-    reason="Debian's chromium and chromium-driver are not installed",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
+        reason="Debian's chromium and chromium-driver are not installed",
+    ),
+]
 
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(2)</script>"

@@ -16,10 +16,13 @@ from .corpus_graph import corpus as make_corpus
 from .corpus_graph import write_corpus
 from .test_browser import load
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
-    reason="Debian's chromium and chromium-driver are not installed",
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
+        reason="Debian's chromium and chromium-driver are not installed",
+    ),
+]
 
 # the boxes vis-network draws for the entities shown, and the smallest label size on screen
 READABLE = """

@@ -9,6 +9,7 @@ from speechkg.graph.views.network import SPRING_LIMIT, layout
 
 
 @pytest.mark.parametrize("n", [50, SPRING_LIMIT + 500])
+@pytest.mark.slow
 def test_layout_is_deterministic_and_spread(n):
     g = nx.relabel_nodes(nx.barabasi_albert_graph(n, 1, seed=3), str)
     a, b = layout(g), layout(g)

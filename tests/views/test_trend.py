@@ -141,6 +141,7 @@ def test_per_10k_arithmetic(corpus, tmp_path):
     assert f"{3 * 10_000 / 55:.4f}" == "545.4545"
 
 
+@pytest.mark.slow
 def test_top_changed_most_ties_by_label(corpus, tmp_path):
     # Concepts from 2021-Q1 to 2021-Q4: 新发展格局 1 → 2, 新发展理念 0 → 1, 国内国际双循环 0 → 0
     _, out = trend(corpus, tmp_path, "--type", "Concept", "--top", "3", "--by", "quarter")
@@ -234,6 +235,7 @@ def test_svg_one_line_per_entity_with_cjk_legend(corpus, tmp_path):
     assert not any(g.get("id", "").startswith("glyph") for g in root.iter())
 
 
+@pytest.mark.slow
 def test_outputs_identical_across_runs(corpus, tmp_path):
     for ext in ("svg", "html", "csv"):
         _, a = trend(corpus, tmp_path, "--entity", "共同富裕", "--by", "month", name=f"a.{ext}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from speechkg.graph.rdf import oxstore
 from speechkg.graph.rdf.output import write_output
 from speechkg.graph.rdf.parse import load
@@ -63,6 +65,7 @@ def test_tail_entities_keep_fewer_sentences():
     assert all(len(e.sentences) <= 1 for e in v.entities[5:])
 
 
+@pytest.mark.slow
 def test_a_big_file_streamed_through_oxigraph_gives_the_same_page(tmp_path, monkeypatch):
     path = write_corpus(tmp_path / "c.trig", 30)
     opts = html.ViewOptions(max_nodes=10)
@@ -75,6 +78,7 @@ def test_a_big_file_streamed_through_oxigraph_gives_the_same_page(tmp_path, monk
     assert html.render_files([str(nq)], opts) == small
 
 
+@pytest.mark.slow
 def test_the_page_is_the_same_bytes_for_the_same_graph(tmp_path):
     path = write_corpus(tmp_path / "c.trig", 30)
     a = html.render(load([str(path)]), html.ViewOptions(max_nodes=10))
@@ -85,6 +89,7 @@ def test_the_page_is_the_same_bytes_for_the_same_graph(tmp_path):
     assert len(data["sents"]) == 8 and data["co"] and data["co"][2::3] == sorted(data["co"][2::3], reverse=True)
 
 
+@pytest.mark.slow
 def test_small_graphs_are_drawn_whole_and_max_nodes_0_draws_all(tmp_path):
     path = write_corpus(tmp_path / "c.trig", 30)
     assert page_json(html.render_files([str(path)]))["mode"] == "full"
