@@ -68,6 +68,7 @@ def test_a_short_form_with_two_longer_forms_stays_apart():
     assert roots["Document|工会法"] == "Document|工会法"
 
 
+@pytest.mark.slow
 def test_short_forms_of_many_names_are_merged_in_linear_time():
     # D9: 20,000 campaign names compared pairwise took about a minute
     groups = _groups(

@@ -162,6 +162,7 @@ def test_many_prefixes_load_in_linear_time(tmp_path, fmt):
 
 
 @pytest.mark.defect("D17")
+@pytest.mark.slow
 def test_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
     f = tmp_path / "p.ttl"
     f.write_text(prefixes(20_000, "ttl"), encoding="utf-8")

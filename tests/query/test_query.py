@@ -205,6 +205,7 @@ def test_both_engines_give_the_same_rows(seed_ttl, corpus_trig):
     assert [str(c) for c in bodies.rows[0]] == ["全总", "8"]  # 6 in the seed, 2 in b.txt
 
 
+@pytest.mark.slow
 def test_store_build_replaces_a_speech_and_keeps_others(tmp_path, seed_path):
     a = tmp_path / "a.txt"
     a.write_text("2月21日，省委召开工青妇工作会议。", encoding="utf-8")
@@ -298,6 +299,7 @@ def test_store_default_graph_stays_the_merge_when_a_speech_is_replaced(tmp_path)
     assert default() == {tuple(map(str, t)) for t in (shared, new_a)}  # b still says `shared`
 
 
+@pytest.mark.slow
 def test_a_store_is_queried_in_a_child_that_opens_it(tmp_path):
     """A child forked while a store's RocksDB threads flush or compact can copy their locks
     held and wait for ever: `query --store` opens the store in the child only, so the parent

@@ -672,6 +672,7 @@ def test_inline_contexts_still_load(tmp_path):
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 @pytest.mark.defect("D15")
+@pytest.mark.slow
 def test_a_query_past_its_memory_limit_ends_with_a_clear_error(seed_ttl, engine):
     data = load([str(seed_ttl)]) if engine == "rdflib" else oxstore.load_files([str(seed_ttl)])
     mb = 40 if engine == "rdflib" else 150

@@ -22,6 +22,7 @@ def test_layout_is_deterministic_and_spread(n):
     assert max(xs) - min(xs) > 1.0 and max(ys) - min(ys) > 1.0
 
 
+@pytest.mark.slow
 def test_neighbours_lie_closer_than_strangers():
     g = nx.relabel_nodes(nx.barabasi_albert_graph(SPRING_LIMIT + 500, 1, seed=5), str)
     pos = layout(g)

@@ -199,6 +199,7 @@ def _series(root: ET.Element) -> dict[str, list[tuple[float, float]]]:
     return out
 
 
+@pytest.mark.slow
 def test_svg_one_line_per_entity_with_cjk_legend(corpus, tmp_path):
     _, out = trend(
         corpus,
@@ -244,6 +245,7 @@ def test_outputs_identical_across_runs(corpus, tmp_path):
     assert b"<dc:date>" not in a.with_suffix(".svg").read_bytes()
 
 
+@pytest.mark.slow
 def test_png(corpus, tmp_path):
     if cjk_font() is None:
         pytest.skip("no CJK font on this system (Debian: fonts-noto-cjk)")
@@ -397,6 +399,7 @@ def test_periods_and_dates():
         periods_between("0001-01", "2021-12", "month")
 
 
+@pytest.mark.slow
 def test_real_news_slice(tmp_path):
     """30 CCTV news items spread over 2020–2021: the counts Oxigraph aggregates are those rdflib
     finds walking the same graph."""
