@@ -55,6 +55,9 @@ def test_interrupted_build_keeps_the_previous_output(tmp_path, big_speech, sig, 
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # SIGINT as a terminal sends it: a shell's background job (pytest run with &) ignores SIGINT,
+        # and a child inherits that, so the build would never see the signal
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     give_up = time.monotonic() + 120
     while not (_writing(tmp_path) if phase == "writing" else _cpu_seconds(proc.pid) >= 2.0):
@@ -101,8 +104,13 @@ def test_a_signal_just_after_the_temporary_file_is_made_leaves_nothing(tmp_path,
     monkeypatch.setattr(rdf_output.os, "open", open_then_signal)
     out = tmp_path / "g.nq"
     out.write_bytes(b"previous\n")
-    for _ in range(20):
-        with pytest.raises(KeyboardInterrupt):
-            write_atomic(out, [b"new\n"])
+    # Python's own SIGINT handler, even where this process was started ignoring SIGINT (a background job)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        for _ in range(20):
+            with pytest.raises(KeyboardInterrupt):
+                write_atomic(out, [b"new\n"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert out.read_bytes() == b"previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["g.nq"]
