@@ -14,7 +14,7 @@ from selenium.webdriver.common.keys import Keys
 
 from speechkg.cli import cli
 
-from .browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors, network_requests
+from ..browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors, network_requests
 
 pytestmark = [
     pytest.mark.browser,

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from speechkg.cli import cli
 
-from .browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors, network_requests
+from ..browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors, network_requests
 from .corpus_graph import corpus as make_corpus
 from .corpus_graph import write_corpus
 from .test_browser import load
