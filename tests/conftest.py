@@ -65,6 +65,19 @@ def seed_ttl(tmp_path_factory, seed_build) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def small_ttl(tmp_path_factory) -> Path:
+    """The graph of one short speech, for tests that need a graph but not the seed's, which takes
+    seconds to parse each time a command reads it."""
+    from speechkg.graph.build.pipeline import build, write
+
+    d = tmp_path_factory.mktemp("small")
+    text = d / "small.txt"
+    text.write_text("2022年3月1日，省总工会召开全省工会工作会议，部署开展“五大行动”。", encoding="utf-8")
+    write(build([str(text)]), str(d / "small.ttl"))
+    return d / "small.ttl"
+
+
 def doc_of(text: str, year: int | None = 2022):
     """A processed Doc for a short inline text (the speech year given)."""
     from speechkg.graph.build.steps import process

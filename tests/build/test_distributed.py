@@ -1,0 +1,269 @@
+"""`build --scheduler`: extraction on a real Dask cluster (a `dask scheduler` and two `dask worker`
+processes on loopback ports, started here) writes the same bytes as a local build, even when a
+worker is killed mid-build; an unreachable scheduler is one line."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from speechkg.cli import cli
+from speechkg.graph.build import cluster as speechkg_distributed
+
+from ..conftest import ROOT, SEED
+
+pytestmark = pytest.mark.slow
+
+distributed = pytest.importorskip("distributed")
+cloudpickle = pytest.importorskip("cloudpickle")
+cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the scheduler runs _allow without this module
+
+DATA = ROOT / "tests" / "data"
+FIRST_BATCH = re.compile(r"speechkg-extract-[0-9a-f]+-0")  # the key of a build's first task
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen:
+    """A `dask` command in a session of its own (so that its children go with it), logging to `log`."""
+    with open(log, "wb") as fh:
+        return subprocess.Popen(
+            [sys.executable, "-m", "dask", *args],
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=log.parent,
+        )
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End a process started by _start and every process of its session (a nanny's worker too)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """(scheduler address, a client of it): one scheduler and two single-threaded workers on
+    127.0.0.1, each on a free port; all stopped after the module's tests."""
+    d = tmp_path_factory.mktemp("dask")
+    info = d / "scheduler.json"
+    procs = [
+        _start(
+            ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
+            d / "scheduler.log",
+        )
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() or not info.read_text().strip().endswith("}"):
+            assert procs[0].poll() is None, (d / "scheduler.log").read_text()
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.1)
+        address = json.loads(info.read_text())["address"]
+        for i in range(2):
+            procs.append(
+                _start(
+                    [
+                        "worker",
+                        address,
+                        "--host",
+                        "127.0.0.1",
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--no-dashboard",
+                        "--name",
+                        f"w{i}",
+                        "--local-directory",
+                        str(d / f"w{i}"),
+                    ],
+                    d / f"worker{i}.log",
+                )
+            )
+        client = distributed.Client(address, timeout=30, set_as_default=False)
+        client.wait_for_workers(2, timeout=90)
+        yield address, client
+        client.close()
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+
+
+@pytest.fixture
+def ready(cluster):
+    """The cluster with both workers registered (again, after a test killed one)."""
+    address, client = cluster
+    client.wait_for_workers(2, timeout=90)
+    return address, client
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """40 small speeches (the test paragraphs four times under other names, so that entities
+    are shared across speeches), the seed, and one speech of about 412,000 characters that
+    takes a worker about two seconds (six times the 0.3 s limit below, so that even a much faster
+    machine runs past it): 0-big.txt, first in input order, so a build's first batch."""
+    d = tmp_path_factory.mktemp("corpus")
+    texts = sorted(DATA.glob("*.txt"))
+    for k in range(4):
+        for p in texts:
+            shutil.copy(p, d / f"{k}-{p.name}")
+    shutil.copy(SEED, d / SEED.name)
+    big = "\n".join(p.read_text(encoding="utf-8") for p in [SEED, *texts])
+    (d / "0-big.txt").write_text("\n".join([big] * 40), encoding="utf-8")
+    return d
+
+
+def _build(*args: str) -> tuple[int, str]:
+    r = CliRunner().invoke(cli, ["build", *args, "--quiet"])
+    return r.exit_code, r.stderr
+
+
+@pytest.mark.parametrize(("suffix", "batch_chars"), [("nq", None), ("ttl", 1)])
+def test_same_bytes_as_a_local_build(ready, corpus, tmp_path, monkeypatch, suffix, batch_chars):
+    """The same graph however the corpus is split: in batches of several speeches, or one by one."""
+    address, _ = ready
+    if batch_chars:
+        monkeypatch.setattr(speechkg_distributed, "BATCH_CHARS", batch_chars)
+    small = [str(p) for p in sorted(corpus.glob("*.txt")) if p.name != "0-big.txt"]
+    local, remote = tmp_path / f"local.{suffix}", tmp_path / f"dask.{suffix}"
+    assert _build(*small, "-o", str(local))[0] == 0
+    code, err = _build(*small, "-o", str(remote), "--scheduler", address)
+    assert code == 0, err
+    assert remote.read_bytes() == local.read_bytes()
+    assert len(local.read_bytes()) > 100_000
+
+
+def test_a_failing_file_on_a_worker_is_reported_as_locally(ready, corpus, tmp_path):
+    """--file-timeout holds on the workers: the big speech is skipped there as it is locally."""
+    address, _ = ready
+    args = [str(corpus / "0-city-report.txt"), str(corpus / "0-big.txt"), "--file-timeout", "0.3"]
+    local, remote = tmp_path / "local.nq", tmp_path / "dask.nq"
+    code, err = _build(*args, "-o", str(local))
+    assert code == 1
+    assert "Skipped: 0-big.txt: failed while extracting (TimeoutError: over the 0.3 s --file-timeout)\n" in err
+    assert _build(*args, "-o", str(remote), "--scheduler", address) == (code, err.replace("local.nq", "dask.nq"))
+    assert remote.read_bytes() == local.read_bytes()
+
+
+def test_unreachable_scheduler_is_one_line(tmp_path):
+    with socket.socket() as s:  # a loopback port that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    t = time.monotonic()
+    r = CliRunner().invoke(
+        cli, ["build", str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", f"tcp://127.0.0.1:{port}"]
+    )
+    assert time.monotonic() - t < 3  # a refused connection is told at once, not after Dask's 5 s
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert r.stderr == (
+        f"Error: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}: nothing listens there; "
+        "is `dask scheduler` running?\n"
+    )
+    assert not (tmp_path / "g.nq").exists()
+
+
+def test_bad_scheduler_address_is_one_line(tmp_path):
+    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", "http://127.0.0.1:8786")
+    assert code == 1
+    assert err == "Error: 'http://127.0.0.1:8786' is not a Dask scheduler address; give tcp://HOST:PORT\n"
+
+
+def test_batches_are_runs_of_speeches_in_order():
+    from speechkg.graph.model import Speech
+
+    speeches = [Speech("字" * n, f"{i}.txt") for i, n in enumerate([5, 5, 30, 1, 1, 1])]
+    assert speechkg_distributed.batches(speeches, 1) == [(0, 2), (2, 3), (3, 6)]  # 43 // 4 = 10 characters
+    assert speechkg_distributed.batches(speeches[:1], 8) == [(0, 1)]
+
+
+def _allow(dask_scheduler, n: int) -> int:
+    """Set the scheduler's allowed-failures (how many worker deaths a task survives); the old value."""
+    was, dask_scheduler.allowed_failures = dask_scheduler.allowed_failures, n
+    return was
+
+
+def _deaths(client) -> int:
+    """How many times, as the scheduler counts, a worker died while it had a `build` batch."""
+    return client.run_on_scheduler(
+        lambda dask_scheduler: getattr(dask_scheduler.task_prefixes.get("speechkg-extract"), "suspicious", 0)
+    )
+
+
+@pytest.fixture(scope="module")
+def local_build(corpus, tmp_path_factory) -> tuple[bytes, str]:
+    """The whole corpus built here: its N-Quads and what the command said."""
+    out = tmp_path_factory.mktemp("local") / "corpus.nq"
+    code, said = _build(str(corpus), "-o", str(out))
+    assert code == 0, said
+    return out.read_bytes(), said.replace(str(out), "OUT")
+
+
+@pytest.mark.parametrize("allowed_failures", [3, 0])
+def test_a_worker_killed_mid_build_loses_nothing(ready, corpus, local_build, tmp_path, allowed_failures):
+    """SIGKILL to a worker while it runs a batch: the scheduler gives the batch to the other worker
+    (allowed-failures 3, Dask's default) or gives up on it and `build` submits it again (0)."""
+    address, client = ready
+    remote = tmp_path / "dask.nq"
+    before = _deaths(client)
+    was = client.run_on_scheduler(_allow, n=allowed_failures)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "speechkg", "build", str(corpus), "-o", str(remote), "--quiet", "--scheduler", address],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    try:
+        victim = None
+        deadline = time.monotonic() + 60
+        while victim is None:  # a worker while it runs a batch (the first: the big speech, some seconds)
+            assert build.poll() is None, "the build ended before a worker could be killed"
+            assert time.monotonic() < deadline, "no worker ran a batch of the build"
+            executing = client.run(lambda dask_worker: [str(ts.key) for ts in dask_worker.state.executing])
+            running = [w for w, keys in executing.items() if any(FIRST_BATCH.fullmatch(k) for k in keys)]
+            if running:
+                victim = running[0]
+                pid = client.run(os.getpid, workers=[victim])[victim]
+                os.kill(pid, signal.SIGKILL)
+            else:
+                time.sleep(0.05)
+        out, err = build.communicate(timeout=120)
+    finally:
+        client.run_on_scheduler(_allow, n=was)
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+    assert (build.returncode, err.decode()) == (0, local_build[1].replace("OUT", str(remote)))
+    assert victim not in client.nthreads()
+    assert _deaths(client) > before  # the scheduler saw it die while it had a batch of the build
+    assert remote.read_bytes() == local_build[0]
+
+
+def test_the_python_build_takes_a_scheduler(ready, tmp_path, monkeypatch):
+    """speechkg.api.build(..., scheduler=...) extracts on the cluster: the same graph as locally."""
+    import speechkg.api as skg
+    from speechkg.graph.build import limits as build_limits
+
+    address, _ = ready
+    skg.build([SEED]).serialize(tmp_path / "local.nq")
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("extracted in this process, not on the cluster")
+
+    monkeypatch.setattr(build_limits, "timed_process", not_here)  # the workers' own speechkg is not patched
+    skg.build([SEED], scheduler=address).serialize(tmp_path / "cluster.nq")
+    assert (tmp_path / "cluster.nq").read_bytes() == (tmp_path / "local.nq").read_bytes()
