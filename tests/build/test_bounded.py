@@ -76,18 +76,18 @@ def test_short_forms_of_many_names_are_merged_in_linear_time():
         + [("Campaign", f"全省五大行动{i}") for i in range(0, 20000, 7)]
         + [("Document", f"第{i}号工会法") for i in range(20000)]
     )
-    t = time.perf_counter()
+    t = time.process_time()
     roots = _roots(groups)
-    assert time.perf_counter() - t < 3
+    assert time.process_time() - t < 3
     assert roots["Campaign|五大行动7"] == "Campaign|全省五大行动7"
     assert roots["Campaign|五大行动8"] == "Campaign|五大行动8"
 
 
 def test_a_sentence_of_thousands_of_quoted_campaigns_builds_in_seconds():
     text = "".join(f"开展“五大行动{i}”活动，" for i in range(3000)) + "。"
-    t = time.perf_counter()
+    t = time.process_time()
     doc = doc_of(text)
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
     assert sum(e.type == "Campaign" for e in doc.entities) == 3000
 
 
@@ -147,18 +147,18 @@ def test_deeply_nested_html_is_read_in_linear_time(tmp_path):
     data = (
         "<html><body>" + "<div>" * 20000 + "省委召开会议。" + "</div>" * 20000 + "<p>第二段</p></body></html>"
     ).encode()
-    t = time.perf_counter()
+    t = time.process_time()
     assert html_text(data, "n.html") == "省委召开会议。\n第二段"
-    assert time.perf_counter() - t < 3
+    assert time.process_time() - t < 3
 
 
 def test_unclosed_html_tags_are_read_in_linear_time():
     from speechkg.graph.read.markup import html_text
 
     data = ("<html><body>" + "<p><b><i>" * 10000 + "全总召开会议。").encode()
-    t = time.perf_counter()
+    t = time.process_time()
     assert html_text(data, "u.html") == "全总召开会议。"
-    assert time.perf_counter() - t < 3
+    assert time.process_time() - t < 3
 
 
 @pytest.mark.slow

@@ -401,9 +401,9 @@ def test_top_is_fast_on_many_mentions():
     import time
 
     ms = [Mention(i, i + 2 + i % 3, "x", "Body", "x", "t") for i in range(20000)]
-    t = time.perf_counter()
+    t = time.process_time()
     R._top(ms)
-    assert time.perf_counter() - t < 1.0
+    assert time.process_time() - t < 1.0
 
 
 def test_rules_are_linear_ish_in_a_long_sentence():
@@ -411,6 +411,6 @@ def test_rules_are_linear_ish_in_a_long_sentence():
 
     src = "".join(f"[P:赵{i}]、[B:市委{i}]，" for i in range(1500)) + "。"
     doc = marked(re.sub(r"\d", "", src))
-    t = time.perf_counter()
+    t = time.process_time()
     R.relations(doc)
-    assert time.perf_counter() - t < 5.0
+    assert time.process_time() - t < 5.0
