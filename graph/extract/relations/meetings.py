@@ -290,19 +290,40 @@ def convene(c: Clause) -> Iterator[Found]:
 def hosted_by(c: Clause) -> Iterator[Found]:
     """由A、B和C共同主办/举办: organizers of the meeting named before 由 in the sentence, else of
     the meeting in focus; A和B联合主办的MEETING."""
-    text = c.text
-    for h in _HOSTED_BY.finditer(text, c.sent.start, c.sent.end):
-        lo = c.clause_start(h.start())
-        named = [mt for mt in c.starting(max(lo, h.start() - REACH), h.start(), "tops") if mt.end == h.start()]
-        this = _THIS_MEETING.fullmatch(text[lo : h.start()]) or (
-            lo == h.start() and _THIS_MEETING.match(text, c.sent.start) and text[c.sent.start] in _THIS_WORDS
-        )
-        target = named[0] if named else c.about() if this else None
+    yield from _hosted_by_named(c)
+    yield from _hosts_before(c)
+
+
+def _hosted_by_named(c: Clause) -> Iterator[Found]:
+    """由A、B和C共同主办: every body of the list, if the list is only bodies, organizes the meeting
+    named right before 由, or the meeting in focus when 由 follows words for it (本次年会…，由…)."""
+    for h in _HOSTED_BY.finditer(c.text, c.sent.start, c.sent.end):
+        target = _hosted_target(c, h.start())
         hosts = top_level(c.idx.within(h.start("who"), h.end("who"), "Body"))
-        if target is None or not hosts or not _only_list(text, h.start("who"), h.end("who"), hosts):
+        if target is None or not hosts or not _only_list(c.text, h.start("who"), h.end("who"), hosts):
             continue
         for b in hosts:
             yield target, ORGANIZER, b
+
+
+def _hosted_target(c: Clause, by: int) -> Mention | None:
+    """The meeting a 由 at `by` is said of: one named right before it in its clause, else the
+    meeting in focus if the clause before 由 is only words for it (会议, 本次年会) or, with 由
+    opening a clause, if the sentence opens with such words (本次年会…，由…)."""
+    text = c.text
+    lo = c.clause_start(by)
+    named = [mt for mt in c.starting(max(lo, by - REACH), by, "tops") if mt.end == by]
+    if named:
+        return named[0]
+    this = _THIS_MEETING.fullmatch(text[lo:by]) or (
+        lo == by and _THIS_MEETING.match(text, c.sent.start) and text[c.sent.start] in _THIS_WORDS
+    )
+    return c.about() if this else None
+
+
+def _hosts_before(c: Clause) -> Iterator[Found]:
+    """A、B和C联合主办的MEETING: the bodies of the list right before 主办的 organize the meeting."""
+    text = c.text
     bodies = top_level(c.of("Body"))
     ends = [b.end for b in bodies]  # top spans neither nest nor cross: their ends rise with their starts
     for mt in c.meetings:

@@ -64,25 +64,43 @@ def propose(c: Clause) -> Iterator[Found]:
         return
     agents = [m for m in c.top if m.type in AGENTS]
     for v in _verbs(c, head.end):
-        lo, hi = c.clause_start(v.start()), c.clause_end(v.end())
-        own = [m for m in agents if lo <= m.start and m.end <= v.start() and not _when_of(c.text, m, v.start())]
-        before = [m for m in agents if m.end <= v.start()]
-        if own:
-            subj = own[-1]
-            if subj is not head and not SUBJECT_PREFIX.match(c.gap(lo, own[0].start)):
-                continue
-        elif before and before[-1] is head and v.start() - head.end <= 40:
-            subj = head
-        else:
+        subj = _proposer(c, v, head, agents)
+        if subj is None:
             continue
-        if v.group(0).endswith("作出"):
-            close = _DECIDED.search(c.text, v.end(), hi)
-            if close is None:
-                continue
-            hi = close.start()
+        hi = _objects_end(c, v)
+        if hi is None:
+            continue
         for o in c.top:
             if o.type in OBJECT_TYPES and v.end() <= o.start and o.end <= hi:
                 yield o, PROPOSED_BY, subj
+
+
+def _proposer(c: Clause, v: re.Match, head: Mention, agents: list[Mention]) -> Mention | None:
+    """The subject of the verb `v`: the last agent before it in its clause, not one saying when
+    (unless it is the sentence's head, the clause opens with at most what may precede a subject);
+    in a clause without one, the sentence's head if it is the last agent before `v`, at most 40
+    characters off."""
+    lo = c.clause_start(v.start())
+    own = [m for m in agents if lo <= m.start and m.end <= v.start() and not _when_of(c.text, m, v.start())]
+    if own:
+        subj = own[-1]
+        if subj is not head and not SUBJECT_PREFIX.match(c.gap(lo, own[0].start)):
+            return None
+        return subj
+    before = [m for m in agents if m.end <= v.start()]
+    if before and before[-1] is head and v.start() - head.end <= 40:
+        return head
+    return None
+
+
+def _objects_end(c: Clause, v: re.Match) -> int | None:
+    """Where what the verb `v` proposes ends: its clause's end; after 作出, the 部署/决策… that
+    closes what was decided (None without one)."""
+    hi = c.clause_end(v.end())
+    if not v.group(0).endswith("作出"):
+        return hi
+    close = _DECIDED.search(c.text, v.end(), hi)
+    return None if close is None else close.start()
 
 
 def _when_of(text: str, m: Mention, verb: int) -> bool:
