@@ -224,6 +224,11 @@ def inside_quotes(spans: list[tuple[int, int]], pos: int) -> bool:
     return i >= 0 and spans[i][0] < pos < spans[i][1] - 1
 
 
+def unquote(s: str) -> str:
+    """`s` without its quotation marks: the label of a name written in or with quotes."""
+    return "".join(c for c in s if c not in '“”‘’"')
+
+
 @per_text(8)
 def quotes(text: str) -> list[tuple[int, int]]:
     """Spans (start, end) of top-level “…” quotations, including the marks; nested ‘’ kept inside."""
