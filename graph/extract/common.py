@@ -186,33 +186,57 @@ def left_edge(
     rightmost governing word within `max_len` characters. Governing words are whole words
     of the text's segmentation, so 要 in 重要 or 建设 in 基本建设 governs nothing (words in
     `keep` are kept, words in `extra` count as governing words too)."""
-    lo = head_start
-    limit = max(0, head_start - max_len)
-    while lo > limit and text[lo - 1] not in PUNCT:
-        lo -= 1
+    lo = _after_punctuation(text, head_start, max_len)
     if lo == head_start:
         return lo
     naming = head_start  # where the verbs and spans that end a name (…深化提升三年行动) start
     words = words_before(text, head_start, lo)
     for k, (a, b) in enumerate(words):
         word = text[a:b]
-        if word in _VERB_OR_NOUN and b != naming and not any(word.endswith(e) for e in extra):
+        if word in _VERB_OR_NOUN and b != naming and not word.endswith(extra):
             # 建设保障性安居工程 (a verb at the head of its phrase) but 队伍建设改革行动 (a noun)
-            if a == lo or (k + 1 < len(words) and governs(text[words[k + 1][0] : words[k + 1][1]])):
+            if _a_verb_here(text, words, k, lo):
                 return b
             continue
         if b == naming and (word in _NAME_VERBS or _WEAK_REST.fullmatch(word)) and a > lo:
             naming = a
             continue  # 质量提升行动, 改革深化提升行动: verbs right before the head are part of the name
-        if any(word.endswith(e) for e in extra) or (word not in keep and governs(word)):
-            if b == naming and naming < head_start:
-                # 不断提高竞赛的…: nothing but verbs between the governor and the head, so the
-                # first of them governs too and there is no name
-                return head_start
-            # 打好碧水保卫战: a resultative complement after the verb belongs to the verb
-            complement = text[b : b + 1] in _COMPLEMENTS and b + 1 < head_start and is_boundary(text, b + 1)
-            return b + 1 if complement else b
-    # the window may start inside a word: the name then starts at the next word
+        if word.endswith(extra) or (word not in keep and governs(word)):
+            return _after_governor(text, b, naming, head_start)
+    return _first_whole_word(text, words, lo, head_start)
+
+
+def _after_punctuation(text: str, head_start: int, max_len: int) -> int:
+    """Where the window a name may fill begins: after the nearest punctuation before
+    `head_start`, at most `max_len` characters back."""
+    lo = head_start
+    limit = max(0, head_start - max_len)
+    while lo > limit and text[lo - 1] not in PUNCT:
+        lo -= 1
+    return lo
+
+
+def _a_verb_here(text: str, words: list[tuple[int, int]], k: int, lo: int) -> bool:
+    """Whether words[k], a verb or a noun (建设), is a verb here: it opens the window, or the
+    word before it (words run right to left) governs."""
+    a, _ = words[k]
+    return a == lo or (k + 1 < len(words) and governs(text[words[k + 1][0] : words[k + 1][1]]))
+
+
+def _after_governor(text: str, b: int, naming: int, head_start: int) -> int:
+    """Where a name begins after a governing word ending at `b`."""
+    if b == naming and naming < head_start:
+        # 不断提高竞赛的…: nothing but verbs between the governor and the head, so the
+        # first of them governs too and there is no name
+        return head_start
+    # 打好碧水保卫战: a resultative complement after the verb belongs to the verb
+    complement = text[b : b + 1] in _COMPLEMENTS and b + 1 < head_start and is_boundary(text, b + 1)
+    return b + 1 if complement else b
+
+
+def _first_whole_word(text: str, words: list[tuple[int, int]], lo: int, head_start: int) -> int:
+    """Without a governing word the name fills the window; a window that starts inside a word
+    starts at the next word."""
     return words[-1][0] if words and lo < head_start and text[lo - 1 : lo] not in PUNCT and lo > 0 else lo
 
 
@@ -222,6 +246,11 @@ def inside_quotes(spans: list[tuple[int, int]], pos: int) -> bool:
 
     i = bisect_right(spans, (pos, float("inf"))) - 1
     return i >= 0 and spans[i][0] < pos < spans[i][1] - 1
+
+
+def unquote(s: str) -> str:
+    """`s` without its quotation marks: the label of a name written in or with quotes."""
+    return "".join(c for c in s if c not in '“”‘’"')
 
 
 @per_text(8)

@@ -394,7 +394,7 @@ def test_top_matches_the_quadratic_definition_on_random_spans():
         for _ in range(rnd.randint(0, 14)):
             a = rnd.randint(0, 20)
             ms.append(Mention(a, a + rnd.randint(1, 6), "x", "Body", "x", "t"))
-        assert R._top(ms) == _old_top(ms)
+        assert R.top_level(ms) == _old_top(ms)
 
 
 def test_top_is_fast_on_many_mentions():
@@ -402,7 +402,7 @@ def test_top_is_fast_on_many_mentions():
 
     ms = [Mention(i, i + 2 + i % 3, "x", "Body", "x", "t") for i in range(20000)]
     t = time.process_time()
-    R._top(ms)
+    R.top_level(ms)
     assert time.process_time() - t < 1.0
 
 

@@ -1,0 +1,66 @@
+"""How the focus moves from sentence to sentence: the meeting a sentence reports held, the meeting a
+news item's first lines are about, and who chaired, spoke at or attended the meeting in focus."""
+
+from __future__ import annotations
+
+import re
+
+from speechkg.graph.extract.relations.frame import CHAIR, SPEAKER, Clause, top_level
+from speechkg.graph.extract.relations.patterns import FILL, GENERIC_MEETING
+from speechkg.graph.model import Mention, Relation
+
+_HELD = re.compile(r"^[^，。；]{0,12}?(?:召开|举行|开幕|闭幕|举办)")
+_ATTENDS = re.compile(rf"(?:同志)?{FILL}出席(?:了)?(?:{GENERIC_MEETING}|活动)?[。，；]")
+#: the first lines of a news item (headline and lead sentence) that name the meeting it is about
+ITEM_LINES = 2
+# a meeting still to come is not the one reported: 决定今年10月在北京召开…, 将于…举行
+_TO_BE_HELD = re.compile(r"(?:决定|将|拟|即将|定于|筹备|准备)[^，。；]{0,12}?(?:召开|举行)$")
+_ITEM_BEFORE = re.compile(r"(?:主持召开|召开|举行|出席|主持|参加)了?$")
+
+
+def _held_meetings(c: Clause) -> list[Mention]:
+    """The meetings this sentence reports as held (召开/举行… it, it 召开/开幕…)."""
+    text = c.text
+    out = []
+    for mt in top_level(c.meetings):
+        before = text[max(c.sent.start, mt.start - 3) : mt.start]
+        if _TO_BE_HELD.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
+            continue
+        if _HELD.match(text[mt.end : mt.end + 10]) or re.search(r"(?:召开|举行)了?$", before):
+            out.append(mt)
+    return out
+
+
+def item_meeting(c: Clause) -> Mention | None:
+    """The meeting a headline or lead sentence is about: one held, chaired or attended there."""
+    held = _held_meetings(c)
+    if held:
+        return held[0]
+    for mt in top_level(c.meetings):
+        if _TO_BE_HELD.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
+            continue
+        if _ITEM_BEFORE.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
+            return mt
+    return None
+
+
+def refocus(c: Clause, found: list[Relation]) -> None:
+    """After a sentence: the meeting it reports held becomes the focus; who chaired, spoke at or
+    attended the meeting in focus is remembered."""
+    f = c.focus
+    held = _held_meetings(c)
+    if held and (f.held is None or held[-1].label != f.held.label):
+        f.people = set()
+    if held:
+        f.held, f.since = held[-1], c.k
+    about = c.about()
+    if about is None:
+        return
+    for r in reversed(found):
+        if r.sentence != c.sent.index:
+            break
+        if r.predicate in (CHAIR, SPEAKER) and r.subject.label == about.label:
+            f.people.add(r.object.label)
+    for p in c.of("Person"):
+        if _ATTENDS.match(c.window(p.end)):
+            f.people.add(p.label)
