@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, Literal
 
+from speechkg.graph.extract import relations
 from speechkg.graph.quality import evaluate
 from speechkg.graph.views import compare, page
 from speechkg.ontology import types
@@ -55,6 +56,7 @@ def test_the_readers_take_their_tables_from_the_rows():
     rows = {t.name: t for t in types.NODE_TYPES}
     assert evaluate.CORE == tuple(n for n, t in rows.items() if t.core) == ("Campaign", "Body", "Goal", "Date")
     assert compare.REWORDED_TYPES == {"Campaign", "Goal", "Concept", "Document"}
+    assert relations.AGENTS == tuple(n for n, t in rows.items() if t.agent) == ("Body", "Meeting", "Person")
     assert page.COLORS["Body"] == rows["Body"].colour and page.SHAPES["Speech"] == "database"
     assert page.TYPE_LABELS["Concept"] == "提法 Concept" and "Speech" not in page.TYPE_LABELS
     assert types.ENTITY_TYPES == tuple(n for n, t in rows.items() if t.kind == types.ENTITY)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from speechkg.graph.model import Doc, Mention, Sentence
+from speechkg.ontology.types import AGENT_TYPES
 
 # ------------------------------------------------------------------ names
 
@@ -28,7 +29,7 @@ CONVENE = "convene"
 #: the rule that gives a meeting what was found of its part (…年会开幕式 → …年会)
 WHOLE = "whole-of-part"
 
-AGENTS = ("Meeting", "Body", "Person")
+AGENTS = AGENT_TYPES  # ontology/types.tsv
 OBJECT_TYPES = ("Goal", "Concept", "Campaign")
 #: how many sentences a meeting reported as held stays the one the text is about
 FOCUS_SPAN = 6
