@@ -48,7 +48,7 @@ def one_line(chars: int) -> str:
 
 
 def mentions_in_one_sentence(n: int) -> str:
-    """n bodies listed in one sentence, no 。 (relations._top's quadratic case)."""
+    """n bodies listed in one sentence, no 。 (relations.top_level's quadratic case)."""
     return "会议由" + "、".join(f"{NUMERALS[i % 10]}省委" for i in range(n)) + "共同召开"
 
 

@@ -164,7 +164,7 @@ def needs(sg: Graph) -> Needs | None:
     """What the shapes `sg` read (see Needs), or None when they may read further than one
     link from a focus node, or from a node that is no subject. A SPARQL query is taken to
     read its focus node and the nodes this links to, as the two of ontology/shapes.ttl do
-    (tests/test_validate.py checks them in chunks against one run)."""
+    (tests/quality/test_validate.py checks them in chunks against one run)."""
     sh = str(SH)
     if any(str(p).startswith(sh) and p not in _LOCAL for p in sg.predicates()) or any(
         str(o).startswith(sh) and o not in _LOCAL and p == RDF.type for _, p, o in sg
