@@ -212,14 +212,25 @@ def on_word_boundaries(doc: Doc, m: Mention) -> Mention | None:
     short part of the name (自治[区人大常委会] → 自治区人大常委会), starts after the word when it
     is a governing verb glued to the name, and is dropped otherwise. Fixed forms (lexicon names,
     persons) are kept whole or dropped (人[民进]行 is no 民进)."""
-    text = doc.text
     if m.type == "Date":
         return m
-    if not (m.text[-1:] in "”》" or is_boundary(text, m.end) or _titled(text, m) or _glued(text, m.end)):
-        _, stop = word_around(text, m.end)
-        if m.type != "Campaign" or text[m.end : stop] != "工作":
-            return None
-        m = replace(m, end=stop, text=text[m.start : stop], label=m.label + "工作")  # 试点 + 工作 → 试点工作
+    ended = _end_on_boundary(doc.text, m)
+    return None if ended is None else _start_on_boundary(doc.text, ended)
+
+
+def _end_on_boundary(text: str, m: Mention) -> Mention | None:
+    """The mention if it ends on a word boundary (or a glued word, or a title), a campaign run on
+    to the 工作 that ends its word (试点 + 工作 → 试点工作), else None."""
+    if m.text[-1:] in "”》" or is_boundary(text, m.end) or _titled(text, m) or _glued(text, m.end):
+        return m
+    _, stop = word_around(text, m.end)
+    if m.type != "Campaign" or text[m.end : stop] != "工作":
+        return None
+    return replace(m, end=stop, text=text[m.start : stop], label=m.label + "工作")
+
+
+def _start_on_boundary(text: str, m: Mention) -> Mention | None:
+    """The mention with its start moved to a word boundary, or None (see `on_word_boundaries`)."""
     if m.text[:1] in "“《" or is_boundary(text, m.start):
         return m
     ws, we = word_around(text, m.start)
@@ -239,20 +250,21 @@ def on_word_boundaries(doc: Doc, m: Mention) -> Mention | None:
     return None
 
 
-def extract(doc: Doc, lex: lexicon.Lexicon | None = None, components: dict[str, Component] | None = None) -> Doc:
-    """Fill `doc.mentions` and `doc.relations`."""
-    lex = lex if lex is not None else lexicon.builtin()
-    comps = dict(components if components is not None else COMPONENTS)
-    comps = {"lexicon": partial(lexicon.match, lex=lex), **comps}
-    rank = {name: i for i, name in enumerate(comps)}
+def _candidates(doc: Doc, comps: dict[str, Component], lex: lexicon.Lexicon) -> list[tuple[int, Mention]]:
+    """What the components find, as (rank, mention) with rank their place in `comps`, typed as
+    the lexicon knows them and set on word boundaries."""
     candidates: list[tuple[int, Mention]] = []
-    for name, fn in comps.items():
-        candidates.extend((rank[name], m) for m in fn(doc))
+    for rank, fn in enumerate(comps.values()):
+        candidates.extend((rank, m) for m in fn(doc))
     known = lex.forms()
     candidates = [(r, _as_known(m, known)) for r, m in candidates]
-    candidates = [(r, b) for r, m in candidates if (b := on_word_boundaries(doc, m)) is not None]
-    # what resolve kept, it keeps again: each step below resolves only when it adds or retypes
-    resolved = resolve(candidates)
+    return [(r, b) for r, m in candidates if (b := on_word_boundaries(doc, m)) is not None]
+
+
+def _settled(doc: Doc, resolved: list[Mention]) -> list[Mention]:
+    """The resolved mentions, one type per name, with the party groups of bodies and the meetings
+    bodies convene added; what resolve kept, it keeps again, so each step resolves only when it
+    adds or retypes."""
     first = _one_type_per_name(resolved)
     groups = party_groups(doc, first)
     if groups or any(a is not b for a, b in zip(first, resolved, strict=True)):
@@ -260,8 +272,17 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None, components: dict[str, 
     convened = convened_meetings(doc, first)
     if convened:
         first = resolve([(0, m) for m in first] + [(1, m) for m in convened])
+    return first
+
+
+def extract(doc: Doc, lex: lexicon.Lexicon | None = None, components: dict[str, Component] | None = None) -> Doc:
+    """Fill `doc.mentions` and `doc.relations`."""
+    lex = lex if lex is not None else lexicon.builtin()
+    comps = dict(components if components is not None else COMPONENTS)
+    comps = {"lexicon": partial(lexicon.match, lex=lex), **comps}
+    first = _settled(doc, resolve(_candidates(doc, comps, lex)))
     more = [b for m in propagate(doc, first) if (b := on_word_boundaries(doc, m)) is not None]
-    doc.mentions = resolve([(0, m) for m in first] + [(len(rank), m) for m in more]) if more else first
+    doc.mentions = resolve([(0, m) for m in first] + [(len(comps), m) for m in more]) if more else first
     doc.relations = relations.relations(doc)
     return doc
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from speechkg.graph.extract import registry
 from speechkg.graph.extract.common import (
     CN,
     HAN,
@@ -11,6 +13,7 @@ from speechkg.graph.extract.common import (
     PLACE,
     left_edge,
 )
+from speechkg.graph.extract.registry import MentionRule
 from speechkg.graph.extract.tables import (
     alternation,
     column,
@@ -103,16 +106,17 @@ _UNIT_VERBS = (
 _LEAD_FUNCTION = re.compile(r"^[与和同及跟对向强由在]+")
 
 
+_ORGAN_PARTY_GROUP = re.compile(r"机关党组(?!书记|副书记|成员)")
+
+
 _ENUM_UNITS = re.compile(
     rf"((?:[{HAN}]{{2,4}}、){{1,{LIST_ITEMS}}}[{HAN}]{{2,4}}|[{HAN}]{{2,4}})等(?:有关|相关)?(?:单位|部门|机关)"
 )
 
 
-def bodies(doc: Doc) -> list[Mention]:
-    """Organs named by level + suffix (省委, XX省总工会, 市人社局, 团省委) and department
-    short names enumerated before 等有关单位/部门."""
+def body_suffix(doc: Doc) -> Iterator[Mention]:
+    """An organ named by place or level + suffix (省委, XX省总工会, 市人社局, 团省委)."""
     text = doc.text
-    out = []
     for m in BODY.finditer(text):
         if (
             m.group("level")
@@ -123,7 +127,12 @@ def bodies(doc: Doc) -> list[Mention]:
         if m.group("level") and m.group("org") == "委" and text[m.end() : m.end() + 1] == "员":
             continue
         span = m.group(0)
-        out.append(Mention(m.start(), m.end(), span, "Body", _body_label(span), "body-suffix"))
+        yield Mention(m.start(), m.end(), span, "Body", _body_label(span), "body-suffix")
+
+
+def institution(doc: Doc) -> Iterator[Mention]:
+    """A named unit (北方工业大学, 城投公司): a proper name before an institution suffix."""
+    text = doc.text
     for m in _INSTITUTION_RX.finditer(text):
         start = left_edge(text, m.start(), max_len=10, extra=_UNIT_VERBS)
         counts = list(_UNIT_COUNT.finditer(text, start, m.start()))
@@ -137,10 +146,18 @@ def bodies(doc: Doc) -> list[Mention]:
             and not content.isdigit()
         ):
             span = text[start : m.end()]
-            out.append(Mention(start, m.end(), span, "Body", span, "institution"))
-    for m in re.finditer(r"机关党组(?!书记|副书记|成员)", text):
-        out.append(Mention(m.start(), m.end(), m.group(0), "Body", m.group(0), "party-group"))
-    for m in _ENUM_UNITS.finditer(text):
+            yield Mention(start, m.end(), span, "Body", span, "institution")
+
+
+def organ_party_group(doc: Doc) -> Iterator[Mention]:
+    """机关党组: the party group of an organ's offices."""
+    for m in _ORGAN_PARTY_GROUP.finditer(doc.text):
+        yield Mention(m.start(), m.end(), m.group(0), "Body", m.group(0), "party-group")
+
+
+def enumerated(doc: Doc) -> Iterator[Mention]:
+    """Short names of departments enumerated before 等有关单位/部门 (发改、财政等部门)."""
+    for m in _ENUM_UNITS.finditer(doc.text):
         pos = m.start(1)
         items = m.group(1).split("、")
         lead = _LEAD_FUNCTION.match(items[0])
@@ -149,9 +166,18 @@ def bodies(doc: Doc) -> list[Mention]:
             items[0] = items[0][lead.end() :]
         for item in items:
             if item not in ("政府", "有关", "相关", "其他"):
-                out.append(Mention(pos, pos + len(item), item, "Body", item, "body-enum"))
+                yield Mention(pos, pos + len(item), item, "Body", item, "body-enum")
             pos += len(item) + 1
-    return out
+
+
+#: the body rules in the order they run
+RULES: tuple[MentionRule, ...] = (body_suffix, institution, organ_party_group, enumerated)
+
+
+def bodies(doc: Doc) -> list[Mention]:
+    """Organs named by level + suffix, named units, and department short names enumerated
+    before 等有关单位/部门: what the `RULES` find."""
+    return registry.run(RULES, doc)
 
 
 _YOUTH = re.compile(rf"^共青团(?:{PLACE})?(?P<level>[省市县区])委$")

@@ -14,8 +14,11 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections import Counter
+from collections.abc import Iterator
 
+from speechkg.graph.extract import registry
 from speechkg.graph.extract.common import starting_with
+from speechkg.graph.extract.registry import MentionRule
 from speechkg.graph.model import Doc, Mention
 from speechkg.graph.segment import cn_number
 
@@ -135,41 +138,72 @@ def datelines(text: str, on: _dt.date) -> list[Mention]:
     return out
 
 
-def dates(doc: Doc) -> list[Mention]:
-    """Date mentions with `value` an ISO date, year-month or year."""
-    text = doc.text
-    base = doc.speech.year
-    out: list[Mention] = []
-    for m in _DATE.finditer(text):
-        if m.end() == m.start() or not (m.group("y") or m.group("rel") or m.group("m")):
-            continue
-        y = _year_of(m)
-        rel = m.group("rel")
-        mo, d = _num(m.group("m")), _num(m.group("d"))
-        part = _PART_OF_MONTH.match(text, m.end()) if m.group("m") and not m.group("d") else None
-        if m.group("m") and not m.group("y") and not rel and not m.group("d") and part is None:
-            continue  # "3月" alone is too often a duration ("3个月") or a list item; 6月底 is a time
-        if m.group("y") and _ends_a_span(text, m.start()):
-            continue
-        if y is None:
-            if base is None:
-                continue
-            y = base + _REL.get(rel, 0) if rel else base
-        if not _valid(y, mo, d):
-            continue
-        end = part.end() if part else m.end()
-        surface = text[m.start() : end]
-        out.append(Mention(m.start(), end, surface, "Date", surface, "date", value=_value(y, mo, d)))
+def _year(m: re.Match, base: int | None) -> int | None:
+    """A calendar match's year: its own, or the speech year `base` (shifted by 去年, 明年 …)."""
+    y = _year_of(m)
+    if y is not None or base is None:
+        return y
+    rel = m.group("rel")
+    return base + _REL.get(rel, 0) if rel else base
+
+
+def _calendar(text: str, m: re.Match, base: int | None) -> Mention | None:
+    """The date a calendar match names, its year resolved against the speech year `base`; None
+    when it is no date (a month alone, the end of a span of years, a day that does not exist)."""
+    if m.end() == m.start() or not (m.group("y") or m.group("rel") or m.group("m")):
+        return None
+    mo, d = _num(m.group("m")), _num(m.group("d"))
+    part = _PART_OF_MONTH.match(text, m.end()) if m.group("m") and not m.group("d") else None
+    if m.group("m") and not m.group("y") and not m.group("rel") and not m.group("d") and part is None:
+        return None  # "3月" alone is too often a duration ("3个月") or a list item; 6月底 is a time
+    if m.group("y") and _ends_a_span(text, m.start()):
+        return None
+    y = _year(m, base)
+    if y is None or not _valid(y, mo, d):
+        return None
+    end = part.end() if part else m.end()
+    surface = text[m.start() : end]
+    return Mention(m.start(), end, surface, "Date", surface, "date", value=_value(y, mo, d))
+
+
+def calendar_date(doc: Doc) -> Iterator[Mention]:
+    """2022年1月21日, 2022年1月, 2022年, 1月21日, 去年3月, 2021年以来, 6月底."""
+    for m in _DATE.finditer(doc.text):
+        found = _calendar(doc.text, m, doc.speech.year)
+        if found is not None:
+            yield found
+
+
+def dateline(doc: Doc) -> Iterator[Mention]:
+    """26日, 今天, 昨天: with the speech's own date only (see `datelines`)."""
     if doc.speech.date is not None:
-        out.extend(datelines(text, doc.speech.date))
-    if base is not None:
-        for m in _PAST_YEAR.finditer(text):
-            out.append(
-                Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date", value=_value(base - 1, None, None))
-            )
-        for m in _HALF.finditer(text):
-            y = base + _REL.get(m.group("rel") or "今年", 0)
-            if not _valid(y, None, None):
-                continue
-            out.append(Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date", value=_value(y, None, None)))
-    return out
+        yield from datelines(doc.text, doc.speech.date)
+
+
+def past_year(doc: Doc) -> Iterator[Mention]:
+    """过去一年: the year before the speech year."""
+    base = doc.speech.year
+    if base is None:
+        return
+    for m in _PAST_YEAR.finditer(doc.text):
+        yield Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date", value=_value(base - 1, None, None))
+
+
+def half_year(doc: Doc) -> Iterator[Mention]:
+    """上半年, 去年下半年: the year the half is of."""
+    base = doc.speech.year
+    if base is None:
+        return
+    for m in _HALF.finditer(doc.text):
+        y = base + _REL.get(m.group("rel") or "今年", 0)
+        if _valid(y, None, None):
+            yield Mention(m.start(), m.end(), m.group(0), "Date", m.group(0), "date", value=_value(y, None, None))
+
+
+#: the date rules in the order they run
+RULES: tuple[MentionRule, ...] = (calendar_date, dateline, past_year, half_year)
+
+
+def dates(doc: Doc) -> list[Mention]:
+    """Date mentions with `value` an ISO date, year-month or year: what the `RULES` find."""
+    return registry.run(RULES, doc)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from speechkg.graph.extract import rules
+from speechkg.graph.extract import registry, rules
 from speechkg.graph.extract.common import (
     CN,
     HAN,
     left_edge,
 )
+from speechkg.graph.extract.registry import MentionRule
 from speechkg.graph.extract.tables import (
     alternation,
     rows,
@@ -67,13 +69,15 @@ _DOC_GENERIC = re.compile(
 )
 
 
-def documents(doc: Doc) -> list[Mention]:
-    """Titles in 《》, five-year plans (“十四五”规划, …五年规划), titles written without 《》
-    (关于…的决定, …法（草案）, …实施方案, …工作报告)."""
+def about_title(doc: Doc) -> Iterator[Mention]:
+    """A title written without 《》: 关于…的决定, …的报告, …的意见."""
+    for m in _ABOUT.finditer(doc.text):
+        yield Mention(m.start(), m.end(), m.group(0), "Document", m.group(0), rules.ABOUT_TITLE)
+
+
+def document_head(doc: Doc) -> Iterator[Mention]:
+    """A name before a document head of heads.tsv (…法（草案）, …实施方案, 政府工作报告)."""
     text = doc.text
-    out = []
-    for m in _ABOUT.finditer(text):
-        out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(0), rules.ABOUT_TITLE))
     for m in _DOC_HEAD.finditer(text):
         start = left_edge(text, m.start(), max_len=24, extra=_DOC_VERBS)
         content = text[start : m.start()]
@@ -81,9 +85,18 @@ def documents(doc: Doc) -> list[Mention]:
             continue  # a work report is named after the organ that reports (政府工作报告)
         if len(content) >= 2 and not _DOC_GENERIC.match(content) and "《" not in content and "》" not in content:
             span = text[start : m.end()]
-            out.append(Mention(start, m.end(), span, "Document", span, "document-head"))
-    for m in _BOOK.finditer(text):
-        out.append(Mention(m.start(), m.end(), m.group(0), "Document", m.group(1).strip(), "book-title"))
+            yield Mention(start, m.end(), span, "Document", span, "document-head")
+
+
+def book_title(doc: Doc) -> Iterator[Mention]:
+    """A title in 《》."""
+    for m in _BOOK.finditer(doc.text):
+        yield Mention(m.start(), m.end(), m.group(0), "Document", m.group(1).strip(), "book-title")
+
+
+def plan(doc: Doc) -> Iterator[Mention]:
+    """A five-year plan: “十四五”规划, 妇女儿童发展“十四五”规划, …五年规划."""
+    text = doc.text
     for m in _PLAN.finditer(text):
         start = max(m.start(), left_edge(text, m.end() - 2, max_len=m.end() - 2 - m.start()))
         quote = text.find("“", m.start(), m.end())
@@ -91,5 +104,13 @@ def documents(doc: Doc) -> list[Mention]:
             start = max(m.start(), left_edge(text, quote, max_len=quote - m.start()))
         span = text[start : m.end()]
         if len(span) > 4:
-            out.append(Mention(start, m.end(), span, "Document", span.replace("“", "").replace("”", ""), "plan"))
-    return out
+            yield Mention(start, m.end(), span, "Document", span.replace("“", "").replace("”", ""), "plan")
+
+
+#: the document rules in the order they run
+RULES: tuple[MentionRule, ...] = (about_title, document_head, book_title, plan)
+
+
+def documents(doc: Doc) -> list[Mention]:
+    """Titles in 《》, five-year plans, and titles written without 《》: what the `RULES` find."""
+    return registry.run(RULES, doc)

@@ -133,46 +133,57 @@ def load_user(path: str | Path) -> Lexicon:
         raise InputError(f"{p}: no such lexicon file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: cannot read the lexicon ({exc})") from None
-    entries = []
     if p.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+        return Lexicon(_yaml_entries(p, text))
+    return Lexicon(_csv_entries(p, text))
 
-        try:
-            rows = yaml.load(text, Loader=_no_alias_loader()) or []  # noqa: S506 — a SafeLoader
-        except yaml.YAMLError as exc:
-            raise InputError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
-        if not isinstance(rows, list):
-            raise InputError(f"{p}: expected a list of entries with label, type, aliases")
-        if len(rows) > MAX_ENTRIES:
-            raise InputError(f"{p}: {len(rows):,} entries is over the {MAX_ENTRIES:,} a lexicon may hold")
-        for n, row in enumerate(rows, 1):
-            if not isinstance(row, dict) or "label" not in row or "type" not in row:
-                raise InputError(f"{p}: entry {n} needs a label and a type")
-            aliases = row.get("aliases") or []
-            if isinstance(aliases, str):
-                aliases = aliases.split("|")
-            entries.append(_entry(str(row["type"]), str(row["label"]), [str(a) for a in aliases], f"{p}: entry {n}"))
-    else:
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or not {"label", "type"} <= set(reader.fieldnames):
-            raise InputError(f"{p}: a CSV lexicon needs a header with label,type,aliases")
-        try:
-            for n, row in enumerate(reader, 2):
-                if n - 1 > MAX_ENTRIES:
-                    raise InputError(f"{p}: over the {MAX_ENTRIES:,} entries a lexicon may hold")
-                entries.append(
-                    _entry(
-                        (row.get("type") or "").strip(),
-                        row.get("label") or "",
-                        (row.get("aliases") or "").split("|"),
-                        f"{p}: line {n}",
-                    )
+
+def _yaml_entries(p: Path, text: str) -> list[Entry]:
+    """The entries of a YAML lexicon: a list of {label, type, aliases}."""
+    import yaml
+
+    try:
+        rows = yaml.load(text, Loader=_no_alias_loader()) or []  # noqa: S506 — a SafeLoader
+    except yaml.YAMLError as exc:
+        raise InputError(f"{p}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(rows, list):
+        raise InputError(f"{p}: expected a list of entries with label, type, aliases")
+    if len(rows) > MAX_ENTRIES:
+        raise InputError(f"{p}: {len(rows):,} entries is over the {MAX_ENTRIES:,} a lexicon may hold")
+    entries = []
+    for n, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or "label" not in row or "type" not in row:
+            raise InputError(f"{p}: entry {n} needs a label and a type")
+        aliases = row.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = aliases.split("|")
+        entries.append(_entry(str(row["type"]), str(row["label"]), [str(a) for a in aliases], f"{p}: entry {n}"))
+    return entries
+
+
+def _csv_entries(p: Path, text: str) -> list[Entry]:
+    """The entries of a CSV lexicon with a header label,type,aliases."""
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"label", "type"} <= set(reader.fieldnames):
+        raise InputError(f"{p}: a CSV lexicon needs a header with label,type,aliases")
+    entries = []
+    try:
+        for n, row in enumerate(reader, 2):
+            if n - 1 > MAX_ENTRIES:
+                raise InputError(f"{p}: over the {MAX_ENTRIES:,} entries a lexicon may hold")
+            entries.append(
+                _entry(
+                    (row.get("type") or "").strip(),
+                    row.get("label") or "",
+                    (row.get("aliases") or "").split("|"),
+                    f"{p}: line {n}",
                 )
-        except csv.Error as exc:
-            raise InputError(
-                f"{p}: not a readable CSV lexicon ({exc}); labels and aliases are at most {MAX_LABEL} characters"
-            ) from None
-    return Lexicon(entries)
+            )
+    except csv.Error as exc:
+        raise InputError(
+            f"{p}: not a readable CSV lexicon ({exc}); labels and aliases are at most {MAX_LABEL} characters"
+        ) from None
+    return entries
 
 
 _AUTOMATA: dict[int, tuple[Lexicon, ahocorasick.Automaton]] = {}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 
-from speechkg.graph.extract import rules
+from speechkg.graph.extract import registry, rules
 from speechkg.graph.extract.bodies import BODY
 from speechkg.graph.extract.common import (
     CN,
@@ -15,6 +16,7 @@ from speechkg.graph.extract.common import (
     left_edge,
     starting_with,
 )
+from speechkg.graph.extract.registry import MentionRule
 from speechkg.graph.extract.tables import (
     alternation,
     column,
@@ -146,9 +148,9 @@ def _cn(n: int) -> str:
     return str(n)
 
 
-def meetings(doc: Doc) -> list[Mention]:
+def party_congress(doc: Doc) -> Iterator[Mention]:
+    """党的二十大, 中共十九大, 党的第二十次全国代表大会: keyed by the congress's number."""
     text = doc.text
-    out = []
     for m in _PARTY_CONGRESS.finditer(text):
         n = cn_number(m.group("n1") or m.group("n2") or m.group("n3") or "")
         if not n or n > 30:
@@ -161,22 +163,23 @@ def meetings(doc: Doc) -> list[Mention]:
         if m.group("n2") and not m.group("pre") and n < 8:
             continue  # 三大, 五大 are rarely congresses
         label, aliases = _party_congress(n)
-        out.append(
-            Mention(
-                m.start(),
-                m.end(),
-                m.group(0),
-                "Meeting",
-                label,
-                "party-congress",
-                key=f"party-congress-{n}",
-                aliases=aliases,
-            )
+        yield Mention(
+            m.start(),
+            m.end(),
+            m.group(0),
+            "Meeting",
+            label,
+            "party-congress",
+            key=f"party-congress-{n}",
+            aliases=aliases,
         )
-    # 党的二十届三中全会 (the short form, which also names the full one) and 中国共产党第二十届中央
-    # 委员会第三次全体会议 (the full form): one meeting, keyed by term and session
+
+
+def party_plenum(doc: Doc) -> Iterator[Mention]:
+    """党的二十届三中全会 (the short form, which also names the full one) and 中国共产党第二十届中央
+    委员会第三次全体会议 (the full form): one meeting, keyed by term and session."""
     for pattern, short in ((_PLENUM, True), (_FULL_PLENUM, False)):
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(doc.text):
             t, n = cn_number(m.group("t")), cn_number(m.group("n"))
             if not t or not n:
                 continue
@@ -185,27 +188,43 @@ def meetings(doc: Doc) -> list[Mention]:
                 f"中共{_cn(t)}届{_cn(n)}中全会",
                 f"中国共产党第{_cn(t)}届中央委员会第{_cn(n)}次全体会议",
             )
-            out.append(
-                Mention(
-                    m.start(),
-                    m.end(),
-                    m.group(0),
-                    "Meeting",
-                    f"党的{_cn(t)}届{_cn(n)}中全会",
-                    "party-plenum",
-                    key=f"party-plenum-{t}-{n}",
-                    aliases=aliases if short else aliases[:1],
-                )
+            yield Mention(
+                m.start(),
+                m.end(),
+                m.group(0),
+                "Meeting",
+                f"党的{_cn(t)}届{_cn(n)}中全会",
+                "party-plenum",
+                key=f"party-plenum-{t}-{n}",
+                aliases=aliases if short else aliases[:1],
             )
-    for m in _BODY_MEETING.finditer(text):
-        out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "body-meeting"))
-    for m in _TERM_ORGAN_SESSION.finditer(text):
+
+
+def body_meeting(doc: Doc) -> Iterator[Mention]:
+    """A meeting named after the body that holds it (省委常委会会议, 国务院常务会议)."""
+    for m in _BODY_MEETING.finditer(doc.text):
+        yield Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "body-meeting")
+
+
+def term_organ_session(doc: Doc) -> Iterator[Mention]:
+    """The term before the organ, the session after it (二十届中央纪委二次全会)."""
+    for m in _TERM_ORGAN_SESSION.finditer(doc.text):
         if cn_number(m.group("t")) and cn_number(m.group("n")):
-            out.append(Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "term-organ-session"))
+            yield Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "term-organ-session")
+
+
+def session(doc: Doc) -> Iterator[Mention]:
+    """A term's numbered session, with the organ right before it (全总十七届五次执委会议)."""
+    text = doc.text
     for m in _ORG_SESSION.finditer(text):
         start = _org_prefix_start(doc, m.start())
         span = text[start : m.end()]
-        out.append(Mention(start, m.end(), span, "Meeting", span, "session"))
+        yield Mention(start, m.end(), span, "Meeting", span, "session")
+
+
+def numbered_session(doc: Doc) -> Iterator[Mention]:
+    """A body's N-th meeting (…第十二次会议), its name running left from 第 to a governing word."""
+    text = doc.text
     for m in _NUMBERED_SESSION.finditer(text):
         di = m.start("n") - 1  # the 第 of 第N次
         start = max(m.start("body"), left_edge(text, di, max_len=_MEETING_REACH, keep=_ORGAN_WORDS))
@@ -213,41 +232,66 @@ def meetings(doc: Doc) -> list[Mention]:
             start = m.start("t")
         span = text[start : m.end()]
         if di - start >= 2 and len(span) >= 6:
-            out.append(Mention(start, m.end(), span, "Meeting", span, "numbered-session"))
-    for m in _LOCAL_CONGRESS.finditer(text):
+            yield Mention(start, m.end(), span, "Meeting", span, "numbered-session")
+
+
+def local_congress(doc: Doc) -> Iterator[Mention]:
+    """A local party congress; 省第十一次党代会 = 中共XX省第十一次代表大会: one key for level + number."""
+    for m in _LOCAL_CONGRESS.finditer(doc.text):
         span = m.group(0)
         level = (m.group("place") or m.group("place2") or "")[-1:] or ""
         n = cn_number(m.group("n") or m.group("n2") or "")
-        # 省第十一次党代会 = 中共XX省第十一次代表大会: one key for level + number
         key, aliases = None, ()
         if level in "省市县区" and level and n:
             key, aliases = f"Meeting|local-congress-{level}-{n}", (f"{level}第{_cn(n)}次党代会",)
-        out.append(Mention(m.start(), m.end(), span, "Meeting", span, "local-congress", key=key, aliases=aliases))
-    for m in _SHORT_CONGRESS.finditer(text):
-        out.append(
-            Mention(
-                m.start(),
-                m.end(),
-                m.group(0),
-                "Meeting",
-                m.group(0),
-                "short-congress",
-                short_of=f"{m.group('level')}|党代会",
-            )
-        )
-    for m in _SHORT_PLENUM.finditer(text):
-        out.append(
-            Mention(
-                m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-plenum", short_of=f"{m.group('org')}|全会"
-            )
-        )
+        yield Mention(m.start(), m.end(), span, "Meeting", span, "local-congress", key=key, aliases=aliases)
+
+
+def short_congress(doc: Doc) -> Iterator[Mention]:
+    """省党代会: short for the congress of that level named elsewhere in the text."""
+    for m in _SHORT_CONGRESS.finditer(doc.text):
+        short_of = f"{m.group('level')}|党代会"
+        yield Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-congress", short_of=short_of)
+
+
+def short_plenum(doc: Doc) -> Iterator[Mention]:
+    """省委全会: short for that committee's plenum named elsewhere in the text."""
+    for m in _SHORT_PLENUM.finditer(doc.text):
+        short_of = f"{m.group('org')}|全会"
+        yield Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-plenum", short_of=short_of)
+
+
+def named_meeting(doc: Doc) -> Iterator[Mention]:
+    """A name before a kind of meeting in meetings.tsv (全省组织工作会议, …座谈会)."""
+    text = doc.text
     for m in _MEETING_KIND.finditer(text):
         start = left_edge(text, m.start(), max_len=_MEETING_REACH, keep=_MEETING_KEEP)
         start = max(start, _cut_after(text, m.start() - _MEETING_REACH, m.end()))
         span = text[start : m.end()]
         if len(span) > len(_meeting_kind(span)) + 1:
-            out.append(Mention(start, m.end(), span, "Meeting", span, "named-meeting"))
-    out = [_national_session(text, m) for m in out]
+            yield Mention(start, m.end(), span, "Meeting", span, "named-meeting")
+
+
+#: the meeting rules in the order they run
+RULES: tuple[MentionRule, ...] = (
+    party_congress,
+    party_plenum,
+    body_meeting,
+    term_organ_session,
+    session,
+    numbered_session,
+    local_congress,
+    short_congress,
+    short_plenum,
+    named_meeting,
+)
+
+
+def meetings(doc: Doc) -> list[Mention]:
+    """What the `RULES` find, national sessions keyed, then joint meetings (M1暨M2) and parts of
+    meetings (…会议小范围会谈) added."""
+    text = doc.text
+    out = [_national_session(text, m) for m in registry.run(RULES, doc)]
     return _parts(text, _join_ji(text, out))
 
 

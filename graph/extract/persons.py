@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from speechkg.graph.extract import registry
 from speechkg.graph.extract.common import (
     HAN,
     LIST_ITEMS,
@@ -11,6 +13,7 @@ from speechkg.graph.extract.common import (
     common_word,
     is_boundary,
 )
+from speechkg.graph.extract.registry import MentionRule
 from speechkg.graph.extract.tables import (
     COMPOUND_SURNAMES,
     FOREIGN_TITLES,
@@ -163,34 +166,42 @@ def _name_at(text: str, pos: int, foreign: bool = False) -> int | None:
     return None
 
 
-def persons(doc: Doc) -> list[Mention]:
-    """Names before 同志/总书记, after a title (省委书记楼阳生出席…, 俄罗斯总统普京), in lists
-    before a verb of attending (A、B、C等参加), and at the head of a sentence before a verb of
-    official news (王晨主持座谈会)."""
+def _before_honorific(text: str, m: re.Match) -> Mention | None:
+    """The name that ends where the honorific `m` starts, if one does."""
+    end = m.start()
+    # 副主席钱芳同志: a title right before a two-character name is not part of it
+    titled = _TITLE_END.search(text, max(0, end - 8), end - 2) is not None
+    for n in (2, 3, 4) if titled else (3, 2, 4):
+        start = end - n
+        if start < 0:
+            continue
+        cand = text[start:end]
+        before = text[start - 1] if start > 0 else "\n"
+        if not _is_name(cand):
+            continue
+        fits = (
+            before in _FUNCTION_CHARS
+            or before in PUNCT
+            or (titled and n == 2)
+            or not "\u4e00" <= before <= "\u9fff"
+            or is_boundary(text, start)
+        )
+        if fits and not _function_first(text, start):
+            return Mention(start, end, cand, "Person", cand, "person-honorific", aliases=(cand + m.group(0),))
+    return None
+
+
+def honorific(doc: Doc) -> Iterator[Mention]:
+    """A name before 同志 or 总书记."""
+    for m in _HONORIFIC.finditer(doc.text):
+        found = _before_honorific(doc.text, m)
+        if found is not None:
+            yield found
+
+
+def after_title(doc: Doc) -> Iterator[Mention]:
+    """A name after a title (省委书记楼阳生出席…, 俄罗斯总统普京), checked by what follows it."""
     text = doc.text
-    out = []
-    for m in _HONORIFIC.finditer(text):
-        end = m.start()
-        # 副主席钱芳同志: a title right before a two-character name is not part of it
-        titled = _TITLE_END.search(text, max(0, end - 8), end - 2) is not None
-        for n in (2, 3, 4) if titled else (3, 2, 4):
-            start = end - n
-            if start < 0:
-                continue
-            cand = text[start:end]
-            before = text[start - 1] if start > 0 else "\n"
-            if not _is_name(cand):
-                continue
-            fits = (
-                before in _FUNCTION_CHARS
-                or before in PUNCT
-                or (titled and n == 2)
-                or not "\u4e00" <= before <= "\u9fff"
-                or is_boundary(text, start)
-            )
-            if fits and not _function_first(text, start):
-                out.append(Mention(start, end, cand, "Person", cand, "person-honorific", aliases=(cand + m.group(0),)))
-                break
     for m in _NAME_AFTER_TITLE.finditer(text):
         if text[m.end()] in _NOT_NAME_START:
             continue
@@ -198,17 +209,34 @@ def persons(doc: Doc) -> list[Mention]:
         end = _name_at(text, m.end(), foreign=bool(re.fullmatch(_FOREIGN_TITLE_RX, title)))
         if end is not None:
             cand = text[m.end() : end]
-            out.append(Mention(m.end(), end, cand, "Person", cand, "person-title"))
-    for m in _NAME_LIST.finditer(text):
+            yield Mention(m.end(), end, cand, "Person", cand, "person-title")
+
+
+def name_list(doc: Doc) -> Iterator[Mention]:
+    """Each name of a list before a verb of attending or speaking (A、B、C等参加), when all are names."""
+    for m in _NAME_LIST.finditer(doc.text):
         items = m.group(0).split("、")
         if not all(_is_name(i) for i in items):
             continue
         pos = m.start()
         for item in items:
-            out.append(Mention(pos, pos + len(item), item, "Person", item, "person-list"))
+            yield Mention(pos, pos + len(item), item, "Person", item, "person-list")
             pos += len(item) + 1
-    for m in _NAME_LEADS.finditer(text):
+
+
+def name_leads(doc: Doc) -> Iterator[Mention]:
+    """A name at the head of a sentence before a verb of official news (王晨主持座谈会)."""
+    for m in _NAME_LEADS.finditer(doc.text):
         cand = m.group(0)
         if _is_name(cand):
-            out.append(Mention(m.start(), m.end(), cand, "Person", cand, "person-lead"))
-    return out
+            yield Mention(m.start(), m.end(), cand, "Person", cand, "person-lead")
+
+
+#: the person rules in the order they run
+RULES: tuple[MentionRule, ...] = (honorific, after_title, name_list, name_leads)
+
+
+def persons(doc: Doc) -> list[Mention]:
+    """Names before 同志/总书记, after a title, in lists before a verb of attending, and at the
+    head of a sentence before a verb of official news: what the `RULES` find."""
+    return registry.run(RULES, doc)
