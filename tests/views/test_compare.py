@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from speechkg.cli import cli
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 runner = CliRunner()
 Y2021 = (
