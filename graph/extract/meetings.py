@@ -20,6 +20,7 @@ from speechkg.graph.extract.registry import MentionRule
 from speechkg.graph.extract.tables import (
     alternation,
     column,
+    verbs,
 )
 from speechkg.graph.model import Doc, Mention
 from speechkg.graph.segment import cn_number
@@ -228,7 +229,7 @@ def numbered_session(doc: Doc) -> Iterator[Mention]:
     for m in _NUMBERED_SESSION.finditer(text):
         di = m.start("n") - 1  # the 第 of 第N次
         start = max(m.start("body"), left_edge(text, di, max_len=_MEETING_REACH, keep=_ORGAN_WORDS))
-        if m.group("t") and start > m.start("t") and not re.search(r"召开|举行|出席", text[m.start() : start]):
+        if m.group("t") and start > m.start("t") and not _HELD_OR_ATTENDED.search(text[m.start() : start]):
             start = m.start("t")
         span = text[start : m.end()]
         if di - start >= 2 and len(span) >= 6:
@@ -341,6 +342,8 @@ def _national_session(text: str, m: Mention) -> Mention:
     return replace(m, key=f"Meeting|{kind}{'-standing' if standing else ''}-{t}-{n}", aliases=m.aliases + (full, short))
 
 
+#: a verb of holding or attending between a session's number and the name it ends
+_HELD_OR_ATTENDED = re.compile(verbs("hold", "attend"))
 _CUT = re.compile(r"召开|主持|出席|参加|举行|在|暨|的|了|，")
 
 

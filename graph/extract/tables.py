@@ -47,3 +47,12 @@ _SURNAME_ROWS = [r[0] for r in rows("surnames.tsv")]
 SURNAMES = frozenset("".join(r for r in _SURNAME_ROWS if len(r) > 2))
 COMPOUND_SURNAMES = tuple(r for r in _SURNAME_ROWS if len(r) == 2)
 TRANSLIT = frozenset("".join(r[0] for r in rows("translit.tsv")))
+
+
+def verbs(*tags: str) -> str:
+    """A regex alternation of the verbs of data/verbs.tsv that carry any of `tags`, longest first
+    (主持召开 before 主持)."""
+    unknown = set(tags) - {r[1] for r in rows("verbs.tsv")}
+    if unknown:
+        raise ValueError(f"verbs.tsv has no tag {', '.join(sorted(unknown))}")
+    return alternation([r[0] for r in rows("verbs.tsv") if r[1] in tags])

@@ -304,3 +304,22 @@ def test_a_title_before_a_name_is_no_part_of_a_longer_one():
 def test_other_occurrences_of_a_name_keep_to_word_boundaries():
     doc = doc_of("人民信赖我们党。我们党执政七十多年。")
     assert [m.text for m in doc.mentions if m.type == "Body"] == ["我们党"]
+
+
+def test_the_verbs_of_meetings_come_from_one_table():
+    """data/verbs.tsv: each pattern asks for the verbs of its tags, longest first."""
+    import pytest
+
+    from speechkg.graph.extract.tables import verbs
+
+    assert verbs("hold") == "举行|召开"
+    assert verbs("chair", "hold").split("|")[0] == "主持召开"  # before 主持, which it starts with
+    with pytest.raises(ValueError, match="no tag convene"):
+        verbs("convene")
+    # the same verbs in a sentence: the body 举行s, the date goes with it, the chair 主持s
+    doc = doc_of("3月3日，省委在长沙举行全省经济工作会议，省委书记张国强主持会议。", 2022)
+    assert {(r.subject.label, r.predicate, r.object.label) for r in doc.relations} == {
+        ("全省经济工作会议", "date", "3月3日"),
+        ("全省经济工作会议", "organizer", "省委"),
+        ("全省经济工作会议", "chair", "张国强"),
+    }

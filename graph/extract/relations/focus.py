@@ -7,15 +7,17 @@ import re
 
 from speechkg.graph.extract.relations.frame import CHAIR, SPEAKER, Clause, top_level
 from speechkg.graph.extract.relations.patterns import FILL, GENERIC_MEETING
+from speechkg.graph.extract.tables import verbs
 from speechkg.graph.model import Mention, Relation
 
-_HELD = re.compile(r"^[^，。；]{0,12}?(?:召开|举行|开幕|闭幕|举办)")
+_HELD = re.compile(rf"^[^，。；]{{0,12}}?(?:{verbs('hold', 'open', 'host')})")
 _ATTENDS = re.compile(rf"(?:同志)?{FILL}出席(?:了)?(?:{GENERIC_MEETING}|活动)?[。，；]")
 #: the first lines of a news item (headline and lead sentence) that name the meeting it is about
 ITEM_LINES = 2
 # a meeting still to come is not the one reported: 决定今年10月在北京召开…, 将于…举行
-_TO_BE_HELD = re.compile(r"(?:决定|将|拟|即将|定于|筹备|准备)[^，。；]{0,12}?(?:召开|举行)$")
-_ITEM_BEFORE = re.compile(r"(?:主持召开|召开|举行|出席|主持|参加)了?$")
+_TO_BE_HELD = re.compile(rf"(?:决定|将|拟|即将|定于|筹备|准备)[^，。；]{{0,12}}?(?:{verbs('hold')})$")
+_HELD_JUST_BEFORE = re.compile(rf"(?:{verbs('hold')})了?$")
+_ITEM_BEFORE = re.compile(rf"(?:{verbs('chair', 'hold', 'attend', 'join')})了?$")
 
 
 def _held_meetings(c: Clause) -> list[Mention]:
@@ -26,7 +28,7 @@ def _held_meetings(c: Clause) -> list[Mention]:
         before = text[max(c.sent.start, mt.start - 3) : mt.start]
         if _TO_BE_HELD.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
             continue
-        if _HELD.match(text[mt.end : mt.end + 10]) or re.search(r"(?:召开|举行)了?$", before):
+        if _HELD.match(text[mt.end : mt.end + 10]) or _HELD_JUST_BEFORE.search(before):
             out.append(mt)
     return out
 

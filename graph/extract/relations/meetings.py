@@ -20,11 +20,12 @@ from speechkg.graph.extract.relations.frame import (
     top_level,
 )
 from speechkg.graph.extract.relations.patterns import FILL, GENERIC_MEETING, SPEECH, SUBJECT_PREFIX, TIME_OF_DAY
+from speechkg.graph.extract.tables import verbs
 from speechkg.graph.model import Doc, Mention
 
 _AND_SPEAK = re.compile(rf"(?:开幕式|闭幕式|开幕会|闭幕会)?(?:上)?并{SPEECH}")
 
-_CHAIR = re.compile(rf"^{FILL}(?:主持召开了?|主持了?)$")
+_CHAIR = re.compile(rf"^{FILL}(?:{verbs('chair')})了?$")
 _SPEAK_AT = re.compile(rf"^{FILL}(?:在|出席)$")
 _SPEAK_AFTER = re.compile(
     rf"^(?:等(?:重要)?会议)?(?:开幕式|闭幕式|开幕会|闭幕会)?"
@@ -48,9 +49,9 @@ _SAYS = re.compile(r"(?:同志)?(?:在[^，。；]{0,10}?)?(?:说|表示|指出|
 # 会议由省妇联党组书记陈静主持: the chair named after 由, the meeting before it
 _CHAIR_BY_BEFORE = re.compile(r"(?:会议|大会|会)由[^，。；由]{0,20}$")
 _CHAIR_BY_AFTER = re.compile(r"(?:同志)?主持(?![召了会大])")
-_DATE_THEN_HOLD = re.compile(rf"{FILL}(?:主持召开|召开|举行|主持|出席)了?")
+_DATE_THEN_HOLD = re.compile(rf"{FILL}(?:{verbs('chair', 'hold', 'attend')})了?")
 _DATE_THEN_GENERIC = re.compile(
-    rf"[，,]?[^，。；]{{0,40}}?{FILL}(?:主持召开|召开|举行|主持|出席)了?"
+    rf"[，,]?[^，。；]{{0,40}}?{FILL}(?:{verbs('chair', 'hold', 'attend')})了?"
     rf"{GENERIC_MEETING}(?=[，。；并\s]|$)"
 )
 # an organ named after a session number (…第三十二次会议) is not the organ of the meeting
@@ -58,8 +59,8 @@ _DIGITS_BETWEEN = re.compile(r"第[〇一二三四五六七八九十百\d]+次")
 # 各民主党派中央、全国工商联负责人…座谈会: bodies in a list of participants, not the organ
 _NOT_ORGAN_BEFORE = re.compile(r"[各、和及与]")
 _PEOPLE_OF = re.compile(r"(?:负责人|代表|成员|干部|人士|职工|青年|专家|企业家)")
-_HELD_ON = re.compile(rf"{TIME_OF_DAY}?\s*(?:在[^，。；]{{1,10}}?)?(?:隆重|胜利)?(?:召开|举行|开幕|闭幕|举办)")
-_CONVENE = re.compile(rf"^{FILL}(?:主持)?(?:召开|举行|举办)了?$")
+_HELD_ON = re.compile(rf"{TIME_OF_DAY}?\s*(?:在[^，。；]{{1,10}}?)?(?:隆重|胜利)?(?:{verbs('hold', 'open', 'host')})")
+_CONVENE = re.compile(rf"^{FILL}(?:主持)?(?:{verbs('hold', 'host')})了?$")
 # 由A、B和C共同主办: organizers of the meeting before 由, or of the one in focus
 _HOSTED_BY = re.compile(r"由(?P<who>[^，。；由]{2,60}?)(?:共同|联合)?(?:主办|举办|召开|发起)")
 # the subject of 由…主办 when it is the meeting in focus: 会议由…, 本次年会…，由…
@@ -70,8 +71,8 @@ _LEAD = re.compile(
     r"^(?:——|—|本报讯|据[^，。]{0,15}|[^，。]{0,12}(?:电|消息))?\s*"
     r"(?:（[^）]{0,20}）|\([^)]{0,20}\))?\s*[：:]?\s*(?:当地时间|北京时间|本月)?(?:在|于)?$"
 )
-_HELD_BEFORE = re.compile(r"(?:召开|举行|举办|主持召开|出席|参加)了?$|在$")
-_HELD_AFTER = re.compile(r"(?:上|召开|举行|开幕|闭幕|胜利召开|在[^，。]{1,10}(?:召开|举行))")
+_HELD_BEFORE = re.compile(rf"(?:{verbs('hold', 'host', 'attend', 'join')})了?$|在$")
+_HELD_AFTER = re.compile(rf"(?:上|{verbs('hold', 'open')}|胜利召开|在[^，。]{{1,10}}(?:{verbs('hold')}))")
 _TITLE_AT = re.compile(r"在(?P<m>.+?)上的(?:讲话|重要讲话|报告|工作报告|致辞|发言|总结讲话)")
 _BYLINE = re.compile(r"^[（(]\s*(?P<d>[^（）()]{4,20}?)\s*[)）]$")
 # ——2024年1月15日在XX市第十七届人民代表大会第三次会议上

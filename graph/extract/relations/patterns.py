@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+from speechkg.graph.extract.tables import verbs
+
 TIME_OF_DAY = r"(?:上午|下午|晚上|晚间|晚|早上|中午|凌晨)"
 # what may stand between a person (or a date) and the verb: 同志, 于, a time of day, 在京, 以视频方式
 FILL = (
-    rf"(?:同志)?(?:于)?{TIME_OF_DAY}?\s*(?:在[^，。；、“”]{{1,12}}?(?=主持|出席|召开|举行|会见|参加)"
+    rf"(?:同志)?(?:于)?{TIME_OF_DAY}?\s*"
+    rf"(?:在[^，。；、“”]{{1,12}}?(?={verbs('chair', 'attend', 'hold', 'meet', 'join')})"
     r"|以视频(?:连线)?方式|通过视频(?:连线)?)?"
 )
 # a meeting named by a common noun, not a name: 会议, 座谈会, 闭幕会…
