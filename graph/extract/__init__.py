@@ -15,7 +15,7 @@ from functools import partial
 
 from speechkg.graph.extract import bodies, dates, documents, formulas, lexicon, meetings, persons, relations, rules
 from speechkg.graph.extract.common import PUNCT, governs, is_boundary, word_around
-from speechkg.graph.extract.tables import TITLES, verbs
+from speechkg.graph.extract.tables import TITLES, meeting_pattern, verbs
 from speechkg.graph.model import Doc, Mention
 
 TITLE_SET = frozenset(TITLES)
@@ -166,7 +166,7 @@ def party_groups(doc: Doc, found: list[Mention]) -> list[Mention]:
 
 
 _CONVENED = re.compile(
-    rf"[^，。；：]{{0,12}}?(?:{verbs('hold')})了?(?P<m>会议|全体会议|常务会议|扩大会议)(?=[，。；\s]|$)"
+    rf"[^，。；：]{{0,12}}?(?:{verbs('hold')})了?(?P<m>{meeting_pattern('convened')})(?=[，。；\s]|$)"
 )
 
 

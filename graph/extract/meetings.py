@@ -19,7 +19,8 @@ from speechkg.graph.extract.common import (
 from speechkg.graph.extract.registry import MentionRule
 from speechkg.graph.extract.tables import (
     alternation,
-    column,
+    meeting_pattern,
+    meeting_words,
     verbs,
 )
 from speechkg.graph.model import Doc, Mention
@@ -60,16 +61,16 @@ _BODY_MEETING = re.compile(
     starting_with(
         f"中国省市县区{PLACE_FIRST}",
         rf"(?:中共)?(?:{PLACE})?(?:省|市|县|区)(?:委常委会|政府|人大常委会|政协常委会)"
-        rf"(?:第[{CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|主任会议)"
+        rf"(?:第[{CN}]{{1,4}}次)?(?:{meeting_pattern('local-organ')})"
         rf"|(?:中央政治局常委会|中央政治局|国务院|中央全面深化改革委员会|中央财经委员会|中央书记处)"
-        rf"(?:第[{CN}]{{1,4}}次)?(?:常务会议|会议|全体会议|集体学习)",
+        rf"(?:第[{CN}]{{1,4}}次)?(?:{meeting_pattern('central-organ')})",
     )
 )
 
 
 _NUMBERED_SESSION = re.compile(
     rf"(?:(?P<t>[{CN}]{{1,3}})届)?(?P<body>[{HAN}XＸ]{{2,24}}?)第(?P<n>[{CN}]{{1,4}})次"
-    rf"(?P<kind>会议|全体会议|常务会议|主任会议|全国代表大会|代表大会)"
+    rf"(?P<kind>{meeting_pattern('numbered')})"
 )
 
 
@@ -88,14 +89,14 @@ _SHORT_CONGRESS = re.compile(r"(?P<level>省|市|县|区)党代会")
 _SHORT_PLENUM = re.compile(r"(?P<org>省委|市委|县委|区委)全会")
 
 
-_MEETING_KINDS = column("meetings.tsv", {1: "named"})
+_MEETING_KINDS = meeting_words("named")
 
 
 _MEETING_KIND = re.compile(alternation(_MEETING_KINDS))
 
 
 #: a part of a meeting, named after it (…第二十二次会议小范围会谈, …年会开幕式)
-_MEETING_PART = re.compile(alternation(column("meetings.tsv", {1: "part"})))
+_MEETING_PART = re.compile(meeting_pattern("part"))
 
 
 _MEETING_REACH = 24  # how far left a meeting's name may run from its kind
@@ -313,7 +314,9 @@ def _parts(text: str, found: list[Mention]) -> list[Mention]:
 
 # sessions of the national people's congress and CPPCC and of their standing committees, in
 # every form: 政协第十四届全国委员会第二次会议 = 全国政协十四届二次会议 = 十四届全国政协二次会议
-_SESSION_NUMBERS = re.compile(rf"第?(?P<t>[{CN}]{{1,3}})届.*?第?(?P<n>[{CN}]{{1,3}})次(?:会议|全体会议)$")
+_SESSION_NUMBERS = re.compile(
+    rf"第?(?P<t>[{CN}]{{1,3}})届.*?第?(?P<n>[{CN}]{{1,3}})次(?:{meeting_pattern('national-session')})$"
+)
 
 
 def _national_session(text: str, m: Mention) -> Mention:

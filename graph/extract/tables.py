@@ -49,6 +49,19 @@ COMPOUND_SURNAMES = tuple(r for r in _SURNAME_ROWS if len(r) == 2)
 TRANSLIT = frozenset("".join(r[0] for r in rows("translit.tsv")))
 
 
+def meeting_words(tag: str) -> tuple[str, ...]:
+    """The words of data/meetings.tsv that carry `tag` (named, part, generic, convened, …)."""
+    words = tuple(r[0] for r in rows("meetings.tsv") if tag in r[1].split(","))
+    if not words:
+        raise ValueError(f"meetings.tsv has no tag {tag}")
+    return words
+
+
+def meeting_pattern(tag: str) -> str:
+    """A regex alternation of the meeting words that carry `tag`, longest first (会议 before 会)."""
+    return alternation(meeting_words(tag))
+
+
 def verbs(*tags: str) -> str:
     """A regex alternation of the verbs of data/verbs.tsv that carry any of `tags`, longest first
     (主持召开 before 主持)."""

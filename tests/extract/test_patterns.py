@@ -323,3 +323,29 @@ def test_the_verbs_of_meetings_come_from_one_table():
         ("全省经济工作会议", "organizer", "省委"),
         ("全省经济工作会议", "chair", "张国强"),
     }
+
+
+def test_the_words_of_meetings_come_from_one_table():
+    """data/meetings.tsv: the words a body convenes unnamed, the words that refer back to the
+    meeting in focus and the sessions of organs are tags of one table."""
+    from speechkg.graph.extract.tables import meeting_words
+
+    assert set(meeting_words("convened")) == {"会议", "全体会议", "常务会议", "扩大会议"}
+    assert "会" in meeting_words("generic") and "会" not in meeting_words("named")
+    assert {"主任会议"} == set(meeting_words("local-organ")) - set(meeting_words("central-organ"))
+    # convened: a body's 扩大会议 named after it, with its date and organizer
+    doc = doc_of("中共江西省委党组1月14日召开扩大会议，传达学习全会精神。", 2022)
+    assert [m.label for m in doc.entities if m.type == "Meeting"] == ["中共江西省委党组扩大会议"]
+    assert {(r.predicate, r.object.label) for r in doc.relations} == {
+        ("date", "1月14日"),
+        ("organizer", "中共江西省委党组"),
+    }
+    # local-organ and generic: 主持会议 is the numbered session of the city government in focus
+    doc = doc_of("3月5日，市政府召开第十次常务会议，市长王明主持会议并讲话。", 2022)
+    assert [m.label for m in doc.entities if m.type == "Meeting"] == ["市政府第十次常务会议"]
+    assert {(r.predicate, r.object.label) for r in doc.relations} == {
+        ("chair", "王明"),
+        ("speaker", "王明"),
+        ("date", "3月5日"),
+        ("organizer", "市政府"),
+    }
