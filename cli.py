@@ -11,6 +11,7 @@ import click
 from speechkg.graph import __version__
 from speechkg.graph.errors import SpeechKGError
 from speechkg.graph.model import PERIODS
+from speechkg.graph.query.formats import output_formats
 from speechkg.graph.rdf.formats import FORMATS
 
 
@@ -365,7 +366,7 @@ def _params(ctx, param, values):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
+    type=click.Choice(output_formats()),
     default="table",
     show_default=True,
     help="Output format for SELECT and ASK.",

@@ -13,7 +13,7 @@ import bisect
 import dataclasses
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from speechkg.graph.extract.common import PLACE
 from speechkg.graph.extract.lexicon import Lexicon, builtin, clean
@@ -111,13 +111,26 @@ def _first(it: Iterator[str], n: int = 3) -> list[str]:
 def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None:
     """Each rule asks for the one other key a short form points to; the candidates are
     looked up in sorted labels (never every pair of keys), at most three collected, since
-    a rule only acts when exactly one other key qualifies."""
+    a rule only acts when exactly one other key qualifies. The rules run in this order (the
+    order of the unions decides which key an entity keeps)."""
     labels = {k: norm(ms[0].label) for k, ms in groups.items()}
     by_type: dict[str, list[str]] = {}
     for k in groups:
         by_type.setdefault(k.split("|", 1)[0].split(":", 1)[0], []).append(k)
     meetings = by_type.get("Meeting", [])
-    # meetings: 省党代会 → the one 省第…次党代会; 省委全会 → the one 省委…全会
+    _merge_meeting_short_forms(groups, meetings, labels, uf)
+    _merge_work_meetings(meetings, labels, uf)
+    # documents: 工会法 → 中华人民共和国工会法
+    _merge_endings(by_type.get("Document", []), labels, uf, shortest=1, rest=_JURISDICTION.search)
+    # campaigns: a name that ends another campaign's name (劳动和技能竞赛)
+    _merge_endings(by_type.get("Campaign", []), labels, uf, shortest=4)
+
+
+def _merge_meeting_short_forms(
+    groups: dict[str, list[Mention]], meetings: list[str], labels: dict[str, str], uf: _UnionFind
+) -> None:
+    """A mention's `short_of` (prefix|kind) to the one full meeting whose label starts with
+    the prefix and holds the kind: 省党代会 → the one 省第…次党代会; 省委全会 → the one 省委…全会."""
     full_meetings = [t for t in meetings if not any(m.short_of for m in groups[t])]
     starting = _Sorted(full_meetings, labels)
     cache: dict[str, list[str]] = {}
@@ -131,7 +144,11 @@ def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None
         target = _only_other(cache[short], k)
         if target is not None:
             uf.union(k, target)
-    # work meetings: 民营经济工作会议 = 省民营经济工作会议 = 省委民营经济工作会议
+
+
+def _merge_work_meetings(meetings: list[str], labels: dict[str, str], uf: _UnionFind) -> None:
+    """A meeting to the one meeting named the same after a level prefix (_LEVEL_PREFIXES):
+    民营经济工作会议 = 省民营经济工作会议 = 省委民营经济工作会议."""
     by_label: dict[str, list[str]] = {}
     for t in meetings:
         by_label.setdefault(labels[t], []).append(t)
@@ -141,31 +158,28 @@ def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None
         longer = [t for p in _LEVEL_PREFIXES for t in by_label.get(p + labels[k], ()) if t != k]
         if len(longer) == 1:
             uf.union(k, longer[0])
-    # documents: 工会法 → 中华人民共和国工会法
-    keys = by_type.get("Document", [])
+
+
+def _merge_endings(
+    keys: list[str],
+    labels: dict[str, str],
+    uf: _UnionFind,
+    shortest: int,
+    rest: Callable[[str], object] | None = None,
+) -> None:
+    """A key whose label (of `shortest` characters or more) ends another's to that one other
+    key, when there is exactly one; with `rest`, only labels whose part before the ending
+    passes it count."""
     ending = _Sorted(keys, labels, by_end=True)
     found: dict[str, list[str]] = {}
     for k in keys:
         end = labels[k]
-        if not end:
+        if len(end) < shortest:
             continue
         if end not in found:
             found[end] = _first(
-                t for lab, t in ending.matching(end) if _JURISDICTION.search(lab[: len(lab) - len(end)])
+                t for lab, t in ending.matching(end) if rest is None or rest(lab[: len(lab) - len(end)])
             )
-        target = _only_other(found[end], k)
-        if target is not None:
-            uf.union(k, target)
-    # campaigns: a name that ends another campaign's name (劳动和技能竞赛)
-    keys = by_type.get("Campaign", [])
-    ending = _Sorted(keys, labels, by_end=True)
-    found = {}
-    for k in keys:
-        end = labels[k]
-        if len(end) < 4:
-            continue
-        if end not in found:
-            found[end] = _first(t for _, t in ending.matching(end))
         target = _only_other(found[end], k)
         if target is not None:
             uf.union(k, target)

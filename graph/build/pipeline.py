@@ -136,6 +136,38 @@ def build(
     `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers instead, with the same
     output (see distributed); `jobs` is then not used.
     """
+    result, paths = _start(inputs, user_lexicon, output, scheduler, shard)
+    lex = lexicon_for(user_lexicon)
+    reader = _Reader(paths, result, date, dates, max_bytes, keep_going, file_timeout, fields, shard)
+    speeches = reader.read()
+    if not speeches:
+        if reader.owned == 0:  # a shard with no speech of its own: an empty graph
+            return _finish(result)
+        raise InputError(
+            f"none of the {reader.owned} inputs could be read; nothing was written "
+            f"(first problem: {result.skipped[0][1]})"
+        )
+    if total is not None:
+        total(len(speeches))
+    extracted = extracted_docs([s for _, s in speeches], lex, jobs, file_timeout, scheduler)
+    _keep_extracted(result, speeches, extracted, keep_going, reader.owned, progress)
+    if not result.docs:
+        raise InputError(
+            f"none of the {reader.owned} inputs could be built; nothing was written "
+            f"(first problem: {result.skipped[0][1]})"
+        )
+    return _finish(result)
+
+
+def _start(
+    inputs: Iterable[str],
+    user_lexicon: str | None,
+    output: str | None,
+    scheduler: str | None,
+    shard: tuple[int, int] | None,
+) -> tuple[BuildResult, list[tuple[str, str]]]:
+    """A build's result, begun with what finding its inputs told, and the inputs found; the
+    checks made before any input is read (the shard, the output, the scheduler's address)."""
     result = BuildResult()
     if shard is not None and not (isinstance(shard[1], int) and shard[1] >= 1 and 0 <= shard[0] < shard[1]):
         raise InputError(f"{shard[0]}/{shard[1]} is not a shard; give I/N with 0 <= I < N")
@@ -152,19 +184,21 @@ def build(
         check(scheduler)
     result.warnings.extend(found.warnings)
     result.skipped.extend(found.unreadable)
-    lex = lexicon_for(user_lexicon)
-    reader = _Reader(paths, result, date, dates, max_bytes, keep_going, file_timeout, fields, shard)
-    speeches = reader.read()
-    if not speeches:
-        if reader.owned == 0:  # a shard with no speech of its own: an empty graph
-            return _finish(result)
-        raise InputError(
-            f"none of the {reader.owned} inputs could be read; nothing was written "
-            f"(first problem: {result.skipped[0][1]})"
-        )
-    if total is not None:
-        total(len(speeches))
-    extracted = extracted_docs([s for _, s in speeches], lex, jobs, file_timeout, scheduler)
+    return result, paths
+
+
+def _keep_extracted(
+    result: BuildResult,
+    speeches: list[tuple[str, Speech]],
+    extracted: Iterable[object],
+    keep_going: bool,
+    owned: int,
+    progress: Callable[[Speech], None] | None,
+) -> None:
+    """Each speech's Doc into `result.docs` (told to `progress`), in input order. A speech whose
+    extraction failed is skipped and reported when `keep_going`, unless it is the only input
+    (`owned` is the build's count) and nothing was skipped before: then, as without
+    `keep_going`, an InputError."""
     for (path, speech), outcome in zip(speeches, extracted, strict=True):
         if isinstance(outcome, Doc):
             result.docs.append(outcome)
@@ -172,15 +206,9 @@ def build(
                 progress(outcome.speech)
             continue
         why = failure(speech.source, "extracting", outcome)
-        if not keep_going or (reader.owned == 1 and not result.skipped):
+        if not keep_going or (owned == 1 and not result.skipped):
             raise InputError(why)
         result.skipped.append((path, why))
-    if not result.docs:
-        raise InputError(
-            f"none of the {reader.owned} inputs could be built; nothing was written "
-            f"(first problem: {result.skipped[0][1]})"
-        )
-    return _finish(result)
 
 
 class _Reader:

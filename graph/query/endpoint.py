@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import html
+import io
 import ipaddress
 import socket
 import threading
@@ -12,11 +13,16 @@ import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Dataset
 
 from speechkg.graph.errors import GraphFileError, QueryError, SpeechKGError, first_line
+from speechkg.graph.query import formats
 from speechkg.graph.query.engines import sandbox
+from speechkg.graph.query.formats import ResultFormat
+
+T = TypeVar("T")
 
 
 class EndpointError(SpeechKGError):
@@ -53,28 +59,11 @@ MAX_RUNNING = 4
 MAX_QUERY_BYTES = 1 << 20
 
 
-_RESULT_TYPES = {  # media type → (pyoxigraph QueryResultsFormat name, content type sent)
-    "application/sparql-results+json": ("JSON", "application/sparql-results+json"),
-    "application/json": ("JSON", "application/sparql-results+json"),
-    "application/sparql-results+xml": ("XML", "application/sparql-results+xml"),
-    "text/csv": ("CSV", "text/csv; charset=utf-8"),
-    "text/tab-separated-values": ("TSV", "text/tab-separated-values; charset=utf-8"),
-}
-
-
 _GRAPH_TYPES = {  # media type → (pyoxigraph RdfFormat name, content type sent)
     "text/turtle": ("TURTLE", "text/turtle; charset=utf-8"),
     "application/n-triples": ("N_TRIPLES", "application/n-triples"),
     "application/rdf+xml": ("RDF_XML", "application/rdf+xml"),
     "application/ld+json": ("JSON_LD", "application/ld+json"),
-}
-
-
-_FORMAT_PARAM = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
 }
 
 
@@ -88,8 +77,7 @@ FROM are refused; a query stops after TIMEOUT. Send queries to <code>/query</cod
 <form method="get" action="query"><textarea name="query" rows="12">SELECT ?type (COUNT(?e) AS ?n)
 WHERE { ?e a ?type }
 GROUP BY ?type ORDER BY DESC(?n)</textarea>
-<p><label>Results as <select name="format"><option>table</option><option>json</option><option>csv</option>
-<option>tsv</option><option>xml</option></select></label> <button>Run</button></p></form></body></html>
+<p><label>Results as <select name="format">OPTIONS</select></label> <button>Run</button></p></form></body></html>
 """
 
 
@@ -175,15 +163,30 @@ def load_store(ds: Dataset, location: str | Path | None = None):
     return store
 
 
-def _negotiate(accept: str, table: dict) -> str | None:
-    """The first media type of an Accept header found in `table` (*/* → the first of table)."""
+def _negotiate(accept: str, table: dict[str, T], default: T) -> T:
+    """What `table` holds for the first media type of an Accept header found in it; `default`
+    when a wildcard (*/*) or an empty part comes first, or none is found."""
     for part in accept.split(","):
         media = part.split(";")[0].strip().lower()
         if media in table:
-            return media
+            return table[media]
         if media in ("*/*", "application/*", "text/*", ""):
-            return next(iter(table))
-    return None
+            break
+    return default
+
+
+def _serialize(res, fmt: ResultFormat) -> bytes:
+    """Oxigraph's SELECT or ASK results `res` in `fmt`: by Oxigraph when it writes the format, else
+    by the format's writer."""
+    import pyoxigraph as ox
+
+    from speechkg.graph.query.engines import _from_oxigraph
+
+    if fmt.oxigraph:
+        return res.serialize(format=getattr(ox.QueryResultsFormat, fmt.oxigraph))
+    buf = io.StringIO()
+    fmt.write(_from_oxigraph(res), buf)
+    return buf.getvalue().encode()
 
 
 def answer(
@@ -200,13 +203,9 @@ def answer(
     parsed, evaluated and serialized in the child, so the limits cover all of it."""
     import pyoxigraph as ox
 
-    from speechkg.graph.query.engines import _from_oxigraph
     from speechkg.graph.query.guard import prepare, prologue
-    from speechkg.graph.query.results import format_result
 
-    wanted = _FORMAT_PARAM.get(fmt or "", "") if fmt != "table" else "table"
-    if fmt and not wanted:
-        raise QueryError(f"unknown format {fmt!r}; use table, json, xml, csv or tsv")
+    wanted = formats.endpoint_format(fmt) if fmt else None
 
     def go() -> tuple[str, bytes]:
         sandbox.stage("while it was parsed")
@@ -215,20 +214,23 @@ def answer(
         try:
             res = store.query(prologue() + text)
             if isinstance(res, ox.QueryTriples):
-                media = _negotiate(accept, _GRAPH_TYPES) or "text/turtle"
-                name, ctype = _GRAPH_TYPES[media]
+                name, ctype = _negotiate(accept, _GRAPH_TYPES, _GRAPH_TYPES["text/turtle"])
                 return ctype, res.serialize(format=getattr(ox.RdfFormat, name))
-            if wanted == "table":
-                return "text/plain; charset=utf-8", format_result(_from_oxigraph(res), "table").encode()
-            media = wanted or _negotiate(accept, _RESULT_TYPES) or "application/sparql-results+json"
-            name, ctype = _RESULT_TYPES[media]
-            return ctype, res.serialize(format=getattr(ox.QueryResultsFormat, name))
+            default = formats.RESULT_FORMATS[formats.DEFAULT_ENDPOINT_FORMAT]
+            chosen = wanted or _negotiate(accept, formats.accepted(), default)
+            return chosen.media_type, _serialize(res, chosen)
         except (QueryError, MemoryError):
             raise
         except Exception as exc:
             raise QueryError(f"the query failed: {first_line(exc)}") from None
 
     return sandbox.run_limited(go, timeout=timeout, memory_mb=max_memory, client=client)
+
+
+def _page(limit_text: str) -> bytes:
+    """The query page: its time limit told, and a choice of every result format."""
+    options = "".join(f"<option>{html.escape(name)}</option>" for name in formats.RESULT_FORMATS)
+    return _PAGE.replace("TIMEOUT", html.escape(limit_text)).replace("OPTIONS", options).encode("utf-8")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -256,33 +258,14 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path in ("/update", "/store") or url.path.startswith("/store/"):
             return self._error(403, "read-only endpoint: updates and the Graph Store Protocol are refused")
         if url.path == "/" and self.command in ("GET", "HEAD"):
-            page = _PAGE.replace("TIMEOUT", html.escape(self.server.limit_text))
-            return self._send(200, page.encode("utf-8"), "text/html; charset=utf-8")
+            return self._send(200, _page(self.server.limit_text), "text/html; charset=utf-8")
         if url.path != "/query":
             return self._error(404, "not found: queries go to /query")
         if self.command not in ("GET", "POST", "HEAD"):
             return self._error(405, "use GET or POST for /query")
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-        if self.command == "POST":
-            try:
-                size = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                return self._error(400, "bad Content-Length")
-            if size > MAX_QUERY_BYTES or size < 0:
-                return self._error(413, f"the query is larger than {MAX_QUERY_BYTES} bytes")
-            body = self.rfile.read(size)
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                return self._error(400, "the request body is not UTF-8")
-            if ctype == "application/sparql-query":
-                params.setdefault("query", []).append(text)
-            elif ctype == "application/x-www-form-urlencoded":
-                for k, v in urllib.parse.parse_qs(text, keep_blank_values=True).items():
-                    params.setdefault(k, []).extend(v)
-            else:
-                return self._error(415, "send application/sparql-query or application/x-www-form-urlencoded")
+        if self.command == "POST" and not self._read_form(params):
+            return None
         if "update" in params:
             return self._error(403, "read-only endpoint: updates are refused")
         if "default-graph-uri" in params or "named-graph-uri" in params:
@@ -292,14 +275,45 @@ class _Handler(BaseHTTPRequestHandler):
         queries = params.get("query", [])
         if len(queries) != 1:
             return self._error(400, "give exactly one query parameter")
+        return self._answer(queries[0], (params.get("format") or [None])[0])
+
+    def _read_form(self, params: dict[str, list[str]]) -> bool:
+        """Add a POST's query (or form fields) to `params`; False once a bad request was answered."""
+        try:
+            size = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self._error(400, "bad Content-Length")
+            return False
+        if size > MAX_QUERY_BYTES or size < 0:
+            self._error(413, f"the query is larger than {MAX_QUERY_BYTES} bytes")
+            return False
+        body = self.rfile.read(size)
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            self._error(400, "the request body is not UTF-8")
+            return False
+        if ctype == "application/sparql-query":
+            params.setdefault("query", []).append(text)
+        elif ctype == "application/x-www-form-urlencoded":
+            for k, v in urllib.parse.parse_qs(text, keep_blank_values=True).items():
+                params.setdefault(k, []).extend(v)
+        else:
+            self._error(415, "send application/sparql-query or application/x-www-form-urlencoded")
+            return False
+        return True
+
+    def _answer(self, query: str, fmt: str | None) -> None:
+        """Run `query` in one of the server's slots and send its results, or why there are none."""
         if not self.server.slots.acquire(blocking=False):
             return self._error(503, f"busy: {MAX_RUNNING} queries are running; try again later")
         try:
             ctype, out = answer(
                 self.server.store,
-                queries[0],
+                query,
                 self.headers.get("Accept") or "",
-                (params.get("format") or [None])[0],
+                fmt,
                 self.server.query_timeout,
                 self.server.max_memory,
                 client=self.connection,

@@ -13,8 +13,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from speechkg.graph.errors import QueryError, SpeechKGError, first_line
 from speechkg.graph.query import results, sandbox
+from speechkg.graph.query.formats import output_format
 from speechkg.graph.query.guard import prepare, prologue
-from speechkg.graph.query.results import OUTPUT_FORMATS, Result
+from speechkg.graph.query.results import Result
 from speechkg.graph.query.saved import bind
 from speechkg.graph.rdf.parse import PARSE_STACK_BYTES
 
@@ -202,8 +203,7 @@ def result_file(
     All of the work is done by one child process within `timeout` and `max_memory`: binding
     the --param values, parsing the query, loading the files, evaluating, and formatting into
     the file. A query stopped on the way leaves nothing to print."""
-    if fmt not in OUTPUT_FORMATS:
-        raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    output_format(fmt)  # an unknown format is told before any work
     sandbox.check_timeout(timeout)
     sandbox.check_memory(max_memory)
     data = _sources(files, store_dir)

@@ -8,6 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from rdflib import Dataset, Graph
 
@@ -154,6 +155,66 @@ def _batches(nt: bytes, size: int) -> list[bytes]:
     return [b"".join(lines[i : i + size]) for i in range(0, len(lines), size)] or [b""]
 
 
+@dataclass(frozen=True)
+class _Payload:
+    """One graph to send: its name, as an IRI in N-Triples form, its N-Triples and their count."""
+
+    name: str
+    node: str
+    nt: bytes
+    triples: int
+
+
+def _payloads(ds: Dataset, graph: str | None) -> list[_Payload]:
+    """Every graph to send, each IRI checked and each graph serialized before anything is sent."""
+    from speechkg.graph.rdf.write import serialize
+
+    if graph is not None:
+        check_iri(graph, "--graph")
+    payloads = []
+    for name, g in _graphs(ds, graph):
+        node = check_iri(name, "graph name")
+        try:
+            nt = serialize(g, "nt")
+        except ValueError as exc:
+            raise GraphFileError(
+                f"the graph {name[:120]!r} holds an IRI or literal that is not valid RDF "
+                f"({str(exc).splitlines()[0][:160]}); nothing was sent; fix the graph file"
+            ) from None
+        payloads.append(_Payload(name, node, nt, len(g)))
+    if not payloads:
+        raise OutputError("the graph is empty: nothing to push")
+    return payloads
+
+
+def _requests(url: str, p: _Payload, gsp: bool, replace: bool) -> Iterator[tuple[str, bytes, str, str, int]]:
+    """(URL, body, method, content type, triples it stores) of each request that stores `p`: one
+    Graph Store Protocol PUT or POST when `gsp`, else INSERT DATA of UPDATE_BATCH triples each
+    (with `replace`, the first also drops the graph)."""
+    if gsp:
+        sep = "&" if "?" in url else "?"
+        target = f"{url}{sep}graph={urllib.parse.quote(p.node[1:-1], safe='')}"
+        yield target, p.nt, "PUT" if replace else "POST", "application/n-triples", p.triples
+        return
+    for i, batch in enumerate(_batches(p.nt, UPDATE_BATCH)):
+        body = (
+            (b"DROP SILENT GRAPH " + p.node.encode() + b" ;\n" if replace and i == 0 else b"")
+            + b"INSERT DATA { GRAPH "
+            + p.node.encode()
+            + b" {\n"
+            + batch
+            + b"} }"
+        )
+        yield url, body, "POST", "application/sparql-update", batch.count(b"\n")
+
+
+def _partly_stored(exc: EndpointError, p: _Payload, sent: int, graphs: int, triples: int, total: int) -> str:
+    """The message of a push stopped by `exc` after `graphs` whole graphs and `sent` triples of `p`."""
+    part = f"{sent} of the {p.triples} triples of {p.name[:120]!r}" if sent else ""
+    done = f"{graphs} of {total} graph(s) ({triples} triples)" if graphs else ""
+    return f"{exc}; before that, {done}{' and ' if done and part else ''}{part} were stored; pushing again is safe"
+
+
 def push(
     ds: Dataset,
     endpoint: str | None = None,
@@ -171,56 +232,22 @@ def push(
     of a graph drops it first). Every IRI is checked and every graph serialized (N-Triples, by
     Oxigraph) before anything is sent. `user` logs in with `password` (Basic or Digest, as the
     server asks). Returns (triples sent, graphs sent)."""
-    from speechkg.graph.rdf.write import serialize
-
     if bool(endpoint) == bool(update):
         raise QueryError("give one of --endpoint URL (Graph Store Protocol) or --update URL")
     url, headers = check_url(endpoint or update or "", "--endpoint" if endpoint else "--update")
     opener = opener_for(endpoint or update or "", user, password)
-    if graph is not None:
-        check_iri(graph, "--graph")
-    payloads: list[tuple[str, str, bytes, int]] = []
-    for name, g in _graphs(ds, graph):
-        node = check_iri(name, "graph name")
-        try:
-            nt = serialize(g, "nt")
-        except ValueError as exc:
-            raise GraphFileError(
-                f"the graph {name[:120]!r} holds an IRI or literal that is not valid RDF "
-                f"({str(exc).splitlines()[0][:160]}); nothing was sent; fix the graph file"
-            ) from None
-        payloads.append((name, node, nt, len(g)))
-    if not payloads:
-        raise OutputError("the graph is empty: nothing to push")
+    payloads = _payloads(ds, graph)
     triples = graphs = 0
-    for name, node, nt, n in payloads:
+    for p in payloads:
         sent = 0  # triples of this graph already stored
         try:
-            if endpoint:
-                sep = "&" if "?" in url else "?"
-                target = f"{url}{sep}graph={urllib.parse.quote(node[1:-1], safe='')}"
-                _request(target, nt, "PUT" if replace else "POST", "application/n-triples", timeout, headers, opener)
-            else:
-                for i, batch in enumerate(_batches(nt, UPDATE_BATCH)):
-                    body = (
-                        (b"DROP SILENT GRAPH " + node.encode() + b" ;\n" if replace and i == 0 else b"")
-                        + b"INSERT DATA { GRAPH "
-                        + node.encode()
-                        + b" {\n"
-                        + batch
-                        + b"} }"
-                    )
-                    _request(url, body, "POST", "application/sparql-update", timeout, headers, opener)
-                    sent += batch.count(b"\n")
+            for target, body, method, ctype, n in _requests(url, p, bool(endpoint), replace):
+                _request(target, body, method, ctype, timeout, headers, opener)
+                sent += n
         except EndpointError as exc:
-            part = f"{sent} of the {n} triples of {name[:120]!r}" if sent else ""
-            if graphs or part:
-                done = f"{graphs} of {len(payloads)} graph(s) ({triples} triples)" if graphs else ""
-                raise EndpointError(
-                    f"{exc}; before that, {done}{' and ' if done and part else ''}{part} were stored; "
-                    "pushing again is safe"
-                ) from None
+            if graphs or sent:
+                raise EndpointError(_partly_stored(exc, p, sent, graphs, triples, len(payloads))) from None
             raise
-        triples += n
+        triples += p.triples
         graphs += 1
     return triples, graphs

@@ -1,4 +1,5 @@
-"""Query results as a table, CSV, TSV or SPARQL JSON."""
+"""Query results, and their writers: a table, CSV, TSV or SPARQL JSON (graph.query.formats
+registers them)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TextIO
 
 from rdflib import BNode, Graph, URIRef
 
-from speechkg.graph.errors import QueryError
+from speechkg.graph.query.formats import output_format
 from speechkg.graph.text import printable, width
 from speechkg.ontology.namespace import bind_prefixes
 
@@ -24,9 +25,6 @@ class Result:
     rows: list[list[object]] = field(default_factory=list)  # rdflib terms or None
     boolean: bool | None = None
     graph: Graph | None = None
-
-
-OUTPUT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 def _pad(s: str, w: int) -> str:
@@ -58,9 +56,9 @@ def format_result(result: Result, fmt: str = "table") -> str:
 
 
 def write_result(result: Result, fmt: str, out: TextIO) -> None:
-    """format_result written to `out`, row by row for csv, tsv and json."""
-    if fmt not in OUTPUT_FORMATS:
-        raise QueryError(f"unknown output format {fmt!r}; use one of {', '.join(OUTPUT_FORMATS)}")
+    """format_result written to `out`, row by row for csv, tsv and json, by the writer that
+    graph.query.formats registers for `fmt`; a graph in Turtle whatever the format."""
+    writer = output_format(fmt)
     if result.type == "GRAPH":
         from speechkg.graph.rdf.write import serialize
 
@@ -68,30 +66,51 @@ def write_result(result: Result, fmt: str, out: TextIO) -> None:
         bind_prefixes(g)
         out.write(serialize(g, "turtle").decode("utf-8"))
         return
+    writer.write(result, out)
+
+
+def _write_boolean(result: Result, out: TextIO) -> None:
+    out.write(("true" if result.boolean else "false") + "\n")
+
+
+def write_json(result: Result, out: TextIO) -> None:
+    """SPARQL 1.1 JSON, as json.dumps writes the whole object, one binding at a time."""
     if result.type == "ASK":
-        if fmt == "json":
-            out.write(json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n")
-        else:
-            out.write(("true" if result.boolean else "false") + "\n")
+        out.write(json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n")
         return
     names = result.vars
-    if fmt == "json":  # as json.dumps writes the whole object, one binding at a time
-        out.write('{"head": ' + json.dumps({"vars": names}, ensure_ascii=False) + ', "results": {"bindings": [')
-        for i, row in enumerate(result.rows):
-            binding = {n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None}
-            out.write((", " if i else "") + json.dumps(binding, ensure_ascii=False))
-        out.write("]}}\n")
+    out.write('{"head": ' + json.dumps({"vars": names}, ensure_ascii=False) + ', "results": {"bindings": [')
+    for i, row in enumerate(result.rows):
+        binding = {n: _json_term(v) for n, v in zip(names, row, strict=True) if v is not None}
+        out.write((", " if i else "") + json.dumps(binding, ensure_ascii=False))
+    out.write("]}}\n")
+
+
+def write_csv(result: Result, out: TextIO) -> None:
+    """CSV with a header row and CRLF line ends; values as plain text."""
+    if result.type == "ASK":
+        _write_boolean(result, out)
         return
-    if fmt == "csv":
-        w = csv.writer(out, lineterminator="\r\n")
-        w.writerow(names)
-        for r in result.rows:
-            w.writerow([_cell(c) for c in r])
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(result.vars)
+    for r in result.rows:
+        w.writerow([_cell(c) for c in r])
+
+
+def write_tsv(result: Result, out: TextIO) -> None:
+    """Tab-separated values with a header row; tabs and line breaks in a value become spaces."""
+    if result.type == "ASK":
+        _write_boolean(result, out)
         return
-    if fmt == "tsv":
-        out.write("\t".join(names) + "\n")
-        for r in result.rows:
-            out.write("\t".join(_cell(c).replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+    out.write("\t".join(result.vars) + "\n")
+    for r in result.rows:
+        out.write("\t".join(_cell(c).replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+
+
+def write_table(result: Result, out: TextIO) -> None:
+    """An aligned table for a terminal: control characters escaped, columns as wide as they show."""
+    if result.type == "ASK":
+        _write_boolean(result, out)
         return
     shown: dict[str, tuple[str, int]] = {}  # cells repeat from row to row: each is escaped and measured once
 
@@ -104,7 +123,7 @@ def write_result(result: Result, fmt: str, out: TextIO) -> None:
         return hit
 
     rows = [[show(c) for c in r] for r in result.rows]
-    names = [printable(n) for n in names]
+    names = [printable(n) for n in result.vars]
     widths = [max([width(n)] + [r[i][1] for r in rows]) for i, n in enumerate(names)]
     out.write("  ".join(_pad(n, widths[i]) for i, n in enumerate(names)).rstrip() + "\n")
     out.write("  ".join("-" * w for w in widths) + "\n")

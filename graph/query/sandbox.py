@@ -190,6 +190,105 @@ def native_threads() -> bool:
     return False
 
 
+class _Running:
+    """A forked child seen from the parent: the pipe its outcome comes through, the page it tells
+    its stage on, and whether it has been waited for."""
+
+    def __init__(self, pid: int, rfd: int, shared: mmap.mmap) -> None:
+        self.pid, self.rfd, self.shared = pid, rfd, shared
+        self.reaped = False
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+
+    def reap(self) -> int:
+        """Wait for the child to end; its status."""
+        _, status = os.waitpid(self.pid, 0)
+        self.reaped = True
+        return status
+
+    def collect(self, timeout: float | None, client: socket.socket | None, what: str) -> tuple[list[bytes], int]:
+        """(what the child wrote, its exit status), once it has ended; TimedOut after `timeout`
+        seconds, ClientGone when `client` is closed by its peer first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        chunks: list[bytes] = []
+        watch: list = [self.rfd] + ([client] if client is not None else [])
+        while True:
+            # a day at most per wait: select() takes no timeout past time_t (--timeout 1e10)
+            wait = None if deadline is None else min(_MAX_WAIT, max(0.0, deadline - time.monotonic()))
+            try:
+                ready, _, _ = select.select(watch, [], [], wait)
+            except InterruptedError:
+                continue
+            if not ready and deadline is not None and time.monotonic() < deadline:
+                continue
+            if not ready:
+                self.kill()
+                self.reap()  # stopped before its stage is read, so that it cannot change
+                during = _read_stage(self.shared)
+                raise TimedOut(
+                    f"{what} ran past the --timeout of {timeout:g} s{' ' + during if during else ''} and was "
+                    "stopped; simplify it or raise --timeout"
+                )
+            if client is not None and client in ready:
+                left = _client_left(client)
+                if left:
+                    raise ClientGone(f"the client left; {what} was stopped")
+                if left is False:
+                    watch.remove(client)
+            if self.rfd in ready:
+                chunk = os.read(self.rfd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        return chunks, self.reap()
+
+    def close(self) -> str:
+        """Close the pipe, kill and wait for the child unless it was waited for; the stage it
+        last told."""
+        os.close(self.rfd)
+        if not self.reaped:
+            self.kill()
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+        during = _read_stage(self.shared)
+        self.shared.close()
+        return during
+
+
+def _memory_limit_text(memory_mb: float | None, reserved: int) -> tuple[str, str]:
+    """(the limit a child ran out of memory under, the option that raises it), for messages."""
+    if memory_mb is None:
+        return "the memory available", "--max-memory"
+    if _memory_limit(memory_mb, reserved)[0] < _address_space() + reserved + memory_mb * 1024 * 1024:
+        return "the memory this process may use (its ulimit -v)", "the ulimit"
+    return f"the --max-memory of {memory_mb:g} MB", "--max-memory"
+
+
+def _out_of_memory(kind: str, status: int) -> bool:
+    """Whether a child that gave no value ran out of memory: it said so, or it was killed or
+    aborted as a failed allocation kills or aborts (or exited with _child's code 3)."""
+    return (
+        kind == "memory"
+        or os.WIFSIGNALED(status)
+        and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL)
+        or os.WEXITSTATUS(status) == 3
+    )
+
+
+def _failure(kind: str, status: int, memory_mb: float | None, reserved: int, what: str, during: str) -> QueryError:
+    """The error of a child that gave neither a value nor an exception."""
+    if _out_of_memory(kind, status):
+        limit, raise_what = _memory_limit_text(memory_mb, reserved)
+        return OutOfMemory(
+            f"{what} needed more than {limit}{' ' + during if during else ''} and was stopped; "
+            f"simplify it (LIMIT, fewer joins) or raise {raise_what}"
+        )
+    how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {os.WEXITSTATUS(status)}"
+    return QueryError(f"{what} stopped unexpectedly ({how}); try again or simplify it")
+
+
 def run_limited(
     fn: Callable[[], T],
     timeout: float | None = None,
@@ -214,75 +313,16 @@ def run_limited(
         os.close(rfd)
         _child(fn, memory_mb, reserved, wfd, parent, shared)
     os.close(wfd)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    chunks: list[bytes] = []
-    watch: list = [rfd] + ([client] if client is not None else [])
-    done = False
+    child = _Running(pid, rfd, shared)
     try:
-        while True:
-            # a day at most per wait: select() takes no timeout past time_t (--timeout 1e10)
-            wait = None if deadline is None else min(_MAX_WAIT, max(0.0, deadline - time.monotonic()))
-            try:
-                ready, _, _ = select.select(watch, [], [], wait)
-            except InterruptedError:
-                continue
-            if not ready and deadline is not None and time.monotonic() < deadline:
-                continue
-            if not ready:
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)  # stopped before its stage is read, so that it cannot change
-                done = True
-                during = _read_stage(shared)
-                raise TimedOut(
-                    f"{what} ran past the --timeout of {timeout:g} s{' ' + during if during else ''} and was "
-                    "stopped; simplify it or raise --timeout"
-                )
-            if client is not None and client in ready:
-                left = _client_left(client)
-                if left:
-                    raise ClientGone(f"the client left; {what} was stopped")
-                if left is False:
-                    watch.remove(client)
-            if rfd in ready:
-                chunk = os.read(rfd, 1 << 20)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        _, status = os.waitpid(pid, 0)
-        done = True
+        chunks, status = child.collect(timeout, client, what)
     finally:
-        os.close(rfd)
-        if not done:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-        during = _read_stage(shared)
-        shared.close()
+        during = child.close()
+    kind = "died"
     if chunks:
         kind, value = pickle.loads(b"".join(chunks))
         if kind == "value":
             return value
         if kind == "error":
             raise value
-    else:
-        kind = "died"
-    limit = f"the --max-memory of {memory_mb:g} MB" if memory_mb is not None else "the memory available"
-    raise_what = "--max-memory"
-    if memory_mb is not None and (
-        _memory_limit(memory_mb, reserved)[0] < _address_space() + reserved + memory_mb * 1024 * 1024
-    ):
-        limit, raise_what = "the memory this process may use (its ulimit -v)", "the ulimit"
-    if (
-        kind == "memory"
-        or os.WIFSIGNALED(status)
-        and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGKILL)
-        or os.WEXITSTATUS(status) == 3
-    ):
-        raise OutOfMemory(
-            f"{what} needed more than {limit}{' ' + during if during else ''} and was stopped; "
-            f"simplify it (LIMIT, fewer joins) or raise {raise_what}"
-        )
-    how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"status {os.WEXITSTATUS(status)}"
-    raise QueryError(f"{what} stopped unexpectedly ({how}); try again or simplify it")
+    raise _failure(kind, status, memory_mb, reserved, what, during)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -145,10 +146,39 @@ def iter_triples(doc: Doc, compact: bool = False) -> Iterator[tuple[URIRef, URIR
     sentences, mentions, relations: hundreds of thousands in a long text) as their N-Triples
     bytes; an rdflib term, checked as it is made, costs more than the rest of a mention's
     triples. Those nodes are the speech's IRI, checked, with a fragment of safe characters."""
-    text = doc.text
     sp = speech_iri(doc)
-    ctx = URIRef(f"{sp}#char=0,{len(text)}")
-    nn = int if compact else _OFFSET.__getitem__
+    ctx = URIRef(f"{sp}#char=0,{len(doc.text)}")
+    nodes = _Nodes(doc, sp, ctx, nn=int if compact else _OFFSET.__getitem__, own=_own(sp, compact))
+    yield from _speech_triples(nodes)
+    nodes.sections = {s.index: nodes.own(f"section-{s.index + 1}") for s in doc.sections}
+    yield from _section_triples(nodes)
+    nodes.sentences = {s.index: nodes.own(f"sentence-{s.index + 1}") for s in doc.sentences}
+    yield from _sentence_triples(nodes)
+    ent_iri = {e.key: entity_iri(e) for e in doc.entities}
+    for e in doc.entities:
+        node = ent_iri[e.key]
+        yield from _entity_triples(e, node, sp)
+        yield from _mention_triples(nodes, e, node)
+    yield from _relation_triples(nodes, ent_iri)
+
+
+@dataclass
+class _Nodes:
+    """What the triples of a speech's parts share: the speech, its IRI and its nif:Context, how
+    offsets (`nn`) and the speech's own nodes (`own`, given a fragment) are made, and the nodes of
+    its sections and sentences by index."""
+
+    doc: Doc
+    sp: URIRef
+    ctx: URIRef
+    nn: Callable[[int], object]
+    own: Callable[[str], object]
+    sections: dict[int, object] = field(default_factory=dict)
+    sentences: dict[int, object] = field(default_factory=dict)
+
+
+def _own(sp: URIRef, compact: bool) -> Callable[[str], object]:
+    """The speech's own node with a fragment: an rdflib IRI, or (`compact`) its N-Triples bytes."""
     if compact:
         prefix = f"<{sp}#".encode()
 
@@ -159,8 +189,12 @@ def iter_triples(doc: Doc, compact: bool = False) -> Iterator[tuple[URIRef, URIR
         def own(fragment: str) -> URIRef:
             return URIRef(f"{sp}#{fragment}")
 
-    plain, label = _PLAIN.__getitem__, _LABEL.__getitem__
+    return own
 
+
+def _speech_triples(n: _Nodes) -> Iterator[tuple]:
+    """The speech (its source, hash, title and date) and its context, the whole text."""
+    doc, sp, ctx, nn = n.doc, n.sp, n.ctx, n.nn
     yield sp, _A, _SPEECH
     yield sp, _SOURCE, Literal(doc.speech.source)
     yield sp, _SHA, Literal(doc.speech.sha256)
@@ -174,13 +208,15 @@ def iter_triples(doc: Doc, compact: bool = False) -> Iterator[tuple[URIRef, URIR
 
     yield ctx, _A, _NIF_CONTEXT
     yield ctx, _A, _OBS
-    yield ctx, _IS_STRING, Literal(text)
+    yield ctx, _IS_STRING, Literal(doc.text)
     yield ctx, _BEGIN, nn(0)
-    yield ctx, _END, nn(len(text))
+    yield ctx, _END, nn(len(doc.text))
     yield ctx, _DERIVED, sp
 
-    sec_iri = {s.index: own(f"section-{s.index + 1}") for s in doc.sections}
-    for s in doc.sections:
+
+def _section_triples(n: _Nodes) -> Iterator[tuple]:
+    sp, ctx, nn, sec_iri = n.sp, n.ctx, n.nn, n.sections
+    for s in n.doc.sections:
         node = sec_iri[s.index]
         yield node, _A, _SECTION
         yield node, _HEADING, Literal(s.heading, lang=lang(s.heading))
@@ -192,10 +228,11 @@ def iter_triples(doc: Doc, compact: bool = False) -> Iterator[tuple[URIRef, URIR
         yield node, _PART, sec_iri[s.parent] if s.parent is not None else sp
         yield sp if s.parent is None else sec_iri[s.parent], _HAS_SECTION, node
 
-    sent_iri = {}
-    for s in doc.sentences:
-        node = own(f"sentence-{s.index + 1}")
-        sent_iri[s.index] = node
+
+def _sentence_triples(n: _Nodes) -> Iterator[tuple]:
+    ctx, nn, sec_iri, sent_iri = n.ctx, n.nn, n.sections, n.sentences
+    for s in n.doc.sentences:
+        node = sent_iri[s.index]
         yield node, _A, _SENTENCE
         yield node, _A, _OBS
         yield node, _ANCHOR, Literal(s.text)
@@ -205,44 +242,56 @@ def iter_triples(doc: Doc, compact: bool = False) -> Iterator[tuple[URIRef, URIR
         if s.section is not None:
             yield node, _IN_SECTION, sec_iri[s.section]
 
-    ent_iri = {e.key: entity_iri(e) for e in doc.entities}
-    for e in doc.entities:
-        node = ent_iri[e.key]
-        yield node, _A, _CLASS[e.type]
-        yield node, _PREF, label(e.label)
-        yield node, _LABEL_P, label(e.label)
-        for a in sorted(e.aliases):
-            yield node, _ALT, label(a)
-        english = labels.english(e)
-        if english:
-            yield node, _ALT, Literal(english, lang=labels.ENGLISH)
-        romanized = labels.pinyin(e.label) if e.type == "Person" else None
-        if romanized:
-            yield node, _ALT, Literal(romanized, lang=labels.PINYIN)
-        if e.type == "Date" and e.value:
-            yield node, _VALUE, Literal(e.value, datatype=_DATE_TYPES[len(e.value)])
-        if e.number is not None:
-            yield node, _NUMBER, Literal(e.number)
-        yield node, _MENTIONED, sp
-        yield node, _DERIVED, sp
-        for m in e.mentions:
-            mn = own(f"offset_{m.start}_{m.end}")
-            yield mn, _A, _MENTION
-            yield mn, _A, _PHRASE
-            yield mn, _A, _OBS
-            yield mn, _ANCHOR, plain(m.text)
-            yield mn, _BEGIN, nn(m.start)
-            yield mn, _END, nn(m.end)
-            yield mn, _REF, ctx
-            yield mn, _IDENT, node
-            yield mn, _RULE, plain(m.rule)
-            yield mn, _DERIVED, sp
-            sent = doc.sentence_at(m.start)
-            if sent is not None:
-                yield mn, _IN_SENTENCE, sent_iri[sent.index]
-                if sent.section is not None:
-                    yield mn, _IN_SECTION, sec_iri[sent.section]
 
+def _entity_triples(e: Entity, node: URIRef, sp: URIRef) -> Iterator[tuple]:
+    """An entity: its class, labels (the English and pinyin ones too), value and number."""
+    label = _LABEL.__getitem__
+    yield node, _A, _CLASS[e.type]
+    yield node, _PREF, label(e.label)
+    yield node, _LABEL_P, label(e.label)
+    for a in sorted(e.aliases):
+        yield node, _ALT, label(a)
+    english = labels.english(e)
+    if english:
+        yield node, _ALT, Literal(english, lang=labels.ENGLISH)
+    romanized = labels.pinyin(e.label) if e.type == "Person" else None
+    if romanized:
+        yield node, _ALT, Literal(romanized, lang=labels.PINYIN)
+    if e.type == "Date" and e.value:
+        yield node, _VALUE, Literal(e.value, datatype=_DATE_TYPES[len(e.value)])
+    if e.number is not None:
+        yield node, _NUMBER, Literal(e.number)
+    yield node, _MENTIONED, sp
+    yield node, _DERIVED, sp
+
+
+def _mention_triples(n: _Nodes, e: Entity, node: URIRef) -> Iterator[tuple]:
+    """The mentions of entity `e` (its IRI `node`), each in its sentence and section."""
+    doc, sp, ctx, nn, own, sec_iri, sent_iri = n.doc, n.sp, n.ctx, n.nn, n.own, n.sections, n.sentences
+    plain = _PLAIN.__getitem__
+    for m in e.mentions:
+        mn = own(f"offset_{m.start}_{m.end}")
+        yield mn, _A, _MENTION
+        yield mn, _A, _PHRASE
+        yield mn, _A, _OBS
+        yield mn, _ANCHOR, plain(m.text)
+        yield mn, _BEGIN, nn(m.start)
+        yield mn, _END, nn(m.end)
+        yield mn, _REF, ctx
+        yield mn, _IDENT, node
+        yield mn, _RULE, plain(m.rule)
+        yield mn, _DERIVED, sp
+        sent = doc.sentence_at(m.start)
+        if sent is not None:
+            yield mn, _IN_SENTENCE, sent_iri[sent.index]
+            if sent.section is not None:
+                yield mn, _IN_SECTION, sec_iri[sent.section]
+
+
+def _relation_triples(n: _Nodes, ent_iri: dict[str, URIRef]) -> Iterator[tuple]:
+    """Each relation asserted, and reified with its evidence sentence and rule."""
+    doc, sp, own, sent_iri = n.doc, n.sp, n.own, n.sentences
+    plain = _PLAIN.__getitem__
     for r in doc.relations:
         s, o = ent_iri[doc.links[r.subject]], ent_iri[doc.links[r.object]]
         if s == o:
