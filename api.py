@@ -28,11 +28,12 @@ from speechkg.graph.build.pipeline import BuildResult
 from speechkg.graph.build.steps import lexicon_for
 from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.model import Speech
-from speechkg.graph.query.engines import StorePath, rdflib_term, result_file, run
+from speechkg.graph.query.engines import StorePath, result_file, run
 from speechkg.graph.query.saved import bind
 from speechkg.graph.rdf import parse, rows
 from speechkg.graph.rdf.formats import format_for
 from speechkg.graph.rdf.output import check_output, write_output
+from speechkg.graph.rdf.terms import rdflib_term
 from speechkg.graph.rdf.write import serialize
 from speechkg.graph.read.corpus import Fields
 from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, max_bytes_of

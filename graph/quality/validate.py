@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, BNode, Graph, Namespace, URIRef
 from rdflib.graph import Dataset
 from rdflib.term import Node
 
 from speechkg.graph.errors import ResourceError
+from speechkg.graph.rdf.terms import rdflib_term
 from speechkg.ontology.namespace import SHAPES_FILE
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -470,26 +471,11 @@ def _crossing(nodes: list, owners: list, link_s, link_o, link_c) -> tuple[int, s
     return n_nodes, set(spread.tolist()), set(np.unique(lo[crossing]).tolist())
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
 def _term(t, cache: dict) -> Node:
-    """An Oxigraph term as rdflib's parsers give it (a simple literal without datatype)."""
+    """An Oxigraph term as rdflib's parsers give it, converted once (rdf.terms.rdflib_term)."""
     hit = cache.get(t)
     if hit is None:
-        import pyoxigraph as ox
-
-        if isinstance(t, ox.NamedNode):
-            hit = URIRef(t.value)
-        elif isinstance(t, ox.BlankNode):
-            hit = BNode(t.value)
-        elif t.language:
-            hit = Literal(t.value, lang=t.language)
-        elif t.datatype.value == _XSD_STRING:
-            hit = Literal(t.value)
-        else:
-            hit = Literal(t.value, datatype=URIRef(t.datatype.value))
-        cache[t] = hit
+        hit = cache[t] = rdflib_term(t)
     return hit
 
 

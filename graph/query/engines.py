@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
 from speechkg.graph.errors import QueryError, SpeechKGError, first_line
 from speechkg.graph.query import results, sandbox
@@ -18,6 +18,7 @@ from speechkg.graph.query.guard import prepare, prologue
 from speechkg.graph.query.results import Result
 from speechkg.graph.query.saved import bind
 from speechkg.graph.rdf.parse import PARSE_STACK_BYTES
+from speechkg.graph.rdf.terms import rdflib_term
 
 
 def _from_rdflib(res) -> Result:
@@ -30,23 +31,6 @@ def _from_rdflib(res) -> Result:
         return Result("GRAPH", graph=g)
     names = [str(v) for v in res.vars]
     return Result("SELECT", names, [[row[v] for v in res.vars] for row in res])
-
-
-def rdflib_term(t) -> object:
-    """A pyoxigraph term as an rdflib term."""
-    import pyoxigraph as ox
-
-    if t is None:
-        return None
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        return Literal(t.value, datatype=URIRef(t.datatype.value))
-    return Literal(str(t))
 
 
 def _from_oxigraph(res) -> Result:

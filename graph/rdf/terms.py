@@ -1,4 +1,5 @@
-"""RDF terms as N-Triples bytes, the sort keys of every written file; the size of a written literal."""
+"""RDF terms as N-Triples bytes, the sort keys of every written file; the size of a written literal;
+Oxigraph's terms as rdflib's."""
 
 from __future__ import annotations
 
@@ -104,3 +105,28 @@ class Terms:
         form = self.forms[id(t)] = _nt(t, self.xml)
         self._kept.append(t)
         return form
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_term(t) -> object:
+    """A pyoxigraph term as the rdflib term rdflib's own parsers give for it: a string literal
+    without a language is a simple literal (Literal("x"), not Literal("x", datatype=xsd:string):
+    one term in RDF 1.1, two unequal objects in rdflib), so what Oxigraph reads compares equal to
+    what rdflib reads, and SPARQL results name no datatype for it on either engine."""
+    import pyoxigraph as ox
+
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        if t.datatype.value == _XSD_STRING:
+            return Literal(t.value)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+    return Literal(str(t))

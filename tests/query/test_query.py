@@ -320,3 +320,24 @@ def test_a_store_is_queried_in_a_child_that_opens_it(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["1", "False"], out.stderr[-500:]
+
+
+def test_both_engines_write_the_same_json_for_plain_strings(seed_ttl):
+    """A string literal is a simple literal on both engines (Oxigraph's "x"^^xsd:string was
+    written with a datatype in SPARQL JSON, rdflib's "x" without): one converter, rdf.terms."""
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    from speechkg.graph.rdf.terms import rdflib_term
+
+    assert rdflib_term(ox.Literal("全总")) == Literal("全总")
+    assert rdflib_term(ox.Literal("全总", language="zh")) == Literal("全总", lang="zh")
+    assert rdflib_term(ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))).value == 3
+    text = (
+        "SELECT ?rule ?text ?label WHERE { ?m skg:rule ?rule ; nif:anchorOf ?text ; itsrdf:taIdentRef ?e . "
+        "?e skos:prefLabel ?label } ORDER BY ?rule ?text LIMIT 5"
+    )
+    on_rdflib = format_result(run(load([str(seed_ttl)]), text), "json")
+    on_oxigraph = format_result(run(oxstore.load_files([str(seed_ttl)]), text), "json")
+    assert on_rdflib == on_oxigraph
+    assert '"xml:lang": "zh"' in on_rdflib and '"datatype"' not in on_rdflib  # labels tagged, strings plain
