@@ -20,34 +20,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Dataset, Graph, Literal
 
-from speechkg.graph.build import pipeline
-from speechkg.graph.build.pipeline import BuildResult
-from speechkg.graph.build.steps import lexicon_for
 from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.model import Speech
-from speechkg.graph.query.engines import StorePath, result_file, run
-from speechkg.graph.query.saved import bind
-from speechkg.graph.rdf import parse, rows
-from speechkg.graph.rdf.formats import format_for
-from speechkg.graph.rdf.output import check_output, write_output
-from speechkg.graph.rdf.terms import rdflib_term
-from speechkg.graph.rdf.write import serialize
-from speechkg.graph.read.corpus import Fields
-from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, max_bytes_of
-from speechkg.graph.read.reader import byline_date, guess_title, read_dates
-from speechkg.graph.views import page as html
-from speechkg.graph.views.data import co_mentions, dataset_triples
-from speechkg.graph.views.network import Stats, entity_graph, evidence_of
-from speechkg.graph.views.network import stats as network_stats
 from speechkg.ontology.namespace import ENTITY_TYPES, bind_prefixes
 
-if TYPE_CHECKING:  # imported where they are used: `import speechkg.api` stays light
+if TYPE_CHECKING:  # the library is imported where it is used: a command loads only what it runs
+    import networkx as nx
+
+    from speechkg.graph.build.pipeline import BuildResult
     from speechkg.graph.quality.evaluate import Report
     from speechkg.graph.quality.validate import Report as ValidationReport
+    from speechkg.graph.rdf.rows import Rows as GraphRows
     from speechkg.graph.views.compare import Appearance, Comparison
+    from speechkg.graph.views.network import Stats
     from speechkg.graph.views.trend import Trend
 
 __all__ = [
@@ -148,7 +135,7 @@ class KnowledgeGraph:
         self._store_dir = store_dir
         self._files = [str(f) for f in files]
         self._nx: nx.MultiDiGraph | None = None
-        self._read_rows: rows.Rows | None = None
+        self._read_rows: GraphRows | None = None
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph: {len(self.entities())} entities, {len(self.relations())} relations>"
@@ -156,6 +143,9 @@ class KnowledgeGraph:
     @property
     def dataset(self) -> Dataset:
         """The graph as an rdflib Dataset (the default graph is the union of the speeches)."""
+        from speechkg.graph.rdf import parse
+        from speechkg.graph.rdf.terms import rdflib_term
+
         if self._dataset is None:
             if self._result is not None:
                 self._dataset = self._result.dataset
@@ -194,10 +184,14 @@ class KnowledgeGraph:
 
     def co_mentions(self) -> dict[tuple[str, str], int]:
         """Entities named in the same sentence: (IRI a, IRI b) with a < b → how many sentences name both."""
-        return co_mentions(dataset_triples(self.dataset))
+        from speechkg.graph.views import data
+
+        return data.co_mentions(data.dataset_triples(self.dataset))
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Entities as nodes (type, label, aliases, mentions), relations as edges keyed by predicate."""
+        from speechkg.graph.views.network import entity_graph
+
         if self._nx is None:
             self._nx = entity_graph(self.dataset)
         return self._nx
@@ -217,6 +211,8 @@ class KnowledgeGraph:
 
     def relations(self, predicate: str | None = None) -> list[Relation]:
         """Every relation between entities (or those of one predicate, e.g. "organizer")."""
+        from speechkg.graph.views.network import evidence_of
+
         g = self.to_networkx()
         evidence = evidence_of(self.dataset)
         rows = [
@@ -260,10 +256,12 @@ class KnowledgeGraph:
         """The IRIs of the speeches in the graph."""
         return sorted(s.iri for s in self._rows().speeches)
 
-    def _rows(self) -> rows.Rows:
+    def _rows(self) -> GraphRows:
         """The graph read as rows (rdf.rows), once."""
+        from speechkg.graph.rdf.rows import Rows
+
         if self._read_rows is None:
-            self._read_rows = rows.Rows.of(self.dataset)
+            self._read_rows = Rows.of(self.dataset)
         return self._read_rows
 
     def query(
@@ -273,6 +271,9 @@ class KnowledgeGraph:
         updates refused, `timeout` seconds and a memory limit enforced in a child process.
         Keyword arguments give variables values, as `--param` does (`l="全总"` binds ?l to the
         string and to the @zh label). SELECT → Rows, ASK → bool, CONSTRUCT/DESCRIBE → Graph."""
+        from speechkg.graph.query.engines import StorePath, run
+        from speechkg.graph.query.saved import bind
+
         text = bind(sparql, params)
         data = StorePath(self._store_dir) if self._dataset is None and self._store_dir else self.dataset
         result = run(data, text, allow_service=allow_service, timeout=timeout)
@@ -289,6 +290,11 @@ class KnowledgeGraph:
         xml, json-ld …), atomically: a failed write leaves an existing file as it was. `-` is
         standard output. With `release`, a build frees each speech as it is written (and is
         empty after): for a corpus written once."""
+        from speechkg.graph.build import pipeline
+        from speechkg.graph.rdf.formats import format_for
+        from speechkg.graph.rdf.output import write_output
+        from speechkg.graph.rdf.write import serialize
+
         path = str(path)
         if self._result is not None:
             data = pipeline.write(self._result, path, format, release=release)
@@ -301,6 +307,8 @@ class KnowledgeGraph:
         """Add each speech of a build to an on-disk Oxigraph store (its named graph replaced, the
         default graph their merge), as `speechkg build --store` does; `done` is called for each
         speech once it is in. Returns the number of quads loaded."""
+        from speechkg.graph.build import pipeline
+
         if self._result is None:
             raise InputError("add_to_store adds a build; load graph files into a store with speechkg load")
         return pipeline.add_to_store(self._result, str(store_dir), done=done, release=release)
@@ -316,6 +324,9 @@ class KnowledgeGraph:
     ) -> None:
         """Write the interactive HTML page of the graph (offline; the same page as `speechkg view`);
         `-` is standard output. Graph files opened and not yet read are streamed when large."""
+        from speechkg.graph.rdf.output import check_output, write_output
+        from speechkg.graph.views import page as html
+
         opts = html.ViewOptions(
             title=title, types=html.check_types(types), min_degree=min_degree, physics=physics, max_nodes=max_nodes
         )
@@ -336,7 +347,9 @@ class KnowledgeGraph:
 
     def stats(self, top: int = 10) -> Stats:
         """Counts by entity type and relation, and the `top` most connected entities."""
-        return network_stats(self.dataset, top=top)
+        from speechkg.graph.views.network import stats
+
+        return stats(self.dataset, top=top)
 
     def evaluate(self, gold: str | Path) -> Report:
         """Precision, recall and F1 per type and for relations against a gold annotation (JSON)."""
@@ -435,6 +448,8 @@ class KnowledgeGraph:
         `speechkg query` prints it, in a temporary binary file read from its start (the caller
         closes it). The files or the store are read, and the query run, in a child process
         within `timeout` seconds and `max_memory` MB; large files are queried with Oxigraph."""
+        from speechkg.graph.query.engines import result_file
+
         if self._built and not self._files and not self._store_dir:
             raise InputError("query_result reads graph files or a store; for a graph in memory use kg.query")
         return result_file(
@@ -479,6 +494,11 @@ def build(
     `dates` is a CSV of file,date giving each speech's date. An `output` path that is one of the
     inputs is refused before anything is read. `total` is called with the number of speeches
     once all are read, `progress` with each speech as it is done."""
+    from speechkg.graph.build import pipeline
+    from speechkg.graph.read.corpus import Fields
+    from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, max_bytes_of
+    from speechkg.graph.read.reader import read_dates
+
     paths = [str(inputs)] if isinstance(inputs, (str, Path)) else [str(p) for p in inputs]
     result = pipeline.build(
         paths,
@@ -507,6 +527,10 @@ def build_text(
 ) -> KnowledgeGraph:
     """Build the graph of one speech given as a string; `source` names it in the graph (its IRI
     is derived from `source` and the text, as a file's is from its name)."""
+    from speechkg.graph.build import pipeline
+    from speechkg.graph.build.steps import lexicon_for
+    from speechkg.graph.read.reader import byline_date, guess_title
+
     if not isinstance(text, str):
         raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
     speech = Speech(text=text, source=source, date=_date(date) or byline_date(text), title=title or guess_title(text))
@@ -526,6 +550,8 @@ def load(
 ) -> KnowledgeGraph:
     """A graph written before: graph files (any RDF format, by suffix), or an on-disk store
     (`store_dir`, as made by `speechkg build --store`; queries run on the store itself)."""
+    from speechkg.graph.rdf import parse
+
     if store_dir is not None:
         if paths:
             raise InputError("give graph files or store_dir, not both")
