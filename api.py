@@ -290,18 +290,20 @@ class KnowledgeGraph:
         xml, json-ld …), atomically: a failed write leaves an existing file as it was. `-` is
         standard output. With `release`, a build frees each speech as it is written (and is
         empty after): for a corpus written once."""
-        from speechkg.graph.build import pipeline
-        from speechkg.graph.rdf.formats import format_for
         from speechkg.graph.rdf.output import write_output
-        from speechkg.graph.rdf.write import serialize
 
         path = str(path)
-        if self._result is not None:
+        if self._result is not None:  # a build writes speech by speech, itself unless to `-`
+            from speechkg.graph.build import pipeline
+
             data = pipeline.write(self._result, path, format, release=release)
-        else:
-            data = serialize(self.dataset, format_for(path, format))
-        if path == "-" or self._result is None:
-            write_output(path, data)
+            if path == "-":
+                write_output(path, data)
+            return
+        from speechkg.graph.rdf.formats import format_for
+        from speechkg.graph.rdf.write import serialize
+
+        write_output(path, serialize(self.dataset, format_for(path, format)))
 
     def add_to_store(self, store_dir: str | Path, done: Callable[[], None] | None = None, release: bool = False) -> int:
         """Add each speech of a build to an on-disk Oxigraph store (its named graph replaced, the
@@ -336,9 +338,9 @@ class KnowledgeGraph:
         write_output(path, page.encode("utf-8"), self._files)
 
     @property
-    def _built(self) -> bool:
-        """Whether the graph was built or given in memory, not opened from files or a store."""
-        return self._result is not None or (self._dataset is not None and not self._files)
+    def _in_memory_only(self) -> bool:
+        """Whether the graph was built or given in memory, with no graph files or store behind it."""
+        return (self._result is not None or self._dataset is not None) and not self._files and not self._store_dir
 
     @property
     def _read(self) -> bool:
@@ -396,7 +398,7 @@ class KnowledgeGraph:
         from speechkg.graph.views import trend
 
         trend.check_type(type)
-        if self._built and not self._files and not self._store_dir:
+        if self._in_memory_only:
             raise InputError("trend reads graph files or a store; serialize a built graph first")
         store = trend.open_graphs(self._files, self._store_dir)
         return trend.trend(store, list(entities), type_=type, top=top, by=by, per_10k=per_10k)
@@ -450,7 +452,7 @@ class KnowledgeGraph:
         within `timeout` seconds and `max_memory` MB; large files are queried with Oxigraph."""
         from speechkg.graph.query.engines import result_file
 
-        if self._built and not self._files and not self._store_dir:
+        if self._in_memory_only:
             raise InputError("query_result reads graph files or a store; for a graph in memory use kg.query")
         return result_file(
             self._files,

@@ -34,9 +34,13 @@ def alternation(words: tuple[str, ...] | list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-def tagged(name: str, tag: str) -> tuple[str, ...]:
-    """Heads of `data/NAME` (head, type, tags) that carry `tag` in their comma-separated tags."""
-    return tuple(r[0] for r in rows(name) if len(r) > 2 and tag in r[2].split(","))
+def tagged(name: str, tag: str, col: int = 2) -> tuple[str, ...]:
+    """The first cells of the rows of `data/NAME` that carry `tag` among the comma-separated tags
+    of column `col`; ValueError when no row does (a misspelt tag)."""
+    words = tuple(r[0] for r in rows(name) if len(r) > col and tag in r[col].split(","))
+    if not words:
+        raise ValueError(f"{name} has no tag {tag}")
+    return words
 
 
 # ------------------------------------------------------------------ the tables
@@ -51,10 +55,7 @@ TRANSLIT = frozenset("".join(r[0] for r in rows("translit.tsv")))
 
 def meeting_words(tag: str) -> tuple[str, ...]:
     """The words of data/meetings.tsv that carry `tag` (named, part, generic, convened, …)."""
-    words = tuple(r[0] for r in rows("meetings.tsv") if tag in r[1].split(","))
-    if not words:
-        raise ValueError(f"meetings.tsv has no tag {tag}")
-    return words
+    return tagged("meetings.tsv", tag, 1)
 
 
 def meeting_pattern(tag: str) -> str:
@@ -65,7 +66,4 @@ def meeting_pattern(tag: str) -> str:
 def verbs(*tags: str) -> str:
     """A regex alternation of the verbs of data/verbs.tsv that carry any of `tags`, longest first
     (主持召开 before 主持)."""
-    unknown = set(tags) - {r[1] for r in rows("verbs.tsv")}
-    if unknown:
-        raise ValueError(f"verbs.tsv has no tag {', '.join(sorted(unknown))}")
-    return alternation([r[0] for r in rows("verbs.tsv") if r[1] in tags])
+    return alternation([w for tag in tags for w in tagged("verbs.tsv", tag, 1)])
