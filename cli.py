@@ -40,9 +40,11 @@ def _shard(ctx, param, value):
     from speechkg.graph.build.pipeline import parse_shard
 
     try:
-        return None if value is None else (parse_shard(value) and value)
+        if value is not None:
+            parse_shard(value)
     except SpeechKGError as exc:
         raise click.BadParameter(str(exc)) from None
+    return value
 
 
 # ---------------------------------------------------------------- options several commands share
