@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset, Graph, Literal
 
 from speechkg.graph.errors import InputError, SpeechKGError
+from speechkg.graph.extract.ner import DEFAULT_MODEL
 from speechkg.graph.model import Speech
 from speechkg.ontology.namespace import ENTITY_TYPES, bind_prefixes
 
@@ -80,7 +81,9 @@ class Relation:
 @dataclass(frozen=True)
 class Mention:
     """One occurrence of an entity: the text as written, the speech, half-open character
-    offsets into the speech (`speech_text[start:end] == text`), the sentence and the rule."""
+    offsets into the speech (`speech_text[start:end] == text`), the sentence, how it was found
+    (`rule`: a rule's name, or ner-lac for a name the trained model proposed) and the model's
+    `confidence` (None for a rule's mention)."""
 
     entity: str
     text: str
@@ -89,6 +92,7 @@ class Mention:
     end: int
     sentence: str
     rule: str
+    confidence: float | None = None
 
 
 class Rows(list):
@@ -246,6 +250,7 @@ class KnowledgeGraph:
                 end=m.end,
                 sentence=rows.sentence(m.sentence).text if m.sentence is not None else "",
                 rule=m.rule,
+                confidence=m.confidence,
             )
             for m in rows.mentions
             if m.entity == iri
@@ -484,6 +489,7 @@ def build(
     output: str | Path | None = None,
     total: Callable[[int], None] | None = None,
     progress: Callable[[Speech], None] | None = None,
+    ner: str = DEFAULT_MODEL,
 ) -> KnowledgeGraph:
     """Build the graph of speech files (.txt, .docx, .html), directories of them, and corpora of
     one speech per row (.jsonl, .jsonl.gz, .csv), as `speechkg build` does.
@@ -495,7 +501,8 @@ def build(
     from the I-th; `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers.
     `dates` is a CSV of file,date giving each speech's date. An `output` path that is one of the
     inputs is refused before anything is read. `total` is called with the number of speeches
-    once all are read, `progress` with each speech as it is done."""
+    once all are read, `progress` with each speech as it is done. `ner` is the trained name model
+    read beside the rules: "lac" (Baidu's LAC, the default) or "none" (the rules alone, faster)."""
     from speechkg.graph.build import pipeline
     from speechkg.graph.read.corpus import Fields
     from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, max_bytes_of
@@ -516,6 +523,7 @@ def build(
         output=str(output) if output else None,
         total=total,
         progress=progress,
+        ner=ner,
     )
     return KnowledgeGraph(result=result)
 
@@ -526,9 +534,10 @@ def build_text(
     source: str = "text",
     title: str | None = None,
     lexicon: str | Path | None = None,
+    ner: str = DEFAULT_MODEL,
 ) -> KnowledgeGraph:
     """Build the graph of one speech given as a string; `source` names it in the graph (its IRI
-    is derived from `source` and the text, as a file's is from its name)."""
+    is derived from `source` and the text, as a file's is from its name); `ner` as in `build`."""
     from speechkg.graph.build import pipeline
     from speechkg.graph.build.steps import lexicon_for
     from speechkg.graph.read.reader import byline_date, guess_title
@@ -536,7 +545,7 @@ def build_text(
     if not isinstance(text, str):
         raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
     speech = Speech(text=text, source=source, date=_date(date) or byline_date(text), title=title or guess_title(text))
-    return KnowledgeGraph(result=pipeline.build_speeches([speech], lexicon_for(str(lexicon) if lexicon else None)))
+    return KnowledgeGraph(result=pipeline.build_speeches([speech], lexicon_for(str(lexicon) if lexicon else None, ner)))
 
 
 def open_graph(paths: str | Path | Iterable[str | Path] = (), *, store_dir: str | Path | None = None) -> KnowledgeGraph:

@@ -10,6 +10,7 @@ import click
 
 from speechkg.graph import __version__
 from speechkg.graph.errors import SpeechKGError
+from speechkg.graph.extract.ner import DEFAULT_MODEL, MODEL_NAMES
 from speechkg.graph.model import PERIODS
 from speechkg.graph.query.formats import output_formats
 from speechkg.graph.rdf.formats import FORMATS
@@ -187,6 +188,13 @@ def cli():
     help="Seconds each file may take to read and extract; a file over it is skipped "
     "and reported. Default: 60 s plus 10 s per MiB of the file.",
 )
+@click.option(
+    "--ner",
+    type=click.Choice(MODEL_NAMES),
+    default=DEFAULT_MODEL,
+    show_default=True,
+    help="The trained name model read beside the rules (lac: Baidu's LAC; none: the rules alone, faster).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
     "--text-field",
@@ -223,6 +231,7 @@ def build(
     dates_file,
     jobs,
     file_timeout,
+    ner,
     quiet,
     text_field,
     date_field,
@@ -278,6 +287,7 @@ def build(
             dates=dates_file,
             output=output,
             total=start,
+            ner=ner,
             progress=lambda s: bar.update(1, s) if bar is not None else None,
         )
     finally:

@@ -65,7 +65,8 @@ class Mention:
     to the one longer name (省党代会 → 省第十一次党代会); `canonical` the label is the
     entity's preferred label (“第一议题”制度 → 第一议题); `number` the number of a numbered
     formula (五大行动 → 5); `member_of` the start offset of the numbered formula this
-    mention is a listed member of."""
+    mention is a listed member of; `confidence` the trained model's probability for a name it
+    proposed (None: a rule found it)."""
 
     start: int
     end: int
@@ -80,6 +81,7 @@ class Mention:
     canonical: bool = False
     number: int | None = None
     member_of: int | None = None
+    confidence: float | None = None
 
     def __post_init__(self) -> None:
         # equal strings held once: a text that names one body a hundred thousand times holds

@@ -61,6 +61,7 @@ class SKG(DefinedNamespace):
     hasSection: URIRef
     context: URIRef
     rule: URIRef
+    confidence: URIRef
     evidence: URIRef
 
 

@@ -161,7 +161,7 @@ class _Run:
         self, client: Client, address: str, speeches: list[Speech], lex: Lexicon, file_timeout: float | None
     ) -> None:
         self.client, self.address, self.speeches, self.file_timeout = client, address, speeches, file_timeout
-        blob = pickle.dumps(Lexicon(list(lex.entries)), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(Lexicon(list(lex.entries), ner=lex.ner), protocol=pickle.HIGHEST_PROTOCOL)
         self.lexicon = (hashlib.sha256(blob).hexdigest(), blob)
         self.run = uuid.uuid4().hex[:12]
         self.fingerprint = fingerprint()
@@ -308,20 +308,34 @@ def batches(speeches: list[Speech], threads: int) -> list[tuple[int, int]]:
     return out
 
 
-@functools.cache
-def fingerprint() -> str:
-    """What a build's bytes depend on besides its input: this speechkg's code and data (graph/,
-    ontology/), jieba's version and Python's."""
-    import jieba
+_PACKAGE = Path(__file__).resolve().parents[2]
 
+
+def fingerprint_files() -> list[Path]:
+    """The files a build's bytes depend on: the code and data of graph/ and ontology/."""
     from speechkg import ontology
 
-    h = hashlib.sha256(f"python {sys.version_info[:2]} jieba {jieba.__version__}".encode())
-    for root in (Path(__file__).resolve().parent, Path(ontology.__file__).resolve().parent):
+    out = []
+    for root in (_PACKAGE / "graph", Path(ontology.__file__).resolve().parent):
         for path in sorted(root.rglob("*")):
             if path.suffix in {".py", ".tsv", ".ttl", ".rq"} and "__pycache__" not in path.parts:
-                h.update(f"\0{path.relative_to(root.parent).as_posix()}\0".encode())
-                h.update(path.read_bytes())
+                out.append(path)
+    return out
+
+
+@functools.cache
+def fingerprint() -> str:
+    """What a build's bytes depend on besides its input: this speechkg's code and data
+    (`fingerprint_files`), jieba's version, the name models' and Python's."""
+    import jieba
+
+    from speechkg.graph.extract.ner import MODEL_NAMES, model_version
+
+    models = " ".join(model_version(name) for name in MODEL_NAMES)
+    h = hashlib.sha256(f"python {sys.version_info[:2]} jieba {jieba.__version__} {models}".encode())
+    for path in fingerprint_files():
+        h.update(f"\0{path.relative_to(_PACKAGE).as_posix()}\0".encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 

@@ -19,6 +19,7 @@ from speechkg.graph.build.steps import lexicon_for
 from speechkg.graph.build.workers import extracted_docs
 from speechkg.graph.errors import InputError
 from speechkg.graph.extract.lexicon import Lexicon
+from speechkg.graph.extract.ner import DEFAULT_MODEL
 from speechkg.graph.model import Doc, Speech
 from speechkg.graph.rdf.emit import iter_triples, speech_iri
 from speechkg.graph.rdf.formats import CHUNKED_FORMATS, format_for
@@ -118,6 +119,7 @@ def build(
     fields: Fields | None = None,
     shard: tuple[int, int] | None = None,
     total: Callable[[int], None] | None = None,
+    ner: str = DEFAULT_MODEL,
 ) -> BuildResult:
     """Speech files (or `-`), and corpora of one speech per row, → a Dataset with one named
     graph per speech.
@@ -134,10 +136,11 @@ def build(
     before anything is read.
 
     `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers instead, with the same
-    output (see distributed); `jobs` is then not used.
+    output (see distributed); `jobs` is then not used. `ner` names the trained name model read
+    beside the rules ("none": the rules alone).
     """
     result, paths = _start(inputs, user_lexicon, output, scheduler, shard)
-    lex = lexicon_for(user_lexicon)
+    lex = lexicon_for(user_lexicon, ner)
     reader = _Reader(paths, result, date, dates, max_bytes, keep_going, file_timeout, fields, shard)
     speeches = reader.read()
     if not speeches:

@@ -6,11 +6,13 @@ import dataclasses
 
 from speechkg.graph import segment
 from speechkg.graph import text as textforms
+from speechkg.graph.errors import InputError
 from speechkg.graph.extract import extract
 from speechkg.graph.extract.common import forget_texts
 from speechkg.graph.extract.dates import infer_year
 from speechkg.graph.extract.lexicon import Lexicon, builtin, load_user
 from speechkg.graph.extract.lexicon import clean as lexicon_clean
+from speechkg.graph.extract.ner import DEFAULT_MODEL, MODEL_NAMES
 from speechkg.graph.link import link
 from speechkg.graph.model import Doc, Speech
 
@@ -59,8 +61,11 @@ def _restore_original(doc: Doc, speech: Speech) -> None:
     doc.speech = speech
 
 
-def lexicon_for(user_lexicon: str | None) -> Lexicon:
-    lex = builtin()
+def lexicon_for(user_lexicon: str | None, ner: str = DEFAULT_MODEL) -> Lexicon:
+    """The built-in lexicon, merged with a user's, read beside the name model `ner`."""
+    if ner not in MODEL_NAMES:
+        raise InputError(f"no name model {ner!r}; give one of {', '.join(MODEL_NAMES)}")
+    lex = builtin().with_model(ner)
     return lex.merged(load_user(user_lexicon)) if user_lexicon else lex
 
 

@@ -13,7 +13,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 
-from speechkg.graph.extract import bodies, dates, documents, formulas, lexicon, meetings, persons, relations, rules
+from speechkg.graph.extract import (
+    bodies,
+    dates,
+    documents,
+    formulas,
+    lexicon,
+    meetings,
+    persons,
+    proposed,
+    relations,
+    rules,
+)
 from speechkg.graph.extract.common import PUNCT, governs, is_boundary, word_around
 from speechkg.graph.extract.tables import TITLES, meeting_pattern, verbs
 from speechkg.graph.model import Doc, Mention
@@ -260,7 +271,8 @@ def _candidates(doc: Doc, comps: dict[str, Component], lex: lexicon.Lexicon) -> 
         candidates.extend((rank, m) for m in fn(doc))
     known = lex.forms()
     candidates = [(r, _as_known(m, known)) for r, m in candidates]
-    return [(r, b) for r, m in candidates if (b := on_word_boundaries(doc, m)) is not None]
+    candidates = [(r, b) for r, m in candidates if (b := on_word_boundaries(doc, m)) is not None]
+    return proposed.joined(candidates)
 
 
 def _settled(doc: Doc, resolved: list[Mention]) -> list[Mention]:
@@ -282,7 +294,9 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None, components: dict[str, 
     lex = lex if lex is not None else lexicon.builtin()
     comps = dict(components if components is not None else COMPONENTS)
     comps = {"lexicon": partial(lexicon.match, lex=lex), **comps}
-    first = _settled(doc, resolve(_candidates(doc, comps, lex)))
+    if lex.ner != "none":
+        comps["model"] = partial(proposed.names, model=lex.ner)  # last: a rule's equal span wins
+    first = proposed.inside_rules(_settled(doc, resolve(_candidates(doc, comps, lex))))
     more = [b for m in propagate(doc, first) if (b := on_word_boundaries(doc, m)) is not None]
     doc.mentions = resolve([(0, m) for m in first] + [(len(comps), m) for m in more]) if more else first
     doc.relations = relations.relations(doc)

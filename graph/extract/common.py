@@ -172,6 +172,11 @@ def common_word(word: str) -> bool:
     return _jieba().dt.FREQ.get(word, 0) >= COMMON_WORD
 
 
+def known_word(word: str) -> bool:
+    """Whether jieba's dictionary holds `word` at all (扩张, 周年: no name starts there)."""
+    return word in _jieba().dt.FREQ
+
+
 def governs(word: str) -> bool:
     """A governing word, or a word ending in one (充分利用, 努力实现, 这是)."""
     return word in _GOVERNOR_SET or any(

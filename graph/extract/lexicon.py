@@ -19,6 +19,7 @@ import ahocorasick
 
 from speechkg.graph.errors import InputError
 from speechkg.graph.extract import rules
+from speechkg.graph.extract.ner import DEFAULT_MODEL
 from speechkg.graph.model import Doc, Mention
 from speechkg.ontology.namespace import ENTITY_TYPES
 
@@ -42,15 +43,24 @@ class Entry:
 
 @dataclass
 class Lexicon:
-    """Entries, and the indexes built from them once (a lexicon is not changed after it is made)."""
+    """Entries, and the indexes built from them once (a lexicon is not changed after it is made).
+
+    `ner` names the trained name model that proposes names beside the lexicon and the rules
+    (`ner.MODEL_NAMES`; "none": the rules alone): what extraction knows travels as one object,
+    to every worker process and Dask worker."""
 
     entries: list[Entry] = field(default_factory=list)
     _index: dict = field(default_factory=dict, repr=False, compare=False)
+    ner: str = DEFAULT_MODEL
 
     def merged(self, other: Lexicon) -> Lexicon:
-        """Entries of `other` replace ours with the same (type, label)."""
+        """Entries of `other` replace ours with the same (type, label); our name model stays."""
         keys = {(e.type, e.label) for e in other.entries}
-        return Lexicon([e for e in self.entries if (e.type, e.label) not in keys] + other.entries)
+        return Lexicon([e for e in self.entries if (e.type, e.label) not in keys] + other.entries, ner=self.ner)
+
+    def with_model(self, ner: str) -> Lexicon:
+        """The same entries (and indexes) with another name model."""
+        return self if ner == self.ner else Lexicon(self.entries, self._index, ner)
 
     def forms(self) -> dict[str, tuple[str, str]]:
         """surface form → (type, canonical label); later entries win on clashes. Read only."""

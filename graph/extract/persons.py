@@ -124,7 +124,7 @@ _NOT_NAMES = {
 _NOT_NAME_START = set("团府会级长副兼职们")
 
 
-def _is_name(cand: str) -> bool:
+def is_name(cand: str) -> bool:
     """A Chinese personal name: a surname and one or two given characters."""
     if not (2 <= len(cand) <= 4) or cand in _NOT_NAMES or cand[:2] in _NOT_NAMES:
         return False
@@ -135,7 +135,7 @@ def _is_name(cand: str) -> bool:
     return cand[0] in SURNAMES and len(cand) <= 3 and not (len(cand) == 2 and common_word(cand))
 
 
-def _is_foreign(cand: str) -> bool:
+def is_foreign(cand: str) -> bool:
     """A transliterated name (普京, 米尔济约耶夫, 古特雷斯): two to eight transliteration characters."""
     parts = cand.split("·")
     return (
@@ -156,12 +156,12 @@ def _name_at(text: str, pos: int, foreign: bool = False) -> int | None:
         return None
     for n in (3, 2, 4):
         cand = text[pos : pos + n]
-        if _is_name(cand) and _AFTER.match(text, pos + n):
+        if is_name(cand) and _AFTER.match(text, pos + n):
             return pos + n
     if foreign:
         for n in range(8, 1, -1):
             cand = text[pos : pos + n]
-            if _is_foreign(cand) and _AFTER.match(text, pos + n):
+            if is_foreign(cand) and _AFTER.match(text, pos + n):
                 return pos + n
     return None
 
@@ -177,7 +177,7 @@ def _before_honorific(text: str, m: re.Match) -> Mention | None:
             continue
         cand = text[start:end]
         before = text[start - 1] if start > 0 else "\n"
-        if not _is_name(cand):
+        if not is_name(cand):
             continue
         fits = (
             before in _FUNCTION_CHARS
@@ -216,7 +216,7 @@ def name_list(doc: Doc) -> Iterator[Mention]:
     """Each name of a list before a verb of attending or speaking (A、B、C等参加), when all are names."""
     for m in _NAME_LIST.finditer(doc.text):
         items = m.group(0).split("、")
-        if not all(_is_name(i) for i in items):
+        if not all(is_name(i) for i in items):
             continue
         pos = m.start()
         for item in items:
@@ -228,7 +228,7 @@ def name_leads(doc: Doc) -> Iterator[Mention]:
     """A name at the head of a sentence before a verb of official news (王晨主持座谈会)."""
     for m in _NAME_LEADS.finditer(doc.text):
         cand = m.group(0)
-        if _is_name(cand):
+        if is_name(cand):
             yield Mention(m.start(), m.end(), cand, "Person", cand, "person-lead")
 
 

@@ -6,3 +6,4 @@ PROPAGATED = "propagated"  # another occurrence of a name already found
 NUMBERED_FORMULA = "numbered-formula"  # “五大行动” typed by default, without evidence around it
 ABOUT_TITLE = "about-title"  # 关于…的决定 written out: its persons stay mentions of their own
 MEETING_PART = "meeting-part"  # …会议小范围会谈: holds the meeting it is part of
+MODEL = "ner-"  # prefix of the rule of a name the trained model proposed (ner-lac)

@@ -114,6 +114,7 @@ _PREF, _LABEL_P, _ALT, _VALUE, _NUMBER, _MENTIONED = (
     SKG.mentionedIn,
 )
 _MENTION, _PHRASE, _IDENT, _RULE, _IN_SENTENCE = SKG.Mention, NIF.Phrase, ITSRDF.taIdentRef, SKG.rule, NIF.sentence
+_CONFIDENCE = SKG.confidence
 _ASSERTION, _SUBJECT, _PREDICATE, _OBJECT, _EVIDENCE = (
     SKG.RelationAssertion,
     RDF.subject,
@@ -280,6 +281,8 @@ def _mention_triples(n: _Nodes, e: Entity, node: URIRef) -> Iterator[tuple]:
         yield mn, _REF, ctx
         yield mn, _IDENT, node
         yield mn, _RULE, plain(m.rule)
+        if m.confidence is not None:
+            yield mn, _CONFIDENCE, Literal(f"{m.confidence:.3f}", datatype=XSD.decimal)
         yield mn, _DERIVED, sp
         sent = doc.sentence_at(m.start)
         if sent is not None:

@@ -24,6 +24,20 @@ def integer(value, node, what: str) -> int:
         ) from None
 
 
+def probability(value, node, what: str) -> float:
+    """A number in [0, 1] of a graph (a model's confidence), or a GraphFileError naming the node."""
+    try:
+        number = float(str(value))
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise GraphFileError(
+            f"{node}: {what} {str(value)[:40]!r} is not a number from 0 to 1; the graph is "
+            "malformed (check it with `speechkg validate`)"
+        )
+    return number
+
+
 def _graph_name(g: Graph, path: Path) -> str:
     """A triples-only file of one speech is that speech's named graph; else the file's."""
     from rdflib import RDF

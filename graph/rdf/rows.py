@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from rdflib import RDF, RDFS, SKOS, Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS
 
-from speechkg.graph.rdf.parse import integer
+from speechkg.graph.rdf.parse import integer, probability
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF, RELATION_TYPES, SKG
 
 if TYPE_CHECKING:
@@ -108,6 +108,7 @@ class Mention:
     sentence: str | None
     section: str | None
     rule: str
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ TABLES = {
         (SKG.heading, "heading"),
         (DCTERMS.isPartOf, "parent"),
         (SKG.rule, "rule"),
+        (SKG.confidence, "confidence"),
         (SKG.number, "number"),
         (RDF.value, "value"),
         (RDFS.label, "rdfs_label"),
@@ -319,7 +321,9 @@ class Rows:
             start, end = num("begin", m, "nif:beginIndex"), num("end", m, "nif:endIndex")
             speech, sentence, section = self.speech_of(m), one("sentence", m), one("section", m)
             text, rule = one("anchor", m) or "", one("rule", m) or ""
-            out += [Mention(m, e, text, start, end, speech, sentence, section, rule) for e in es]
+            conf = one("confidence", m)
+            conf = None if conf is None else probability(conf, m, "skg:confidence")
+            out += [Mention(m, e, text, start, end, speech, sentence, section, rule, conf) for e in es]
         return out
 
     @cached_property

@@ -267,3 +267,16 @@ def test_the_python_build_takes_a_scheduler(ready, tmp_path, monkeypatch):
     monkeypatch.setattr(build_limits, "timed_process", not_here)  # the workers' own speechkg is not patched
     skg.build([SEED], scheduler=address).serialize(tmp_path / "cluster.nq")
     assert (tmp_path / "cluster.nq").read_bytes() == (tmp_path / "local.nq").read_bytes()
+
+
+def test_the_fingerprint_covers_all_code_and_data():
+    """Workers with other tables, rules or ontology are told apart: the fingerprint reads every
+    module and table of graph/ (all its layers) and ontology/."""
+    names = {p.relative_to(speechkg_distributed._PACKAGE).as_posix() for p in speechkg_distributed.fingerprint_files()}
+    assert {
+        "graph/extract/data/organs.tsv",
+        "graph/extract/proposed.py",
+        "graph/rdf/emit.py",
+        "graph/build/steps.py",
+        "ontology/speechkg.ttl",
+    } <= names
