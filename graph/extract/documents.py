@@ -95,10 +95,43 @@ def document_head(doc: Doc) -> Iterator[Mention]:
             yield Mention(start, m.end(), span, "Document", unquote(span), "document-head")
 
 
+def _works(where: str) -> tuple[str, ...]:
+    return tuple(r[0] for r in rows("works.tsv") if r[1] == where)
+
+
+_WORK_BEFORE, _WORK_AFTER, _WORK_END = _works("before"), _works("after"), _works("end")
+_WORK_AFTER_RX = re.compile(rf"[^，。；：！？\n]{{0,6}}?(?:{alternation(_WORK_AFTER)})")
+_LIST_GAP = frozenset({"", "、", "和", "与", "及"})  # between the titles of a list (《A》、《B》)
+
+
+def _title_lists(text: str) -> Iterator[list[re.Match[str]]]:
+    """The titles in 《》, a list of them (《A》、《B》和《C》) at a time."""
+    group: list[re.Match[str]] = []
+    for m in _BOOK.finditer(text):
+        if group and text[group[-1].end() : m.start()] not in _LIST_GAP:
+            yield group
+            group = []
+        group.append(m)
+    if group:
+        yield group
+
+
+def _works_of_art(text: str, titles: list[re.Match[str]]) -> bool:
+    """Whether a list of titles names films, plays, songs or periodicals: a genre word before it
+    (电影《A》、《B》) or soon after it (《A》《B》等精品剧)."""
+    start, end = titles[0].start(), titles[-1].end()
+    return text[max(0, start - 4) : start].endswith(_WORK_BEFORE) or bool(_WORK_AFTER_RX.match(text, end))
+
+
 def book_title(doc: Doc) -> Iterator[Mention]:
-    """A title in 《》."""
-    for m in _BOOK.finditer(doc.text):
-        yield Mention(m.start(), m.end(), m.group(0), "Document", m.group(1).strip(), "book-title")
+    """A title in 《》 that names no work of art or periodical (see data/works.tsv)."""
+    for titles in _title_lists(doc.text):
+        if _works_of_art(doc.text, titles):
+            continue
+        for m in titles:
+            title = m.group(1).strip()
+            if not title.endswith(_WORK_END):
+                yield Mention(m.start(), m.end(), m.group(0), "Document", title, "book-title")
 
 
 def plan(doc: Doc) -> Iterator[Mention]:

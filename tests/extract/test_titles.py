@@ -119,3 +119,20 @@ def test_no_document_in_guidance(text):
 
 def test_a_guideline_is_a_document():
     assert named("制定跨境电商合规指引。", "Document") == {"跨境电商合规指引"}
+
+
+# ------------------------------------------------------------------ titles in 《》 that are no documents
+
+
+@pytest.mark.parametrize(
+    "text, docs",
+    [
+        ("电影《星河之上》、话剧《山海》广受好评。", set()),
+        ("《远方的家》《小城故事》等精品剧热播。", set()),
+        ("他在《光明日报》发表文章。", set()),
+        ("全场高唱《团结就是力量歌》。", set()),
+        ("印发《数字政府建设实施方案》。", {"数字政府建设实施方案"}),
+    ],
+)
+def test_titles_of_works_and_newspapers_are_no_documents(text, docs):
+    assert named(text, "Document") == docs
