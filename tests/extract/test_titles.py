@@ -70,6 +70,8 @@ def test_a_conjunction_after_a_meeting_joins_two_meetings(text, meetings):
         ("认真落实节水条例和河道管理条例。", {"节水条例", "河道管理条例"}),
         ("编制国家和地方“十六五”规划。", {"十六五规划"}),
         ("深入实施第二个历史决议。", {"第二个历史决议"}),
+        ("将违规企业纳入失信黑名单。", set()),
+        ("入选首批国家级智慧园区建设名单。", {"首批国家级智慧园区建设名单"}),
     ],
 )
 def test_no_document_in_a_conjunction_or_a_count(text, docs):
