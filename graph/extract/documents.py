@@ -51,8 +51,9 @@ _DOC_ENDS = (*_DOC_HEADS, "》", "法", "规划", "纲要", "方案", "意见", 
 _COUNTED = re.compile(rf"^(?:更多|许多|多个|若干|一批|一系列)|(?<![第\d{CN}两])(?:\d+|[{CN}两]+)(?:个|项|部|批)")
 
 
-#: lists of those barred or let through (失信黑名单, “无事不扰”白名单): a mechanism, not a document
-_BLACK_AND_WHITE = frozenset({"黑名单", "白名单"})
+#: a list of those let through (“无事不扰”白名单, 纳入白名单): a mechanism, not a document (a
+#: blacklist is often published as one: 首批失信黑名单公布)
+_WHITE_LIST = "白名单"
 
 
 #: governing words that stand inside documents' names (区域全面经济伙伴关系协定)
@@ -84,7 +85,7 @@ def document_head(doc: Doc) -> Iterator[Mention]:
     """A name before a document head of heads.tsv (…法（草案）, …实施方案, 政府工作报告)."""
     text = doc.text
     for m in _DOC_HEAD.finditer(text):
-        if text[m.start() - 1 : m.end()] in _BLACK_AND_WHITE:
+        if text[m.start() - 1 : m.end()] == _WHITE_LIST:
             continue  # a mechanism of listing, not a document
         start = title_opener(text, left_edge(text, m.start(), max_len=24, keep=_DOC_KEEP))
         start = after_conjunction(text, start, m.start(), _DOC_ENDS)
