@@ -7,13 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import ents
-
-
-def named(text: str, type_: str) -> set[str]:
-    """The canonical labels of the entities of one type found in `text`."""
-    return {label for t, label in ents(text) if t == type_}
-
+from .test_patterns import named
 
 # ------------------------------------------------------------------ governing words
 
