@@ -92,10 +92,6 @@ _SHORT_CONGRESS = re.compile(r"(?P<level>省|市|县|区)党代会")
 _SHORT_PLENUM = re.compile(r"(?P<org>省委|市委|县委|区委)全会")
 
 
-# 二十届历次全会, 省委十二届历次全会: the plenums of a term, named together
-_PLENUM_SERIES = re.compile(rf"(?:中共|党的)?(?:{PLACE})?(?:省委|市委|县委|区委|自治区党委)?[{CN}]{{1,3}}届历次全会")
-
-
 _MEETING_KINDS = meeting_words("named")
 
 
@@ -274,12 +270,6 @@ def short_plenum(doc: Doc) -> Iterator[Mention]:
         yield Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-plenum", short_of=short_of)
 
 
-def plenum_series(doc: Doc) -> Iterator[Mention]:
-    """The plenums of a term named together (二十届历次全会, 市委六届历次全会)."""
-    for m in _PLENUM_SERIES.finditer(doc.text):
-        yield Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "plenum-series")
-
-
 def named_meeting(doc: Doc) -> Iterator[Mention]:
     """A name before a kind of meeting in meetings.tsv (全省组织工作会议, …座谈会)."""
     text = doc.text
@@ -303,7 +293,6 @@ RULES: tuple[MentionRule, ...] = (
     local_congress,
     short_congress,
     short_plenum,
-    plenum_series,
     named_meeting,
 )
 
