@@ -242,12 +242,18 @@ def _end_on_boundary(text: str, m: Mention) -> Mention | None:
     return replace(m, end=stop, text=text[m.start : stop], label=m.label + "工作")
 
 
+#: the end of a written date (2021年11月11日): never the start of a name
+_DATE_END = re.compile(r"(?<=[0-9０-９〇一二三四五六七八九十])[年月日号]$")
+
+
 def _start_on_boundary(text: str, m: Mention) -> Mention | None:
     """The mention with its start moved to a word boundary, or None (see `on_word_boundaries`)."""
-    if m.text[:1] in "“《" or is_boundary(text, m.start):
-        return m
+    if m.text[:1] in "“《" or is_boundary(text, m.start) or m.key:
+        return m  # a keyed name (党的二十大) is a fixed form: 用[党的十八届三中全会] holds no more of it
     ws, we = word_around(text, m.start)
     prefix = text[ws : m.start]
+    if _DATE_END.search(prefix):
+        return m  # 11日/中国共产党: a date's last character glued to the name
     if m.rule in _FIXED or m.type == "Person":
         # 学/雷锋 glued into 学雷锋: one character before a fixed name that ends the word
         return m if len(prefix) == 1 and we <= m.end else None

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TypeVar
 
-from speechkg.graph.extract.tables import rows
+from speechkg.graph.extract.tables import CONJUNCTIONS, rows
 
 HAN = "\u4e00-\u9fff"
 #: the provincial-level divisions, by the names running text uses and their full names
@@ -243,6 +243,36 @@ def _first_whole_word(text: str, words: list[tuple[int, int]], lo: int, head_sta
     """Without a governing word the name fills the window; a window that starts inside a word
     starts at the next word."""
     return words[-1][0] if words and lo < head_start and text[lo - 1 : lo] not in PUNCT and lo > 0 else lo
+
+
+def after_conjunction(text: str, start: int, head_start: int, left_ends: tuple[str, ...] | None = None) -> int:
+    """Where a title running from `start` to its head at `head_start` begins when a conjunction
+    (和, 以及 …, a whole word) stands in it: after the rightmost one whose left side ends in one of
+    `left_ends` (a name of its own: 四中全会和中央经济工作会议), or after any one when `left_ends`
+    is None, or after one that opens the title; else at `start`."""
+    for a, b in words_before(text, head_start, start):
+        if text[a:b] in CONJUNCTIONS and (a == start or left_ends is None or text[start:a].endswith(left_ends)):
+            return b
+    return start
+
+
+#: the longest quotation (marks included) or word before a dash that opens a title
+_OPENER_REACH = 12
+
+
+def title_opener(text: str, start: int) -> int:
+    """Where a title that starts at `start` begins when a short quotation or a word and a dash open
+    it (“一带一路”国际合作高峰论坛, 中国—东盟博览会): the opener's start, else `start`."""
+    before = text[start - 1 : start]
+    if before == "”":
+        q = text.rfind("“", max(0, start - _OPENER_REACH), start - 1)
+        if q >= 0 and not any(c in PUNCT for c in text[q + 1 : start - 1]):
+            return q
+    elif before in "—－" and start > 1:
+        w = after_conjunction(text, left_edge(text, start - 1, max_len=4), start - 1)
+        if 2 <= start - 1 - w and re.fullmatch(f"[{HAN}]+", text[w : start - 1]):
+            return w
+    return start
 
 
 def inside_quotes(spans: list[tuple[int, int]], pos: int) -> bool:

@@ -13,8 +13,11 @@ from speechkg.graph.extract.common import (
     HAN,
     PLACE,
     PLACE_FIRST,
+    after_conjunction,
     left_edge,
     starting_with,
+    title_opener,
+    unquote,
 )
 from speechkg.graph.extract.registry import MentionRule
 from speechkg.graph.extract.tables import (
@@ -49,7 +52,7 @@ _ORG_SESSION = re.compile(
 
 # 二十届中央纪委二次全会, 十四届全国人大二次会议: the term before the organ, the session after it
 _TERM_ORGAN_SESSION = re.compile(
-    rf"(?<![{CN}第])(?P<t>[{CN}]{{1,3}})届(?P<org>[{HAN}]{{2,8}}?)(?<![{CN}])(?P<n>[{CN}]{{1,2}})次"
+    rf"(?<![{CN}第])(?:省|市|县|自治区)?(?P<t>[{CN}]{{1,3}})届(?P<org>[{HAN}]{{2,8}}?)(?<![{CN}])(?P<n>[{CN}]{{1,2}})次"
     rf"(?:全体会议|全会|会议)"
 )
 
@@ -69,15 +72,15 @@ _BODY_MEETING = re.compile(
 
 
 _NUMBERED_SESSION = re.compile(
-    rf"(?:(?P<t>[{CN}]{{1,3}})届)?(?P<body>[{HAN}XＸ]{{2,24}}?)第(?P<n>[{CN}]{{1,4}})次"
+    rf"(?:(?P<t>[{CN}]{{1,3}})届)?(?!(?<=\d)[年月日号])(?P<body>[{HAN}XＸ]{{2,24}}?)第(?P<n>[{CN}]{{1,4}})次"
     rf"(?P<kind>{meeting_pattern('numbered')})"
 )
 
 
 _LOCAL_CONGRESS = re.compile(
     starting_with(
-        f"中第省市县区{PLACE_FIRST}",
-        rf"(?P<place>{PLACE}|省|市|县|区)?第(?P<n>[{CN}]{{1,3}})次党(?:代会|代表大会)"
+        f"中第省市县区自{PLACE_FIRST}",
+        rf"(?P<place>{PLACE}|自治区|省|市|县|区)?第(?P<n>[{CN}]{{1,3}})次党(?:代会|代表大会)"
         rf"|(?:中共|中国共产党)(?P<place2>{PLACE}|省|市|县|区)第(?P<n2>[{CN}]{{1,3}})次代表大会",
     )
 )
@@ -102,6 +105,11 @@ _MEETING_PART = re.compile(meeting_pattern("part"))
 _MEETING_REACH = 24  # how far left a meeting's name may run from its kind
 
 
+#: how the name of a meeting ends, the short name of a party congress (二十大) and the spirit of a
+#: meeting (…全会精神) too: a conjunction after one of them joins two names
+_MEETING_ENDS = (*meeting_words("named"), *meeting_words("generic"), "大", "精神")
+
+
 # words that govern other names but stand inside meeting names (全国组织工作会议)
 _MEETING_KEEP = frozenset(
     {
@@ -110,9 +118,7 @@ _MEETING_KEEP = frozenset(
         "在",
         "对",
         "从",
-        "向",
         "于",
-        "由",
         "到",
         "组织",
         "促进",
@@ -232,6 +238,7 @@ def numbered_session(doc: Doc) -> Iterator[Mention]:
         start = max(m.start("body"), left_edge(text, di, max_len=_MEETING_REACH, keep=_ORGAN_WORDS))
         if m.group("t") and start > m.start("t") and not _HELD_OR_ATTENDED.search(text[m.start() : start]):
             start = m.start("t")
+        start = after_conjunction(text, start, di)  # 工作情况和十九届…第五次全体会议
         span = text[start : m.end()]
         if di - start >= 2 and len(span) >= 6:
             yield Mention(start, m.end(), span, "Meeting", span, "numbered-session")
@@ -269,9 +276,10 @@ def named_meeting(doc: Doc) -> Iterator[Mention]:
     for m in _MEETING_KIND.finditer(text):
         start = left_edge(text, m.start(), max_len=_MEETING_REACH, keep=_MEETING_KEEP)
         start = max(start, _cut_after(text, m.start() - _MEETING_REACH, m.end()))
+        start = after_conjunction(text, title_opener(text, start), m.start(), _MEETING_ENDS)
         span = text[start : m.end()]
         if len(span) > len(_meeting_kind(span)) + 1:
-            yield Mention(start, m.end(), span, "Meeting", span, "named-meeting")
+            yield Mention(start, m.end(), span, "Meeting", unquote(span), "named-meeting")
 
 
 #: the meeting rules in the order they run
