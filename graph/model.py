@@ -11,8 +11,6 @@ import hashlib
 import sys
 from dataclasses import dataclass, field
 
-from speechkg.graph.text import join_spaced_names
-
 #: the periods a corpus's mentions are counted by (trend, timeline)
 PERIODS = ("year", "quarter", "month")
 
@@ -26,10 +24,6 @@ class Speech:
     date: _dt.date | None = None
     year: int | None = None  # the year relative dates resolve against
     title: str | None = None
-
-    def __post_init__(self) -> None:
-        # names spaced out by old typesetting (李　强) are read as one name, wherever the text came from
-        object.__setattr__(self, "text", join_spaced_names(self.text))
 
     @property
     def sha256(self) -> str:

@@ -70,20 +70,6 @@ def analysis_form(text: str) -> str:
     return simplified_same_length(text).translate(_HALF_WIDTH)
 
 
-#: a name of two or three characters spaced out with ideographic spaces (李　强, 习　近　平), as
-#: reports typeset it in the 1950s–80s so that every name takes three characters' width: single Han
-#: characters, each between the spaces, with no Han character right before or after the run
-_SPACED_NAME = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?:\u3000[\u4e00-\u9fff]){1,2}(?![\u4e00-\u9fff])")
-
-
-def join_spaced_names(text: str) -> str:
-    """The text with the ideographic spaces inside spaced-out names dropped (李　强 → 李强): how
-    a reader reads them, and how the extractors, which end names at spaces, can."""
-    if "\u3000" not in text:
-        return text
-    return _SPACED_NAME.sub(lambda m: m.group(0).replace("\u3000", ""), text)
-
-
 _DROP = set("“”‘’\"'《》〈〉「」『』 \t\r\n\u3000")
 
 
