@@ -12,6 +12,7 @@ import re
 
 from speechkg.graph.extract import rules
 from speechkg.graph.extract.common import (
+    BILATERAL_PAIR,
     HAN,
     LIST_ITEMS,
     NUMBERED,
@@ -24,7 +25,7 @@ from speechkg.graph.extract.common import (
     unquote,
 )
 from speechkg.graph.extract.goals import goals as goals  # re-exported: COMPONENTS reads formulas.goals
-from speechkg.graph.extract.tables import alternation, rows
+from speechkg.graph.extract.tables import alternation, bilateral, rows
 from speechkg.graph.model import Doc, Mention
 from speechkg.graph.segment import cn_number
 
@@ -312,13 +313,30 @@ _NAME_VERBS = frozenset({"扩大", "提高", "提升", "加大", "增强", "强�
 _STRATEGY_NOT = {"重大", "重要", "总体", "全局", "长远", "国家", "发展", "十大", "各项"}
 
 
+#: 中俄新时代全面战略协作伙伴关系, 越中全面战略合作伙伴关系: a bilateral relationship by its name
+_PARTNERSHIP = re.compile(rf"{BILATERAL_PAIR}(?:{bilateral('partnership')})+伙伴关系")
+_HOLDING = alternation([r[0] for r in rows("upheld.tsv")])
+#: 践行X理念, 坚持和完善X制度: the name is what the verb governs, up to the head; not a second verb
+#: (坚持贯彻新发展理念), 的, a conjunction, a demonstrative or a generic word (相关制度)
+_HELD = {
+    head: re.compile(
+        rf"(?:{alternation([r[0] for r in rows('upheld.tsv') if r[1] == head])})"
+        rf"(?P<c>(?!{_HOLDING}|相关|各项|有关)(?:(?![的和与及、这])[{HAN}]){{2,12}}?{head})(?=[，。；、”]|$)"
+    )
+    for head in {r[1] for r in rows("upheld.tsv")}
+}
 _DISCOURSE = re.compile(r"习近平(?:总书记|同志)?关于[^，。；：“”]{2,30}?的重要(?:论述|思想)")
 
 
 def concepts(doc: Doc) -> list[Mention]:
-    """习近平…思想, 习近平总书记关于…的重要论述, …精神 in lists, …战略."""
+    """习近平…思想, 习近平总书记关于…的重要论述, …精神 in lists, …战略, 中X…伙伴关系, 践行X理念."""
     text = doc.text
-    out = []
+    out = [
+        Mention(m.start(), m.end(), m.group(0), "Concept", m.group(0), "partnership")
+        for m in _PARTNERSHIP.finditer(text)
+    ]
+    for held in _HELD.values():  # 践行X理念, 坚持和完善X制度: the name a verb of holding governs
+        out.extend(Mention(m.start("c"), m.end("c"), m["c"], "Concept", m["c"], "held") for m in held.finditer(text))
     for m in _DISCOURSE.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Concept", m.group(0), "discourse"))
     for m in _XI_THOUGHT.finditer(text):
