@@ -100,3 +100,15 @@ def test_no_relationship_without_a_pair_of_short_names(text):
 )
 def test_what_a_verb_of_holding_governs_is_a_formulation(text, found):
     assert ents(text) == found
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("王毅、王小洪等参加上述活动。", {("Person", "王毅"), ("Person", "王小洪")}),  # the above: no name
+        ("双方同意加强两国发展战略对接，实施乡村振兴战略。", {("Concept", "乡村振兴战略")}),
+        ("各方愿对接各自发展战略，推进共建“一带一路”。", {("Concept", "一带一路")}),
+    ],
+)
+def test_no_name_in_a_demonstrative_or_the_parties_own_strategies(text, found):
+    assert ents(text) == found
