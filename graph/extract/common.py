@@ -34,6 +34,11 @@ def starting_with(chars: str, pattern: str) -> str:
     return f"(?=[{chars}])(?:{pattern})"
 
 
+#: two countries by their one-character short names, China's first or second (中俄, 越中, 中非):
+#: how diplomatic prose names a bilateral relationship (not 中国, not 中方)
+BILATERAL_PAIR = rf"(?:[{HAN}]中|中(?![国方])[{HAN}])"
+
+
 #: The most items an enumeration (A、B、C) is read with: a pattern that repeats "item、" without
 #: bound and then fails at the list's end is tried again from each later item, which is quadratic
 #: in a long list (20,000 bodies in one sentence took minutes).

@@ -12,6 +12,7 @@ import re
 
 from speechkg.graph.extract import rules
 from speechkg.graph.extract.common import (
+    BILATERAL_PAIR,
     HAN,
     LIST_ITEMS,
     NUMBERED,
@@ -24,7 +25,7 @@ from speechkg.graph.extract.common import (
     unquote,
 )
 from speechkg.graph.extract.goals import goals as goals  # re-exported: COMPONENTS reads formulas.goals
-from speechkg.graph.extract.tables import alternation, rows
+from speechkg.graph.extract.tables import alternation, bilateral, rows
 from speechkg.graph.model import Doc, Mention
 from speechkg.graph.segment import cn_number
 
@@ -236,7 +237,8 @@ _DOMAIN = re.compile(
 _NOT_A_NAME = re.compile(r"他们|我们|你们|大家|自己|人们|战略性|形象|面子|政绩|水毁|成为|全国$")
 #: a duration is no name (三年行动 alone is the plan's span, not its name)
 _DURATION = re.compile(rf"^[{NUMERAL_CHARS}\d]+年$")
-_QUANTIFIER = re.compile(r"一项|一个|一场|一批|一系列|这项|这个|该项|各项|多项|本次|此次")
+#: quantifiers and demonstratives before a head name no campaign (一项…, 上述活动: 王毅等参加上述活动)
+_QUANTIFIER = re.compile(r"一项|一个|一场|一批|一系列|这项|这个|该项|各项|多项|本次|此次|上述")
 
 
 def campaigns(doc: Doc) -> list[Mention]:
@@ -310,15 +312,34 @@ _SPIRIT_VERBS = ("发展", "丰富", "学习", "宣传", "秉承", "赓续", "�
 # verbs that begin strategy names (扩大内需战略, 促进消费战略) rather than govern them
 _NAME_VERBS = frozenset({"扩大", "提高", "提升", "加大", "增强", "强化", "促进", "实现"})
 _STRATEGY_NOT = {"重大", "重要", "总体", "全局", "长远", "国家", "发展", "十大", "各项"}
+#: the parties' own strategies are no named strategy (对接两国发展战略, 各自发展战略)
+_STRATEGY_OWNER = re.compile(r"(?:两国|双方|各自|彼此|本国|各国|各方)的?(?:国家)?(?:发展)?$")
 
 
+#: 中俄新时代全面战略协作伙伴关系, 越中全面战略合作伙伴关系: a bilateral relationship by its name
+_PARTNERSHIP = re.compile(rf"{BILATERAL_PAIR}(?:{bilateral('partnership')})+伙伴关系")
+_HOLDING = alternation([r[0] for r in rows("upheld.tsv")])
+#: 践行X理念, 坚持和完善X制度: the name is what the verb governs, up to the head; not a second verb
+#: (坚持贯彻新发展理念), 的, a conjunction, a demonstrative or a generic word (相关制度)
+_HELD = {
+    head: re.compile(
+        rf"(?:{alternation([r[0] for r in rows('upheld.tsv') if r[1] == head])})"
+        rf"(?P<c>(?!{_HOLDING}|相关|各项|有关)(?:(?![的和与及、这])[{HAN}]){{2,12}}?{head})(?=[，。；、”]|$)"
+    )
+    for head in {r[1] for r in rows("upheld.tsv")}
+}
 _DISCOURSE = re.compile(r"习近平(?:总书记|同志)?关于[^，。；：“”]{2,30}?的重要(?:论述|思想)")
 
 
 def concepts(doc: Doc) -> list[Mention]:
-    """习近平…思想, 习近平总书记关于…的重要论述, …精神 in lists, …战略."""
+    """习近平…思想, 习近平总书记关于…的重要论述, …精神 in lists, …战略, 中X…伙伴关系, 践行X理念."""
     text = doc.text
-    out = []
+    out = [
+        Mention(m.start(), m.end(), m.group(0), "Concept", m.group(0), "partnership")
+        for m in _PARTNERSHIP.finditer(text)
+    ]
+    for held in _HELD.values():  # 践行X理念, 坚持和完善X制度: the name a verb of holding governs
+        out.extend(Mention(m.start("c"), m.end("c"), m["c"], "Concept", m["c"], "held") for m in held.finditer(text))
     for m in _DISCOURSE.finditer(text):
         out.append(Mention(m.start(), m.end(), m.group(0), "Concept", m.group(0), "discourse"))
     for m in _XI_THOUGHT.finditer(text):
@@ -336,7 +357,7 @@ def concepts(doc: Doc) -> list[Mention]:
         if text[start - 1 : start] == "”":
             continue  # “X”…战略: the quoted rule owns it
         content = text[start : m.end() - 2]
-        if len(content) < 2 or content in _STRATEGY_NOT:
+        if len(content) < 2 or content in _STRATEGY_NOT or _STRATEGY_OWNER.search(content):
             continue
         out.append(Mention(start, m.end(), text[start : m.end()], "Concept", text[start : m.end()], "strategy"))
     return out

@@ -11,8 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from speechkg.graph.extract.common import HAN, PLACE, inside_quotes, is_boundary, left_edge, quotes, unquote
-from speechkg.graph.extract.tables import alternation
+from speechkg.graph.extract.common import (
+    BILATERAL_PAIR,
+    HAN,
+    PLACE,
+    inside_quotes,
+    is_boundary,
+    left_edge,
+    quotes,
+    unquote,
+)
+from speechkg.graph.extract.tables import alternation, bilateral
 from speechkg.graph.model import Doc, Mention
 
 _GOAL_HEAD = re.compile(r"(?:奋斗目标|目标任务|新目标|目标|红线)(?!导向|责任|管理|考核|体系|值)")
@@ -69,6 +78,9 @@ _TARGET_START = re.compile(
 )
 _MODERN = re.compile(rf"(?:社会主义)?现代化新?(?P<place>{PLACE})(?![{HAN}]{{0,1}}(?:建设者|特色))")
 _STRONG = re.compile(rf"[{HAN}]{{2,6}}强(?:省|市|县|区|国)")
+#: 新时代中非命运共同体, 中老命运共同体: the community of shared future China is to build with a
+#: country or a region, named by the pair of short names
+_COMMUNITY = re.compile(rf"(?:(?:面向)?新时代的?)?{BILATERAL_PAIR}(?:{bilateral('community')})?命运共同体")
 _SAFE = re.compile(rf"(?:更高水平的)?(?:平安|法治|美丽|健康|数字|幸福)(?:{PLACE}|中国)")
 
 
@@ -180,6 +192,12 @@ def _safe_places(text: str) -> Iterator[Mention]:
         yield Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "safe-place", key=key)
 
 
+def _communities(text: str) -> Iterator[Mention]:
+    """新时代中非命运共同体, 越中命运共同体: a bilateral community of shared future, a goal."""
+    for m in _COMMUNITY.finditer(text):
+        yield Mention(m.start(), m.end(), m.group(0), "Goal", m.group(0), "community")
+
+
 def _governed_goals(text: str, start: int, end: int, rule: str) -> Iterator[Mention]:
     """The goals a verb governs in text[start:end], one per 、VERB (建设X、建设Y), each ending
     on a word boundary."""
@@ -231,4 +249,5 @@ _RULES: tuple[Callable[[str], Iterator[Mention]], ...] = (
     _modern_places,
     _strong_places,
     _safe_places,
+    _communities,
 )

@@ -69,3 +69,9 @@ def verbs(*tags: str) -> str:
     """A regex alternation of the verbs of data/verbs.tsv that carry any of `tags`, longest first
     (主持召开 before 主持)."""
     return alternation([w for tag in tags for w in tagged("verbs.tsv", tag, 1)])
+
+
+def bilateral(tag: str) -> str:
+    """A regex alternation of the qualifiers of data/bilateral.tsv that carry `tag` (partnership,
+    community): the words between a pair of short names (中俄) and the relationship's head."""
+    return alternation(tagged("bilateral.tsv", tag, 1))
