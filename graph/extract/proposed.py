@@ -23,8 +23,14 @@ from collections.abc import Iterator
 from speechkg.graph.extract import ner, rules
 from speechkg.graph.extract.common import known_word
 from speechkg.graph.extract.persons import is_foreign, is_name
-from speechkg.graph.extract.tables import SURNAMES, TRANSLIT, alternation, column
+from speechkg.graph.extract.tables import SURNAMES, TRANSLIT, alternation, column, tagged
 from speechkg.graph.model import Doc, Mention
+
+
+def _words(kind: str) -> tuple[str, ...]:
+    """The words of data/proposals.tsv of that kind."""
+    return tagged("proposals.tsv", kind, 1)
+
 
 #: the least confidence (the model's probability of its least sure tag in the span) to keep a
 #: proposal: a Chinese name must be surer than a transliterated one, whose characters the rules
@@ -35,7 +41,7 @@ MIN_CONFIDENCE_CHINESE = 0.8
 _NOT_FOREIGN_END = frozenset("方中盟党会国")
 #: one-character names of countries in official usage (中美, 韩美, 中俄): two of them, or one and
 #: 方 (毛方, 中方), are a pair of countries or a country's side, no person
-_COUNTRY_CHARS = frozenset("中美俄英法德日韩朝印巴孟越泰蒙老柬缅菲马新澳加墨古埃伊叙以沙土乌哈吉塔阿非欧毛")
+_COUNTRY_CHARS = frozenset(_words("country"))
 
 _HEADS = alternation(column("organs.tsv", {1: "name-head"}))
 _HEAD = re.compile(rf"(?:{_HEADS})$")
@@ -53,23 +59,22 @@ BODY_WINDOW = 18
 #: 市妇联联合人社部, 中国全国人大同法国国民议会),
 #: a compass part (首尔西部)
 _NOT_ONE_BODY = re.compile(
-    r"^(?:各级?|全体|广大|有关|相关|基层|所有|一些|部分|其他|其它|本|该|我|贵|[省市县乡村]级|乡镇|社区|新时代|成员国|各国|两国|[同与和对向在从由])"
-    r"|(?:部委|党政军|[东西南北中内外全局]部)$|^.{1,2}组织$"
+    rf"^(?:{alternation(_words('generic-start'))})|(?:{alternation(_words('generic-end'))})$|^.{{1,2}}组织$"
     r"|..(?:会同|联合)|[委部局院会厅府联办大](?:同|和|与|及)."
 )
 
 #: what stands before a kind of unit, not one unit: 各类金融控股公司, 一批龙头企业, 多家银行
-_KINDS_BEFORE = re.compile(r"(?:各类|各级|各|有关|相关|所有|一些|部分|其他|广大|全体|多家|一批|多个|等)$")
+_KINDS_BEFORE = re.compile(rf"(?:{alternation(_words('kinds-before'))})$")
 
 #: a credit before a name: the reporter's or editor's, no one the text is about ((记者 张华), 文字编辑：X)
-_CREDIT_BEFORE = re.compile(r"(?:记者|编辑|摄影|摄像|通讯员|撰稿|责编|主编)[^）)。，\n]{0,12}$")
+_CREDIT_BEFORE = re.compile(rf"(?:{alternation(_words('credit'))})[^）)。，\n]{{0,12}}$")
 
 #: words after a surname that make a form of address, not a name (吴老师, 冯伯伯, 张师傅)
-_ADDRESS = re.compile(r"^.(?:老师|师傅|伯伯|叔叔|阿姨|大爷|大妈|大娘|奶奶|爷爷|大哥|大姐|老汉|医生|总)$")
+_ADDRESS = re.compile(rf"^.(?:{alternation(_words('address'))})$")
 
 #: what stands before a transliterated "name" that is a place or a thing: a quotation mark or a
 #: bracket (台风“卡努”, “萨尔马特”导弹, （杰哈德）) or a verb of going or taking (赴杜布罗夫尼克, 夺取苏赫奈)
-_THING_BEFORE = re.compile(r"(?:[“‘「（(《·]|赴|到|抵达|前往|飞抵|途经|夺取|攻占|收复|占领|位于|首都)$")
+_THING_BEFORE = re.compile(rf"(?:{alternation(_words('thing-before'))})$")
 
 #: a transliterated name goes on after ·, - or a regnal number: 佩通坦·钦那瓦, 苏珊-赖斯, 卡尔十六世·古斯塔夫
 #: (the model may stop before them; a proposal after · is such a name's tail, and dropped)
