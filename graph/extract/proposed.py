@@ -37,12 +37,18 @@ def _words(kind: str) -> tuple[str, ...]:
 #: check one by one (a surname and two characters is also what many phrases look like: 严私德)
 MIN_CONFIDENCE = 0.5
 MIN_CONFIDENCE_CHINESE = 0.8
+#: a place before a head of state's title, in transliteration characters, is a state on that
+#: evidence; the model need only lean to a place (it often hesitates between place and organization)
+MIN_CONFIDENCE_STATE = 0.3
 #: last characters of a three-character "name" that is an organ's abbreviation (孟人盟)
 _NOT_FOREIGN_END = frozenset("方中盟党会国")
 #: one-character names of countries in official usage (中美, 韩美, 中俄): two of them, or one and
 #: 方 (毛方, 中方), are a pair of countries or a country's side, no person
 _COUNTRY_CHARS = frozenset(_words("country"))
 
+#: the titles of heads of state and government and their ministers (titles.tsv: foreign), and
+#: 总理: after a state's name, its head (毛里塔尼亚总统, 爱尔兰总理)
+_STATE_TITLE = re.compile(f"(?:{alternation(column('titles.tsv', {1: 'foreign'}) + ('总理', '副总理'))})")
 _HEADS = alternation(column("organs.tsv", {1: "name-head"}))
 _HEAD = re.compile(rf"(?:{_HEADS})$")
 _HEAD_ANYWHERE = re.compile(_HEADS)
@@ -173,6 +179,10 @@ def names(doc: Doc, model: str = ner.DEFAULT_MODEL) -> list[Mention]:
 
 def decide(text: str, start: int, end: int, tag: str, confidence: float, rule: str) -> Mention | None:
     """The mention the rules make of one proposal, or None."""
+    if tag == "LOC":  # a place before the title of its head of state or government is that state
+        if confidence < MIN_CONFIDENCE_STATE or not _STATE_TITLE.match(text, end) or not is_foreign(text[start:end]):
+            return None
+        return Mention(start, end, text[start:end], "Body", text[start:end], rule, confidence=confidence)
     decided = DECIDE.get(tag)
     span = text[start:end]
     if decided is None or confidence < MIN_CONFIDENCE or not decided[1](span, confidence):

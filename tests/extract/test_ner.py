@@ -184,3 +184,24 @@ def test_the_graph_records_the_model_and_its_confidence(tmp_path):
     none.serialize(tmp_path / "none.ttl")
     assert "skg:confidence" not in (tmp_path / "none.ttl").read_text(encoding="utf-8")
     assert not none.find("刘建国")
+
+
+@pytest.mark.parametrize(
+    "text, bodies",
+    [
+        # prose of foreign relations: the states act, each side's 方 is its state
+        (
+            "中方愿同毛方加强合作。毛里塔尼亚总统加兹瓦尼表示，中国是好朋友，坚持中国特色社会主义。",
+            {("中国", frozenset({"中方"})), ("毛里塔尼亚", frozenset({"毛方"}))},
+        ),
+        (
+            "两国元首同意加强合作，中国愿同俄方一道努力。俄罗斯总统普京表示赞同。",
+            {("中国", frozenset()), ("俄罗斯", frozenset({"俄方", "俄罗斯联邦"}))},
+        ),
+        # a work report's 中国 is no party
+        ("我们要建设中国式现代化，中国经济持续回升向好。", set()),
+    ],
+)
+def test_states_act_in_the_prose_of_foreign_relations(text, bodies):
+    doc = process(Speech(text=text, source="inline.txt", year=2024))
+    assert {(e.label, frozenset(e.aliases)) for e in doc.entities if e.type == "Body"} == bodies
