@@ -16,6 +16,7 @@ from functools import partial
 from speechkg.graph.extract import bodies, dates, documents, formulas, lexicon, meetings, persons, relations, rules
 from speechkg.graph.extract.common import PUNCT, governs, is_boundary, word_around
 from speechkg.graph.extract.tables import TITLES, meeting_pattern, verbs
+from speechkg.graph.extract.talks import talks
 from speechkg.graph.model import Doc, Mention
 
 TITLE_SET = frozenset(TITLES)
@@ -264,9 +265,9 @@ def _candidates(doc: Doc, comps: dict[str, Component], lex: lexicon.Lexicon) -> 
 
 
 def _settled(doc: Doc, resolved: list[Mention]) -> list[Mention]:
-    """The resolved mentions, one type per name, with the party groups of bodies and the meetings
-    bodies convene added; what resolve kept, it keeps again, so each step resolves only when it
-    adds or retypes."""
+    """The resolved mentions, one type per name, with the party groups of bodies, the meetings
+    bodies convene and the talks persons hold added; what resolve kept, it keeps again, so each
+    step resolves only when it adds or retypes."""
     first = _one_type_per_name(resolved)
     groups = party_groups(doc, first)
     if groups or any(a is not b for a, b in zip(first, resolved, strict=True)):
@@ -274,6 +275,9 @@ def _settled(doc: Doc, resolved: list[Mention]) -> list[Mention]:
     convened = convened_meetings(doc, first)
     if convened:
         first = resolve([(0, m) for m in first] + [(1, m) for m in convened])
+    talked = talks(doc, first)
+    if talked:
+        first = resolve([(0, m) for m in first] + [(1, m) for m in talked])
     return first
 
 

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
+from speechkg.graph.extract import rules as mention_rules
 from speechkg.graph.extract.relations.frame import (
     CHAIR,
     DATE,
@@ -257,6 +258,32 @@ def _list_gap(between: str) -> bool:
     return bool(re.match(r"^(?:同志)?(?:、|和|及|以及)[^，。；、]{0,16}$", between))
 
 
+def talk(c: Clause) -> Iterator[Found]:
+    """A talk (张三会见A国总统B, 张三同B举行会谈): its host and its counterpart spoke at it, and the day
+    the sentence gives (a news lead's date or one after the host) is its date."""
+    for mt in c.meetings:
+        if mt.rule != mention_rules.TALK:
+            continue
+        lo = c.clause_start(mt.start)
+        hosts = [p for p in c.of("Person") if lo <= p.start and p.end <= mt.start]
+        inside = [p for p in c.of("Person") if mt.start <= p.start and p.end <= mt.end]
+        if not hosts:
+            continue
+        host = hosts[-1]
+        yield mt, SPEAKER, host
+        if inside:
+            yield mt, SPEAKER, inside[-1]
+        days = [
+            d
+            for d in c.of("Date")
+            if (d.value or "").count("-") == 2
+            and d.end <= mt.start
+            and (d.start >= host.end or _LEAD.match(c.text[c.sent.start : d.start]))
+        ]
+        if days:
+            yield mt, DATE, days[-1]
+
+
 # ------------------------------------------------------------------ organizers
 
 
@@ -265,6 +292,8 @@ def named_after(c: Clause) -> Iterator[Found]:
     中国共产党第二十届中央委员会第一次全体会议 the innermost organ; of A暨B the one in A."""
     text = c.text
     for mt in c.meetings:
+        if mt.rule == mention_rules.TALK:
+            continue  # 会见A国总统B: the country holds no talk
         ji = text.find("暨", mt.start, mt.end)
         first_part_end = ji if ji >= 0 else mt.end
         inside = [
