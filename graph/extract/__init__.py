@@ -41,6 +41,10 @@ COMPONENTS: dict[str, Component] = {
 _RANK = {name: i for i, name in enumerate(COMPONENTS)}
 
 
+#: rules of meetings whose names hold other meetings: …会议小范围会谈, 学习贯彻党的十九大精神研讨班
+_HOLDS_MEETINGS = frozenset({rules.MEETING_PART, rules.THEMED_MEETING})
+
+
 #: (inner, outer) type pairs where the inner span is part of a title, not a mention of its own:
 #: 习近平 in 习近平新时代中国特色社会主义思想 or in 《习近平法治思想学习纲要》; 高质量发展 and
 #: 2024年 in 《关于促进民营经济高质量发展的若干措施》, 《2024年工作要点》
@@ -86,8 +90,9 @@ def _fits(m: Mention, kept: list[Mention], around: list[int], inner: array) -> b
             k = kept[i]
             inside = k.start <= m.start and m.end <= k.end
             # a title written out (关于接受张三同志请辞的决定) names its persons; 《》 titles do not
-            # a part of a meeting (…会议小范围会谈) holds the meeting it is part of
-            same = k.type == m.type and k.rule != rules.MEETING_PART
+            # a part of a meeting (…会议小范围会谈) holds the meeting it is part of, a seminar the
+            # meetings its theme names
+            same = k.type == m.type and k.rule not in _HOLDS_MEETINGS
             if not inside or same or ((m.type, k.type) in _NOT_NESTED and k.rule != rules.ABOUT_TITLE):
                 return False
             i = around[i]

@@ -414,3 +414,18 @@ def test_rules_are_linear_ish_in_a_long_sentence():
     t = time.process_time()
     R.relations(doc)
     assert time.process_time() - t < 5.0
+
+
+def test_a_seminar_opens_and_closes_and_is_in_focus():
+    src = (
+        "[M:全省统战干部专题研讨班][D:3月5日=2022-03-05]下午在省社会主义学院结业，[P:赵建平]出席结业式并作总结讲话。"
+        "\n学员们认真学习。\n[P:钱立新]主持结业式。"
+    )
+    assert found("held-on", src) == {("全省统战干部专题研讨班", "date", "3月5日")}
+    assert found("speaker-here", src) == {("全省统战干部专题研讨班", "speaker", "赵建平")}
+    assert found("chair-here", src) == {("全省统战干部专题研讨班", "chair", "钱立新")}
+
+
+def test_a_meeting_held_a_long_place_after_its_name_is_in_focus():
+    src = "[M:全市宣传工作会议][D:3月5日=2022-03-05]上午在市行政中心召开。市委书记[P:周立]出席会议并讲话。"
+    assert found("speaker-here", src) == {("全市宣传工作会议", "speaker", "周立")}
