@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 
 from speechkg.graph.extract.relations.frame import CHAIR, SPEAKER, Clause, top_level
-from speechkg.graph.extract.relations.patterns import FILL, GENERIC_MEETING
+from speechkg.graph.extract.relations.patterns import GENERIC_MEETING, PERSON_FILL
 from speechkg.graph.extract.tables import verbs
 from speechkg.graph.model import Mention, Relation
 
 _HELD = re.compile(rf"^[^，。；]{{0,12}}?(?:{verbs('hold', 'open', 'host')})")
 #: how far after a meeting's name its verb of holding may stand (12 characters, the verb, a date cut out)
 _HELD_REACH = 24
-_ATTENDS = re.compile(rf"(?:同志)?{FILL}出席(?:了)?(?:{GENERIC_MEETING}|活动)?[。，；]")
+_ATTENDS = re.compile(rf"(?:同志)?{PERSON_FILL}出席(?:了)?(?:{GENERIC_MEETING}|活动)?[。，；]")
 #: the first lines of a news item (headline and lead sentence) that name the meeting it is about
 ITEM_LINES = 2
 # a meeting still to come is not the one reported: 决定今年10月在北京召开…, 将于…举行

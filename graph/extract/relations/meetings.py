@@ -20,30 +20,39 @@ from speechkg.graph.extract.relations.frame import (
     outermost,
     top_level,
 )
-from speechkg.graph.extract.relations.patterns import FILL, GENERIC_MEETING, SPEECH, SUBJECT_PREFIX, TIME_OF_DAY
+from speechkg.graph.extract.relations.patterns import (
+    FILL,
+    GENERIC_MEETING,
+    PERSON_FILL,
+    SPEECH,
+    SUBJECT_PREFIX,
+    TIME_OF_DAY,
+)
 from speechkg.graph.extract.tables import verbs
 from speechkg.graph.model import Doc, Mention
 
 _AND_SPEAK = re.compile(rf"(?:开幕式|闭幕式|开幕会|闭幕会)?(?:上)?并{SPEECH}")
+# 主持召开X座谈会上指出 / 时强调: the chair spoke at it
+_CHAIR_SPOKE = re.compile(rf"(?:上|时)[，,]?(?:{SPEECH}|指出|强调|表示)")
 
-_CHAIR = re.compile(rf"^{FILL}(?:{verbs('chair')})了?$")
-_SPEAK_AT = re.compile(rf"^{FILL}(?:在|出席)$")
+_CHAIR = re.compile(rf"^{PERSON_FILL}(?:{verbs('chair')})了?$")
+_SPEAK_AT = re.compile(rf"^{PERSON_FILL}(?:在|出席)$")
 _SPEAK_AFTER = re.compile(
     rf"^(?:等(?:重要)?会议)?(?:开幕式|闭幕式|开幕会|闭幕会)?"
     rf"(?:上(?:的)?[，,]?(?:{SPEECH}|指出|强调|表示|宣布)|并{SPEECH})"
 )
 _LIST_SEP = re.compile(r"^(?:、|和|及|以及|，)$")
 # …主持会议 / 主持并讲话 / 主持召开座谈会 / 出席会议并讲话 / 在会上讲话 / 在发言中: the meeting in focus
-_CHAIR_HERE = re.compile(rf"^{FILL}主持(?:召开了?)?(?:{GENERIC_MEETING}(?=[，。；并\s]|$)|(?=并))")
+_CHAIR_HERE = re.compile(rf"^{PERSON_FILL}主持(?:召开了?)?(?:{GENERIC_MEETING}(?=[，。；并\s]|$)|(?=并))")
 _SPEAK_HERE = re.compile(
-    rf"^{FILL}(?:出席(?:{GENERIC_MEETING})?并{SPEECH}|在(?:会上|会议上|大会上)"
+    rf"^{PERSON_FILL}(?:出席(?:{GENERIC_MEETING})?并{SPEECH}|在(?:会上|会议上|大会上)"
     rf"(?:{SPEECH}|指出|强调|表示)|在(?:会上的|会议上的)?(?:讲话|发言|致辞)中"
     r"|作(?:了)?(?:工作|主题|专题)?报告)"
 )
 _THEN_SPEAK = re.compile(rf"^[^，。；]{{0,16}}?并{SPEECH}")
-# A、B、C先后发言: each person of a list that ends at the verb
+# A、B、C先后发言 / A、B等6位委员先后发言: each person of a list that ends at the verb
 _LIST_SPEAK = re.compile(
-    r"(?:同志)?(?:等)?(?:先后|分别|相继|也|还)?"
+    r"(?:同志)?(?:等(?:(?:[0-9０-９]+|[一二三四五六七八九十]+)(?:人|位|名)[^，。；、]{0,8}?)?)?(?:先后|分别|相继|也|还)?"
     r"(?:发言|发了言|讲话|致辞|作了?(?:交流)?发言)(?![精要])"
 )
 _SAYS = re.compile(r"(?:同志)?(?:在[^，。；]{0,10}?)?(?:说|表示|指出|强调|认为)[，：:]")
@@ -146,12 +155,12 @@ def held_on(c: Clause) -> Iterator[Found]:
 
 
 def chair(c: Clause) -> Iterator[Found]:
-    """PERSON (DATE)(在X) 主持召开 MEETING."""
+    """PERSON (DATE)(在X) 主持召开 MEETING; who chairs it and then 讲话 / 上指出 / 时强调 spoke at it."""
     for p in c.of("Person"):
         for mt in c.near(p.end):
             if _CHAIR.match(c.gap(p.end, mt.start)):
                 yield mt, CHAIR, p
-                if _AND_SPEAK.match(c.text, mt.end):
+                if _AND_SPEAK.match(c.text, mt.end) or _CHAIR_SPOKE.match(c.text, mt.end):
                     yield mt, SPEAKER, p
 
 
