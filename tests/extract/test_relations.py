@@ -216,6 +216,15 @@ def test_speaker_here():
     assert found("speaker-here", src) == {("全市科技大会", "speaker", n) for n in ("钱芳", "赵平", "孙立")}
 
 
+def test_speaker_here_of_a_report():
+    src = "[M:市第十六届人民代表大会第三次会议]上午开幕。市长[P:钱芳]作政府工作报告。"
+    assert found("speaker-here", src) == {("市第十六届人民代表大会第三次会议", "speaker", "钱芳")}
+    src = "[M:市第十六届人民代表大会第三次会议]上午开幕。[P:赵平]代表市人大常委会向大会报告工作。"
+    assert found("speaker-here", src) == {("市第十六届人民代表大会第三次会议", "speaker", "赵平")}
+    src = "[M:市第十六届人民代表大会第三次会议]上午开幕。要学习[P:钱芳]作的报告，[P:赵平]将作报告。"
+    assert found("speaker-here", src) == set()
+
+
 def test_said_by_who_chaired_or_attended():
     src = (
         "[P:钱芳]主持召开[M:全市企业家座谈会]\n[P:钱芳]主持召开座谈会。副市长[P:赵平]出席。"

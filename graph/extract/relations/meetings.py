@@ -47,7 +47,9 @@ _CHAIR_HERE = re.compile(rf"^{PERSON_FILL}主持(?:召开了?)?(?:{GENERIC_MEETI
 _SPEAK_HERE = re.compile(
     rf"^{PERSON_FILL}(?:出席(?:{GENERIC_MEETING})?并{SPEECH}|在(?:会上|会议上|大会上)"
     rf"(?:{SPEECH}|指出|强调|表示)|在(?:会上的|会议上的)?(?:讲话|发言|致辞)中"
-    r"|作(?:了)?(?:工作|主题|专题)?报告)"
+    r"|作了?[^，。；的将]{0,12}?报告"
+    # 代表国务院向大会作政府工作报告 / 代表常委会向大会报告工作
+    r"|代表(?!大会)[^，。；]{2,30}?向(?:大会|会议|全会)(?:作了?[^，。；的]{0,12}?(?:报告|说明)|报告工作))"
 )
 _THEN_SPEAK = re.compile(rf"^[^，。；]{{0,16}}?并{SPEECH}")
 # A、B、C先后发言 / A、B等6位委员先后发言: each person of a list that ends at the verb
@@ -205,7 +207,8 @@ def _next_is_meeting(c: Clause, p: Mention) -> bool:
 
 
 def speaker_here(c: Clause) -> Iterator[Found]:
-    """PERSON 出席会议并讲话 / 在会上讲话 / 在发言中 / 作报告: the meeting in focus."""
+    """PERSON 出席会议并讲话 / 在会上讲话 / 在发言中 / 作(政府工作)报告 / 代表X向大会作报告: the
+    meeting in focus."""
     about = c.about()
     if about is None:
         return

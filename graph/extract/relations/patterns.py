@@ -19,6 +19,7 @@ FILL = (
 PERSON_FILL = rf"(?:{alternation(TITLES)})?{FILL}"
 # a meeting named by a common noun, not a name: 会议, 座谈会, 闭幕会…
 GENERIC_MEETING = rf"(?:{meeting_pattern('generic')})"
-SPEECH = r"(?:发表|作)?了?(?:重要|主旨|书面|总结)?(?:讲话|致辞|演讲|发言|讲座)|致辞|作[^，。；]{0,12}?报告"
+# one group, so that 并{SPEECH} reads 并 + a speech (not 并讲话 | 致辞 | 作…报告 alone)
+SPEECH = r"(?:(?:发表|作)?了?(?:重要|主旨|书面|总结)?(?:讲话|致辞|演讲|发言|讲座)|致辞|作[^，。；的]{0,12}?报告)"
 # what may stand before the subject in its clause (after ，；：): ——, 以 (以X为核心的Y), 在/于 a place
 SUBJECT_PREFIX = re.compile(r"^\s*(?:——|以|[^，。；]{0,6}?[在于])?$")
