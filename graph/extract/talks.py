@@ -41,8 +41,11 @@ _OFFICE_NAME = re.compile(rf"(?P<office>.*(?:{_TITLE}))(?P<name>[{HAN}·]*)")
 _NAME = re.compile(rf"^(?:[{HAN}]{{2,6}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}}){{1,2}})$")
 # no name: a list, a courtesy, an adverb (同A总书记多次举行会晤), or a title (…驻华代表处主任)
 _NOT_IN_NAME = re.compile(
-    rf"[和及与等兼并时在将团]|先生|女士|夫人|嘉宾|一行|特使|阁下|殿下|领导人|分别|多次|共同|再次|先后|{_TITLE}"
+    rf"[和及与等兼并时在将团]|先生|女士|夫人|嘉宾|一行|特使|顾问|助理|官员|成员|专家|阁下|殿下|领导人"
+    rf"|分别|多次|共同|再次|先后|{_TITLE}"
 )
+# a headline's office that names a group received, not a counterpart: 会见…会议代表, 会见工商界代表
+_GROUP = re.compile(r"(?:代表|委员|成员|嘉宾|学员|师生|顾问)$")
 
 
 @dataclass(frozen=True)
@@ -66,14 +69,29 @@ def talks(doc: Doc, found: list[Mention]) -> list[Mention]:
     counterparts the frames name that no person rule found (rule `rules.TALK_COUNTERPART`)."""
     persons = sorted((m for m in found if m.type == "Person"), key=lambda m: m.start)
     ends = {m.end: m for m in persons}
+    frames = [f for host in persons for f in _frames(doc.text, host, ends)]
     out: list[Mention] = []
-    for host in persons:
-        for f in _frames(doc.text, host, ends):
-            out.append(_talk(doc.text, f))
-            if f.name and f.name_start + len(f.name) not in ends:
-                end = f.name_start + len(f.name)
-                out.append(Mention(f.name_start, end, f.name, "Person", f.name, rules.TALK_COUNTERPART))
+    for f in frames:
+        out.append(_talk(doc.text, f, _reported(f, frames)))
+        if f.name and f.name_start + len(f.name) not in ends:
+            end = f.name_start + len(f.name)
+            out.append(Mention(f.name_start, end, f.name, "Person", f.name, rules.TALK_COUNTERPART))
     return out
+
+
+def _reported(f: _Frame, frames: list[_Frame]) -> _Frame:
+    """The frame whose key a headline's talk takes: the one report of the same host and kind whose
+    office holds the headline's (A国国会主席 → A国国会主席兼下议院议长B), else its own."""
+    if f.name:
+        return f
+    same = {
+        (r.office, r.name)
+        for r in frames
+        if r.name and r.host.label == f.host.label and r.kind == f.kind and f.office in r.office
+    }
+    if len(same) != 1:
+        return f
+    return next(r for r in frames if (r.office, r.name) in same)
 
 
 def _frames(text: str, host: Mention, ends: dict[int, Mention]) -> Iterator[_Frame]:
@@ -105,7 +123,7 @@ def _counterpart(text: str, lo: int, hi: int, ends: dict[int, Mention], headline
     if m is None:
         return None
     name = m.group("name")
-    if not name and headline:
+    if not name and headline and not _GROUP.search(m.group("office")):
         return _office(m.group("office")), "", hi
     if _NAME.match(name) and not _NOT_IN_NAME.search(name):
         return _office(m.group("office")), name, m.start("name")
@@ -117,7 +135,8 @@ def _office(words: str) -> str:
     return words.rsplit("的", 1)[-1]
 
 
-def _talk(text: str, f: _Frame) -> Mention:
+def _talk(text: str, f: _Frame, keyed: _Frame) -> Mention:
+    """The talk's mention: its span, its labels with the host before it, the key of `keyed`."""
     span = text[f.start : f.end]
     host = f.host.label
     if f.kind == f.verb:  # 会见
@@ -132,7 +151,7 @@ def _talk(text: str, f: _Frame) -> Mention:
         "Meeting",
         label,
         rules.TALK,
-        key=f"Meeting|talk:{host}|{f.kind}|{f.office}",
+        key=f"{rules.TALK_KEY}{host}|{keyed.kind}|{keyed.office}",
         aliases=(short, host + span),
         canonical=True,
     )

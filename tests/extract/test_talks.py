@@ -50,3 +50,15 @@ def test_a_working_talk_keeps_its_word_and_the_short_form():
 def test_no_talk_without_a_reported_counterpart(text):
     assert _meetings(text) == set()
     assert not {r for r in rels(text) if r[1] == "speaker"}
+
+
+def test_a_headline_naming_part_of_the_office_is_the_talk_reported():
+    text = "赵海山会见乙国国会主席\n委员长赵海山3月3日在京会见乙国国会主席兼众议长莫雷蒂。"
+    assert _meetings(text) == {"赵海山会见乙国国会主席兼众议长莫雷蒂"}
+
+
+def test_a_propagated_talk_names_no_organizer_and_a_role_is_no_name():
+    text = "王建国会见甲国总统\n国家主席王建国3月3日在京会见甲国总统卡尔多萨。王建国说，会见甲国总统是荣幸。"
+    assert not {r for r in rels(text) if r[1] == "organizer"}
+    assert _meetings("王建国会见甲国总统顾问\n国家主席王建国3月3日会见甲国总统顾问。") == set()
+    assert _meetings("王建国会见全省劳动模范代表\n国家主席王建国3月3日会见全省劳动模范代表。") == set()

@@ -274,7 +274,7 @@ def talk(c: Clause) -> Iterator[Found]:
     """A talk (张三会见A国总统B, 张三同B举行会谈): its host and its counterpart spoke at it, and the day
     the sentence gives (a news lead's date or one after the host) is its date."""
     for mt in c.meetings:
-        if mt.rule != mention_rules.TALK:
+        if not (mt.key or "").startswith(mention_rules.TALK_KEY):
             continue
         lo = c.clause_start(mt.start)
         hosts = [p for p in c.of("Person") if lo <= p.start and p.end <= mt.start]
@@ -304,7 +304,7 @@ def named_after(c: Clause) -> Iterator[Found]:
     中国共产党第二十届中央委员会第一次全体会议 the innermost organ; of A暨B the one in A."""
     text = c.text
     for mt in c.meetings:
-        if mt.rule == mention_rules.TALK:
+        if (mt.key or "").startswith(mention_rules.TALK_KEY):
             continue  # 会见A国总统B: the country holds no talk
         ji = text.find("暨", mt.start, mt.end)
         first_part_end = ji if ji >= 0 else mt.end
