@@ -274,12 +274,22 @@ def _with_push(text: str, start: int) -> int:
     return p.start("name") if p else start
 
 
+# 中国—东盟博览会, 第二届中国－中亚峰会: China and its partner joined by a dash open the name
+_PARTNER = re.compile(rf"(?:首届|第[{CN}]{{1,3}}届)?中国[—－-]$")
+
+
+def _with_partner(text: str, start: int) -> int:
+    """The name's start moved back over 中国— that opens it (the dash is no edge there)."""
+    p = _PARTNER.search(text, max(0, start - 9), start)
+    return p.start() if p else start
+
+
 def named_meeting(doc: Doc) -> Iterator[Mention]:
     """A name before a kind of meeting in meetings.tsv (全省组织工作会议, …座谈会)."""
     text = doc.text
     for m in _MEETING_KIND.finditer(text):
         start = left_edge(text, m.start(), max_len=_MEETING_REACH, keep=_MEETING_KEEP)
-        start = _with_push(text, max(start, _cut_after(text, m.start() - _MEETING_REACH, m.end())))
+        start = _with_partner(text, _with_push(text, max(start, _cut_after(text, m.start() - _MEETING_REACH, m.end()))))
         span = text[start : m.end()]
         if len(span) > len(_meeting_kind(span)) + 1:
             yield Mention(start, m.end(), span, "Meeting", span, "named-meeting")

@@ -35,3 +35,15 @@ def test_push_opens_a_meeting_name_after_a_verb_of_holding():
 
 def test_push_as_a_verb_stays_out_of_the_name():
     assert _meetings("各地要持续推动全省组织工作会议精神落地见效。") == {"全省组织工作会议"}
+
+
+def test_china_and_its_partner_open_a_meeting_name():
+    text = "国家主席王建国5月19日在西安主持第二届中国－中亚峰会并发表主旨讲话。"
+    assert _meetings(text) == {"第二届中国－中亚峰会"}
+    assert rels(text) == {
+        ("第二届中国－中亚峰会", "chair", "王建国"),
+        ("第二届中国－中亚峰会", "speaker", "王建国"),
+        ("第二届中国－中亚峰会", "date", "2022-05-19"),
+    }
+    # the partner is no organizer
+    assert not {r for r in rels("第十届中国—东盟博览会9月5日在南宁开幕。") if r[1] == "organizer"}

@@ -68,8 +68,9 @@ _DATE_THEN_GENERIC = re.compile(
 )
 # an organ named after a session number (…第三十二次会议) is not the organ of the meeting
 _DIGITS_BETWEEN = re.compile(r"第[〇一二三四五六七八九十百\d]+次")
-# 各民主党派中央、全国工商联负责人…座谈会: bodies in a list of participants, not the organ
-_NOT_ORGAN_BEFORE = re.compile(r"[各、和及与]")
+# 各民主党派中央、全国工商联负责人…座谈会, 中国—东盟博览会: bodies in a list of participants or the
+# partner of a joint name, not the organ
+_NOT_ORGAN_BEFORE = re.compile(r"[各、和及与—－-]")
 _PEOPLE_OF = re.compile(r"(?:负责人|代表|成员|干部|人士|职工|青年|专家|企业家)")
 _HELD_ON = re.compile(rf"{TIME_OF_DAY}?\s*(?:在[^，。；]{{1,10}}?)?(?:隆重|胜利)?(?:{verbs('hold', 'open', 'host')})")
 _CONVENE = re.compile(rf"^{FILL}(?:主持)?(?:{verbs('hold', 'host')})了?$")
