@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from speechkg.graph.extract import rules
 from speechkg.graph.extract.common import HAN
+from speechkg.graph.extract.relations.patterns import TIME_OF_DAY
 from speechkg.graph.extract.tables import TITLES, alternation, verbs
 from speechkg.graph.model import Doc, Mention
 
 _STOP = "，。；、：“”！？\n"
 _TITLE = alternation(TITLES)
 _DAY = r"(?:当地时间)?(?:[0-9０-９]{1,2}月)?(?:[0-9０-９]{1,2}|[一二三]?十?[一二三四五六七八九十])[日号]"
-_WHEN = rf"(?:当地时间)?(?:{_DAY})?(?:今天|当天|当晚|昨天)?(?:上午|下午|晚上|晚间|晚|早上|中午)?"
+_WHEN = rf"(?:当地时间)?(?:{_DAY})?(?:今天|当天|当晚|昨天)?{TIME_OF_DAY}?"
 # what stands between the host and the verb: a title, a day, a place, a manner (张三主席5日上午在北京以视频方式)
 _HOST_TAIL = (
     rf"(?:{_TITLE})?(?:同志)?{_WHEN}\s*(?:在[^{_STOP}]{{1,16}}?)?"
