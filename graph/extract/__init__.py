@@ -294,8 +294,21 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None, components: dict[str, 
     first = _settled(doc, resolve(_candidates(doc, comps, lex)))
     more = [b for m in propagate(doc, first) if (b := on_word_boundaries(doc, m)) is not None]
     doc.mentions = resolve([(0, m) for m in first] + [(len(comps), m) for m in more]) if more else first
+    if more:
+        doc.mentions = _late_talks(doc, doc.mentions)
     doc.relations = relations.relations(doc)
     return doc
+
+
+def _late_talks(doc: Doc, found: list[Mention]) -> list[Mention]:
+    """The talks found again once propagation has found more hosts (a headline's name, found by its
+    title in the text), so that a headline and its report share a key."""
+    rest = [m for m in found if not (m.key or "").startswith(rules.TALK_KEY)]
+    late = talks(doc, rest)
+    spans = {(m.start, m.end, m.type) for m in found}
+    if len(rest) == len(found) and all((m.start, m.end, m.type) in spans for m in late):
+        return found
+    return resolve([(0, m) for m in rest] + [(1, m) for m in late])
 
 
 __all__ = ["COMPONENTS", "extract", "resolve", "propagate"]

@@ -21,7 +21,7 @@ from speechkg.graph.extract.relations.patterns import TIME_OF_DAY
 from speechkg.graph.extract.tables import TITLES, alternation, verbs
 from speechkg.graph.model import Doc, Mention
 
-_STOP = "，。；、：“”！？\n"
+_STOP = "，。；、：“”！？\n \u3000"
 _TITLE = alternation(TITLES)
 _DAY = r"(?:当地时间)?(?:[0-9０-９]{1,2}月)?(?:[0-9０-９]{1,2}|[一二三]?十?[一二三四五六七八九十])[日号]"
 _WHEN = rf"(?:当地时间)?(?:{_DAY})?(?:今天|当天|当晚|昨天)?{TIME_OF_DAY}?"
@@ -35,8 +35,9 @@ _MEET = re.compile(rf"{_HOST_TAIL}(?P<verb>{verbs('meet')})了?(?P<rest>[^{_STOP
 # 同/与(来访的)A国总理B(在X)举行(了)(工作)会谈
 _TALK = re.compile(
     rf"{_HOST_TAIL}(?P<verb>[同与])(?P<rest>[^{_STOP}]{{1,50}}?)(?:成功|首次|正式)?(?:在[^{_STOP}]{{1,12}}?)?"
-    rf"举行了?(?P<kind>(?:工作|正式|视频|首次|小范围|大范围)?(?:{verbs('talk')}))"
+    rf"(?P<held>举行了?)?(?P<kind>(?:工作|正式|视频|首次|小范围|大范围)?(?:{verbs('talk')}))"
 )
+_TITLE_ONLY = re.compile(_TITLE)
 # the office's last title, then the name: 英国首席大臣兼财政大臣|奥斯本
 _OFFICE_NAME = re.compile(rf"(?P<office>.*(?:{_TITLE}))(?P<name>[{HAN}·]*)")
 _NAME = re.compile(rf"^(?:[{HAN}]{{2,6}}|[{HAN}]{{1,8}}(?:·[{HAN}]{{1,8}}){{1,2}})$")
@@ -85,14 +86,12 @@ def _reported(f: _Frame, frames: list[_Frame]) -> _Frame:
     office holds the headline's (A国国会主席 → A国国会主席兼下议院议长B), else its own."""
     if f.name:
         return f
-    same = {
-        (r.office, r.name)
-        for r in frames
-        if r.name and r.host.label == f.host.label and r.kind == f.kind and f.office in r.office
-    }
-    if len(same) != 1:
-        return f
-    return next(r for r in frames if (r.office, r.name) in same)
+    reports = [r for r in frames if r.name and r.host.label == f.host.label and r.kind == f.kind]
+    for pick in (lambda r: f.office in r.office, lambda r: True):  # else the one report of that kind
+        same = {(r.office, r.name) for r in reports if pick(r)}
+        if len(same) == 1:
+            return next(r for r in reports if (r.office, r.name) in same)
+    return f
 
 
 def _frames(text: str, host: Mention, ends: dict[int, Mention]) -> Iterator[_Frame]:
@@ -105,13 +104,16 @@ def _frames(text: str, host: Mention, ends: dict[int, Mention]) -> Iterator[_Fra
         if split is None:
             continue
         office, name, name_start = split
+        if rx is _TALK and not m.group("held") and name:
+            continue  # 同B会谈 without 举行: only a headline says so
         kind = m.group("kind") if rx is _TALK else m.group("verb")
         yield _Frame(host, m.start("verb"), m.end(), m.group("verb"), office, name, name_start, kind)
 
 
 def _headline(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is the whole first line of the text (a headline)."""
-    return not text[:start].strip() and text[end : end + 1] in ("\n", "")
+    """Whether text[start:end] is the whole first line of the text (a headline), or its first
+    phrase before a space (李强同A国总理会谈 两国…)."""
+    return not text[:start].strip() and text[end : end + 1] in ("\n", "", " ", "\u3000")
 
 
 def _counterpart(text: str, lo: int, hi: int, ends: dict[int, Mention], headline: bool) -> tuple[str, str, int] | None:
@@ -120,6 +122,10 @@ def _counterpart(text: str, lo: int, hi: int, ends: dict[int, Mention], headline
     p = ends.get(hi)
     if p is not None and p.start >= lo:
         return _office(text[lo : p.start]), p.text, p.start
+    for e in range(hi - 1, lo, -1):  # the name before the title: 同B总统举行会谈
+        p = ends.get(e)
+        if p is not None and p.start >= lo and _TITLE_ONLY.fullmatch(text, e, hi):
+            return text[e:hi], p.text, p.start
     m = _OFFICE_NAME.fullmatch(text, lo, hi)
     if m is None:
         return None

@@ -62,3 +62,12 @@ def test_a_propagated_talk_names_no_organizer_and_a_role_is_no_name():
     assert not {r for r in rels(text) if r[1] == "organizer"}
     assert _meetings("王建国会见甲国总统顾问\n国家主席王建国3月3日会见甲国总统顾问。") == set()
     assert _meetings("王建国会见全省劳动模范代表\n国家主席王建国3月3日会见全省劳动模范代表。") == set()
+
+
+def test_a_headline_phrase_and_a_name_before_the_title():
+    text = "王建国同甲国总统会谈 两国元首决定深化合作\n欢迎仪式后，国家主席王建国在人民大会堂同总统卡尔多萨举行会谈。"
+    talk = "王建国同总统卡尔多萨举行会谈"
+    assert _meetings(text) == {talk}
+    (e,) = [e for e in doc_of(text).entities if e.type == "Meeting"]
+    assert {"王建国同甲国总统会谈", "王建国同总统举行会谈"} <= e.aliases
+    assert rels(text) == {(talk, "speaker", "王建国"), (talk, "speaker", "卡尔多萨")}
