@@ -216,6 +216,11 @@ def test_speaker_here():
     assert found("speaker-here", src) == {("全市科技大会", "speaker", n) for n in ("钱芳", "赵平", "孙立")}
 
 
+def test_speaker_here_at_a_part_named_by_a_common_noun():
+    src = "[M:第五届全省文化产业博览会]上午开幕。省委书记[P:钱芳]在开幕式上致辞。[P:赵平]在座谈会上强调，要抓落实。"
+    assert found("speaker-here", src) == {("第五届全省文化产业博览会", "speaker", n) for n in ("钱芳", "赵平")}
+
+
 def test_speaker_here_of_a_report():
     src = "[M:市第十六届人民代表大会第三次会议]上午开幕。市长[P:钱芳]作政府工作报告。"
     assert found("speaker-here", src) == {("市第十六届人民代表大会第三次会议", "speaker", "钱芳")}

@@ -42,10 +42,10 @@ _SPEAK_AFTER = re.compile(
     rf"(?:上(?:的)?[，,]?(?:{SPEECH}|指出|强调|表示|宣布)|并{SPEECH})"
 )
 _LIST_SEP = re.compile(r"^(?:、|和|及|以及|，)$")
-# …主持会议 / 主持并讲话 / 主持召开座谈会 / 出席会议并讲话 / 在会上讲话 / 在发言中: the meeting in focus
+# …主持会议 / 主持并讲话 / 主持召开座谈会 / 出席会议并讲话 / 在会上(开幕式上)讲话 / 在发言中: the meeting in focus
 _CHAIR_HERE = re.compile(rf"^{PERSON_FILL}主持(?:召开了?)?(?:{GENERIC_MEETING}(?=[，。；并\s]|$)|(?=并))")
 _SPEAK_HERE = re.compile(
-    rf"^{PERSON_FILL}(?:出席(?:{GENERIC_MEETING})?并{SPEECH}|在(?:会上|会议上|大会上)"
+    rf"^{PERSON_FILL}(?:出席(?:{GENERIC_MEETING})?并{SPEECH}|在(?:{GENERIC_MEETING})上"
     rf"(?:{SPEECH}|指出|强调|表示)|在(?:会上的|会议上的)?(?:讲话|发言|致辞)中"
     r"|作了?[^，。；的将]{0,12}?报告"
     # 代表国务院向大会作政府工作报告 / 代表常委会向大会报告工作
