@@ -28,6 +28,7 @@ from speechkg.graph.extract import (
 )
 from speechkg.graph.extract.common import PUNCT, governs, is_boundary, word_around
 from speechkg.graph.extract.tables import TITLES, meeting_pattern, verbs
+from speechkg.graph.extract.talks import talks
 from speechkg.graph.model import Doc, Mention
 
 TITLE_SET = frozenset(TITLES)
@@ -50,6 +51,10 @@ COMPONENTS: dict[str, Component] = {
 }
 
 _RANK = {name: i for i, name in enumerate(COMPONENTS)}
+
+
+#: rules of meetings whose names hold other meetings: …会议小范围会谈, 学习贯彻党的十九大精神研讨班
+_HOLDS_MEETINGS = frozenset({rules.MEETING_PART, rules.THEMED_MEETING})
 
 
 #: (inner, outer) type pairs where the inner span is part of a title, not a mention of its own:
@@ -97,8 +102,9 @@ def _fits(m: Mention, kept: list[Mention], around: list[int], inner: array) -> b
             k = kept[i]
             inside = k.start <= m.start and m.end <= k.end
             # a title written out (关于接受张三同志请辞的决定) names its persons; 《》 titles do not
-            # a part of a meeting (…会议小范围会谈) holds the meeting it is part of
-            same = k.type == m.type and k.rule != rules.MEETING_PART
+            # a part of a meeting (…会议小范围会谈) holds the meeting it is part of, a seminar the
+            # meetings its theme names
+            same = k.type == m.type and k.rule not in _HOLDS_MEETINGS
             if not inside or same or ((m.type, k.type) in _NOT_NESTED and k.rule != rules.ABOUT_TITLE):
                 return False
             i = around[i]
@@ -284,8 +290,9 @@ def _candidates(doc: Doc, comps: dict[str, Component], lex: lexicon.Lexicon) -> 
 
 def _settled(doc: Doc, resolved: list[Mention]) -> list[Mention]:
     """The resolved mentions, one type per name, with the party groups of bodies, the meetings
-    bodies convene and the states that act in a text of foreign relations added; what resolve
-    kept, it keeps again, so each step resolves only when it adds or retypes."""
+    bodies convene, the states that act in a text of foreign relations and the talks persons
+    hold added; what resolve kept, it keeps again, so each step resolves only when it adds or
+    retypes."""
     first = _one_type_per_name(resolved)
     groups = party_groups(doc, first)
     if groups or any(a is not b for a, b in zip(first, resolved, strict=True)):
@@ -296,6 +303,9 @@ def _settled(doc: Doc, resolved: list[Mention]) -> list[Mention]:
     parties = states.states(doc, first)
     if parties:
         first = resolve([(0, m) for m in first] + [(1, m) for m in parties])
+    talked = talks(doc, first)
+    if talked:
+        first = resolve([(0, m) for m in first] + [(1, m) for m in talked])
     return first
 
 
@@ -309,8 +319,21 @@ def extract(doc: Doc, lex: lexicon.Lexicon | None = None, components: dict[str, 
     first = proposed.inside_rules(_settled(doc, resolve(_candidates(doc, comps, lex))))
     more = [b for m in propagate(doc, first) if (b := on_word_boundaries(doc, m)) is not None]
     doc.mentions = resolve([(0, m) for m in first] + [(len(comps), m) for m in more]) if more else first
+    if more:
+        doc.mentions = _late_talks(doc, doc.mentions)
     doc.relations = relations.relations(doc)
     return doc
+
+
+def _late_talks(doc: Doc, found: list[Mention]) -> list[Mention]:
+    """The talks found again once propagation has found more hosts (a headline's name, found by its
+    title in the text), so that a headline and its report share a key."""
+    rest = [m for m in found if not (m.key or "").startswith(rules.TALK_KEY)]
+    late = talks(doc, rest)
+    spans = {(m.start, m.end, m.type) for m in found}
+    if len(rest) == len(found) and all((m.start, m.end, m.type) in spans for m in late):
+        return found
+    return resolve([(0, m) for m in rest] + [(1, m) for m in late])
 
 
 __all__ = ["COMPONENTS", "extract", "resolve", "propagate"]

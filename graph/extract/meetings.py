@@ -270,16 +270,54 @@ def short_plenum(doc: Doc) -> Iterator[Mention]:
         yield Mention(m.start(), m.end(), m.group(0), "Meeting", m.group(0), "short-plenum", short_of=short_of)
 
 
+# 召开推动…工作视频会议, 在深入推动…座谈会上: (深入/全面/新时代)推动 opens the name after a verb of
+# holding or 在
+_PUSH = re.compile(r"(?:召开|举行|在)(?P<name>(?:深入|全面|新时代|进一步)?推动)$")
+
+
+def _with_push(text: str, start: int) -> int:
+    """The name's start moved back over a 推动 that opens it (深入推动长江经济带发展座谈会)."""
+    p = _PUSH.search(text, max(0, start - 7), start)
+    return p.start("name") if p else start
+
+
+# 中国—东盟博览会, 第二届中国－中亚峰会: China and its partner joined by a dash open the name
+_PARTNER = re.compile(rf"(?:首届|第[{CN}]{{1,3}}届)?中国[—－-]$")
+
+
+def _with_partner(text: str, start: int) -> int:
+    """The name's start moved back over 中国— that opens it (the dash is no edge there)."""
+    p = _PARTNER.search(text, max(0, start - 9), start)
+    return p.start() if p else start
+
+
 def named_meeting(doc: Doc) -> Iterator[Mention]:
     """A name before a kind of meeting in meetings.tsv (全省组织工作会议, …座谈会)."""
     text = doc.text
     for m in _MEETING_KIND.finditer(text):
         start = left_edge(text, m.start(), max_len=_MEETING_REACH, keep=_MEETING_KEEP)
         start = max(start, _cut_after(text, m.start() - _MEETING_REACH, m.end()))
+        start = _with_partner(text, _with_push(text, start))
         start = after_conjunction(text, title_opener(text, start), m.start(), _MEETING_ENDS)
         span = text[start : m.end()]
         if len(span) > len(_meeting_kind(span)) + 1:
             yield Mention(start, m.end(), span, "Meeting", unquote(span), "named-meeting")
+
+
+# a name of audience and theme (省部级主要领导干部学习贯彻党的十九大精神专题研讨班) runs back over its
+# verbs to the clause's start or to the word that governs it; the governing words are not in it
+_THEMED_GOVERNORS = r"主办的|举办的|在|出席|参加|举办|召开|主持|这次|本次|此次|给"
+_THEMED = re.compile(
+    rf"(?:^|[，。；：“”\s）]|{_THEMED_GOVERNORS})"
+    rf"(?P<name>(?:(?!{_THEMED_GOVERNORS})[^，。；：、“”！？\s（）]){{4,40}}?(?:{meeting_pattern('themed')}))"
+)
+
+
+def themed_meeting(doc: Doc) -> Iterator[Mention]:
+    """A seminar named by its audience and theme, from the clause's start or its governing word."""
+    for m in _THEMED.finditer(doc.text):
+        name = m.group("name")
+        yield Mention(m.start("name"), m.end("name"), name, "Meeting", name, rules.THEMED_MEETING)
 
 
 #: the meeting rules in the order they run
@@ -294,6 +332,7 @@ RULES: tuple[MentionRule, ...] = (
     short_congress,
     short_plenum,
     named_meeting,
+    themed_meeting,
 )
 
 

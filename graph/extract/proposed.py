@@ -174,7 +174,7 @@ def names(doc: Doc, model: str = ner.DEFAULT_MODEL) -> list[Mention]:
             m = decide(doc.text, offset + p.start, offset + p.end, p.tag, p.confidence, rule)
             if m is not None:
                 out.append(m)
-    return sorted(out, key=lambda m: (m.start, m.end))
+    return out
 
 
 def decide(text: str, start: int, end: int, tag: str, confidence: float, rule: str) -> Mention | None:
@@ -200,21 +200,22 @@ def decide(text: str, start: int, end: int, tag: str, confidence: float, rule: s
 
 
 def inside_rules(found: list[Mention]) -> list[Mention]:
-    """The mentions less the model's that lie inside a rule's mention of another type (人民检察院 in
-    the law 人民检察院组织法): the model fills the rules' gaps and never splits what they found.
-    `found` is sorted by (start, end) and its spans do not cross."""
+    """The mentions less the model's that lie inside a rule's mention of another type: the model
+    fills the rules' gaps and never splits what they found (人民检察院 in the law 人民检察院组织法,
+    中央人大 in 中央人大工作会议). A person stays inside a meeting, which names its parties
+    (张三同A国议长B举行会谈). `found`'s spans do not cross."""
     out: list[Mention] = []
     open_: list[Mention] = []  # the rules' spans around the current position, innermost last
     for m in sorted(found, key=lambda m: (m.start, -m.end)):  # outer spans first
         while open_ and open_[-1].end <= m.start:
             open_.pop()
-        if m.rule.startswith(rules.MODEL):
-            if open_ and open_[-1].end >= m.end and open_[-1].type != m.type:
-                continue
-        else:
+        if not m.rule.startswith(rules.MODEL):
             open_.append(m)
+        elif open_ and open_[-1].end >= m.end and open_[-1].type != m.type:
+            if not (m.type == "Person" and open_[-1].type == "Meeting"):
+                continue
         out.append(m)
-    return out
+    return sorted(out, key=lambda m: (m.start, m.end))
 
 
 def joined(candidates: list[tuple[int, Mention]]) -> list[tuple[int, Mention]]:

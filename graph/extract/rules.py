@@ -7,3 +7,7 @@ NUMBERED_FORMULA = "numbered-formula"  # “五大行动” typed by default, wi
 ABOUT_TITLE = "about-title"  # 关于…的决定 written out: its persons stay mentions of their own
 MEETING_PART = "meeting-part"  # …会议小范围会谈: holds the meeting it is part of
 MODEL = "ner-"  # prefix of the rule of a name the trained model proposed (ner-lac)
+THEMED_MEETING = "themed-meeting"  # 学习贯彻党的十九大精神研讨班: holds the meetings its theme names
+TALK = "talk"  # 张三会见A国总统B / 张三同B举行会谈: a meeting named by its frame, its host before it
+TALK_KEY = "Meeting|talk:"  # the key of every talk, found or propagated
+TALK_COUNTERPART = "talk-counterpart"  # the name a talk's frame ends with (…总统B)

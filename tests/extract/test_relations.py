@@ -141,6 +141,17 @@ def test_chair_and_speaker_of_a_named_meeting():
     got = found("chair", "[P:赵平][D:6日]下午主持召开[M:区政府常务会议]并发表重要讲话。")
     assert got == {("区政府常务会议", "chair", "赵平"), ("区政府常务会议", "speaker", "赵平")}
     assert found("chair", "[P:赵平]传达了[M:区政府常务会议]精神。") == set()
+    for src in (
+        "[P:赵平]在江州主持召开[M:沿江城市发展座谈会]上指出，要抓落实。",
+        "[P:赵平]主持召开[M:沿江城市发展座谈会]时强调，要抓落实。",
+    ):
+        assert found("chair", src) == {
+            ("沿江城市发展座谈会", "chair", "赵平"),
+            ("沿江城市发展座谈会", "speaker", "赵平"),
+        }
+    assert found("chair", "[P:赵平]主持召开[M:沿江城市发展座谈会]。会上，钱立讲话。") == {
+        ("沿江城市发展座谈会", "chair", "赵平")
+    }
 
 
 @pytest.mark.parametrize(
@@ -188,6 +199,12 @@ def test_chair_here_refers_to_the_meeting_in_focus():
     assert ("全市民营企业家座谈会", "chair", "赵平") in found("chair-here", src)
 
 
+def test_a_title_after_the_name():
+    src = "[M:市人大常委会第九次会议]上午在市行政中心举行。[P:钱芳]主任主持会议。[P:赵平]市长出席会议并讲话。"
+    assert found("chair-here", src) == {("市人大常委会第九次会议", "chair", "钱芳")}
+    assert found("speaker-here", src) == {("市人大常委会第九次会议", "speaker", "赵平")}
+
+
 def test_chair_here_needs_a_focus_and_leaves_named_meetings_to_chair():
     assert found("chair-here", "市长[P:钱芳]主持会议。") == set()
     src = "[M:全市科技大会]召开。[P:钱芳]主持召开[M:市政府常务会议]。"
@@ -197,6 +214,20 @@ def test_chair_here_needs_a_focus_and_leaves_named_meetings_to_chair():
 def test_speaker_here():
     src = "[M:全市科技大会]召开。[P:钱芳]出席会议并讲话。[P:赵平]在会上作工作报告。[P:孙立]在发言中说。"
     assert found("speaker-here", src) == {("全市科技大会", "speaker", n) for n in ("钱芳", "赵平", "孙立")}
+
+
+def test_speaker_here_at_a_part_named_by_a_common_noun():
+    src = "[M:第五届全省文化产业博览会]上午开幕。省委书记[P:钱芳]在开幕式上致辞。[P:赵平]在座谈会上强调，要抓落实。"
+    assert found("speaker-here", src) == {("第五届全省文化产业博览会", "speaker", n) for n in ("钱芳", "赵平")}
+
+
+def test_speaker_here_of_a_report():
+    src = "[M:市第十六届人民代表大会第三次会议]上午开幕。市长[P:钱芳]作政府工作报告。"
+    assert found("speaker-here", src) == {("市第十六届人民代表大会第三次会议", "speaker", "钱芳")}
+    src = "[M:市第十六届人民代表大会第三次会议]上午开幕。[P:赵平]代表市人大常委会向大会报告工作。"
+    assert found("speaker-here", src) == {("市第十六届人民代表大会第三次会议", "speaker", "赵平")}
+    src = "[M:市第十六届人民代表大会第三次会议]上午开幕。要学习[P:钱芳]作的报告，[P:赵平]将作报告。"
+    assert found("speaker-here", src) == set()
 
 
 def test_said_by_who_chaired_or_attended():
@@ -229,6 +260,10 @@ def test_speaker_list():
     src = "[P:钱芳]主持召开[M:全市企业家座谈会]\n市工商联主席[P:赵平]、市商会会长[P:孙立]和企业家代表[P:李明]先后发言。"
     assert found("speaker-list", src) == {("全市企业家座谈会", "speaker", n) for n in ("赵平", "孙立", "李明")}
     src = "[P:钱芳]主持召开[M:全市企业家座谈会]\n[P:赵平]、[P:孙立]发了言。"
+    assert len(found("speaker-list", src)) == 2
+    src = "[P:钱芳]主持召开[M:全市企业家座谈会]\n会上，[P:赵平]、[P:孙立]、[P:李明]等3位企业家先后发言。"
+    assert found("speaker-list", src) == {("全市企业家座谈会", "speaker", n) for n in ("赵平", "孙立", "李明")}
+    src = "[P:钱芳]主持召开[M:全市企业家座谈会]\n[P:赵平]、[P:孙立]等12人作了交流发言。"
     assert len(found("speaker-list", src)) == 2
 
 
@@ -414,3 +449,18 @@ def test_rules_are_linear_ish_in_a_long_sentence():
     t = time.process_time()
     R.relations(doc)
     assert time.process_time() - t < 5.0
+
+
+def test_a_seminar_opens_and_closes_and_is_in_focus():
+    src = (
+        "[M:全省统战干部专题研讨班][D:3月5日=2022-03-05]下午在省社会主义学院结业，[P:赵建平]出席结业式并作总结讲话。"
+        "\n学员们认真学习。\n[P:钱立新]主持结业式。"
+    )
+    assert found("held-on", src) == {("全省统战干部专题研讨班", "date", "3月5日")}
+    assert found("speaker-here", src) == {("全省统战干部专题研讨班", "speaker", "赵建平")}
+    assert found("chair-here", src) == {("全省统战干部专题研讨班", "chair", "钱立新")}
+
+
+def test_a_meeting_held_a_long_place_after_its_name_is_in_focus():
+    src = "[M:全市宣传工作会议][D:3月5日=2022-03-05]上午在市行政中心召开。市委书记[P:周立]出席会议并讲话。"
+    assert found("speaker-here", src) == {("全市宣传工作会议", "speaker", "周立")}

@@ -8,7 +8,8 @@ the order they run; `DOC_RULES` read a document's head once. Kinds of rule:
 - dates: a dateline or date-first clause (“3月3日，…主持召开…会议”, “…26日在京出席…”),
   a meeting 于/on a date 召开/开幕/闭幕;
 - chairs and speakers: 主持(召开) / 出席…并讲话 / 在…上的讲话 / 由…主持 / lists of speakers
-  (A、B、C先后发言); a bare 主持会议 or 主持并讲话 refers to the meeting in focus;
+  (A、B、C先后发言); a bare 主持会议 or 主持并讲话 refers to the meeting in focus; the host and
+  the counterpart of a talk (会见, 同…举行会谈) and its day;
 - organizers: the organ a meeting is named after, or that 召开/举行 it, or 由…主办/举办 it;
 - proposals: 提出/作出/确立… after a meeting, body or person, “X提出的Y”, X关于Y的部署,
   以X同志为主要代表的中国共产党人…形成了Y;
@@ -61,6 +62,7 @@ from speechkg.graph.extract.relations.meetings import (
     speaker,
     speaker_here,
     speaker_list,
+    talk,
     title_byline,
 )
 from speechkg.graph.extract.relations.proposals import (
@@ -94,6 +96,7 @@ RULES: dict[str, Rule] = {
     "chair-by": chair_by,
     "said": said,
     "speaker-list": speaker_list,
+    "talk": talk,
     CONVENE: convene,
     "hosted-by": hosted_by,
     "formula-member": formula_member,

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 from speechkg.graph.extract.relations.frame import CHAIR, SPEAKER, Clause, top_level
-from speechkg.graph.extract.relations.patterns import FILL, GENERIC_MEETING
+from speechkg.graph.extract.relations.patterns import GENERIC_MEETING, PERSON_FILL
 from speechkg.graph.extract.tables import verbs
 from speechkg.graph.model import Mention, Relation
 
 _HELD = re.compile(rf"^[^，。；]{{0,12}}?(?:{verbs('hold', 'open', 'host')})")
-_ATTENDS = re.compile(rf"(?:同志)?{FILL}出席(?:了)?(?:{GENERIC_MEETING}|活动)?[。，；]")
+#: how far after a meeting's name its verb of holding may stand (12 characters, the verb, a date cut out)
+_HELD_REACH = 24
+_ATTENDS = re.compile(rf"(?:同志)?{PERSON_FILL}出席(?:了)?(?:{GENERIC_MEETING}|活动)?[。，；]")
 #: the first lines of a news item (headline and lead sentence) that name the meeting it is about
 ITEM_LINES = 2
 # a meeting still to come is not the one reported: 决定今年10月在北京召开…, 将于…举行
@@ -28,7 +30,7 @@ def _held_meetings(c: Clause) -> list[Mention]:
         before = text[max(c.sent.start, mt.start - 3) : mt.start]
         if _TO_BE_HELD.search(c.gap(max(c.sent.start, mt.start - 16), mt.start)):
             continue
-        if _HELD.match(text[mt.end : mt.end + 10]) or _HELD_JUST_BEFORE.search(before):
+        if _HELD.match(c.gap(mt.end, min(c.sent.end, mt.end + _HELD_REACH))) or _HELD_JUST_BEFORE.search(before):
             out.append(mt)
     return out
 

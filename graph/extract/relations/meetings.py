@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
+from speechkg.graph.extract import rules as mention_rules
 from speechkg.graph.extract.relations.frame import (
     CHAIR,
     DATE,
@@ -19,30 +20,41 @@ from speechkg.graph.extract.relations.frame import (
     outermost,
     top_level,
 )
-from speechkg.graph.extract.relations.patterns import FILL, GENERIC_MEETING, SPEECH, SUBJECT_PREFIX, TIME_OF_DAY
+from speechkg.graph.extract.relations.patterns import (
+    FILL,
+    GENERIC_MEETING,
+    PERSON_FILL,
+    SPEECH,
+    SUBJECT_PREFIX,
+    TIME_OF_DAY,
+)
 from speechkg.graph.extract.tables import verbs
 from speechkg.graph.model import Doc, Mention
 
 _AND_SPEAK = re.compile(rf"(?:开幕式|闭幕式|开幕会|闭幕会)?(?:上)?并{SPEECH}")
+# 主持召开X座谈会上指出 / 时强调: the chair spoke at it
+_CHAIR_SPOKE = re.compile(rf"(?:上|时)[，,]?(?:{SPEECH}|指出|强调|表示)")
 
-_CHAIR = re.compile(rf"^{FILL}(?:{verbs('chair')})了?$")
-_SPEAK_AT = re.compile(rf"^{FILL}(?:在|出席)$")
+_CHAIR = re.compile(rf"^{PERSON_FILL}(?:{verbs('chair')})了?$")
+_SPEAK_AT = re.compile(rf"^{PERSON_FILL}(?:在|出席)$")
 _SPEAK_AFTER = re.compile(
     rf"^(?:等(?:重要)?会议)?(?:开幕式|闭幕式|开幕会|闭幕会)?"
     rf"(?:上(?:的)?[，,]?(?:{SPEECH}|指出|强调|表示|宣布)|并{SPEECH})"
 )
 _LIST_SEP = re.compile(r"^(?:、|和|及|以及|，)$")
-# …主持会议 / 主持并讲话 / 主持召开座谈会 / 出席会议并讲话 / 在会上讲话 / 在发言中: the meeting in focus
-_CHAIR_HERE = re.compile(rf"^{FILL}主持(?:召开了?)?(?:{GENERIC_MEETING}(?=[，。；并\s]|$)|(?=并))")
+# …主持会议 / 主持并讲话 / 主持召开座谈会 / 出席会议并讲话 / 在会上(开幕式上)讲话 / 在发言中: the meeting in focus
+_CHAIR_HERE = re.compile(rf"^{PERSON_FILL}主持(?:召开了?)?(?:{GENERIC_MEETING}(?=[，。；并\s]|$)|(?=并))")
 _SPEAK_HERE = re.compile(
-    rf"^{FILL}(?:出席(?:{GENERIC_MEETING})?并{SPEECH}|在(?:会上|会议上|大会上)"
+    rf"^{PERSON_FILL}(?:出席(?:{GENERIC_MEETING})?并{SPEECH}|在(?:{GENERIC_MEETING})上"
     rf"(?:{SPEECH}|指出|强调|表示)|在(?:会上的|会议上的)?(?:讲话|发言|致辞)中"
-    r"|作(?:了)?(?:工作|主题|专题)?报告)"
+    r"|作了?[^，。；的将]{0,12}?报告"
+    # 代表国务院向大会作政府工作报告 / 代表常委会向大会报告工作
+    r"|代表(?!大会)[^，。；]{2,30}?向(?:大会|会议|全会)(?:作了?[^，。；的]{0,12}?(?:报告|说明)|报告工作))"
 )
 _THEN_SPEAK = re.compile(rf"^[^，。；]{{0,16}}?并{SPEECH}")
-# A、B、C先后发言: each person of a list that ends at the verb
+# A、B、C先后发言 / A、B等6位委员先后发言: each person of a list that ends at the verb
 _LIST_SPEAK = re.compile(
-    r"(?:同志)?(?:等)?(?:先后|分别|相继|也|还)?"
+    r"(?:同志)?(?:等(?:(?:[0-9０-９]+|[一二三四五六七八九十]+)(?:人|位|名)[^，。；、]{0,8}?)?)?(?:先后|分别|相继|也|还)?"
     r"(?:发言|发了言|讲话|致辞|作了?(?:交流)?发言)(?![精要])"
 )
 _SAYS = re.compile(r"(?:同志)?(?:在[^，。；]{0,10}?)?(?:说|表示|指出|强调|认为)[，：:]")
@@ -56,8 +68,9 @@ _DATE_THEN_GENERIC = re.compile(
 )
 # an organ named after a session number (…第三十二次会议) is not the organ of the meeting
 _DIGITS_BETWEEN = re.compile(r"第[〇一二三四五六七八九十百\d]+次")
-# 各民主党派中央、全国工商联负责人…座谈会: bodies in a list of participants, not the organ
-_NOT_ORGAN_BEFORE = re.compile(r"[各、和及与]")
+# 各民主党派中央、全国工商联负责人…座谈会, 中国—东盟博览会: bodies in a list of participants or the
+# partner of a joint name, not the organ
+_NOT_ORGAN_BEFORE = re.compile(r"[各、和及与—－-]")
 _PEOPLE_OF = re.compile(r"(?:负责人|代表|成员|干部|人士|职工|青年|专家|企业家)")
 _HELD_ON = re.compile(rf"{TIME_OF_DAY}?\s*(?:在[^，。；]{{1,10}}?)?(?:隆重|胜利)?(?:{verbs('hold', 'open', 'host')})")
 _CONVENE = re.compile(rf"^{FILL}(?:主持)?(?:{verbs('hold', 'host')})了?$")
@@ -145,12 +158,12 @@ def held_on(c: Clause) -> Iterator[Found]:
 
 
 def chair(c: Clause) -> Iterator[Found]:
-    """PERSON (DATE)(在X) 主持召开 MEETING."""
+    """PERSON (DATE)(在X) 主持召开 MEETING; who chairs it and then 讲话 / 上指出 / 时强调 spoke at it."""
     for p in c.of("Person"):
         for mt in c.near(p.end):
             if _CHAIR.match(c.gap(p.end, mt.start)):
                 yield mt, CHAIR, p
-                if _AND_SPEAK.match(c.text, mt.end):
+                if _AND_SPEAK.match(c.text, mt.end) or _CHAIR_SPOKE.match(c.text, mt.end):
                     yield mt, SPEAKER, p
 
 
@@ -195,7 +208,8 @@ def _next_is_meeting(c: Clause, p: Mention) -> bool:
 
 
 def speaker_here(c: Clause) -> Iterator[Found]:
-    """PERSON 出席会议并讲话 / 在会上讲话 / 在发言中 / 作报告: the meeting in focus."""
+    """PERSON 出席会议并讲话 / 在会上讲话 / 在发言中 / 作(政府工作)报告 / 代表X向大会作报告: the
+    meeting in focus."""
     about = c.about()
     if about is None:
         return
@@ -257,6 +271,32 @@ def _list_gap(between: str) -> bool:
     return bool(re.match(r"^(?:同志)?(?:、|和|及|以及)[^，。；、]{0,16}$", between))
 
 
+def talk(c: Clause) -> Iterator[Found]:
+    """A talk (张三会见A国总统B, 张三同B举行会谈): its host and its counterpart spoke at it, and the day
+    the sentence gives (a news lead's date or one after the host) is its date."""
+    for mt in c.meetings:
+        if not (mt.key or "").startswith(mention_rules.TALK_KEY):
+            continue
+        lo = c.clause_start(mt.start)
+        hosts = [p for p in c.of("Person") if lo <= p.start and p.end <= mt.start]
+        inside = [p for p in c.of("Person") if mt.start <= p.start and p.end <= mt.end]
+        if not hosts:
+            continue
+        host = hosts[-1]
+        yield mt, SPEAKER, host
+        if inside:
+            yield mt, SPEAKER, inside[-1]
+        days = [
+            d
+            for d in c.of("Date")
+            if (d.value or "").count("-") == 2
+            and d.end <= mt.start
+            and (d.start >= host.end or _LEAD.match(c.text[c.sent.start : d.start]))
+        ]
+        if days:
+            yield mt, DATE, days[-1]
+
+
 # ------------------------------------------------------------------ organizers
 
 
@@ -265,6 +305,8 @@ def named_after(c: Clause) -> Iterator[Found]:
     中国共产党第二十届中央委员会第一次全体会议 the innermost organ; of A暨B the one in A."""
     text = c.text
     for mt in c.meetings:
+        if (mt.key or "").startswith(mention_rules.TALK_KEY):
+            continue  # 会见A国总统B: the country holds no talk
         ji = text.find("暨", mt.start, mt.end)
         first_part_end = ji if ji >= 0 else mt.end
         inside = [
