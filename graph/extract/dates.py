@@ -47,6 +47,15 @@ _DAY_ONLY = re.compile(
     rf"(?P<d>3[01]|[12]\d|0?[1-9]|[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九])"
     rf"[日号]{_DATELINE_NEXT}"
 )
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+#: a span of days after a date with its day (3月5日至11日, 10月17日—18日): its last day
+_RANGE_END = re.compile(rf"(?:至|到|—|－|-|~|～)(?P<d>{_DAY})[日号]")
+#: a dateline's span of days (11日至12日，…; 23至24日在京召开): its first and last day
+_DAY_RANGE = re.compile(
+    rf"(?<![\d{_CN}月第至到—\-~～])(?P<d1>{_DAY})日?(?:至|到|—|－|-|~|～)(?P<d2>{_DAY})[日号]{_DATELINE_NEXT}"
+)
+#: what says a span of days is still to come (将于18日至20日举行)
+_FUTURE = re.compile(r"将于?|拟于|计划于|定于")
 _DEICTIC_DAY = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2}
 _DEICTIC = re.compile(rf"(?<![{_CN}])(?:今天|今日|昨天|昨日|前天){_DATELINE_NEXT}")
 _PAST_YEAR = re.compile(r"过去(?:的)?一年")
@@ -124,9 +133,49 @@ def day_of_month(day: int, on: _dt.date) -> _dt.date | None:
         return None
 
 
+def _span_of_days(d1: int, d2: int, on: _dt.date, future: bool) -> tuple[_dt.date, _dt.date] | None:
+    """The first and last day of a dateline's span of days in a text of date `on`: the first as a
+    dateline's day (this month, or the last when it is still to come), or, said to be still to come,
+    this month's or the next's; the last the next such day on or after the first."""
+    first = day_of_month(d1, on) if not future else _next_day(d1, on)
+    return None if first is None else (first, last) if (last := _next_day(d2, first)) else None
+
+
+def _next_day(day: int, on: _dt.date) -> _dt.date | None:
+    """The first date on or after `on` whose day of the month is `day` (within two months)."""
+    year, month = on.year, on.month
+    for _ in range(3):
+        try:
+            when = _dt.date(year, month, day)
+        except ValueError:
+            when = None
+        if when is not None and when >= on:
+            return when
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return None
+
+
 def datelines(text: str, on: _dt.date) -> list[Mention]:
-    """Days without a month (26日, 当地时间26日) and 今天/昨天, resolved against the date `on`."""
+    """Days without a month (26日, 当地时间26日), spans of them (11日至12日) and 今天/昨天,
+    resolved against the date `on`."""
     out = []
+    for m in _DAY_RANGE.finditer(text):
+        future = _FUTURE.search(text, max(0, m.start() - 3), m.start()) is not None
+        span = _span_of_days(int(m.group("d1")), int(m.group("d2")), on, future)
+        if span is not None:
+            for name, when in zip(("d1", "d2"), span, strict=True):
+                end = m.end(name) + (text[m.end(name) : m.end(name) + 1] in "日号")
+                out.append(
+                    Mention(
+                        m.start(name),
+                        end,
+                        text[m.start(name) : end],
+                        "Date",
+                        text[m.start(name) : end],
+                        "dateline",
+                        value=when.isoformat(),
+                    )
+                )
     for m in _DAY_ONLY.finditer(text):
         day = _num(m.group("d"))
         when = day_of_month(day, on) if day else None
@@ -167,11 +216,17 @@ def _calendar(text: str, m: re.Match, base: int | None) -> Mention | None:
 
 
 def calendar_date(doc: Doc) -> Iterator[Mention]:
-    """2022年1月21日, 2022年1月, 2022年, 1月21日, 去年3月, 2021年以来, 6月底."""
+    """2022年1月21日, 2022年1月, 2022年, 1月21日, 去年3月, 2021年以来, 6月底, and the last day of a
+    span of days after a day (3月5日至11日)."""
     for m in _DATE.finditer(doc.text):
         found = _calendar(doc.text, m, doc.speech.year)
         if found is not None:
             yield found
+            if found.value and len(found.value) == 10 and (r := _RANGE_END.match(doc.text, found.end)):
+                last = found.value[:8] + f"{int(r.group('d')):02d}"
+                if int(r.group("d")) > int(found.value[8:]) and _valid(*map(int, last.split("-"))):
+                    s, e = r.start("d"), r.end()
+                    yield Mention(s, e, doc.text[s:e], "Date", doc.text[s:e], "date", value=last)
 
 
 def dateline(doc: Doc) -> Iterator[Mention]:

@@ -66,3 +66,21 @@ def test_a_part_of_a_month_is_that_month():
     assert values("去年12月中旬召开会议。", None) == {"去年12月中旬": "2023-12"}
     # a month alone is too often a count of months
     assert values("3个月内完成，共3月。", None) == {}
+
+
+@pytest.mark.parametrize(
+    "text,on,expected",
+    [
+        # a dateline's span of days: both days, resolved as a dateline's day
+        ("11日至12日，国务院副总理在银川考察。", ON, {"11日": "2024-03-11", "12日": "2024-03-12"}),
+        ("全国职业教育工作会议23至24日在京召开。", dt.date(2024, 6, 24), {"23": "2024-06-23", "24日": "2024-06-24"}),
+        ("28日到29日，多地发生降雨。", dt.date(2024, 3, 1), {"28日": "2024-02-28", "29日": "2024-02-29"}),
+        # still to come: this month's days
+        ("中央代表团将于25日至28日在各地看望慰问。", dt.date(2025, 9, 25), {"25日": "2025-09-25", "28日": "2025-09-28"}),
+        # after a date with its month: the last day of the span in that month
+        ("3月5日至11日，全国人大会议在北京举行。", ON, {"3月5日": "2024-03-05", "11日": "2024-03-11"}),
+        ("2023年10月17日—18日，论坛举行。", ON, {"2023年10月17日": "2023-10-17", "18日": "2023-10-18"}),
+    ],
+)
+def test_spans_of_days(text, on, expected):
+    assert values(text, on) == expected
