@@ -112,15 +112,17 @@ def _fits(m: Mention, kept: list[Mention], around: list[int], inner: array) -> b
 
 
 def propagate(doc: Doc, found: list[Mention]) -> list[Mention]:
-    """Every other occurrence of a name already found (≥3 characters, not a date) is a mention
-    too. An occurrence that is the span of a found mention of its type, on word boundaries, is
+    """Every other occurrence of a name already found (≥3 characters, a person's ≥2 when a rule
+    found it: two characters the model proposed are too common a substring; not a date) is a
+    mention too. An occurrence that is the span of a found mention of its type, on word boundaries, is
     that mention (in `resolve` it fares as that mention does, which comes first) and is not made
     again: a text that names one body a hundred thousand times holds those mentions once."""
     import ahocorasick
 
     forms: dict[str, Mention] = {}
     for m in found:
-        if m.type == "Date" or len(m.text) < (2 if m.type == "Person" else 3):
+        shortest = 3 if m.type != "Person" or m.rule.startswith(rules.MODEL) else 2
+        if m.type == "Date" or len(m.text) < shortest:
             continue
         forms.setdefault(m.text, m)
     if not forms:

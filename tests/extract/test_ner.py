@@ -205,3 +205,15 @@ def test_the_graph_records_the_model_and_its_confidence(tmp_path):
 def test_states_act_in_the_prose_of_foreign_relations(text, bodies):
     doc = process(Speech(text=text, source="inline.txt", year=2024))
     assert {(e.label, frozenset(e.aliases)) for e in doc.entities if e.type == "Body"} == bodies
+
+
+def test_two_characters_the_model_proposed_are_not_looked_for_elsewhere():
+    """A two-character name a rule found is a mention wherever it recurs; one the model proposed is
+    not (two characters are too common a substring: a run of surnames would make thousands)."""
+    from speechkg.graph.extract import propagate
+    from speechkg.graph.model import Doc, Mention
+
+    doc = Doc(speech=Speech(text="王刚说。会后王刚走访群众。", source="inline.txt"))
+    for rule, expected in (("person-title", [(6, 8)]), ("ner-lac", [])):
+        first = [Mention(0, 2, "王刚", "Person", "王刚", rule)]
+        assert [(m.start, m.end) for m in propagate(doc, first)] == expected
