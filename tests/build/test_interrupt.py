@@ -77,11 +77,11 @@ def test_oversized_input_is_refused_before_reading(tmp_path):
     f = tmp_path / "huge.txt"
     with open(f, "wb") as fh:  # a sparse 60 MB file: refused by its size, never read
         fh.truncate(60 * 1024 * 1024)
-    started = time.monotonic()
+    started = time.process_time()
     r = CliRunner().invoke(cli, ["build", str(f), "-o", str(tmp_path / "g.ttl")])
     assert r.exit_code == 1
     assert r.output == (f"Error: {f}: 60 MiB is over the 50 MiB limit; raise it with --max-size\n")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5  # CPU: reading 60 MB burns it, a loaded machine does not
     r = CliRunner().invoke(cli, ["build", str(f), "-o", str(tmp_path / "g.ttl"), "--max-size", "1"])
     assert "over the 1 MiB limit" in r.output
 
