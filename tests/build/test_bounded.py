@@ -437,9 +437,9 @@ def test_file_timeout_skips_a_file_that_runs_too_long(tmp_path, monkeypatch):
 
     monkeypatch.setattr(build_steps, "process", _process_spinning_on_bad)
     out = tmp_path / "g.nt"
-    t = time.perf_counter()
+    t = time.process_time()
     r = _build(_corpus(tmp_path), "-o", out, "--file-timeout", "0.5")
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10  # CPU: a file not stopped spins on, a loaded machine does not count
     assert r.exit_code == 1
     assert "Skipped: bad.txt: failed while extracting (TimeoutError: over the 0.5 s --file-timeout)\n" in r.output
     text = out.read_text(encoding="utf-8")
@@ -505,7 +505,7 @@ def test_a_worker_stuck_in_c_is_stopped_and_replaced(tmp_path, monkeypatch):
     out = tmp_path / "g.nt"
     t = time.perf_counter()
     r = _build(_more_files(_corpus(tmp_path), 2), "-o", out, "--jobs", "2", "--file-timeout", "0.2")
-    assert time.perf_counter() - t < 30
+    assert time.perf_counter() - t < 60  # wall (the stuck worker is another process): far from never ending
     assert r.exit_code == 1
     assert "Skipped: bad.txt: failed while extracting (MemoryError: its worker process died" in r.output
     assert "青春建功" in out.read_text(encoding="utf-8")
