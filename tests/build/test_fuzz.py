@@ -204,7 +204,11 @@ def test_markup_nested_deep_or_never_closed_reads_and_builds(page):
 )
 @pytest.mark.slow
 def test_extreme_inputs(content):
-    check(content, shacl=len(content) < 5000)
+    check(content, shacl=len(content) <= 400)
+    if 400 < len(content) < 5000:
+        # SHACL on a prefix of the repetition: the same kinds of nodes and links as the whole
+        # (pyshacl took 4-8 s of CPU over the 2,000 mentions of 省委×2000)
+        check(content[:400], shacl=True)
 
 
 @pytest.mark.parametrize(
