@@ -7,6 +7,7 @@ part of names. These lists are general features of official Chinese prose.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -115,11 +116,15 @@ def _pickle_dictionary(dt) -> None:
         path = _dictionary_cache(dt)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    except (OSError, RuntimeError):  # a read-only or unknown home: jieba's own cache is used again
+        return
+    try:
         with os.fdopen(fd, "wb") as f:
             pickle.dump((dt.FREQ, dt.total), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except OSError:  # a read-only home: the next process loads through jieba's cache again
-        pass
+    except OSError:  # a full disk: no half-written file is left behind
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 @lru_cache(maxsize=20000)

@@ -17,3 +17,13 @@ def test_the_pickled_dictionary_round_trips_and_a_damaged_one_is_ignored(tmp_pat
     assert (read.FREQ, read.total, read.initialized) == ({"发展": 3, "发": 0}, 3, True)
     common._dictionary_cache(read).write_bytes(b"not a pickle")
     assert not common._load_pickled_dictionary(jieba.Tokenizer())
+
+
+def test_no_home_to_keep_the_pickle_in_is_no_error(monkeypatch):
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(common.Path, "home", staticmethod(no_home))
+    common._pickle_dictionary(jieba.Tokenizer())
+    assert not common._load_pickled_dictionary(jieba.Tokenizer())
