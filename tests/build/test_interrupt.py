@@ -20,7 +20,7 @@ from ..conftest import ROOT, SEED
 @pytest.fixture(scope="module")
 def big_speech(tmp_path_factory):
     f = tmp_path_factory.mktemp("big") / "big.txt"
-    # about 3 s of extraction after 1 s of start-up, then about 3 s of writing
+    # about 6 s of extraction (without the name model) after 1 s of start-up, then about 1 s of writing
     f.write_text(SEED.read_text(encoding="utf-8") * 100, encoding="utf-8")
     return f
 
@@ -51,7 +51,8 @@ def test_interrupted_build_keeps_the_previous_output(tmp_path, big_speech, sig, 
     out = tmp_path / "graph.nq"
     out.write_bytes(b"previous graph\n")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "speechkg", "build", str(big_speech), "-o", str(out)],
+        # without the name model (what is extracted is not what this tests): 14 s of CPU to writing, not 8
+        [sys.executable, "-m", "speechkg", "build", str(big_speech), "-o", str(out), "--ner", "none"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -77,11 +78,11 @@ def test_oversized_input_is_refused_before_reading(tmp_path):
     f = tmp_path / "huge.txt"
     with open(f, "wb") as fh:  # a sparse 60 MB file: refused by its size, never read
         fh.truncate(60 * 1024 * 1024)
-    started = time.monotonic()
+    started = time.process_time()
     r = CliRunner().invoke(cli, ["build", str(f), "-o", str(tmp_path / "g.ttl")])
     assert r.exit_code == 1
     assert r.output == (f"Error: {f}: 60 MiB is over the 50 MiB limit; raise it with --max-size\n")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5  # CPU: reading 60 MB burns it, a loaded machine does not
     r = CliRunner().invoke(cli, ["build", str(f), "-o", str(tmp_path / "g.ttl"), "--max-size", "1"])
     assert "over the 1 MiB limit" in r.output
 

@@ -436,3 +436,20 @@ def test_out_of_memory_while_reading_a_graph_is_not_called_unreadable(seed_ttl, 
     monkeypatch.setattr(Graph, "parse", no_memory)
     with pytest.raises(ResourceError, match=r"out of memory reading it \(0 MB as written\); free memory, or split"):
         load(str(seed_ttl))
+
+
+def test_the_shapes_sparql_is_parsed_once_and_rdflib_is_left_as_it_was(seed_ttl, monkeypatch):
+    from rdflib.plugins.sparql import parser
+    from rdflib.plugins.sparql.processor import SPARQLProcessor
+
+    from speechkg.graph.quality import prepared
+
+    monkeypatch.setattr(prepared, "_prepared", {})  # none kept by the tests before
+    original, parsed = SPARQLProcessor.query, []
+    parse = parser.parseQuery
+    monkeypatch.setattr(parser, "parseQuery", lambda text: parsed.append(text) or parse(text))
+    g = Graph().parse(seed_ttl, format="turtle")
+    first, again = validate.validate(g), validate.validate(_broken(seed_ttl))
+    assert first.conforms and not again.conforms
+    assert len(parsed) == len(set(parsed)) == 2  # the two SPARQL-based targets of the shapes, once each
+    assert SPARQLProcessor.query is original

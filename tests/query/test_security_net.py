@@ -382,7 +382,7 @@ def test_serve_stops_a_query_at_its_timeout(served):
     before = children(os.getpid())
     t0 = time.monotonic()
     code, body = http(served, "/query", RUNAWAY.encode())
-    assert time.monotonic() - t0 < 6
+    assert time.monotonic() - t0 < 20  # its timeout is 2 s and the query never ends: load cannot reach 20
     assert (code, body.decode()) == (
         503,
         "the query ran past the server's timeout of 2 s and was stopped; simplify it (LIMIT, fewer joins)\n",
