@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
-import pickle
 import re
 import tempfile
 from array import array
@@ -78,14 +78,14 @@ def _jieba():
     import jieba
 
     jieba.setLogLevel(60)
-    if not _load_pickled_dictionary(jieba.dt):
+    if not _load_saved_dictionary(jieba.dt):
         jieba.initialize()
-        _pickle_dictionary(jieba.dt)
+        _save_dictionary(jieba.dt)
     return jieba
 
 
 def _dictionary_cache(dt) -> Path:
-    """Where the pickled prefix dictionary of `dt` lives: the user's cache, named by jieba's version and
+    """Where the saved prefix dictionary of `dt` lives: the user's cache, named by jieba's version and
     the dictionary file's size and time, so another jieba or dictionary never reads a stale one."""
     import jieba
 
@@ -95,23 +95,27 @@ def _dictionary_cache(dt) -> Path:
     stat = dictionary.stat()
     key = f"{jieba.__version__} {dictionary} {stat.st_size} {stat.st_mtime_ns}"
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "speechkg"
-    return root / f"jieba-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pickle"
+    return root / f"jieba-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
 
 
-def _load_pickled_dictionary(dt) -> bool:
-    """Load jieba's prefix dictionary from our pickle (about 3x faster than jieba's own marshal cache,
-    0.3 s rather than 0.9 s in every building process); False when there is none or it cannot be read."""
+def _load_saved_dictionary(dt) -> bool:
+    """Load jieba's prefix dictionary from our JSON file (about twice as fast as jieba's own marshal
+    cache in every building process); False when there is none or it cannot be read. JSON, not a
+    pickle: a file in a cache directory is data that cannot run code, whoever wrote it."""
     try:
         with _dictionary_cache(dt).open("rb") as f:
-            dt.FREQ, dt.total = pickle.load(f)
+            freq, total = json.load(f)
     except Exception:  # no cache yet, or a damaged one: jieba builds the dictionary itself
         return False
+    if not (isinstance(freq, dict) and isinstance(total, int) and all(type(v) is int for v in freq.values())):
+        return False
+    dt.FREQ, dt.total = freq, total
     dt.initialized = True
     return True
 
 
-def _pickle_dictionary(dt) -> None:
-    """Write the pickle atomically (a rename), so concurrent processes never read half of one."""
+def _save_dictionary(dt) -> None:
+    """Write the JSON file atomically (a rename), so concurrent processes never read half of one."""
     try:
         path = _dictionary_cache(dt)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,8 +123,8 @@ def _pickle_dictionary(dt) -> None:
     except (OSError, RuntimeError):  # a read-only or unknown home: jieba's own cache is used again
         return
     try:
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump((dt.FREQ, dt.total), f, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump((dt.FREQ, dt.total), f, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, path)
     except OSError:  # a full disk: no half-written file is left behind
         with contextlib.suppress(OSError):
