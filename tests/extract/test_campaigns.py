@@ -35,3 +35,38 @@ def campaigns(text: str) -> set[str]:
 )
 def test_campaign_heads(text, found):
     assert campaigns(text) == found
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # a named zone starts after its verb, a conjunction or the first (首个) before it
+        ("推进东北振兴和辽宁沿海经济带综合配套改革试验区建设。", {"辽宁沿海经济带综合配套改革试验区"}),
+        ("该市获批建设全国首个智慧交通先导区。", {"智慧交通先导区"}),
+        ("高质量建设黄河三角洲农业高新技术产业示范区。", {"黄河三角洲农业高新技术产业示范区"}),
+        ("日前江苏自贸试验区发布新一批制度创新成果。", {"江苏自贸试验区"}),
+        # kinds of zones, counted zones and goals to build are not named zones
+        ("各地建设了一批现代农业示范区，全国自贸试验区增至22个，各类示范区加快发展。", set()),
+        ("建设好中国特色社会主义先行示范区。", set()),
+    ],
+)
+def test_zones(text, found):
+    assert campaigns(text) == found
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # the works listed before 等重点项目 / 等一批重大工程, each ending in a work's head
+        (
+            "加快建设成渝中线高铁、引大济岷水库和天府国际机场二期等一批重大工程。",
+            {"成渝中线高铁", "引大济岷水库"},  # 天府国际机场二期 ends in no work's head
+        ),
+        ("双方要办好蒙内铁路、汉班托塔港等旗舰项目。", {"蒙内铁路", "汉班托塔港"}),
+        # sectors and kinds of works are no projects; 等项目 alone lists anything
+        ("推进交通、水利、原油管道等重大项目建设。", set()),
+        ("运动员将参加跳水、体操等项目的比赛，游览西湖景区、灵隐寺等项目。", set()),
+    ],
+)
+def test_project_lists(text, found):
+    assert campaigns(text) == found
