@@ -45,6 +45,7 @@ COMPONENTS: dict[str, Component] = {
     "campaigns": formulas.campaigns,
     "zones": projects.zones,
     "project_lists": projects.project_lists,
+    "counted_lists": projects.counted_lists,
     "goals": formulas.goals,
     "concepts": formulas.concepts,
     "members": formulas.members,

@@ -49,6 +49,7 @@ _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|�
 # 从“精英工程”转变为“群众活动”: a contrast of two descriptions, not names
 _EMPHASIS_BEFORE = re.compile(r"(?:从|(?:转变|转化|转|变)为|由)$")
 _CAMPAIGN_VERBS_BEFORE = re.compile(r"(?:评选|举办|开展|实施|推出)$")
+_LISTED_ACTIVITY = re.compile(r"^等(?:一系列|系列|主题)?(?:活动|行动)")  # “科普边疆行”等活动
 _GOAL_VERBS_BEFORE = re.compile(r"(?:实现|做到|确保|达到|完成)$")
 # a quotation of clauses (，) is a saying or a verse unless a verb of holding a formulation
 # stands before it (坚持“X，Y”); one that ends a sentence (。！？) is a citation
@@ -159,7 +160,7 @@ def _named(text: str, s: int, e: int, label: str, n: int | None, before: str, af
         return Mention(s, e, text[s:e], "Concept", label, "slogan", number=n)
     if label.endswith(CONCEPT_HEADS):
         return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", number=n)
-    if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
+    if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before) or _LISTED_ACTIVITY.match(after):
         return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", number=n)
     if _is_goal(text, s, label, n, before, after):
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", number=n)

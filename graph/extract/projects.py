@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from speechkg.graph.extract.common import (
+    GOVERNORS,
     HAN,
     NUMERAL_CHARS,
     PUNCT,
@@ -23,6 +24,7 @@ from speechkg.graph.extract.common import (
 )
 from speechkg.graph.extract.tables import CONJUNCTIONS, alternation, rows, tagged
 from speechkg.graph.model import Doc, Mention
+from speechkg.graph.segment import cn_number
 
 ZONE = "zone"
 PROJECT_LIST = "project-list"
@@ -135,3 +137,41 @@ def _a_work(label: str) -> bool:
     of at least two characters that is no kind (原油管道, 经济走廊)."""
     head = next((w for w in _WORKS if label.endswith(w)), None)
     return head is not None and len(label) - len(head) >= 2 and label[: -len(head)] not in _ZONE_KIND
+
+
+COUNTED_LIST = "counted-list"
+#: 设备更新、消费品以旧换新、回收循环利用、标准提升四大行动: a list whose items the head counts
+_COUNTED_HEAD = re.compile(rf"(?:等|这)?([{NUMERAL_CHARS}])大(?:{alternation(tagged('projects.tsv', 'counted', 1))})")
+
+
+def counted_lists(doc: Doc) -> list[Mention]:
+    """A list of as many items as the head after it counts (A、B、C三大攻坚战), named as a whole
+    from its first item on."""
+    text = doc.text
+    out = []
+    for m in _COUNTED_HEAD.finditer(text):
+        clause = max(text.rfind(c, max(0, m.start() - 120), m.start()) for c in _CLAUSE_END) + 1
+        parts = _items(text, clause, m.start())
+        if len(parts) != cn_number(m.group(1)) or any(not 2 <= e - s <= ITEM_MAX for s, e in parts):
+            continue
+        start = _past_governors(text, parts[0][0], parts[0][1])
+        if any(c in PUNCT and c != "、" for c in text[start : m.start()]) or _governed_last(text, parts[-1]):
+            continue  # 推动高质量发展、打赢三大攻坚战: clauses, the last one governing the head
+        label = text[start : m.start()] + text[m.start(1) : m.end()]  # without 等, 这 before the count
+        out.append(Mention(start, m.end(), text[start : m.end()], "Campaign", label, COUNTED_LIST))
+    return out
+
+
+def _past_governors(text: str, start: int, end: int) -> int:
+    """`start` moved past a governing word of two or more characters that opens the item
+    text[start:end], a word of its own or not (推进|设备更新, which the segmenter reads 推进设备|更新)."""
+    for word in GOVERNORS:
+        if len(word) >= 2 and text.startswith(word, start) and start + len(word) < end:
+            return start + len(word)
+    return start
+
+
+def _governed_last(text: str, item: tuple[int, int]) -> bool:
+    """Whether the last item is or opens with a governing word (…、打赢|三大攻坚战, …、坚决打好|…): the
+    list is of clauses (标准提升 ends in a verb of the name, not one that governs)."""
+    return text[item[0] : item[1]] in GOVERNORS or _past_governors(text, item[0], item[1] + 1) > item[0]

@@ -70,3 +70,24 @@ def test_zones(text, found):
 )
 def test_project_lists(text, found):
     assert campaigns(text) == found
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # a list named as a whole by the head that counts its items
+        (
+            "全面推进科技攻关、人才引育、平台建设三大工程。",
+            {"科技攻关、人才引育、平台建设三大工程"},
+        ),
+        # clauses whose last one governs the head, or a count that is not the list's
+        ("要推动高质量发展、保障和改善民生、打赢三大攻坚战。", {"三大攻坚战"}),  # the lexicon's
+    ],
+)
+def test_counted_lists(text, found):
+    assert campaigns(text) == found
+
+
+def test_quoted_items_before_activities_are_campaigns():
+    text = "各地开展“文明家庭进社区”、“书香满校园”等活动。"
+    assert campaigns(text) == {"文明家庭进社区", "书香满校园"}
