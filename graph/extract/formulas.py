@@ -18,14 +18,16 @@ from speechkg.graph.extract.common import (
     NUMBERED,
     NUMERAL_CHARS,
     PUNCT,
+    governs,
     inside_quotes,
     is_boundary,
     left_edge,
     quotes,
     unquote,
+    words_before,
 )
 from speechkg.graph.extract.goals import goals as goals  # re-exported: COMPONENTS reads formulas.goals
-from speechkg.graph.extract.tables import alternation, bilateral, rows
+from speechkg.graph.extract.tables import alternation, bilateral, rows, tagged
 from speechkg.graph.model import Doc, Mention
 from speechkg.graph.segment import cn_number
 
@@ -47,6 +49,7 @@ _EMPHASIS_AFTER = re.compile(r"^(?:转变|转化|转|变)为|^(?:技术|问题|�
 # 从“精英工程”转变为“群众活动”: a contrast of two descriptions, not names
 _EMPHASIS_BEFORE = re.compile(r"(?:从|(?:转变|转化|转|变)为|由)$")
 _CAMPAIGN_VERBS_BEFORE = re.compile(r"(?:评选|举办|开展|实施|推出)$")
+_LISTED_ACTIVITY = re.compile(r"^等(?:一系列|系列|主题)?(?:活动|行动)")  # “科普边疆行”等活动
 _GOAL_VERBS_BEFORE = re.compile(r"(?:实现|做到|确保|达到|完成)$")
 # a quotation of clauses (，) is a saying or a verse unless a verb of holding a formulation
 # stands before it (坚持“X，Y”); one that ends a sentence (。！？) is a citation
@@ -157,7 +160,7 @@ def _named(text: str, s: int, e: int, label: str, n: int | None, before: str, af
         return Mention(s, e, text[s:e], "Concept", label, "slogan", number=n)
     if label.endswith(CONCEPT_HEADS):
         return Mention(s, e, text[s:e], "Concept", label, "quoted-concept", number=n)
-    if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before):
+    if label.endswith(CAMPAIGN_HEADS) or _CAMPAIGN_VERBS_BEFORE.search(before) or _LISTED_ACTIVITY.match(after):
         return Mention(s, e, text[s:e], "Campaign", label, "quoted-campaign", number=n)
     if _is_goal(text, s, label, n, before, after):
         return Mention(s, e, text[s:e], "Goal", label, "quoted-goal", number=n)
@@ -225,6 +228,9 @@ _GENERIC = {
     "各种各样",
     "丰富多彩",
     "社会系统",
+    "先期",
+    "现有",
+    "整省",
 }
 
 
@@ -237,8 +243,22 @@ _DOMAIN = re.compile(
 _NOT_A_NAME = re.compile(r"他们|我们|你们|大家|自己|人们|战略性|形象|面子|政绩|水毁|成为|全国$")
 #: a duration is no name (三年行动 alone is the plan's span, not its name)
 _DURATION = re.compile(rf"^[{NUMERAL_CHARS}\d]+年$")
-#: quantifiers and demonstratives before a head name no campaign (一项…, 上述活动: 王毅等参加上述活动)
-_QUANTIFIER = re.compile(r"一项|一个|一场|一批|一系列|这项|这个|该项|各项|多项|本次|此次|上述")
+#: how far back from its head a campaign's name may start when a governing verb stands there
+#: (实施|国家通用语言文字普及攻坚和质量提升工程); without one, left_edge's default reach
+CAMPAIGN_REACH = 24
+_GOVERNED = frozenset(_heads("Campaign", "governed"))
+#: the shortest name of a governed head: shorter ones are kinds (局部试点, 整县试点, 开放试点)
+GOVERNED_MIN = 4
+_VERB_BEFORE_HEAD = tagged("campaigns.tsv", "verb", 1)
+_CATEGORY = tagged("campaigns.tsv", "category", 1)
+_PILOT_OF = tagged("campaigns.tsv", "pilot-of", 1)
+_FUNCTION_WORDS = tagged("campaigns.tsv", "function", 1)
+_COUNTED = re.compile(rf"[{NUMERAL_CHARS}\d]+多?(?:{alternation(tagged('campaigns.tsv', 'count', 1))})")
+#: quantifiers, counts and demonstratives before a head are no part of its name (一项…, 17个…工程,
+#: 上述活动: 王毅等参加上述活动)
+_QUANTIFIER = re.compile(
+    rf"一项|一个|一场|一批|一系列|一次|这项|这个|该项|各项|多项|本次|此次|上述|其他|(?:首|新一|第[{NUMERAL_CHARS}])批|[{NUMERAL_CHARS}\d]+(?:个|项|批|场)"
+)
 
 
 def campaigns(doc: Doc) -> list[Mention]:
@@ -247,34 +267,75 @@ def campaigns(doc: Doc) -> list[Mention]:
     qspans = quotes(text)
     out = []
     for m in _CAMPAIGN_HEAD.finditer(text):
-        if _FOLLOW_BAD.match(text, m.end()):
-            continue
-        if inside_quotes(qspans, m.start()):
-            continue  # the quoted rule owns what stands in quotation marks
-        start = left_edge(text, m.start())
-        q = _QUANTIFIER.match(text, start, m.start())
-        if q:
-            start = q.end()
-        content = text[start : m.start()]
-        if (
-            len(content) < 2
-            or content in _GENERIC
-            or any(c in PUNCT for c in content)
-            or content[-1] in "和与及"
-            or _DOMAIN.search(content)
-            or _DURATION.match(content)
-            or _NOT_A_NAME.search(content)
-        ):
-            continue
-        if text[m.start() - 1 : m.start()] == "”":
-            continue  # the quoted rule owns “X”活动
-        span = text[start : m.end()]
-        out.append(Mention(start, m.end(), span, "Campaign", span, "campaign-head"))
+        if _FOLLOW_BAD.match(text, m.end()) or inside_quotes(qspans, m.start()):
+            continue  # a modifier (活动方式), or a quotation the quoted rule owns
+        found = _campaign_at(text, m.start(), m.end())
+        if found is not None:
+            out.append(found)
     for m in _PROGRAMME.finditer(text):
         c = m.group("c")
         if is_boundary(text, m.end("c")) and not c.endswith(_PLAN_DOCUMENTS) and not _NOT_A_PROGRAMME.match(c):
             out.append(Mention(m.start("c"), m.end("c"), c, "Campaign", c, "programme"))
     return out
+
+
+def _campaign_at(text: str, head: int, end: int) -> Mention | None:
+    """The campaign whose name ends in the head at text[head:end], its left edge at the governing
+    word or punctuation (at most CAMPAIGN_REACH characters back), or None when what stands before
+    the head is no name."""
+    start = left_edge(text, head)
+    if not _edged(text, start):  # no edge within reach: a long name after its governing verb
+        far = left_edge(text, head, max_len=CAMPAIGN_REACH)
+        start = far if _governed(text, far) else start
+    q = _QUANTIFIER.match(text, start, head)
+    if q:
+        start = q.end()
+    content = text[start:head]
+    if (
+        len(content) < 2
+        or content in _GENERIC
+        or any(c in PUNCT for c in content)
+        or content[-1] in "和与及"
+        or _DOMAIN.search(content)
+        or _DURATION.match(content)
+        or _NOT_A_NAME.search(content)
+        or content.endswith(_VERB_BEFORE_HEAD)
+        or content.startswith(_CATEGORY)
+        or text[head - 1 : head] == "”"  # the quoted rule owns “X”活动
+    ):
+        return None
+    if text[head:end] in _GOVERNED and not _governed_pilot(text, start, end, content):
+        return None
+    span = text[start:end]
+    return Mention(start, end, span, "Campaign", span, "campaign-head")
+
+
+def _governed_pilot(text: str, start: int, end: int, content: str) -> bool:
+    """Whether a governed head (试点, also a verb: 在新安江开始试点) names a pilot here: a verb
+    governs it (开展X试点), it modifies nothing after it (试点城市) and counts nothing (两批试点)."""
+    if len(content) < GOVERNED_MIN or text.startswith(_PILOT_OF, end) or _COUNTED.search(content):
+        return False
+    verb = _word_before(text, start)
+    if verb == "了":  # 开展了…试点: the verb before its aspect particle
+        verb = _word_before(text, start - 1)
+    return governs(verb) and not verb.endswith(_FUNCTION_WORDS)
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The word of the text's segmentation that ends at `pos` ('' if none does)."""
+    word = next(iter(words_before(text, pos, max(0, pos - 4))), None)
+    return text[word[0] : word[1]] if word is not None and word[1] == pos else ""
+
+
+def _governed(text: str, start: int) -> bool:
+    """Whether a governing word ends at `start` (开展|送温暖活动)."""
+    return governs(_word_before(text, start))
+
+
+def _edged(text: str, start: int) -> bool:
+    """Whether a name starting at `start` has a found left edge: the text's start, punctuation or
+    a governing word."""
+    return start == 0 or text[start - 1] in PUNCT or _governed(text, start)
 
 
 #: 实施城乡居民增收计划: a programme carried out is a campaign (a 行动计划 is a document)
