@@ -47,8 +47,11 @@ _NOT_FOREIGN_END = frozenset("方中盟党会国")
 _COUNTRY_CHARS = frozenset(_words("country"))
 
 #: the titles of heads of state and government and their ministers (titles.tsv: foreign), and
-#: 总理: after a state's name, its head (毛里塔尼亚总统, 爱尔兰总理)
-_STATE_TITLE = re.compile(f"(?:{alternation(column('titles.tsv', {1: 'foreign'}) + ('总理', '副总理'))})")
+#: 总理, then a transliterated name: after a state's name, its head (毛里塔尼亚总统加兹瓦尼); a
+#: name before a title with no name after it is a person's (尼科利奇总统决定)
+_STATE_TITLE = re.compile(
+    f"(?:{alternation(column('titles.tsv', {1: 'foreign'}) + ('总理', '副总理'))})[{''.join(sorted(TRANSLIT))}]{{2}}"
+)
 _HEADS = alternation(column("organs.tsv", {1: "name-head"}))
 _HEAD = re.compile(rf"(?:{_HEADS})$")
 _HEAD_ANYWHERE = re.compile(_HEADS)
@@ -180,7 +183,13 @@ def names(doc: Doc, model: str = ner.DEFAULT_MODEL) -> list[Mention]:
 def decide(text: str, start: int, end: int, tag: str, confidence: float, rule: str) -> Mention | None:
     """The mention the rules make of one proposal, or None."""
     if tag == "LOC":  # a place before the title of its head of state or government is that state
-        if confidence < MIN_CONFIDENCE_STATE or not _STATE_TITLE.match(text, end) or not is_foreign(text[start:end]):
+        # (in transliteration characters, with the 国 many such names end in: 孟加拉国总理)
+        name = text[start:end]
+        if (
+            confidence < MIN_CONFIDENCE_STATE
+            or not _STATE_TITLE.match(text, end)
+            or not is_foreign(name.removesuffix("国"))
+        ):
             return None
         return Mention(start, end, text[start:end], "Body", text[start:end], rule, confidence=confidence)
     decided = DECIDE.get(tag)
@@ -203,7 +212,8 @@ def inside_rules(found: list[Mention]) -> list[Mention]:
     """The mentions less the model's that lie inside a rule's mention of another type: the model
     fills the rules' gaps and never splits what they found (人民检察院 in the law 人民检察院组织法,
     中央人大 in 中央人大工作会议). A person stays inside a meeting, which names its parties
-    (张三同A国议长B举行会谈). `found`'s spans do not cross."""
+    (张三同A国议长B举行会谈), and a talk's state too (李四与孟加拉国总理B举行会谈). `found`'s spans
+    do not cross."""
     out: list[Mention] = []
     open_: list[Mention] = []  # the rules' spans around the current position, innermost last
     for m in sorted(found, key=lambda m: (m.start, -m.end)):  # outer spans first
@@ -212,7 +222,7 @@ def inside_rules(found: list[Mention]) -> list[Mention]:
         if not m.rule.startswith(rules.MODEL):
             open_.append(m)
         elif open_ and open_[-1].end >= m.end and open_[-1].type != m.type:
-            if not (m.type == "Person" and open_[-1].type == "Meeting"):
+            if not (m.type == "Person" and open_[-1].type == "Meeting") and open_[-1].rule != rules.TALK:
                 continue
         out.append(m)
     return sorted(out, key=lambda m: (m.start, m.end))

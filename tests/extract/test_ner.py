@@ -198,6 +198,11 @@ def test_the_graph_records_the_model_and_its_confidence(tmp_path):
             "两国元首同意加强合作，中国愿同俄方一道努力。俄罗斯总统普京表示赞同。",
             {("中国", frozenset()), ("俄罗斯", frozenset({"俄方", "俄罗斯联邦"}))},
         ),
+        # a state before its head's title, in a talk too, with the 国 its name ends in
+        (
+            "李长春与孟加拉国总理哈西娜举行会谈，中方愿加强合作。",
+            {("中国", frozenset({"中方"})), ("孟加拉国", frozenset())},
+        ),
         # a work report's 中国 is no party
         ("我们要建设中国式现代化，中国经济持续回升向好。", set()),
     ],
