@@ -1,6 +1,7 @@
 """Goals: what official prose says is to be reached or built.
 
-Names ending in a goal's head (…奋斗目标, …目标任务, …新目标, …红线), the targets of a development
+Names ending in a goal's head (…奋斗目标, …目标任务, …新目标; a red line, 耕地保护红线, is a
+limit to hold, no state to reach), the targets of a development
 period (经济社会发展的主要预期目标) and of a list of expected targets, what a verb says is to be built
 or reached (目标是建设X, 建设成为X, X这一目标, 建设国际消费中心城市), and the places to be made
 modern, strong or safe (现代化XX, …强省, 平安XX). A goal in quotation marks is `formulas.quoted`'s.
@@ -24,7 +25,7 @@ from speechkg.graph.extract.common import (
 from speechkg.graph.extract.tables import alternation, bilateral
 from speechkg.graph.model import Doc, Mention
 
-_GOAL_HEAD = re.compile(r"(?:奋斗目标|目标任务|新目标|目标|红线)(?!导向|责任|管理|考核|体系|值)")
+_GOAL_HEAD = re.compile(r"(?:奋斗目标|目标任务|新目标|目标)(?!导向|责任|管理|考核|体系|值)")
 _GOAL_GENERIC = re.compile(
     r"^(?:各项|主要|总体|既定|工作|发展|这一|这个|目标|确定|规划|预期|年度|奋斗|"
     r"上述|以上|全年|今年|明年|近期|远期|中长期|阶段性|具体|各类|相关|这些|那些|"
