@@ -203,16 +203,16 @@ def answer(
     parsed, evaluated and serialized in the child, so the limits cover all of it."""
     import pyoxigraph as ox
 
-    from speechkg.graph.query.guard import prepare, prologue
+    from speechkg.graph.query.guard import guarded
 
     wanted = formats.endpoint_format(fmt) if fmt else None
 
     def go() -> tuple[str, bytes]:
         sandbox.stage("while it was parsed")
-        prepare(text, service_hint="")
+        _, run = guarded(text, service_hint="")
         sandbox.stage("")
         try:
-            res = store.query(prologue() + text)
+            res = store.query(run)
             if isinstance(res, ox.QueryTriples):
                 name, ctype = _negotiate(accept, _GRAPH_TYPES, _GRAPH_TYPES["text/turtle"])
                 return ctype, res.serialize(format=getattr(ox.RdfFormat, name))

@@ -14,7 +14,7 @@ from rdflib import Graph
 from speechkg.graph.errors import QueryError, SpeechKGError, first_line
 from speechkg.graph.query import results, sandbox
 from speechkg.graph.query.formats import output_format
-from speechkg.graph.query.guard import prepare, prologue
+from speechkg.graph.query.guard import guarded
 from speechkg.graph.query.results import Result
 from speechkg.graph.query.saved import bind
 from speechkg.graph.rdf.parse import PARSE_STACK_BYTES
@@ -82,7 +82,7 @@ def _evaluate(load: Callable[[], object], query: str, allow_service: bool) -> Re
     """In the child of run_limited: guard and parse the query (once), get the data to query
     from `load` (graph files are loaded there, within the limits), evaluate."""
     sandbox.stage(_PARSING)
-    prepared = prepare(query, allow_service)
+    prepared, text = guarded(query, allow_service)
     sandbox.stage(_LOADING)
     data = load()
     sandbox.stage(_EVALUATING)
@@ -92,9 +92,9 @@ def _evaluate(load: Callable[[], object], query: str, allow_service: bool) -> Re
         if isinstance(data, StorePath):  # opened in the child: the parent never runs the store's threads
             from speechkg.graph.rdf import oxstore
 
-            return _from_oxigraph(oxstore.open_store(data.path, read_only=True).query(prologue() + query))
+            return _from_oxigraph(oxstore.open_store(data.path, read_only=True).query(text))
         if isinstance(data, ox.Store):
-            return _from_oxigraph(data.query(prologue() + query))
+            return _from_oxigraph(data.query(text))
         from rdflib.plugins import sparql
 
         sparql.SPARQL_LOAD_GRAPHS = False

@@ -22,13 +22,35 @@ def prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+#: a line break as SPARQL's grammar knows it (EOL: CR or LF): Oxigraph ends a # comment at either,
+#: rdflib's parser only at LF
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+def judged(query: str) -> str:
+    """The query as both engines read it alike: every line break a LF. The guard judges this text
+    and Oxigraph runs this text, so a SERVICE hidden after a comment ended by a lone CR (which
+    rdflib would read as comment and Oxigraph as code) is seen by the guard as the engine sees it."""
+    return _LINE_BREAK.sub("\n", query)
+
+
+def guarded(
+    query: str, allow_service: bool = False, service_hint: str = "; pass --allow-service to permit it"
+) -> tuple[PreparedQuery, str]:
+    """The query judged (`prepare`) and the text the engines must run: (rdflib's prepared query,
+    the prologue and the judged query for Oxigraph)."""
+    text = judged(query)
+    return prepare(text, allow_service, service_hint), prologue() + text
+
+
 def prepare(
     query: str, allow_service: bool = False, service_hint: str = "; pass --allow-service to permit it"
 ) -> PreparedQuery:
     """Parse a query (once) with the project's prefixes predeclared; refuse updates, SERVICE and
     FROM. Returns rdflib's prepared query, which the rdflib engine evaluates as it is.
-    `service_hint` ends the SERVICE refusal (`serve` has no --allow-service to suggest)."""
-    text = query.strip()
+    `service_hint` ends the SERVICE refusal (`serve` has no --allow-service to suggest).
+    A query another engine will run goes through `guarded`, which judges the text that engine runs."""
+    text = judged(query).strip()
     if not text:
         raise QueryError("the query is empty; give a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
     try:

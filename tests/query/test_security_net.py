@@ -838,3 +838,29 @@ def test_serve_stops_quietly_on_sigterm_and_its_query_with_it(seed_ttl, tmp_path
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("eol", ["\r", "\r\n", "\n", "\r\r"])
+def test_a_service_after_a_comment_ended_by_a_carriage_return_is_refused(listener, eol):
+    """attack 3, B1: rdflib ends a # comment only at LF, Oxigraph at CR too, so a SERVICE after a
+    comment ended by a lone CR was comment to the guard and code to the engine. The guard now
+    judges the text the engine runs (every line break a LF): refused on Oxigraph, no request made."""
+    import pyoxigraph as ox
+
+    lst = listener("sparql")
+    text = f"SELECT * WHERE {{ # x{eol}SERVICE <{lst.url}/sparql> {{ ?s ?p ?o }} }}"
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://a/s"), ox.NamedNode("http://a/p"), ox.Literal("o")))
+    with pytest.raises(QueryError, match="SERVICE \\(federated query\\) is refused"):
+        run(store, text, timeout=30)
+    assert lst.requests == []
+
+
+def test_a_query_with_carriage_returns_runs_as_written():
+    """Line breaks of any kind (a .rq file saved on Windows) are line breaks: the query runs."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://a/s"), ox.NamedNode("http://a/p"), ox.Literal("o")))
+    result = run(store, "SELECT ?o # the object\r\nWHERE {\r  ?s ?p ?o # any\r}", timeout=30)
+    assert [str(row[0]) for row in result.rows] == ["o"]
