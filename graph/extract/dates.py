@@ -137,8 +137,9 @@ def _span_of_days(d1: int, d2: int, on: _dt.date, future: bool) -> tuple[_dt.dat
     """The first and last day of a dateline's span of days in a text of date `on`: the first as a
     dateline's day (this month, or the last when it is still to come), or, said to be still to come,
     this month's or the next's; the last the next such day on or after the first."""
-    first = day_of_month(d1, on) if not future else _next_day(d1, on)
-    return None if first is None else (first, last) if (last := _next_day(d2, first)) else None
+    first = _next_day(d1, on) if future else day_of_month(d1, on)
+    last = _next_day(d2, first) if first is not None else None
+    return (first, last) if last is not None else None
 
 
 def _next_day(day: int, on: _dt.date) -> _dt.date | None:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from speechkg.graph.extract import ner, rules
 from speechkg.graph.extract.common import known_word
 from speechkg.graph.extract.persons import is_foreign, is_name
-from speechkg.graph.extract.tables import SURNAMES, TRANSLIT, alternation, column, tagged
+from speechkg.graph.extract.tables import COUNTRY_CHARS, SURNAMES, TRANSLIT, alternation, column, tagged
 from speechkg.graph.model import Doc, Mention
 
 
@@ -42,9 +42,6 @@ MIN_CONFIDENCE_CHINESE = 0.8
 MIN_CONFIDENCE_STATE = 0.3
 #: last characters of a three-character "name" that is an organ's abbreviation (孟人盟)
 _NOT_FOREIGN_END = frozenset("方中盟党会国")
-#: one-character names of countries in official usage (中美, 韩美, 中俄): two of them, or one and
-#: 方 (毛方, 中方), are a pair of countries or a country's side, no person
-_COUNTRY_CHARS = frozenset(_words("country"))
 
 #: the titles of heads of state and government and their ministers (titles.tsv: foreign), and
 #: 总理, then a transliterated name: after a state's name, its head (毛里塔尼亚总统加兹瓦尼); a
@@ -146,7 +143,7 @@ def _merged(windows: Iterator[tuple[int, int]], n: int) -> list[tuple[int, int]]
 
 def person(span: str, confidence: float) -> bool:
     """Whether the rules accept a proposed person's name."""
-    if len(span) == 2 and span[0] in _COUNTRY_CHARS and (span[1] == "方" or span[1] in _COUNTRY_CHARS):
+    if len(span) == 2 and span[0] in COUNTRY_CHARS and (span[1] == "方" or span[1] in COUNTRY_CHARS):
         return False  # 毛方, 孟中, 韩美: a country's side, a pair of countries
     if _ADDRESS.match(span):
         return False

@@ -17,15 +17,14 @@ from __future__ import annotations
 import re
 
 from speechkg.graph.extract.common import is_boundary
-from speechkg.graph.extract.tables import tagged
+from speechkg.graph.extract.tables import COUNTRY_CHARS
 from speechkg.graph.model import Doc, Mention
 
 STATE, SIDE = "state", "state-side"
 CHINA = "中国"
 _DIPLOMATIC = re.compile("中方|两国")
 _CHINA = re.compile("中国(?!特色|梦|式)|中方")
-_COUNTRY = frozenset(tagged("proposals.tsv", "country", 1))
-_SIDE = re.compile(f"[{''.join(sorted(_COUNTRY))}]方")
+_SIDE = re.compile(f"[{''.join(sorted(COUNTRY_CHARS))}]方")
 
 
 def states(doc: Doc, found: list[Mention]) -> list[Mention]:
@@ -40,7 +39,7 @@ def states(doc: Doc, found: list[Mention]) -> list[Mention]:
             out.append(Mention(m.start(), m.end(), m[0], "Body", CHINA, rule, canonical=True))
     partners: dict[str, set[str]] = {}
     for m in found:
-        if m.type == "Body" and len(m.label) >= 2 and m.label[0] in _COUNTRY and m.label != CHINA:
+        if m.type == "Body" and len(m.label) >= 2 and m.label[0] in COUNTRY_CHARS and m.label != CHINA:
             partners.setdefault(m.label[0], set()).add(m.label)
     for m in _SIDE.finditer(text):
         named = partners.get(m[0][0], set())

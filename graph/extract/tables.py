@@ -51,6 +51,8 @@ _SURNAME_ROWS = [r[0] for r in rows("surnames.tsv")]
 SURNAMES = frozenset("".join(r for r in _SURNAME_ROWS if len(r) > 2))
 COMPOUND_SURNAMES = tuple(r for r in _SURNAME_ROWS if len(r) == 2)
 TRANSLIT = frozenset("".join(r[0] for r in rows("translit.tsv")))
+#: one-character names of countries in official usage (中美, 毛方): data/proposals.tsv, country
+COUNTRY_CHARS = frozenset(tagged("proposals.tsv", "country", 1))
 #: words that join two names (和, 及, 以及 …)
 CONJUNCTIONS = frozenset(column("conjunctions.tsv"))
 
