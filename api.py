@@ -450,11 +450,14 @@ class KnowledgeGraph:
         timeout: float | None = None,
         max_memory: float | None = 2048,
         allow_service: bool = False,
+        raw: bool = True,
     ):
         """The query's result written in `fmt` (table, csv, tsv, json; RDF for CONSTRUCT) as
         `speechkg query` prints it, in a temporary binary file read from its start (the caller
         closes it). The files or the store are read, and the query run, in a child process
-        within `timeout` seconds and `max_memory` MB; large files are queried with Oxigraph."""
+        within `timeout` seconds and `max_memory` MB; large files are queried with Oxigraph.
+        `raw=False` makes CSV and TSV cells safe to open in a spreadsheet (a leading ' before
+        = + - @)."""
         from speechkg.graph.query.engines import result_file
 
         if self._in_memory_only:
@@ -468,6 +471,7 @@ class KnowledgeGraph:
             timeout=timeout,
             allow_service=allow_service,
             max_memory=max_memory,
+            raw=raw,
         )
 
 

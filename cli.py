@@ -73,6 +73,15 @@ def _limits(timeout: float | None, timeout_help: str, memory_help: str):
     return apply
 
 
+def _raw():
+    return click.option(
+        "--raw",
+        is_flag=True,
+        help="Write CSV and TSV cells exactly; by default a cell starting with = + - @ gets a leading ' "
+        "so that a spreadsheet shows it as text and never runs it as a formula.",
+    )
+
+
 def _by(help: str, default: str | None = None):
     """--by year|quarter|month: the period mentions are counted by."""
     return click.option(
@@ -389,7 +398,8 @@ def _params(ctx, param, values):
     "Stop the query when it needs more than this many MB (reading the files included).",
 )
 @click.option("--allow-service", is_flag=True, help="Permit SERVICE (federated) clauses.")
-def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, allow_service):
+@_raw()
+def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, allow_service, raw):
     """Run a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE query on graph files or a store.
 
     The last argument is the query unless --file or --saved gives it. Prefixes skg:,
@@ -420,7 +430,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
         click.echo(f"Note: {hint}", err=True)
     kg = api.open_graph(files, store_dir=store_dir)
     with kg.query_result(
-        text, fmt, params, timeout=timeout, allow_service=allow_service, max_memory=max_memory
+        text, fmt, params, timeout=timeout, allow_service=allow_service, max_memory=max_memory, raw=raw
     ) as result:
         write_output("-", iter(lambda: result.read(1 << 20), b""))
 
@@ -699,7 +709,8 @@ _CHART_HELP = "by its extension: .csv, .svg, .png, .html (the chart with its tab
 @click.option("-o", "--output", help="Instead of the text, write the mentions per period, " + _CHART_HELP)
 @_by("The period of the chart (with -o; default year).")
 @click.option("--per-10k", is_flag=True, help="Chart mentions per 10,000 characters of text (with -o).")
-def timeline(graph, entity, output, by, per_10k):
+@_raw()
+def timeline(graph, entity, output, by, per_10k, raw):
     """In which speeches, on which dates, an entity appears, with the sentences; with -o,
     its mentions per period as a chart or table (see `speechkg trend`).
 
@@ -708,10 +719,10 @@ def timeline(graph, entity, output, by, per_10k):
     Example: speechkg timeline corpus.trig --entity 两个确立 --by quarter -o 两个确立.svg
     """
     if output:
-        _trend(list(graph), None, [entity], None, None, by or "year", per_10k, output)
+        _trend(list(graph), None, [entity], None, None, by or "year", per_10k, output, raw)
         return
-    if by or per_10k:
-        raise click.UsageError("--by and --per-10k shape the chart: give -o OUT with them")
+    if by or per_10k or raw:
+        raise click.UsageError("--by, --per-10k and --raw are for the chart or table: give -o OUT with them")
     from speechkg import api
     from speechkg.graph.views import compare as c
 
@@ -733,7 +744,8 @@ def timeline(graph, entity, output, by, per_10k):
     "--per-10k", is_flag=True, help="Also give mentions per 10,000 characters of the period's text, and chart that."
 )
 @click.option("-o", "--output", required=True, help="The table or chart to write, " + _CHART_HELP)
-def trend(graph, store_dir, entities, type_, top, by, per_10k, output):
+@_raw()
+def trend(graph, store_dir, entities, type_, top, by, per_10k, output, raw):
     """How often entities are mentioned, and in how many speeches, per year, quarter or month,
     by each speech's date; as CSV, a line chart (SVG, PNG) or an HTML page.
 
@@ -744,10 +756,10 @@ def trend(graph, store_dir, entities, type_, top, by, per_10k, output):
 
     Example: speechkg trend --store corpus.db --type Concept --top 5 --by quarter -o top.html
     """
-    _trend(list(graph), store_dir, list(entities), type_, top, by, per_10k, output)
+    _trend(list(graph), store_dir, list(entities), type_, top, by, per_10k, output, raw)
 
 
-def _trend(graph, store_dir, entities, type_, top, by, per_10k, output):
+def _trend(graph, store_dir, entities, type_, top, by, per_10k, output, raw=False):
     from speechkg import api
     from speechkg.graph.views import charts
 
@@ -757,7 +769,7 @@ def _trend(graph, store_dir, entities, type_, top, by, per_10k, output):
     note = result.note()
     if note:
         click.echo(f"Note: {note}", err=True)
-    charts.write(result, output, graph)
+    charts.write(result, output, graph, raw=raw)
     if output != "-":
         click.echo(
             f"{len(result.series)} entit{'y' if len(result.series) == 1 else 'ies'}, "

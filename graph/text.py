@@ -90,3 +90,17 @@ def printable(s: str) -> str:
 def width(s: str) -> int:
     """Display width: East Asian wide and fullwidth characters take two columns."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+#: the first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never runs: one starting with = + - @, a tab or a
+    CR gets a leading ' (OWASP's advice for CSV meant for spreadsheets). A number (-3, +1.5) stays
+    as it is, so that columns of numbers are still numbers."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell

@@ -180,9 +180,11 @@ def result_file(
     timeout: float | None = None,
     allow_service: bool = False,
     max_memory: float | None = sandbox.DEFAULT_MEMORY_MB,
+    raw: bool = True,
 ) -> BinaryIO:
     """`speechkg query`: the result of a query on graph files or a store, formatted, in an unnamed
-    temporary file (read from its start; the caller closes it).
+    temporary file (read from its start; the caller closes it). `raw=False`: CSV and TSV cells
+    made spreadsheet-safe.
 
     All of the work is done by one child process within `timeout` and `max_memory`: binding
     the --param values, parsing the query, loading the files, evaluating, and formatting into
@@ -204,7 +206,7 @@ def result_file(
         sandbox.stage(_WRITING)
         try:
             with open(out.fileno(), "w", encoding="utf-8", errors="replace", newline="", closefd=False) as fh:
-                results.write_result(result, fmt, fh)
+                results.write_result(result, fmt, fh, raw=raw)
         except OSError as exc:
             raise QueryError(
                 f"cannot hold the result in a temporary file ({exc.strerror}); set TMPDIR "

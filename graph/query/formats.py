@@ -34,16 +34,23 @@ class ResultFormat:
     writer: str | Callable[[Result, TextIO], None] | None
     oxigraph: str | None = None
     accept: tuple[str, ...] = ()
+    #: a format spreadsheets open (CSV, TSV): its writer takes `raw`, and makes cells that a
+    #: spreadsheet would run as formulas safe unless raw
+    spreadsheet: bool = False
 
-    def write(self, result: Result, out: TextIO) -> None:
-        """`result` (SELECT or ASK) written to `out` by this format's writer."""
+    def write(self, result: Result, out: TextIO, raw: bool = True) -> None:
+        """`result` (SELECT or ASK) written to `out` by this format's writer; `raw=False` makes a
+        spreadsheet format's cells safe to open (graph.text.spreadsheet_safe)."""
         writer = self.writer
         if isinstance(writer, str):
             module, _, name = writer.partition(":")
             writer = getattr(importlib.import_module(module), name)
         if writer is None:
             raise QueryError(f"the {self.name} format is only written by the endpoint")
-        writer(result, out)
+        if self.spreadsheet:
+            writer(result, out, raw=raw)
+        else:
+            writer(result, out)
 
 
 #: format name → its entry, in the order they are listed (the first is the default of `query`)
@@ -88,7 +95,11 @@ def accepted() -> dict[str, ResultFormat]:
 _RESULTS = "speechkg.graph.query.results"
 
 register(ResultFormat("table", "text/plain; charset=utf-8", None, f"{_RESULTS}:write_table"))
-register(ResultFormat("csv", "text/csv; charset=utf-8", ".csv", f"{_RESULTS}:write_csv", "CSV", accept=("text/csv",)))
+register(
+    ResultFormat(
+        "csv", "text/csv; charset=utf-8", ".csv", f"{_RESULTS}:write_csv", "CSV", accept=("text/csv",), spreadsheet=True
+    )
+)
 register(
     ResultFormat(
         "tsv",
@@ -97,6 +108,7 @@ register(
         f"{_RESULTS}:write_tsv",
         "TSV",
         accept=("text/tab-separated-values",),
+        spreadsheet=True,
     )
 )
 register(

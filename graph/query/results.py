@@ -12,7 +12,7 @@ from typing import TextIO
 from rdflib import BNode, Graph, URIRef
 
 from speechkg.graph.query.formats import output_format
-from speechkg.graph.text import printable, width
+from speechkg.graph.text import printable, spreadsheet_safe, width
 from speechkg.ontology.namespace import bind_prefixes
 
 
@@ -35,6 +35,10 @@ def _cell(v) -> str:
     return "" if v is None else str(v)
 
 
+def _safe_cell(v) -> str:
+    return spreadsheet_safe(_cell(v))
+
+
 def _json_term(v) -> dict:
     if isinstance(v, URIRef):
         return {"type": "uri", "value": str(v)}
@@ -55,9 +59,10 @@ def format_result(result: Result, fmt: str = "table") -> str:
     return buf.getvalue()
 
 
-def write_result(result: Result, fmt: str, out: TextIO) -> None:
+def write_result(result: Result, fmt: str, out: TextIO, *, raw: bool = True) -> None:
     """format_result written to `out`, row by row for csv, tsv and json, by the writer that
-    graph.query.formats registers for `fmt`; a graph in Turtle whatever the format."""
+    graph.query.formats registers for `fmt`; a graph in Turtle whatever the format.
+    `raw=False`: cells of CSV and TSV are made spreadsheet-safe (text.spreadsheet_safe)."""
     writer = output_format(fmt)
     if result.type == "GRAPH":
         from speechkg.graph.rdf.write import serialize
@@ -66,7 +71,7 @@ def write_result(result: Result, fmt: str, out: TextIO) -> None:
         bind_prefixes(g)
         out.write(serialize(g, "turtle").decode("utf-8"))
         return
-    writer.write(result, out)
+    writer.write(result, out, raw=raw)
 
 
 def _write_boolean(result: Result, out: TextIO) -> None:
@@ -86,25 +91,28 @@ def write_json(result: Result, out: TextIO) -> None:
     out.write("]}}\n")
 
 
-def write_csv(result: Result, out: TextIO) -> None:
-    """CSV with a header row and CRLF line ends; values as plain text."""
+def write_csv(result: Result, out: TextIO, raw: bool = True) -> None:
+    """CSV with a header row and CRLF line ends; values as plain text (spreadsheet-safe unless raw)."""
     if result.type == "ASK":
         _write_boolean(result, out)
         return
+    cell = _cell if raw else _safe_cell
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(result.vars)
     for r in result.rows:
-        w.writerow([_cell(c) for c in r])
+        w.writerow([cell(c) for c in r])
 
 
-def write_tsv(result: Result, out: TextIO) -> None:
-    """Tab-separated values with a header row; tabs and line breaks in a value become spaces."""
+def write_tsv(result: Result, out: TextIO, raw: bool = True) -> None:
+    """Tab-separated values with a header row; tabs and line breaks in a value become spaces
+    (spreadsheet-safe unless raw)."""
     if result.type == "ASK":
         _write_boolean(result, out)
         return
+    cell = _cell if raw else _safe_cell
     out.write("\t".join(result.vars) + "\n")
     for r in result.rows:
-        out.write("\t".join(_cell(c).replace("\t", " ").replace("\n", " ") for c in r) + "\n")
+        out.write("\t".join(cell(c).replace("\t", " ").replace("\n", " ") for c in r) + "\n")
 
 
 def write_table(result: Result, out: TextIO) -> None:

@@ -24,13 +24,19 @@ def _legend_labels(t: Trend) -> list[str]:
     return [printable(f"{s.label} ({s.type})" if seen[s.label] > 1 else s.label) for s in t.series]
 
 
-def to_csv(t: Trend) -> bytes:
+def to_csv(t: Trend, raw: bool = False) -> bytes:
+    """The trend's rows as CSV; a label a spreadsheet would run as a formula gets a leading '
+    unless `raw` (graph.text.spreadsheet_safe)."""
+    from speechkg.graph.text import spreadsheet_safe
+
+    safe = str if raw else spreadsheet_safe
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(["period", "entity", "label", "type", "mentions", "speeches"] + (["per_10k"] if t.per_10k else []))
     for r in t.rows:
         w.writerow(
-            [r.period, r.entity, r.label, r.type, r.mentions, r.speeches] + ([f"{r.per_10k:.4f}"] if t.per_10k else [])
+            [r.period, r.entity, safe(r.label), r.type, r.mentions, r.speeches]
+            + ([f"{r.per_10k:.4f}"] if t.per_10k else [])
         )
     return buf.getvalue().encode("utf-8")
 
@@ -226,11 +232,13 @@ def to_html(t: Trend) -> bytes:
     ).encode("utf-8")
 
 
-def render(t: Trend, path: str) -> bytes:
-    """The bytes of `t` for the output `path`, by its extension (`-`: CSV)."""
+def render(t: Trend, path: str, raw: bool = False) -> bytes:
+    """The bytes of `t` for the output `path`, by its extension (`-`: CSV; `raw`: its cells exact)."""
     check_output(path)
     ext = ".csv" if path == "-" else Path(path).suffix.lower()
-    return {".csv": to_csv, ".svg": to_svg, ".png": to_png, ".html": to_html}[ext](t)
+    if ext == ".csv":
+        return to_csv(t, raw)
+    return {".svg": to_svg, ".png": to_png, ".html": to_html}[ext](t)
 
 
 def check_output(path: str, inputs: list[str] = ()) -> None:
@@ -249,8 +257,8 @@ def check_output(path: str, inputs: list[str] = ()) -> None:
     check_path(path, inputs)
 
 
-def write(t: Trend, path: str, inputs: list[str] = ()) -> None:
-    """Write `t` to `path` (atomically; `-` is standard output, as CSV)."""
+def write(t: Trend, path: str, inputs: list[str] = (), raw: bool = False) -> None:
+    """Write `t` to `path` (atomically; `-` is standard output, as CSV; `raw`: CSV cells exact)."""
     from speechkg.graph.rdf.output import write_output
 
-    write_output(path, render(t, path), inputs)
+    write_output(path, render(t, path, raw), inputs)
