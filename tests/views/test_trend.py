@@ -333,7 +333,8 @@ def test_timeline_gains_the_chart(corpus, tmp_path):
     r = run("timeline", corpus, "--entity", "共同富裕", "-o", tmp_path / "t.svg")
     assert r.exit_code == 0 and len(_series(_svg(tmp_path / "t.svg"))) == 1
     r = run("timeline", corpus, "--entity", "共同富裕", "--by", "month")
-    assert r.exit_code == 2 and "--by, --per-10k and --raw are for the chart or table: give -o OUT with them" in r.output
+    assert r.exit_code == 2
+    assert "--by, --per-10k and --raw are for the chart or table: give -o OUT with them" in r.output
     r = run("timeline", corpus, "--entity", "共同富裕")  # no -o: the text as before
     assert r.exit_code == 0
     assert r.stdout.splitlines()[:2] == ["2021  f.txt  共同富裕", "    2021年，各地贯彻新发展理念，推动共同富裕。"]
