@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 
 from speechkg.graph.extract.common import PLACE
 from speechkg.graph.extract.lexicon import Lexicon, builtin, clean
+from speechkg.graph.extract.places import full_form, relative_level, speech_places, split_place
 from speechkg.graph.extract.relations import CONVENE
 from speechkg.graph.model import Doc, Entity, Mention
 from speechkg.graph.text import norm
@@ -40,9 +41,16 @@ _LEVEL_PREFIXES = {
 _PRONOUNS = {"我们党", "我党", "党", "我们"}
 _BODY_PREFIX = re.compile(rf"^(?:中共)?(?:{PLACE})(?=[省市县区])|^中共(?=[省市县区])")
 _JURISDICTION = re.compile(rf"(?:中华人民共和国|{PLACE}|国家|全国)$")
+#: what stands before a relative organ to name its place: 西安 (市委), 中共西安 (市委)
+_CITY = re.compile(r"(?:中共)?(?!全|各|中央|国家|地方)[\u4e00-\u9fff]{2,4}")
 
 
-def base_key(m: Mention) -> str:
+def base_key(m: Mention, places: dict[str, str] | None = None, scope: str | None = None) -> str:
+    """The key a mention is grouped by. A Body's key holds its place: its own (湖北省委 →
+    Body|湖北省|省委) or, for a relative form (省委), the speech's place at that level
+    (`places`, extract.places.speech_places), so that organs of two provinces never share a key.
+    A relative form whose place the speech does not say is its speech's own (`scope`): two
+    speeches' 市委 are never one body unless their place is known to be one."""
     if m.type == "Date":
         return f"Date|{m.value}"
     own = m.key
@@ -50,7 +58,15 @@ def base_key(m: Mention) -> str:
         return own if "|" in own or ":" in own else f"{m.type}|{own}"
     label = norm(m.label)
     if m.type == "Body":
+        place, rest = split_place(label)
+        level = relative_level(label)
+        if place is None and level and places and level in places:
+            place, rest = places[level], label
+        if place is not None:
+            return f"Body|{place}|{rest.removeprefix('中共')}"
         label = _BODY_PREFIX.sub("", label)
+        if level and scope:
+            return f"Body|{label}@{scope}"
     elif m.type == "Document":  # 《工会法》 and 《中华人民共和国工会法》: one key in every speech
         label = label.removeprefix("中华人民共和国")
     elif m.type == "Meeting":  # 十三届四次执委（扩大）会议 is the 十三届四次执委会议
@@ -124,6 +140,9 @@ def _merge_short_forms(groups: dict[str, list[Mention]], uf: _UnionFind) -> None
     _merge_endings(by_type.get("Document", []), labels, uf, shortest=1, rest=_JURISDICTION.search)
     # campaigns: a name that ends another campaign's name (劳动和技能竞赛)
     _merge_endings(by_type.get("Campaign", []), labels, uf, shortest=4)
+    # a relative organ left without a place (市委 in a city's speech) to the one organ of a named
+    # place the speech has (西安市委): organs of cities, which the table of places does not hold
+    _merge_relative_organs([k for k in by_type.get("Body", []) if k.count("|") == 1], labels, uf)
 
 
 def _merge_meeting_short_forms(
@@ -160,6 +179,21 @@ def _merge_work_meetings(meetings: list[str], labels: dict[str, str], uf: _Union
             uf.union(k, longer[0])
 
 
+def _merge_relative_organs(keys: list[str], labels: dict[str, str], uf: _UnionFind) -> None:
+    """A relative organ (市委, 市人民政府) to the one organ of the speech that names a place
+    before it (西安市委, 中共西安市委), when there is exactly one."""
+    relative = [k for k in keys if relative_level(labels[k])]
+    if not relative:
+        return
+    ending = _Sorted(keys, labels, by_end=True)
+    for k in relative:
+        end = labels[k].removeprefix("中共")
+        found = _first(t for lab, t in ending.matching(end) if _CITY.fullmatch(lab[: len(lab) - len(end)]))
+        target = _only_other(found, k)
+        if target is not None:
+            uf.union(k, target)
+
+
 def _merge_endings(
     keys: list[str],
     labels: dict[str, str],
@@ -188,9 +222,11 @@ def _merge_endings(
 def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
     """Fill `doc.entities` (in order of first mention) and `doc.links`."""
     lex = lex if lex is not None else builtin()
+    places = speech_places(doc.text, (m for m in doc.mentions if m.type == "Body"))
+    scope = doc.speech.source if doc.speech.source not in ("", "-") else doc.speech.sha256[:16]
     groups: dict[str, list[Mention]] = {}
     for m in doc.mentions:
-        groups.setdefault(base_key(m), []).append(m)
+        groups.setdefault(base_key(m, places, scope), []).append(m)
     uf = _UnionFind()
     for k in groups:
         uf.find(k)
@@ -201,16 +237,20 @@ def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
     for r in doc.relations:
         if r.rule == CONVENE and clean(r.object.text) not in clean(r.subject.text) and r.object.text not in _PRONOUNS:
             full = clean(r.object.text) + clean(r.subject.text)
-            full_names.append((base_key(r.subject), full))
-            full_key = base_key(dataclasses.replace(r.subject, label=full, key=None))
+            full_names.append((base_key(r.subject, places, scope), full))
+            full_key = base_key(dataclasses.replace(r.subject, label=full, key=None), places, scope)
             if full_key in groups:
-                uf.union(base_key(r.subject), full_key)
+                uf.union(base_key(r.subject, places, scope), full_key)
     merged: dict[str, list[Mention]] = {}
     for k, ms in groups.items():
         merged.setdefault(uf.find(k), []).extend(ms)
     extra: dict[str, set[str]] = {}
     for k, full in full_names:
         extra.setdefault(uf.find(k), set()).add(full)
+    for k in groups:  # an organ of a place is named in full: 省委 in a Hubei speech is 中共湖北省委
+        if k.startswith("Body|") and k.count("|") == 2:
+            _, place, rest = k.split("|")
+            extra.setdefault(uf.find(k), set()).add(full_form(place, rest))
     key_of: dict[Mention, str] = {}  # each mention to its entity's key, one string per entity
     for k, ms in groups.items():
         root = uf.find(k)

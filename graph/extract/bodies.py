@@ -126,6 +126,8 @@ def body_suffix(doc: Doc) -> Iterator[Mention]:
             continue
         if m.group("level") and m.group("org") == "委" and text[m.end() : m.end() + 1] == "员":
             continue
+        if m.group("level") not in (None, "自治区") and m.group("org") == "党委":
+            continue  # 自治区党委 is the organ's name; 社区党委, 省区市党委 are units or lists
         span = m.group(0)
         yield Mention(m.start(), m.end(), span, "Body", _body_label(span), "body-suffix")
 
