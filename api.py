@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the library is imported where it is used: a command loads o
     from speechkg.graph.rdf.rows import Rows as GraphRows
     from speechkg.graph.views.compare import Appearance, Comparison
     from speechkg.graph.views.network import Stats
+    from speechkg.graph.views.targets import TargetRow
     from speechkg.graph.views.trend import Trend
 
 __all__ = [
@@ -407,6 +408,16 @@ class KnowledgeGraph:
             raise InputError("trend reads graph files or a store; serialize a built graph first")
         store = trend.open_graphs(self._files, self._store_dir)
         return trend.trend(store, list(entities), type_=type, top=top, by=by, per_10k=per_10k)
+
+    def targets(self, indicator: str | None = None) -> list[TargetRow]:
+        """The numeric targets the speeches state (government work reports' 主要预期目标, deficits
+        a budget arranges), each once per speech, of `indicator` when given (a key such as
+        gdp-growth, its Chinese or English label, or the words of another indicator)."""
+        from speechkg.graph.views import targets, trend
+
+        if self._in_memory_only:
+            raise InputError("targets reads graph files or a store; serialize a built graph first")
+        return targets.read(trend.open_graphs(self._files, self._store_dir), indicator)
 
     def push(
         self,

@@ -759,6 +759,37 @@ def trend(graph, store_dir, entities, type_, top, by, per_10k, output, raw):
     _trend(list(graph), store_dir, list(entities), type_, top, by, per_10k, output, raw)
 
 
+@cli.command()
+@_graph_files(required=False)
+@_store("Read an on-disk Oxigraph store made by `build --store` (read-only).")
+@click.option("--indicator", help="Only this indicator: gdp-growth, 国内生产总值增长, 'GDP growth', or other words.")
+@click.option("-o", "--output", help="Instead of the table, write the targets " + _CHART_HELP)
+@_raw()
+def targets(graph, store_dir, indicator, output, raw):
+    """The numeric targets the speeches state (国内生产总值增长5%左右, 赤字率拟按4%左右安排): the
+    year, the body that set it, the indicator, value, unit and qualifier; with -o, a chart of
+    each body's target by year, or the bodies' targets of one year as bars.
+
+    Example: speechkg targets reports.nq --indicator gdp-growth -o gdp.svg
+    """
+    from speechkg import api
+    from speechkg.graph.views import charts
+    from speechkg.graph.views import targets as views_targets
+
+    if output:
+        charts.check_output(output, list(graph))
+    elif raw:
+        raise click.UsageError("--raw is for the table written with -o OUT")
+    found = api.open_graph(list(graph), store_dir=store_dir).targets(indicator)
+    if output:
+        charts.write(views_targets.chart(found), output, list(graph), raw=raw)
+        return
+    from speechkg.graph.query.results import Result, format_result
+
+    result = Result("SELECT", views_targets.HEAD, [[str(c) for c in r.cells()] for r in found])
+    click.echo(format_result(result), nl=False)
+
+
 def _trend(graph, store_dir, entities, type_, top, by, per_10k, output, raw=False):
     from speechkg import api
     from speechkg.graph.views import charts

@@ -104,6 +104,27 @@ class Relation:
     rule: str
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A numeric target a report states (国内生产总值增长5%左右), read from its Goal mention.
+
+    `indicator` is a key of data/indicators.tsv, or None for another indicator (its words are
+    in `words` either way); `value` and `upper` (a range's upper end) are decimal strings;
+    `qualifier` is 左右, 以上, 以内, 以下, 不超过, 超过, 区间 (a range) or "" (an exact value);
+    `year` is the year the target is for; `body` the entity key of the government that set it
+    (the report's: 国务院, 广东省人民政府), None when the text does not say or never names it."""
+
+    mention: Mention
+    words: str
+    indicator: str | None
+    value: str
+    upper: str | None
+    unit: str
+    qualifier: str
+    year: int | None
+    body: str | None = None
+
+
 @dataclass(slots=True)
 class Entity:
     """One referent in the document, with every surface form it takes."""
@@ -129,6 +150,7 @@ class Doc:
     entities: list[Entity] = field(default_factory=list)
     # mention -> entity key, filled by link
     links: dict[Mention, str] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -36,6 +36,8 @@ class SKG(DefinedNamespace):
     Section: URIRef
     Mention: URIRef
     RelationAssertion: URIRef
+    Target: URIRef
+    Indicator: URIRef
 
     # relations the contract defines
     date: URIRef
@@ -63,6 +65,17 @@ class SKG(DefinedNamespace):
     rule: URIRef
     confidence: URIRef
     evidence: URIRef
+
+    # numeric targets
+    goal: URIRef
+    indicator: URIRef
+    indicatorText: URIRef
+    value: URIRef
+    upperValue: URIRef
+    unit: URIRef
+    qualifier: URIRef
+    targetYear: URIRef
+    setBy: URIRef
 
 
 #: The relation predicates of the contract, plus our own.

@@ -7,7 +7,7 @@ import dataclasses
 from speechkg.graph import segment
 from speechkg.graph import text as textforms
 from speechkg.graph.errors import InputError
-from speechkg.graph.extract import extract
+from speechkg.graph.extract import extract, targets
 from speechkg.graph.extract.common import forget_texts
 from speechkg.graph.extract.dates import infer_year
 from speechkg.graph.extract.lexicon import Lexicon, builtin, load_user
@@ -40,6 +40,7 @@ def process(speech: Speech, lex: Lexicon | None = None) -> Doc:
         forget_texts()  # the text's word blocks and quotes, a big text's megabytes
     if simplified != speech.text:
         _restore_original(doc, speech)
+    doc.targets = targets.find(doc)
     return doc
 
 

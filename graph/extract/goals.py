@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from speechkg.graph.extract import rules
 from speechkg.graph.extract.common import (
     BILATERAL_PAIR,
     HAN,
@@ -23,6 +24,7 @@ from speechkg.graph.extract.common import (
     unquote,
 )
 from speechkg.graph.extract.tables import alternation, bilateral
+from speechkg.graph.extract.targets import stated_targets
 from speechkg.graph.model import Doc, Mention
 
 _GOAL_HEAD = re.compile(r"(?:奋斗目标|目标任务|新目标|目标)(?!导向|责任|管理|考核|体系|值)")
@@ -66,7 +68,8 @@ _THIS_GOAL = re.compile(
     rf"(?:{_GOAL_VERBS}|打造)(?P<g>(?![和与及并])[^，。；：“”\n]{{2,30}}?)(?:这一|这个)(?:奋斗)?目标"
 )
 #: 主要预期目标是：地区生产总值增长5%左右；城镇新增就业…: each target the list names is a goal
-_TARGETS = re.compile(r"预期目标\s*(?:是|为)[：:]?")
+#: (宏观调控的主要目标是：… is the same list in the reports of the 1990s)
+_TARGETS = re.compile(r"(?:预期目标|宏观调控的主要目标)\s*(?:是|为)[：:]?")
 _TARGET_END = re.compile(r"[。\n]")
 _TARGET_REACH = 400
 _TARGET_SPLIT = re.compile(r"[；;，,]")
@@ -223,7 +226,7 @@ def _targets(text: str) -> Iterator[Mention]:
             item = part.strip()
             lead = part.find(item) if item else 0
             if 4 <= len(item) <= 40 and _TARGET.search(item) and _TARGET_START.match(item):
-                yield Mention(pos + lead, pos + lead + len(item), item, "Goal", item, "expected-target")
+                yield Mention(pos + lead, pos + lead + len(item), item, "Goal", item, rules.EXPECTED_TARGET)
             pos += len(part) + 1
 
 
@@ -241,6 +244,7 @@ _RULES: tuple[Callable[[str], Iterator[Mention]], ...] = (
     _headed,
     _goal_of,
     _targets,
+    stated_targets,
     _to_become,
     _this_goal,
     _goal_is,

@@ -11,3 +11,5 @@ THEMED_MEETING = "themed-meeting"  # 学习贯彻党的十九大精神研讨班:
 TALK = "talk"  # 张三会见A国总统B / 张三同B举行会谈: a meeting named by its frame, its host before it
 TALK_KEY = "Meeting|talk:"  # the key of every talk, found or propagated
 TALK_COUNTERPART = "talk-counterpart"  # the name a talk's frame ends with (…总统B)
+EXPECTED_TARGET = "expected-target"  # one clause of a list of expected targets (主要预期目标是：…)
+STATED_TARGET = "stated-target"  # a target stated on its own (赤字率拟按4%左右安排, 经济增长预期目标为5%左右)

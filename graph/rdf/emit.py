@@ -161,6 +161,7 @@ def iter_triples(doc: Doc, compact: bool = False) -> Iterator[tuple[URIRef, URIR
         yield from _entity_triples(e, node, sp)
         yield from _mention_triples(nodes, e, node)
     yield from _relation_triples(nodes, ent_iri)
+    yield from _target_triples(nodes, ent_iri)
 
 
 @dataclass
@@ -309,3 +310,57 @@ def _relation_triples(n: _Nodes, ent_iri: dict[str, URIRef]) -> Iterator[tuple]:
         yield node, _EVIDENCE, sent_iri[r.sentence]
         yield node, _RULE, plain(r.rule)
         yield node, _DERIVED, sp
+
+
+_TARGET, _GOAL, _INDICATOR_P, _INDICATOR, _INDICATOR_TEXT = (
+    SKG.Target,
+    SKG.goal,
+    SKG.indicator,
+    SKG.Indicator,
+    SKG.indicatorText,
+)
+_T_VALUE, _T_UPPER, _T_UNIT, _T_QUALIFIER, _T_YEAR, _SET_BY = (
+    SKG.value,
+    SKG.upperValue,
+    SKG.unit,
+    SKG.qualifier,
+    SKG.targetYear,
+    SKG.setBy,
+)
+
+
+def _target_triples(n: _Nodes, ent_iri: dict[str, URIRef]) -> Iterator[tuple]:
+    """Each numeric target: its Goal, indicator, value, unit, qualifier, year and the body that
+    set it, derived from the Goal's mention."""
+    from speechkg.graph.extract.targets import indicators
+
+    doc, own = n.doc, n.own
+    for t in doc.targets:
+        m = t.mention
+        key = doc.links.get(m)
+        if key is None:
+            continue
+        node = own(f"target-{m.start}_{m.end}")
+        yield node, _A, _TARGET
+        yield node, _GOAL, ent_iri[key]
+        yield node, _INDICATOR_TEXT, Literal(t.words, lang=lang(t.words))
+        if t.indicator:
+            ind = indicators()[t.indicator]
+            iri = ID[f"indicator/{ind.key}"]
+            yield node, _INDICATOR_P, iri
+            yield iri, _A, _INDICATOR
+            for label in (_LABEL[ind.zh], Literal(ind.en, lang="en")):
+                yield iri, _PREF, label
+                yield iri, _LABEL_P, label
+        yield node, _T_VALUE, Literal(t.value, datatype=XSD.decimal)
+        if t.upper is not None:
+            yield node, _T_UPPER, Literal(t.upper, datatype=XSD.decimal)
+        if t.unit:
+            yield node, _T_UNIT, _PLAIN[t.unit]
+        if t.qualifier:
+            yield node, _T_QUALIFIER, _PLAIN[t.qualifier]
+        if t.year is not None:
+            yield node, _T_YEAR, Literal(f"{t.year:04d}", datatype=XSD.gYear)
+        if t.body in ent_iri:
+            yield node, _SET_BY, ent_iri[t.body]
+        yield node, _DERIVED, own(f"offset_{m.start}_{m.end}")

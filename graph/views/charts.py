@@ -1,4 +1,4 @@
-"""A trend written as CSV, SVG, PNG or an offline HTML chart."""
+"""Charts (a trend, targets) written as CSV, SVG, PNG or an offline HTML page."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ import html
 import io
 import logging
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from speechkg.graph.errors import OutputError
 from speechkg.graph.views.trend import OUTPUTS, Trend
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _legend_labels(t: Trend) -> list[str]:
@@ -24,20 +30,60 @@ def _legend_labels(t: Trend) -> list[str]:
     return [printable(f"{s.label} ({s.type})" if seen[s.label] > 1 else s.label) for s in t.series]
 
 
-def to_csv(t: Trend, raw: bool = False) -> bytes:
-    """The trend's rows as CSV; a label a spreadsheet would run as a formula gets a leading '
+@dataclass
+class Table:
+    """A chart's table: its columns, rows of cells, which columns hold numbers (right-aligned,
+    never made spreadsheet-safe), a caption, and the columns' names on the page if they differ."""
+
+    head: list[str]
+    rows: list[list[object]]
+    numeric: frozenset[int]
+    caption: str
+    shown_head: list[str] | None = None
+
+
+@dataclass
+class Chart:
+    """What `trend`, `timeline` and `targets` write: a title, a function that draws the figure
+    (matplotlib, under the CJK font settings), the table, and a note under the title."""
+
+    title: str
+    draw: Callable[[], Figure]
+    table: Table
+    note: str | None = None
+
+
+def trend_chart(t: Trend) -> Chart:
+    """A trend as a chart: one line per entity, the table of mentions per period."""
+    head = ["period", "entity", "label", "type", "mentions", "speeches"] + (["per_10k"] if t.per_10k else [])
+    rows = [
+        [r.period, r.entity, r.label, r.type, r.mentions, r.speeches] + ([f"{r.per_10k:.4f}"] if t.per_10k else [])
+        for r in t.rows
+    ]
+    shown = head[:-1] + ["per 10k chars"] if t.per_10k else head
+    table = Table(head, rows, frozenset({4, 5, 6}), f"{t.measure} and mentioning speeches by {t.by}", shown)
+    return Chart(t.title, lambda: _figure(t), table, t.note())
+
+
+def as_chart(c: Chart | Trend) -> Chart:
+    return c if isinstance(c, Chart) else trend_chart(c)
+
+
+def to_csv(c: Chart | Trend, raw: bool = False) -> bytes:
+    """The chart's table as CSV; a text cell a spreadsheet would run as a formula gets a leading '
     unless `raw` (graph.text.spreadsheet_safe)."""
     from speechkg.graph.text import spreadsheet_safe
 
-    safe = str if raw else spreadsheet_safe
+    table = as_chart(c).table
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["period", "entity", "label", "type", "mentions", "speeches"] + (["per_10k"] if t.per_10k else []))
-    for r in t.rows:
-        w.writerow(
-            [r.period, r.entity, safe(r.label), r.type, r.mentions, r.speeches]
-            + ([f"{r.per_10k:.4f}"] if t.per_10k else [])
-        )
+    w.writerow(table.head)
+    for row in table.rows:
+        text = (i for i, v in enumerate(row) if isinstance(v, str) and i not in table.numeric)
+        cells = list(row)
+        for i in () if raw else text:
+            cells[i] = spreadsheet_safe(cells[i])
+        w.writerow(cells)
     return buf.getvalue().encode("utf-8")
 
 
@@ -119,14 +165,15 @@ def _rc(font: str | None) -> dict:
     }
 
 
-def to_svg(t: Trend) -> bytes:
+def to_svg(c: Chart | Trend) -> bytes:
     """The chart as SVG: text kept as text, in a list of CJK font families, so the labels read
     (and search) in any browser with a CJK font; the same bytes on every run."""
     import matplotlib
 
+    c = as_chart(c)
     buf = io.BytesIO()
     with matplotlib.rc_context(_rc(cjk_font())), _quiet_fonts():
-        _figure(t).savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Title": _mpl_text(t.title)})
+        c.draw().savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Title": _mpl_text(c.title)})
     return buf.getvalue()
 
 
@@ -153,7 +200,7 @@ _NO_FONT = (
 )
 
 
-def to_png(t: Trend) -> bytes:
+def to_png(c: Chart | Trend) -> bytes:
     import matplotlib
 
     font = cjk_font()
@@ -161,7 +208,7 @@ def to_png(t: Trend) -> bytes:
         raise OutputError(_NO_FONT)
     buf = io.BytesIO()
     with matplotlib.rc_context(_rc(font)), _quiet_fonts():
-        _figure(t).savefig(buf, format="png", dpi=120, metadata={"Software": None})
+        as_chart(c).draw().savefig(buf, format="png", dpi=120, metadata={"Software": None})
     return buf.getvalue()
 
 
@@ -197,48 +244,43 @@ p.note {{ color: #666; }}
 """
 
 
-def to_html(t: Trend) -> bytes:
+def to_html(c: Chart | Trend) -> bytes:
     """A page that opens offline: the SVG chart inline, the table under it, every text escaped."""
     from speechkg.graph.text import printable
 
     def e(s: object) -> str:
         return html.escape(printable(str(s)), quote=True)
 
-    svg = to_svg(t).decode("utf-8")
+    c = as_chart(c)
+    table = c.table
+    svg = to_svg(c).decode("utf-8")
     svg = svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE inside HTML
-    head = ["period", "entity", "label", "type", "mentions", "speeches"] + (["per 10k chars"] if t.per_10k else [])
-    body = []
-    for r in t.rows:
-        cells = [
-            f"<td>{e(r.period)}</td>",
-            f"<td>{e(r.label)}</td>",
-            f"<td>{e(r.type)}</td>",
-            f'<td class="n">{r.mentions}</td>',
-            f'<td class="n">{r.speeches}</td>',
-        ]
-        if t.per_10k:
-            cells.append(f'<td class="n">{r.per_10k:.4f}</td>')
-        cells.insert(1, f"<td>{e(r.entity)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    note = t.note()
+    body = [
+        "<tr>"
+        + "".join(f'<td class="n">{e(v)}</td>' if i in table.numeric else f"<td>{e(v)}</td>" for i, v in enumerate(row))
+        + "</tr>"
+        for row in table.rows
+    ]
+    note = c.note
     return _HTML.format(
-        title=e(t.title),
+        title=e(c.title),
         fonts=", ".join(f'"{f}"' for f in CJK_FONTS),
         svg=svg.strip(),
         note=f'<p class="note">{e(note[0].upper() + note[1:])}.</p>\n' if note else "",
-        caption=e(f"{t.measure} and mentioning speeches by {t.by}"),
-        head="".join(f"<th>{e(h)}</th>" for h in head),
+        caption=e(table.caption),
+        head="".join(f"<th>{e(h)}</th>" for h in table.shown_head or table.head),
         body="\n".join(body),
     ).encode("utf-8")
 
 
-def render(t: Trend, path: str, raw: bool = False) -> bytes:
-    """The bytes of `t` for the output `path`, by its extension (`-`: CSV; `raw`: its cells exact)."""
+def render(c: Chart | Trend, path: str, raw: bool = False) -> bytes:
+    """The bytes of a chart (or a trend's) for the output `path`, by its extension (`-`: CSV;
+    `raw`: its cells exact)."""
     check_output(path)
     ext = ".csv" if path == "-" else Path(path).suffix.lower()
     if ext == ".csv":
-        return to_csv(t, raw)
-    return {".svg": to_svg, ".png": to_png, ".html": to_html}[ext](t)
+        return to_csv(c, raw)
+    return {".svg": to_svg, ".png": to_png, ".html": to_html}[ext](as_chart(c))
 
 
 def check_output(path: str, inputs: list[str] = ()) -> None:
@@ -257,8 +299,9 @@ def check_output(path: str, inputs: list[str] = ()) -> None:
     check_path(path, inputs)
 
 
-def write(t: Trend, path: str, inputs: list[str] = (), raw: bool = False) -> None:
-    """Write `t` to `path` (atomically; `-` is standard output, as CSV; `raw`: CSV cells exact)."""
+def write(c: Chart | Trend, path: str, inputs: list[str] = (), raw: bool = False) -> None:
+    """Write a chart (or a trend's) to `path` (atomically; `-` is standard output, as CSV;
+    `raw`: CSV cells exact)."""
     from speechkg.graph.rdf.output import write_output
 
-    write_output(path, render(t, path, raw), inputs)
+    write_output(path, render(c, path, raw), inputs)
