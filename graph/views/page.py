@@ -30,7 +30,15 @@ import pyvis
 from rdflib import RDFS, Dataset, Graph
 
 from speechkg.graph.errors import InputError
-from speechkg.graph.views.data import VIEW_CLASSES, VIEW_PREDICATES, Triple, ViewData, dataset_triples, view_data
+from speechkg.graph.views.data import (
+    CO_WINDOW,
+    VIEW_CLASSES,
+    VIEW_PREDICATES,
+    Triple,
+    ViewData,
+    dataset_triples,
+    view_data,
+)
 from speechkg.graph.views.network import layout
 from speechkg.ontology.namespace import ENTITY_TYPES, ID, ONTOLOGY_FILE, RELATION_TYPES, SKG
 from speechkg.ontology.types import ENTITY, NODE_TYPES
@@ -128,6 +136,7 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
         "maxNodes": opts.max_nodes,
         "physics": physics,
         "coPerNode": opts.co_per_node,
+        "coWindow": CO_WINDOW,
         "neighbours": opts.neighbours,
         "idBase": str(ID),
         "ent": ent,

@@ -41,19 +41,24 @@
     sel.forEach((k) => data.sents[k].forEach((s) => { for (let j = 1; j < s.length; j++) c[s[j]]++; }));
     return c;
   }
-  /** Co-mention weights among the entities of `keep` (a Uint8Array mask): key a * NE + b (a < b). */
+  /** The entities of sentence `s` ([section, entity, …] in text order), each at its first mention. */
+  function distinct(s) { const ids = [], seen = new Set();
+    for (let j = 1; j < s.length; j++) if (!seen.has(s[j])) { seen.add(s[j]); ids.push(s[j]); }
+    return ids; }
+  /** Co-mention weights among the entities of `keep` (a Uint8Array mask): key a * NE + b (a < b).
+   * Two entities of a sentence are co-mentioned within data.coWindow places of each other (as data.co). */
   function pairs(sel, keep) {
-    const w = new Map();
+    const w = new Map(), W = data.coWindow;
     if (!sel) {
       const co = data.co;
       for (let k = 0; k < co.length; k += 3) if (keep[co[k]] && keep[co[k + 1]]) w.set(co[k] * NE + co[k + 1], co[k + 2]);
       return w;
     }
     sel.forEach((k) => data.sents[k].forEach((s) => {
-      const ids = [];
-      for (let j = 1; j < s.length; j++) if (keep[s[j]] && ids[ids.length - 1] !== s[j]) ids.push(s[j]);
-      for (let a = 0; a < ids.length; a++) for (let b = a + 1; b < ids.length; b++) {
-        const key = ids[a] * NE + ids[b]; w.set(key, (w.get(key) || 0) + 1); }
+      const ids = distinct(s);
+      for (let a = 0; a < ids.length; a++) for (let b = a + 1; b < ids.length && b <= a + W; b++) {
+        if (!keep[ids[a]] || !keep[ids[b]]) continue;
+        const key = Math.min(ids[a], ids[b]) * NE + Math.max(ids[a], ids[b]); w.set(key, (w.get(key) || 0) + 1); }
     }));
     return w;
   }
@@ -66,10 +71,12 @@
         if (co[k] === i) w.set(co[k + 1], co[k + 2]); else if (co[k + 1] === i) w.set(co[k], co[k + 2]); }
       return w;
     }
+    const W = data.coWindow;
     sel.forEach((k) => data.sents[k].forEach((s) => {
       if (s.indexOf(i, 1) < 0) return;
-      const seen = new Set([i]);
-      for (let j = 1; j < s.length; j++) if (!seen.has(s[j])) { seen.add(s[j]); w.set(s[j], (w.get(s[j]) || 0) + 1); }
+      const ids = distinct(s), at = ids.indexOf(i);
+      for (let j = Math.max(0, at - W); j < Math.min(ids.length, at + W + 1); j++)
+        if (j !== at) w.set(ids[j], (w.get(ids[j]) || 0) + 1);
     }));
     return w;
   }

@@ -1,0 +1,63 @@
+"""The page as a first-day analyst uses it (issue 28) and its co-mentions in a long sentence
+(issue 27, B4), in headless Chromium with the network blocked."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from speechkg.graph.views import page as html
+from speechkg.graph.views.data import CO_WINDOW
+
+from ..browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors
+from .test_browser import load
+from .test_corpus_page import co_edges, js
+from .wide_graph import label, wide
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)),
+        reason="Debian's chromium and chromium-driver are not installed",
+    ),
+]
+
+SET_DATE = (
+    "const x = document.getElementById(arguments[0]); x.value = arguments[1]; x.dispatchEvent(new Event('change'))"
+)
+
+
+@pytest.fixture(scope="module")
+def driver():
+    with chromium() as d:
+        yield d
+
+
+def write(tmp_path, name: str, source, **opts) -> str:
+    out = tmp_path / name
+    out.write_text(html.render(source, html.ViewOptions(**opts)), encoding="utf-8")
+    return out.as_uri()
+
+
+def neighbours(driver, key: str) -> dict[str, int]:
+    """The co-mention edges around the entity `key` after a search: partner's label → weight."""
+    assert js(driver, "return window.speechkg.search(arguments[0])", label(key))
+    labels = dict(js(driver, "return window.speechkg.nodes.get().map(n => [n.id, n.label])"))
+    me = next(i for i, lab in labels.items() if lab == label(key))
+    return {labels[b if a == me else a]: w for a, b, w in co_edges(driver)}
+
+
+def test_the_page_counts_co_mentions_in_a_long_sentence_as_the_library_does(driver, tmp_path):
+    keys = [f"w{(7 * k) % 40}" for k in range(40)]
+    load(driver, write(tmp_path, "wide.html", wide([keys, keys[:5]])))
+    at = keys.index("w20")
+    expected = {label(k): 1 for k in keys[max(0, at - CO_WINDOW) : at + CO_WINDOW + 1] if k != "w20"}
+    assert neighbours(driver, "w20") == expected  # from the page's co-mentions
+    js(driver, SET_DATE, "from", "2022-01-01")  # a date range: counted by the page from the sentences
+    assert neighbours(driver, "w20") == expected
+    near = {label(k): 2 if k in keys[:5] else 1 for k in keys[: CO_WINDOW + 1] if k != keys[0]}
+    assert neighbours(driver, keys[0]) == near
+    js(driver, SET_DATE, "from", "")
+    assert neighbours(driver, keys[0]) == near
+    assert js_errors(driver) == []
