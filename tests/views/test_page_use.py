@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from selenium.webdriver.common.by import By
 
 from speechkg.graph.views import page as html
 from speechkg.graph.views.data import CO_WINDOW
@@ -23,6 +24,10 @@ pytestmark = [
     ),
 ]
 
+# every name of the entity whose label is arguments[0], lower-cased
+NAMES = """const d = JSON.parse(document.getElementById('speechkg-data').textContent).ent;
+const i = d.label.indexOf(arguments[0]);
+return [d.label[i], d.en[i], d.py[i]].concat(d.aliases[i]).filter(Boolean).join(' ').toLowerCase();"""
 SET_DATE = (
     "const x = document.getElementById(arguments[0]); x.value = arguments[1]; x.dispatchEvent(new Event('change'))"
 )
@@ -61,3 +66,12 @@ def test_the_page_counts_co_mentions_in_a_long_sentence_as_the_library_does(driv
     js(driver, SET_DATE, "from", "")
     assert neighbours(driver, keys[0]) == near
     assert js_errors(driver) == []
+
+
+def test_the_first_keystroke_in_the_search_box_suggests_names(driver, seed_page):
+    load(driver, seed_page)
+    driver.find_element(By.ID, "search").send_keys("总工")  # no search made before
+    assert js_errors(driver) == []
+    options = js(driver, "return Array.from(document.querySelectorAll('#names option')).map(o => o.value)")
+    assert options and all("总工" in o or "总工" in js(driver, NAMES, o) for o in options)
+    assert "全总" in options  # found by its alias 中华全国总工会

@@ -354,9 +354,11 @@
   const norm = (s) => s.toLowerCase().replace(/\s+/g, " ").trim();
   let index = null;
   function names(i) { return [E.label[i], E.en[i], E.py[i]].concat(E.aliases[i]).filter(Boolean).map(norm); }
+  /** Every entity's names, normalised: built at the first search or keystroke. */
+  function nameIndex() { if (!index) { index = []; for (let i = 0; i < NE; i++) index.push(names(i)); } return index; }
   function find(q) {
     q = norm(q); if (!q) return -1;
-    if (!index) { index = []; for (let i = 0; i < NE; i++) index.push(names(i)); }
+    const index = nameIndex();
     for (let i = 0; i < NE; i++) if (index[i].indexOf(q) >= 0) return i;
     for (let i = 0; i < NE; i++) if (index[i].some((l) => l.includes(q))) return i;
     return -1;
@@ -371,7 +373,7 @@
   box_.addEventListener("keydown", (ev) => { if (ev.key === "Enter") search(ev.target.value); });
   box_.addEventListener("input", () => {
     const q = norm(box_.value); list.replaceChildren(); if (!q) return;
-    if (!index) find(" ");
+    const index = nameIndex();
     let n = 0;
     for (let i = 0; i < NE && n < 12; i++) if (index[i].some((l) => l.includes(q))) {
       const o = el("option"); o.value = labelOf(i); list.appendChild(o); n++; }
