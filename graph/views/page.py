@@ -68,6 +68,9 @@ class ViewOptions:
     co_per_node: int = 4
     #: strongest co-mentions shown around a chosen entity
     neighbours: int = 20
+    #: types an overview opens without (a third of a corpus's most mentioned are dates); one
+    #: click on the type's box shows them
+    overview_hidden: tuple[str, ...] = ("Date",)
 
 
 def check_types(types: Iterable[str] | None) -> tuple[str, ...]:
@@ -149,6 +152,7 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
         "sents": v.sentences,
         "texts": list(texts),
         "types": [t for t in ENTITY_TYPES if t in opts.types],
+        "hidden": [t for t in opts.overview_hidden if t in opts.types] if overview else [],
         "typeNames": list(ENTITY_TYPES),
         "typeLabels": TYPE_LABELS,
         "colors": COLORS,

@@ -28,6 +28,9 @@ pytestmark = [
 NAMES = """const d = JSON.parse(document.getElementById('speechkg-data').textContent).ent;
 const i = d.label.indexOf(arguments[0]);
 return [d.label[i], d.en[i], d.py[i]].concat(d.aliases[i]).filter(Boolean).join(' ').toLowerCase();"""
+# the type of each entity drawn
+TYPES = """const d = JSON.parse(document.getElementById('speechkg-data').textContent);
+return window.speechkg.nodes.get().filter((n) => n.id[0] === 'e').map((n) => d.typeNames[d.ent.type[Number(n.id.slice(1))]]);"""
 SET_DATE = (
     "const x = document.getElementById(arguments[0]); x.value = arguments[1]; x.dispatchEvent(new Event('change'))"
 )
@@ -75,3 +78,21 @@ def test_the_first_keystroke_in_the_search_box_suggests_names(driver, seed_page)
     options = js(driver, "return Array.from(document.querySelectorAll('#names option')).map(o => o.value)")
     assert options and all("总工" in o or "总工" in js(driver, NAMES, o) for o in options)
     assert "全总" in options  # found by its alias 中华全国总工会
+
+
+def test_a_corpus_overview_opens_without_dates_and_one_click_shows_them(driver, tmp_path):
+    from .corpus_graph import corpus
+
+    ds = corpus(400, per=40)  # one entity in eight a Date
+    load(driver, write(tmp_path, "corpus.html", ds))
+    types = js(driver, TYPES)
+    assert len(types) == 300 and "Date" not in types and len(set(types)) == 7
+    box = driver.find_element(By.CSS_SELECTOR, "#types input[data-type='Date']")
+    assert not box.is_selected()
+    box.click()
+    types = js(driver, TYPES)
+    assert len(types) == 300 and types.count("Date") > 30
+    # a graph drawn whole shows its dates from the start
+    load(driver, write(tmp_path, "small.html", corpus(20)))
+    assert "Date" in js(driver, TYPES)
+    assert driver.find_element(By.CSS_SELECTOR, "#types input[data-type='Date']").is_selected()

@@ -16,7 +16,7 @@
   const entOf = (id) => (typeof id === "string" && id[0] === "e" ? Number(id.slice(1)) : -1);
 
   const state = {drawn: false, settled: false, lang: "zh", showCo: true, showRel: true,
-    types: new Set(data.types), from: "", to: "", speech: -1, focus: -1, speechOn: false,
+    types: new Set(data.types.filter((t) => data.hidden.indexOf(t) < 0)), from: "", to: "", speech: -1, focus: -1, speechOn: false,
     view: "overview", shown: [], timing};
   const labelOf = (i, lang) => { lang = lang || state.lang;
     return (lang === "en" && E.en[i]) || (lang === "pinyin" && E.py[i]) || E.label[i]; };
@@ -384,7 +384,7 @@
   const types = document.getElementById("types");
   function setType(t, visible) { if (visible) state.types.add(t); else state.types.delete(t); redraw(); }
   data.types.forEach((t) => { const lab = el("label"); const b = el("input"); b.type = "checkbox";
-    b.checked = true; b.dataset.type = t; b.addEventListener("change", () => setType(t, b.checked));
+    b.checked = state.types.has(t); b.dataset.type = t; b.addEventListener("change", () => setType(t, b.checked));
     const sw = el("i"); sw.style.background = data.colors[t];
     lab.appendChild(b); lab.appendChild(sw); lab.appendChild(document.createTextNode(data.typeLabels[t] || t));
     types.appendChild(lab); });
