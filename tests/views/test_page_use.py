@@ -10,11 +10,12 @@ from selenium.webdriver.common.by import By
 
 from speechkg.graph.views import page as html
 from speechkg.graph.views.data import CO_WINDOW
+from speechkg.ontology.namespace import SKG
 
 from ..browser import CHROMEDRIVER, CHROMIUM, chromium, js_errors
 from .test_browser import load
 from .test_corpus_page import co_edges, js
-from .wide_graph import label, wide
+from .wide_graph import LABEL, TYPE, iri, label, wide
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,7 +31,8 @@ const i = d.label.indexOf(arguments[0]);
 return [d.label[i], d.en[i], d.py[i]].concat(d.aliases[i]).filter(Boolean).join(' ').toLowerCase();"""
 # the type of each entity drawn
 TYPES = """const d = JSON.parse(document.getElementById('speechkg-data').textContent);
-return window.speechkg.nodes.get().filter((n) => n.id[0] === 'e').map((n) => d.typeNames[d.ent.type[Number(n.id.slice(1))]]);"""
+return window.speechkg.nodes.get().filter((n) => n.id[0] === 'e')
+  .map((n) => d.typeNames[d.ent.type[Number(n.id.slice(1))]]);"""
 SET_DATE = (
     "const x = document.getElementById(arguments[0]); x.value = arguments[1]; x.dispatchEvent(new Event('change'))"
 )
@@ -96,3 +98,21 @@ def test_a_corpus_overview_opens_without_dates_and_one_click_shows_them(driver, 
     load(driver, write(tmp_path, "small.html", corpus(20)))
     assert "Date" in js(driver, TYPES)
     assert driver.find_element(By.CSS_SELECTOR, "#types input[data-type='Date']").is_selected()
+
+
+def test_a_graph_without_mentions_opens_on_its_most_related_entities(driver, tmp_path):
+    # another tool's graph of the same vocabulary: 10 bodies with 30 members each, no text at all
+    triples = []
+    for h in range(10):
+        hub = iri(f"h{h}")
+        triples += [(hub, TYPE, str(SKG.Body), None), (hub, LABEL, label(f"h{h}"), "zh")]
+        for k in range(30):
+            person = iri(f"p{h}_{k}")
+            triples += [(person, TYPE, str(SKG.Person), None), (person, LABEL, label(f"p{h}_{k}"), "zh")]
+            triples.append((person, str(SKG.member), hub, None))
+    load(driver, write(tmp_path, "construct.html", triples))
+    drawn = set(js(driver, "return window.speechkg.nodes.get().map(n => n.label)"))
+    assert len(drawn) == 300 and {label(f"h{h}") for h in range(10)} <= drawn
+    assert js(driver, "return window.speechkg.edges.get().filter(e => e.id[0] === 'r').length") > 250
+    assert "no mentions: by relations" in js(driver, "return document.getElementById('status').textContent")
+    assert js_errors(driver) == []

@@ -13,6 +13,7 @@
   const typeOf = (i) => data.typeNames[E.type[i]];
   const iriOf = (i) => (E.id[i].indexOf(":") < 0 ? data.idBase : "") + E.id[i];
   const nid = (i) => "e" + i;
+  const UNMENTIONED = !E.mentions.some((m) => m > 0);
   const entOf = (id) => (typeof id === "string" && id[0] === "e" ? Number(id.slice(1)) : -1);
 
   const state = {drawn: false, settled: false, lang: "zh", showCo: true, showRel: true,
@@ -200,9 +201,12 @@
     const sel = selected(), c = counts(sel);
     if (state.focus >= 0) return drawFocus(sel, c);
     state.view = "overview";
+    // a graph without mentions (a CONSTRUCT result, another tool's graph) opens on the most related
+    const byDegree = !sel && UNMENTIONED, rank = byDegree ? E.degree : c;
     let shown = [];
-    for (let i = 0; i < NE; i++) if (state.types.has(typeOf(i)) && (c[i] > 0 || (!sel && data.mode === "full"))) shown.push(i);
-    shown.sort((a, b) => c[b] - c[a] || a - b);
+    for (let i = 0; i < NE; i++)
+      if (state.types.has(typeOf(i)) && (c[i] > 0 || (!sel && (data.mode === "full" || byDegree)))) shown.push(i);
+    shown.sort((a, b) => rank[b] - rank[a] || a - b);
     if (data.mode === "overview") shown = shown.slice(0, data.maxNodes);
     const keep = new Uint8Array(NE); shown.forEach((i) => { keep[i] = 1; });
     timing.redraw = performance.now();
@@ -235,7 +239,7 @@
     state.shown = shown;
     const nSel = sel ? sel.length : NS;
     status.textContent = (sel ? nSel + " / " + NS + " speeches · " : "") + shown.length + " / " + NE + " entities, "
-      + rel.length + " relations, " + co.length + " co-mentions";
+      + rel.length + " relations, " + co.length + " co-mentions" + (byDegree ? " · 无提及 no mentions: by relations" : "");
   }
 
   function drawFocus(sel, c) {
