@@ -116,3 +116,51 @@ def test_a_graph_without_mentions_opens_on_its_most_related_entities(driver, tmp
     assert js(driver, "return window.speechkg.edges.get().filter(e => e.id[0] === 'r').length") > 250
     assert "no mentions: by relations" in js(driver, "return document.getElementById('status').textContent")
     assert js_errors(driver) == []
+
+
+# the nodes whose box, label included, is not wholly on the canvas
+CUT = """const k = window.speechkg, n = k.network, g = document.getElementById('graph'); n.redraw();
+return k.nodes.getIds().filter((id) => { const bb = n.getBoundingBox(id);
+  const a = n.canvasToDOM({x: bb.left, y: bb.top}), b = n.canvasToDOM({x: bb.right, y: bb.bottom});
+  return a.x < 0 || a.y < 0 || b.x > g.clientWidth || b.y > g.clientHeight; });"""
+
+
+def long_names(monkeypatch, n: int):
+    from . import wide_graph
+
+    monkeypatch.setattr(
+        wide_graph, "label", lambda k: f"中国共产党第二十次全国代表大会第一次全体会议暨第{k}号专题工作会议报告"
+    )
+    return wide([[f"k{i}" for i in range(n)], ["k0", "k1"]], kind="Meeting")
+
+
+def test_long_labels_are_not_cut_at_the_edges_of_the_canvas(driver, tmp_path, monkeypatch):
+    load(driver, write(tmp_path, "long.html", long_names(monkeypatch, 6)))  # drawn whole, physics settled
+    assert js(driver, CUT) == []
+    js(driver, "window.speechkg.setLang('en')")
+    assert js(driver, CUT) == []
+    assert js(driver, "return window.speechkg.search(arguments[0])", "第k3号")
+    assert js(driver, CUT) == []
+    driver.set_window_size(900, 700)
+    try:
+        assert js(driver, CUT) == []
+    finally:
+        driver.set_window_size(1400, 900)
+
+
+def test_english_labels_are_whole_up_to_twice_the_chinese_limit_and_the_tooltip_has_the_rest(driver, tmp_path):
+    from .corpus_graph import corpus
+
+    long = "Central Commission for Discipline Inspection of the Communist Party of China and its Standing Committee"
+    ds = corpus(60, english={"e0": "Entity Zero <img src=x onerror=alert(1)>", "e1": long})
+    load(driver, write(tmp_path, "en.html", ds, max_nodes=40))
+    js(driver, "window.speechkg.setLang('en')")
+    labels = set(js(driver, "return window.speechkg.nodes.get().map(n => n.label)"))
+    assert {"Entity Zero <img src=x onerror=alert(1)>", "All-China Federation of Trade Unions"} <= labels
+    (cut,) = [lab for lab in labels if lab.startswith("Central Commission")]
+    assert cut.endswith("…") and len(cut) > 40
+    tooltip = js(
+        driver, "return window.speechkg.nodes.get().find(n => n.label === arguments[0]).title.textContent", cut
+    )
+    assert long in tooltip
+    assert js(driver, CUT) == [] and js_errors(driver) == []

@@ -89,7 +89,10 @@
 
   // ---------------------------------------------------------------- label boxes and the cloud layout
   const measure = document.createElement("canvas").getContext("2d");
-  const MARGIN = 3, GAP = 2, MAX_EM = 12;
+  // a label longer than MAX_EM ems is cut (the whole name is in its tooltip and the panel); Latin
+  // letters are about half an em wide, so a label without Chinese characters gets twice as many ems
+  const MARGIN = 3, GAP = 2, MAX_EM = 12, LATIN_EM = 2;
+  const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
   let measured = 0;
   const widths = new Map();
   function textWidth(label, size) {
@@ -102,7 +105,7 @@
   function box(label, size) { return {w: Math.ceil(textWidth(label, size)) + 2 * MARGIN, h: size + 2 * MARGIN}; }
   /** A label cut to `em` ems, with an ellipsis (the whole name is in the tooltip and the panel). */
   function short(label, size, em) {
-    em = em || MAX_EM;
+    em = (em || MAX_EM) * (CJK.test(label) ? 1 : LATIN_EM);
     if (textWidth(label, size) <= em * size) return label;
     let lo = 1, hi = label.length;
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (textWidth(label.slice(0, mid) + "…", size) <= em * size) lo = mid; else hi = mid - 1; }
@@ -286,17 +289,20 @@
     if (data.mode === "full" && state.view === "overview" && network) network.setOptions({physics: {enabled: false}});
     edges.clear(); nodes.clear(); nodes.add(items); edges.add(edgeItems);
     if (state.speechOn) addSpeeches();
-    if (!network) return;
-    if (data.mode === "overview" || state.view === "focus") fit();
+    fit();
   }
-  /** Zooms so that every node shows, with less margin than vis-network's own fit. */
+  /** Zooms so that every node shows with its whole label, PAD pixels from the edges (vis-network's
+   * own fit centres the nodes, not their labels, which a long one then runs past the edge). */
+  const PAD = 12;
   function fit() {
-    const ids = nodes.getIds(); if (!ids.length) return;
+    const ids = nodes.getIds(); if (!ids.length || !network) return;
+    network.redraw();  // the boxes of nodes added or relabelled since the last drawing
     let l = Infinity, r = -Infinity, t = Infinity, b = -Infinity;
     ids.forEach((id) => { const bb = network.getBoundingBox(id); if (!bb) return;
       l = Math.min(l, bb.left); r = Math.max(r, bb.right); t = Math.min(t, bb.top); b = Math.max(b, bb.bottom); });
     const g = document.getElementById("graph");
-    const scale = Math.min(1.6, 0.97 * Math.min(g.clientWidth / ((r - l) || 1), g.clientHeight / ((b - t) || 1)));
+    const w = Math.max(g.clientWidth - 2 * PAD, 1), h = Math.max(g.clientHeight - 2 * PAD, 1);
+    const scale = Math.min(1.6, w / ((r - l) || 1), h / ((b - t) || 1));
     network.moveTo({position: {x: (l + r) / 2, y: (t + b) / 2}, scale: scale, animation: false});
   }
 
@@ -471,7 +477,7 @@
   network.once("afterDrawing", () => { state.drawn = true; state.drawnAt = performance.now();
     if (!data.physics) { state.settled = true; state.settledAt = state.drawnAt; } });
   network.once("stabilizationIterationsDone", () => {
-    network.setOptions({physics: {enabled: false}}); keepPositions();
+    network.setOptions({physics: {enabled: false}}); keepPositions(); fit();
     state.settled = true; state.settledAt = performance.now(); });
   network.setData({nodes, edges});
   timing.set = performance.now();
@@ -483,6 +489,7 @@
         .slice(0, data.neighbours);
       showNode(i, counts(sel), near, relationsIn(sel).filter((k) => data.rel[k][0] === i || data.rel[k][2] === i)); }
     else if (p.edges.length) showEdge(p.edges[0]); });
+  window.addEventListener("resize", () => { if (state.settled) fit(); });
   network.on("doubleClick", (p) => { if (p.nodes.length && entOf(p.nodes[0]) >= 0) focus(entOf(p.nodes[0])); });
 
   window.speechkg = {network, nodes, edges, state, search, focus, overview, setType, setSpeech: setSpeechNodes,
