@@ -151,6 +151,13 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
         "sections": [[_short(iri), h, up] for iri, h, up in v.sections],
         "sents": v.sentences,
         "texts": list(texts),
+        **_type_data(opts, overview),
+    }
+
+
+def _type_data(opts: ViewOptions, overview: bool) -> dict:
+    """The types the page shows, those it opens without, and how it names and draws each."""
+    return {
         "types": [t for t in ENTITY_TYPES if t in opts.types],
         "hidden": [t for t in opts.overview_hidden if t in opts.types] if overview else [],
         "typeNames": list(ENTITY_TYPES),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from speechkg.graph.views import page as html
 from speechkg.graph.views.data import CO_WINDOW, co_mentions, view_data
 
@@ -50,6 +52,7 @@ def wide_page(n: int) -> tuple[dict, float]:
     return data, best
 
 
+@pytest.mark.slow
 def test_ten_times_the_entities_per_sentence_cost_about_ten_times_the_cpu():
     small, t1 = wide_page(120)
     big, t10 = wide_page(1200)
