@@ -143,6 +143,7 @@ def test_long_labels_are_not_cut_at_the_edges_of_the_canvas(driver, tmp_path, mo
     assert js(driver, CUT) == []
     driver.set_window_size(900, 700)
     try:
+        js(driver, "return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
         assert js(driver, CUT) == []
     finally:
         driver.set_window_size(1400, 900)

@@ -489,7 +489,8 @@
         .slice(0, data.neighbours);
       showNode(i, counts(sel), near, relationsIn(sel).filter((k) => data.rel[k][0] === i || data.rel[k][2] === i)); }
     else if (p.edges.length) showEdge(p.edges[0]); });
-  window.addEventListener("resize", () => { if (state.settled) fit(); });
+  let refit = 0;  // one fit a frame while the window is being resized
+  window.addEventListener("resize", () => { if (state.settled && !refit) refit = requestAnimationFrame(() => { refit = 0; fit(); }); });
   network.on("doubleClick", (p) => { if (p.nodes.length && entOf(p.nodes[0]) >= 0) focus(entOf(p.nodes[0])); });
 
   window.speechkg = {network, nodes, edges, state, search, focus, overview, setType, setSpeech: setSpeechNodes,
