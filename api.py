@@ -188,7 +188,8 @@ class KnowledgeGraph:
         return len(docs), sum(len(d.entities) for d in docs), sum(len(d.relations) for d in docs)
 
     def co_mentions(self) -> dict[tuple[str, str], int]:
-        """Entities named in the same sentence: (IRI a, IRI b) with a < b → how many sentences name both."""
+        """Entities named near each other in the same sentence (data.CO_WINDOW): (IRI a, IRI b) with a < b → how
+        many sentences name both so."""
         from speechkg.graph.views import data
 
         return data.co_mentions(data.dataset_triples(self.dataset))

@@ -2,36 +2,79 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import RDF, SKOS
 
-from speechkg.graph.rdf.rows import CLASSES, RELATIONS, TABLES, Rows, Triple, dataset_triples
+from speechkg.graph.rdf.rows import CLASSES, RELATIONS, TABLES, Mention, Rows, Triple, dataset_triples
 from speechkg.ontology.namespace import ENTITY_TYPES, ITSRDF, NIF
 
-__all__ = ["VIEW_CLASSES", "VIEW_PREDICATES", "Triple", "ViewData", "ViewEntity", "co_mentions", "dataset_triples"]
+__all__ = [
+    "CO_PER_ENTITY",
+    "CO_TOTAL",
+    "CO_WINDOW",
+    "VIEW_CLASSES",
+    "VIEW_PREDICATES",
+    "Triple",
+    "ViewData",
+    "ViewEntity",
+    "co_mentions",
+    "dataset_triples",
+]
+
+#: two entities of a sentence are co-mentioned when at most this many other entities stand between
+#: their first mentions in it: a sentence of n entities gives at most CO_WINDOW·n pairs, not n²/2
+#: (a list of 300 names is not 45,000 relations), and one of up to CO_WINDOW + 1 gives every pair
+CO_WINDOW = 10
+#: the page keeps each entity's strongest co-mentions (a pair stays when either entity keeps it) …
+CO_PER_ENTITY = 50
+#: … and at most this many in all, the strongest
+CO_TOTAL = 200_000
 
 
 def co_mentions(triples: Iterable[Triple]) -> dict[tuple[str, str], int]:
-    """Entities mentioned in the same sentence: (a, b) with a < b → how many sentences name both."""
-    rows = Rows(triples, (str(ITSRDF.taIdentRef), str(NIF.sentence)))
-    groups: dict[str, set[str]] = {}
+    """Entities mentioned near each other in the same sentence (within CO_WINDOW, in text order):
+    (a, b) with a < b → how many sentences name both so."""
+    rows = Rows(triples, (str(ITSRDF.taIdentRef), str(NIF.sentence), str(NIF.beginIndex)))
+    groups: dict[str, list[Mention]] = {}
     for m in rows.mentions:
         if m.sentence is not None:
-            groups.setdefault(m.sentence, set()).add(m.entity)
-    return dict(_pairs(groups.values()))
+            groups.setdefault(m.sentence, []).append(m)
+    return dict(_pairs([m.entity for m in _in_text_order(g)] for g in groups.values()))
 
 
-def _pairs(groups: Iterable[Iterable]) -> Counter:
+def _in_text_order(mentions: list[Mention]) -> list[Mention]:
+    """Mentions by their offset (those without one last), then entity: the same for any order of triples."""
+    return sorted(mentions, key=lambda m: (m.start is None, m.start or 0, m.entity))
+
+
+def _pairs(groups: Iterable[Sequence]) -> Counter:
+    """(a, b) with a < b → the groups (entities in text order) naming both within CO_WINDOW:
+    CO_WINDOW steps for each entity of a group, linear in its length."""
     out: Counter = Counter()
     for g in groups:
-        ids = sorted(set(g))
+        ids = list(dict.fromkeys(g))  # each entity at its first mention
         for k, a in enumerate(ids):
-            for b in ids[k + 1 :]:
-                out[(a, b)] += 1
+            for b in ids[k + 1 : k + 1 + CO_WINDOW]:
+                out[(a, b) if a < b else (b, a)] += 1
     return out
+
+
+def _strongest(pairs: Counter, per_entity: int, total: int) -> list[tuple[int, int, int]]:
+    """(a, b, n) strongest first: the `per_entity` strongest pairs of each entity (a pair kept by
+    either of its two), at most `total` in all."""
+    by_entity: dict = {}
+    for (a, b), n in pairs.items():
+        by_entity.setdefault(a, []).append((n, a, b))
+        by_entity.setdefault(b, []).append((n, a, b))
+    kept = set()
+    for items in by_entity.values():
+        kept.update(heapq.nsmallest(per_entity, items, key=lambda x: (-x[0], x[1], x[2])))
+    ranked = sorted(kept, key=lambda x: (-x[0], x[1], x[2]))[:total]
+    return [(a, b, n) for n, a, b in ranked]
 
 
 @dataclass
@@ -125,10 +168,13 @@ def view_data(
     max_sentences: int = 5,
     top: int | None = None,
     tail_sentences: int = 1,
+    co_per_entity: int = CO_PER_ENTITY,
+    co_total: int = CO_TOTAL,
 ) -> ViewData:
-    """The entities of `types` with at least `min_degree` relations, their relations, co-mentions,
-    mentions per sentence of each speech, and up to `max_sentences` source sentences each (only
-    `tail_sentences` past the `top` most mentioned, to keep a corpus page small)."""
+    """The entities of `types` with at least `min_degree` relations, their relations, co-mentions
+    (each entity's `co_per_entity` strongest, `co_total` in all), mentions per sentence of each
+    speech, and up to `max_sentences` source sentences each (only `tail_sentences` past the `top`
+    most mentioned, to keep a corpus page small)."""
     rows = Rows(triples, VIEW_PREDICATES)
     kind = {e.iri: e.type for e in rows.entities}
     rels = [(r.subject, r.predicate, r.object) for r in rows.relations if r.subject in kind and r.object in kind]
@@ -151,7 +197,7 @@ def view_data(
         entities=shown,
         relations=relations,
         relation_speeches=relation_speeches,
-        co=_co(sentences),
+        co=_strongest(_pairs(row[1:] for per_speech in sentences for row in per_speech), co_per_entity, co_total),
         speeches=[(sp, *speeches.info[sp]) for sp in speeches.order],
         sections=speeches.section_rows(),
         sentences=sentences,
@@ -159,17 +205,12 @@ def view_data(
 
 
 def _sentences(by_sentence: dict, index: dict[str, int], n: int) -> list[list[list[int]]]:
-    """Per speech, its sentences naming kept entities as [section index, entity index, …]."""
+    """Per speech, its sentences naming kept entities as [section index, entity index, …] (in
+    text order, as the page counts co-mentions)."""
     sentences: list[list[list[int]]] = [[] for _ in range(n)]
-    for (k, _), row in sorted(by_sentence.items()):
-        sentences[k].append([row[0], *sorted(index[e] for e in row[1:])])
+    for (k, _), (sec, mentions) in sorted(by_sentence.items(), key=lambda x: x[0]):
+        sentences[k].append([sec, *(index[m.entity] for m in _in_text_order(mentions))])
     return sentences
-
-
-def _co(sentences: list[list[list[int]]]) -> list[tuple[int, int, int]]:
-    """Co-mentions counted from the sentence lists: (a, b, sentences), strongest first."""
-    pairs = _pairs(row[1:] for per_speech in sentences for row in per_speech if len(row) > 2)
-    return sorted(((a, b, n) for (a, b), n in pairs.items()), key=lambda x: (-x[2], x[0], x[1]))
 
 
 def _limits(n: int, max_sentences: int, top: int | None, tail_sentences: int) -> list[int]:
@@ -183,7 +224,7 @@ def _mentions(rows: Rows, kept: set[str], speeches: _Speeches) -> tuple[Counter[
     sentence's section index (the first mention's); and the (speech, begin, mention, sentence)
     of each kept entity's mentions in a sentence."""
     mentions: Counter[str] = Counter()
-    by_sentence: dict[tuple[int, str], list] = {}
+    by_sentence: dict[tuple[int, str], tuple[int, list[Mention]]] = {}
     chosen: dict[str, list[tuple]] = {}
     unplaced = len(speeches.order)
     for m in rows.mentions:
@@ -194,7 +235,7 @@ def _mentions(rows: Rows, kept: set[str], speeches: _Speeches) -> tuple[Counter[
         k = speeches.of(m.iri)
         if k >= 0:
             sec = speeches.section_index.get(m.section, -1) if m.section else -1
-            by_sentence.setdefault((k, m.sentence or m.iri), [sec]).append(e)
+            by_sentence.setdefault((k, m.sentence or m.iri), (sec, []))[1].append(m)
         if m.sentence is not None and m.start is not None:
             chosen.setdefault(e, []).append((k if k >= 0 else unplaced, m.start, m.iri, m.sentence, m.end))
     return mentions, by_sentence, chosen

@@ -30,7 +30,15 @@ import pyvis
 from rdflib import RDFS, Dataset, Graph
 
 from speechkg.graph.errors import InputError
-from speechkg.graph.views.data import VIEW_CLASSES, VIEW_PREDICATES, Triple, ViewData, dataset_triples, view_data
+from speechkg.graph.views.data import (
+    CO_WINDOW,
+    VIEW_CLASSES,
+    VIEW_PREDICATES,
+    Triple,
+    ViewData,
+    dataset_triples,
+    view_data,
+)
 from speechkg.graph.views.network import layout
 from speechkg.ontology.namespace import ENTITY_TYPES, ID, ONTOLOGY_FILE, RELATION_TYPES, SKG
 from speechkg.ontology.types import ENTITY, NODE_TYPES
@@ -60,6 +68,9 @@ class ViewOptions:
     co_per_node: int = 4
     #: strongest co-mentions shown around a chosen entity
     neighbours: int = 20
+    #: types an overview opens without (a third of a corpus's most mentioned are dates); one
+    #: click on the type's box shows them
+    overview_hidden: tuple[str, ...] = ("Date",)
 
 
 def check_types(types: Iterable[str] | None) -> tuple[str, ...]:
@@ -128,6 +139,7 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
         "maxNodes": opts.max_nodes,
         "physics": physics,
         "coPerNode": opts.co_per_node,
+        "coWindow": CO_WINDOW,
         "neighbours": opts.neighbours,
         "idBase": str(ID),
         "ent": ent,
@@ -139,7 +151,15 @@ def page_data(source: Dataset | Iterable[Triple], opts: ViewOptions) -> dict:
         "sections": [[_short(iri), h, up] for iri, h, up in v.sections],
         "sents": v.sentences,
         "texts": list(texts),
+        **_type_data(opts, overview),
+    }
+
+
+def _type_data(opts: ViewOptions, overview: bool) -> dict:
+    """The types the page shows, those it opens without, and how it names and draws each."""
+    return {
         "types": [t for t in ENTITY_TYPES if t in opts.types],
+        "hidden": [t for t in opts.overview_hidden if t in opts.types] if overview else [],
         "typeNames": list(ENTITY_TYPES),
         "typeLabels": TYPE_LABELS,
         "colors": COLORS,

@@ -79,13 +79,6 @@ def load(driver, url: str, seconds: float = 30) -> None:
     raise AssertionError("the graph did not draw and settle in time")
 
 
-@pytest.fixture(scope="module")
-def seed_page(tmp_path_factory, seed_ttl):
-    out = tmp_path_factory.mktemp("page") / "seed.html"
-    assert CliRunner().invoke(cli, ["view", str(seed_ttl), "-o", str(out)]).exit_code == 0
-    return out.as_uri()
-
-
 def test_seed_page_loads_offline_and_draws_every_entity(driver, seed_page, seed_ttl):
     from speechkg.graph.rdf import parse as rdf_parse
     from speechkg.graph.views.network import entity_graph

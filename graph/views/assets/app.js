@@ -13,10 +13,11 @@
   const typeOf = (i) => data.typeNames[E.type[i]];
   const iriOf = (i) => (E.id[i].indexOf(":") < 0 ? data.idBase : "") + E.id[i];
   const nid = (i) => "e" + i;
+  const UNMENTIONED = !E.mentions.some((m) => m > 0);
   const entOf = (id) => (typeof id === "string" && id[0] === "e" ? Number(id.slice(1)) : -1);
 
   const state = {drawn: false, settled: false, lang: "zh", showCo: true, showRel: true,
-    types: new Set(data.types), from: "", to: "", speech: -1, focus: -1, speechOn: false,
+    types: new Set(data.types.filter((t) => data.hidden.indexOf(t) < 0)), from: "", to: "", speech: -1, focus: -1, speechOn: false,
     view: "overview", shown: [], timing};
   const labelOf = (i, lang) => { lang = lang || state.lang;
     return (lang === "en" && E.en[i]) || (lang === "pinyin" && E.py[i]) || E.label[i]; };
@@ -41,19 +42,24 @@
     sel.forEach((k) => data.sents[k].forEach((s) => { for (let j = 1; j < s.length; j++) c[s[j]]++; }));
     return c;
   }
-  /** Co-mention weights among the entities of `keep` (a Uint8Array mask): key a * NE + b (a < b). */
+  /** The entities of sentence `s` ([section, entity, …] in text order), each at its first mention. */
+  function distinct(s) { const ids = [], seen = new Set();
+    for (let j = 1; j < s.length; j++) if (!seen.has(s[j])) { seen.add(s[j]); ids.push(s[j]); }
+    return ids; }
+  /** Co-mention weights among the entities of `keep` (a Uint8Array mask): key a * NE + b (a < b).
+   * Two entities of a sentence are co-mentioned within data.coWindow places of each other (as data.co). */
   function pairs(sel, keep) {
-    const w = new Map();
+    const w = new Map(), W = data.coWindow;
     if (!sel) {
       const co = data.co;
       for (let k = 0; k < co.length; k += 3) if (keep[co[k]] && keep[co[k + 1]]) w.set(co[k] * NE + co[k + 1], co[k + 2]);
       return w;
     }
     sel.forEach((k) => data.sents[k].forEach((s) => {
-      const ids = [];
-      for (let j = 1; j < s.length; j++) if (keep[s[j]] && ids[ids.length - 1] !== s[j]) ids.push(s[j]);
-      for (let a = 0; a < ids.length; a++) for (let b = a + 1; b < ids.length; b++) {
-        const key = ids[a] * NE + ids[b]; w.set(key, (w.get(key) || 0) + 1); }
+      const ids = distinct(s);
+      for (let a = 0; a < ids.length; a++) for (let b = a + 1; b < ids.length && b <= a + W; b++) {
+        if (!keep[ids[a]] || !keep[ids[b]]) continue;
+        const key = Math.min(ids[a], ids[b]) * NE + Math.max(ids[a], ids[b]); w.set(key, (w.get(key) || 0) + 1); }
     }));
     return w;
   }
@@ -66,10 +72,12 @@
         if (co[k] === i) w.set(co[k + 1], co[k + 2]); else if (co[k + 1] === i) w.set(co[k], co[k + 2]); }
       return w;
     }
+    const W = data.coWindow;
     sel.forEach((k) => data.sents[k].forEach((s) => {
       if (s.indexOf(i, 1) < 0) return;
-      const seen = new Set([i]);
-      for (let j = 1; j < s.length; j++) if (!seen.has(s[j])) { seen.add(s[j]); w.set(s[j], (w.get(s[j]) || 0) + 1); }
+      const ids = distinct(s), at = ids.indexOf(i);
+      for (let j = Math.max(0, at - W); j < Math.min(ids.length, at + W + 1); j++)
+        if (j !== at) w.set(ids[j], (w.get(ids[j]) || 0) + 1);
     }));
     return w;
   }
@@ -81,7 +89,10 @@
 
   // ---------------------------------------------------------------- label boxes and the cloud layout
   const measure = document.createElement("canvas").getContext("2d");
-  const MARGIN = 3, GAP = 2, MAX_EM = 12;
+  // a label longer than MAX_EM ems is cut (the whole name is in its tooltip and the panel); Latin
+  // letters are about half an em wide, so a label without Chinese characters gets twice as many ems
+  const MARGIN = 3, GAP = 2, MAX_EM = 12, LATIN_EM = 2;
+  const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/;
   let measured = 0;
   const widths = new Map();
   function textWidth(label, size) {
@@ -94,7 +105,7 @@
   function box(label, size) { return {w: Math.ceil(textWidth(label, size)) + 2 * MARGIN, h: size + 2 * MARGIN}; }
   /** A label cut to `em` ems, with an ellipsis (the whole name is in the tooltip and the panel). */
   function short(label, size, em) {
-    em = em || MAX_EM;
+    em = (em || MAX_EM) * (CJK.test(label) ? 1 : LATIN_EM);
     if (textWidth(label, size) <= em * size) return label;
     let lo = 1, hi = label.length;
     while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (textWidth(label.slice(0, mid) + "…", size) <= em * size) lo = mid; else hi = mid - 1; }
@@ -193,9 +204,12 @@
     const sel = selected(), c = counts(sel);
     if (state.focus >= 0) return drawFocus(sel, c);
     state.view = "overview";
+    // a graph without mentions (a CONSTRUCT result, another tool's graph) opens on the most related
+    const byDegree = !sel && UNMENTIONED, rank = byDegree ? E.degree : c;
     let shown = [];
-    for (let i = 0; i < NE; i++) if (state.types.has(typeOf(i)) && (c[i] > 0 || (!sel && data.mode === "full"))) shown.push(i);
-    shown.sort((a, b) => c[b] - c[a] || a - b);
+    for (let i = 0; i < NE; i++)
+      if (state.types.has(typeOf(i)) && (c[i] > 0 || (!sel && (data.mode === "full" || byDegree)))) shown.push(i);
+    shown.sort((a, b) => rank[b] - rank[a] || a - b);
     if (data.mode === "overview") shown = shown.slice(0, data.maxNodes);
     const keep = new Uint8Array(NE); shown.forEach((i) => { keep[i] = 1; });
     timing.redraw = performance.now();
@@ -228,7 +242,7 @@
     state.shown = shown;
     const nSel = sel ? sel.length : NS;
     status.textContent = (sel ? nSel + " / " + NS + " speeches · " : "") + shown.length + " / " + NE + " entities, "
-      + rel.length + " relations, " + co.length + " co-mentions";
+      + rel.length + " relations, " + co.length + " co-mentions" + (byDegree ? " · 无提及 no mentions: by relations" : "");
   }
 
   function drawFocus(sel, c) {
@@ -275,17 +289,20 @@
     if (data.mode === "full" && state.view === "overview" && network) network.setOptions({physics: {enabled: false}});
     edges.clear(); nodes.clear(); nodes.add(items); edges.add(edgeItems);
     if (state.speechOn) addSpeeches();
-    if (!network) return;
-    if (data.mode === "overview" || state.view === "focus") fit();
+    fit();
   }
-  /** Zooms so that every node shows, with less margin than vis-network's own fit. */
+  /** Zooms so that every node shows with its whole label, PAD pixels from the edges (vis-network's
+   * own fit centres the nodes, not their labels, which a long one then runs past the edge). */
+  const PAD = 12;
   function fit() {
-    const ids = nodes.getIds(); if (!ids.length) return;
+    const ids = nodes.getIds(); if (!ids.length || !network) return;
+    network.redraw();  // the boxes of nodes added or relabelled since the last drawing
     let l = Infinity, r = -Infinity, t = Infinity, b = -Infinity;
     ids.forEach((id) => { const bb = network.getBoundingBox(id); if (!bb) return;
       l = Math.min(l, bb.left); r = Math.max(r, bb.right); t = Math.min(t, bb.top); b = Math.max(b, bb.bottom); });
     const g = document.getElementById("graph");
-    const scale = Math.min(1.6, 0.97 * Math.min(g.clientWidth / ((r - l) || 1), g.clientHeight / ((b - t) || 1)));
+    const w = Math.max(g.clientWidth - 2 * PAD, 1), h = Math.max(g.clientHeight - 2 * PAD, 1);
+    const scale = Math.min(1.6, w / ((r - l) || 1), h / ((b - t) || 1));
     network.moveTo({position: {x: (l + r) / 2, y: (t + b) / 2}, scale: scale, animation: false});
   }
 
@@ -347,9 +364,11 @@
   const norm = (s) => s.toLowerCase().replace(/\s+/g, " ").trim();
   let index = null;
   function names(i) { return [E.label[i], E.en[i], E.py[i]].concat(E.aliases[i]).filter(Boolean).map(norm); }
+  /** Every entity's names, normalised: built at the first search or keystroke. */
+  function nameIndex() { if (!index) { index = []; for (let i = 0; i < NE; i++) index.push(names(i)); } return index; }
   function find(q) {
     q = norm(q); if (!q) return -1;
-    if (!index) { index = []; for (let i = 0; i < NE; i++) index.push(names(i)); }
+    const index = nameIndex();
     for (let i = 0; i < NE; i++) if (index[i].indexOf(q) >= 0) return i;
     for (let i = 0; i < NE; i++) if (index[i].some((l) => l.includes(q))) return i;
     return -1;
@@ -364,7 +383,7 @@
   box_.addEventListener("keydown", (ev) => { if (ev.key === "Enter") search(ev.target.value); });
   box_.addEventListener("input", () => {
     const q = norm(box_.value); list.replaceChildren(); if (!q) return;
-    if (!index) find(" ");
+    const index = nameIndex();
     let n = 0;
     for (let i = 0; i < NE && n < 12; i++) if (index[i].some((l) => l.includes(q))) {
       const o = el("option"); o.value = labelOf(i); list.appendChild(o); n++; }
@@ -375,7 +394,7 @@
   const types = document.getElementById("types");
   function setType(t, visible) { if (visible) state.types.add(t); else state.types.delete(t); redraw(); }
   data.types.forEach((t) => { const lab = el("label"); const b = el("input"); b.type = "checkbox";
-    b.checked = true; b.dataset.type = t; b.addEventListener("change", () => setType(t, b.checked));
+    b.checked = state.types.has(t); b.dataset.type = t; b.addEventListener("change", () => setType(t, b.checked));
     const sw = el("i"); sw.style.background = data.colors[t];
     lab.appendChild(b); lab.appendChild(sw); lab.appendChild(document.createTextNode(data.typeLabels[t] || t));
     types.appendChild(lab); });
@@ -458,7 +477,7 @@
   network.once("afterDrawing", () => { state.drawn = true; state.drawnAt = performance.now();
     if (!data.physics) { state.settled = true; state.settledAt = state.drawnAt; } });
   network.once("stabilizationIterationsDone", () => {
-    network.setOptions({physics: {enabled: false}}); keepPositions();
+    network.setOptions({physics: {enabled: false}}); keepPositions(); fit();
     state.settled = true; state.settledAt = performance.now(); });
   network.setData({nodes, edges});
   timing.set = performance.now();
@@ -470,6 +489,8 @@
         .slice(0, data.neighbours);
       showNode(i, counts(sel), near, relationsIn(sel).filter((k) => data.rel[k][0] === i || data.rel[k][2] === i)); }
     else if (p.edges.length) showEdge(p.edges[0]); });
+  let refit = 0;  // one fit a frame while the window is being resized
+  window.addEventListener("resize", () => { if (state.settled && !refit) refit = requestAnimationFrame(() => { refit = 0; fit(); }); });
   network.on("doubleClick", (p) => { if (p.nodes.length && entOf(p.nodes[0]) >= 0) focus(entOf(p.nodes[0])); });
 
   window.speechkg = {network, nodes, edges, state, search, focus, overview, setType, setSpeech: setSpeechNodes,
