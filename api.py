@@ -18,14 +18,14 @@ import datetime as _dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rdflib import Dataset, Graph, Literal
 
 from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.extract.ner import DEFAULT_MODEL
 from speechkg.graph.model import Speech
-from speechkg.ontology.namespace import ENTITY_TYPES, bind_prefixes
+from speechkg.ontology.namespace import ENTITY_TYPES, RELATION_TYPES, bind_prefixes
 
 if TYPE_CHECKING:  # the library is imported where it is used: a command loads only what it runs
     import networkx as nx
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the library is imported where it is used: a command loads o
 
 __all__ = [
     "ENTITY_TYPES",
+    "Counts",
     "Entity",
     "KnowledgeGraph",
     "Mention",
@@ -93,6 +94,16 @@ class Mention:
     sentence: str
     rule: str
     confidence: float | None = None
+
+
+class Counts(NamedTuple):
+    """What a graph holds, each thing counted once: speeches (IRIs); entities (IRIs, however
+    many speeches name one); relations (subject, predicate, object between two entities,
+    however many sentences state one). `speechkg build` and `speechkg stats` print these."""
+
+    speeches: int
+    entities: int
+    relations: int
 
 
 class Rows(list):
@@ -179,12 +190,16 @@ class KnowledgeGraph:
         """(file, why) for every input that could not be built."""
         return list(self._result.skipped) if self._result is not None else []
 
-    def counts(self) -> tuple[int, int, int]:
-        """(speeches, entities, relations) a build extracted, each speech counted on its own."""
-        if self._result is None:
-            raise InputError("counts are of a build; for graph files see kg.stats()")
-        docs = self._result.docs
-        return len(docs), sum(len(d.entities) for d in docs), sum(len(d.relations) for d in docs)
+    def counts(self) -> Counts:
+        """(speeches, entities, relations) of the graph, each counted once (see Counts): of a
+        build from what it extracted, of a store by the store's own count, else of the graph read."""
+        if self._result is not None:
+            return _build_counts(self._result)
+        if self._dataset is None and self._store_dir:
+            (row,) = self.query(_COUNTS)
+            return Counts(row["speeches"], row["entities"], row["relations"])
+        s = self.stats(top=0)
+        return Counts(s.speeches, sum(s.by_type.values()), sum(s.by_relation.values()))
 
     def co_mentions(self) -> dict[tuple[str, str], int]:
         """Entities named in the same sentence: (IRI a, IRI b) with a < b → how many sentences name both."""
@@ -574,6 +589,35 @@ def load(
         raise InputError("name a graph file to load, or give store_dir")
     files = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
     return KnowledgeGraph(parse.load(files), files=files)
+
+
+def _build_counts(result: BuildResult) -> Counts:
+    """A build's Counts from what it extracted: the IRIs its speeches, entities and relations are written with."""
+    from speechkg.graph.rdf.emit import entity_iri, speech_iri
+
+    entities, relations = set(), set()
+    for doc in result.docs:
+        iri = {e.key: entity_iri(e) for e in doc.entities}
+        entities.update(iri.values())
+        for r in doc.relations:
+            s, o = iri[doc.links[r.subject]], iri[doc.links[r.object]]
+            if s != o:  # as emit writes them
+                relations.add((s, r.predicate, o))
+    return Counts(len({speech_iri(d) for d in result.docs}), len(entities), len(relations))
+
+
+def _values(var: str, names: Iterable[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(f'skg:{n}' for n in names)} }}"
+
+
+#: a store's Counts, counted by the store
+_COUNTS = f"""SELECT ?speeches ?entities ?relations WHERE {{
+  {{ SELECT (COUNT(DISTINCT ?sp) AS ?speeches) WHERE {{ ?sp a skg:Speech }} }}
+  {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE {{ {_values("t", ENTITY_TYPES)} ?e a ?t }} }}
+  {{ SELECT (COUNT(*) AS ?relations) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+      {_values("p", RELATION_TYPES)} ?s ?p ?o .
+      {_values("ts", ENTITY_TYPES)} ?s a ?ts . {_values("to", ENTITY_TYPES)} ?o a ?to }} }} }}
+}}"""
 
 
 def _date(value: _dt.date | str | None) -> _dt.date | None:
