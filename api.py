@@ -24,7 +24,7 @@ from rdflib import Dataset, Graph, Literal
 
 from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.extract.ner import DEFAULT_MODEL
-from speechkg.graph.model import Speech
+from speechkg.graph.model import Speech as _Speech
 from speechkg.ontology.namespace import ENTITY_TYPES, RELATION_TYPES, bind_prefixes
 
 if TYPE_CHECKING:  # the library is imported where it is used: a command loads only what it runs
@@ -46,6 +46,7 @@ __all__ = [
     "Mention",
     "Relation",
     "Rows",
+    "Speech",
     "SpeechKGError",
     "build",
     "build_text",
@@ -57,7 +58,8 @@ __all__ = [
 @dataclass(frozen=True)
 class Entity:
     """One entity of the graph: its IRI, type (Campaign, Body, …), preferred label, other
-    labels, how many times it is mentioned and in how many relations it stands."""
+    Chinese labels, how many times it is mentioned, in how many relations it stands, and its
+    English and pinyin labels (where the graph has them)."""
 
     iri: str
     type: str
@@ -65,6 +67,26 @@ class Entity:
     aliases: tuple[str, ...]
     mentions: int
     degree: int
+    english: tuple[str, ...] = ()
+    pinyin: tuple[str, ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        """Every label: the preferred one, the other Chinese ones, English, pinyin."""
+        return (self.label, *self.aliases, *self.english, *self.pinyin)
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One speech of the graph: its IRI, source (file name or corpus row id), title, date,
+    how precisely the date is known ("day", "month" or "year": a year's date is its 1 January)
+    and the length of its text in characters."""
+
+    iri: str
+    source: str | None
+    title: str | None
+    date: _dt.date | None
+    precision: str | None
+    characters: int | None
 
 
 @dataclass(frozen=True)
@@ -153,7 +175,15 @@ class KnowledgeGraph:
         self._read_rows: GraphRows | None = None
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph: {len(self.entities())} entities, {len(self.relations())} relations>"
+        """Its counts (a store counts them itself: nothing is read whole); graph files opened and
+        not read yet stay so."""
+        if self._result is None and self._dataset is None and self._files:
+            return f"<KnowledgeGraph of {', '.join(self._files)}, not read yet>"
+        try:
+            c = self.counts()
+        except SpeechKGError as exc:
+            return f"<KnowledgeGraph: {exc}>"
+        return f"<KnowledgeGraph: {c.speeches} speech(es), {c.entities} entities, {c.relations} relations>"
 
     @property
     def dataset(self) -> Dataset:
@@ -216,12 +246,20 @@ class KnowledgeGraph:
         return self._nx
 
     def entities(self, type: str | None = None) -> list[Entity]:
-        """Every entity, or those of one type, by type then label."""
-        if type is not None and type not in ENTITY_TYPES:
-            raise InputError(f"unknown type {type!r}; use one of {', '.join(ENTITY_TYPES)}")
+        """Every entity, or those of one type (Campaign or skg:Campaign, …), by type then label."""
+        type = _one_of(type, ENTITY_TYPES, "type")
         g = self.to_networkx()
         rows = [
-            Entity(n, d["type"], d["label"], tuple(d["aliases"]), d["mentions"], g.degree(n))
+            Entity(
+                n,
+                d["type"],
+                d["label"],
+                tuple(d["aliases"]),
+                d["mentions"],
+                g.degree(n),
+                tuple(d["english"]),
+                tuple(d["pinyin"]),
+            )
             for n, d in g.nodes(data=True)
             if type is None or d["type"] == type
         ]
@@ -229,9 +267,12 @@ class KnowledgeGraph:
         return sorted(rows, key=lambda e: (order[e.type], e.label, e.iri))
 
     def relations(self, predicate: str | None = None) -> list[Relation]:
-        """Every relation between entities (or those of one predicate, e.g. "organizer")."""
+        """Every relation between entities, or those of one predicate (chair or skg:chair, …),
+        by predicate, subject and object. A relation reads subject → predicate → object: a
+        meeting's chair is a person (subject the meeting, object the person)."""
         from speechkg.graph.views.network import evidence_of
 
+        predicate = _one_of(predicate, RELATION_TYPES, "predicate")
         g = self.to_networkx()
         evidence = evidence_of(self.dataset)
         rows = [
@@ -243,9 +284,16 @@ class KnowledgeGraph:
         ]
         return sorted(rows, key=lambda r: (r.predicate, r.subject_label, r.object_label, r.subject, r.object))
 
-    def find(self, label: str, type: str | None = None) -> list[Entity]:
-        """The entities whose preferred label or an alias is `label`."""
-        return [e for e in self.entities(type) if label == e.label or label in e.aliases]
+    def find(self, label: str, type: str | None = None, *, substring: bool = False) -> list[Entity]:
+        """The entities one of whose labels (preferred, other Chinese, English, pinyin) is
+        `label`, as the page's search matches: case and runs of blanks do not count
+        ("xi jinping" finds 习近平); with `substring`, those with a label that holds it."""
+        want = _norm(label)
+        if not want:
+            return []
+        if substring:
+            return [e for e in self.entities(type) if any(want in _norm(n) for n in e.names())]
+        return [e for e in self.entities(type) if want in map(_norm, e.names())]
 
     def mentions(self, entity: str | Entity) -> list[Mention]:
         """Where an entity (its IRI, its row, or a label) occurs: speech, offsets, sentence."""
@@ -272,9 +320,13 @@ class KnowledgeGraph:
         ]
         return sorted(out, key=lambda m: (m.speech, m.start, m.end))
 
-    def speeches(self) -> list[str]:
-        """The IRIs of the speeches in the graph."""
-        return sorted(s.iri for s in self._rows().speeches)
+    def speeches(self) -> list[Speech]:
+        """The speeches of the graph, by source then IRI."""
+        out = []
+        for sp in self._rows().speeches:
+            date, precision = _speech_date(sp.date)
+            out.append(Speech(sp.iri, sp.source, sp.title, date, precision, sp.length))
+        return sorted(out, key=lambda s: (s.source or "", s.iri))
 
     def _rows(self) -> GraphRows:
         """The graph read as rows (rdf.rows), once."""
@@ -291,12 +343,10 @@ class KnowledgeGraph:
         updates refused, `timeout` seconds and a memory limit enforced in a child process.
         Keyword arguments give variables values, as `--param` does (`l="全总"` binds ?l to the
         string and to the @zh label). SELECT → Rows, ASK → bool, CONSTRUCT/DESCRIBE → Graph."""
-        from speechkg.graph.query.engines import StorePath, run
-        from speechkg.graph.query.saved import bind
+        from speechkg.graph.query.engines import run
 
-        text = bind(sparql, params)
-        data = StorePath(self._store_dir) if self._dataset is None and self._store_dir else self.dataset
-        result = run(data, text, allow_service=allow_service, timeout=timeout)
+        text = self._bound(sparql, params, "query({}=…)")
+        result = run(self._queried(), text, allow_service=allow_service, timeout=timeout)
         if result.type == "ASK":
             return bool(result.boolean)
         if result.type == "GRAPH":
@@ -304,6 +354,34 @@ class KnowledgeGraph:
         return Rows(
             ({v: _value(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows), list(result.vars)
         )
+
+    def _queried(self) -> object:
+        """What a query runs on: the store itself, else the graph in memory (read now)."""
+        from speechkg.graph.query.engines import StorePath
+
+        return StorePath(self._store_dir) if self._dataset is None and self._store_dir else self.dataset
+
+    def _bound(self, sparql: str, params: dict[str, str], word: str) -> str:
+        """The query with its parameters bound, once each names a variable and, where the query
+        says a parameter names a thing of the graph (a speech's source), one that is there;
+        `word` names a parameter in a message as the caller gave it."""
+        from speechkg.graph.query.saved import bind, named
+
+        text = bind(sparql, params, word)
+        for n in named(sparql):
+            if n.param in params:
+                n.check(params[n.param], self._column(n.values_query), word)
+        return text
+
+    def _column(self, sparql: str) -> list[str]:
+        """The first column of a SELECT, as strings, run where the graph is (files not read are read by the child)."""
+        from speechkg.graph.query.engines import query_sources, run
+
+        if self._read or self._store_dir:
+            result = run(self._queried(), sparql)
+        else:
+            result = query_sources(self._files, sparql)
+        return [str(row[0]) for row in result.rows]
 
     def serialize(self, path: str | Path, format: str | None = None, *, release: bool = False) -> None:
         """Write the graph to `path` (format by suffix, or `format`: turtle, trig, nquads, nt,
@@ -465,15 +543,18 @@ class KnowledgeGraph:
         timeout: float | None = None,
         max_memory: float | None = 2048,
         allow_service: bool = False,
+        param_word: str = "params[{!r}]",
     ):
         """The query's result written in `fmt` (table, csv, tsv, json; RDF for CONSTRUCT) as
         `speechkg query` prints it, in a temporary binary file read from its start (the caller
         closes it). The files or the store are read, and the query run, in a child process
-        within `timeout` seconds and `max_memory` MB; large files are queried with Oxigraph."""
+        within `timeout` seconds and `max_memory` MB; large files are queried with Oxigraph.
+        `param_word` names a parameter in an error (`speechkg query` says `--param {}`)."""
         from speechkg.graph.query.engines import result_file
 
         if self._in_memory_only:
             raise InputError("query_result reads graph files or a store; for a graph in memory use kg.query")
+        self._bound(sparql, params or {}, param_word)
         return result_file(
             self._files,
             sparql,
@@ -503,7 +584,7 @@ def build(
     dates: str | Path | None = None,
     output: str | Path | None = None,
     total: Callable[[int], None] | None = None,
-    progress: Callable[[Speech], None] | None = None,
+    progress: Callable[[_Speech], None] | None = None,
     ner: str = DEFAULT_MODEL,
 ) -> KnowledgeGraph:
     """Build the graph of speech files (.txt, .docx, .html), directories of them, and corpora of
@@ -559,7 +640,7 @@ def build_text(
 
     if not isinstance(text, str):
         raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
-    speech = Speech(text=text, source=source, date=_date(date) or byline_date(text), title=title or guess_title(text))
+    speech = _Speech(text=text, source=source, date=_date(date) or byline_date(text), title=title or guess_title(text))
     return KnowledgeGraph(result=pipeline.build_speeches([speech], lexicon_for(str(lexicon) if lexicon else None, ner)))
 
 
@@ -618,6 +699,40 @@ _COUNTS = f"""SELECT ?speeches ?entities ?relations WHERE {{
       {_values("p", RELATION_TYPES)} ?s ?p ?o .
       {_values("ts", ENTITY_TYPES)} ?s a ?ts . {_values("to", ENTITY_TYPES)} ?o a ?to }} }} }}
 }}"""
+
+
+def _one_of(value: str | None, names: tuple[str, ...], what: str) -> str | None:
+    """`value` as one of `names`, given bare or prefixed (skg:NAME, or the full IRI); InputError
+    listing them when it is none."""
+    from speechkg.ontology.namespace import SKG
+
+    if value is None:
+        return None
+    name = value.removeprefix("skg:").removeprefix(str(SKG._NS))
+    if name not in names:
+        raise InputError(f"unknown {what} {value!r}; use one of {', '.join(names)} (bare or as skg:NAME)")
+    return name
+
+
+def _norm(label: str) -> str:
+    """A label as the page's search compares it: lower case, runs of blanks one space."""
+    return " ".join(label.lower().split())
+
+
+#: a speech's dcterms:date by its length: a day, a month or a year
+_PRECISION = {10: "day", 7: "month", 4: "year"}
+
+
+def _speech_date(value: str | None) -> tuple[_dt.date | None, str | None]:
+    """A speech's date (ISO: a day, month or year) as a date and its precision; a year or
+    month is dated from its first day."""
+    precision = _PRECISION.get(len(value or ""))
+    if value is None or precision is None:
+        return None, None
+    try:
+        return _dt.date.fromisoformat(value + {"day": "", "month": "-01", "year": "-01-01"}[precision]), precision
+    except ValueError:
+        return None, None
 
 
 def _date(value: _dt.date | str | None) -> _dt.date | None:

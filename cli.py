@@ -401,7 +401,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
     """
     from speechkg import api
     from speechkg.graph.query import engines
-    from speechkg.graph.query.saved import load_saved, read_query_file
+    from speechkg.graph.query.saved import FLAG, load_saved, read_query_file
 
     files = list(args)
     if query_file is not None:
@@ -421,7 +421,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
         click.echo(f"Note: {hint}", err=True)
     kg = api.open_graph(files, store_dir=store_dir)
     with kg.query_result(
-        text, fmt, params, timeout=timeout, allow_service=allow_service, max_memory=max_memory
+        text, fmt, params, timeout=timeout, allow_service=allow_service, max_memory=max_memory, param_word=FLAG
     ) as result:
         write_output("-", iter(lambda: result.read(1 << 20), b""))
 
