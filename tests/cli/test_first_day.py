@@ -17,6 +17,7 @@ from ..conftest import SEED
 runner = CliRunner()
 
 MEETING = "2022年1月21日，全总召开第十八届执委会第二次会议，王东明同志主持会议并讲话。"
+CAMPAIGN = "会议要求深入实施“技能强市”行动。"
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def two_speeches(tmp_path_factory):
     """Two speeches naming the same meeting, body, person and date (the second a campaign too)."""
     d = tmp_path_factory.mktemp("two")
     (d / "a.txt").write_text(MEETING, encoding="utf-8")
-    (d / "b.txt").write_text(MEETING + "会议要求深入实施“技能强市”行动。", encoding="utf-8")
+    (d / "b.txt").write_text(MEETING + CAMPAIGN, encoding="utf-8")
     return d
 
 
@@ -46,7 +47,7 @@ def _stats_counts(graph) -> tuple[int, int, int]:
     return speeches, entities, relations
 
 
-@pytest.mark.parametrize("corpus", ["seed", "two"])
+@pytest.mark.parametrize("corpus", [pytest.param("seed", marks=pytest.mark.slow), "two"])
 def test_build_stats_and_the_api_count_alike(corpus, two_speeches, tmp_path):
     inputs = [SEED] if corpus == "seed" else [two_speeches]
     out = tmp_path / "g.nq"
@@ -92,3 +93,76 @@ def test_stats_aligns_cjk_labels_by_display_width(two_speeches, tmp_path):
         "  2022-01-21                    Date     degree 1  mentions 2\n"
     )
     assert r.stdout.split("relations:")[0].endswith("  Person    1\n  Document  0\n  Concept   0\n")
+
+
+# ------------------------------------------------------------------ the Python API's edges
+
+
+@pytest.fixture(scope="module")
+def two_kg(two_speeches):
+    return skg.build([two_speeches])
+
+
+def test_find_matches_any_label_as_the_page_does(two_kg):
+    (wang,) = two_kg.find("wang  DONGMING ")  # pinyin, any case and blanks
+    assert (wang.label, wang.aliases, wang.pinyin, wang.english) == ("王东明", ("王东明同志",), ("Wang Dongming",), ())
+    (union,) = two_kg.find("all-china federation of trade unions")
+    assert (union.label, union.aliases) == ("全总", ("中华全国总工会", "全国总工会"))
+    assert two_kg.find("总工会") == []  # a part of a label only on request
+    assert [e.label for e in two_kg.find("总工会", substring=True)] == ["全总"]
+    assert [e.label for e in two_kg.find("会议", substring=True, type="skg:Meeting")] == [
+        "全总第十八届执委会第二次会议"
+    ]
+    assert two_kg.mentions("Wang Dongming") == two_kg.mentions(wang)
+
+
+def test_types_and_predicates_take_the_prefixed_form_and_refuse_unknown_names(two_kg):
+    (chair,) = two_kg.relations(predicate="skg:chair")
+    assert two_kg.relations(predicate="https://w3id.org/speechkg#chair") == two_kg.relations(predicate="chair")
+    assert (chair.subject_label, chair.predicate, chair.object_label) == (
+        "全总第十八届执委会第二次会议",
+        "chair",
+        "王东明",
+    )
+    assert two_kg.entities(type="skg:Person") == two_kg.entities(type="Person") == list(two_kg.find("王东明"))
+    with pytest.raises(skg.SpeechKGError) as exc:
+        two_kg.relations(predicate="chiar")
+    assert str(exc.value) == (
+        "unknown predicate 'chiar'; use one of date, organizer, chair, speaker, proposedBy, endorsedBy, "
+        "ledBy, member (bare or as skg:NAME)"
+    )
+    with pytest.raises(skg.SpeechKGError, match=r"^unknown type 'campaign'; use one of Campaign, Body, Goal, "):
+        two_kg.entities(type="campaign")
+
+
+def test_speeches_are_rows_with_one_date_type_and_its_precision(two_speeches, tmp_path):
+    import datetime
+
+    (two_speeches / "c.txt").write_text("（2022年3月5日）\n" + MEETING, encoding="utf-8")
+    try:
+        kg = skg.build([two_speeches])
+    finally:
+        (two_speeches / "c.txt").unlink()
+    got = [(s.source, s.date, s.precision, s.characters) for s in kg.speeches()]
+    assert got == [
+        ("a.txt", datetime.date(2022, 1, 1), "year", len(MEETING)),
+        ("b.txt", datetime.date(2022, 1, 1), "year", len(MEETING + CAMPAIGN)),
+        ("c.txt", datetime.date(2022, 3, 5), "day", len("（2022年3月5日）\n" + MEETING)),
+    ]
+    assert all(s.iri.startswith("https://w3id.org/speechkg/id/speech/") for s in kg.speeches())
+    kg.serialize(tmp_path / "g.nq")
+    assert skg.load(tmp_path / "g.nq").speeches() == kg.speeches()
+
+
+def test_the_repr_of_a_store_counts_without_reading_it(two_kg, tmp_path, monkeypatch):
+    two_kg.serialize(tmp_path / "g.nq")
+    assert runner.invoke(cli, ["load", str(tmp_path / "g.nq"), "--store", str(tmp_path / "db")]).exit_code == 0
+    kg = skg.load(store_dir=tmp_path / "db")
+
+    def read_whole(self):
+        raise AssertionError("the whole store was read")
+
+    monkeypatch.setattr(skg.KnowledgeGraph, "dataset", property(read_whole))
+    assert repr(kg) == "<KnowledgeGraph: 2 speech(es), 5 entities, 4 relations>"
+    assert repr(skg.open_graph(tmp_path / "g.nq")) == f"<KnowledgeGraph of {tmp_path / 'g.nq'}, not read yet>"
+    assert repr(two_kg) == "<KnowledgeGraph: 2 speech(es), 5 entities, 4 relations>"
