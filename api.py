@@ -16,16 +16,29 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph
 
 from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.extract.ner import DEFAULT_MODEL
 from speechkg.graph.model import Speech as _Speech
 from speechkg.ontology.namespace import ENTITY_TYPES, RELATION_TYPES, bind_prefixes
+from speechkg.records import (
+    STORE_COUNTS,
+    Counts,
+    Entity,
+    Mention,
+    Relation,
+    Rows,
+    Speech,
+    build_counts,
+    norm,
+    one_of,
+    speech_date,
+    value_of,
+)
 
 if TYPE_CHECKING:  # the library is imported where it is used: a command loads only what it runs
     import networkx as nx
@@ -53,107 +66,6 @@ __all__ = [
     "load",
     "open_graph",
 ]
-
-
-@dataclass(frozen=True)
-class Entity:
-    """One entity of the graph: its IRI, type (Campaign, Body, …), preferred label, other
-    Chinese labels, how many times it is mentioned, in how many relations it stands, and its
-    English and pinyin labels (where the graph has them)."""
-
-    iri: str
-    type: str
-    label: str
-    aliases: tuple[str, ...]
-    mentions: int
-    degree: int
-    english: tuple[str, ...] = ()
-    pinyin: tuple[str, ...] = ()
-
-    def names(self) -> tuple[str, ...]:
-        """Every label: the preferred one, the other Chinese ones, English, pinyin."""
-        return (self.label, *self.aliases, *self.english, *self.pinyin)
-
-
-@dataclass(frozen=True)
-class Speech:
-    """One speech of the graph: its IRI, source (file name or corpus row id), title, date,
-    how precisely the date is known ("day", "month" or "year": a year's date is its 1 January)
-    and the length of its text in characters."""
-
-    iri: str
-    source: str | None
-    title: str | None
-    date: _dt.date | None
-    precision: str | None
-    characters: int | None
-
-
-@dataclass(frozen=True)
-class Relation:
-    """subject --predicate--> object, with labels, and the sentence it was read from."""
-
-    subject: str
-    subject_label: str
-    predicate: str
-    object: str
-    object_label: str
-    evidence: str
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One occurrence of an entity: the text as written, the speech, half-open character
-    offsets into the speech (`speech_text[start:end] == text`), the sentence, how it was found
-    (`rule`: a rule's name, or ner-lac for a name the trained model proposed) and the model's
-    `confidence` (None for a rule's mention)."""
-
-    entity: str
-    text: str
-    speech: str
-    start: int
-    end: int
-    sentence: str
-    rule: str
-    confidence: float | None = None
-
-
-class Counts(NamedTuple):
-    """What a graph holds, each thing counted once: speeches (IRIs); entities (IRIs, however
-    many speeches name one); relations (subject, predicate, object between two entities,
-    however many sentences state one). `speechkg build` and `speechkg stats` print these."""
-
-    speeches: int
-    entities: int
-    relations: int
-
-
-class Rows(list):
-    """SELECT results: a list of dicts, variable → value (str for IRIs, the Python value of a
-    literal, None when unbound)."""
-
-    def __init__(self, rows: Iterable[dict], columns: list[str]) -> None:
-        super().__init__(rows)
-        self.columns = columns
-
-    def to_pandas(self):
-        """The rows as a pandas DataFrame (pandas is optional: `pip install pandas`)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise SpeechKGError(
-                "to_pandas needs pandas, which is not installed; pip install 'speechkg[pandas]'"
-            ) from None
-        return pd.DataFrame(list(self), columns=self.columns)
-
-
-def _value(term: object) -> object:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return str(term) if isinstance(value, Literal) else value
-    return str(term)
 
 
 class KnowledgeGraph:
@@ -224,9 +136,9 @@ class KnowledgeGraph:
         """(speeches, entities, relations) of the graph, each counted once (see Counts): of a
         build from what it extracted, of a store by the store's own count, else of the graph read."""
         if self._result is not None:
-            return _build_counts(self._result)
+            return build_counts(self._result)
         if self._dataset is None and self._store_dir:
-            (row,) = self.query(_COUNTS)
+            (row,) = self.query(STORE_COUNTS)
             return Counts(row["speeches"], row["entities"], row["relations"])
         s = self.stats(top=0)
         return Counts(s.speeches, sum(s.by_type.values()), sum(s.by_relation.values()))
@@ -247,7 +159,7 @@ class KnowledgeGraph:
 
     def entities(self, type: str | None = None) -> list[Entity]:
         """Every entity, or those of one type (Campaign or skg:Campaign, …), by type then label."""
-        type = _one_of(type, ENTITY_TYPES, "type")
+        type = one_of(type, ENTITY_TYPES, "type")
         g = self.to_networkx()
         rows = [
             Entity(
@@ -272,7 +184,7 @@ class KnowledgeGraph:
         meeting's chair is a person (subject the meeting, object the person)."""
         from speechkg.graph.views.network import evidence_of
 
-        predicate = _one_of(predicate, RELATION_TYPES, "predicate")
+        predicate = one_of(predicate, RELATION_TYPES, "predicate")
         g = self.to_networkx()
         evidence = evidence_of(self.dataset)
         rows = [
@@ -288,12 +200,12 @@ class KnowledgeGraph:
         """The entities one of whose labels (preferred, other Chinese, English, pinyin) is
         `label`, as the page's search matches: case and runs of blanks do not count
         ("xi jinping" finds 习近平); with `substring`, those with a label that holds it."""
-        want = _norm(label)
+        want = norm(label)
         if not want:
             return []
         if substring:
-            return [e for e in self.entities(type) if any(want in _norm(n) for n in e.names())]
-        return [e for e in self.entities(type) if want in map(_norm, e.names())]
+            return [e for e in self.entities(type) if any(want in norm(n) for n in e.names())]
+        return [e for e in self.entities(type) if want in map(norm, e.names())]
 
     def mentions(self, entity: str | Entity) -> list[Mention]:
         """Where an entity (its IRI, its row, or a label) occurs: speech, offsets, sentence."""
@@ -324,7 +236,7 @@ class KnowledgeGraph:
         """The speeches of the graph, by source then IRI."""
         out = []
         for sp in self._rows().speeches:
-            date, precision = _speech_date(sp.date)
+            date, precision = speech_date(sp.date)
             out.append(Speech(sp.iri, sp.source, sp.title, date, precision, sp.length))
         return sorted(out, key=lambda s: (s.source or "", s.iri))
 
@@ -352,7 +264,7 @@ class KnowledgeGraph:
         if result.type == "GRAPH":
             return result.graph
         return Rows(
-            ({v: _value(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows), list(result.vars)
+            ({v: value_of(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows), list(result.vars)
         )
 
     def _queried(self) -> object:
@@ -670,69 +582,6 @@ def load(
         raise InputError("name a graph file to load, or give store_dir")
     files = [str(paths)] if isinstance(paths, (str, Path)) else [str(p) for p in paths]
     return KnowledgeGraph(parse.load(files), files=files)
-
-
-def _build_counts(result: BuildResult) -> Counts:
-    """A build's Counts from what it extracted: the IRIs its speeches, entities and relations are written with."""
-    from speechkg.graph.rdf.emit import entity_iri, speech_iri
-
-    entities, relations = set(), set()
-    for doc in result.docs:
-        iri = {e.key: entity_iri(e) for e in doc.entities}
-        entities.update(iri.values())
-        for r in doc.relations:
-            s, o = iri[doc.links[r.subject]], iri[doc.links[r.object]]
-            if s != o:  # as emit writes them
-                relations.add((s, r.predicate, o))
-    return Counts(len({speech_iri(d) for d in result.docs}), len(entities), len(relations))
-
-
-def _values(var: str, names: Iterable[str]) -> str:
-    return f"VALUES ?{var} {{ {' '.join(f'skg:{n}' for n in names)} }}"
-
-
-#: a store's Counts, counted by the store
-_COUNTS = f"""SELECT ?speeches ?entities ?relations WHERE {{
-  {{ SELECT (COUNT(DISTINCT ?sp) AS ?speeches) WHERE {{ ?sp a skg:Speech }} }}
-  {{ SELECT (COUNT(DISTINCT ?e) AS ?entities) WHERE {{ {_values("t", ENTITY_TYPES)} ?e a ?t }} }}
-  {{ SELECT (COUNT(*) AS ?relations) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
-      {_values("p", RELATION_TYPES)} ?s ?p ?o .
-      {_values("ts", ENTITY_TYPES)} ?s a ?ts . {_values("to", ENTITY_TYPES)} ?o a ?to }} }} }}
-}}"""
-
-
-def _one_of(value: str | None, names: tuple[str, ...], what: str) -> str | None:
-    """`value` as one of `names`, given bare or prefixed (skg:NAME, or the full IRI); InputError
-    listing them when it is none."""
-    from speechkg.ontology.namespace import SKG
-
-    if value is None:
-        return None
-    name = value.removeprefix("skg:").removeprefix(str(SKG._NS))
-    if name not in names:
-        raise InputError(f"unknown {what} {value!r}; use one of {', '.join(names)} (bare or as skg:NAME)")
-    return name
-
-
-def _norm(label: str) -> str:
-    """A label as the page's search compares it: lower case, runs of blanks one space."""
-    return " ".join(label.lower().split())
-
-
-#: a speech's dcterms:date by its length: a day, a month or a year
-_PRECISION = {10: "day", 7: "month", 4: "year"}
-
-
-def _speech_date(value: str | None) -> tuple[_dt.date | None, str | None]:
-    """A speech's date (ISO: a day, month or year) as a date and its precision; a year or
-    month is dated from its first day."""
-    precision = _PRECISION.get(len(value or ""))
-    if value is None or precision is None:
-        return None, None
-    try:
-        return _dt.date.fromisoformat(value + {"day": "", "month": "-01", "year": "-01-01"}[precision]), precision
-    except ValueError:
-        return None, None
 
 
 def _date(value: _dt.date | str | None) -> _dt.date | None:
