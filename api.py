@@ -16,16 +16,29 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph
 
 from speechkg.graph.errors import InputError, SpeechKGError
 from speechkg.graph.extract.ner import DEFAULT_MODEL
-from speechkg.graph.model import Speech
-from speechkg.ontology.namespace import ENTITY_TYPES, bind_prefixes
+from speechkg.graph.model import Speech as _Speech
+from speechkg.ontology.namespace import ENTITY_TYPES, RELATION_TYPES, bind_prefixes
+from speechkg.records import (
+    STORE_COUNTS,
+    Counts,
+    Entity,
+    Mention,
+    Relation,
+    Rows,
+    Speech,
+    build_counts,
+    norm,
+    one_of,
+    speech_date,
+    value_of,
+)
 
 if TYPE_CHECKING:  # the library is imported where it is used: a command loads only what it runs
     import networkx as nx
@@ -41,87 +54,19 @@ if TYPE_CHECKING:  # the library is imported where it is used: a command loads o
 
 __all__ = [
     "ENTITY_TYPES",
+    "Counts",
     "Entity",
     "KnowledgeGraph",
     "Mention",
     "Relation",
     "Rows",
+    "Speech",
     "SpeechKGError",
     "build",
     "build_text",
     "load",
     "open_graph",
 ]
-
-
-@dataclass(frozen=True)
-class Entity:
-    """One entity of the graph: its IRI, type (Campaign, Body, …), preferred label, other
-    labels, how many times it is mentioned and in how many relations it stands."""
-
-    iri: str
-    type: str
-    label: str
-    aliases: tuple[str, ...]
-    mentions: int
-    degree: int
-
-
-@dataclass(frozen=True)
-class Relation:
-    """subject --predicate--> object, with labels, and the sentence it was read from."""
-
-    subject: str
-    subject_label: str
-    predicate: str
-    object: str
-    object_label: str
-    evidence: str
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One occurrence of an entity: the text as written, the speech, half-open character
-    offsets into the speech (`speech_text[start:end] == text`), the sentence, how it was found
-    (`rule`: a rule's name, or ner-lac for a name the trained model proposed) and the model's
-    `confidence` (None for a rule's mention)."""
-
-    entity: str
-    text: str
-    speech: str
-    start: int
-    end: int
-    sentence: str
-    rule: str
-    confidence: float | None = None
-
-
-class Rows(list):
-    """SELECT results: a list of dicts, variable → value (str for IRIs, the Python value of a
-    literal, None when unbound)."""
-
-    def __init__(self, rows: Iterable[dict], columns: list[str]) -> None:
-        super().__init__(rows)
-        self.columns = columns
-
-    def to_pandas(self):
-        """The rows as a pandas DataFrame (pandas is optional: `pip install pandas`)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise SpeechKGError(
-                "to_pandas needs pandas, which is not installed; pip install 'speechkg[pandas]'"
-            ) from None
-        return pd.DataFrame(list(self), columns=self.columns)
-
-
-def _value(term: object) -> object:
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return str(term) if isinstance(value, Literal) else value
-    return str(term)
 
 
 class KnowledgeGraph:
@@ -143,7 +88,15 @@ class KnowledgeGraph:
         self._read_rows: GraphRows | None = None
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph: {len(self.entities())} entities, {len(self.relations())} relations>"
+        """Its counts (a store counts them itself: nothing is read whole); graph files opened and
+        not read yet stay so."""
+        if self._result is None and self._dataset is None and self._files:
+            return f"<KnowledgeGraph of {', '.join(self._files)}, not read yet>"
+        try:
+            c = self.counts()
+        except SpeechKGError as exc:
+            return f"<KnowledgeGraph: {exc}>"
+        return f"<KnowledgeGraph: {c.speeches} speech(es), {c.entities} entities, {c.relations} relations>"
 
     @property
     def dataset(self) -> Dataset:
@@ -180,12 +133,16 @@ class KnowledgeGraph:
         """(file, why) for every input that could not be built."""
         return list(self._result.skipped) if self._result is not None else []
 
-    def counts(self) -> tuple[int, int, int]:
-        """(speeches, entities, relations) a build extracted, each speech counted on its own."""
-        if self._result is None:
-            raise InputError("counts are of a build; for graph files see kg.stats()")
-        docs = self._result.docs
-        return len(docs), sum(len(d.entities) for d in docs), sum(len(d.relations) for d in docs)
+    def counts(self) -> Counts:
+        """(speeches, entities, relations) of the graph, each counted once (see Counts): of a
+        build from what it extracted, of a store by the store's own count, else of the graph read."""
+        if self._result is not None:
+            return build_counts(self._result)
+        if self._dataset is None and self._store_dir:
+            (row,) = self.query(STORE_COUNTS)
+            return Counts(row["speeches"], row["entities"], row["relations"])
+        s = self.stats(top=0)
+        return Counts(s.speeches, sum(s.by_type.values()), sum(s.by_relation.values()))
 
     def co_mentions(self) -> dict[tuple[str, str], int]:
         """Entities named near each other in the same sentence (data.CO_WINDOW): (IRI a, IRI b) with a < b → how
@@ -203,12 +160,20 @@ class KnowledgeGraph:
         return self._nx
 
     def entities(self, type: str | None = None) -> list[Entity]:
-        """Every entity, or those of one type, by type then label."""
-        if type is not None and type not in ENTITY_TYPES:
-            raise InputError(f"unknown type {type!r}; use one of {', '.join(ENTITY_TYPES)}")
+        """Every entity, or those of one type (Campaign or skg:Campaign, …), by type then label."""
+        type = one_of(type, ENTITY_TYPES, "type")
         g = self.to_networkx()
         rows = [
-            Entity(n, d["type"], d["label"], tuple(d["aliases"]), d["mentions"], g.degree(n))
+            Entity(
+                n,
+                d["type"],
+                d["label"],
+                tuple(d["aliases"]),
+                d["mentions"],
+                g.degree(n),
+                tuple(d["english"]),
+                tuple(d["pinyin"]),
+            )
             for n, d in g.nodes(data=True)
             if type is None or d["type"] == type
         ]
@@ -216,9 +181,12 @@ class KnowledgeGraph:
         return sorted(rows, key=lambda e: (order[e.type], e.label, e.iri))
 
     def relations(self, predicate: str | None = None) -> list[Relation]:
-        """Every relation between entities (or those of one predicate, e.g. "organizer")."""
+        """Every relation between entities, or those of one predicate (chair or skg:chair, …),
+        by predicate, subject and object. A relation reads subject → predicate → object: a
+        meeting's chair is a person (subject the meeting, object the person)."""
         from speechkg.graph.views.network import evidence_of
 
+        predicate = one_of(predicate, RELATION_TYPES, "predicate")
         g = self.to_networkx()
         evidence = evidence_of(self.dataset)
         rows = [
@@ -230,9 +198,16 @@ class KnowledgeGraph:
         ]
         return sorted(rows, key=lambda r: (r.predicate, r.subject_label, r.object_label, r.subject, r.object))
 
-    def find(self, label: str, type: str | None = None) -> list[Entity]:
-        """The entities whose preferred label or an alias is `label`."""
-        return [e for e in self.entities(type) if label == e.label or label in e.aliases]
+    def find(self, label: str, type: str | None = None, *, substring: bool = False) -> list[Entity]:
+        """The entities one of whose labels (preferred, other Chinese, English, pinyin) is
+        `label`, as the page's search matches: case and runs of blanks do not count
+        ("xi jinping" finds 习近平); with `substring`, those with a label that holds it."""
+        want = norm(label)
+        if not want:
+            return []
+        if substring:
+            return [e for e in self.entities(type) if any(want in norm(n) for n in e.names())]
+        return [e for e in self.entities(type) if want in map(norm, e.names())]
 
     def mentions(self, entity: str | Entity) -> list[Mention]:
         """Where an entity (its IRI, its row, or a label) occurs: speech, offsets, sentence."""
@@ -259,9 +234,13 @@ class KnowledgeGraph:
         ]
         return sorted(out, key=lambda m: (m.speech, m.start, m.end))
 
-    def speeches(self) -> list[str]:
-        """The IRIs of the speeches in the graph."""
-        return sorted(s.iri for s in self._rows().speeches)
+    def speeches(self) -> list[Speech]:
+        """The speeches of the graph, by source then IRI."""
+        out = []
+        for sp in self._rows().speeches:
+            date, precision = speech_date(sp.date)
+            out.append(Speech(sp.iri, sp.source, sp.title, date, precision, sp.length))
+        return sorted(out, key=lambda s: (s.source or "", s.iri))
 
     def _rows(self) -> GraphRows:
         """The graph read as rows (rdf.rows), once."""
@@ -278,19 +257,45 @@ class KnowledgeGraph:
         updates refused, `timeout` seconds and a memory limit enforced in a child process.
         Keyword arguments give variables values, as `--param` does (`l="全总"` binds ?l to the
         string and to the @zh label). SELECT → Rows, ASK → bool, CONSTRUCT/DESCRIBE → Graph."""
-        from speechkg.graph.query.engines import StorePath, run
-        from speechkg.graph.query.saved import bind
+        from speechkg.graph.query.engines import run
 
-        text = bind(sparql, params)
-        data = StorePath(self._store_dir) if self._dataset is None and self._store_dir else self.dataset
-        result = run(data, text, allow_service=allow_service, timeout=timeout)
+        text = self._bound(sparql, params, "query({}=…)")
+        result = run(self._queried(), text, allow_service=allow_service, timeout=timeout)
         if result.type == "ASK":
             return bool(result.boolean)
         if result.type == "GRAPH":
             return result.graph
         return Rows(
-            ({v: _value(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows), list(result.vars)
+            ({v: value_of(t) for v, t in zip(result.vars, row, strict=True)} for row in result.rows), list(result.vars)
         )
+
+    def _queried(self) -> object:
+        """What a query runs on: the store itself, else the graph in memory (read now)."""
+        from speechkg.graph.query.engines import StorePath
+
+        return StorePath(self._store_dir) if self._dataset is None and self._store_dir else self.dataset
+
+    def _bound(self, sparql: str, params: dict[str, str], word: str) -> str:
+        """The query with its parameters bound, once each names a variable and, where the query
+        says a parameter names a thing of the graph (a speech's source), one that is there;
+        `word` names a parameter in a message as the caller gave it."""
+        from speechkg.graph.query.saved import bind, named
+
+        text = bind(sparql, params, word)
+        for n in named(sparql):
+            if n.param in params:
+                n.check(params[n.param], self._column(n.values_query), word)
+        return text
+
+    def _column(self, sparql: str) -> list[str]:
+        """The first column of a SELECT, as strings, run where the graph is (files not read are read by the child)."""
+        from speechkg.graph.query.engines import query_sources, run
+
+        if self._read or self._store_dir:
+            result = run(self._queried(), sparql)
+        else:
+            result = query_sources(self._files, sparql)
+        return [str(row[0]) for row in result.rows]
 
     def serialize(self, path: str | Path, format: str | None = None, *, release: bool = False) -> None:
         """Write the graph to `path` (format by suffix, or `format`: turtle, trig, nquads, nt,
@@ -463,17 +468,19 @@ class KnowledgeGraph:
         max_memory: float | None = 2048,
         allow_service: bool = False,
         raw: bool = True,
+        param_word: str = "params[{!r}]",
     ):
         """The query's result written in `fmt` (table, csv, tsv, json; RDF for CONSTRUCT) as
         `speechkg query` prints it, in a temporary binary file read from its start (the caller
         closes it). The files or the store are read, and the query run, in a child process
         within `timeout` seconds and `max_memory` MB; large files are queried with Oxigraph.
         `raw=False` makes CSV and TSV cells safe to open in a spreadsheet (a leading ' before
-        = + - @)."""
+        = + - @); `param_word` names a parameter in an error (`speechkg query` says `--param {}`)."""
         from speechkg.graph.query.engines import result_file
 
         if self._in_memory_only:
             raise InputError("query_result reads graph files or a store; for a graph in memory use kg.query")
+        self._bound(sparql, params or {}, param_word)
         return result_file(
             self._files,
             sparql,
@@ -504,7 +511,7 @@ def build(
     dates: str | Path | None = None,
     output: str | Path | None = None,
     total: Callable[[int], None] | None = None,
-    progress: Callable[[Speech], None] | None = None,
+    progress: Callable[[_Speech], None] | None = None,
     ner: str = DEFAULT_MODEL,
 ) -> KnowledgeGraph:
     """Build the graph of speech files (.txt, .docx, .html), directories of them, and corpora of
@@ -560,7 +567,7 @@ def build_text(
 
     if not isinstance(text, str):
         raise InputError(f"build_text takes the speech as a str, not {type(text).__name__}")
-    speech = Speech(text=text, source=source, date=_date(date) or byline_date(text), title=title or guess_title(text))
+    speech = _Speech(text=text, source=source, date=_date(date) or byline_date(text), title=title or guess_title(text))
     return KnowledgeGraph(result=pipeline.build_speeches([speech], lexicon_for(str(lexicon) if lexicon else None, ner)))
 
 

@@ -204,7 +204,7 @@ def cli():
     show_default=True,
     help="The trained name model read beside the rules (lac: Baidu's LAC; none: the rules alone, faster).",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="Print nothing but errors: no progress bar, warnings or summary.")
 @click.option(
     "--text-field",
     default="text",
@@ -302,15 +302,16 @@ def build(
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    say = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
     for w in kg.warnings:
-        click.echo(f"Warning: {w}", err=True)
-    for _path, why in kg.skipped:
+        say(f"Warning: {w}")
+    for _path, why in kg.skipped:  # an error: said even when quiet
         click.echo(f"Skipped: {why}", err=True)
     speeches, ents, rels = kg.counts()
     if output:
         kg.serialize(output, fmt, release=not store_dir)  # unless the store still needs each speech
         if output != "-":
-            click.echo(f"{speeches} speech(es), {ents} entities, {rels} relations → {output}", err=True)
+            say(f"{speeches} speech(es), {ents} entities, {rels} relations → {output}")
     if store_dir:
         stored = [0]
         try:
@@ -323,7 +324,7 @@ def build(
                 err=True,
             )
             sys.exit(code)
-        click.echo(f"{speeches} speech(es), {n} quads → store {store_dir}", err=True)
+        say(f"{speeches} speech(es), {n} quads → store {store_dir}")
     if kg.skipped:
         sys.exit(1)
 
@@ -410,7 +411,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
     """
     from speechkg import api
     from speechkg.graph.query import engines
-    from speechkg.graph.query.saved import load_saved, read_query_file
+    from speechkg.graph.query.saved import FLAG, load_saved, read_query_file
 
     files = list(args)
     if query_file is not None:
@@ -430,7 +431,14 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
         click.echo(f"Note: {hint}", err=True)
     kg = api.open_graph(files, store_dir=store_dir)
     with kg.query_result(
-        text, fmt, params, timeout=timeout, allow_service=allow_service, max_memory=max_memory, raw=raw
+        text,
+        fmt,
+        params,
+        timeout=timeout,
+        allow_service=allow_service,
+        max_memory=max_memory,
+        raw=raw,
+        param_word=FLAG,
     ) as result:
         write_output("-", iter(lambda: result.read(1 << 20), b""))
 
@@ -505,21 +513,32 @@ def stats(graph, top):
     Example: speechkg stats seed.ttl
     """
     from speechkg import api
-    from speechkg.graph.text import printable, width
+    from speechkg.graph.text import printable
 
     s = api.load(graph).stats(top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
-    click.echo("entities:")
-    for t, n in s.by_type.items():
-        click.echo(f"  {t:<10}{n:>6}")
-    click.echo("relations:")
-    for r, n in s.by_relation.items():
-        click.echo(f"  {r:<10}{n:>6}")
+    click.echo(f"entities: {sum(s.by_type.values())} (each once, however many speeches name it)")
+    _columns([(f"  {t}", f"{n}") for t, n in s.by_type.items()])
+    click.echo(f"relations: {sum(s.by_relation.values())} (each subject, relation, object once)")
+    _columns([(f"  {r}", f"{n}") for r, n in s.by_relation.items()])
     click.echo("most connected:")
-    for label, t, deg, men in s.top:
-        label = printable(label)
-        pad = " " * max(1, 30 - width(label))
-        click.echo(f"  {label}{pad}{t:<10} degree {deg:>3}  mentions {men:>3}")
+    _columns([(f"  {printable(label)}", t, f"degree {deg}", f"mentions {men}") for label, t, deg, men in s.top])
+
+
+def _columns(rows: list[tuple[str, ...]]) -> None:
+    """Rows of cells in aligned columns by display width (a CJK character takes two): the first
+    left-aligned, the others right-aligned but the second of four (a type name)."""
+    from speechkg.graph.text import width
+
+    if not rows:
+        return
+    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        cells = []
+        for i, (cell, w) in enumerate(zip(r, widths, strict=True)):
+            pad = " " * (w - width(cell))
+            cells.append(cell + pad if i == 0 or (i == 1 and len(r) == 4) else pad + cell)
+        click.echo("  ".join(cells).rstrip())
 
 
 @cli.command("eval")

@@ -61,7 +61,7 @@ def prepare(
             raise QueryError(
                 "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE) are refused: queries are read-only"
             ) from None
-        raise QueryError(f"malformed SPARQL: {first_line(exc)}") from None
+        raise QueryError(f"malformed SPARQL: {_as_written(first_line(exc), judged(query))}") from None
     if not allow_service and _has(parsed, "ServiceGraphPattern"):
         raise QueryError(f"SERVICE (federated query) is refused: it makes network requests{service_hint}")
     if _has(parsed, "DatasetClause"):
@@ -73,6 +73,23 @@ def prepare(
         return translateQuery(parsed)
     except Exception as exc:
         raise QueryError(f"malformed SPARQL: {first_line(exc)}") from None
+
+
+#: where rdflib's parser says it stopped
+_POSITION = re.compile(r"\(at char (\d+)\), \(line:(\d+), col:(\d+)\)")
+
+
+def _as_written(message: str, query: str) -> str:
+    """The parser's message with its position in `query` as written: the parser read the
+    prologue's PREFIX lines before the query, and the query without its leading blanks."""
+    m = _POSITION.search(message)
+    if m is None:
+        return message
+    head, lead = prologue(), query[: len(query) - len(query.lstrip())]
+    char, line, col = int(m[1]) - len(head) + len(lead), int(m[2]) - head.count("\n"), int(m[3])
+    if line == 1:  # the line the query starts on holds the blanks left of it
+        col += len(lead) - (lead.rfind("\n") + 1)
+    return f"{message[: m.start()]}(at char {char}, line {line + lead.count(chr(10))}, col {col}){message[m.end() :]}"
 
 
 def _walk(node):

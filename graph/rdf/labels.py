@@ -5,7 +5,8 @@ English comes only from what is known: the bilingual table `extract/data/english
 (official renderings of the lexicon's names) and, for organs built by pattern, a label
 composed from known parts (place, level, organ: 河南省总工会 → Henan Provincial Federation of
 Trade Unions); a name whose parts are not all known gets no English label, never a guess.
-Pinyin is given for people's names (pypinyin, offline), surname first: 习近平 → Xi Jinping.
+Pinyin is given for Chinese people's names (pypinyin, offline), surname first: 习近平 → Xi Jinping;
+a transliterated foreign name (普京) gets none.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import cache
 
 from pypinyin import Style, lazy_pinyin
 
-from speechkg.graph.extract.tables import COMPOUND_SURNAMES, SURNAMES, TRANSLIT, alternation, rows
+from speechkg.graph.extract.tables import COMPOUND_SURNAMES, alternation, rows
 from speechkg.graph.model import Entity
 
 #: language tags of the labels made here
@@ -87,19 +88,18 @@ def _syllables(text: str) -> list[str]:
 
 
 def pinyin(name: str) -> str | None:
-    """A person's name in Hanyu Pinyin without tones, surname first and the given name joined
-    (习近平 → Xi Jinping, 欧阳坚 → Ouyang Jian, 曾庆红 → Zeng Qinghong); a name that does not
-    read as a Chinese name (one written with "·", or only in characters of transliteration,
-    translit.tsv) is written part by part (普京 → Pujing). None for a name with nothing to romanize."""
+    """A Chinese person's name in Hanyu Pinyin without tones, surname first and the given name
+    joined (习近平 → Xi Jinping, 欧阳坚 → Ouyang Jian, 曾庆红 → Zeng Qinghong). None for a name
+    the rules read as transliterated (one written with "·", longer than four characters, or
+    `persons.is_foreign` and not `persons.is_name`: 普京, 古特雷斯, 佩通坦·钦那瓦): a foreign
+    name's characters read aloud (Pujing) are no name of its bearer."""
+    from speechkg.graph.extract.persons import is_foreign, is_name
+
     if not name or not all("\u4e00" <= c <= "\u9fff" or c == "·" for c in name):
         return None
-    surname = next((s for s in COMPOUND_SURNAMES if name.startswith(s)), None)
-    foreign = "·" in name or not 2 <= len(name) <= 4 or (name[0] not in SURNAMES and set(name) <= TRANSLIT)
-    if surname is None and not foreign:
-        surname = name[0]
-    if surname is None:
-        parts = ["".join(_syllables(part)) for part in name.split("·")]
-        return " ".join(p.capitalize() for p in parts if p) or None
+    if "·" in name or not 2 <= len(name) <= 4 or (is_foreign(name) and not is_name(name)):
+        return None
+    surname = next((s for s in COMPOUND_SURNAMES if name.startswith(s)), name[0])
     family = _readings().get(surname, " ".join(_syllables(surname))).replace(" ", "")
     given = "".join(_syllables(name[len(surname) :]))
     return " ".join(p.capitalize() for p in (family, given) if p) or None

@@ -56,13 +56,15 @@ def store_triples(store: ox.Store) -> Iterator[Triple]:
 
 @dataclass(frozen=True)
 class Speech:
-    """A speech: its IRI, source file, date (ISO: a day, month or year), title and text's context node."""
+    """A speech: its IRI, source file, date (ISO: a day, month or year), title, text's context
+    node and the text's length (its context's end index)."""
 
     iri: str
     source: str | None
     date: str | None
     title: str | None
     contexts: tuple[str, ...]
+    length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -272,10 +274,14 @@ class Rows:
     def speeches(self) -> list[Speech]:
         """Every speech, by IRI."""
         one = self.one
-        return [
-            Speech(sp, one("source", sp), one("date", sp), one("title", sp), tuple(self.t["context"].get(sp, ())))
-            for sp in self.of_class("Speech")
-        ]
+        out = []
+        for sp in self.of_class("Speech"):
+            contexts = tuple(self.t["context"].get(sp, ()))
+            ends = [n for n in (self._int("end", c, "nif:endIndex") for c in contexts) if n is not None]
+            out.append(
+                Speech(sp, one("source", sp), one("date", sp), one("title", sp), contexts, max(ends, default=None))
+            )
+        return out
 
     @cached_property
     def speech_of_context(self) -> dict[str, str]:

@@ -24,12 +24,21 @@ _EVIDENCE_PREDICATES = tuple(
 
 
 def entity_graph(ds: Dataset) -> nx.MultiDiGraph:
-    """Entities as nodes (type, label, aliases, mentions) and relations as labelled edges."""
+    """Entities as nodes (type, label, its other Chinese labels as aliases, its English and pinyin
+    labels, mentions) and relations as labelled edges."""
     rows = Rows.of(ds, _GRAPH_PREDICATES)
     g = nx.MultiDiGraph()
     mentions = Counter(m.entity for m in rows.mentions)
     for e in rows.entities:
-        g.add_node(e.iri, type=e.type, label=e.label, aliases=e.names(), mentions=mentions.get(e.iri, 0))
+        g.add_node(
+            e.iri,
+            type=e.type,
+            label=e.label,
+            aliases=e.names("zh"),
+            english=e.names("en"),
+            pinyin=e.names("pinyin"),
+            mentions=mentions.get(e.iri, 0),
+        )
     order = {p: i for i, p in enumerate(RELATION_TYPES)}
     for r in sorted(rows.relations, key=lambda r: (order[r.predicate], r.subject, r.object)):
         if r.subject in g and r.object in g:

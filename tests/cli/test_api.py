@@ -3,6 +3,8 @@ speechkg.api, including the README's Python examples, run as they are written.""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import subprocess
 import sys
@@ -34,8 +36,12 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     (tmp_path / "seeds").symlink_to(ROOT / "seeds")
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
-    for block in blocks:
-        exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 — the README's own code
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        for block in blocks:
+            exec(compile(block, "README.md", "exec"), scope)  # noqa: S102 — the README's own code
+    shown = re.findall(r"^# → (.*)$", section, re.M)  # what the README says its prints print
+    assert len(shown) >= 4 and printed.getvalue().splitlines() == shown
     assert (tmp_path / "seed.trig").stat().st_size > 0
     assert "<html" in (tmp_path / "seed.html").read_text(encoding="utf-8")[:500].lower()
 

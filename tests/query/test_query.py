@@ -9,6 +9,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+import speechkg.api as skg
 from speechkg.cli import cli
 from speechkg.graph.errors import QueryError
 from speechkg.graph.query.engines import StorePath, query_sources, run
@@ -100,8 +101,71 @@ def test_entities_by_section(seed_ttl):
     assert headings.index("一、坚定拥护“两个确立”，牢牢把握工会工作正确政治方向") < headings.index(
         "（二）深入推进工会工作法治化建设"
     )  # sections in the order of the speech
-    assert rows(seed_ttl, "--saved", "sections", "--param", "source=other.txt")[1:] == []
     assert rows(seed_ttl, "--saved", "sections", "--param", "source=provincial-union-2022.txt")[1:] == got
+
+
+FORMULAS = (
+    "两岸要坚持“九二共识”，推动“百业+文旅”融合发展，深入开展“五大行动”，办好“十件实事”，做到“两个维护”，稳住“六稳”。"
+)
+
+
+def test_a_formulas_number_is_a_count_before_a_measure(tmp_path):
+    """九二共识 is the consensus of 1992 and 百业+文旅 no hundred of anything: their numerals are
+    no counts; 六稳 has a count but no measure (issue 28)."""
+    (tmp_path / "f.txt").write_text(FORMULAS, encoding="utf-8")
+    out = tmp_path / "f.nq"
+    assert runner.invoke(cli, ["build", str(tmp_path / "f.txt"), "-o", str(out)]).exit_code == 0
+    want = [
+        ["formula", "type", "number", "member"],
+        ["两个维护", "Concept", "2", ""],
+        ["五大行动", "Campaign", "5", ""],
+        ["十件实事", "Campaign", "10", ""],
+    ]
+    assert rows(out, "--saved", "formulas") == want
+    assert runner.invoke(cli, ["load", str(out), "--store", str(tmp_path / "db")]).exit_code == 0
+    r = runner.invoke(cli, ["query", "--store", str(tmp_path / "db"), "--saved", "formulas", "--format", "csv"])
+    assert list(csv.reader(io.StringIO(r.stdout))) == want
+
+
+def test_an_unknown_speech_is_an_error_naming_the_speeches(tmp_path):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("一、政治引领\n市委召开全会。", encoding="utf-8")
+    out = tmp_path / "c.trig"
+    assert (
+        runner.invoke(cli, ["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-o", str(out)]).exit_code == 0
+    )
+    assert runner.invoke(cli, ["load", str(out), "--store", str(tmp_path / "db")]).exit_code == 0
+    for where in ([str(out)], ["--store", str(tmp_path / "db")]):
+        r = runner.invoke(cli, ["query", *where, "--saved", "sections", "--param", "source=nope.txt"])
+        assert (r.exit_code, r.stdout) == (1, "")
+        assert r.stderr == "Error: --param source: none of the speeches is 'nope.txt'; they are a.txt, b.txt\n"
+        assert len(rows(out, "--saved", "sections", "--param", "source=a.txt")) == 2  # header, 市委
+    kg = skg.load(out)
+    with pytest.raises(QueryError, match=r"^query\(source=…\): none of the speeches is 'nope.txt'; they are a"):
+        kg.query(saved()["sections"][1], source="nope.txt")
+    with pytest.raises(QueryError, match=r"^params\['source'\]: none of the speeches is 'x'; they are a\.txt"):
+        skg.open_graph(out).query_result(saved()["sections"][1], "csv", {"source": "x"})
+
+
+def test_parameters_and_positions_in_errors_speak_the_callers_words(tmp_path):
+    """A parameter is named as the caller gave it (--param, a keyword, a dict key), and a
+    malformed query's position is in the query as written, not after the hidden prefixes."""
+    kg = skg.build_text("市委召开全会。", source="a.txt")
+    with pytest.raises(QueryError) as exc:
+        kg.query("SELECT ?e WHERE { ?e skos:prefLabel ?label }", lable="市委")
+    assert str(exc.value) == (
+        "query(lable=…): the query has no variable ?lable, so its values would only repeat every row; "
+        "name one of its variables: ?e, ?label"
+    )
+    with pytest.raises(QueryError, match=r"^malformed SPARQL: .*\(at char 18, line 1, col 19\)$"):
+        kg.query("SELECT ?x WHERE { ?x ?y }")
+    with pytest.raises(QueryError, match=r"^malformed SPARQL: .*\(at char 22, line 3, col 2\)$"):
+        kg.query("\n  SELECT ?x WHERE {\n ?x ?y }")
+    kg.serialize(tmp_path / "a.ttl")
+    r = runner.invoke(cli, ["query", str(tmp_path / "a.ttl"), "SELECT ?e WHERE { ?e ?p ?o }", "--param", "lable=x"])
+    assert r.stderr.startswith("Error: --param lable: the query has no variable ?lable")
+    r = runner.invoke(cli, ["query", str(tmp_path / "a.ttl"), "SELECT ?x WHERE { ?x ?y }"])
+    assert r.stderr.endswith("(at char 18, line 1, col 19)\n")
 
 
 @pytest.mark.slow

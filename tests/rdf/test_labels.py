@@ -49,7 +49,10 @@ def test_the_table_is_searched_by_label_then_aliases():
         ("欧阳坚", "Ouyang Jian"),  # compound surname
         ("曾庆红", "Zeng Qinghong"),  # a surname's own reading, not the common one (ceng)
         ("单霁翔", "Shan Jixiang"),
-        ("安东尼奥·古特雷斯", "Andongniao Guteleisi"),  # a transliterated name: part by part
+        ("安东尼奥·古特雷斯", None),  # a transliterated name: its characters' readings are no name of its bearer
+        ("普京", None),  # no surname of the table (Pujing would be wrong)
+        ("古特雷斯", None),  # 古 is a surname, but four characters are no surname and given name
+        ("米尔济约耶夫", None),
         ("Smith", None),
         ("", None),
     ],
@@ -66,3 +69,12 @@ def test_a_built_speech_carries_them():
     pinyin = {str(o) for _, p, o in triples(doc) if (getattr(o, "language", None) or "").lower() == "zh-latn-pinyin"}
     assert english == {"Henan Provincial Federation of Trade Unions", "All-China Federation of Trade Unions"}
     assert pinyin == {"Wang Dongming"}
+
+
+def test_foreign_persons_get_no_pinyin_label():
+    from speechkg.graph.rdf.emit import triples
+
+    doc = doc_of("3月5日，国家主席王东明在北京会见来访的俄罗斯总统普京和联合国秘书长古特雷斯。")
+    persons = {e.label for e in doc.entities if e.type == "Person"}
+    pinyin = {str(o) for _, p, o in triples(doc) if (getattr(o, "language", None) or "").lower() == "zh-latn-pinyin"}
+    assert (persons, pinyin) == ({"王东明", "普京", "古特雷斯"}, {"Wang Dongming"})
