@@ -68,8 +68,8 @@ _THIS_GOAL = re.compile(
     rf"(?:{_GOAL_VERBS}|打造)(?P<g>(?![和与及并])[^，。；：“”\n]{{2,30}}?)(?:这一|这个)(?:奋斗)?目标"
 )
 #: 主要预期目标是：地区生产总值增长5%左右；城镇新增就业…: each target the list names is a goal
-#: (宏观调控的主要目标是：… is the same list in the reports of the 1990s)
-_TARGETS = re.compile(r"(?:预期目标|宏观调控的主要目标)\s*(?:是|为)[：:]?")
+#: (宏观调控的主要目标是：… in the reports of the 1990s, 国民经济和社会发展的主要目标是：… in 2007)
+_TARGETS = re.compile(r"(?:预期目标|宏观调控的主要目标|发展的主要目标)\s*(?:是|为)[：:]?")
 _TARGET_END = re.compile(r"[。\n]")
 _TARGET_REACH = 400
 _TARGET_SPLIT = re.compile(r"[；;，,]")

@@ -58,7 +58,7 @@ def _words(kind: str) -> str:
     return alternation(list(quantity_words(kind)))
 
 
-_NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+_NUMBER = r"[0-9]+(?:[.．][0-9]+)?"
 
 
 @cache
@@ -72,25 +72,35 @@ def _clause() -> re.Pattern[str]:
     range), its unit, a qualifier after, 安排."""
     unit = _words("unit")
     return re.compile(
-        rf"(?P<words>(?:{_forms()})|[^0-9]+?)(?:{_words('verb')})*"
+        rf"(?P<words>(?:{_forms()})|[^0-9]+?)(?:从(?:去年|上年)的?{_NUMBER}%)?(?:{_words('verb')})*"
         rf"(?P<before>{_words('before')})?"
         rf"(?P<value>{_NUMBER})\s*(?P<unit1>{unit})?"
-        rf"(?:\s*[-—–~～至到]\s*(?P<upper>{_NUMBER})\s*(?P<unit2>{unit})?)?"
+        rf"(?:\s*[-－—–~～至到]\s*(?P<upper>{_NUMBER})\s*(?P<unit2>{unit})?)?"
         rf"(?P<after>{_words('after')})?(?:{_words('arranged')})?"
     )
 
 
+#: the deficit ratio of this year's budget, in the words of the reports that arrange it
+#: (今年拟安排财政赤字9000亿元，……赤字率下降到2%左右; 赤字率从去年的2.1%提高到2.3%)
+_DEFICIT_CHANGE = rf"(?:从(?:去年|上年)的?{_NUMBER}%)?(?:下降到|提高到|降至|提高至|稳定在|约为|为|在)"
+
+
 @cache
 def _stated() -> re.Pattern[str]:
-    """A target stated on its own: 赤字率拟按4%左右安排, 经济增长预期目标为5%左右."""
+    """A target stated on its own: 赤字率拟按4%左右安排, 经济增长预期目标为5%左右, and this year's
+    deficit ratio in the sentence that arranges the deficit (group t: the target's words)."""
     value = rf"{_NUMBER}\s*(?:%|％)(?:{_words('after')})?"
-    return re.compile(rf"(?:(?:{_forms()})(?:增长)?预期目标(?:为|是){value}|(?:财政)?赤字率(?:拟)?按{value}安排)")
+    return re.compile(
+        rf"(?P<a>(?:{_forms()})(?:增长)?预期目标(?:为|是){value}|(?:财政)?赤字率(?:拟)?按{value}安排)"
+        rf"|(?:今年|拟安排)[^。；]{{0,80}}?(?P<t>赤字率{_DEFICIT_CHANGE}{value})"
+    )
 
 
 def stated_targets(text: str) -> Iterator[Mention]:
     """The Goals of targets stated on their own (a goal rule: see goals._RULES)."""
     for m in _stated().finditer(text):
-        yield Mention(m.start(), m.end(), m.group(), "Goal", m.group(), rules.STATED_TARGET)
+        g = "a" if m["a"] else "t"
+        yield Mention(m.start(g), m.end(g), m[g], "Goal", m[g], rules.STATED_TARGET)
 
 
 def _number(s: str) -> str:
@@ -101,7 +111,7 @@ def _number(s: str) -> str:
 def read_target(text: str) -> tuple[str, str | None, str, str | None, str, str] | None:
     """(indicator words, indicator key or None, value, upper, unit, qualifier) of a target's
     clause, or None when it states no one number (a state to keep, several values)."""
-    text = analysis_form(text).replace("预期目标为", "").replace("预期目标是", "")
+    text = analysis_form(text).replace("预期目标为", "").replace("预期目标是", "").replace("．", ".")
     if any(w in text for w in quantity_words("several")):
         return None
     m = _clause().fullmatch(text)

@@ -35,6 +35,7 @@ def _targets(text: str, year: int | None = 2030) -> list[tuple]:
         ("城镇新增就业900万人以上", ("城镇新增就业", "urban-jobs", "900", None, "万人", "以上")),
         ("粮食产量稳定在1.2万亿斤以上", ("粮食产量", "grain-output", "1.2", None, "万亿斤", "以上")),
         ("粮食总产量超过600亿斤", ("粮食总产量", "grain-output", "600", None, "亿斤", "超过")),
+        ("城镇新增就业人数不低于800万人", ("城镇新增就业人数", "urban-jobs", "800", None, "万人", "不低于")),
         ("粮食产量保持在900万吨上下", ("粮食产量", "grain-output", "900", None, "万吨", "上下")),
         ("常住人口城镇化率提高1.5个百分点", ("常住人口城镇化率", "urbanisation", "1.5", None, "个百分点", "")),
         ("赤字率拟按3.2%安排", ("赤字率", "deficit-ratio", "3.2", None, "%", "")),
@@ -44,6 +45,10 @@ def _targets(text: str, year: int | None = 2030) -> list[tuple]:
         ("地区生产总值达到500亿元", ("地区生产总值", None, "500", None, "亿元", "")),  # a level, not growth
         ("居民消费价格涨幅３％左右", ("居民消费价格涨幅", "cpi", "3", None, "%", "左右")),
         ("国内生产总值增长7.50%左右", ("国内生产总值", "gdp-growth", "7.5", None, "%", "左右")),
+        ("国内生产总值增长6%－6.5%", ("国内生产总值", "gdp-growth", "6", "6.5", "%", RANGE)),
+        ("新增城镇就业800万人", ("新增城镇就业", "urban-jobs", "800", None, "万人", "")),
+        ("赤字率从去年的2.5%提高到2.8%", ("赤字率", "deficit-ratio", "2.8", None, "%", "")),
+        ("赤字率下降到1．8%左右", ("赤字率", "deficit-ratio", "1.8", None, "%", "左右")),
     ],
 )
 def test_a_target_clause_is_read_into_its_parts(clause, parts):
@@ -74,6 +79,30 @@ def test_targets_stated_on_their_own():
     assert _targets(text) == [
         ("赤字率", "deficit-ratio", "3.2", None, "%", "左右", 2030, None),
         ("经济增长", "gdp-growth", "6", None, "%", "左右", 2030, None),
+    ]
+
+
+def test_the_deficit_ratio_in_the_sentence_that_arranges_the_deficit():
+    text = (
+        "今年拟安排财政赤字7000亿元，其中中央财政赤字5000亿元，赤字率下降到1.8%左右。"
+        "今年增加赤字后，赤字率在2.2%左右。赤字率一直稳定在2%。"
+    )
+    assert _targets(text) == [
+        ("赤字率", "deficit-ratio", "1.8", None, "%", "左右", 2030, None),
+        ("赤字率", "deficit-ratio", "2.2", None, "%", "左右", 2030, None),
+    ]
+
+
+def test_the_main_targets_of_development_and_of_macro_control():
+    text = "今年国民经济和社会发展的主要目标是：国内生产总值增长9%左右；城镇新增就业800万人。"
+    assert [t[:3] for t in _targets(text)] == [
+        ("国内生产总值", "gdp-growth", "9"),
+        ("城镇新增就业", "urban-jobs", "800"),
+    ]
+    text = "今年宏观调控的主要目标是：经济增长速度7 ％，商品零售价格涨幅控制在2 ％以内。"
+    assert [t[:6] for t in _targets(text)] == [
+        ("经济增长速度", "gdp-growth", "7", None, "%", ""),
+        ("商品零售价格涨幅", "retail-prices", "2", None, "%", "以内"),
     ]
 
 
@@ -131,3 +160,18 @@ def test_a_speech_naming_two_provinces_leaves_its_relative_forms_alone():
     assert speech_places(doc.text, [m for m in doc.mentions if m.type == "Body"]) == {}
     doc = doc_of("湖南省委召开全会，省委书记出席。")
     assert speech_places(doc.text, [m for m in doc.mentions if m.type == "Body"]) == {"省": "湖南省"}
+
+
+def test_the_shapes_know_every_qualifier_of_the_table():
+    """ontology/shapes.ttl lists the qualifiers a target may carry: the table's, and 区间."""
+    from rdflib import Graph, Namespace
+    from rdflib.collection import Collection
+
+    from speechkg.graph.extract.targets import quantity_words
+    from speechkg.ontology.namespace import SHAPES_FILE
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    g = Graph().parse(SHAPES_FILE)
+    (prop,) = [p for p in g.subjects(sh.path, Namespace("https://w3id.org/speechkg#").qualifier)]
+    allowed = {str(x) for x in Collection(g, g.value(prop, sh["in"]))}
+    assert allowed == {*quantity_words("before"), *quantity_words("after"), RANGE}
