@@ -29,7 +29,6 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,30 +70,50 @@ def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
 def check(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
     """Raise ClusterError unless Dask distributed is installed and the scheduler at `address`
     answers within `timeout` seconds. A connection is opened and closed on an event loop of its
-    own (a Client that fails to connect leaves its loop's thread running)."""
+    own, in a thread this one only waits for (a signal ends the wait): Dask waits for the
+    scheduler's first message with no time limit, and a Client that fails to connect leaves its
+    loop's thread running."""
     try:
         from distributed.comm import connect as open_comm
     except ImportError:
         raise ClusterError("--scheduler needs Dask distributed: pip install 'speechkg[dask]'") from None
 
-    _refused(address)
+    took = _refused(address)
 
     async def probe() -> None:
-        comm = await open_comm(address, timeout=timeout)
+        comm = await asyncio.wait_for(open_comm(address, timeout=timeout), timeout)
         await comm.close()
 
-    try:
-        with ThreadPoolExecutor(1) as pool:  # asyncio.run, whatever loop this thread may be running
-            pool.submit(asyncio.run, probe()).result()
-    except (ValueError, TypeError):
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(probe())
+        except BaseException as exc:  # told to the waiting thread
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    waiting = threading.Thread(target=run, name="speechkg-dask-check", daemon=True)
+    waiting.start()
+    waiting.join(timeout + 5)
+    error = outcome[0] if outcome else TimeoutError()
+    if isinstance(error, (ValueError, TypeError)):
         raise ClusterError(f"{address!r} is not a Dask scheduler address; give tcp://HOST:PORT") from None
-    except OSError:
+    if isinstance(error, (TimeoutError, asyncio.TimeoutError)) and took:
+        raise ClusterError(
+            f"no Dask scheduler answered at {address} within {timeout:g} s: something takes connections "
+            "there but does not speak Dask's protocol; is `dask scheduler` running there?"
+        )
+    if isinstance(error, OSError):
         raise ClusterError(_unreachable(address, timeout)) from None
+    if error is not None:
+        raise error
 
 
-def _refused(address: str) -> None:
+def _refused(address: str) -> bool:
     """ClusterError at once when nothing listens at a tcp:// address (Dask would try again
-    until its timeout)."""
+    until its timeout); whether something took a connection there."""
     import socket
     from urllib.parse import urlsplit
 
@@ -102,9 +121,9 @@ def _refused(address: str) -> None:
         parts = urlsplit(address)
         host, port = parts.hostname, parts.port
     except ValueError:
-        return  # Dask's own parser says what is wrong with it
+        return False  # Dask's own parser says what is wrong with it
     if parts.scheme != "tcp" or not host or port is None:
-        return
+        return False
     try:
         socket.create_connection((host, port), timeout=1.0).close()
     except ConnectionRefusedError:
@@ -112,7 +131,8 @@ def _refused(address: str) -> None:
             f"cannot reach the Dask scheduler at {address}: nothing listens there; is `dask scheduler` running?"
         ) from None
     except OSError:
-        return  # unreachable or slow: Dask tries for its whole timeout
+        return False  # unreachable or slow: Dask tries for its whole timeout
+    return True
 
 
 def _unreachable(address: str, timeout: float) -> str:
