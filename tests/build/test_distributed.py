@@ -368,6 +368,108 @@ def test_the_python_build_takes_a_scheduler(ready, tmp_path, monkeypatch):
     assert (tmp_path / "cluster.nq").read_bytes() == (tmp_path / "local.nq").read_bytes()
 
 
+class _Hostile:
+    """What a hostile worker sends back: unpickled, it makes the file `marker` (any code could run)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.marker),))
+
+
+def _task_returns(dask_worker, fingerprint: str | None = None, payload: bytes = b"", hostile: str | None = None):
+    """On a worker: the build's task returns (`fingerprint` or the worker's own, `payload`), or with
+    `hostile` a _Hostile(hostile) in place of the payload; with none of them, it is the real task again."""
+    from speechkg.graph.build import cluster
+
+    real = cluster.__dict__.setdefault("_real_extract_batch", cluster._extract_batch)
+
+    def task(*args, **kwargs):
+        return (fingerprint or cluster.fingerprint(), _Hostile(hostile) if hostile else payload)
+
+    cluster._extract_batch = task if (fingerprint or payload or hostile) else real
+
+
+@pytest.fixture
+def hostile(ready):
+    """Make every worker's build task return what _task_returns is given; the real task afterwards."""
+    address, client = ready
+
+    def make(**kwargs) -> str:
+        client.run(_task_returns, **kwargs)
+        return address
+
+    yield make
+    client.run(_task_returns)
+
+
+WORKER = r"the Dask worker tcp://127\.0\.0\.1:\d+ of the cluster at "
+REFUSED = (
+    "; refused unread. Every worker of a cluster is trusted: let only your own machines join it "
+    "(see the README's Security model)\n"
+)
+
+
+def test_a_result_that_is_not_data_is_refused_unread(hostile, tmp_path):
+    """A worker whose result would run code here when unpickled (as every result was, before the
+    fingerprint was checked): Dask is let read msgpack's data only, so the build stops with one
+    line, and the code never runs."""
+    marker = tmp_path / "ran-here"
+    address = hostile(hostile=str(marker))
+    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", address)
+    assert not marker.exists()
+    assert code == 1
+    assert re.fullmatch(
+        f"Error: {WORKER}{re.escape(address)} sent something other than speechkg's result "
+        rf"\(Data serialized with error but only able to deserialize data with \['msgpack'\]\){re.escape(REFUSED)}",
+        err,
+    ), err
+    assert not (tmp_path / "g.nq").exists()
+
+
+def test_another_fingerprint_is_refused_before_its_result_is_read(hostile, tmp_path, monkeypatch):
+    """A worker that says it runs another speechkg: refused before a byte of its result is read."""
+    from speechkg.graph.build import wire
+
+    def read(*args):
+        raise AssertionError("read a result before its fingerprint was checked")
+
+    monkeypatch.setattr(wire, "decode", read)
+    address = hostile(fingerprint="0" * 64, payload=b"\x80 not even UTF-8")
+    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", address)
+    assert code == 1
+    assert re.fullmatch(
+        r"Error: the Dask worker tcp://127\.0\.0\.1:\d+ runs another speechkg \(its code, data, jieba or "
+        r"Python differ from this client's\), so the graph could differ from a local build; install the "
+        r"same speechkg on every machine\n",
+        err,
+    ), err
+    assert not (tmp_path / "g.nq").exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "why"),
+    [
+        (b'[{"failed": "os.system", "message": "x", "memory": false}]', "a failure's name"),
+        (b'[{"year": 2022, "warnings": [], "table": [[0, 1]]}]', "a table"),
+        (b"[" * 100_000, "not JSON (RecursionError)"),
+        (b"[]", "not one result per speech"),
+    ],
+)
+def test_a_malformed_result_is_refused(hostile, tmp_path, payload, why):
+    """A worker with the right fingerprint that sends JSON of another shape: one line, nothing written."""
+    address = hostile(payload=payload)
+    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", address)
+    assert code == 1
+    assert re.fullmatch(
+        f"Error: {WORKER}{re.escape(address)} sent something other than speechkg's result "
+        f"\\({re.escape(why)}\\){re.escape(REFUSED)}",
+        err,
+    ), err
+    assert not (tmp_path / "g.nq").exists()
+
+
 def test_the_fingerprint_covers_all_code_and_data():
     """Workers with other tables, rules or ontology are told apart: the fingerprint reads every
     module and table of graph/ (all its layers) and ontology/."""
