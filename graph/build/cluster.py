@@ -21,7 +21,6 @@ trusted: a cluster must be reachable only by the user's own machines.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ctypes
 import functools
@@ -40,113 +39,22 @@ from typing import TYPE_CHECKING
 
 from speechkg.graph.build import wire
 from speechkg.graph.build.limits import FileTimeout, timeout_for
+from speechkg.graph.build.reach import DESERIALIZERS, ClusterError, check, connect, first_sentence
 from speechkg.graph.build.steps import process, warm_up
-from speechkg.graph.errors import SpeechKGError
 from speechkg.graph.extract.lexicon import Lexicon
 from speechkg.graph.model import Doc, Speech
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-#: seconds to reach the scheduler before giving up
-CONNECT_TIMEOUT = 5.0
+__all__ = ["DESERIALIZERS", "ClusterError", "check", "connect", "processed"]
+
 #: seconds the cluster may have no worker before the build gives up
 NO_WORKER_TIMEOUT = 60.0
-#: how the client lets Dask read what workers send: msgpack's data only, never a pickle (whose
-#: loading can run any code); Dask's own protocol still pickles some of its messages
-DESERIALIZERS = ("msgpack",)
 #: a batch holds consecutive speeches of at most this many characters (or one larger speech) …
 BATCH_CHARS = 200_000
 #: … and at most this many batches per worker thread are handed to the scheduler at a time
 BATCHES_PER_THREAD = 3
-
-
-class ClusterError(SpeechKGError):
-    """The Dask cluster cannot be reached, has no worker, or cannot run the extraction."""
-
-
-def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
-    """A client of the Dask scheduler at `address` (tcp://HOST:PORT); ClusterError within
-    `timeout` seconds if there is none (see check)."""
-    check(address, timeout)
-    from distributed import Client
-
-    try:
-        return Client(address, timeout=timeout, set_as_default=False, deserializers=list(DESERIALIZERS))
-    except (OSError, ValueError):  # gone since the check
-        raise ClusterError(_unreachable(address, timeout)) from None
-
-
-def check(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Raise ClusterError unless Dask distributed is installed and the scheduler at `address`
-    answers within `timeout` seconds. A connection is opened and closed on an event loop of its
-    own, in a thread this one only waits for (a signal ends the wait): Dask waits for the
-    scheduler's first message with no time limit, and a Client that fails to connect leaves its
-    loop's thread running."""
-    try:
-        from distributed.comm import connect as open_comm
-    except ImportError:
-        raise ClusterError("--scheduler needs Dask distributed: pip install 'speechkg[dask]'") from None
-
-    took = _refused(address)
-
-    async def probe() -> None:
-        comm = await asyncio.wait_for(open_comm(address, timeout=timeout), timeout)
-        await comm.close()
-
-    outcome: list[BaseException | None] = []
-
-    def run() -> None:
-        try:
-            asyncio.run(probe())
-        except BaseException as exc:  # told to the waiting thread
-            outcome.append(exc)
-        else:
-            outcome.append(None)
-
-    waiting = threading.Thread(target=run, name="speechkg-dask-check", daemon=True)
-    waiting.start()
-    waiting.join(timeout + 5)
-    error = outcome[0] if outcome else TimeoutError()
-    if isinstance(error, (ValueError, TypeError)):
-        raise ClusterError(f"{address!r} is not a Dask scheduler address; give tcp://HOST:PORT") from None
-    if isinstance(error, (TimeoutError, asyncio.TimeoutError)) and took:
-        raise ClusterError(
-            f"no Dask scheduler answered at {address} within {timeout:g} s: something takes connections "
-            "there but does not speak Dask's protocol; is `dask scheduler` running there?"
-        )
-    if isinstance(error, OSError):
-        raise ClusterError(_unreachable(address, timeout)) from None
-    if error is not None:
-        raise error
-
-
-def _refused(address: str) -> bool:
-    """ClusterError at once when nothing listens at a tcp:// address (Dask would try again
-    until its timeout); whether something took a connection there."""
-    import socket
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(address)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return False  # Dask's own parser says what is wrong with it
-    if parts.scheme != "tcp" or not host or port is None:
-        return False
-    try:
-        socket.create_connection((host, port), timeout=1.0).close()
-    except ConnectionRefusedError:
-        raise ClusterError(
-            f"cannot reach the Dask scheduler at {address}: nothing listens there; is `dask scheduler` running?"
-        ) from None
-    except OSError:
-        return False  # unreachable or slow: Dask tries for its whole timeout
-    return True
-
-
-def _unreachable(address: str, timeout: float) -> str:
-    return f"cannot reach the Dask scheduler at {address} within {timeout:g} s; is `dask scheduler` running there?"
 
 
 def processed(
@@ -229,7 +137,7 @@ class _Run:
             if isinstance(value, BaseException):
                 raise ClusterError(
                     f"the Dask {where} cannot run speechkg ({type(value).__name__}: "
-                    f"{_first_line(value)}); every machine needs it installed, the same version "
+                    f"{first_sentence(value)}); every machine needs it installed, the same version "
                     "as here: pip install 'speechkg[dask]'"
                 )
             if value != self.fingerprint:
@@ -323,7 +231,7 @@ class _Run:
         return f"worker {names}" if names else "worker"
 
     def refused(self, where: str, why: object) -> ClusterError:
-        detail = _first_line(why) if isinstance(why, BaseException) else str(why)
+        detail = first_sentence(why) if isinstance(why, BaseException) else str(why)
         return ClusterError(
             f"the Dask {where} of the cluster at {self.address} sent something other than speechkg's result "
             f"({detail}); refused unread. Every worker of a cluster is trusted: let only your own "
@@ -333,7 +241,7 @@ class _Run:
     def failed(self, exc: BaseException) -> ClusterError:
         return ClusterError(
             f"the Dask cluster at {self.address} could not run the extraction "
-            f"({type(exc).__name__}: {_first_line(exc)}); every machine needs speechkg "
+            f"({type(exc).__name__}: {first_sentence(exc)}); every machine needs speechkg "
             "installed, the same version as here: pip install 'speechkg[dask]'"
         )
 
@@ -361,11 +269,6 @@ def _other(where: str) -> ClusterError:
         "this client's), so the graph could differ from a local build; install the same "
         "speechkg on every machine"
     )
-
-
-def _first_line(exc: BaseException) -> str:
-    """The first sentence of an error's message, at most 200 characters."""
-    return next(iter(str(exc).splitlines()), "").split(". ")[0][:200]
 
 
 def batches(speeches: list[Speech], threads: int) -> list[tuple[int, int]]:

@@ -185,7 +185,10 @@ def test_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
 def test_bad_scheduler_address_is_one_line(tmp_path):
     code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", "http://127.0.0.1:8786")
     assert code == 1
-    assert err == "Error: 'http://127.0.0.1:8786' is not a Dask scheduler address; give tcp://HOST:PORT\n"
+    assert (
+        err
+        == "Error: 'http://127.0.0.1:8786' is not a Dask scheduler address; give tcp://HOST:PORT or tls://HOST:PORT\n"
+    )
 
 
 class _Silent:
