@@ -1,21 +1,25 @@
 """What a Dask worker sends back for a batch of speeches: each speech's Doc, or the failure that
-stopped it, as JSON text, which the client reads with json.loads and checks field by field.
+stopped it, as JSON text, which the client reads with json.loads and checks value by value.
 
 Nothing a worker sends can run code here (a pickle could): the client reads only bytes, after
 it has checked their size and the worker's fingerprint (cluster._Run), and builds the Docs
 itself from the speeches it sent. A worker that sends something else is refused (WireError).
-Every field of Section, Sentence and Mention travels, read from the dataclasses, so a field
-added there travels too; each mention is sent once and named by its index elsewhere."""
+
+Every field of Doc travels but its speech (the client has it; only the year the worker gave it
+comes back), written and read after its type annotation (graph/model.py), so a field added
+there travels too: a dataclass as the list of its fields, a set as a sorted list, a dict as a
+list of pairs, and a Mention as its index in a table of the Doc's mentions, each sent once."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 import json
-from collections.abc import Callable
+import types
+import typing
 from typing import Any
 
-from speechkg.graph.model import Doc, Entity, Mention, Relation, Section, Sentence, Speech
+from speechkg.graph.model import Doc, Mention, Speech
 
 #: how many bytes of JSON a batch may come back as, per UTF-8 byte of its speeches' texts, …
 BYTES_PER_TEXT_BYTE = 64
@@ -23,6 +27,7 @@ BYTES_PER_TEXT_BYTE = 64
 BYTES_MORE = 1 << 20
 #: a failure's type name and message are cut to these lengths
 NAME_CHARS, MESSAGE_CHARS = 100, 2000
+_PLAIN = (str, int, float, bool)
 
 
 class WireError(ValueError):
@@ -34,14 +39,24 @@ def limit(speeches: list[Speech]) -> int:
     return BYTES_MORE + BYTES_PER_TEXT_BYTE * sum(len(s.text.encode("utf-8", "surrogatepass")) for s in speeches)
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    """A dataclass's fields and their types, in order."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
+def _doc_fields() -> dict[str, Any]:
+    return {name: hint for name, hint in _hints(Doc).items() if name != "speech"}
+
+
 # ---- on a worker ----
 
 
 def encode(outcomes: list[Doc | Exception]) -> bytes:
     """Each speech's Doc, or the exception that stopped it, as UTF-8 JSON."""
-    return json.dumps([_doc(o) if isinstance(o, Doc) else _failure(o) for o in outcomes], ensure_ascii=False).encode(
-        "utf-8", "surrogatepass"
-    )
+    items = [_doc(o) if isinstance(o, Doc) else _failure(o) for o in outcomes]
+    return json.dumps(items, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 def _failure(exc: BaseException) -> dict[str, Any]:
@@ -53,32 +68,25 @@ def _failure(exc: BaseException) -> dict[str, Any]:
 
 
 def _doc(doc: Doc) -> dict[str, Any]:
-    index: dict[Mention, int] = {}
-    for m in [
-        *doc.mentions,
-        *(m for r in doc.relations for m in (r.subject, r.object)),
-        *(m for e in doc.entities for m in e.mentions),
-        *doc.links,
-    ]:
-        index.setdefault(m, len(index))
-    return {
-        "year": doc.speech.year,
-        "sections": [_row(s) for s in doc.sections],
-        "sentences": [_row(s) for s in doc.sentences],
-        "table": [_row(m) for m in index],
-        "mentions": [index[m] for m in doc.mentions],
-        "relations": [[index[r.subject], r.predicate, index[r.object], r.sentence, r.rule] for r in doc.relations],
-        "entities": [
-            [e.key, e.type, e.label, sorted(e.aliases), [index[m] for m in e.mentions], e.value, e.number]
-            for e in doc.entities
-        ],
-        "links": [[index[m], key] for m, key in doc.links.items()],
-        "warnings": doc.warnings,
-    }
+    table: dict[Mention, int] = {}
+    out = {name: _write(getattr(doc, name), table) for name in _doc_fields()}
+    out["year"] = doc.speech.year
+    out["table"] = [[_write(getattr(m, f), {}) for f in _hints(Mention)] for m in table]
+    return out
 
 
-def _row(item: Section | Sentence | Mention) -> list[Any]:
-    return [list(v) if isinstance(v, tuple) else v for v in dataclasses.astuple(item)]
+def _write(value: Any, table: dict[Mention, int]) -> Any:
+    if isinstance(value, Mention):
+        return table.setdefault(value, len(table))
+    if dataclasses.is_dataclass(value):
+        return [_write(getattr(value, f), table) for f in _hints(type(value))]
+    if isinstance(value, (list, tuple)):
+        return [_write(v, table) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(_write(v, table) for v in value)
+    if isinstance(value, dict):
+        return [[_write(k, table), _write(v, table)] for k, v in value.items()]
+    return value
 
 
 # ---- on the client ----
@@ -93,7 +101,7 @@ def decode(payload: bytes, speeches: list[Speech]) -> list[Doc | Exception]:
         raise WireError(f"not JSON ({type(exc).__name__})") from None
     _need(type(items) is list and len(items) == len(speeches), "not one result per speech")
     try:
-        return [_read(item, speech) for item, speech in zip(items, speeches, strict=True)]
+        return [_read_item(item, speech) for item, speech in zip(items, speeches, strict=True)]
     except WireError:
         raise
     except (IndexError, KeyError, TypeError, ValueError) as exc:
@@ -105,94 +113,59 @@ def _need(ok: bool, what: str) -> None:
         raise WireError(what)
 
 
-def _read(item: object, speech: Speech) -> Doc | Exception:
+def _read_item(item: object, speech: Speech) -> Doc | Exception:
     _need(type(item) is dict, "a result is not an object")
     if "failed" in item:
+        _need(set(item) == {"failed", "message", "memory"}, "a failure's fields")
         name, message, memory = item["failed"], item["message"], item["memory"]
-        _need(_is_str(name) and name.isidentifier() and len(name) <= NAME_CHARS, "a failure's name")
-        _need(_is_str(message) and len(message) <= MESSAGE_CHARS and type(memory) is bool, "a failure")
+        _need(type(name) is str and name.isidentifier() and len(name) <= NAME_CHARS, "a failure's name")
+        _need(type(message) is str and len(message) <= MESSAGE_CHARS and type(memory) is bool, "a failure")
         return _failure_type(name, memory)(message)
-    year, warnings = item["year"], item["warnings"]
-    _need(year is None or type(year) is int, "a year")
-    _need(type(warnings) is list and all(map(_is_str, warnings)), "the warnings")
-    table = _rows(Mention, item["table"])
-    doc = Doc(speech=dataclasses.replace(speech, year=year), warnings=warnings)
-    doc.sections, doc.sentences = _rows(Section, item["sections"]), _rows(Sentence, item["sentences"])
-    doc.mentions = [table[i] for i in _ints(item["mentions"])]
-    for subject, predicate, obj, sentence, rule in _lists(item["relations"], 5):
-        _need(_is_str(predicate) and _is_str(rule) and type(sentence) is int, "a relation")
-        doc.relations.append(Relation(table[_int(subject)], predicate, table[_int(obj)], sentence, rule))
-    for key, kind, label, aliases, mentions, value, number in _lists(item["entities"], 7):
-        _need(all(map(_is_str, (key, kind, label))) and _optional(str, value) and _optional(int, number), "an entity")
-        _need(type(aliases) is list and all(map(_is_str, aliases)), "an entity's aliases")
-        doc.entities.append(Entity(key, kind, label, set(aliases), [table[i] for i in _ints(mentions)], value, number))
-    for i, key in _lists(item["links"], 2):
-        _need(_is_str(key), "a link")
-        doc.links[table[_int(i)]] = key
+    fields = _doc_fields()
+    _need(set(item) == {*fields, "year", "table"}, "a Doc's fields")
+    table = [_read(row, Mention, None) for row in _sequence(item["table"])]
+    doc = Doc(speech=dataclasses.replace(speech, year=_read(item["year"], int | None, table)))
+    for name, hint in fields.items():
+        setattr(doc, name, _read(item[name], hint, table))
     return doc
 
 
-def _rows(cls: type, rows: object) -> list[Any]:
-    """Instances of the dataclass `cls` from their rows (see _row), each field checked against
-    its annotation (_CHECKS)."""
-    readers = [_CHECKS[f.type] for f in dataclasses.fields(cls)]
-    out = []
-    for row in _lists(rows, len(readers)):
-        values = []
-        for read, value in zip(readers, row, strict=True):
-            ok, value = read(value)
-            _need(ok, f"a field of a {cls.__name__}")
-            values.append(value)
-        out.append(cls(*values))
-    return out
+def _read(value: object, hint: Any, table: list[Mention] | None) -> Any:
+    """`value` as the type `hint` (see _write), or WireError; a Mention is an index into
+    `table`, but in the table itself (None)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Mention and table is not None:
+        _need(type(value) is int and 0 <= value < len(table), "a mention's index")
+        return table[value]  # type: ignore[index]
+    if hint in _PLAIN:
+        _need(type(value) is hint, f"not a {hint.__name__}")
+        return value
+    if origin in (types.UnionType, typing.Union):
+        return None if value is None and type(None) in args else _read(value, _other_than_none(args), table)
+    if dataclasses.is_dataclass(hint):
+        hints = _hints(hint)
+        _need(type(value) is list and len(value) == len(hints), f"a {hint.__name__}")
+        return hint(*(_read(v, h, table) for v, h in zip(value, hints.values(), strict=True)))  # type: ignore[operator]
+    if origin in (list, tuple, set):
+        items = [_read(v, args[0], table) for v in _sequence(value)]
+        return items if origin is list else origin(items)
+    if origin is dict:
+        pairs = _sequence(value)
+        _need(all(type(p) is list and len(p) == 2 for p in pairs), "a mapping")
+        return {_read(k, args[0], table): _read(v, args[1], table) for k, v in pairs}
+    raise TypeError(f"wire cannot read {hint!r}")  # a type model.py has taken up since
 
 
-def _lists(rows: object, width: int) -> list[list[Any]]:
-    _need(type(rows) is list and all(type(r) is list and len(r) == width for r in rows), "a table")
-    return rows  # type: ignore[return-value]
-
-
-def _ints(values: object) -> list[int]:
-    _need(type(values) is list and all(type(v) is int and v >= 0 for v in values), "a list of indexes")
-    return values  # type: ignore[return-value]
-
-
-def _int(value: object) -> int:
-    _need(type(value) is int and value >= 0, "an index")
+def _sequence(value: object) -> list[Any]:
+    _need(type(value) is list, "not a list")
     return value  # type: ignore[return-value]
 
 
-def _is_str(value: object) -> bool:
-    return type(value) is str
-
-
-def _optional(kind: type, value: object) -> bool:
-    return value is None or type(value) is kind
-
-
-def _plain(kind: type) -> Callable[[object], tuple[bool, object]]:
-    return lambda v: (type(v) is kind, v)
-
-
-def _maybe(kind: type) -> Callable[[object], tuple[bool, object]]:
-    return lambda v: (_optional(kind, v), v)
-
-
-def _strings(v: object) -> tuple[bool, object]:
-    ok = type(v) is list and all(map(_is_str, v))
-    return ok, tuple(v) if ok else v  # type: ignore[arg-type]
-
-
-#: each field annotation of Section, Sentence and Mention → (whether a JSON value fits it, the value)
-_CHECKS: dict[str, Callable[[object], tuple[bool, object]]] = {
-    "int": _plain(int),
-    "str": _plain(str),
-    "bool": _plain(bool),
-    "int | None": _maybe(int),
-    "str | None": _maybe(str),
-    "float | None": _maybe(float),
-    "tuple[str, ...]": _strings,
-}
+def _other_than_none(args: tuple[Any, ...]) -> Any:
+    rest = [a for a in args if a is not type(None)]
+    if len(rest) != 1:
+        raise TypeError(f"wire cannot read a union of {rest!r}")
+    return rest[0]
 
 
 @functools.lru_cache(maxsize=64)
