@@ -455,7 +455,7 @@ def test_another_fingerprint_is_refused_before_its_result_is_read(hostile, tmp_p
     ("payload", "why"),
     [
         (b'[{"failed": "os.system", "message": "x", "memory": false}]', "a failure's name"),
-        (b'[{"year": 2022, "warnings": [], "table": [[0, 1]]}]', "a table"),
+        (b'[{"year": 2022, "warnings": [], "table": [[0, 1]]}]', "a Doc's fields"),
         (b"[" * 100_000, "not JSON (RecursionError)"),
         (b"[]", "not one result per speech"),
     ],
