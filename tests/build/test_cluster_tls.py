@@ -6,16 +6,14 @@ tcp://, it stops with one line."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from ..conftest import SEED
-from .test_distributed import _build, _start, _stop
+from .test_distributed import _build, _scheduler, _start, _stop
 
 pytestmark = pytest.mark.slow
 
@@ -61,23 +59,9 @@ def tls_cluster(tmp_path_factory):
     cert, key = _signed(d, "node", "cluster-ca")
     stranger_cert, stranger_key = _signed(d, "stranger", "other-ca")
     tls = ["--tls-ca-file", str(ca), "--tls-cert", str(cert), "--tls-key", str(key)]
-    info = d / "scheduler.json"
-    procs = [
-        _start(
-            [
-                *("scheduler", "--protocol", "tls", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"),
-                *("--scheduler-file", str(info), *tls),
-            ],
-            d / "scheduler.log",
-        )
-    ]
+    scheduler, address = _scheduler(d, "--protocol", "tls", *tls)
+    procs = [scheduler]
     try:
-        deadline = time.monotonic() + 60
-        while not info.exists() or not info.read_text().strip().endswith("}"):
-            assert procs[0].poll() is None, (d / "scheduler.log").read_text()
-            assert time.monotonic() < deadline, "the scheduler did not start"
-            time.sleep(0.1)
-        address = json.loads(info.read_text())["address"]
         assert address.startswith("tls://127.0.0.1:")
         procs.append(
             _start(

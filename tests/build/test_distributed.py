@@ -55,25 +55,34 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=10)
 
 
+def _scheduler(d: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    """A `dask scheduler` on a free port of 127.0.0.1 (no dashboard; more `args`), logging into
+    `d`, and its address once it has one."""
+    info = d / "scheduler.json"
+    proc = _start(
+        ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info), *args],
+        d / "scheduler.log",
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() or not info.read_text().strip().endswith("}"):
+            assert proc.poll() is None, (d / "scheduler.log").read_text()
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.1)
+        return proc, json.loads(info.read_text())["address"]
+    except BaseException:
+        _stop(proc)
+        raise
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """(scheduler address, a client of it): one scheduler and two single-threaded workers on
     127.0.0.1, each on a free port; all stopped after the module's tests."""
     d = tmp_path_factory.mktemp("dask")
-    info = d / "scheduler.json"
-    procs = [
-        _start(
-            ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
-            d / "scheduler.log",
-        )
-    ]
+    scheduler, address = _scheduler(d)
+    procs = [scheduler]
     try:
-        deadline = time.monotonic() + 60
-        while not info.exists() or not info.read_text().strip().endswith("}"):
-            assert procs[0].poll() is None, (d / "scheduler.log").read_text()
-            assert time.monotonic() < deadline, "the scheduler did not start"
-            time.sleep(0.1)
-        address = json.loads(info.read_text())["address"]
         for i in range(2):
             procs.append(
                 _start(
@@ -407,11 +416,28 @@ def hostile(ready):
     client.run(_task_returns)
 
 
-WORKER = r"the Dask worker tcp://127\.0\.0\.1:\d+ of the cluster at "
 REFUSED = (
     "; refused unread. Every worker of a cluster is trusted: let only your own machines join it "
     "(see the README's Security model)\n"
 )
+
+
+def _refused(address: str, tmp_path: Path, why: str, worker: str = r"tcp://127\.0\.0\.1:\d+ ") -> None:
+    """A build of the seed on the cluster at `address` runs no code a worker sent (it would make
+    tmp_path/ran-here), stops with one line, a `worker`'s answer refused unread for `why`
+    (regular expressions), and writes nothing."""
+    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", address)
+    assert not (tmp_path / "ran-here").exists()
+    assert code == 1
+    assert re.fullmatch(
+        f"Error: the Dask worker {worker}of the cluster at {re.escape(address)} sent something other than "
+        f"speechkg's result \\({why}\\){re.escape(REFUSED)}",
+        err,
+    ), err
+    assert not (tmp_path / "g.nq").exists()
+
+
+NOT_DATA = re.escape("Data serialized with error but only able to deserialize data with ['msgpack']")
 
 
 def test_a_result_that_is_not_data_is_refused_unread(hostile, tmp_path):
@@ -420,15 +446,26 @@ def test_a_result_that_is_not_data_is_refused_unread(hostile, tmp_path):
     line, and the code never runs."""
     marker = tmp_path / "ran-here"
     address = hostile(hostile=str(marker))
-    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", address)
-    assert not marker.exists()
-    assert code == 1
-    assert re.fullmatch(
-        f"Error: {WORKER}{re.escape(address)} sent something other than speechkg's result "
-        rf"\(Data serialized with error but only able to deserialize data with \['msgpack'\]\){re.escape(REFUSED)}",
-        err,
-    ), err
-    assert not (tmp_path / "g.nq").exists()
+    _refused(address, tmp_path, NOT_DATA)
+
+
+def _fingerprint_returns(dask_worker, hostile: str | None) -> None:
+    """On a worker: `fingerprint` returns a _Hostile(hostile); with None, the real one again."""
+    from speechkg.graph.build import cluster
+
+    real = cluster.__dict__.setdefault("_real_fingerprint", cluster.fingerprint)
+    cluster.fingerprint = (lambda: _Hostile(hostile)) if hostile else real
+
+
+def test_a_fingerprint_that_is_not_data_is_refused_unread(ready, tmp_path):
+    """The same for the fingerprint each worker is asked for before the build starts."""
+    address, client = ready
+    marker = tmp_path / "ran-here"
+    client.run(_fingerprint_returns, hostile=str(marker))
+    try:
+        _refused(address, tmp_path, NOT_DATA, worker="")
+    finally:
+        client.run(_fingerprint_returns, hostile=None)
 
 
 def test_another_fingerprint_is_refused_before_its_result_is_read(hostile, tmp_path, monkeypatch):
@@ -462,15 +499,7 @@ def test_another_fingerprint_is_refused_before_its_result_is_read(hostile, tmp_p
 )
 def test_a_malformed_result_is_refused(hostile, tmp_path, payload, why):
     """A worker with the right fingerprint that sends JSON of another shape: one line, nothing written."""
-    address = hostile(payload=payload)
-    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", address)
-    assert code == 1
-    assert re.fullmatch(
-        f"Error: {WORKER}{re.escape(address)} sent something other than speechkg's result "
-        f"\\({re.escape(why)}\\){re.escape(REFUSED)}",
-        err,
-    ), err
-    assert not (tmp_path / "g.nq").exists()
+    _refused(hostile(payload=payload), tmp_path, re.escape(why))
 
 
 def test_the_fingerprint_covers_all_code_and_data():
