@@ -20,6 +20,7 @@ import typing
 from typing import Any
 
 from speechkg.graph.model import Doc, Mention, Speech
+from speechkg.graph.text import printable
 
 #: how many bytes of JSON a batch may come back as, per UTF-8 byte of its speeches' texts, …
 BYTES_PER_TEXT_BYTE = 64
@@ -94,7 +95,9 @@ def _write(value: Any, table: dict[Mention, int]) -> Any:
 
 def decode(payload: bytes, speeches: list[Speech]) -> list[Doc | Exception]:
     """The outcomes encode wrote for `speeches` (the client's own: each Doc gets its Speech
-    from here, not from the worker); WireError unless `payload` is exactly that shape."""
+    from here, not from the worker); WireError unless `payload` is exactly that shape. The
+    warnings and failures a worker sends are printed on a terminal, so their control
+    characters are shown as escapes (text.printable), never sent to it."""
     try:
         items = json.loads(payload.decode("utf-8", "surrogatepass"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -120,13 +123,14 @@ def _read_item(item: object, speech: Speech) -> Doc | Exception:
         name, message, memory = item["failed"], item["message"], item["memory"]
         _need(type(name) is str and name.isidentifier() and len(name) <= NAME_CHARS, "a failure's name")
         _need(type(message) is str and len(message) <= MESSAGE_CHARS and type(memory) is bool, "a failure")
-        return _failure_type(name, memory)(message)
+        return _failure_type(name, memory)("\n".join(map(printable, message.split("\n"))))
     fields = _doc_fields()
     _need(set(item) == {*fields, "year", "table"}, "a Doc's fields")
     table = [_read(row, Mention, None) for row in _sequence(item["table"])]
     doc = Doc(speech=dataclasses.replace(speech, year=_read(item["year"], int | None, table)))
     for name, hint in fields.items():
         setattr(doc, name, _read(item[name], hint, table))
+    doc.warnings = [printable(w) for w in doc.warnings]  # shown on a terminal: no escape sequences
     return doc
 
 

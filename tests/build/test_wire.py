@@ -109,6 +109,14 @@ def test_what_is_no_batch_result_is_refused(payload):
         wire.decode(payload, [Speech("x", "a.txt")])
 
 
+def test_what_a_worker_says_drives_no_terminal():
+    """Its warnings and failure messages come with their control characters shown, not sent."""
+    doc = Doc(Speech("x", "a.txt"), warnings=["a.txt: \x1b]0;owned\x07 warning"])
+    back = wire.decode(wire.encode([doc, ValueError("\x1b[2Jgone\nline two")]), [Speech("x", "a.txt")] * 2)
+    assert back[0].warnings == ["a.txt: \\x1b]0;owned\\x07 warning"]
+    assert str(back[1]) == "\\x1b[2Jgone\nline two"
+
+
 def test_a_mention_is_sent_once():
     """However many fields name a mention, it is written once, in the table, and named by its index."""
     m = Mention(0, 2, "省委", "Body", "省委", "r", aliases=("党委",), confidence=0.5)
