@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from speechkg.graph.errors import SpeechKGError
+from speechkg.graph.text import printable
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -139,5 +140,6 @@ def _unreachable(address: str, timeout: float) -> str:
 
 
 def first_sentence(exc: BaseException) -> str:
-    """The first sentence of an error's message, at most 200 characters."""
-    return next(iter(str(exc).splitlines()), "").split(". ")[0][:200]
+    """The first sentence of an error's message, at most 200 characters, its control characters
+    shown as escapes (a Dask error can quote what a worker sent)."""
+    return printable(next(iter(str(exc).splitlines()), "").split(". ")[0][:200])
