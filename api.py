@@ -521,7 +521,7 @@ def build(
     when none can be, InputError says why. `date` (a date or "YYYY-MM-DD") is the speeches' date.
     `text_field`, `date_field`, `id_field` and `title_field` name a corpus row's fields (those
     left None are looked for as date, id and title); `shard` ("I/N") builds every N-th speech
-    from the I-th; `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers.
+    from the I-th; `scheduler` (tcp:// or tls://HOST:PORT) extracts on that Dask cluster's workers.
     `dates` is a CSV of file,date giving each speech's date. An `output` path that is one of the
     inputs is refused before anything is read. `total` is called with the number of speeches
     once all are read, `progress` with each speech as it is done. `ner` is the trained name model

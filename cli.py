@@ -226,8 +226,9 @@ def cli():
 @click.option(
     "--scheduler",
     metavar="tcp://HOST:PORT",
-    help="Extract on the workers of this Dask "
-    "cluster (pip install 'speechkg[dask]'); same output as a local build (see the README).",
+    help="Extract on the workers of this Dask cluster (pip install 'speechkg[dask]'; tls://HOST:PORT "
+    "with Dask's TLS certificates); same output as a local build. Every worker and the scheduler "
+    "are trusted: let only your own machines reach them (see the README).",
 )
 def build(
     inputs,

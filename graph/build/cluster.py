@@ -11,11 +11,16 @@ batch it gives up on (KilledWorker, after `distributed.scheduler.allowed-failure
 redone from here, each of its speeches alone; one whose worker dies then too is reported like
 a file that fails locally. Every machine needs the same speechkg (`pip install 'speechkg[dask]'`):
 a worker with other code, data, jieba or Python is refused, as its output could differ.
+
+A worker sends back data, never code: its fingerprint and its batch's Docs as JSON (wire), which
+Dask carries as msgpack, the only format this client lets it read (DESERIALIZERS); the client
+checks their shape, size and the fingerprint before it reads the JSON. Dask's own protocol still
+pickles some messages (a failed task's exception), so every worker and the scheduler are
+trusted: a cluster must be reachable only by the user's own machines.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import ctypes
 import functools
@@ -29,94 +34,27 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from speechkg.graph.build import wire
 from speechkg.graph.build.limits import FileTimeout, timeout_for
+from speechkg.graph.build.reach import DESERIALIZERS, ClusterError, check, connect, first_sentence
 from speechkg.graph.build.steps import process, warm_up
-from speechkg.graph.errors import SpeechKGError
 from speechkg.graph.extract.lexicon import Lexicon
 from speechkg.graph.model import Doc, Speech
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-#: seconds to reach the scheduler before giving up
-CONNECT_TIMEOUT = 5.0
+__all__ = ["DESERIALIZERS", "ClusterError", "check", "connect", "processed"]
+
 #: seconds the cluster may have no worker before the build gives up
 NO_WORKER_TIMEOUT = 60.0
 #: a batch holds consecutive speeches of at most this many characters (or one larger speech) …
 BATCH_CHARS = 200_000
 #: … and at most this many batches per worker thread are handed to the scheduler at a time
 BATCHES_PER_THREAD = 3
-
-
-class ClusterError(SpeechKGError):
-    """The Dask cluster cannot be reached, has no worker, or cannot run the extraction."""
-
-
-def connect(address: str, timeout: float = CONNECT_TIMEOUT) -> Client:
-    """A client of the Dask scheduler at `address` (tcp://HOST:PORT); ClusterError within
-    `timeout` seconds if there is none (see check)."""
-    check(address, timeout)
-    from distributed import Client
-
-    try:
-        return Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, ValueError):  # gone since the check
-        raise ClusterError(_unreachable(address, timeout)) from None
-
-
-def check(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Raise ClusterError unless Dask distributed is installed and the scheduler at `address`
-    answers within `timeout` seconds. A connection is opened and closed on an event loop of its
-    own (a Client that fails to connect leaves its loop's thread running)."""
-    try:
-        from distributed.comm import connect as open_comm
-    except ImportError:
-        raise ClusterError("--scheduler needs Dask distributed: pip install 'speechkg[dask]'") from None
-
-    _refused(address)
-
-    async def probe() -> None:
-        comm = await open_comm(address, timeout=timeout)
-        await comm.close()
-
-    try:
-        with ThreadPoolExecutor(1) as pool:  # asyncio.run, whatever loop this thread may be running
-            pool.submit(asyncio.run, probe()).result()
-    except (ValueError, TypeError):
-        raise ClusterError(f"{address!r} is not a Dask scheduler address; give tcp://HOST:PORT") from None
-    except OSError:
-        raise ClusterError(_unreachable(address, timeout)) from None
-
-
-def _refused(address: str) -> None:
-    """ClusterError at once when nothing listens at a tcp:// address (Dask would try again
-    until its timeout)."""
-    import socket
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(address)
-        host, port = parts.hostname, parts.port
-    except ValueError:
-        return  # Dask's own parser says what is wrong with it
-    if parts.scheme != "tcp" or not host or port is None:
-        return
-    try:
-        socket.create_connection((host, port), timeout=1.0).close()
-    except ConnectionRefusedError:
-        raise ClusterError(
-            f"cannot reach the Dask scheduler at {address}: nothing listens there; is `dask scheduler` running?"
-        ) from None
-    except OSError:
-        return  # unreachable or slow: Dask tries for its whole timeout
-
-
-def _unreachable(address: str, timeout: float) -> str:
-    return f"cannot reach the Dask scheduler at {address} within {timeout:g} s; is `dask scheduler` running there?"
 
 
 def processed(
@@ -188,17 +126,18 @@ class _Run:
         fingerprint): the scheduler unpickles the tasks, the workers run them. A worker that
         joins later is checked by its first batch."""
         try:
-            found = {
-                f"scheduler {self.address}": self.client.run_on_scheduler(fingerprint),
-                **{f"worker {w}": v for w, v in self.client.run(fingerprint, on_error="return").items()},
-            }
+            found = {f"scheduler {self.address}": self.client.run_on_scheduler(fingerprint)}
         except Exception as exc:  # the scheduler cannot unpickle the function
             found = {f"scheduler {self.address}": exc}
+        try:
+            found.update({f"worker {w}": v for w, v in self.client.run(fingerprint, on_error="return").items()})
+        except Exception as exc:  # a worker's answer is not data (see DESERIALIZERS)
+            raise self.refused("worker", exc) from None
         for where, value in found.items():
             if isinstance(value, BaseException):
                 raise ClusterError(
                     f"the Dask {where} cannot run speechkg ({type(value).__name__}: "
-                    f"{_first_line(value)}); every machine needs it installed, the same version "
+                    f"{first_sentence(value)}); every machine needs it installed, the same version "
                     "as here: pip install 'speechkg[dask]'"
                 )
             if value != self.fingerprint:
@@ -239,7 +178,7 @@ class _Run:
             for future in finished or ():
                 a, b = running.pop(future)
                 try:
-                    worker, where, outcomes = future.result()
+                    outcomes = self.received(future, self.speeches[a:b])
                 except KilledWorker:  # the scheduler gave up on it: each speech again alone, then reported
                     if b - a > 1 or a not in alone:
                         alone.update(range(a, b))
@@ -252,18 +191,59 @@ class _Run:
                     continue
                 except CancelledError as exc:
                     raise self.lost(exc) from None
-                except Exception as exc:  # not one speech's failure: the task could not run
-                    raise ClusterError(
-                        f"the Dask cluster at {self.address} could not run the extraction "
-                        f"({type(exc).__name__}: {_first_line(exc)}); every machine needs speechkg "
-                        "installed, the same version as here: pip install 'speechkg[dask]'"
-                    ) from None
-                if worker != self.fingerprint:
-                    raise _other(f"worker {where}")
                 done.update(zip(range(a, b), outcomes, strict=True))
             while first in done:
                 yield done.pop(first)
                 first += 1
+
+    def received(self, future: Future, speeches: list[Speech]) -> list[Doc | Exception]:
+        """The outcomes of a finished batch of `speeches`. What its worker sent is data (see
+        DESERIALIZERS), and read only once it is the shape _extract_batch gives, of a bounded
+        size, from a worker with this client's fingerprint (wire.decode)."""
+        from distributed import CancelledError, KilledWorker
+
+        try:
+            value = future.result()
+        except (KilledWorker, CancelledError):
+            raise
+        except TypeError as exc:
+            if _NOT_DATA not in str(exc):
+                raise self.failed(exc) from None
+            raise self.refused(self.holder(future), exc) from None
+        except Exception as exc:  # not one speech's failure: the task could not run
+            raise self.failed(exc) from None
+        if not (type(value) is tuple and len(value) == 2 and type(value[0]) is str and type(value[1]) is bytes):
+            raise self.refused(self.holder(future), "not a speechkg result")
+        if len(value[1]) > wire.limit(speeches):
+            raise self.refused(self.holder(future), f"{len(value[1]):,} bytes for {len(speeches)} speeches")
+        if value[0] != self.fingerprint:
+            raise _other(self.holder(future))
+        try:
+            return wire.decode(value[1], speeches)
+        except wire.WireError as exc:
+            raise self.refused(self.holder(future), exc) from None
+
+    def holder(self, future: Future) -> str:
+        """The address of the worker that holds a future's result, as the scheduler says."""
+        names = ""
+        with contextlib.suppress(Exception):
+            names = ", ".join(self.client.who_has([future]).get(future.key, ()))
+        return f"worker {names}" if names else "worker"
+
+    def refused(self, where: str, why: object) -> ClusterError:
+        detail = first_sentence(why) if isinstance(why, BaseException) else str(why)
+        return ClusterError(
+            f"the Dask {where} of the cluster at {self.address} sent something other than speechkg's result "
+            f"({detail}); refused unread. Every worker of a cluster is trusted: let only your own "
+            "machines join it (see the README's Security model)"
+        )
+
+    def failed(self, exc: BaseException) -> ClusterError:
+        return ClusterError(
+            f"the Dask cluster at {self.address} could not run the extraction "
+            f"({type(exc).__name__}: {first_sentence(exc)}); every machine needs speechkg "
+            "installed, the same version as here: pip install 'speechkg[dask]'"
+        )
 
     def finished(self, futures: list[Future]) -> set[Future] | None:
         """Those of `futures` that are done, as soon as one is; None if none is within a second."""
@@ -279,17 +259,16 @@ class _Run:
             raise self.lost(exc) from None
 
 
+#: what Dask says when it refuses to read a result that is not data (see DESERIALIZERS)
+_NOT_DATA = "only able to deserialize"
+
+
 def _other(where: str) -> ClusterError:
     return ClusterError(
         f"the Dask {where} runs another speechkg (its code, data, jieba or Python differ from "
         "this client's), so the graph could differ from a local build; install the same "
         "speechkg on every machine"
     )
-
-
-def _first_line(exc: BaseException) -> str:
-    """The first sentence of an error's message, at most 200 characters."""
-    return next(iter(str(exc).splitlines()), "").split(". ")[0][:200]
 
 
 def batches(speeches: list[Speech], threads: int) -> list[tuple[int, int]]:
@@ -344,11 +323,10 @@ def fingerprint() -> str:
 _lexicons: dict[str, Lexicon] = {}  # the lexicons met in this worker, by the digest of their pickle
 
 
-def _extract_batch(
-    speeches: list[Speech], lexicon: tuple[str, bytes], file_timeout: float | None
-) -> tuple[str, str, list[Doc | Exception]]:
+def _extract_batch(speeches: list[Speech], lexicon: tuple[str, bytes], file_timeout: float | None) -> tuple[str, bytes]:
     """A Dask task: each speech of a batch through steps.process under its time limit →
-    (this worker's fingerprint, its address, each speech's Doc or the exception that stopped it)."""
+    (this worker's fingerprint, each speech's Doc or the exception that stopped it as
+    wire.encode writes them): a str and bytes, which Dask sends as msgpack's data."""
     digest, blob = lexicon
     lex = _lexicons.get(digest)
     if lex is None:
@@ -356,13 +334,7 @@ def _extract_batch(
             _lexicons.clear()
         lex = _lexicons[digest] = pickle.loads(blob)
     warm_up(lex)
-    try:
-        from distributed import get_worker
-
-        where = get_worker().address
-    except (ImportError, ValueError):
-        where = "?"
-    return fingerprint(), where, [_extract(s, lex, file_timeout) for s in speeches]
+    return fingerprint(), wire.encode([_extract(s, lex, file_timeout) for s in speeches])
 
 
 def _extract(speech: Speech, lex: Lexicon, file_timeout: float | None) -> Doc | Exception:
@@ -374,10 +346,6 @@ def _extract(speech: Speech, lex: Lexicon, file_timeout: float | None) -> Doc | 
     except _Expired:
         return TimeoutError(str(FileTimeout(seconds)))
     except Exception as exc:  # a bug, or memory or recursion exhausted, on one speech
-        try:
-            pickle.dumps(exc)
-        except Exception:
-            return RuntimeError(f"{type(exc).__name__}: {exc}")
         return exc
 
 

@@ -182,7 +182,7 @@ def _start(
     if output:
         check_output(output, result.inputs)
     if scheduler:  # a wrong address is told before the inputs are read
-        from speechkg.graph.build.cluster import check
+        from speechkg.graph.build.reach import check
 
         check(scheduler)
     result.warnings.extend(found.warnings)

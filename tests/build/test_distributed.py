@@ -54,25 +54,34 @@ def _stop(proc: subprocess.Popen) -> None:
     proc.wait(timeout=10)
 
 
+def _scheduler(d: Path, *args: str) -> tuple[subprocess.Popen, str]:
+    """A `dask scheduler` on a free port of 127.0.0.1 (no dashboard; more `args`), logging into
+    `d`, and its address once it has one."""
+    info = d / "scheduler.json"
+    proc = _start(
+        ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info), *args],
+        d / "scheduler.log",
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not info.exists() or not info.read_text().strip().endswith("}"):
+            assert proc.poll() is None, (d / "scheduler.log").read_text()
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.1)
+        return proc, json.loads(info.read_text())["address"]
+    except BaseException:
+        _stop(proc)
+        raise
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """(scheduler address, a client of it): one scheduler and two single-threaded workers on
     127.0.0.1, each on a free port; all stopped after the module's tests."""
     d = tmp_path_factory.mktemp("dask")
-    info = d / "scheduler.json"
-    procs = [
-        _start(
-            ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
-            d / "scheduler.log",
-        )
-    ]
+    scheduler, address = _scheduler(d)
+    procs = [scheduler]
     try:
-        deadline = time.monotonic() + 60
-        while not info.exists() or not info.read_text().strip().endswith("}"):
-            assert procs[0].poll() is None, (d / "scheduler.log").read_text()
-            assert time.monotonic() < deadline, "the scheduler did not start"
-            time.sleep(0.1)
-        address = json.loads(info.read_text())["address"]
         for i in range(2):
             procs.append(
                 _start(
@@ -184,7 +193,10 @@ def test_unreachable_scheduler_is_one_line(tmp_path, monkeypatch):
 def test_bad_scheduler_address_is_one_line(tmp_path):
     code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", "http://127.0.0.1:8786")
     assert code == 1
-    assert err == "Error: 'http://127.0.0.1:8786' is not a Dask scheduler address; give tcp://HOST:PORT\n"
+    assert (
+        err
+        == "Error: 'http://127.0.0.1:8786' is not a Dask scheduler address; give tcp://HOST:PORT or tls://HOST:PORT\n"
+    )
 
 
 def test_batches_are_runs_of_speeches_in_order():
@@ -276,6 +288,128 @@ def test_the_python_build_takes_a_scheduler(ready, tmp_path, monkeypatch):
     monkeypatch.setattr(build_limits, "timed_process", not_here)  # the workers' own speechkg is not patched
     skg.build([SEED], scheduler=address).serialize(tmp_path / "cluster.nq")
     assert (tmp_path / "cluster.nq").read_bytes() == (tmp_path / "local.nq").read_bytes()
+
+
+class _Hostile:
+    """What a hostile worker sends back: unpickled, it makes the file `marker` (any code could run)."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.marker),))
+
+
+def _task_returns(dask_worker, fingerprint: str | None = None, payload: bytes = b"", hostile: str | None = None):
+    """On a worker: the build's task returns (`fingerprint` or the worker's own, `payload`), or with
+    `hostile` a _Hostile(hostile) in place of the payload; with none of them, it is the real task again."""
+    from speechkg.graph.build import cluster
+
+    real = cluster.__dict__.setdefault("_real_extract_batch", cluster._extract_batch)
+
+    def task(*args, **kwargs):
+        return (fingerprint or cluster.fingerprint(), _Hostile(hostile) if hostile else payload)
+
+    cluster._extract_batch = task if (fingerprint or payload or hostile) else real
+
+
+@pytest.fixture
+def hostile(ready):
+    """Make every worker's build task return what _task_returns is given; the real task afterwards."""
+    address, client = ready
+
+    def make(**kwargs) -> str:
+        client.run(_task_returns, **kwargs)
+        return address
+
+    yield make
+    client.run(_task_returns)
+
+
+REFUSED = (
+    "; refused unread. Every worker of a cluster is trusted: let only your own machines join it "
+    "(see the README's Security model)\n"
+)
+
+
+def _refused(address: str, tmp_path: Path, why: str, worker: str = r"tcp://127\.0\.0\.1:\d+ ") -> None:
+    """A build of the seed on the cluster at `address` runs no code a worker sent (it would make
+    tmp_path/ran-here), stops with one line, a `worker`'s answer refused unread for `why`
+    (regular expressions), and writes nothing."""
+    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", address)
+    assert not (tmp_path / "ran-here").exists()
+    assert code == 1
+    assert re.fullmatch(
+        f"Error: the Dask worker {worker}of the cluster at {re.escape(address)} sent something other than "
+        f"speechkg's result \\({why}\\){re.escape(REFUSED)}",
+        err,
+    ), err
+    assert not (tmp_path / "g.nq").exists()
+
+
+NOT_DATA = re.escape("Data serialized with error but only able to deserialize data with ['msgpack']")
+
+
+def test_a_result_that_is_not_data_is_refused_unread(hostile, tmp_path):
+    """A worker whose result would run code here when unpickled (as every result was, before the
+    fingerprint was checked): Dask is let read msgpack's data only, so the build stops with one
+    line, and the code never runs."""
+    marker = tmp_path / "ran-here"
+    address = hostile(hostile=str(marker))
+    _refused(address, tmp_path, NOT_DATA)
+
+
+def _fingerprint_returns(dask_worker, hostile: str | None) -> None:
+    """On a worker: `fingerprint` returns a _Hostile(hostile); with None, the real one again."""
+    from speechkg.graph.build import cluster
+
+    real = cluster.__dict__.setdefault("_real_fingerprint", cluster.fingerprint)
+    cluster.fingerprint = (lambda: _Hostile(hostile)) if hostile else real
+
+
+def test_a_fingerprint_that_is_not_data_is_refused_unread(ready, tmp_path):
+    """The same for the fingerprint each worker is asked for before the build starts."""
+    address, client = ready
+    marker = tmp_path / "ran-here"
+    client.run(_fingerprint_returns, hostile=str(marker))
+    try:
+        _refused(address, tmp_path, NOT_DATA, worker="")
+    finally:
+        client.run(_fingerprint_returns, hostile=None)
+
+
+def test_another_fingerprint_is_refused_before_its_result_is_read(hostile, tmp_path, monkeypatch):
+    """A worker that says it runs another speechkg: refused before a byte of its result is read."""
+    from speechkg.graph.build import wire
+
+    def read(*args):
+        raise AssertionError("read a result before its fingerprint was checked")
+
+    monkeypatch.setattr(wire, "decode", read)
+    address = hostile(fingerprint="0" * 64, payload=b"\x80 not even UTF-8")
+    code, err = _build(str(SEED), "-o", str(tmp_path / "g.nq"), "--scheduler", address)
+    assert code == 1
+    assert re.fullmatch(
+        r"Error: the Dask worker tcp://127\.0\.0\.1:\d+ runs another speechkg \(its code, data, jieba or "
+        r"Python differ from this client's\), so the graph could differ from a local build; install the "
+        r"same speechkg on every machine\n",
+        err,
+    ), err
+    assert not (tmp_path / "g.nq").exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "why"),
+    [
+        (b'[{"failed": "os.system", "message": "x", "memory": false}]', "a failure's name"),
+        (b'[{"year": 2022, "warnings": [], "table": [[0, 1]]}]', "a Doc's fields"),
+        (b"[" * 100_000, "not JSON (RecursionError)"),
+        (b"[]", "not one result per speech"),
+    ],
+)
+def test_a_malformed_result_is_refused(hostile, tmp_path, payload, why):
+    """A worker with the right fingerprint that sends JSON of another shape: one line, nothing written."""
+    _refused(hostile(payload=payload), tmp_path, re.escape(why))
 
 
 def test_the_fingerprint_covers_all_code_and_data():
