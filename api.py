@@ -504,11 +504,14 @@ def build(
     once all are read, `progress` with each speech as it is done. `ner` is the trained name model
     read beside the rules: "lac" (Baidu's LAC, the default) or "none" (the rules alone, faster)."""
     from speechkg.graph.build import pipeline
+    from speechkg.graph.rdf.output import check_output
     from speechkg.graph.read.corpus import Fields
     from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, max_bytes_of
     from speechkg.graph.read.reader import read_dates
 
     paths = [str(inputs)] if isinstance(inputs, (str, Path)) else [str(p) for p in inputs]
+    if output:  # the dates are read first: an output that is their file is refused before
+        check_output(str(output), [str(f) for f in (dates, lexicon) if f])
     result = pipeline.build(
         paths,
         date=_date(date),
