@@ -14,6 +14,7 @@ from speechkg.graph.extract.ner import DEFAULT_MODEL, MODEL_NAMES
 from speechkg.graph.model import PERIODS
 from speechkg.graph.query.formats import output_formats
 from speechkg.graph.rdf.formats import FORMATS
+from speechkg.graph.text import printable
 
 
 def _date(ctx, param, value):
@@ -85,6 +86,11 @@ def _as_json(help: str):
     return click.option("--json", "as_json", is_flag=True, help=help)
 
 
+def _tell(kind: str, text: str) -> None:
+    """A `Warning:`, `Skipped:` or `Note:` line on standard error, its user data made printable."""
+    click.echo(f"{kind}: {printable(text)}", err=True)
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised in the main thread so that cleanup (temporary files) runs."""
 
@@ -105,7 +111,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SpeechKGError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
         except (MemoryError, RecursionError) as exc:  # exhaustion outside one file's work
             what = "out of memory" if isinstance(exc, MemoryError) else "too deeply nested"
             click.echo(f"Error: {what} ({type(exc).__name__}); the command stopped before its end", err=True)
@@ -121,7 +127,7 @@ class _Group(click.Group):
         except Exception as exc:  # a bug: one line, and the traceback only when asked for
             if os.environ.get("SPEECHKG_DEBUG"):
                 raise
-            detail = next(iter(str(exc).splitlines()), "")[:300]
+            detail = printable(next(iter(str(exc).splitlines()), "")[:300])
             click.echo(
                 f"Error: internal error ({type(exc).__name__}: {detail}); nothing was written. "
                 "Run again with SPEECHKG_DEBUG=1 for the traceback and report it",
@@ -294,9 +300,9 @@ def build(
         if bar is not None:
             bar.__exit__(None, None, None)
     for w in kg.warnings:
-        click.echo(f"Warning: {w}", err=True)
+        _tell("Warning", w)
     for _path, why in kg.skipped:
-        click.echo(f"Skipped: {why}", err=True)
+        _tell("Skipped", why)
     speeches, ents, rels = kg.counts()
     if output:
         kg.serialize(output, fmt, release=not store_dir)  # unless the store still needs each speech
@@ -417,7 +423,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
 
     hint = engines.store_hint(files)
     if hint:
-        click.echo(f"Note: {hint}", err=True)
+        _tell("Note", hint)
     kg = api.open_graph(files, store_dir=store_dir)
     with kg.query_result(
         text, fmt, params, timeout=timeout, allow_service=allow_service, max_memory=max_memory
@@ -495,7 +501,7 @@ def stats(graph, top):
     Example: speechkg stats seed.ttl
     """
     from speechkg import api
-    from speechkg.graph.text import printable, width
+    from speechkg.graph.text import width
 
     s = api.load(graph).stats(top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
@@ -619,7 +625,7 @@ def serve(graph, host, port, timeout, max_memory, location):
     server = kg.endpoint(host=host, port=port, timeout=timeout, max_memory=max_memory, location=location)
     warning = endpoint.exposure_warning(host)
     if warning:
-        click.echo(f"Warning: {warning}", err=True)
+        _tell("Warning", warning)
     click.echo(f"SPARQL endpoint on {endpoint.url_for(host, endpoint.port_of(server))} (Ctrl-C to stop)", err=True)
     try:
         code = endpoint.serve(server)
@@ -756,7 +762,7 @@ def _trend(graph, store_dir, entities, type_, top, by, per_10k, output):
     result = kg.trend(entities, type=type_, top=top, by=by, per_10k=per_10k)
     note = result.note()
     if note:
-        click.echo(f"Note: {note}", err=True)
+        _tell("Note", note)
     charts.write(result, output, graph)
     if output != "-":
         click.echo(
