@@ -61,10 +61,21 @@ _READ_ATTEMPTS = 6
 
 
 def check_store(path: str | Path) -> None:
-    """GraphFileError unless a store (a directory) is at `path`."""
+    """GraphFileError unless a store (a directory) is at `path`, and complete: no `load` into it
+    was stopped part-way (see load_graphs)."""
     p = Path(path)
     if not p.is_dir():
         raise GraphFileError(f"{p}: no store here; create one with `speechkg build … --store {p}`")
+    if (p / INCOMPLETE).exists():
+        raise GraphFileError(
+            f"{p}: a `speechkg load` into this store did not finish (it was stopped or killed), so the "
+            "store may hold part of what it was loading; load the files again (with --replace to start from empty)"
+        )
+
+
+#: the file a `load` puts in the store's directory before it changes the store, and removes
+#: once the store holds everything it loads: while it is there, the store reads as incomplete
+INCOMPLETE = "SPEECHKG-LOAD-INCOMPLETE"
 
 
 def _ox(t):
@@ -426,6 +437,8 @@ def load_graphs(
             owner[g] = scan.path
     store = open_store(store_dir)
     result = Loaded(files=len(scans), graphs=len(owner), quads=sum(s.quads for s in scans))
+    marker = Path(store_dir) / INCOMPLETE
+    _write_synced(marker, b"a `speechkg load` is changing this store; it removes this file when it ends\n")
     if replace:
         store.clear()
     else:
@@ -445,7 +458,26 @@ def load_graphs(
         if done is not None:
             done(scan.path)
     store.flush()
+    marker.unlink()
     return result
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    """A small file written and on disk (with its directory entry) before anything follows."""
+    import os
+
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"{path.parent}: cannot write to the store ({exc.strerror})") from None
 
 
 def directory_kind(p: Path) -> str:
