@@ -268,7 +268,7 @@ def load_files(paths: list[str]) -> ox.Store:
     """Graph files into an in-memory Oxigraph store (strict parsers; fast for big files)."""
     store = ox.Store()
     for path in paths:
-        with _reading(path) as quads:  # every triple into the default graph: the store is a set, so the merge
+        with reading(path) as quads:  # every triple into the default graph: the store is a set, so the merge
             store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     return store
 
@@ -286,7 +286,7 @@ def iter_triples(
     wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates}
     kinds = None if classes is None else {ox.NamedNode(c) for c in classes}
     for path in paths:
-        with _reading(path, lenient=True) as quads:
+        with reading(path, lenient=True) as quads:
             for q in quads:
                 p = q.predicate
                 if p == rdf_type:
@@ -302,14 +302,12 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @contextmanager
-def _reading(path: str, lenient: bool = False) -> Iterator[Iterator[ox.Quad]]:
+def reading(path: str, lenient: bool = False, rename_blank_nodes: bool = False) -> Iterator[Iterator[ox.Quad]]:
     """The quads of one graph file, with a GraphFileError for a missing or unreadable file."""
     p = Path(path)
-    if not p.is_file():
-        raise GraphFileError(f"{p}: no such graph file")
     fmt = refuse_hostile(p)  # Oxigraph expands XML entities too
     try:
-        yield ox.parse(path=str(p), format=OX_FORMATS[fmt], lenient=lenient)
+        yield ox.parse(path=str(p), format=OX_FORMATS[fmt], lenient=lenient, rename_blank_nodes=rename_blank_nodes)
     except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
         raise _unreadable(p, fmt, exc, "split the file's long values") from None
     except Exception as exc:  # noqa: BLE001 — the parsers raise several types
@@ -368,8 +366,6 @@ def _scan(path: str) -> _Scan:
     (as `speechkg query` names it); a file mixing triples outside any graph with named graphs
     is refused."""
     p = Path(path)
-    if not p.is_file():
-        raise GraphFileError(f"{p}: no such graph file")
     fmt = refuse_hostile(p)
     scan = _Scan(str(p), fmt)
     speeches: set[str] = set()
