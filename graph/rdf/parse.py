@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 import sys
 from pathlib import Path
 
@@ -138,14 +137,12 @@ def refuse_hostile(path: str | Path) -> str:
     is ruled out: a missing file, anything but a regular file (a FIFO, a device, a directory:
     the parsers would wait on it or read it for ever), JSON-LD naming a remote context, XML
     declaring entities. Every command's reading of a graph file begins here."""
-    from speechkg.graph.read.files import check_kind
+    from speechkg.graph.read.files import check_regular
 
     try:
-        st = check_kind(path, "graph file")
+        check_regular(path, "graph file")
     except InputError as exc:
         raise GraphFileError(str(exc)) from None
-    if stat.S_ISFIFO(st.st_mode):
-        raise GraphFileError(f"{path}: not a regular file (a FIFO); give a graph file")
     fmt = format_for(str(path))
     if fmt == "jsonld":
         refuse_remote_contexts(path)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -13,7 +11,7 @@ from typing import TYPE_CHECKING
 from speechkg.graph.errors import InputError, first_line
 from speechkg.graph.model import Speech
 from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, display_name, mib
-from speechkg.graph.read.files import bom_of
+from speechkg.graph.read.files import bom_of, check_regular
 from speechkg.graph.read.reader import byline_date, guess_title
 
 if TYPE_CHECKING:
@@ -134,14 +132,7 @@ class Corpus:
     def _open(self):
         import gzip
 
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            raise InputError(f"{self.name}: no such file") from None
-        except OSError as exc:
-            raise InputError(f"{self.name}: cannot read it ({exc.strerror})") from None
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{self.name}: not a regular file; a corpus is read from a file")
+        check_regular(self.path, "file")
         try:
             raw = open(self.path, "rb")  # noqa: SIM115 — closed by __iter__
         except OSError as exc:

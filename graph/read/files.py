@@ -45,6 +45,15 @@ def check_kind(path: str | Path, what: str = "file", stdin_ok: bool = False) -> 
     return st
 
 
+def check_regular(path: str | Path, what: str) -> os.stat_result:
+    """check_kind, and a FIFO refused too: for files read as they are parsed (corpora row by
+    row, graph files by the RDF parsers), which a FIFO could keep waiting."""
+    st = check_kind(path, what)
+    if stat.S_ISFIFO(st.st_mode):
+        raise InputError(f"{display_name(str(path))}: not a regular file (a FIFO); give a {what}")
+    return st
+
+
 def read_bytes(
     path: str | Path,
     max_bytes: int = DEFAULT_MAX_BYTES,

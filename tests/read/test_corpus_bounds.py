@@ -126,3 +126,13 @@ def test_a_corpus_that_does_not_fit_its_mark_is_one_line(tmp_path):
         1,
         f"Error: {corpus}: bytes that are not UTF-16-LE (its byte-order mark's encoding); save it as UTF-8\n",
     )
+
+
+@pytest.mark.defect("B14")
+def test_a_corpus_that_is_not_a_regular_file_is_called_what_it_is(tmp_path):
+    import os
+
+    corpus = tmp_path / "c.jsonl"
+    os.mkfifo(corpus)
+    r = runner.invoke(cli, ["build", str(corpus), "-o", str(tmp_path / "g.nt"), "--quiet"])
+    assert (r.exit_code, r.output) == (1, f"Error: {corpus}: not a regular file (a FIFO); give a file\n")
