@@ -343,11 +343,7 @@ def load(graphs, store_dir, replace):
         r = oxstore.load_graphs(store_dir, list(graphs), replace=replace, done=loaded.append)
     except (KeyboardInterrupt, _Terminated) as exc:
         word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
-        click.echo(
-            f"Error: {word}; {len(loaded)} of the {len(graphs)} file(s) were loaded whole, the store may "
-            "hold part of the next: load them again (each graph loaded replaces itself)",
-            err=True,
-        )
+        click.echo(f"Error: {word}; {oxstore.load_stopped(store_dir, len(loaded), len(graphs), replace)}", err=True)
         sys.exit(code)
     how = " (the store emptied first)" if replace else f" ({r.replaced} replaced)" if r.replaced else ""
     click.echo(f"{r.graphs} graph(s) from {r.files} file(s), {r.quads} quads → store {store_dir}{how}", err=True)

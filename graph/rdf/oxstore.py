@@ -458,6 +458,18 @@ def load_graphs(
     return result
 
 
+def load_stopped(store_dir: str | Path, loaded: int, files: int, replace: bool) -> str:
+    """What a load stopped part-way (Ctrl-C, SIGTERM) left, for its message: `loaded` of the
+    `files` were in."""
+    if not (Path(store_dir) / INCOMPLETE).exists():
+        return "stopped while the files were read, before the store changed; it is as it was"
+    emptied = ", into the emptied store," if replace else ""
+    return (
+        f"{loaded} of the {files} file(s) were loaded{emptied} and the store may hold part of the next; "
+        "it reads as incomplete until a load runs to its end: load them again"
+    )
+
+
 def _write_synced(path: Path, data: bytes) -> None:
     """A small file written and on disk (with its directory entry) before anything follows."""
     import os

@@ -17,18 +17,19 @@ from ..conftest import ROOT
 
 runner = CliRunner()
 
-#: run as a process of its own: the load, killed by SIGKILL once it has bulk-loaded 200 quads of
-#: the new graph (after the store was emptied, with --replace), as a kill from outside would
+#: run as a process of its own: the load, sent a signal (argv[1]) once it has bulk-loaded 200
+#: quads of the new graph (after the store was emptied, with --replace), as from outside
 KILLED_LOAD = """
 import os, signal, sys
 from speechkg.graph.rdf import oxstore
 
 real = oxstore._with_default
+sig = signal.Signals[sys.argv.pop(1)]
 
 def dying(scan):
     for n, quad in enumerate(real(scan)):
         if n == 200:
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), sig)
         yield quad
 
 oxstore._with_default = dying
@@ -63,7 +64,9 @@ def test_a_killed_load_leaves_a_store_that_says_it_is_incomplete(tmp_path, repla
     assert runner.invoke(cli, ["load", str(old), "--store", str(store)]).exit_code == 0
     before = _count(store)
     args = ["load", str(new), "--store", str(store), *(["--replace"] if replace else [])]
-    proc = subprocess.run([sys.executable, "-c", KILLED_LOAD, *args], cwd=ROOT, capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILLED_LOAD, "SIGKILL", *args], cwd=ROOT, capture_output=True, timeout=120
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
     r = runner.invoke(cli, ["query", "--store", str(store), QUERY])
     assert (r.exit_code, r.output) == (
@@ -75,3 +78,21 @@ def test_a_killed_load_leaves_a_store_that_says_it_is_incomplete(tmp_path, repla
     r = runner.invoke(cli, ["load", str(new), "--store", str(store), *(["--replace"] if replace else [])])
     assert r.exit_code == 0, r.output
     assert _count(store) != before
+
+
+@pytest.mark.defect("B22", "B14")
+@pytest.mark.parametrize("sig, code, word", [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")])
+def test_a_stopped_load_says_what_it_left(tmp_path, sig, code, word):
+    old = _graph(tmp_path, "old", "2022年1月21日，省委召开全省工会工作会议。\n")
+    new = _graph(tmp_path, "new", "2023年3月2日，全总召开十八届执委会议，开展“两个确保”行动。\n" * 20)
+    store = tmp_path / "store"
+    assert runner.invoke(cli, ["load", str(old), "--store", str(store)]).exit_code == 0
+    args = ["load", str(new), "--store", str(store), "--replace"]
+    proc = subprocess.run([sys.executable, "-c", KILLED_LOAD, sig, *args], cwd=ROOT, capture_output=True, timeout=120)
+    assert (proc.returncode, proc.stderr.decode()) == (
+        code,
+        f"Error: {word}; 0 of the 1 file(s) were loaded, into the emptied store, and the store may hold part "
+        "of the next; it reads as incomplete until a load runs to its end: load them again\n",
+    )
+    r = runner.invoke(cli, ["query", "--store", str(store), QUERY])
+    assert r.exit_code == 1 and "did not finish" in r.output
