@@ -79,36 +79,32 @@ NO_WRITER = "a FIFO with no process writing to it; start the writer first"
 # ----------------------------------------------------------------- B6, B7: FIFOs, devices, size
 
 
-@pytest.mark.defect("B7")
-def test_a_lexicon_fifo_with_no_writer_is_refused(tmp_path, speech):
-    lex = fifo(tmp_path, "lex.csv")
+def _reading(tmp_path, speech, graph, which: str, path) -> list[str]:
+    """The command that reads `path` as the file `which` names."""
+    return {
+        "lexicon": ["build", str(speech), "-o", str(tmp_path / "o.ttl"), "--lexicon", str(path)],
+        "dates": ["build", str(speech), "-o", str(tmp_path / "o.ttl"), "--dates", str(path)],
+        "gold": ["eval", str(graph), "--gold", str(path)],
+        "query": ["query", str(graph), "--file", str(path)],
+    }[which]
+
+
+@pytest.mark.defect("B6", "B7")
+@pytest.mark.parametrize("which", ["lexicon", "dates", "gold", "query"])
+def test_a_fifo_with_no_writer_is_refused(tmp_path, speech, graph, which):
+    f = fifo(tmp_path, f"{which}.in")
     with no_hang():
-        r = runner.invoke(cli, ["build", str(speech), "-o", str(tmp_path / "o.ttl"), "--lexicon", str(lex)])
-    assert (r.exit_code, r.output) == (1, f"Error: {lex}: {NO_WRITER}\n")
+        r = runner.invoke(cli, _reading(tmp_path, speech, graph, which, f))
+    assert (r.exit_code, r.output) == (1, f"Error: {f}: {NO_WRITER}\n")
 
 
-@pytest.mark.defect("B7")
-def test_a_dates_fifo_with_no_writer_is_refused(tmp_path, speech):
-    dates = fifo(tmp_path, "dates.csv")
-    with no_hang():
-        r = runner.invoke(cli, ["build", str(speech), "-o", str(tmp_path / "o.ttl"), "--dates", str(dates)])
-    assert (r.exit_code, r.output) == (1, f"Error: {dates}: {NO_WRITER}\n")
-
-
-@pytest.mark.defect("B6")
-def test_a_gold_fifo_with_no_writer_is_refused(tmp_path, graph):
-    gold = fifo(tmp_path, "gold.json")
-    with no_hang():
-        r = runner.invoke(cli, ["eval", str(graph), "--gold", str(gold)])
-    assert (r.exit_code, r.output) == (1, f"Error: {gold}: {NO_WRITER}\n")
-
-
-@pytest.mark.defect("B6")
-def test_a_gold_device_is_refused_unread(graph):
-    r = runner.invoke(cli, ["eval", str(graph), "--gold", "/dev/zero"])
+@pytest.mark.defect("B6", "B7")
+@pytest.mark.parametrize("which", ["lexicon", "dates", "gold", "query"])
+def test_a_device_is_refused_unread(tmp_path, speech, graph, which):
+    r = runner.invoke(cli, _reading(tmp_path, speech, graph, which, "/dev/zero"))
     assert (r.exit_code, r.output) == (
         1,
-        "Error: /dev/zero: not a regular file (a device or socket); give a gold file\n",
+        f"Error: /dev/zero: not a regular file (a device or socket); give a {which} file\n",
     )
 
 
@@ -190,23 +186,6 @@ def test_an_annotated_sets_text_that_is_a_fifo_is_not_called_missing(tmp_path):
     with no_hang():
         r = runner.invoke(cli, ["eval", "--set", str(d)])
     assert (r.exit_code, r.output) == (1, f"Error: {d / 'gold' / 'a.json'}: {NO_WRITER}\n")
-
-
-@pytest.mark.defect("B7")
-def test_a_query_file_fifo_with_no_writer_is_refused(tmp_path, graph):
-    q = fifo(tmp_path, "q.rq")
-    with no_hang():
-        r = runner.invoke(cli, ["query", str(graph), "--file", str(q)])
-    assert (r.exit_code, r.output) == (1, f"Error: {q}: {NO_WRITER}\n")
-
-
-@pytest.mark.defect("B7")
-def test_a_query_file_device_is_refused_unread(graph):
-    r = runner.invoke(cli, ["query", str(graph), "--file", "/dev/zero"])
-    assert (r.exit_code, r.output) == (
-        1,
-        "Error: /dev/zero: not a regular file (a device or socket); give a query file\n",
-    )
 
 
 # ----------------------------------------------------------------- B20: byte-order marks
