@@ -336,14 +336,14 @@ def load(graphs, store_dir, replace):
 
     Example: speechkg load corpus.nq --store corpus.db
     """
-    from speechkg.graph.rdf import oxstore
+    from speechkg.graph.rdf import loading
 
     loaded = []
     try:
-        r = oxstore.load_graphs(store_dir, list(graphs), replace=replace, done=loaded.append)
+        r = loading.load_graphs(store_dir, list(graphs), replace=replace, done=loaded.append)
     except (KeyboardInterrupt, _Terminated) as exc:
         word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
-        click.echo(f"Error: {word}; {oxstore.load_stopped(store_dir, len(loaded), len(graphs), replace)}", err=True)
+        click.echo(f"Error: {word}; {loading.load_stopped(store_dir, len(loaded), len(graphs), replace)}", err=True)
         sys.exit(code)
     how = " (the store emptied first)" if replace else f" ({r.replaced} replaced)" if r.replaced else ""
     click.echo(f"{r.graphs} graph(s) from {r.files} file(s), {r.quads} quads → store {store_dir}{how}", err=True)

@@ -21,9 +21,9 @@ runner = CliRunner()
 #: quads of the new graph (after the store was emptied, with --replace), as from outside
 KILLED_LOAD = """
 import os, signal, sys
-from speechkg.graph.rdf import oxstore
+from speechkg.graph.rdf import loading
 
-real = oxstore._with_default
+real = loading._with_default
 sig = signal.Signals[sys.argv.pop(1)]
 
 def dying(scan):
@@ -32,7 +32,7 @@ def dying(scan):
             os.kill(os.getpid(), sig)
         yield quad
 
-oxstore._with_default = dying
+loading._with_default = dying
 from speechkg.cli import cli
 cli(sys.argv[1:])
 """
