@@ -125,23 +125,15 @@ def test_a_fifo_whose_writer_never_ends_is_given_up_after_the_time_limit(tmp_pat
 
     gold = fifo(tmp_path, "gold.json")
     monkeypatch.setattr(files, "FIFO_SECONDS", 0.3)
-    done = threading.Event()
-
-    def writer():  # opens the FIFO, writes a little, and neither writes more nor closes it until told
-        with open(gold, "wb") as fh:
-            fh.write(b'{"entities": [')
-            fh.flush()
-            done.wait(10)
-
-    t = threading.Thread(target=writer)
-    t.start()
+    # held open for writing (O_RDWR does not wait for a reader) with a little written, and
+    # neither written to again nor closed until the read has given up
+    fd = os.open(gold, os.O_RDWR)
     try:
-        time.sleep(0.1)  # the writer has it open
+        os.write(fd, b'{"entities": [')
         with no_hang(), pytest.raises(InputError) as exc:
             evaluate.load_gold(gold)
     finally:
-        done.set()
-        t.join()
+        os.close(fd)
     assert str(exc.value) == (f"{gold}: a FIFO whose writer did not finish within 0.3 s; write it to a file first")
 
 
@@ -150,7 +142,7 @@ def test_a_gold_fifo_with_a_writer_is_read(tmp_path, graph):
     gold = fifo(tmp_path, "gold.json")
     t = threading.Thread(target=lambda: gold.write_text(json.dumps(GOLD), encoding="utf-8"))
     t.start()
-    time.sleep(0.1)
+    time.sleep(0.2)  # the writer waits in open() for a reader
     with no_hang():
         r = runner.invoke(cli, ["eval", str(graph), "--gold", str(gold)])
     t.join()
