@@ -500,8 +500,9 @@ def build(
     left None are looked for as date, id and title); `shard` ("I/N") builds every N-th speech
     from the I-th; `scheduler` (tcp://HOST:PORT) extracts on that Dask cluster's workers.
     `dates` is a CSV of file,date giving each speech's date. An `output` path that is one of the
-    inputs is refused before anything is read. `total` is called with the number of speeches
-    once all are read, `progress` with each speech as it is done. `ner` is the trained name model
+    inputs, the lexicon or the dates file (the same file by any path) is refused before anything
+    is read. `total` is called with the number of speeches once all are read, `progress` with
+    each speech as it is done. `ner` is the trained name model
     read beside the rules: "lac" (Baidu's LAC, the default) or "none" (the rules alone, faster)."""
     from speechkg.graph.build import pipeline
     from speechkg.graph.rdf.output import check_output
