@@ -78,3 +78,17 @@ def test_a_gold_files_values_in_an_error_are_escaped(tmp_path):
     assert r.exit_code == 1
     assert_safe(r.output)
     assert r.output.startswith(f'Error: {gold}: entities[0]: type "\\x9b2J\\u202eBody" is not one of ')
+
+
+@pytest.mark.defect("B8")
+def test_a_library_error_is_printable_for_api_users_too(tmp_path):
+    """What a program using the library prints or logs of an error is as safe as what the CLI prints."""
+    from speechkg import api
+    from speechkg.graph.errors import InputError
+
+    f = tmp_path / "s\x1b[2J\u202e.txt"
+    f.write_bytes(b"\x00")
+    with pytest.raises(InputError) as exc:
+        api.build(f)
+    assert_safe(str(exc.value))
+    assert str(exc.value) == f"{printable(str(f))}: looks like a binary file, not text; give a .txt speech"
