@@ -202,8 +202,6 @@ class Corpus:
             raise InputError(f"{self.name}: its header is not a CSV row ({first_line(exc)[:100]})") from None
         if header is None:
             raise InputError(f"{self.name}: empty; a CSV corpus needs a header row and a row per speech")
-        if header and header[0].startswith("\ufeff"):
-            header[0] = header[0][1:]
         missing = [
             w for w in ("text", "date", "id", "title") if self.fields.required(w) and self.fields.name(w) not in header
         ]
