@@ -523,15 +523,19 @@ def build(
     left None are looked for as date, id and title); `shard` ("I/N") builds every N-th speech
     from the I-th; `scheduler` (tcp:// or tls://HOST:PORT) extracts on that Dask cluster's workers.
     `dates` is a CSV of file,date giving each speech's date. An `output` path that is one of the
-    inputs is refused before anything is read. `total` is called with the number of speeches
-    once all are read, `progress` with each speech as it is done. `ner` is the trained name model
+    inputs, the lexicon or the dates file (the same file by any path) is refused before anything
+    is read. `total` is called with the number of speeches once all are read, `progress` with
+    each speech as it is done. `ner` is the trained name model
     read beside the rules: "lac" (Baidu's LAC, the default) or "none" (the rules alone, faster)."""
     from speechkg.graph.build import pipeline
+    from speechkg.graph.rdf.output import check_output
     from speechkg.graph.read.corpus import Fields
     from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, max_bytes_of
     from speechkg.graph.read.reader import read_dates
 
     paths = [str(inputs)] if isinstance(inputs, (str, Path)) else [str(p) for p in inputs]
+    if output:  # the dates are read first: an output that is their file is refused before
+        check_output(str(output), [str(f) for f in (dates, lexicon) if f])
     result = pipeline.build(
         paths,
         date=_date(date),

@@ -14,6 +14,7 @@ from speechkg.graph.extract.ner import DEFAULT_MODEL, MODEL_NAMES
 from speechkg.graph.model import PERIODS
 from speechkg.graph.query.formats import output_formats
 from speechkg.graph.rdf.formats import FORMATS
+from speechkg.graph.text import printable
 
 
 def _date(ctx, param, value):
@@ -94,6 +95,11 @@ def _as_json(help: str):
     return click.option("--json", "as_json", is_flag=True, help=help)
 
 
+def _tell(kind: str, text: str) -> None:
+    """A `Warning:`, `Skipped:` or `Note:` line on standard error, its user data made printable."""
+    click.echo(f"{kind}: {printable(text)}", err=True)
+
+
 class _Terminated(BaseException):
     """SIGTERM, raised in the main thread so that cleanup (temporary files) runs."""
 
@@ -114,7 +120,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SpeechKGError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
         except (MemoryError, RecursionError) as exc:  # exhaustion outside one file's work
             what = "out of memory" if isinstance(exc, MemoryError) else "too deeply nested"
             click.echo(f"Error: {what} ({type(exc).__name__}); the command stopped before its end", err=True)
@@ -130,7 +136,7 @@ class _Group(click.Group):
         except Exception as exc:  # a bug: one line, and the traceback only when asked for
             if os.environ.get("SPEECHKG_DEBUG"):
                 raise
-            detail = next(iter(str(exc).splitlines()), "")[:300]
+            detail = printable(next(iter(str(exc).splitlines()), "")[:300])
             click.echo(
                 f"Error: internal error ({type(exc).__name__}: {detail}); nothing was written. "
                 "Run again with SPEECHKG_DEBUG=1 for the traceback and report it",
@@ -305,9 +311,9 @@ def build(
             bar.__exit__(None, None, None)
     say = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
     for w in kg.warnings:
-        say(f"Warning: {w}")
+        say(f"Warning: {printable(w)}")
     for _path, why in kg.skipped:  # an error: said even when quiet
-        click.echo(f"Skipped: {why}", err=True)
+        _tell("Skipped", why)
     speeches, ents, rels = kg.counts()
     if output:
         kg.serialize(output, fmt, release=not store_dir)  # unless the store still needs each speech
@@ -341,18 +347,14 @@ def load(graphs, store_dir, replace):
 
     Example: speechkg load corpus.nq --store corpus.db
     """
-    from speechkg.graph.rdf import oxstore
+    from speechkg.graph.rdf import loading
 
     loaded = []
     try:
-        r = oxstore.load_graphs(store_dir, list(graphs), replace=replace, done=loaded.append)
+        r = loading.load_graphs(store_dir, list(graphs), replace=replace, done=loaded.append)
     except (KeyboardInterrupt, _Terminated) as exc:
         word, code = ("interrupted", 130) if isinstance(exc, KeyboardInterrupt) else ("terminated", 143)
-        click.echo(
-            f"Error: {word}; {len(loaded)} of the {len(graphs)} file(s) were loaded whole, the store may "
-            "hold part of the next: load them again (each graph loaded replaces itself)",
-            err=True,
-        )
+        click.echo(f"Error: {word}; {loading.load_stopped(store_dir, len(loaded), len(graphs), replace)}", err=True)
         sys.exit(code)
     how = " (the store emptied first)" if replace else f" ({r.replaced} replaced)" if r.replaced else ""
     click.echo(f"{r.graphs} graph(s) from {r.files} file(s), {r.quads} quads → store {store_dir}{how}", err=True)
@@ -429,7 +431,7 @@ def query(args, query_file, saved, params, store_dir, fmt, timeout, max_memory, 
 
     hint = engines.store_hint(files)
     if hint:
-        click.echo(f"Note: {hint}", err=True)
+        _tell("Note", hint)
     kg = api.open_graph(files, store_dir=store_dir)
     with kg.query_result(
         text,
@@ -514,7 +516,6 @@ def stats(graph, top):
     Example: speechkg stats seed.ttl
     """
     from speechkg import api
-    from speechkg.graph.text import printable
 
     s = api.load(graph).stats(top=top)
     click.echo(f"speeches: {s.speeches}  triples: {s.triples}")
@@ -641,15 +642,15 @@ def serve(graph, host, port, timeout, max_memory, location):
 
     kg = api.load(graph)
     if location and endpoint.check_location(location):
-        click.echo(
-            f"Warning: {location} is an existing Oxigraph store: the graphs are added to it, "
+        _tell(
+            "Warning",
+            f"{location} is an existing Oxigraph store: the graphs are added to it, "
             "each named graph replacing its namesake",
-            err=True,
         )
     server = kg.endpoint(host=host, port=port, timeout=timeout, max_memory=max_memory, location=location)
     warning = endpoint.exposure_warning(host)
     if warning:
-        click.echo(f"Warning: {warning}", err=True)
+        _tell("Warning", warning)
     click.echo(f"SPARQL endpoint on {endpoint.url_for(host, endpoint.port_of(server))} (Ctrl-C to stop)", err=True)
     try:
         code = endpoint.serve(server)
@@ -819,7 +820,7 @@ def _trend(graph, store_dir, entities, type_, top, by, per_10k, output, raw=Fals
     result = kg.trend(entities, type=type_, top=top, by=by, per_10k=per_10k)
     note = result.note()
     if note:
-        click.echo(f"Note: {note}", err=True)
+        _tell("Note", note)
     charts.write(result, output, graph, raw=raw)
     if output != "-":
         click.echo(

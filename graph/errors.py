@@ -1,8 +1,16 @@
 """The library's exceptions; cli.py turns each into a one-line `Error: …` message."""
 
+from speechkg.graph.text import printable
+
 
 class SpeechKGError(Exception):
-    """Base class: a problem with the user's input or environment, not a bug."""
+    """Base class: a problem with the user's input or environment, not a bug. Its message, which
+    may quote file names, keys and labels, reads with the characters a terminal acts on (ESC,
+    CR, C1 controls, bidirectional overrides) escaped (graph.text.printable), wherever it is
+    printed or logged."""
+
+    def __str__(self) -> str:
+        return printable(super().__str__())
 
 
 class InputError(SpeechKGError):

@@ -78,13 +78,22 @@ def norm(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", str(text)) if c not in _DROP)
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: what a terminal acts on: C0 and C1 controls and DEL (ESC, CR, BEL, CSI …), and the marks and
+#: overrides that reorder the text after them (bidirectional embeddings, overrides, isolates)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
 
 
 def printable(s: str) -> str:
-    """Text for a terminal: control characters (ESC, BEL, …, which could drive the terminal)
-    shown as \\x1b and the like. Every table printed to a terminal goes through this."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", s)
+    """Text for a terminal: control characters (ESC, BEL, …, which could drive the terminal) and
+    bidirectional overrides (which could disguise what follows) shown as \\x1b, \\u202e and the
+    like. Every table printed to a terminal, and every message (which quotes file names, keys
+    and labels), goes through this."""
+    return _CONTROL.sub(_escape, s)
 
 
 def width(s: str) -> int:

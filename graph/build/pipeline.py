@@ -214,6 +214,10 @@ def _keep_extracted(
         result.skipped.append((path, why))
 
 
+#: the bad rows of a corpus reported one line each; the others are counted
+BAD_ROWS_LISTED = 20
+
+
 class _Reader:
     """The speeches of a build's inputs, in order: a file is one input, and so is each row of a
     corpus (see read.corpus.Corpus). Rows are read one at a time, each within its time limit; a
@@ -237,6 +241,7 @@ class _Reader:
         self.max_bytes, self.keep_going, self.file_timeout = max_bytes, keep_going, file_timeout
         self.fields, self.shard = fields, shard
         self.count = 0  # inputs seen: files, and rows of corpora
+        self.bad = 0  # bad rows of the corpus being read
         self.owned = 0  # of them, this shard's
         self.names = {source: display_name(path) for path, source in paths if not is_corpus(path)}
 
@@ -281,6 +286,18 @@ class _Reader:
         return speeches
 
     def _rows(self, path: str, source: str, alone: bool) -> Iterator[tuple[str, Speech]]:
+        """The speeches of a corpus's rows; of its bad rows, the first BAD_ROWS_LISTED are
+        reported one line each and the others counted in one line (a corpus of a million bad
+        rows would hold a million messages)."""
+        self.bad = 0
+        yield from self._corpus_rows(path, source, alone)
+        if self.bad > BAD_ROWS_LISTED:
+            more = self.bad - BAD_ROWS_LISTED
+            self.result.skipped.append(
+                (path, f"{display_name(path)}: {more:,} more bad rows, not listed (the first {BAD_ROWS_LISTED} are)")
+            )
+
+    def _corpus_rows(self, path: str, source: str, alone: bool) -> Iterator[tuple[str, Speech]]:
         corpus = Corpus(
             path, source, self.fields, self.max_bytes, date_for=lambda name: self.date or self.dates.get(name)
         )
@@ -321,7 +338,11 @@ class _Reader:
             if not self._mine():
                 continue
             if row.speech is None:
-                self._skip(path, row.error or f"{row.where}: cannot be read")
+                self.bad += 1
+                if self.bad <= BAD_ROWS_LISTED:
+                    self._skip(path, row.error or f"{row.where}: cannot be read")
+                elif not self.keep_going:
+                    raise InputError(row.error or f"{row.where}: cannot be read")
             else:
                 for part in in_parts(row.speech, self.result.warnings):
                     yield path, part

@@ -21,6 +21,7 @@ from speechkg.graph.errors import InputError
 from speechkg.graph.extract import rules
 from speechkg.graph.extract.ner import DEFAULT_MODEL
 from speechkg.graph.model import Doc, Mention
+from speechkg.graph.read.files import read_text
 from speechkg.ontology.namespace import ENTITY_TYPES
 
 BUILTIN = Path(__file__).with_name("data") / "lexicon.tsv"
@@ -137,12 +138,7 @@ def load_user(path: str | Path) -> Lexicon:
     """A user lexicon: CSV with columns label,type,aliases (aliases |-separated), or YAML:
     a list of {label, type, aliases: [...]}."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such lexicon file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: cannot read the lexicon ({exc})") from None
+    text = read_text(p, "lexicon file")
     if p.suffix.lower() in (".yaml", ".yml"):
         return Lexicon(_yaml_entries(p, text))
     return Lexicon(_csv_entries(p, text))
@@ -160,15 +156,40 @@ def _yaml_entries(p: Path, text: str) -> list[Entry]:
         raise InputError(f"{p}: expected a list of entries with label, type, aliases")
     if len(rows) > MAX_ENTRIES:
         raise InputError(f"{p}: {len(rows):,} entries is over the {MAX_ENTRIES:,} a lexicon may hold")
-    entries = []
-    for n, row in enumerate(rows, 1):
-        if not isinstance(row, dict) or "label" not in row or "type" not in row:
-            raise InputError(f"{p}: entry {n} needs a label and a type")
-        aliases = row.get("aliases") or []
-        if isinstance(aliases, str):
-            aliases = aliases.split("|")
-        entries.append(_entry(str(row["type"]), str(row["label"]), [str(a) for a in aliases], f"{p}: entry {n}"))
-    return entries
+    return [_yaml_entry(row, f"{p}: entry {n}") for n, row in enumerate(rows, 1)]
+
+
+def _yaml_entry(row: object, where: str) -> Entry:
+    """One entry of a YAML lexicon: {label, type, aliases}, each a string (aliases: a list of
+    strings, or one string of |-separated ones); anything else is named in one line."""
+    if not isinstance(row, dict) or "label" not in row or "type" not in row:
+        raise InputError(f"{where} needs a label and a type")
+    for key in ("label", "type"):
+        if not isinstance(row[key], str):
+            raise InputError(f"{where}: {key!r} must be a string, not {_yaml_kind(row[key])}")
+    aliases = row.get("aliases")
+    if aliases is None:
+        aliases = []
+    elif isinstance(aliases, str):
+        aliases = aliases.split("|")
+    elif not isinstance(aliases, list):
+        raise InputError(f"{where}: 'aliases' must be a list of strings or one string, not {_yaml_kind(aliases)}")
+    for i, alias in enumerate(aliases, 1):
+        if not isinstance(alias, str):
+            raise InputError(f"{where}: aliases[{i}] must be a string, not {_yaml_kind(alias)}")
+    return _entry(row["type"], row["label"], aliases, where)
+
+
+def _yaml_kind(value: object) -> str:
+    """What a YAML value is, for a message: "a number", "null", "a list", "a mapping", …"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    kinds = {list: "a list", dict: "a mapping"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 def _csv_entries(p: Path, text: str) -> list[Entry]:

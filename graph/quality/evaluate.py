@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from rdflib import RDF, RDFS, SKOS, Dataset
 
 from speechkg.graph.errors import InputError
 from speechkg.graph.rdf.rows import Entity, Rows
+from speechkg.graph.read.files import read_text
 from speechkg.graph.text import norm
 from speechkg.ontology.namespace import ENTITY_TYPES, SKG
 from speechkg.ontology.types import CORE_TYPES
@@ -65,13 +67,12 @@ def _f1(p: float, r: float) -> float:
 
 def load_gold(path: str | Path) -> dict:
     """Read a gold JSON file and check its shape (see `check_gold`)."""
+    text = read_text(path, "gold file")
     try:
-        gold = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such gold file") from None
+        gold = json.loads(text)
     except RecursionError:
         raise InputError(f"{path}: not a readable gold JSON file (nested too deeply)") from None
-    except (OSError, ValueError) as exc:
+    except ValueError as exc:
         raise InputError(f"{path}: not a readable gold JSON file ({exc})") from None
     return check_gold(gold, str(path))
 
@@ -296,13 +297,11 @@ def read_plan(set_dir: str | Path) -> list[SetText]:
     each with texts/NAME.txt and gold/NAME.json; an InputError names the first problem."""
     root = Path(set_dir)
     plan = root / "plan.tsv"
-    try:
-        lines = plan.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+    if not plan.exists():
         what = "no plan.tsv (an annotated set has plan.tsv, texts/ and gold/)" if root.is_dir() else "no such folder"
-        raise InputError(f"{root}: {what}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{plan}: cannot read the plan ({exc})") from None
+        raise InputError(f"{root}: {what}")
+    _inside(root, plan, str(root))
+    lines = read_text(plan, "plan").splitlines()
     out: list[SetText] = []
     for n, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
@@ -321,12 +320,21 @@ def read_plan(set_dir: str | Path) -> list[SetText]:
             raise InputError(f"{plan}: line {n}: {_shown(name)} is listed twice")
         item = SetText(name, day, root / "texts" / f"{name}.txt", root / "gold" / f"{name}.json")
         for path in (item.text, item.gold):
-            if not path.is_file():
+            if not path.exists():
                 raise InputError(f"{plan}: line {n}: {path} is missing")
+            _inside(root, path, f"{plan}: line {n}")
         out.append(item)
     if not out:
         raise InputError(f"{plan}: no texts listed (lines of name, source, date)")
     return out
+
+
+def _inside(root: Path, path: Path, where: str) -> None:
+    """InputError unless `path`, its symlinks followed, is inside the set's folder `root`: a set
+    names its files, and reads nothing outside itself."""
+    top, real = os.path.realpath(root), os.path.realpath(path)
+    if os.path.commonpath([top, real]) != top:
+        raise InputError(f"{where}: {path} leads out of the set (to {real}); copy the file into the set")
 
 
 def evaluate_set(set_dir: str | Path) -> SetReport:

@@ -307,8 +307,6 @@ class _Chunked:
         from speechkg.graph.rdf.parse import refuse_hostile
 
         p = Path(path)
-        if not p.is_file():
-            raise _Unreadable(path)
         fmt = refuse_hostile(p)
         bnodes: dict[str, object] = {}  # anonymous blank nodes get new ids in each read: numbered in order
 

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -61,10 +60,21 @@ _READ_ATTEMPTS = 6
 
 
 def check_store(path: str | Path) -> None:
-    """GraphFileError unless a store (a directory) is at `path`."""
+    """GraphFileError unless a store (a directory) is at `path`, and complete: no `load` into it
+    was stopped part-way (see loading.load_graphs)."""
     p = Path(path)
     if not p.is_dir():
         raise GraphFileError(f"{p}: no store here; create one with `speechkg build … --store {p}`")
+    if (p / INCOMPLETE).exists():
+        raise GraphFileError(
+            f"{p}: a `speechkg load` into this store did not finish (it was stopped or killed), so the "
+            "store may hold part of what it was loading; load the files again (with --replace to start from empty)"
+        )
+
+
+#: the file a `load` puts in the store's directory before it changes the store, and removes
+#: once the store holds everything it loads: while it is there, the store reads as incomplete
+INCOMPLETE = "SPEECHKG-LOAD-INCOMPLETE"
 
 
 def _ox(t):
@@ -120,7 +130,7 @@ def add_quads(store: ox.Store, quads, done: Callable[[], None] | None = None) ->
         data = " .\n".join(f"{s} {p} {o}" for s, p, o in terms)
         # one update, one transaction: the speech's old share goes and its new one comes together;
         # terms are written by pyoxigraph (validated IRIs, escaped literals): nothing is pasted raw
-        store.update(f"{_REMOVE.format(g=g)} ;\nINSERT DATA {{\n{data} .\nGRAPH {g} {{\n{data} .\n}} }}")
+        store.update(f"{REMOVE_GRAPH.format(g=g)} ;\nINSERT DATA {{\n{data} .\nGRAPH {g} {{\n{data} .\n}} }}")
         n += len(terms)
         if done is not None:
             done()
@@ -129,7 +139,7 @@ def add_quads(store: ox.Store, quads, done: Callable[[], None] | None = None) ->
 
 
 #: a named graph removed, and from the default graph the triples no other graph holds
-_REMOVE = (
+REMOVE_GRAPH = (
     "DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} "
     "FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER(?h != {g}) }} }} ;\nDROP SILENT GRAPH {g}"
 )
@@ -145,7 +155,7 @@ BATCH_BYTES = 64 * 2**20
 def add_nquads(store: ox.Store, graphs: Iterable[tuple[str, bytes]], done: Callable[[], None] | None = None) -> int:
     """Speeches as (graph name, its N-Quads lines, as store.nquads_by_graph makes them) into the
     store with Oxigraph's bulk loader, each named graph replacing its namesake, with the default
-    graph kept the merge of the named graphs: the store `load_graphs` makes of the same N-Quads
+    graph kept the merge of the named graphs: the store `loading.load_graphs` makes of the same N-Quads
     (and add_quads of the same quads), in a fraction of the time and memory.
 
     Speeches go in batches of about BATCH_BYTES: the batch's speeches already in the store are
@@ -176,7 +186,7 @@ def _load_batch(store: ox.Store, batch: list[tuple[str, bytes]], done: Callable[
         for name, _ in batch:
             g = ox.NamedNode(name)
             if store.contains_named_graph(g):
-                store.update(_REMOVE.format(g=g))
+                store.update(REMOVE_GRAPH.format(g=g))
         lines = [data for _, data in batch]
         # the default graph's pass is lenient (IRIs not checked again): its terms are those just loaded
         for chunks, lenient in ((lines, False), (map(_in_default_graph, lines), True)):
@@ -257,7 +267,7 @@ def load_files(paths: list[str]) -> ox.Store:
     """Graph files into an in-memory Oxigraph store (strict parsers; fast for big files)."""
     store = ox.Store()
     for path in paths:
-        with _reading(path) as quads:  # every triple into the default graph: the store is a set, so the merge
+        with reading(path) as quads:  # every triple into the default graph: the store is a set, so the merge
             store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     return store
 
@@ -275,7 +285,7 @@ def iter_triples(
     wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates}
     kinds = None if classes is None else {ox.NamedNode(c) for c in classes}
     for path in paths:
-        with _reading(path, lenient=True) as quads:
+        with reading(path, lenient=True) as quads:
             for q in quads:
                 p = q.predicate
                 if p == rdf_type:
@@ -291,21 +301,19 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @contextmanager
-def _reading(path: str, lenient: bool = False) -> Iterator[Iterator[ox.Quad]]:
+def reading(path: str, lenient: bool = False, rename_blank_nodes: bool = False) -> Iterator[Iterator[ox.Quad]]:
     """The quads of one graph file, with a GraphFileError for a missing or unreadable file."""
     p = Path(path)
-    if not p.is_file():
-        raise GraphFileError(f"{p}: no such graph file")
     fmt = refuse_hostile(p)  # Oxigraph expands XML entities too
     try:
-        yield ox.parse(path=str(p), format=OX_FORMATS[fmt], lenient=lenient)
+        yield ox.parse(path=str(p), format=OX_FORMATS[fmt], lenient=lenient, rename_blank_nodes=rename_blank_nodes)
     except MemoryError as exc:  # Oxigraph's parsers read no token (a literal) over 16 MiB
-        raise _unreadable(p, fmt, exc, "split the file's long values") from None
+        raise unreadable(p, fmt, exc, "split the file's long values") from None
     except Exception as exc:  # noqa: BLE001 — the parsers raise several types
-        raise _unreadable(p, fmt, exc, "check the file or its suffix") from None
+        raise unreadable(p, fmt, exc, "check the file or its suffix") from None
 
 
-def _unreadable(p: Path, fmt: str, exc: BaseException, then: str) -> GraphFileError:
+def unreadable(p: Path, fmt: str, exc: BaseException, then: str) -> GraphFileError:
     """The one-line error for a graph file Oxigraph's parser stopped on (a MemoryError: a token
     over its 16 MiB, or memory short), ending with what to do."""
     why = first_line(exc)[:200] + (
@@ -324,130 +332,6 @@ def is_large(paths: list[str]) -> bool:
     return total > LARGE
 
 
-@dataclass
-class Loaded:
-    """What `load_graphs` put into a store: files, speech graphs (of which `replaced` were
-    there before), quads read."""
-
-    files: int = 0
-    graphs: int = 0
-    replaced: int = 0
-    quads: int = 0
-
-
-@dataclass
-class _Scan:
-    """A graph file read once before anything is stored: its format, its named graphs, and the
-    graph its triples go to when it has none (a triples-only file)."""
-
-    path: str
-    fmt: str
-    graphs: set[str] = field(default_factory=set)
-    into: str | None = None
-    quads: int = 0
-
-
-_SPEECH = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://w3id.org/speechkg#Speech")
-
-
-def _scan(path: str) -> _Scan:
-    """Parse a graph file whole (Oxigraph's strict parser), so that a bad one is refused before
-    the store changes: its named graphs; for a file of triples only (Turtle, N-Triples, RDF/XML,
-    or TriG without graphs), its speech's graph if it holds one speech, else the file's own
-    (as `speechkg query` names it); a file mixing triples outside any graph with named graphs
-    is refused."""
-    p = Path(path)
-    if not p.is_file():
-        raise GraphFileError(f"{p}: no such graph file")
-    fmt = refuse_hostile(p)
-    scan = _Scan(str(p), fmt)
-    speeches: set[str] = set()
-    loose = 0
-    try:
-        for q in ox.parse(path=str(p), format=OX_FORMATS[fmt]):
-            scan.quads += 1
-            g = q.graph_name
-            if isinstance(g, ox.DefaultGraph):
-                loose += 1
-                if (
-                    isinstance(q.subject, ox.NamedNode)
-                    and q.predicate.value == _SPEECH[0]
-                    and isinstance(q.object, ox.NamedNode)
-                    and q.object.value == _SPEECH[1]
-                ):
-                    speeches.add(q.subject.value)
-            elif isinstance(g, ox.NamedNode):
-                scan.graphs.add(g.value)
-            else:
-                raise GraphFileError(
-                    f"{p}: a graph is named by a blank node ({g}); speechkg names each speech's graph by its IRI"
-                )
-    except GraphFileError:
-        raise
-    except Exception as exc:  # noqa: BLE001 — the parsers raise several types; MemoryError too
-        raise _unreadable(p, fmt, exc, "nothing was loaded") from None
-    if loose and scan.graphs:
-        raise GraphFileError(
-            f"{p}: {loose:,} triples are outside any named graph, beside {len(scan.graphs):,} "
-            "named graphs; load graphs as `speechkg build` writes them (each speech in its "
-            "own graph, or a file of triples); nothing was loaded"
-        )
-    if loose:
-        scan.into = next(iter(speeches)) if len(speeches) == 1 else p.resolve().as_uri()
-        scan.graphs.add(scan.into)
-    return scan
-
-
-def load_graphs(
-    store_dir: str | Path, paths: list[str], replace: bool = False, done: Callable[[str], None] | None = None
-) -> Loaded:
-    """Graph files as written by `speechkg build` into the on-disk store at `store_dir`, each
-    named graph (a speech) whole, with the store's default graph kept the merge of its named
-    graphs, as `build --store` keeps it (see add_quads): the same speeches give the same store.
-
-    Every file is parsed first; a bad one (or a graph in two files) is an error before the
-    store changes. Then `replace` empties the store, or else each graph loaded that the store
-    already holds is removed with its share of the default graph (one transaction each).
-    Then each file is bulk-loaded (Oxigraph's bulk loader: fast, no transaction), its triples
-    into their named graph and into the default graph; `done` is called with each file's path
-    once it is in."""
-    if not paths:
-        raise GraphFileError("no graph file given; name the files `speechkg build` wrote")
-    _check_target(Path(store_dir))
-    scans = [_scan(p) for p in paths]
-    owner: dict[str, str] = {}
-    for scan in scans:
-        for g in scan.graphs:
-            if g in owner:
-                raise GraphFileError(
-                    f"{owner[g]} and {scan.path} both hold the graph <{g[:200]}>; load one "
-                    "of them (a speech's graph is replaced when loaded again); nothing was loaded"
-                )
-            owner[g] = scan.path
-    store = open_store(store_dir)
-    result = Loaded(files=len(scans), graphs=len(owner), quads=sum(s.quads for s in scans))
-    if replace:
-        store.clear()
-    else:
-        for name in sorted(owner):
-            g = ox.NamedNode(name)
-            if store.contains_named_graph(g):
-                store.update(_REMOVE.format(g=g))
-                result.replaced += 1
-    for scan in scans:
-        try:
-            store.bulk_extend(_with_default(scan))
-        except (OSError, SyntaxError, ValueError) as exc:  # the disk full, or the file changed since it was read
-            raise OutputError(
-                f"{store_dir}: loading {scan.path} failed ({first_line(exc)[:200]}); the store may hold "
-                "part of it: load the files again (each graph loaded replaces itself)"
-            ) from None
-        if done is not None:
-            done(scan.path)
-    store.flush()
-    return result
-
-
 def directory_kind(p: Path) -> str:
     """What a store's directory is now: "missing", "empty", "store" (an Oxigraph store's
     files), "file" or "other" (a directory holding anything else); OSError if it cannot be read."""
@@ -461,29 +345,3 @@ def directory_kind(p: Path) -> str:
     if "CURRENT" in names and any(n.startswith("OPTIONS-") or n.endswith(".sst") for n in names):
         return "store"
     return "other"
-
-
-def _check_target(p: Path) -> None:
-    """OutputError unless `p` is missing, an empty directory or an Oxigraph store (a store's
-    files would be mixed with whatever else a directory holds)."""
-    try:
-        kind = directory_kind(p)
-    except OSError as exc:
-        raise OutputError(f"{p}: cannot read it ({exc.strerror})") from None
-    if kind == "file":
-        raise OutputError(f"{p}: is a file; give a store's directory (new, empty or a store)")
-    if kind == "other":
-        raise OutputError(
-            f"{p}: is not empty and is not an Oxigraph store; give a new or empty directory "
-            "(its files would be mixed with the store's)"
-        )
-
-
-def _with_default(scan: _Scan):
-    """Each quad of the file in its named graph, and its triple in the default graph."""
-    into = ox.NamedNode(scan.into) if scan.into else None
-    default = ox.DefaultGraph()
-    for q in ox.parse(path=scan.path, format=OX_FORMATS[scan.fmt], rename_blank_nodes=True):
-        s, p, o = q.subject, q.predicate, q.object
-        yield ox.Quad(s, p, o, into or q.graph_name)
-        yield ox.Quad(s, p, o, default)

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph
 from rdflib.namespace import NamespaceManager
 
-from speechkg.graph.errors import GraphFileError, ResourceError
+from speechkg.graph.errors import GraphFileError, InputError, ResourceError
 from speechkg.graph.rdf.formats import REGISTRY, format_for
 from speechkg.ontology.namespace import bind_prefixes
 
@@ -134,7 +134,15 @@ class _XMLProlog(Exception):
 
 def refuse_hostile(path: str | Path) -> str:
     """The format of a graph file (by its suffix), once what every reader refuses before parsing
-    is ruled out: JSON-LD naming a remote context, XML declaring entities."""
+    is ruled out: a missing file, anything but a regular file (a FIFO, a device, a directory:
+    the parsers would wait on it or read it for ever), JSON-LD naming a remote context, XML
+    declaring entities. Every command's reading of a graph file begins here."""
+    from speechkg.graph.read.files import check_regular
+
+    try:
+        check_regular(path, "graph file")
+    except InputError as exc:
+        raise GraphFileError(str(exc)) from None
     fmt = format_for(str(path))
     if fmt == "jsonld":
         refuse_remote_contexts(path)
@@ -214,18 +222,25 @@ def _parse_jsonld(ds: Dataset, path: Path) -> None:
 def load(paths: list[str] | str) -> Dataset:
     """Graph files (any format rdflib reads, by suffix) → one Dataset; named graphs kept.
 
+    Files larger together than oxstore.LARGE are read with Oxigraph's strict parsers, as `query`
+    reads them (oxstore.is_large is the one rule for every command), smaller ones with rdflib.
+
     A file's prefixes are not kept (past the first few, see _FewPrefixes); XML files that
     declare entities are refused (refuse_xml_entities), JSON-LD ones that name a remote context
     too (refuse_remote_contexts)."""
+    from speechkg.graph.rdf import oxstore
+
     if isinstance(paths, str):
         paths = [paths]
     ds = Dataset(default_union=True)
     bind_prefixes(ds)
     ds.default_graph.namespace_manager = _FewPrefixes(ds.default_graph)
+    if oxstore.is_large(paths):
+        for path in paths:
+            _load_with_oxigraph(ds, Path(path))
+        return ds
     for path in paths:
         p = Path(path)
-        if not p.is_file():
-            raise GraphFileError(f"{p}: no such graph file")
         kind = REGISTRY[refuse_hostile(p)]
         fmt = kind.rdflib
         try:
@@ -256,3 +271,26 @@ def load(paths: list[str] | str) -> Dataset:
                 f"{p}: not a readable {fmt} graph ({first[:200]}); check the file or its suffix"
             ) from None
     return ds
+
+
+def _load_with_oxigraph(ds: Dataset, p: Path) -> None:
+    """A graph file into `ds` through Oxigraph's strict parser (oxstore's reading, with its
+    messages): quads into their named graphs, a file of triples into its graph (_graph_name)."""
+    import pyoxigraph as ox
+
+    from speechkg.graph.rdf import oxstore
+    from speechkg.graph.rdf.terms import rdflib_term as term
+
+    with oxstore.reading(str(p), rename_blank_nodes=True) as quads:
+        if REGISTRY[format_for(str(p))].quads:
+            for q in quads:
+                g = q.graph_name
+                target = ds.default_graph if isinstance(g, ox.DefaultGraph) else ds.graph(term(g))
+                target.add((term(q.subject), term(q.predicate), term(q.object)))
+            return
+        g = Graph()
+        for q in quads:
+            g.add((term(q.subject), term(q.predicate), term(q.object)))
+    target = ds.graph(_graph_name(g, p))
+    for t in g:
+        target.add(t)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
-import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -13,6 +11,7 @@ from typing import TYPE_CHECKING
 from speechkg.graph.errors import InputError, first_line
 from speechkg.graph.model import Speech
 from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, display_name, mib
+from speechkg.graph.read.files import bom_of, check_regular
 from speechkg.graph.read.reader import byline_date, guess_title
 
 if TYPE_CHECKING:
@@ -105,27 +104,35 @@ class Corpus:
         import zlib
 
         fh = self._open()
+        self.found = 0
         try:
+            lines = _Lines(_decoded(fh, self))
             csv_file = self.path.lower().endswith((".csv", ".csv.gz"))
-            yield from (self._csv_rows(fh) if csv_file else self._json_rows(fh))
+            yield from (self._csv_rows(lines) if csv_file else self._json_rows(lines))
         except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else first_line(exc)
-            after = f" after row {self.row}; the rows after it were not read" if self.row else ""
-            raise InputError(f"{self.name}: cannot read it{after} ({why})") from None
+            raise InputError(f"{self.name}: cannot read it{self.after} ({why})") from None
         finally:
             fh.close()
+        if not self.found:
+            raise InputError(f"{self.name}: {self._none()}")
+
+    @property
+    def after(self) -> str:
+        """What a problem that stops the file leaves out: "" before the first row."""
+        return f" after row {self.row}; the rows after it were not read" if self.row else ""
+
+    def _none(self) -> str:
+        """Why a corpus gave no row (CSV: its header was read)."""
+        if self.path.lower().endswith((".csv", ".csv.gz")):
+            return "a header and no rows; a CSV corpus holds a header and one row per speech"
+        what = f"no rows, only {self.row:,} blank lines" if self.row else "empty"
+        return f"{what}; a .jsonl corpus holds one JSON object per line"
 
     def _open(self):
         import gzip
 
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            raise InputError(f"{self.name}: no such file") from None
-        except OSError as exc:
-            raise InputError(f"{self.name}: cannot read it ({exc.strerror})") from None
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{self.name}: not a regular file; a corpus is read from a file")
+        check_regular(self.path, "file")
         try:
             raw = open(self.path, "rb")  # noqa: SIM115 — closed by __iter__
         except OSError as exc:
@@ -137,11 +144,12 @@ class Corpus:
     def _over(self) -> str:
         return f"{self.where}: the row is over the {mib(self.max_bytes)} limit; raise it with --max-size"
 
-    def _json_rows(self, fh) -> Iterator[Row]:
+    def _json_rows(self, fh: _Lines) -> Iterator[Row]:
         import json
 
         limit = self.max_bytes
         while True:
+            self.row += fh.skip_blank(_JSON_BLANK)
             line = fh.readline(limit + 2)  # the row, its newline, and one byte to know it is over
             if not line:
                 return
@@ -149,12 +157,12 @@ class Corpus:
             if len(line) > limit + 1 or (len(line) > limit and not line.endswith(b"\n")):
                 while not line.endswith(b"\n") and (line := fh.readline(1 << 20)):
                     pass  # the rest of the row, a chunk at a time
+                self.found += 1
                 yield Row(self.where, error=self._over())
                 continue
-            if self.row == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
             if not line.strip():
                 continue
+            self.found += 1
             try:
                 value = json.loads(line.decode("utf-8"))
             except UnicodeDecodeError:
@@ -171,7 +179,7 @@ class Corpus:
                 continue
             yield self._row(value)
 
-    def _csv_rows(self, fh) -> Iterator[Row]:
+    def _csv_rows(self, fh: _Lines) -> Iterator[Row]:
         import csv
 
         lines = _CsvLines(fh, self.max_bytes)
@@ -181,6 +189,7 @@ class Corpus:
             """The next record, or None; csv's field size limit raised meanwhile only (it is
             global), since _CsvLines bounds the record's size."""
             lines.size = 0
+            fh.skip_blank(_CSV_BLANK)
             old = csv.field_size_limit(self.max_bytes + 1)
             try:
                 return next(reader, None)
@@ -193,8 +202,6 @@ class Corpus:
             raise InputError(f"{self.name}: its header is not a CSV row ({first_line(exc)[:100]})") from None
         if header is None:
             raise InputError(f"{self.name}: empty; a CSV corpus needs a header row and a row per speech")
-        if header and header[0].startswith("\ufeff"):
-            header[0] = header[0][1:]
         missing = [
             w for w in ("text", "date", "id", "title") if self.fields.required(w) and self.fields.name(w) not in header
         ]
@@ -209,9 +216,11 @@ class Corpus:
                 row = record()
             except _TooLong:
                 self.row += 1
+                self.found += 1
                 raise InputError(f"{self._over()}; the rows after it were not read") from None
             except csv.Error as exc:
                 self.row += 1
+                self.found += 1
                 yield Row(self.where, error=f"{self.where}: not a CSV row ({first_line(exc)[:100]})")
                 continue
             if row is None:
@@ -219,6 +228,7 @@ class Corpus:
             if not row:
                 continue  # a blank line
             self.row += 1
+            self.found += 1
             if len(row) != len(header):
                 yield Row(self.where, error=f"{self.where}: {len(row)} fields where the header has {len(header)}")
                 continue
@@ -292,6 +302,115 @@ class _CsvLines:
         if self.size > self.limit:
             raise _TooLong()
         return line.decode("utf-8", "surrogateescape")
+
+
+#: what a blank line holds besides its newline: in JSON lines any whitespace (bytes.strip's), in CSV nothing
+_JSON_BLANK = re.compile(rb"[^ \t\n\r\x0b\x0c]")
+_CSV_BLANK = re.compile(rb"[^\r\n]")
+
+
+class _Lines:
+    """A binary stream's lines, read by blocks of at least BLOCK bytes: `readline(limit)` as a
+    file's, and `skip_blank` that passes a run of blank lines in a few scans of a block (one
+    readline a blank line made 200 MiB of them 128 s)."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, raw) -> None:
+        self.raw, self.buf, self.pos = raw, bytearray(), 0
+
+    def _fill(self) -> bool:
+        """Read more: what one read of the stream gives, up to a block or as much as is held (a
+        long line costs linear time). One read only (read1), so that the lines before a damaged
+        end of a gzip file are had before its error."""
+        del self.buf[: self.pos]
+        self.pos = 0
+        chunk = self.raw.read1(max(self.BLOCK, len(self.buf)))
+        self.buf += chunk
+        return bool(chunk)
+
+    def readline(self, limit: int) -> bytes:
+        """The next line with its newline, or its first `limit` bytes; b"" at the end."""
+        scanned = 0
+        while True:
+            i = self.buf.find(b"\n", self.pos + scanned, self.pos + limit)
+            if i >= 0:
+                end = i + 1
+                break
+            if len(self.buf) - self.pos >= limit:
+                end = self.pos + limit
+                break
+            scanned = len(self.buf) - self.pos
+            if not self._fill():
+                end = len(self.buf)
+                break
+        line = bytes(self.buf[self.pos : end])
+        self.pos = end
+        return line
+
+    def skip_blank(self, content: re.Pattern[bytes]) -> int:
+        """Pass the blank lines ahead (lines with no byte `content` matches), and the blank start
+        of the next line; the number of newlines passed. Blank bytes are never held beyond a block."""
+        n = 0
+        while True:
+            m = content.search(self.buf, self.pos)
+            stop = m.start() if m else len(self.buf)
+            n += self.buf.count(b"\n", self.pos, stop)
+            self.pos = stop
+            if m or not self._fill():
+                return n
+
+
+class _Recoded:
+    """A UTF-16 or UTF-32 stream (its byte-order mark read) as UTF-8 bytes."""
+
+    def __init__(self, raw, encoding: str, head: bytes, corpus: Corpus) -> None:
+        import codecs
+
+        self.raw, self.head, self.encoding, self.corpus = raw, head, encoding, corpus
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+
+    def read1(self, size: int) -> bytes:
+        while True:
+            data, self.head = self.head or self.raw.read1(size), b""
+            try:
+                text = self.decoder.decode(data, final=not data)
+            except UnicodeDecodeError:
+                c = self.corpus
+                raise InputError(
+                    f"{c.name}: bytes that are not {self.encoding.upper()} (its byte-order mark's "
+                    f"encoding){c.after}; save it as UTF-8"
+                ) from None
+            if text or not data:
+                return text.encode("utf-8", "surrogatepass")
+
+
+class _Prefixed:
+    """A stream with bytes already read put back before it."""
+
+    def __init__(self, head: bytes, raw) -> None:
+        self.head, self.raw = head, raw
+
+    def read1(self, size: int) -> bytes:
+        if self.head:
+            data, self.head = self.head, b""
+            return data
+        return self.raw.read1(size)
+
+
+def _decoded(raw, corpus: Corpus):
+    """The corpus's bytes as UTF-8: a UTF-8 byte-order mark dropped, UTF-16 and UTF-32 (by their
+    marks) recoded, anything else as it is (rows that are not UTF-8 are told row by row)."""
+    head = raw.read(4)
+    while len(head) < 4 and (more := raw.read(4 - len(head))):
+        head += more
+    found = bom_of(head)
+    if found is None:
+        return _Prefixed(head, raw)
+    bom, enc = found
+    if enc == "utf-8":
+        return _Prefixed(head[len(bom) :], raw)
+    return _Recoded(raw, enc, head[len(bom) :], corpus)
 
 
 def _has_surrogates(text: str) -> bool:

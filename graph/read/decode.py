@@ -1,12 +1,8 @@
-"""Bytes → text: BOMs, UTF-8, or the encoding charset-normalizer detects (GB18030/GBK, Big5, …);
-files read with checks of size and kind."""
+"""Bytes → text: BOMs, UTF-8, or the encoding charset-normalizer detects (GB18030/GBK, Big5, …)."""
 
 from __future__ import annotations
 
 import math
-import os
-import stat
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from speechkg.graph.errors import InputError
@@ -19,7 +15,9 @@ if TYPE_CHECKING:
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
-_BOMS = (
+#: byte-order marks, longest first (UTF-32's little-endian mark begins with UTF-16's)
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\x00\x00\xfe\xff", "utf-32-be"),
     (b"\xff\xfe", "utf-16-le"),
@@ -52,8 +50,8 @@ def decode(data: bytes, name: str, warnings: list[str] | None = None) -> str:
     finds, or GB18030 when only that gives Chinese text. A guess is reported in `warnings`.
     A NUL anywhere marks a binary file."""
     text = None
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
+    for bom, enc in BOMS:
+        if enc != "utf-8" and data.startswith(bom):  # UTF-8's is read with UTF-8, below
             try:
                 text = data[len(bom) :].decode(enc)
             except UnicodeDecodeError:
@@ -134,58 +132,6 @@ def display_name(name: str) -> str:
     """A file name as text: bytes that are not UTF-8 (which the OS hands over as lone
     surrogates) shown as \\xNN, so the name can be written, hashed and printed."""
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, refusing a missing, unreadable or oversized file, and anything but
-    a regular file or a FIFO that has a writer (a FIFO with none would block for ever)."""
-    name = display_name(str(path))
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
-    if stat.S_ISFIFO(st.st_mode):
-        return _read_fifo(path, name, max_bytes)
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{name}: not a regular file (a device or socket); give a file, or - for standard input")
-    if st.st_size > max_bytes:
-        raise InputError(f"{name}: {mib(st.st_size)} is over the {mib(max_bytes)} limit; raise it with --max-size")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
-
-
-def _read_fifo(path: Path, name: str, max_bytes: int) -> bytes:
-    """A FIFO's bytes, when a process has it open for writing (else an error, never a hang)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
-    try:
-        try:
-            first = os.read(fd, 65536)
-        except BlockingIOError:
-            first = b""  # a writer, no data yet
-        else:
-            if not first:
-                raise InputError(
-                    f"{name}: a FIFO with no process writing to it; start the writer first, or pipe the text to -"
-                )
-        os.set_blocking(fd, True)
-        parts, size = [first], len(first)
-        while chunk := os.read(fd, 1 << 20):
-            parts.append(chunk)
-            size += len(chunk)
-            if size > max_bytes:
-                raise InputError(f"{name}: over the {mib(max_bytes)} limit; raise it with --max-size")
-        return b"".join(parts)
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read it ({exc.strerror})") from None
-    finally:
-        os.close(fd)
 
 
 def mib(n: int) -> str:

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from speechkg.graph.errors import InputError, first_line
-from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, display_name, mib, read_bytes
+from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, display_name, mib
+from speechkg.graph.read.files import read_speech_bytes
 
 if TYPE_CHECKING:
     from bs4.builder import HTMLParserTreeBuilder
@@ -272,7 +273,7 @@ def docx_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None
 
     name = display_name(str(path))
     if data is None:
-        data = read_bytes(Path(path), max_bytes)
+        data = read_speech_bytes(path, max_bytes)
     _check_docx_package(data, name, max_bytes)
     try:
         d = docx.Document(io.BytesIO(data))

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from speechkg.graph.errors import InputError
 from speechkg.graph.model import Speech
-from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, decode, display_name, mib, read_bytes
+from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, decode, display_name, mib
+from speechkg.graph.read.files import read_speech_bytes, read_text
 from speechkg.graph.read.markup import docx_text, html_text
 
 if TYPE_CHECKING:
@@ -53,9 +54,7 @@ def read_dates(path: str | Path) -> dict[str, _dt.date]:
 
     p = Path(path)
     try:
-        rows = list(csv.reader(p.read_text(encoding="utf-8-sig").splitlines()))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{p}: cannot read the dates file ({exc})") from None
+        rows = list(csv.reader(read_text(p, "dates file").splitlines()))
     except csv.Error as exc:
         raise InputError(f"{p}: not a readable dates CSV ({exc}); give file,date lines") from None
     out = {}
@@ -91,7 +90,7 @@ def read_speech(
         p = Path(path)
         if p.is_dir():
             raise InputError(f"{display_name(str(p))}: is a directory; use expand_inputs() for directories")
-        data = read_bytes(p, max_bytes)
+        data = read_speech_bytes(p, max_bytes)
         name = display_name(source or p.name)
         suffix = p.suffix.lower()
         if suffix == ".docx":

@@ -30,16 +30,11 @@ def load_saved(name: str) -> str:
 
 
 def read_query_file(path: str) -> str:
-    """The text of a .rq file (UTF-8); QueryError when it is missing or not UTF-8 text."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise QueryError(f"{path}: cannot read the query file ({exc.strerror})") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise QueryError(f"{path}: the query file is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    """The text of a .rq file (UTF-8, or as its byte-order mark says), read as every file given
+    is (graph.read.files: a regular file or a FIFO with a writer, within a size and a time limit)."""
+    from speechkg.graph.read.files import read_text
+
+    return read_text(path, "query file")
 
 
 def _sparql_string(value: str) -> str:
