@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from speechkg.graph.query.guard import prologue
 from speechkg.graph.query.results import format_result
 from speechkg.graph.query.saved import saved
 from speechkg.graph.rdf.parse import load
+from speechkg.ontology.namespace import SKG
 
 from ..conftest import ROOT
 
@@ -658,3 +660,14 @@ def test_parallel_heavy_queries_stay_within_the_servers_memory(seed_ttl, tmp_pat
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.mark.defect("28")
+def test_the_readme_sparqlwrapper_example_runs(serve_cli, capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## SPARQL") :]
+    section = section[: section.index("\n## ", 1)]
+    (block,) = re.findall(r"```python\n(.*?)```", section, re.S)
+    exec(compile(block.replace(":7878/", f":{serve_cli}/"), "README.md", "exec"), {})  # noqa: S102 — the README's code
+    g = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    assert len(g) == 3 and set(g.objects()) == {SKG.Person}
