@@ -14,6 +14,7 @@ import itertools
 import socket
 import threading
 import urllib.parse
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from speechkg.graph.errors import QueryError, first_line
@@ -25,8 +26,10 @@ from speechkg.graph.query.http import RETRY_AFTER, NotAcceptable, Refused, Site,
 #: largest query accepted, in bytes
 MAX_QUERY_BYTES = 1 << 20
 
-#: connections served at once; more are answered 503 at once (each may hold a request body)
+#: connections served at once, and from one client address; more are answered 503 at once (each
+#: may hold a request body, and a thread)
 MAX_CONNECTIONS = 32
+MAX_CONNECTIONS_PER_CLIENT = 8
 
 #: bytes of an answer held before it is sent: an answer that fits is sent whole, with its
 #: Content-Length (and an error found while it was written gets its own status); a longer one is
@@ -338,13 +341,20 @@ class _Server(ThreadingHTTPServer):
         self.client_timeout = client_timeout
         self.limit_text = f"{query_timeout:g} s" if query_timeout else "no time limit"
         self.admission = Admission(memory_mb=max_memory)
-        self.connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._open: Counter[str] = Counter()  # open connections by client address
+        self._lock = threading.Lock()
         super().__init__(address, _Handler)
         self.site = dataclasses.replace(site, port=self.server_address[1])
 
     def process_request(self, request, client_address) -> None:
-        """Serve the connection in a thread, or answer 503 at once when MAX_CONNECTIONS are open."""
-        if not self.connections.acquire(blocking=False):
+        """Serve the connection in a thread, or answer 503 at once when MAX_CONNECTIONS are open,
+        or MAX_CONNECTIONS_PER_CLIENT from its address (a client that sends slowly holds one)."""
+        with self._lock:
+            mine = self._open[client_address[0]]
+            ok = sum(self._open.values()) < MAX_CONNECTIONS and mine < MAX_CONNECTIONS_PER_CLIENT
+            if ok:
+                self._open[client_address[0]] += 1
+        if not ok:
             body = b"busy: too many connections; try again in a few seconds\n"
             with contextlib.suppress(OSError):
                 request.sendall(
@@ -360,7 +370,10 @@ class _Server(ThreadingHTTPServer):
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self.connections.release()
+            with self._lock:
+                self._open[client_address[0]] -= 1
+                if not self._open[client_address[0]]:
+                    del self._open[client_address[0]]
 
     def server_close(self) -> None:
         self.admission.close()

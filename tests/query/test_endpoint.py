@@ -23,12 +23,13 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
 from speechkg.cli import cli
-from speechkg.graph.query.admission import MAX_PER_CLIENT, MAX_RUNNING
+from speechkg.graph.query.admission import MAX_PER_CLIENT, MAX_RUNNING, resident
 from speechkg.graph.query.endpoint import bind, load_store, oxigraph_binary, port_of
 from speechkg.graph.query.engines import run
 from speechkg.graph.query.guard import prologue
 from speechkg.graph.query.results import format_result
 from speechkg.graph.query.saved import saved
+from speechkg.graph.query.server import MAX_CONNECTIONS_PER_CLIENT
 from speechkg.graph.rdf.parse import load
 from speechkg.ontology.namespace import SKG
 
@@ -533,6 +534,17 @@ def test_one_client_cannot_hold_every_slot(seed_ttl):
             for s in mine:
                 s.close()
         assert wait_for(lambda: children(os.getpid()) <= before, 5)
+        # nor every connection, by opening them and sending nothing
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=20) for _ in range(MAX_CONNECTIONS_PER_CLIENT)]
+        try:
+            status, headers, body = raw(port, *post("ASK { ?s ?p ?o }"))
+            busy = b"busy: too many connections; try again in a few seconds\n"
+            assert (status, headers["retry-after"], body) == (503, "2", busy)
+            status, _, body = raw(port, *post("ASK { ?s ?p ?o }"), source="127.0.0.2")
+            assert (status, json.loads(body)["boolean"]) == (200, True)
+        finally:
+            for s in idle:
+                s.close()
 
 
 @pytest.mark.defect("B11")
@@ -575,14 +587,6 @@ def test_a_client_that_stops_reading_is_dropped(seed_ttl):
                     got += chunk
         assert got.startswith(b"HTTP/1.1 200 OK\r\n") and b"Transfer-Encoding: chunked\r\n" in got
         assert not got.endswith(b"0\r\n\r\n") and len(got) < 40_000_000  # cut off, so that the client knows
-
-
-def resident(pid: int) -> int:
-    """Resident bytes of a process (0 once it is gone)."""
-    try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, IndexError):
-        return 0
 
 
 class MemoryWatch:
