@@ -615,6 +615,8 @@ def serve(graph, host, port, timeout, max_memory, location, cors_origins):
 
     Queries go to http://HOST:PORT/query (a query page is at /); the default graph is the
     union of all graphs. Updates, SERVICE and FROM are refused, as by `speechkg query`.
+    Requests through another host name (DNS rebinding) and from other web pages than the
+    --cors-origin ones are refused.
 
     Example: speechkg serve seed.ttl --port 7878
     """
