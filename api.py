@@ -450,13 +450,17 @@ class KnowledgeGraph:
         timeout: float = 60,
         max_memory: float = 2048,
         location: str | Path | None = None,
+        cors_origins: tuple[str, ...] = (),
     ):
         """A read-only SPARQL 1.1 endpoint of the graph, bound and not yet serving
-        (graph.query.endpoint.serve runs it)."""
+        (graph.query.endpoint.serve runs it): each query within `timeout` seconds, the queries
+        running together within `max_memory` MB; web pages of `cors_origins` may read answers."""
         from speechkg.graph.query import endpoint
 
         store = endpoint.load_store(self.dataset, location)
-        return endpoint.bind(store, host=host, port=port, timeout=timeout, max_memory=max_memory)
+        return endpoint.bind(
+            store, host=host, port=port, timeout=timeout, max_memory=max_memory, cors_origins=tuple(cors_origins)
+        )
 
     def query_result(
         self,

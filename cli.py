@@ -622,18 +622,32 @@ def validate(graph):
     type=click.IntRange(0, 65535),
     help="Port to listen on (0: any free port).",
 )
-@_limits(60, "Stop each query after this many seconds.", "Stop a query when it needs more than this many MB.")
+@_limits(
+    60,
+    "Stop each query after this many seconds.",
+    "Stop queries when together they need more than this many MB (the largest first).",
+)
 @click.option(
     "--location",
     type=click.Path(file_okay=False),
     help="Keep the server's store in this new or empty directory, or add to the "
     "Oxigraph store there (default: in memory).",
 )
-def serve(graph, host, port, timeout, max_memory, location):
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="URL",
+    help="Let web pages of this origin (scheme://host[:port]) query the endpoint and read the answers "
+    "(repeatable; others are refused).",
+)
+def serve(graph, host, port, timeout, max_memory, location, cors_origins):
     """Serve graph files as a read-only SPARQL 1.1 endpoint.
 
     Queries go to http://HOST:PORT/query (a query page is at /); the default graph is the
     union of all graphs. Updates, SERVICE and FROM are refused, as by `speechkg query`.
+    Requests through another host name (DNS rebinding) and from other web pages than the
+    --cors-origin ones are refused.
 
     Example: speechkg serve seed.ttl --port 7878
     """
@@ -647,7 +661,9 @@ def serve(graph, host, port, timeout, max_memory, location):
             f"{location} is an existing Oxigraph store: the graphs are added to it, "
             "each named graph replacing its namesake",
         )
-    server = kg.endpoint(host=host, port=port, timeout=timeout, max_memory=max_memory, location=location)
+    server = kg.endpoint(
+        host=host, port=port, timeout=timeout, max_memory=max_memory, location=location, cors_origins=cors_origins
+    )
     warning = endpoint.exposure_warning(host)
     if warning:
         _tell("Warning", warning)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import faulthandler
+import io
 import math
 import mmap
 import os
@@ -21,8 +22,9 @@ import select
 import signal
 import socket
 import stat
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from speechkg.graph.errors import QueryError
@@ -35,6 +37,9 @@ DEFAULT_MEMORY_MB = 2048
 _PR_SET_PDEATHSIG = 1
 #: longest single wait for the child, in seconds
 _MAX_WAIT = 86_400.0
+#: largest data frame a child writes, and largest read of the pipe, in bytes: what the parent
+#: holds of a streamed output at a time
+_FRAME = _READ = 1 << 16
 
 
 class TimedOut(QueryError):
@@ -121,10 +126,71 @@ def _read_stage(shared: mmap.mmap) -> str:
     return data[: data.find(b"\0")].decode("utf-8", "replace") if b"\0" in data else ""
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _frame(fd: int, kind: bytes, payload: bytes) -> None:
+    """One frame of what a child writes to its parent: a kind byte, a length, the payload."""
+    _write_all(fd, kind + len(payload).to_bytes(8, "big") + payload)
+
+
+class _FrameWriter(io.RawIOBase):
+    """The pipe to the parent, as a binary stream: each write goes as data frames of at most
+    _FRAME bytes, read by the parent as they come (see stream_limited)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        data = bytes(b)
+        for i in range(0, len(data), _FRAME):
+            _frame(self.fd, b"D", data[i : i + _FRAME])
+        return len(data)
+
+
+class Output(io.BufferedWriter):
+    """What a function run by stream_limited writes its output to: bytes, and marks (short texts,
+    such as a content type) that reach the parent in order with them."""
+
+    def mark(self, text: str) -> None:
+        self.flush()
+        _frame(self.raw.fd, b"M", text.encode("utf-8"))
+
+
+def _outcome_of(fn: Callable, stream: Output | None) -> tuple[str, object]:
+    """("value", fn's value), ("memory", None), or ("error", the exception as it pickles)."""
+    try:
+        if stream is None:
+            return ("value", fn())
+        value = fn(stream)
+        stream.flush()
+        return ("value", value)
+    except MemoryError:
+        return ("memory", None)
+    except BaseException as exc:  # noqa: BLE001 — handed back to the parent
+        # only the exception itself: no traceback, cause or context (which libraries that
+        # teach pickle to carry them, such as tblib under dask, would send along, and which
+        # need not unpickle: defusedxml's exceptions do not)
+        exc.__traceback__ = exc.__cause__ = exc.__context__ = None
+        try:
+            pickle.loads(pickle.dumps(exc))
+            return ("error", exc)
+        except Exception:  # an exception that does not pickle: its text
+            return ("error", RuntimeError(str(exc) or type(exc).__name__))
+
+
 def _child(
-    fn: Callable[[], object], memory_mb: float | None, reserved: int, wfd: int, parent: int, shared: mmap.mmap
+    fn: Callable, memory_mb: float | None, reserved: int, wfd: int, parent: int, shared: mmap.mmap, stream: bool
 ) -> None:
-    """The forked child: limit memory, run fn, write the pickled outcome, exit without cleanup."""
+    """The forked child: limit memory, run fn (given an Output when `stream`), write the pickled
+    outcome as the last frame, exit without cleanup."""
     global _stage_map
     code = 0
     try:
@@ -140,25 +206,8 @@ def _child(
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if memory_mb is not None:
             resource.setrlimit(resource.RLIMIT_AS, _memory_limit(memory_mb, reserved))
-        try:
-            outcome = ("value", fn())
-        except MemoryError:
-            outcome = ("memory", None)
-        except BaseException as exc:  # noqa: BLE001 — handed back to the parent
-            # only the exception itself: no traceback, cause or context (which libraries that
-            # teach pickle to carry them, such as tblib under dask, would send along, and which
-            # need not unpickle: defusedxml's exceptions do not)
-            exc.__traceback__ = exc.__cause__ = exc.__context__ = None
-            try:
-                pickle.loads(pickle.dumps(exc))
-                outcome = ("error", exc)
-            except Exception:  # an exception that does not pickle: its text
-                outcome = ("error", RuntimeError(str(exc) or type(exc).__name__))
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
-        while view:
-            n = os.write(wfd, view)
-            view = view[n:]
+        outcome = _outcome_of(fn, Output(_FrameWriter(wfd), _FRAME) if stream else None)
+        _frame(wfd, b"R", pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
     except MemoryError:
         code = 3
     except BaseException:  # noqa: BLE001 — the parent reports that the child died
@@ -167,14 +216,18 @@ def _child(
         os._exit(code)
 
 
-def _client_left(sock: socket.socket) -> bool | None:
-    """True when the peer closed its side, False when it sent more data, None if undecided."""
-    try:
-        return sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-    except BlockingIOError:
-        return None
-    except OSError:
-        return True
+def _frames(chunks: Iterator[bytes]) -> Iterator[tuple[bytes, bytes]]:
+    """The (kind, payload) frames in what a child wrote, each as soon as it is whole."""
+    buf = bytearray()
+    for chunk in chunks:
+        buf += chunk
+        while len(buf) >= 9:
+            end = 9 + int.from_bytes(buf[1:9], "big")
+            if len(buf) < end:
+                break
+            kind, payload = bytes(buf[:1]), bytes(buf[9:end])
+            del buf[:end]
+            yield kind, payload
 
 
 def native_threads() -> bool:
@@ -191,34 +244,43 @@ def native_threads() -> bool:
 
 
 class _Running:
-    """A forked child seen from the parent: the pipe its outcome comes through, the page it tells
-    its stage on, and whether it has been waited for."""
+    """A forked child seen from the parent: its pid, the pipe its output comes through, the page
+    it tells its stage on, and whether it has been waited for. kill() may come from another
+    thread (a server's memory watchdog): it never signals a pid once the child was waited for."""
 
     def __init__(self, pid: int, rfd: int, shared: mmap.mmap) -> None:
         self.pid, self.rfd, self.shared = pid, rfd, shared
         self.reaped = False
+        self._lock = threading.Lock()
 
     def kill(self) -> None:
-        with contextlib.suppress(OSError):
-            os.kill(self.pid, signal.SIGKILL)
+        with self._lock, contextlib.suppress(OSError):
+            if not self.reaped:
+                os.kill(self.pid, signal.SIGKILL)
 
     def reap(self) -> int:
         """Wait for the child to end; its status."""
-        _, status = os.waitpid(self.pid, 0)
-        self.reaped = True
+        with contextlib.suppress(ChildProcessError, OSError):  # ended, not yet waited for: its pid stays its own
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+        with self._lock:
+            _, status = os.waitpid(self.pid, 0)
+            self.reaped = True
         return status
 
-    def collect(self, timeout: float | None, client: socket.socket | None, what: str) -> tuple[list[bytes], int]:
-        """(what the child wrote, its exit status), once it has ended; TimedOut after `timeout`
-        seconds, ClientGone when `client` is closed by its peer first."""
+    def read(self, timeout: float | None, client: socket.socket | None, what: str) -> Iterator[bytes]:
+        """What the child writes, as it comes, until it closes its end; TimedOut after `timeout`
+        seconds, ClientGone when `client` is closed by its peer first (even with bytes of its
+        unread: a pipelined request, the line end some clients send after a POST body)."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        chunks: list[bytes] = []
-        watch: list = [self.rfd] + ([client] if client is not None else [])
+        poll = select.poll()
+        poll.register(self.rfd, select.POLLIN)
+        if client is not None:
+            poll.register(client, select.POLLRDHUP)
         while True:
-            # a day at most per wait: select() takes no timeout past time_t (--timeout 1e10)
+            # a day at most per wait (--timeout 1e10)
             wait = None if deadline is None else min(_MAX_WAIT, max(0.0, deadline - time.monotonic()))
             try:
-                ready, _, _ = select.select(watch, [], [], wait)
+                ready = dict(poll.poll(None if wait is None else math.ceil(wait * 1000)))
             except InterruptedError:
                 continue
             if not ready and deadline is not None and time.monotonic() < deadline:
@@ -231,18 +293,13 @@ class _Running:
                     f"{what} ran past the --timeout of {timeout:g} s{' ' + during if during else ''} and was "
                     "stopped; simplify it or raise --timeout"
                 )
-            if client is not None and client in ready:
-                left = _client_left(client)
-                if left:
-                    raise ClientGone(f"the client left; {what} was stopped")
-                if left is False:
-                    watch.remove(client)
+            if client is not None and client.fileno() in ready:
+                raise ClientGone(f"the client left; {what} was stopped")
             if self.rfd in ready:
-                chunk = os.read(self.rfd, 1 << 20)
+                chunk = os.read(self.rfd, _READ)
                 if not chunk:
-                    break
-                chunks.append(chunk)
-        return chunks, self.reap()
+                    return
+                yield chunk
 
     def close(self) -> str:
         """Close the pipe, kill and wait for the child unless it was waited for; the stage it
@@ -251,7 +308,7 @@ class _Running:
         if not self.reaped:
             self.kill()
             with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
+                self.reap()
         during = _read_stage(self.shared)
         self.shared.close()
         return during
@@ -289,6 +346,30 @@ def _failure(kind: str, status: int, memory_mb: float | None, reserved: int, wha
     return QueryError(f"{what} stopped unexpectedly ({how}); try again or simplify it")
 
 
+def _fork(fn: Callable, memory_mb: float | None, reserved: int, stream: bool) -> _Running:
+    shared = mmap.mmap(-1, _STAGE_BYTES)  # anonymous and shared: the child's stage, read here
+    rfd, wfd = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover — runs in the child, which leaves with os._exit
+        os.close(rfd)
+        _child(fn, memory_mb, reserved, wfd, parent, shared, stream)
+    os.close(wfd)
+    return _Running(pid, rfd, shared)
+
+
+def _settle(outcome: bytes | None, status: int, memory_mb: float | None, reserved: int, what: str, during: str):
+    """The value of a child's outcome, or its exception raised (the child's, or why it gave none)."""
+    kind = "died"
+    if outcome is not None:
+        kind, value = pickle.loads(outcome)
+        if kind == "value":
+            return value
+        if kind == "error":
+            raise value
+    raise _failure(kind, status, memory_mb, reserved, what, during)
+
+
 def run_limited(
     fn: Callable[[], T],
     timeout: float | None = None,
@@ -305,24 +386,45 @@ def run_limited(
     socket) is closed by its peer first; in each case the child is killed."""
     timeout = check_timeout(timeout)
     memory_mb = check_memory(memory_mb)
-    shared = mmap.mmap(-1, _STAGE_BYTES)  # anonymous and shared: the child's stage, read here
-    rfd, wfd = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover — runs in the child, which leaves with os._exit
-        os.close(rfd)
-        _child(fn, memory_mb, reserved, wfd, parent, shared)
-    os.close(wfd)
-    child = _Running(pid, rfd, shared)
+    child = _fork(fn, memory_mb, reserved, stream=False)
+    outcome = None
     try:
-        chunks, status = child.collect(timeout, client, what)
+        for _, payload in _frames(child.read(timeout, client, what)):
+            outcome = payload
+        status = child.reap()
     finally:
         during = child.close()
-    kind = "died"
-    if chunks:
-        kind, value = pickle.loads(b"".join(chunks))
-        if kind == "value":
-            return value
-        if kind == "error":
-            raise value
-    raise _failure(kind, status, memory_mb, reserved, what, during)
+    return _settle(outcome, status, memory_mb, reserved, what, during)
+
+
+def stream_limited(
+    fn: Callable[[Output], object],
+    timeout: float | None = None,
+    memory_mb: float | None = DEFAULT_MEMORY_MB,
+    client: socket.socket | None = None,
+    what: str = "the query",
+    started: Callable[[_Running], None] | None = None,
+) -> Iterator[bytes | str]:
+    """fn(out) run as run_limited runs fn(), what it writes to `out` yielded as it comes: bytes
+    (at most _FRAME at a time, so that the caller holds no more), and the texts of out.mark()
+    in order with them. The child blocks while the caller does not read, and is killed when
+    the caller stops reading (closes this generator). `started` is told the child (its pid,
+    kill()) once it runs. Raises as run_limited does, after what was written before."""
+    timeout = check_timeout(timeout)
+    memory_mb = check_memory(memory_mb)
+    child = _fork(fn, memory_mb, 0, stream=True)
+    outcome = None
+    try:
+        if started is not None:
+            started(child)
+        for kind, payload in _frames(child.read(timeout, client, what)):
+            if kind == b"D":
+                yield payload
+            elif kind == b"M":
+                yield payload.decode("utf-8")
+            else:
+                outcome = payload
+        status = child.reap()
+    finally:
+        during = child.close()
+    _settle(outcome, status, memory_mb, 0, what, during)

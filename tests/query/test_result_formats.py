@@ -88,7 +88,10 @@ def test_an_unknown_format_is_refused_by_both_with_the_registered_ones(dummy, gr
     with pytest.raises(urllib.error.HTTPError) as refused:
         get(f"{served}?query={urllib.parse.quote(SELECT)}&format=nope")
     assert refused.value.code == 400
-    assert refused.value.read().decode() == "unknown format 'nope'; use table, csv, tsv, json, xml or dummy\n"
+    assert refused.value.read().decode() == (
+        "unknown format 'nope'; use table, csv, tsv, json, xml or dummy (SELECT, ASK), "
+        "turtle, n-triples, rdf+xml or json-ld (CONSTRUCT, DESCRIBE), or a media type\n"
+    )
 
 
 def test_the_command_line_offers_the_registry_formats_it_can_write():

@@ -41,7 +41,7 @@ from speechkg.graph.rdf import oxstore
 from speechkg.graph.rdf.parse import load
 
 from ..conftest import ROOT
-from .test_endpoint import COUNT_BY_GRAPH, free_port, sparql, wait_ready
+from .test_endpoint import COUNT_BY_GRAPH, children, free_port, sparql, start_serve, wait_for, wait_ready
 
 runner = CliRunner()
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?f ?c"
@@ -167,26 +167,6 @@ def writable_oxigraph(tmp_path):
 def graphs_in(port: int) -> dict[str, int]:
     got = sparql(port, COUNT_BY_GRAPH)["results"]["bindings"]
     return {b["g"]["value"]: int(b["n"]["value"]) for b in got}
-
-
-def children(pid: int) -> set[int]:
-    """The child processes of `pid` (Linux /proc)."""
-    out: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            out |= {int(x) for x in (task / "children").read_text().split()}
-        except OSError:
-            pass
-    return out
-
-
-def wait_for(cond, seconds: float = 5.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.05)
-    return cond()
 
 
 def one_line_error(r, start: str) -> None:
@@ -400,7 +380,7 @@ def test_serve_stops_the_work_when_the_client_leaves(seed_ttl):
         body = RUNAWAY.encode()
         with socket.create_connection(("127.0.0.1", port_of(server)), timeout=5) as s:
             s.sendall(
-                b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
                 b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
             )
             assert wait_for(lambda: len(children(os.getpid()) - before) == 1, 3)  # the query is running
@@ -411,20 +391,6 @@ def test_serve_stops_the_work_when_the_client_leaves(seed_ttl):
 
 
 # ------------------------------------------------------------------ serve from the command line
-
-
-def start_serve(args: list[str], tmp_path: Path) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "speechkg", "serve", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stderr.readline()  # the banner, printed once the server listens
-    return proc, line
 
 
 @pytest.mark.defect("D40", "D41")
