@@ -290,7 +290,7 @@ def test_files_load_under_a_small_memory_limit(tmp_path):
 @pytest.mark.defect("D14")
 @pytest.mark.slow
 def test_formatting_is_under_the_timeout_and_nothing_is_printed(seed_ttl, monkeypatch):
-    def slow(result, fmt, out):
+    def slow(result, fmt, out, **options):
         out.write("half of it")
         time.sleep(30)
 
