@@ -97,14 +97,69 @@ def _head(item: Item) -> tuple[int | None, str]:
 
 
 def compare(a: Graph, b: Graph, name_a: str = "A", name_b: str = "B") -> Comparison:
-    """Entities of speech `a` against those of speech `b` (same IRI, or same type and a shared label)."""
+    """Entities of speech `a` against those of speech `b` (same IRI, or same type and a shared
+    label); a numeric target whose value changed (居民消费价格涨幅 3%左右 → 2%左右) is a change of
+    number, not of wording."""
     ia, ib = items(a), items(b)
     out = Comparison(name_a, name_b)
     rest_a, rest_b = _match(ia, ib, out.persisted)
+    moved_a, moved_b = _retargeted(rest_a, rest_b, targets(a), targets(b), out.changed)
+    rest_a = [x for x in rest_a if x.iri not in moved_a]
+    rest_b = [y for y in rest_b if y.iri not in moved_b]
     changed_a, changed_b = _reworded(rest_a, rest_b, out.changed)
+    changed_a |= moved_a
+    changed_b |= moved_b
     out.disappeared = [x for x in rest_a if x.iri not in changed_a]
     out.appeared = [y for y in rest_b if y.iri not in changed_b]
     return out
+
+
+#: how the change of a target's value is written in `Comparison.changed`
+TARGET_CHANGE = "target"
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    """What a Goal states as a target: its indicator (a standard one's IRI, else its words) and
+    its value as written (5%左右, 4.5—5%, 1200万人以上)."""
+
+    indicator: str
+    words: str
+    value: str
+
+
+def targets(g: Graph) -> dict[str, TargetValue]:
+    """Goal IRI → the target it states, for the numeric targets of a speech's graph."""
+    out = {}
+    for t in sorted(g.subjects(RDF.type, SKG.Target)):
+        goal, words = g.value(t, SKG.goal), str(g.value(t, SKG.indicatorText) or "")
+        ind = g.value(t, SKG.indicator)
+        upper, unit, qual = (g.value(t, p) for p in (SKG.upperValue, SKG.unit, SKG.qualifier))
+        value = f"{g.value(t, SKG.value)}{f'—{upper}' if upper is not None else ''}{unit or ''}"
+        if qual is not None and str(qual) != "区间":
+            value += str(qual)
+        out[str(goal)] = TargetValue(str(ind) if ind is not None else words, words, value)
+    return out
+
+
+def _retargeted(
+    rest_a: list[Item],
+    rest_b: list[Item],
+    ta: dict[str, TargetValue],
+    tb: dict[str, TargetValue],
+    changed: list[tuple[Item, Item, str]],
+) -> tuple[set[str], set[str]]:
+    """Pair the Goals left over that state a target of one indicator with another value into
+    `changed` (how: "target 居民消费价格涨幅: 3%左右 → 2%左右"); the IRIs paired on each side."""
+    by_indicator = {tb[y.iri].indicator: y for y in rest_b if y.iri in tb}
+    moved_a, moved_b = set(), set()
+    for x in rest_a:
+        y = by_indicator.get(ta[x.iri].indicator) if x.iri in ta else None
+        if y is not None and y.iri not in moved_b and ta[x.iri].value != tb[y.iri].value:
+            changed.append((x, y, f"{TARGET_CHANGE} {ta[x.iri].words}: {ta[x.iri].value} → {tb[y.iri].value}"))
+            moved_a.add(x.iri)
+            moved_b.add(y.iri)
+    return moved_a, moved_b
 
 
 def _match(ia: list[Item], ib: list[Item], persisted: list[tuple[Item, Item]]) -> tuple[list[Item], list[Item]]:
@@ -175,10 +230,16 @@ def format_comparison(c: Comparison) -> str:
             lines.append("")
             lines.append(printable(title) + ":")
             lines += [f"  {i.type:10} {printable(i.label)}" for i in group]
-    if c.changed:
+    numbers = [(x, y, how) for x, y, how in c.changed if how.startswith(TARGET_CHANGE + " ")]
+    if numbers:
+        lines.append("")
+        lines.append("changed targets:")
+        lines += [f"  {printable(how.removeprefix(TARGET_CHANGE + ' '))}" for _, _, how in numbers]
+    worded = [change for change in c.changed if change not in numbers]
+    if worded:
         lines.append("")
         lines.append("changed wording:")
-        for x, y, how in c.changed:
+        for x, y, how in worded:
             pad = " " * max(1, 24 - width(printable(x.label)))
             lines.append(f"  {x.type:10} {printable(x.label)}{pad}→ {printable(y.label)}  ({printable(how)})")
     return "\n".join(lines) + "\n"

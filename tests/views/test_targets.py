@@ -145,3 +145,24 @@ def test_a_target_without_its_value_breaks_the_shapes(reports, tmp_path):
     assert runner.invoke(cli, ["validate", str(reports)]).exit_code == 0
     r = runner.invoke(cli, ["validate", str(broken)])
     assert r.exit_code == 1 and "a target has one xsd:decimal value" in r.output
+
+
+def test_compare_reports_a_changed_target_as_a_number(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(
+        "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上；居民消费价格涨幅3%左右。",
+        encoding="utf-8",
+    )
+    b.write_text(
+        "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1100万人以上；居民消费价格涨幅2%左右。",
+        encoding="utf-8",
+    )
+    for src in (a, b):
+        r = runner.invoke(cli, ["build", str(src), "-o", str(src.with_suffix(".ttl")), "--ner", "none", "--quiet"])
+        assert r.exit_code == 0, r.output
+    r = runner.invoke(cli, ["compare", str(a.with_suffix(".ttl")), str(b.with_suffix(".ttl"))])
+    assert r.exit_code == 0, r.output
+    assert r.output.split("\n\n", 1)[1] == (
+        "changed targets:\n  居民消费价格涨幅: 3%左右 → 2%左右\n  城镇新增就业: 1200万人以上 → 1100万人以上\n"
+    )
+    assert "changed wording" not in r.output
