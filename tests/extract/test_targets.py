@@ -175,3 +175,37 @@ def test_the_shapes_know_every_qualifier_of_the_table():
     (prop,) = [p for p in g.subjects(sh.path, Namespace("https://w3id.org/speechkg#").qualifier)]
     allowed = {str(x) for x in Collection(g, g.value(prop, sh["in"]))}
     assert allowed == {*quantity_words("before"), *quantity_words("after"), RANGE}
+
+
+#: the 2026 GDP growth target of each provincial report in ../shared/dev/full, as its text states it
+PROVINCES_2026 = {
+    "beijing": ("北京市人民政府", "5", None, "左右"),
+    "chongqing": ("重庆市人民政府", "5", None, "以上"),
+    "gansu": ("甘肃省人民政府", "5.5", None, "左右"),
+    "guangdong": ("广东省人民政府", "4.5", "5", RANGE),
+    "hainan": ("海南省人民政府", "6", None, "左右"),
+    "heilongjiang": ("黑龙江省人民政府", "4.5", "5", RANGE),
+    "hubei": ("湖北省人民政府", "5.5", None, "左右"),
+    "jiangsu": ("江苏省人民政府", "5", None, ""),
+    "neimenggu": ("内蒙古自治区人民政府", "5", None, "左右"),
+    "shandong": ("山东省人民政府", "5", None, "以上"),
+    "sichuan": ("四川省人民政府", "5.5", None, "左右"),
+    "xizang": ("西藏自治区人民政府", "7", None, "以上"),
+    "yunnan": ("云南省人民政府", "4.5", None, "左右"),
+    "zhejiang": ("浙江省人民政府", "5", "5.5", RANGE),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("province", sorted(PROVINCES_2026))
+def test_every_provincial_report_of_2026_states_its_gdp_target(province):
+    from speechkg.graph.build.steps import lexicon_for, process
+    from speechkg.graph.model import Speech
+
+    from ..conftest import SHARED, need_shared
+
+    path = need_shared(SHARED / "dev" / "full" / f"gwr_prov_2026_{province}.txt")
+    doc = process(Speech(path.read_text(encoding="utf-8"), path.name, year=2026), lexicon_for(None, "none"))
+    labels = {e.key: e.label for e in doc.entities}
+    gdp = {(labels.get(t.body), t.value, t.upper, t.qualifier) for t in doc.targets if t.indicator == "gdp-growth"}
+    assert gdp == {PROVINCES_2026[province]}
