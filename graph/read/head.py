@@ -95,7 +95,7 @@ class _Reader:
         return _DATE_ONLY.match(line) is not None or self._words(line)
 
     def _words(self, line: str) -> bool:
-        """Whether every word of the line is a navigation word, an arrow, a segment after an
+        """Whether every word of the line is a navigation word or label, an arrow, a segment after an
         arrow, or a segment already seen (the section's name repeated as a heading)."""
         crumbs, after_arrow = set(), self.after_arrow
         for token in filter(None, _TOKENS.split(line)):
@@ -104,7 +104,7 @@ class _Reader:
             elif after_arrow:
                 crumbs.add(token)
                 after_arrow = False
-            elif token not in WORDS and token not in self.crumbs:
+            elif token not in WORDS and token not in LABELS and token not in self.crumbs:
                 return False
         self.crumbs |= crumbs
         self.after_arrow = after_arrow
