@@ -93,9 +93,20 @@ def test_the_day_delivered_wins_over_the_page_date():
     )
     assert byline_date(dateline + BODY) == D(2016, 5, 30)
     assert byline_date("讲话全文\n发表时间：2016-06-01\n新华社北京5月31日电\n" + BODY) == D(2016, 5, 31)
-    # a lead's date of something still to come is not taken: the page's date is
-    lead = "发布时间：2012-07-02\n央视网消息（新闻联播）：某国总统将于7月4日至7日对中国进行国事访问。\n"
-    assert byline_date(lead) == D(2012, 7, 2)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "某国总统将于7月4日至7日对中国进行国事访问。",  # still to come
+        "7月1日至2日，某论坛在京举行。",  # a span of days
+        "2012年6月18日在大会上所作的报告单行本出版。",  # a dated earlier event
+        "某条例自2012年10月1日起施行。",
+    ],
+)
+def test_a_leads_other_dates_are_not_taken(lead):
+    """A broadcast lead's date is an event of the item's own: the page's date is taken instead."""
+    assert byline_date(f"发布时间：2012-07-02\n央视网消息（新闻联播）：{lead}\n") == D(2012, 7, 2)
 
 
 @pytest.mark.parametrize(
@@ -111,9 +122,6 @@ def test_the_day_delivered_wins_over_the_page_date():
         "2025年1月25日，市第十六届人民代表大会第四次会议在市会议中心隆重开幕，代表们认真审议报告。\n" + BODY,
         # a lead's date without a year in the head: the text's years are not the item's
         "央视网消息（新闻联播）：中共中央政治局12月11日召开会议，分析研究2021年经济工作。\n2021年要做好工作。\n",
-        # a lead's date of something still to come, or of a span of days
-        "央视网消息（新闻联播）：某国总统将于7月4日至7日对中国进行国事访问。\n2012年7月。\n",
-        "央视网消息（新闻联播）：7月4日至7日，某论坛在京举行。\n2012年7月。\n",
         # a date that does not exist
         "在大会上的讲话\n（2025年2月30日）\n" + BODY,
     ],
