@@ -37,6 +37,7 @@ AGENCIES = _kind("agency")
 _LABEL = re.compile(rf"^[【\[]?\s*(?P<label>{alternation(sorted(LABELS))})\s*[：:]\s*(?P<value>.*)$")
 _TOKENS = re.compile(r"[\s【】\[\]|｜：:]+")
 _SOURCE_CHARS = 20  # a source's name on its own line (四川日报), not a sentence
+_NAV_CHARS = 200  # a line of navigation is short; a longer one is the speech's
 
 _CN_DIGIT = "〇零一二三四五六七八九"
 _Y = rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}})"
@@ -85,6 +86,9 @@ class _Reader:
         self.value_next = self.after_arrow = False
 
     def residue(self, line: str) -> bool:
+        if len(line) > _NAV_CHARS:
+            self.value_next = False
+            return False
         if self.value_next:
             self.value_next = False
             if len(line) <= _SOURCE_CHARS and not _ANY_DATE.search(line):

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from speechkg.cli import cli
+from speechkg.graph.read.head import head
 from speechkg.graph.read.reader import byline_date, guess_title, read_speech
 
 from ..conftest import SHARED, need_shared
@@ -168,3 +169,10 @@ PROVINCES = {
 def test_provincial_reports_get_their_title_and_date(name):
     speech = read_speech(need_shared(SHARED / "dev" / "full" / f"gwr_prov_2026_{name}.txt"))
     assert (speech.title, speech.date) == PROVINCES[name]
+
+
+def test_a_long_line_is_never_residue():
+    """Navigation is short: a line of 300 navigation words is the speech's first line."""
+    line = "下载 " * 300
+    assert [h.residue for h in head(line + "\n正文。\n")] == [False, False]
+    assert [h.residue for h in head("下载 " * 66 + "\n正文。\n")] == [True, False]  # 197 characters
