@@ -12,6 +12,7 @@ from speechkg.graph.errors import InputError
 from speechkg.graph.model import Speech
 from speechkg.graph.read.decode import DEFAULT_MAX_BYTES, decode, display_name, mib
 from speechkg.graph.read.files import read_speech_bytes, read_text
+from speechkg.graph.read.head import head_date, title_line
 from speechkg.graph.read.markup import docx_text, html_text
 
 if TYPE_CHECKING:
@@ -22,30 +23,18 @@ _TITLE_END = "。：:！？；，,!?;"
 
 
 def guess_title(text: str) -> str | None:
-    """The first line when it looks like a title: short, no closing punctuation, more text after."""
-    lines = [ln.strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln]
-    if len(lines) < 2:
-        return None
-    first = lines[0]
-    if len(first) > 60 or first[-1] in _TITLE_END or re.match(r"^[一二三四五六七八九十]+、", first):
+    """The first line after a web page's navigation (下载 打印 【字号】…) when it looks like a
+    title: short, no closing punctuation, more text after."""
+    first = title_line(text)
+    if first is None or len(first) > 60 or first[-1] in _TITLE_END or re.match(r"^[一二三四五六七八九十]+、", first):
         return None
     return first
 
 
-_BYLINE_DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
-
-
 def byline_date(text: str) -> _dt.date | None:
-    """A date in the first lines (a byline such as （2022年1月20日）), else None."""
-    for line in [ln for ln in text.split("\n") if ln.strip()][:4]:
-        m = _BYLINE_DATE.search(line)
-        if m and len(line.strip()) <= 40:
-            try:
-                return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
-    return None
+    """The date the head of the text gives (a report's header ——2022年1月20日在…, a byline such
+    as （2022年1月20日） or 时间：2022-01-20, a dateline 新华社北京1月20日电), else None."""
+    return head_date(text)
 
 
 def read_dates(path: str | Path) -> dict[str, _dt.date]:
