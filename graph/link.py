@@ -64,8 +64,8 @@ def base_key(m: Mention, places: dict[str, str] | None = None, scope: str | None
             place, rest = places[level], label
         if place is not None:
             return f"Body|{place}|{rest.removeprefix('中共')}"
-        label = _BODY_PREFIX.sub("", label)
-        if level and scope:
+        label = _BODY_PREFIX.sub("", label)  # a placeholder place (XX省总工会) names no place either
+        if scope and relative_level(label):
             return f"Body|{label}@{scope}"
     elif m.type == "Document":  # 《工会法》 and 《中华人民共和国工会法》: one key in every speech
         label = label.removeprefix("中华人民共和国")

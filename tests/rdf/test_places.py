@@ -61,3 +61,9 @@ def test_relative_forms_without_a_place_stay_in_their_speech():
 def test_a_relative_form_joins_the_one_organ_of_a_named_place():
     labels = [label for label, _ in _bodies(["西安市人民政府召开常务会议，市人民政府发布通知。"]).values()]
     assert labels == ["西安市人民政府"]
+
+
+def test_a_placeholder_place_and_the_relative_form_are_one_organ_in_a_speech():
+    """A template's XX省总工会 names no place: it is the speech's 省总工会, as before."""
+    labels = [label for label, _ in _bodies(["XX省总工会召开全委会议。省总工会主席出席。"]).values()]
+    assert labels == ["XX省总工会"]
