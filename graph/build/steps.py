@@ -41,7 +41,7 @@ def process(speech: Speech, lex: Lexicon | None = None) -> Doc:
     if simplified != speech.text:
         _restore_original(doc, speech)
     doc.targets = targets.find(doc)
-    doc.positions = positions.find(doc, lex)
+    doc.positions = positions.find(doc, lex)  # after targets: it adds the implied organs' entities
     return doc
 
 

@@ -20,7 +20,8 @@ from speechkg.graph.extract import rules
 from speechkg.graph.extract.lexicon import Lexicon, builtin
 from speechkg.graph.extract.places import speech_places
 from speechkg.graph.extract.tables import rows
-from speechkg.graph.model import Doc, Mention, Position
+from speechkg.graph.model import Doc, Entity, Mention, Position
+from speechkg.graph.text import analysis_form
 
 #: the words that mark a post as no longer held
 _FORMER = "原前"
@@ -68,12 +69,12 @@ class _Organs:
     """The keys of a speech's organs: a stated Body mention's entity, or an implied organ's key
     (the speech's entity of that key when it has one)."""
 
-    def __init__(self, doc: Doc, lex: Lexicon) -> None:
+    def __init__(self, doc: Doc, text: str, lex: Lexicon) -> None:
         from speechkg.graph.link import base_key
 
-        self.doc, self.lex, self.base_key = doc, lex, base_key
+        self.doc, self.text, self.lex, self.base_key = doc, text, lex, base_key
         bodies = [m for m in doc.mentions if m.type == "Body" and m in doc.links]
-        self.places = speech_places(doc.text, bodies)
+        self.places = speech_places(text, bodies)
         self.scope = doc.speech.source if doc.speech.source not in ("", "-") else doc.speech.sha256[:16]
         self.by_end: dict[int, Mention] = {}
         for m in sorted(bodies, key=lambda m: -m.end + m.start):  # the longest ending there wins
@@ -116,12 +117,13 @@ def _post(doc: Doc, organs: _Organs, person: Mention, title: str, ts: int) -> tu
     its organ was found: organ and title (国务院副总理), marked former before the organ
     (原国务院副总理) or between organ and title (云南省委原书记); the organ implied by the title is
     given as if alone (a list decides: see `_before`)."""
-    text = doc.text
+    text = organs.text
     inner = ts > 0 and text[ts - 1] in _FORMER and organs.by_end.get(ts - 1)
     organ = inner or organs.by_end.get(ts)
     start = organ.start if organ else ts
     if organ:
         found, kind = (doc.links[organ], organ.label), _STATED
+        organs.stated.setdefault((doc.links[person], title), found)
     elif ts > 0 and not _OPENS_POST.match(text, ts - 1):
         organs.unknown.add((doc.links[person], title))
         return None, start, _UNKNOWN
@@ -143,7 +145,7 @@ def _before(doc: Doc, organs: _Organs, person: Mention) -> list[Position]:
     国家主席X), is a foreign leader's: its implied organs are dropped; a title that foreign
     leaders bear too (总理) implies its organ only in a list with a stated one
     (中共中央政治局常委、总理X)."""
-    text, pos = doc.text, person.start
+    text, pos = organs.text, person.start
     found: list[tuple[Position | None, str]] = []
     while True:
         title = _title_ending_at(text, pos)
@@ -172,7 +174,7 @@ def _after(doc: Doc, organs: _Organs, person: Mention) -> Position | None:
     mention), when the title implies its organ or the speech states it for the person elsewhere,
     and the speech never states the title before the name with an organ it does not know
     (越共中央总书记阮富仲 … 阮富仲总书记: the organ is not 中共中央)."""
-    text = doc.text
+    text = organs.text
     name_end = person.start + len(person.label) if person.text.startswith(person.label) else person.end
     title = _title_starting_at(text, name_end)
     key = (doc.links[person], title or "")
@@ -188,17 +190,24 @@ def _after(doc: Doc, organs: _Organs, person: Mention) -> Position | None:
 
 
 def find(doc: Doc, lex: Lexicon | None = None) -> list[Position]:
-    """The posts the speech states of its persons (a step after linking), in text order."""
-    organs = _Organs(doc, lex if lex is not None else builtin())
+    """The posts the speech states of its persons (a step after linking), in text order; an organ
+    only a title implies that the speech never names becomes an entity of the speech without
+    mentions (国家主席 → 中华人民共和国), so that every membership's organization is an entity."""
+    lex = lex if lex is not None else builtin()
+    organs = _Organs(doc, analysis_form(doc.text), lex)
     persons = [m for m in doc.mentions if m.type == "Person" and m in doc.links]
-    for m in persons:  # the posts stated with their organ, for the same titles without one
-        for p in _before(doc, organs, m):
-            if p.end - len(p.title) in organs.by_end:
-                organs.stated.setdefault((doc.links[m], p.title), (p.organ, p.organ_label))
+    for m in persons:  # the posts stated with their organ (organs.stated), for the same titles without one
+        _before(doc, organs, m)
     out: list[Position] = []
     for m in persons:
         out.extend(_before(doc, organs, m))
         after = _after(doc, organs, m)
         if after is not None:
             out.append(after)
+    known = {e.key for e in doc.entities}
+    for p in out:
+        if p.organ not in known:
+            known.add(p.organ)
+            aliases = set(lex.aliases_of("Body", p.organ_label)) - {p.organ_label}
+            doc.entities.append(Entity(p.organ, "Body", p.organ_label, aliases))
     return out
