@@ -827,6 +827,41 @@ def targets(graph, store_dir, indicator, output, raw):
     click.echo(format_result(result), nl=False)
 
 
+@cli.command()
+@_graph_files(required=False)
+@_store("Read an on-disk Oxigraph store made by `build --store` (read-only).")
+@click.option("--person", help="Only this person's posts (the name the graph gives the person: 汪洋).")
+@click.option(
+    "-o", "--output", help="Write the posts as CSV to this file (- for standard output) instead of the table."
+)
+def posts(graph, store_dir, person, output):
+    """Who held which post: each person's posts (role, body) with the first and last dates the
+    speeches state them (全国政协主席汪洋, 张德江委员长), as an aligned table or, with -o, CSV.
+
+    Example: speechkg posts news.nq --person 汪洋 -o wangyang.csv
+    """
+    from speechkg import api
+    from speechkg.graph.query.results import Result, format_result
+    from speechkg.graph.views import posts as views_posts
+
+    if output and output != "-":
+        from speechkg.graph.rdf.output import check_output
+
+        check_output(output, list(graph))
+    found = api.open_graph(list(graph), store_dir=store_dir).posts(person)
+    result = Result("SELECT", views_posts.HEAD, [[str(c) for c in r.cells()] for r in found])
+    if not output:
+        click.echo(format_result(result), nl=False)
+        return
+    text = format_result(result, "csv")
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    from speechkg.graph.rdf.output import write_output
+
+    write_output(output, text.encode("utf-8"), list(graph))
+
+
 def _trend(graph, store_dir, entities, type_, top, by, per_10k, output, raw=False):
     from speechkg import api
     from speechkg.graph.views import charts
