@@ -57,6 +57,7 @@ def read(store: ox.Store, person: str | None = None) -> list[PostRow]:
         out = [r for r in out if norm(r.person) == want]
         if not out:
             raise InputError(
-                f"the graph states no post of {person!r}; `speechkg query GRAPH --saved holders` lists the posts there are"
+                f"the graph states no post of {person!r}; "
+                "`speechkg query GRAPH --saved holders` lists the posts there are"
             )
     return sorted(out, key=lambda r: (r.person, r.first, r.body, r.role))
