@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from speechkg import api
 from speechkg.cli import cli
 
+from ..conftest import build_dated
+
 runner = CliRunner()
 
 TEXTS = {
@@ -23,17 +25,7 @@ TEXTS = {
 @pytest.fixture(scope="module")
 def news(tmp_path_factory):
     d = tmp_path_factory.mktemp("posts")
-    dates = ["file,date"]
-    for name, (text, date) in TEXTS.items():
-        (d / name).write_text(text, encoding="utf-8")
-        dates.append(f"{name},{date}")
-    (d / "dates.csv").write_text("\n".join(dates) + "\n", encoding="utf-8")
-    out = d / "news.nq"
-    r = runner.invoke(
-        cli, ["build", *(str(d / n) for n in TEXTS), "--dates", str(d / "dates.csv"), "-o", str(out), "--ner", "none"]
-    )
-    assert r.exit_code == 0, r.output
-    return out
+    return build_dated(d, TEXTS, "news.nq")
 
 
 HEAD = ["person", "role", "role_en", "body", "first", "last", "statements"]
@@ -65,11 +57,8 @@ def test_one_persons_posts_as_a_table(news):
 
 def test_an_unknown_person_is_one_line(news):
     r = runner.invoke(cli, ["posts", str(news), "--person", "无名氏"])
-    assert r.exit_code == 1
-    assert r.output == (
-        "Error: the graph states no post of '无名氏'; "
-        "`speechkg query GRAPH --saved holders` lists the posts there are\n"
-    )
+    why = "Error: the graph states no post of '无名氏'; "
+    assert (r.exit_code, r.output) == (1, why + "`speechkg query GRAPH --saved holders` lists the posts there are\n")
 
 
 def test_holders_of_one_post(news):
