@@ -192,7 +192,8 @@ def _after(doc: Doc, organs: _Organs, person: Mention) -> Position | None:
 def find(doc: Doc, lex: Lexicon | None = None) -> list[Position]:
     """The posts the speech states of its persons (a step after linking), in text order; an organ
     only a title implies that the speech never names becomes an entity of the speech without
-    mentions (国家主席 → 中华人民共和国), so that every membership's organization is an entity."""
+    mentions (国家主席 → 中华人民共和国), so that every membership's organization is a node with
+    the entity's IRI and labels (emitted as an org:Organization: the speech does not name it)."""
     lex = lex if lex is not None else builtin()
     organs = _Organs(doc, analysis_form(doc.text), lex)
     persons = [m for m in doc.mentions if m.type == "Person" and m in doc.links]

@@ -257,7 +257,9 @@ def _sentence_triples(n: _Nodes) -> Iterator[tuple]:
 def _entity_triples(e: Entity, node: URIRef, sp: URIRef) -> Iterator[tuple]:
     """An entity: its class, labels (the English and pinyin ones too), value and number."""
     label = _LABEL.__getitem__
-    yield node, _A, _CLASS[e.type]
+    # an organ only a title implies (国家主席 → 中华人民共和国), not mentioned, is an
+    # org:Organization: no entity of the contract's types, which are what the speech names
+    yield node, _A, _CLASS[e.type] if e.mentions else ORG.Organization
     yield node, _PREF, label(e.label)
     yield node, _LABEL_P, label(e.label)
     for a in sorted(e.aliases):
@@ -272,7 +274,7 @@ def _entity_triples(e: Entity, node: URIRef, sp: URIRef) -> Iterator[tuple]:
         yield node, _VALUE, Literal(e.value, datatype=_DATE_TYPES[len(e.value)])
     if e.number is not None:
         yield node, _NUMBER, Literal(e.number)
-    if e.mentions:  # an organ only a title implies (国家主席 → 中华人民共和国) is not mentioned
+    if e.mentions:
         yield node, _MENTIONED, sp
     yield node, _DERIVED, sp
 
