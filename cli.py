@@ -831,35 +831,31 @@ def targets(graph, store_dir, indicator, output, raw):
 @_graph_files(required=False)
 @_store("Read an on-disk Oxigraph store made by `build --store` (read-only).")
 @click.option("--person", help="Only this person's posts (the name the graph gives the person: 汪洋).")
-@click.option(
-    "-o", "--output", help="Write the posts as CSV to this file (- for standard output) instead of the table."
-)
-def posts(graph, store_dir, person, output):
+@click.option("-o", "--output", help="Instead of the table, write the posts " + _CHART_HELP)
+@_raw()
+def posts(graph, store_dir, person, output, raw):
     """Who held which post: each person's posts (role, body) with the first and last dates the
-    speeches state them (全国政协主席汪洋, 张德江委员长), as an aligned table or, with -o, CSV.
+    speeches state them (全国政协主席汪洋, 张德江委员长); with -o, CSV or a Gantt of the attested
+    tenures (one bar per post).
 
-    Example: speechkg posts news.nq --person 汪洋 -o wangyang.csv
+    Example: speechkg posts news.nq --person 汪洋 -o wangyang.svg
     """
     from speechkg import api
-    from speechkg.graph.query.results import Result, format_result
+    from speechkg.graph.views import charts
     from speechkg.graph.views import posts as views_posts
 
-    if output and output != "-":
-        from speechkg.graph.rdf.output import check_output
-
-        check_output(output, list(graph))
+    if output:
+        charts.check_output(output, list(graph))
+    elif raw:
+        raise click.UsageError("--raw is for the table written with -o OUT")
     found = api.open_graph(list(graph), store_dir=store_dir).posts(person)
-    result = Result("SELECT", views_posts.HEAD, [[str(c) for c in r.cells()] for r in found])
-    if not output:
-        click.echo(format_result(result), nl=False)
+    if output:
+        charts.write(views_posts.chart(found), output, list(graph), raw=raw)
         return
-    text = format_result(result, "csv")
-    if output == "-":
-        click.echo(text, nl=False)
-        return
-    from speechkg.graph.rdf.output import write_output
+    from speechkg.graph.query.results import Result, format_result
 
-    write_output(output, text.encode("utf-8"), list(graph))
+    result = Result("SELECT", views_posts.HEAD, [[str(c) for c in r.cells()] for r in found])
+    click.echo(format_result(result), nl=False)
 
 
 def _trend(graph, store_dir, entities, type_, top, by, per_10k, output, raw=False):

@@ -82,3 +82,17 @@ def test_holders_of_one_post(news):
         HEAD,
         ["赵明远", "副主席", "Vice Chairperson", "全国政协", "2030-03-05", "2032-01-20", "3"],
     ]
+
+
+def test_a_gantt_of_attested_tenure(news, tmp_path):
+    """One bar per post, labelled with the person, body and role; the same bytes on every run."""
+    out = tmp_path / "posts.svg"
+    r = runner.invoke(cli, ["posts", str(news), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    svg = out.read_text(encoding="utf-8")
+    assert svg.count('id="posts"') == 3  # one bar per post
+    for label in ("赵明远 · 全国政协副主席", "吴志刚 · 国务院国务委员", "孙立群 · 全国人大常委会委员长"):
+        assert label in svg
+    again = tmp_path / "again.svg"
+    assert runner.invoke(cli, ["posts", str(news), "-o", str(again)]).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()
