@@ -809,22 +809,9 @@ def targets(graph, store_dir, indicator, output, raw):
 
     Example: speechkg targets reports.nq --indicator gdp-growth -o gdp.svg
     """
-    from speechkg import api
-    from speechkg.graph.views import charts
     from speechkg.graph.views import targets as views_targets
 
-    if output:
-        charts.check_output(output, list(graph))
-    elif raw:
-        raise click.UsageError("--raw is for the table written with -o OUT")
-    found = api.open_graph(list(graph), store_dir=store_dir).targets(indicator)
-    if output:
-        charts.write(views_targets.chart(found), output, list(graph), raw=raw)
-        return
-    from speechkg.graph.query.results import Result, format_result
-
-    result = Result("SELECT", views_targets.HEAD, [[str(c) for c in r.cells()] for r in found])
-    click.echo(format_result(result), nl=False)
+    _rows_as_chart(graph, store_dir, output, raw, lambda g: g.targets(indicator), views_targets)
 
 
 @cli.command()
@@ -840,21 +827,28 @@ def posts(graph, store_dir, person, output, raw):
 
     Example: speechkg posts news.nq --person 汪洋 -o wangyang.svg
     """
+    from speechkg.graph.views import posts as views_posts
+
+    _rows_as_chart(graph, store_dir, output, raw, lambda g: g.posts(person), views_posts)
+
+
+def _rows_as_chart(graph, store_dir, output, raw, read, view) -> None:
+    """The rows `read` gives of the graph (an api.Graph → rows with `cells()`) as an aligned
+    table under `view.HEAD`, or with -o OUT as `view.chart` makes them, written by extension."""
     from speechkg import api
     from speechkg.graph.views import charts
-    from speechkg.graph.views import posts as views_posts
 
     if output:
         charts.check_output(output, list(graph))
     elif raw:
         raise click.UsageError("--raw is for the table written with -o OUT")
-    found = api.open_graph(list(graph), store_dir=store_dir).posts(person)
+    found = read(api.open_graph(list(graph), store_dir=store_dir))
     if output:
-        charts.write(views_posts.chart(found), output, list(graph), raw=raw)
+        charts.write(view.chart(found), output, list(graph), raw=raw)
         return
     from speechkg.graph.query.results import Result, format_result
 
-    result = Result("SELECT", views_posts.HEAD, [[str(c) for c in r.cells()] for r in found])
+    result = Result("SELECT", view.HEAD, [[str(c) for c in r.cells()] for r in found])
     click.echo(format_result(result), nl=False)
 
 
