@@ -8,11 +8,13 @@ right after a name states a post only when it implies its organ (习近平总书
 post marks it former. A relative organ (省委, 省人民政府) is the speech's province's, as in
 linking (link.base_key with places.speech_places). A title without its organ that the speech
 states elsewhere for the same person with one takes that organ (越共中央总书记阮富仲 … 阮富仲总书记).
+Names joined by 、 after posts share them (国务院副总理何立峰、张国清: both are vice premiers).
 Foreign leaders' posts are read where their titles are in roles.tsv with the state stated before
 (巴基斯坦总理X: the state is the organ); foreign-only titles (总统普京, 首相) state no post."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import cache
 
@@ -200,8 +202,14 @@ def find(doc: Doc, lex: Lexicon | None = None) -> list[Position]:
     for m in persons:  # the posts stated with their organ (organs.stated), for the same titles without one
         _before(doc, organs, m)
     out: list[Position] = []
+    shared: dict[Mention, list[Position]] = {}
+    by_start = {m.start: m for m in persons}
     for m in persons:
-        out.extend(_before(doc, organs, m))
+        before = shared.get(m) or _before(doc, organs, m)
+        out.extend(before)
+        nxt = by_start.get(m.end + 1)
+        if before and nxt is not None and organs.text.startswith("、", m.end):
+            shared[nxt] = [dataclasses.replace(p, mention=nxt, rule=rules.POST_SHARED) for p in before]
         after = _after(doc, organs, m)
         if after is not None:
             out.append(after)

@@ -70,12 +70,29 @@ def _posts(text: str) -> set[tuple]:
             "云南省委原书记冯立新出席。",
             {("冯立新", "书记", "中共云南省委", "Body|云南省|省委", True, "云南省委原书记")},
         ),
+        # names joined by 、 after a post share it; a name with its own title keeps its own
+        (
+            "国务院副总理钱建华、孙立平出席会议，国务委员吴志刚讲话。",
+            {
+                ("钱建华", "副总理", "国务院", "Body|国务院", False, "国务院副总理"),
+                ("孙立平", "副总理", "国务院", "Body|国务院", False, "国务院副总理"),
+                ("吴志刚", "国务委员", "国务院", "Body|国务院", False, "国务委员"),
+            },
+        ),
         # a title without an organ that implies none states no post
         ("副主席陈晓峰出席。", set()),
     ],
 )
 def test_posts(text, posts):
     assert _posts(text) == posts
+
+
+def test_a_shared_post_is_read_by_its_own_rule():
+    doc = doc_of("中共中央政治局常委李明华、赵国强出席。")
+    assert [(p.mention.label, p.rule) for p in doc.positions] == [
+        ("李明华", rules.POST_BEFORE_NAME),
+        ("赵国强", rules.POST_SHARED),
+    ]
 
 
 def test_provincial_posts_follow_the_province():
