@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the library is imported where it is used: a command loads o
     from speechkg.graph.rdf.rows import Rows as GraphRows
     from speechkg.graph.views.compare import Appearance, Comparison
     from speechkg.graph.views.network import Stats
+    from speechkg.graph.views.posts import PostRow
     from speechkg.graph.views.targets import TargetRow
     from speechkg.graph.views.trend import Trend
 
@@ -424,6 +425,15 @@ class KnowledgeGraph:
         if self._in_memory_only:
             raise InputError("targets reads graph files or a store; serialize a built graph first")
         return targets.read(trend.open_graphs(self._files, self._store_dir), indicator)
+
+    def posts(self, person: str | None = None) -> list[PostRow]:
+        """Each person's posts (role, body) with the first and last dates the speeches state them,
+        of `person` only when given (the label the graph gives the person)."""
+        from speechkg.graph.views import posts, trend
+
+        if self._in_memory_only:
+            raise InputError("posts reads graph files or a store; serialize a built graph first")
+        return posts.read(trend.open_graphs(self._files, self._store_dir), person)
 
     def push(
         self,

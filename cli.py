@@ -809,21 +809,46 @@ def targets(graph, store_dir, indicator, output, raw):
 
     Example: speechkg targets reports.nq --indicator gdp-growth -o gdp.svg
     """
+    from speechkg.graph.views import targets as views_targets
+
+    _rows_as_chart(graph, store_dir, output, raw, lambda g: g.targets(indicator), views_targets)
+
+
+@cli.command()
+@_graph_files(required=False)
+@_store("Read an on-disk Oxigraph store made by `build --store` (read-only).")
+@click.option("--person", help="Only this person's posts (the name the graph gives the person: 汪洋).")
+@click.option("-o", "--output", help="Instead of the table, write the posts " + _CHART_HELP)
+@_raw()
+def posts(graph, store_dir, person, output, raw):
+    """Who held which post: each person's posts (role, body) with the first and last dates the
+    speeches state them (全国政协主席汪洋, 张德江委员长); with -o, CSV or a Gantt of the attested
+    tenures (one bar per post).
+
+    Example: speechkg posts news.nq --person 汪洋 -o wangyang.svg
+    """
+    from speechkg.graph.views import posts as views_posts
+
+    _rows_as_chart(graph, store_dir, output, raw, lambda g: g.posts(person), views_posts)
+
+
+def _rows_as_chart(graph, store_dir, output, raw, read, view) -> None:
+    """The rows `read` gives of the graph (an api.Graph → rows with `cells()`) as an aligned
+    table under `view.HEAD`, or with -o OUT as `view.chart` makes them, written by extension."""
     from speechkg import api
     from speechkg.graph.views import charts
-    from speechkg.graph.views import targets as views_targets
 
     if output:
         charts.check_output(output, list(graph))
     elif raw:
         raise click.UsageError("--raw is for the table written with -o OUT")
-    found = api.open_graph(list(graph), store_dir=store_dir).targets(indicator)
+    found = read(api.open_graph(list(graph), store_dir=store_dir))
     if output:
-        charts.write(views_targets.chart(found), output, list(graph), raw=raw)
+        charts.write(view.chart(found), output, list(graph), raw=raw)
         return
     from speechkg.graph.query.results import Result, format_result
 
-    result = Result("SELECT", views_targets.HEAD, [[str(c) for c in r.cells()] for r in found])
+    result = Result("SELECT", view.HEAD, [[str(c) for c in r.cells()] for r in found])
     click.echo(format_result(result), nl=False)
 
 

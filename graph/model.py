@@ -125,6 +125,24 @@ class Target:
     body: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A post a speech states of a person (全国政协副主席王刚): the person's mention, the title
+    (a key of data/roles.tsv), the statement's span [`start`, `end`) (organ and title, and 原/前),
+    the organ's entity key and label (the Body stated before the title, or the one it implies:
+    总理 → 国务院; the label names it when the speech has no entity of that key), whether the post
+    is `former` (原/前) and the rule that read it."""
+
+    mention: Mention
+    title: str
+    start: int
+    end: int
+    organ: str
+    organ_label: str
+    former: bool
+    rule: str
+
+
 @dataclass(slots=True)
 class Entity:
     """One referent in the document, with every surface form it takes."""
@@ -151,6 +169,7 @@ class Doc:
     # mention -> entity key, filled by link
     links: dict[Mention, str] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     @property

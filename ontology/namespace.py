@@ -77,6 +77,10 @@ class SKG(DefinedNamespace):
     targetYear: URIRef
     setBy: URIRef
 
+    # positions (org:Membership)
+    statedOn: URIRef
+    former: URIRef
+
 
 #: The relation predicates of the contract, plus our own.
 RELATION_TYPES: tuple[str, ...] = (

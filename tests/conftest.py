@@ -97,3 +97,22 @@ def labels(text: str, type_: str, year: int | None = 2022) -> set[str]:
         if e.type == type_:
             out |= {e.label, *e.aliases}
     return out
+
+
+def build_dated(d: Path, texts: dict[str, tuple[str, str]], name: str = "corpus.nq") -> Path:
+    """Build the speeches `texts` (file name → (text, YYYY-MM-DD)) written in `d`, each with
+    its date (--dates), without the name model: the N-Quads file made."""
+    from click.testing import CliRunner
+
+    from speechkg.cli import cli
+
+    dates = ["file,date"]
+    for file, (text, date) in texts.items():
+        (d / file).write_text(text, encoding="utf-8")
+        dates.append(f"{file},{date}")
+    (d / "dates.csv").write_text("\n".join(dates) + "\n", encoding="utf-8")
+    out = d / name
+    args = ["build", *(str(d / n) for n in texts), "--dates", str(d / "dates.csv"), "-o", str(out), "--ner", "none"]
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    return out

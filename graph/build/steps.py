@@ -7,7 +7,7 @@ import dataclasses
 from speechkg.graph import segment
 from speechkg.graph import text as textforms
 from speechkg.graph.errors import InputError
-from speechkg.graph.extract import extract, targets
+from speechkg.graph.extract import extract, positions, targets
 from speechkg.graph.extract.common import forget_texts
 from speechkg.graph.extract.dates import infer_year
 from speechkg.graph.extract.lexicon import Lexicon, builtin, load_user
@@ -41,6 +41,7 @@ def process(speech: Speech, lex: Lexicon | None = None) -> Doc:
     if simplified != speech.text:
         _restore_original(doc, speech)
     doc.targets = targets.find(doc)
+    doc.positions = positions.find(doc, lex)  # after targets: it adds the implied organs' entities
     return doc
 
 

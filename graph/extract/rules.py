@@ -13,3 +13,6 @@ TALK_KEY = "Meeting|talk:"  # the key of every talk, found or propagated
 TALK_COUNTERPART = "talk-counterpart"  # the name a talk's frame ends with (…总统B)
 EXPECTED_TARGET = "expected-target"  # one clause of a list of expected targets (主要预期目标是：…)
 STATED_TARGET = "stated-target"  # a target stated on its own (赤字率拟按4%左右安排, 经济增长预期目标为5%左右)
+POST_BEFORE_NAME = "post-title-name"  # a post stated before a name (全国政协副主席王刚, 原国务院副总理X)
+POST_AFTER_NAME = "post-name-title"  # a post stated after a name by a title that implies its organ (X委员长)
+POST_SHARED = "post-title-names"  # a post shared by the names listed after it (国务院副总理A、B: B's too)

@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from speechkg.graph.model import Doc, Entity
 from speechkg.graph.rdf import labels
-from speechkg.ontology.namespace import ID, ITSRDF, NIF, SKG, bind_prefixes
+from speechkg.ontology.namespace import ID, ITSRDF, NIF, ORG, SKG, bind_prefixes
 
 _DATE_TYPES = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}
 
@@ -162,6 +162,7 @@ def iter_triples(doc: Doc, compact: bool = False) -> Iterator[tuple[URIRef, URIR
         yield from _mention_triples(nodes, e, node)
     yield from _relation_triples(nodes, ent_iri)
     yield from _target_triples(nodes, ent_iri)
+    yield from _membership_triples(nodes, ent_iri)
 
 
 @dataclass
@@ -203,10 +204,9 @@ def _speech_triples(n: _Nodes) -> Iterator[tuple]:
     yield sp, _CONTEXT, ctx
     if doc.speech.title:
         yield sp, _TITLE, Literal(doc.speech.title, lang=lang(doc.speech.title))
-    if doc.speech.date:
-        yield sp, _DATE, Literal(doc.speech.date.isoformat(), datatype=XSD.date)
-    elif doc.speech.year:
-        yield sp, _DATE, Literal(f"{doc.speech.year:04d}", datatype=XSD.gYear)
+    date = _speech_date(doc)
+    if date is not None:
+        yield sp, _DATE, date
 
     yield ctx, _A, _NIF_CONTEXT
     yield ctx, _A, _OBS
@@ -214,6 +214,15 @@ def _speech_triples(n: _Nodes) -> Iterator[tuple]:
     yield ctx, _BEGIN, nn(0)
     yield ctx, _END, nn(len(doc.text))
     yield ctx, _DERIVED, sp
+
+
+def _speech_date(doc: Doc) -> Literal | None:
+    """The speech's date (xsd:date), or its year (xsd:gYear) when only that is known."""
+    if doc.speech.date:
+        return Literal(doc.speech.date.isoformat(), datatype=XSD.date)
+    if doc.speech.year:
+        return Literal(f"{doc.speech.year:04d}", datatype=XSD.gYear)
+    return None
 
 
 def _section_triples(n: _Nodes) -> Iterator[tuple]:
@@ -248,7 +257,9 @@ def _sentence_triples(n: _Nodes) -> Iterator[tuple]:
 def _entity_triples(e: Entity, node: URIRef, sp: URIRef) -> Iterator[tuple]:
     """An entity: its class, labels (the English and pinyin ones too), value and number."""
     label = _LABEL.__getitem__
-    yield node, _A, _CLASS[e.type]
+    # an organ only a title implies (国家主席 → 中华人民共和国), not mentioned, is an
+    # org:Organization: no entity of the contract's types, which are what the speech names
+    yield node, _A, _CLASS[e.type] if e.mentions else ORG.Organization
     yield node, _PREF, label(e.label)
     yield node, _LABEL_P, label(e.label)
     for a in sorted(e.aliases):
@@ -263,7 +274,8 @@ def _entity_triples(e: Entity, node: URIRef, sp: URIRef) -> Iterator[tuple]:
         yield node, _VALUE, Literal(e.value, datatype=_DATE_TYPES[len(e.value)])
     if e.number is not None:
         yield node, _NUMBER, Literal(e.number)
-    yield node, _MENTIONED, sp
+    if e.mentions:
+        yield node, _MENTIONED, sp
     yield node, _DERIVED, sp
 
 
@@ -363,4 +375,53 @@ def _target_triples(n: _Nodes, ent_iri: dict[str, URIRef]) -> Iterator[tuple]:
             yield node, _T_YEAR, Literal(f"{t.year:04d}", datatype=XSD.gYear)
         if t.body in ent_iri:
             yield node, _SET_BY, ent_iri[t.body]
+        yield node, _DERIVED, own(f"offset_{m.start}_{m.end}")
+
+
+_MEMBERSHIP, _ORG_MEMBER, _ORGANIZATION, _ROLE_P, _ROLE, _STATED_ON, _FORMER = (
+    ORG.Membership,
+    ORG.member,
+    ORG.organization,
+    ORG.role,
+    ORG.Role,
+    SKG.statedOn,
+    SKG.former,
+)
+
+
+def role_iri(title: str) -> URIRef:
+    """The org:Role of a title of data/roles.tsv (one IRI per title in every graph)."""
+    return ID[f"role/{_h(title)}"]
+
+
+def _membership_triples(n: _Nodes, ent_iri: dict[str, URIRef]) -> Iterator[tuple]:
+    """Each post the speech states (org:Membership): the person, the organ, the role, the date it
+    was stated (the speech's), whether it is former, derived from the person's mention."""
+    from speechkg.graph.extract.positions import roles
+
+    doc, own = n.doc, n.own
+    date = _speech_date(doc)
+    seen: set[str] = set()
+    for p in doc.positions:
+        m = p.mention
+        key = doc.links.get(m)
+        if key is None or p.organ not in ent_iri:
+            continue
+        node = own(f"membership-{m.start}_{m.end}-{p.start}_{p.end}")
+        role = role_iri(p.title)
+        yield node, _A, _MEMBERSHIP
+        yield node, _ORG_MEMBER, ent_iri[key]
+        yield node, _ORGANIZATION, ent_iri[p.organ]
+        yield node, _ROLE_P, role
+        if p.title not in seen:
+            seen.add(p.title)
+            yield role, _A, _ROLE
+            for label in (_LABEL[p.title], Literal(roles()[p.title], lang="en")):
+                yield role, _PREF, label
+                yield role, _LABEL_P, label
+        if date is not None:
+            yield node, _STATED_ON, date
+        if p.former:
+            yield node, _FORMER, Literal(True)
+        yield node, _RULE, _PLAIN[p.rule]
         yield node, _DERIVED, own(f"offset_{m.start}_{m.end}")

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from speechkg.cli import cli
 
-from ..conftest import ROOT  # noqa: F401
+from ..conftest import ROOT, build_dated  # noqa: F401
 
 runner = CliRunner()
 
@@ -32,18 +32,7 @@ def reports(tmp_path_factory):
         "hunan.txt": (PROVINCE.format(p="湖南省", g="5.5%左右"), "2030-01-20"),
         "jilin.txt": (PROVINCE.format(p="吉林省", g="4.5%—5%"), "2030-01-21"),
     }
-    dates = ["file,date"]
-    for name, (text, date) in texts.items():
-        (d / name).write_text(text, encoding="utf-8")
-        dates.append(f"{name},{date}")
-    (d / "dates.csv").write_text("\n".join(dates) + "\n", encoding="utf-8")
-    out = d / "reports.nq"
-    r = runner.invoke(
-        cli,
-        ["build", *(str(d / n) for n in texts), "--dates", str(d / "dates.csv"), "-o", str(out), "--ner", "none"],
-    )
-    assert r.exit_code == 0, r.output
-    return out
+    return build_dated(d, texts, "reports.nq")
 
 
 def _csv(output: str) -> list[list[str]]:
