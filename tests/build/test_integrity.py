@@ -453,10 +453,17 @@ def test_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
+    def progress(done: list[int], stop_after: int | None) -> None:
+        done[0] += 1
+        if done[0] == stop_after:
+            raise KeyboardInterrupt
+
     previous = signal.signal(signal.SIGALRM, interrupt)
     partial = 0
     try:
-        for k, frac in enumerate((0.15, 0.35, 0.55, 0.75)):
+        # at fractions of the time a whole update took (wherever they fall: a loaded machine moves
+        # them), and once right after the third speech, so that one run at least is stopped mid-way
+        for k, frac in enumerate((0.15, 0.35, 0.55, 0.75, None)):
             where = tmp_path / f"run{k}"
             shutil.copytree(base, where)
             st = oxstore.open_store(where)
@@ -465,9 +472,11 @@ def test_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
             # installs one) is "ignored", and pytest keeps it with its traceback, whose frames keep the
             # store open, so the read-only open below raced the writer's compaction ("Corruption")
             gc.disable()
-            signal.setitimer(signal.ITIMER_REAL, took * frac)
+            if frac is not None:
+                signal.setitimer(signal.ITIMER_REAL, took * frac)
             try:
-                oxstore.add_quads(st, new.quads, done=lambda d=done: d.__setitem__(0, d[0] + 1))
+                stop_after = 3 if frac is None else None
+                oxstore.add_quads(st, new.quads, done=lambda d=done, n=stop_after: progress(d, n))
                 signal.setitimer(signal.ITIMER_REAL, 0)
             except KeyboardInterrupt:
                 pass
