@@ -381,9 +381,9 @@ def test_a_store_is_queried_in_a_child_that_opens_it(tmp_path):
     code = (
         "from speechkg.graph.query import engines, sandbox; "
         f"r = engines.query_sources([], 'SELECT ?s WHERE {{ ?s ?p ?o }}', store_dir={str(tmp_path / 'db')!r}, "
-        "timeout=10); print(len(r.rows), sandbox.native_threads())"
+        "timeout=60); print(len(r.rows), sandbox.native_threads())"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.split() == ["1", "False"], out.stderr[-500:]
 
 
