@@ -115,7 +115,7 @@ def test_a_sentence_listing_20000_items_builds_in_seconds(item):
     text = "会议由" + "、".join(item.format("一二三四五六七八九十"[i % 10] * 2) for i in range(20000)) + "共同召开"
     t = time.process_time()
     rules_doc(text)
-    assert time.process_time() - t < 8
+    assert time.process_time() - t < 12  # CPU: 1.4-3.1 s; 43 s for the bodies before
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_a_sentence_of_5000_bodies_persons_and_meetings_builds_in_seconds(unit):
     rules_doc(unit)  # warm: jieba's dictionary and the patterns
     t = time.process_time()
     doc = rules_doc(unit * 5000)  # 2,000 of the first kinds took 135 s before
-    assert time.process_time() - t < 5
+    assert time.process_time() - t < 12  # CPU: 1.1-3.5 s, room for a core shared with other work
     assert doc.mentions
 
 
@@ -507,13 +507,14 @@ def test_a_worker_killed_costs_only_its_own_file(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_a_worker_stuck_in_c_is_stopped_and_replaced(tmp_path, monkeypatch):
     """SIGALRM waits for the end of a call into C; the worker's CPU limit (twice the time
-    limit) ends it, and the pool goes on without it."""
+    limit) ends it, and the pool goes on without it. The limit is 1 s of wall time: the good
+    files (milliseconds each) must finish within it on a loaded machine too."""
     from speechkg.graph.build import steps as build_steps
 
     monkeypatch.setattr(build_steps, "process", _process_stuck_in_c_on_bad)
     out = tmp_path / "g.nt"
     t = time.perf_counter()
-    r = _build(_more_files(_corpus(tmp_path), 2), "-o", out, "--jobs", "2", "--file-timeout", "0.2")
+    r = _build(_more_files(_corpus(tmp_path), 2), "-o", out, "--jobs", "2", "--file-timeout", "1")
     assert time.perf_counter() - t < 60  # wall (the stuck worker is another process): far from never ending
     assert r.exit_code == 1
     assert "Skipped: bad.txt: failed while extracting (MemoryError: its worker process died" in r.output

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import threading
 import time
 
 import pytest
@@ -20,6 +19,8 @@ from speechkg.graph.errors import OutputError
 from speechkg.graph.rdf import terms as rdf_terms
 from speechkg.graph.rdf.output import STALE_TMP_SECONDS, write_atomic
 from speechkg.graph.rdf.terms import MAX_LITERAL_BYTES, literal_size
+
+from ..fifos import reading, writing
 
 runner = CliRunner()
 
@@ -58,12 +59,8 @@ def test_output_to_a_character_device_writes_through_it(tmp_path, speech):
 def test_output_to_a_fifo_feeds_its_reader_and_keeps_it(tmp_path, speech):
     fifo = tmp_path / "myfifo"
     os.mkfifo(fifo)
-    got: list[bytes] = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
-    reader.start()
-    time.sleep(0.2)
-    r = build(speech, "-o", fifo)
-    reader.join(10)
+    with reading(fifo) as got:  # a reader from the start, not a thread given 0.2 s to get there
+        r = build(speech, "-o", fifo)
     assert r.exit_code == 0, r.output
     assert got and got[0].startswith(b"@prefix")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
@@ -380,11 +377,8 @@ def test_a_fifo_with_no_writer_is_refused_not_waited_on(tmp_path):
 def test_a_fifo_with_a_writer_is_read(tmp_path):
     fifo = tmp_path / "in.txt"
     os.mkfifo(fifo)
-    writer = threading.Thread(target=lambda: fifo.write_text(TEXT, encoding="utf-8"))
-    writer.start()
-    time.sleep(0.2)
-    r = build(fifo, "-o", tmp_path / "g.ttl")
-    writer.join(10)
+    with writing(fifo, TEXT.encode()):  # a writer from the start, not a thread given 0.2 s to get there
+        r = build(fifo, "-o", tmp_path / "g.ttl")
     assert r.exit_code == 0, r.output
     assert "两个确保" in (tmp_path / "g.ttl").read_text(encoding="utf-8")
 
@@ -459,10 +453,17 @@ def test_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
+    def progress(done: list[int], stop_after: int | None) -> None:
+        done[0] += 1
+        if done[0] == stop_after:
+            raise KeyboardInterrupt
+
     previous = signal.signal(signal.SIGALRM, interrupt)
     partial = 0
     try:
-        for k, frac in enumerate((0.15, 0.35, 0.55, 0.75)):
+        # at fractions of the time a whole update took (wherever they fall: a loaded machine moves
+        # them), and once right after the third speech, so that one run at least is stopped mid-way
+        for k, frac in enumerate((0.15, 0.35, 0.55, 0.75, None)):
             where = tmp_path / f"run{k}"
             shutil.copytree(base, where)
             st = oxstore.open_store(where)
@@ -471,9 +472,11 @@ def test_an_interrupted_store_update_leaves_every_speech_whole(tmp_path):
             # installs one) is "ignored", and pytest keeps it with its traceback, whose frames keep the
             # store open, so the read-only open below raced the writer's compaction ("Corruption")
             gc.disable()
-            signal.setitimer(signal.ITIMER_REAL, took * frac)
+            if frac is not None:
+                signal.setitimer(signal.ITIMER_REAL, took * frac)
             try:
-                oxstore.add_quads(st, new.quads, done=lambda d=done: d.__setitem__(0, d[0] + 1))
+                stop_after = 3 if frac is None else None
+                oxstore.add_quads(st, new.quads, done=lambda d=done, n=stop_after: progress(d, n))
                 signal.setitimer(signal.ITIMER_REAL, 0)
             except KeyboardInterrupt:
                 pass

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import resource
+import sys
+import threading
 import time
 
 import pytest
@@ -50,6 +52,25 @@ def timed(fn):
     start = cpu_seconds()
     value = fn()
     return value, cpu_seconds() - start
+
+
+def calls(fn) -> int:
+    """How many Python and C functions fn() calls, in this thread and in the threads it starts:
+    a count of the work done, the same on a busy machine as on an idle one."""
+    n = 0
+
+    def count(frame, event, arg) -> None:
+        nonlocal n
+        n += 1
+
+    threading.setprofile(count)
+    sys.setprofile(count)
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+        threading.setprofile(None)
+    return n
 
 
 def one_line_error(r, *words: str) -> None:
@@ -166,25 +187,29 @@ def prefixes(n: int, fmt: str) -> str:
 @pytest.mark.slow
 def test_many_prefixes_load_in_linear_time(tmp_path, fmt):
     """rdflib's namespace manager took time quadratic in the prefixes (20,000: 23 s); ten times
-    the prefixes now take about ten times as long, not a hundred."""
-    seconds = {}
-    for n in (1_000, 10_000):
+    the prefixes now cost about ten times the function calls (9 for Turtle and TriG, 6 for
+    JSON-LD), not a hundred (91 before). Calls, not seconds: a count does not change with the
+    machine's load (a wall-clock ratio of 34 failed a bound of 30 under a load of 9)."""
+    work = {}
+    for n in (500, 5_000):
         f = tmp_path / f"p{n}.{fmt}"
         f.write_text(prefixes(n, fmt), encoding="utf-8")
-        seconds[n] = min(timed(lambda f=f: load([str(f)]))[1] for _ in range(2))
-    ds = load([str(tmp_path / f"p10000.{fmt}")])
+        load([str(f)])  # first use of the parser's caches, not counted
+        work[n] = calls(lambda f=f: load([str(f)]))
+    ds = load([str(tmp_path / f"p5000.{fmt}")])
     assert len(ds) == 1
     assert len(list(ds.namespaces())) <= len(list(load([]).namespaces())) + MAX_FILE_PREFIXES
-    assert seconds[10_000] < 2.5
-    assert seconds[10_000] / max(seconds[1_000], 0.01) < 30, seconds
+    assert work[5_000] / work[500] < 20, work
 
 
 @pytest.mark.defect("D17")
 @pytest.mark.slow
 def test_a_query_on_20000_prefixes_answers_within_its_timeout(tmp_path):
+    """About 0.5 s of CPU (23 s before). The timeout is wall time, which a loaded machine
+    stretches: it is far from the answer's time, and the CPU bound is what tells the old cost."""
     f = tmp_path / "p.ttl"
     f.write_text(prefixes(20_000, "ttl"), encoding="utf-8")
-    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(f), "ASK { ?s ?p ?o }", "--timeout", "3"]))
+    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(f), "ASK { ?s ?p ?o }", "--timeout", "60"]))
     assert r.exit_code == 0 and r.output == "true\n", r.output
     assert seconds < 3
 
@@ -231,9 +256,10 @@ NINE_PARAMS = [a for i in range(1, 10) for a in ("--param", f"p{i}=x")]
 
 @pytest.mark.defect("D13")
 def test_nine_parameters_answer_within_the_timeout(seed_ttl, monkeypatch):
-    """The old VALUES block of 3**9 rows was parsed for minutes before the timeout began."""
+    """The old VALUES block of 3**9 rows was parsed for minutes before the timeout began (the
+    timeout, wall time, is far from the answer's time; the CPU bound tells the old cost)."""
     monkeypatch.setattr(oxstore, "LARGE", 10)  # the Oxigraph engine, which joins the blocks well
-    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), NINE, *NINE_PARAMS, "--timeout", "10"]))
+    r, seconds = timed(lambda: runner.invoke(cli, ["query", str(seed_ttl), NINE, *NINE_PARAMS, "--timeout", "60"]))
     assert r.exit_code == 0 and r.output.splitlines()[0] == "e", r.output
     assert seconds < 3
 
@@ -347,7 +373,7 @@ def test_serve_parses_within_its_timeout(seed_ttl):
     assert cpu_seconds() - start < 2.5
     start = cpu_seconds()
     with pytest.raises(QueryError, match="malformed SPARQL"):  # refusals still come from the child, clearly
-        answer(served, "SELECT * WHERE {", timeout=5)
+        answer(served, "SELECT * WHERE {", timeout=60)  # wall time: room for a loaded machine
     assert cpu_seconds() - start < 3
 
 

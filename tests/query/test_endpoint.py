@@ -57,7 +57,10 @@ def children(pid: int) -> set[int]:
     return out
 
 
-def wait_for(cond, seconds: float = 5.0) -> bool:
+def wait_for(cond, seconds: float = 20.0) -> bool:
+    """Whether `cond()` comes true within `seconds` (checked every 50 ms; it returns as soon as it
+    does): room for a loaded machine on what must happen, yet shorter than the 30 s or more of
+    the query timeouts that a test waits to see something else stop first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if cond():
@@ -513,11 +516,11 @@ def test_cors_is_for_the_origins_named(seed_ttl, small_ttl):
 
 @pytest.mark.defect("B12")
 def test_one_client_cannot_hold_every_slot(seed_ttl):
-    with serving(seed_ttl, timeout=30) as port:
+    with serving(seed_ttl, timeout=60) as port:
         before = children(os.getpid())
         mine = [send(port, *post(RUNAWAY)) for _ in range(MAX_PER_CLIENT)]
         try:
-            assert wait_for(lambda: len(children(os.getpid()) - before) == MAX_PER_CLIENT, 5)
+            assert wait_for(lambda: len(children(os.getpid()) - before) == MAX_PER_CLIENT)
             mine += [send(port, *post(RUNAWAY)) for _ in range(MAX_RUNNING - MAX_PER_CLIENT)]
             refused = [answer_of(s) for s in mine[MAX_PER_CLIENT:]]
             assert [(code, h["retry-after"], body.decode()) for code, h, body in refused] == [
@@ -534,7 +537,7 @@ def test_one_client_cannot_hold_every_slot(seed_ttl):
         finally:
             for s in mine:
                 s.close()
-        assert wait_for(lambda: children(os.getpid()) <= before, 5)
+        assert wait_for(lambda: children(os.getpid()) <= before)
         # nor every connection, by opening them and sending nothing
         idle = [socket.create_connection(("127.0.0.1", port), timeout=20) for _ in range(MAX_CONNECTIONS_PER_CLIENT)]
         try:
@@ -565,12 +568,12 @@ def test_the_query_stops_when_its_client_leaves(seed_ttl, request_):
     with serving(seed_ttl, timeout=60) as port:
         before = children(os.getpid())
         s = send(port, *request_())
-        assert wait_for(lambda: len(children(os.getpid()) - before) == 1, 5)  # the query is running
+        assert wait_for(lambda: len(children(os.getpid()) - before) == 1)  # the query is running
         s.settimeout(0.5)
         with contextlib.suppress(TimeoutError):
             s.recv(1000)  # at most the start of the answer
         s.close()
-        assert wait_for(lambda: children(os.getpid()) <= before, 3)  # and stopped once the client left
+        assert wait_for(lambda: children(os.getpid()) <= before)  # and stopped once the client left
 
 
 @pytest.mark.defect("B3", "B11")
@@ -579,8 +582,8 @@ def test_a_client_that_stops_reading_is_dropped(seed_ttl):
         before = children(os.getpid())
         s = send(port, *post(BIG))
         with s:
-            assert wait_for(lambda: len(children(os.getpid()) - before) == 1, 5)
-            assert wait_for(lambda: children(os.getpid()) <= before, 6)  # dropped after 1 s without progress
+            assert wait_for(lambda: len(children(os.getpid()) - before) == 1)
+            assert wait_for(lambda: children(os.getpid()) <= before)  # dropped after 1 s without progress
             s.settimeout(5)
             got = b""
             with contextlib.suppress(ConnectionError):

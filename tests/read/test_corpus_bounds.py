@@ -83,7 +83,9 @@ def test_the_command_lists_the_first_bad_rows_and_counts_the_rest(tmp_path):
         ("c.jsonl", b"", "empty; a .jsonl corpus holds one JSON object per line"),
         (
             "c.jsonl.gz",
-            gzip.compress(b"\n" * 1000, mtime=0),  # the same bytes in every process: a test id
+            # no time stamp: the bytes are in the test's id, which both xdist workers must collect
+            # alike, and the clock could pass a second between them on a loaded machine
+            gzip.compress(b"\n" * 1000, mtime=0),
             "no rows, only 1,000 blank lines; a .jsonl corpus holds one JSON object per line",
         ),
         ("c.csv", b"id,text\r\n\r\n", "a header and no rows; a CSV corpus holds a header and one row per speech"),

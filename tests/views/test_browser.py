@@ -65,7 +65,9 @@ def build_page(tmp_path, text: str, *view_args: str) -> tuple[str, int]:
     return page.as_uri(), int(r.stdout_bytes.decode().split()[-1])
 
 
-def load(driver, url: str, seconds: float = 30) -> None:
+def load(driver, url: str, seconds: float = 120) -> None:
+    """Open `url` and wait until the graph is drawn and settled (returns as soon as it is; the
+    limit is wall time, with room for a loaded machine)."""
     driver.get_log("performance")
     driver.get_log("browser")
     driver.get(url)

@@ -41,11 +41,11 @@ def test_the_page_keeps_each_entitys_strongest_co_mentions_and_a_total():
     assert [n for _, _, n in v.co] == [3, 3, 3, 3]
 
 
-def wide_page(n: int) -> tuple[dict, float]:
-    """The page data of six sentences of `n` entities each, and the least CPU time of three runs."""
+def wide_page(n: int, runs: int) -> tuple[dict, float]:
+    """The page data of six sentences of `n` entities each, and the least CPU time of `runs` runs."""
     triples = wide([[f"w{(s * 7 + k) % n}" for k in range(n)] for s in range(6)])
     best = float("inf")
-    for _ in range(3):
+    for _ in range(runs):
         t = time.process_time()
         data = html.page_data(triples, html.ViewOptions())
         best = min(best, time.process_time() - t)
@@ -54,9 +54,12 @@ def wide_page(n: int) -> tuple[dict, float]:
 
 @pytest.mark.slow
 def test_ten_times_the_entities_per_sentence_cost_about_ten_times_the_cpu():
-    small, t1 = wide_page(120)
-    big, t10 = wide_page(1200)
-    assert t10 < 13 * t1, (t1, t10)
+    """About 6 times (0.05 s, 0.33 s), against a hundred for pairs of every two entities: the bound
+    sits between them, far from both, as CPU time (the least of several runs) still varies with
+    what shares the core."""
+    small, t1 = wide_page(120, runs=5)
+    big, t10 = wide_page(1200, runs=3)
+    assert t10 < 25 * t1, (t1, t10)
     assert len(big["co"]) // 3 <= CO_WINDOW * 6 * 1200
 
 

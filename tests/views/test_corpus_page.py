@@ -4,7 +4,6 @@ and their toggle, the neighbourhood on search, date and speech filters, the lang
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -120,9 +119,9 @@ def test_co_mention_edges_are_shown_and_toggled(driver, corpus, tmp_path):
 def test_search_shows_the_neighbourhood_of_an_entity_outside_the_top(driver, corpus, tmp_path):
     load(driver, page(corpus, tmp_path, "--max-nodes", "20"))
     assert "全总" not in shown_labels(driver)
-    t = time.perf_counter()
-    assert js(driver, "return window.speechkg.search('中华全国总工会')")  # an alias
-    assert time.perf_counter() - t < 0.5
+    # an alias; how fast: benchmarks/bench_corpus_page.py ("search 全总 s" in RESULTS.md), not a
+    # wall-time bound here, which a loaded machine fails
+    assert js(driver, "return window.speechkg.search('中华全国总工会')")
     assert shown_labels(driver) == {"全总", "张三", "李四", "会议甲"}
     assert js(driver, "return window.speechkg.network.getSelectedNodes().length") == 1
     weights = {tuple(sorted((a, b))): w for a, b, w in co_edges(driver)}
