@@ -119,15 +119,18 @@ def test_labels_of_entities_shared_across_shards_may_differ(tmp_path):
     assert {ln.split(" ")[1] for ln in differ} <= set(LABELS)
 
     def pref_labels(lines):
-        out: dict[str, set[str]] = {}
+        """(subject, language) → its prefLabels: SKOS allows one per language (an indicator or a
+        role has one in zh and one in en)."""
+        out: dict[tuple[str, str], set[str]] = {}
         for ln in lines:
             s, p, rest = ln.split(" ", 2)
             if p == LABELS[0]:
-                out.setdefault(s, set()).add(rest.rsplit(" ", 2)[0])
+                literal = rest.rsplit(" ", 2)[0]
+                out.setdefault((s, literal.rsplit("@", 1)[-1]), set()).add(literal)
         return out
 
     one, many = pref_labels(whole), pref_labels(parts)
     assert all(len(v) == 1 for v in one.values())
-    assert {s for s, v in many.items() if len(v) > 1} == {ln.split(" ")[0] for ln in differ}
+    assert {s for (s, _), v in many.items() if len(v) > 1} == {ln.split(" ")[0] for ln in differ}
     same = [ln for ln in whole if ln.split(" ")[0] not in {d.split(" ")[0] for d in differ}]
     assert same == [ln for ln in parts if ln.split(" ")[0] not in {d.split(" ")[0] for d in differ}]
