@@ -182,22 +182,27 @@ def _bars(targets: list[TargetRow], title: str):
     bars = sorted((r for r in targets if r.body not in CENTRE), key=lambda r: (-r.value, r.series))
     x = list(range(len(bars)))
     ax.bar(x, [r.value for r in bars], color="#4c78a8", gid="bars")
+    ranged = [(i, r) for i, r in enumerate(bars) if r.upper is not None]
     ax.vlines(
-        [i for i, r in zip(x, bars, strict=True) if r.upper is not None],
-        [r.value for r in bars if r.upper is not None],
-        [r.upper for r in bars if r.upper is not None],
+        [i for i, _ in ranged],
+        [r.value for _, r in ranged],
+        [r.upper for _, r in ranged],
         colors="#f58518",
         linewidth=3,
         label="range",
     )
     for r in centre[:1]:
         ax.axhline(r.value, color="#e45756", linestyle="--", label=_mpl_text(f"{r.body}: {_num(r.value)}{r.unit}"))
-    one = len({r.indicator for r in bars}) == 1
-    ax.set_xticks(x, [_mpl_text((r.body or r.speech) if one else r.series) for r in bars], rotation=45, ha="right")
+    ax.set_xticks(x, [_mpl_text(_bar_label(r, bars)) for r in bars], rotation=45, ha="right")
     ax.set_ylabel(_mpl_text(bars[0].unit if bars else ""))
     ax.set_title(_mpl_text(title))
     ax.grid(True, axis="y", alpha=0.3)
-    if centre or any(r.upper is not None for r in bars):
+    if centre or ranged:
         ax.legend(frameon=False)
     fig.tight_layout()
     return fig
+
+
+def _bar_label(r: TargetRow, bars: list[TargetRow]) -> str:
+    """A bar's body, or body and indicator when the bars show several indicators."""
+    return (r.body or r.speech) if len({b.indicator for b in bars}) == 1 else r.series
