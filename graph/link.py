@@ -219,11 +219,16 @@ def _merge_endings(
             uf.union(k, target)
 
 
+def speech_scope(doc: Doc) -> str:
+    """What a relative organ whose place the speech does not say is keyed by: its speech."""
+    return doc.speech.source if doc.speech.source not in ("", "-") else doc.speech.sha256[:16]
+
+
 def link(doc: Doc, lex: Lexicon | None = None) -> Doc:
     """Fill `doc.entities` (in order of first mention) and `doc.links`."""
     lex = lex if lex is not None else builtin()
-    places = speech_places(doc.text, (m for m in doc.mentions if m.type == "Body"))
-    scope = doc.speech.source if doc.speech.source not in ("", "-") else doc.speech.sha256[:16]
+    places = doc.places = speech_places(doc.text, (m for m in doc.mentions if m.type == "Body"))
+    scope = speech_scope(doc)
     groups: dict[str, list[Mention]] = {}
     for m in doc.mentions:
         groups.setdefault(base_key(m, places, scope), []).append(m)

@@ -169,6 +169,8 @@ class Doc:
     # mention -> entity key, filled by link
     links: dict[Mention, str] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
+    # level (省, 市, 自治区) → the full name of the speech's place at that level, filled by link
+    places: dict[str, str] = field(default_factory=dict)
     positions: list[Position] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -6,7 +6,7 @@ starts (全国政协 + 副主席), else the organ the title implies (data/implie
 国务院). Titles read backwards from a name, joined by 、, are several posts of one person; a title
 right after a name states a post only when it implies its organ (习近平总书记). 原 or 前 before a
 post marks it former. A relative organ (省委, 省人民政府) is the speech's province's, as in
-linking (link.base_key with places.speech_places). A title without its organ that the speech
+linking (link.base_key with the places link found, Doc.places). A title without its organ that the speech
 states elsewhere for the same person with one takes that organ (越共中央总书记阮富仲 … 阮富仲总书记).
 Names joined by 、 after posts share them (国务院副总理何立峰、张国清: both are vice premiers).
 Foreign leaders' posts are read where their titles are in roles.tsv with the state stated before
@@ -20,7 +20,6 @@ from functools import cache
 
 from speechkg.graph.extract import rules
 from speechkg.graph.extract.lexicon import Lexicon, builtin
-from speechkg.graph.extract.places import speech_places
 from speechkg.graph.extract.tables import rows
 from speechkg.graph.model import Doc, Entity, Mention, Position
 from speechkg.graph.text import analysis_form
@@ -72,12 +71,12 @@ class _Organs:
     (the speech's entity of that key when it has one)."""
 
     def __init__(self, doc: Doc, text: str, lex: Lexicon) -> None:
-        from speechkg.graph.link import base_key
+        from speechkg.graph.link import base_key, speech_scope
 
         self.doc, self.text, self.lex, self.base_key = doc, text, lex, base_key
         bodies = [m for m in doc.mentions if m.type == "Body" and m in doc.links]
-        self.places = speech_places(text, bodies)
-        self.scope = doc.speech.source if doc.speech.source not in ("", "-") else doc.speech.sha256[:16]
+        self.places = doc.places  # as link found them
+        self.scope = speech_scope(doc)
         self.by_end: dict[int, Mention] = {}
         for m in sorted(bodies, key=lambda m: -m.end + m.start):  # the longest ending there wins
             self.by_end.setdefault(m.end, m)

@@ -19,7 +19,7 @@ from functools import cache
 
 from speechkg.graph.extract import rules
 from speechkg.graph.extract.common import PROVINCES
-from speechkg.graph.extract.places import full_form, full_names, level_of, speech_places
+from speechkg.graph.extract.places import full_form, full_names, level_of
 from speechkg.graph.extract.tables import alternation, rows
 from speechkg.graph.model import Doc, Mention, Target
 from speechkg.graph.text import analysis_form
@@ -167,10 +167,9 @@ def _government_key(doc: Doc) -> str | None:
     """The key of the speech's entity that is the government giving the report, if any."""
     from speechkg.graph.link import base_key
 
-    text = analysis_form(doc.text)
     bodies = [m for m in doc.mentions if m.type == "Body"]
-    places = speech_places(text, bodies)
-    label = report_government(text, places)
+    places = doc.places  # as link found them
+    label = report_government(analysis_form(doc.text), places)
     if label is None:
         return None
     key = base_key(Mention(0, len(label), label, "Body", label, rules.STATED_TARGET), places)
