@@ -862,7 +862,7 @@ def _trend(graph, store_dir, entities, type_, top, by, per_10k, output, raw=Fals
     note = result.note()
     if note:
         _tell("Note", note)
-    charts.write(result, output, graph, raw=raw)
+    charts.write(charts.trend_chart(result), output, graph, raw=raw)
     if output != "-":
         click.echo(
             f"{len(result.series)} entit{'y' if len(result.series) == 1 else 'ies'}, "

@@ -65,16 +65,12 @@ def trend_chart(t: Trend) -> Chart:
     return Chart(t.title, lambda: _figure(t), table, t.note())
 
 
-def as_chart(c: Chart | Trend) -> Chart:
-    return c if isinstance(c, Chart) else trend_chart(c)
-
-
-def to_csv(c: Chart | Trend, raw: bool = False) -> bytes:
+def to_csv(c: Chart, raw: bool = False) -> bytes:
     """The chart's table as CSV; a text cell a spreadsheet would run as a formula gets a leading '
     unless `raw` (graph.text.spreadsheet_safe)."""
     from speechkg.graph.text import spreadsheet_safe
 
-    table = as_chart(c).table
+    table = c.table
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(table.head)
@@ -165,12 +161,11 @@ def _rc(font: str | None) -> dict:
     }
 
 
-def to_svg(c: Chart | Trend) -> bytes:
+def to_svg(c: Chart) -> bytes:
     """The chart as SVG: text kept as text, in a list of CJK font families, so the labels read
     (and search) in any browser with a CJK font; the same bytes on every run."""
     import matplotlib
 
-    c = as_chart(c)
     buf = io.BytesIO()
     with matplotlib.rc_context(_rc(cjk_font())), _quiet_fonts():
         c.draw().savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Title": _mpl_text(c.title)})
@@ -200,7 +195,7 @@ _NO_FONT = (
 )
 
 
-def to_png(c: Chart | Trend) -> bytes:
+def to_png(c: Chart) -> bytes:
     import matplotlib
 
     font = cjk_font()
@@ -208,7 +203,7 @@ def to_png(c: Chart | Trend) -> bytes:
         raise OutputError(_NO_FONT)
     buf = io.BytesIO()
     with matplotlib.rc_context(_rc(font)), _quiet_fonts():
-        as_chart(c).draw().savefig(buf, format="png", dpi=120, metadata={"Software": None})
+        c.draw().savefig(buf, format="png", dpi=120, metadata={"Software": None})
     return buf.getvalue()
 
 
@@ -244,14 +239,13 @@ p.note {{ color: #666; }}
 """
 
 
-def to_html(c: Chart | Trend) -> bytes:
+def to_html(c: Chart) -> bytes:
     """A page that opens offline: the SVG chart inline, the table under it, every text escaped."""
     from speechkg.graph.text import printable
 
     def e(s: object) -> str:
         return html.escape(printable(str(s)), quote=True)
 
-    c = as_chart(c)
     table = c.table
     svg = to_svg(c).decode("utf-8")
     svg = svg[svg.index("<svg") :]  # no XML declaration or DOCTYPE inside HTML
@@ -273,14 +267,14 @@ def to_html(c: Chart | Trend) -> bytes:
     ).encode("utf-8")
 
 
-def render(c: Chart | Trend, path: str, raw: bool = False) -> bytes:
-    """The bytes of a chart (or a trend's) for the output `path`, by its extension (`-`: CSV;
+def render(c: Chart, path: str, raw: bool = False) -> bytes:
+    """The bytes of a chart for the output `path`, by its extension (`-`: CSV;
     `raw`: its cells exact)."""
     check_output(path)
     ext = ".csv" if path == "-" else Path(path).suffix.lower()
     if ext == ".csv":
         return to_csv(c, raw)
-    return {".svg": to_svg, ".png": to_png, ".html": to_html}[ext](as_chart(c))
+    return {".svg": to_svg, ".png": to_png, ".html": to_html}[ext](c)
 
 
 def check_output(path: str, inputs: list[str] = ()) -> None:
@@ -299,8 +293,8 @@ def check_output(path: str, inputs: list[str] = ()) -> None:
     check_path(path, inputs)
 
 
-def write(c: Chart | Trend, path: str, inputs: list[str] = (), raw: bool = False) -> None:
-    """Write a chart (or a trend's) to `path` (atomically; `-` is standard output, as CSV;
+def write(c: Chart, path: str, inputs: list[str] = (), raw: bool = False) -> None:
+    """Write a chart to `path` (atomically; `-` is standard output, as CSV;
     `raw`: CSV cells exact)."""
     from speechkg.graph.rdf.output import write_output
 
